@@ -1,1 +1,23 @@
-//! Charter.
+//! Charter: a static-site generator. Data flows one way:
+//!
+//! `site.yaml` -> [`config::Config`] -> `content/` walked and parsed ([`content::load`]) ->
+//! placed in a [`content::Library`] -> Markdown bodies rendered ([`render::render_bodies`]) ->
+//! template values built once ([`render::values`]) -> every [`render::Output`] rendered in
+//! parallel and written through an [`output::Writer`] that swaps the result in only when the
+//! whole build succeeded. `serve` drives the same stages from a set of changes ([`site`]).
+
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod highlight;
+pub mod init;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod templates;
+pub mod text;
+pub mod yaml;
+
+pub use error::{Diagnostic, Diagnostics};
+pub use site::{build, BuildOptions, BuildSummary, Site};

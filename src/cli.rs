@@ -1,0 +1,217 @@
+//! Subcommands, their flags and help texts, and how results are printed (colour only on a
+//! terminal and never with `NO_COLOR`). Exit codes: 0 success, 1 the site has errors, 2 the
+//! command line is wrong.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use charter::{BuildOptions, Diagnostic, Diagnostics};
+
+/// Exit code: the site has errors (content, templates, output).
+pub const EXIT_SITE_ERROR: i32 = 1;
+
+#[derive(Parser)]
+#[command(
+    name = "charter",
+    version,
+    about = "Charter: build a static site from Markdown with YAML front matter and Tera themes.",
+    after_help = "Exit codes: 0 success, 1 the site has errors, 2 the command line is wrong.\n\nExamples:\n  charter build                 build the site in this folder into public/\n  charter serve                 preview at http://127.0.0.1:1111 with live reload\n  charter check                 validate everything, write nothing (for CI)\n  charter new proposal/x.md     start a page with its front matter"
+)]
+struct Cli {
+    /// The site's root folder (holding site.yaml).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Print only errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Print more detail (warnings in full, timings).
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct BuildArgs {
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Override `base_url` from site.yaml.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Write the site here instead of public/.
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into public/ (or --output).
+    #[command(after_help = "Examples:\n  charter build\n  charter build --drafts --output /tmp/preview\n  charter build --base-url https://staging.example.org")]
+    Build(BuildArgs),
+    /// Check everything a build checks; write nothing. Non-zero exit on any error.
+    #[command(after_help = "Examples:\n  charter check\n  charter check --root path/to/site")]
+    Check {
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a page with its front matter filled in.
+    #[command(after_help = "Examples:\n  charter new proposal/new-page.md\n  charter new briefs/_index.md     (a section)")]
+    New {
+        /// The page's path under content/, e.g. `proposal/new-page.md`.
+        path: String,
+        /// The page's title (defaults to one made from the file name).
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Create a new site that builds, with a default theme and one page of each kind.
+    #[command(after_help = "Examples:\n  charter init my-site\n  cd my-site && charter build")]
+    Init {
+        /// The folder to create (must be empty or absent).
+        dir: PathBuf,
+    },
+}
+
+/// Whether to colour the output on stderr.
+fn use_colour() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
+
+fn paint(text: &str, style: anstyle::Style) -> String {
+    if use_colour() {
+        format!("{}{text}{}", style.render(), style.render_reset())
+    } else {
+        text.to_string()
+    }
+}
+
+fn print_diagnostics(diagnostics: &Diagnostics, quiet: bool) {
+    let red = anstyle::Style::new().bold().fg_color(Some(anstyle::AnsiColor::Red.into()));
+    let yellow = anstyle::Style::new().bold().fg_color(Some(anstyle::AnsiColor::Yellow.into()));
+    for d in &diagnostics.0 {
+        if quiet && !d.is_error() {
+            continue;
+        }
+        let text = d.to_string();
+        let (label, style) = if d.is_error() { ("error", red) } else { ("warning", yellow) };
+        let text = match text.strip_prefix(label) {
+            Some(rest) => format!("{}{rest}", paint(label, style)),
+            None => text,
+        };
+        eprintln!("{text}");
+    }
+    let errors = diagnostics.errors().count();
+    if errors > 0 {
+        eprintln!("{}", paint(&format!("{errors} error{} found; nothing was changed in the output", if errors == 1 { "" } else { "s" }), red));
+    }
+}
+
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let root = cli.root.clone();
+    match cli.command {
+        Command::Build(args) => {
+            let options = BuildOptions { root, output: args.output, drafts: args.drafts, base_url: args.base_url };
+            match charter::build(options) {
+                Ok(summary) => {
+                    print_diagnostics(&summary.warnings, cli.quiet);
+                    if !cli.quiet {
+                        println!("{summary}");
+                    }
+                    0
+                }
+                Err(diagnostics) => {
+                    print_diagnostics(&diagnostics, cli.quiet);
+                    EXIT_SITE_ERROR
+                }
+            }
+        }
+        Command::Check { drafts } => {
+            let options = BuildOptions { root, output: None, drafts, base_url: None };
+            match charter::site::check(options) {
+                Ok(warnings) => {
+                    print_diagnostics(&warnings, cli.quiet);
+                    if !cli.quiet {
+                        println!("check passed: no errors ({} warnings)", warnings.len());
+                    }
+                    0
+                }
+                Err(diagnostics) => {
+                    print_diagnostics(&diagnostics, cli.quiet);
+                    EXIT_SITE_ERROR
+                }
+            }
+        }
+        Command::New { path, title } => match new_page(&root, &path, title.as_deref()) {
+            Ok(file) => {
+                if !cli.quiet {
+                    println!("created {}", file.display());
+                }
+                0
+            }
+            Err(d) => {
+                print_diagnostics(&Diagnostics::from(d), cli.quiet);
+                EXIT_SITE_ERROR
+            }
+        },
+        Command::Init { dir } => match charter::init::init_site(&dir) {
+            Ok(()) => {
+                if !cli.quiet {
+                    println!("created a new site in {}; build it with: cd {} && charter build", dir.display(), dir.display());
+                }
+                0
+            }
+            Err(d) => {
+                print_diagnostics(&Diagnostics::from(d), cli.quiet);
+                EXIT_SITE_ERROR
+            }
+        },
+    }
+}
+
+/// `charter new`: a Markdown file with front matter filled in.
+fn new_page(root: &Path, path: &str, title: Option<&str>) -> Result<PathBuf, Diagnostic> {
+    let rel = path.trim_start_matches("content/").trim_start_matches('/');
+    let rel = if rel.ends_with(".md") { rel.to_string() } else { format!("{rel}.md") };
+    if rel.split('/').any(|s| !charter::text::is_safe_segment(s)) {
+        return Err(Diagnostic::error("new", format!("`{path}` is not a path under content/"))
+            .hint("give a path like `proposal/new-page.md` (no `..`, no absolute path)"));
+    }
+    if !root.join(charter::config::CONFIG_FILE).is_file() {
+        return Err(Diagnostic::error("new", format!("no site.yaml in {}", root.display())).hint("run from the site's root or pass --root DIR"));
+    }
+    let file = root.join("content").join(&rel);
+    if file.exists() {
+        return Err(Diagnostic::error("new", format!("{} already exists", file.display())).hint("choose another name or edit the existing file"));
+    }
+    let stem = rel.rsplit('/').next().unwrap_or(&rel).trim_end_matches(".md");
+    let stem = if stem == "_index" || stem == "index" { rel.rsplit('/').nth(1).unwrap_or("home") } else { stem };
+    let made_title = {
+        let words = stem.replace(['-', '_'], " ");
+        let mut c = words.chars();
+        match c.next() {
+            Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+            None => "New page".to_string(),
+        }
+    };
+    let title = title.map(str::to_string).unwrap_or(made_title);
+    let today = chrono::Local::now().format("%Y-%m-%d");
+    let text = format!(
+        "---\ntitle: {}\ndescription: \"\"\ndate: {today}\ndraft: true\n---\n\nWrite here. Link to other pages with [text](@/path/to/page.md).\n",
+        serde_json::to_string(&title).unwrap_or_else(|_| "\"New page\"".into())
+    );
+    if let Some(parent) = file.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| charter::error::io_error(parent, "create the folder", &e))?;
+    }
+    std::fs::write(&file, text).map_err(|e| charter::error::io_error(&file, "write the page", &e))?;
+    Ok(file)
+}

@@ -1,0 +1,325 @@
+//! `site.yaml` -> `Config`: the site's settings, validated. Unknown keys are errors that suggest
+//! the nearest known key; every error names the line of `site.yaml` it is about.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::error::{Diagnostic, Diagnostics};
+use crate::text::{closest_match, line_of_key};
+use crate::yaml;
+
+/// The file name of a site's configuration, at the site root.
+pub const CONFIG_FILE: &str = "site.yaml";
+
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "language",
+    "theme",
+    "taxonomies",
+    "feed",
+    "highlight",
+    "markdown",
+    "repository",
+    "extra",
+];
+
+/// Settings of the site feed (`atom.xml`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FeedConfig {
+    pub enabled: bool,
+    pub filename: String,
+    pub limit: usize,
+}
+
+/// The syntect themes whose classes are written to `syntax.css`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HighlightConfig {
+    pub light_theme: String,
+    pub dark_theme: String,
+}
+
+/// Markdown options a site can switch.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct MarkdownConfig {
+    /// Clean raw HTML in Markdown with ammonia (for sites that publish outside contributions).
+    pub sanitize_html: bool,
+}
+
+/// A site's validated configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub title: String,
+    /// Without a trailing slash, e.g. `https://example.org` or `https://example.org/blog`.
+    pub base_url: String,
+    pub description: Option<String>,
+    pub language: String,
+    pub theme: Option<String>,
+    pub taxonomies: Vec<String>,
+    pub feed: FeedConfig,
+    pub highlight: HighlightConfig,
+    pub markdown: MarkdownConfig,
+    /// A repository web URL for `edit_url`/`history_url` (e.g. `https://github.com/org/site`).
+    pub repository: Option<String>,
+    pub extra: Value,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: String::new(),
+            base_url: "http://127.0.0.1".into(),
+            description: None,
+            language: "en".into(),
+            theme: None,
+            taxonomies: Vec::new(),
+            feed: FeedConfig { enabled: true, filename: "atom.xml".into(), limit: 20 },
+            highlight: HighlightConfig {
+                light_theme: "InspiredGitHub".into(),
+                dark_theme: "base16-ocean.dark".into(),
+            },
+            markdown: MarkdownConfig::default(),
+            repository: None,
+            extra: Value::Object(Map::new()),
+        }
+    }
+}
+
+impl Config {
+    /// Reads and validates `site.yaml` in `root`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|err| {
+            let d = if err.kind() == std::io::ErrorKind::NotFound {
+                Diagnostic::error("config", format!("no {CONFIG_FILE} in {}", root.display()))
+                    .hint("run Charter from the site's root folder, pass --root DIR, or create a site with `charter init DIR`")
+            } else {
+                crate::error::io_error(&path, "read the site configuration", &err)
+            };
+            Diagnostics::from(d.in_file(CONFIG_FILE))
+        })?;
+        Config::parse(&text)
+    }
+
+    /// Parses the text of a `site.yaml`.
+    pub fn parse(text: &str) -> Result<Config, Diagnostics> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let value: Value = yaml::from_str(text).map_err(|e| {
+            let mut d = Diagnostic::error("config", format!("{CONFIG_FILE} is not valid YAML: {}", e.message))
+                .in_file(CONFIG_FILE)
+                .hint("fix the YAML syntax at the line shown (indent with spaces, quote values containing ': ')");
+            if let Some(line) = e.line {
+                d = d.at_line_of(text, line, e.column);
+            }
+            Diagnostics::from(d)
+        })?;
+        let map = match value {
+            Value::Object(map) => map,
+            Value::Null => Map::new(),
+            _ => {
+                return Err(Diagnostic::error("config", format!("{CONFIG_FILE} must be a map of settings"))
+                    .in_file(CONFIG_FILE)
+                    .hint("write `key: value` lines, e.g. `title: My site`")
+                    .into())
+            }
+        };
+        let mut reader = ConfigReader { text, diagnostics: Diagnostics::new() };
+        let config = reader.read(&map);
+        if reader.diagnostics.has_errors() {
+            Err(reader.diagnostics)
+        } else {
+            Ok(config)
+        }
+    }
+
+    /// The base URL's path part, without trailing slash: "" for `https://x.org`, "/blog" for
+    /// `https://x.org/blog`.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.find("://").map(|i| i + 3).unwrap_or(0);
+        match self.base_url[after_scheme..].find('/') {
+            Some(i) => &self.base_url[after_scheme + i..],
+            None => "",
+        }
+    }
+
+    /// Sets the base URL (from `--base-url` or `serve`), normalised without trailing slash.
+    pub fn set_base_url(&mut self, url: &str) {
+        self.base_url = url.trim_end_matches('/').to_string();
+    }
+}
+
+struct ConfigReader<'a> {
+    text: &'a str,
+    diagnostics: Diagnostics,
+}
+
+impl ConfigReader<'_> {
+    fn error(&mut self, key: &str, message: String, hint: &str) {
+        let mut d = Diagnostic::error("config", message).in_file(CONFIG_FILE).hint(hint);
+        if let Some(line) = line_of_key(self.text, key) {
+            d = d.at_line_of(self.text, line, None);
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn string(&mut self, map: &Map<String, Value>, key: &str) -> Option<String> {
+        match map.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(Value::Bool(b)) => Some(b.to_string()),
+            Some(_) => {
+                self.error(key, format!("`{key}` must be a string"), &format!("write `{key}: \"...\"`"));
+                None
+            }
+        }
+    }
+
+    fn read(&mut self, map: &Map<String, Value>) -> Config {
+        let mut config = Config::default();
+        for key in map.keys() {
+            if !KNOWN_KEYS.contains(&key.as_str()) {
+                let hint = match closest_match(key, KNOWN_KEYS) {
+                    Some(best) => format!("did you mean `{best}`? Free-form settings go under `extra:`"),
+                    None => format!("known keys: {}; free-form settings go under `extra:`", KNOWN_KEYS.join(", ")),
+                };
+                self.error(key, format!("unknown key `{key}` in {CONFIG_FILE}"), &hint);
+            }
+        }
+        config.title = self.string(map, "title").unwrap_or_default();
+        match self.string(map, "base_url") {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => config.set_base_url(&url),
+            Some(url) if url.is_empty() || url == "/" => config.set_base_url("http://127.0.0.1"),
+            Some(url) => self.error(
+                "base_url",
+                format!("`base_url` must be an absolute http(s) URL, not `{url}`"),
+                "write e.g. `base_url: https://example.org`",
+            ),
+            None => self.error("base_url", "`base_url` is missing".into(), "add e.g. `base_url: https://example.org`"),
+        }
+        config.description = self.string(map, "description");
+        if let Some(lang) = self.string(map, "language") {
+            config.language = lang;
+        }
+        config.theme = self.string(map, "theme");
+        if let Some(theme) = &config.theme {
+            if theme.contains(['/', '\\']) || theme.contains("..") {
+                let theme = theme.clone();
+                self.error("theme", format!("`theme` must be a folder name under themes/, not `{theme}`"), "write e.g. `theme: institute`");
+            }
+        }
+        match map.get("taxonomies") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(items)) => {
+                for item in items {
+                    match item.as_str() {
+                        Some(name) if crate::text::is_safe_segment(name) => config.taxonomies.push(name.to_string()),
+                        _ => self.error(
+                            "taxonomies",
+                            format!("taxonomy name {item} is not a plain name"),
+                            "write names like `taxonomies: [topics, tags]`",
+                        ),
+                    }
+                }
+            }
+            Some(_) => self.error("taxonomies", "`taxonomies` must be a list".into(), "write `taxonomies: [topics]`"),
+        }
+        match map.get("feed") {
+            None | Some(Value::Null) => {}
+            Some(Value::Bool(enabled)) => config.feed.enabled = *enabled,
+            Some(Value::Object(feed)) => {
+                for (key, value) in feed {
+                    match (key.as_str(), value) {
+                        ("enabled", Value::Bool(b)) => config.feed.enabled = *b,
+                        ("limit", Value::Number(n)) if n.as_u64().is_some() => {
+                            config.feed.limit = n.as_u64().unwrap_or(20) as usize
+                        }
+                        ("filename", Value::String(s)) if crate::text::is_safe_segment(s) => config.feed.filename = s.clone(),
+                        _ => self.error(
+                            key,
+                            format!("`feed.{key}` is not a known feed setting or has the wrong type"),
+                            "feed settings: `enabled: true|false`, `limit: 20`, `filename: atom.xml`",
+                        ),
+                    }
+                }
+            }
+            Some(_) => self.error("feed", "`feed` must be true, false or a map".into(), "write `feed: { enabled: true, limit: 20 }`"),
+        }
+        match map.get("highlight") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(h)) => {
+                for (key, value) in h {
+                    match (key.as_str(), value.as_str()) {
+                        ("light_theme", Some(s)) => config.highlight.light_theme = s.to_string(),
+                        ("dark_theme", Some(s)) => config.highlight.dark_theme = s.to_string(),
+                        _ => self.error(
+                            key,
+                            format!("`highlight.{key}` is not a known highlight setting"),
+                            "highlight settings: `light_theme: InspiredGitHub`, `dark_theme: base16-ocean.dark`",
+                        ),
+                    }
+                }
+                for theme in [config.highlight.light_theme.clone(), config.highlight.dark_theme.clone()] {
+                    if !crate::highlight::theme_exists(&theme) {
+                        self.error(
+                            "highlight",
+                            format!("unknown highlighting theme `{theme}`"),
+                            &format!("available themes: {}", crate::highlight::theme_names().join(", ")),
+                        );
+                    }
+                }
+            }
+            Some(_) => self.error("highlight", "`highlight` must be a map".into(), "write `highlight: { light_theme: InspiredGitHub, dark_theme: base16-ocean.dark }`"),
+        }
+        match map.get("markdown") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(m)) => {
+                for (key, value) in m {
+                    match (key.as_str(), value) {
+                        ("sanitize_html", Value::Bool(b)) => config.markdown.sanitize_html = *b,
+                        _ => self.error(key, format!("`markdown.{key}` is not a known Markdown setting"), "Markdown settings: `sanitize_html: true|false`"),
+                    }
+                }
+            }
+            Some(_) => self.error("markdown", "`markdown` must be a map".into(), "write `markdown: { sanitize_html: true }`"),
+        }
+        config.repository = self.string(map, "repository").map(|s| s.trim_end_matches('/').to_string());
+        match map.get("extra") {
+            None | Some(Value::Null) => {}
+            Some(v @ Value::Object(_)) => config.extra = v.clone(),
+            Some(_) => self.error("extra", "`extra` must be a map".into(), "write `extra:` followed by indented `key: value` lines"),
+        }
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_suggests_the_nearest() {
+        let err = Config::parse("title: x\nbase_url: https://a.org\ntaxonomy: [tags]\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("unknown key `taxonomy`"), "{text}");
+        assert!(text.contains("did you mean `taxonomies`"), "{text}");
+        assert!(text.contains("site.yaml:3"), "{text}");
+    }
+
+    #[test]
+    fn base_path_is_the_url_path() {
+        let mut c = Config::default();
+        c.set_base_url("https://x.org/blog/");
+        assert_eq!(c.base_path(), "/blog");
+        c.set_base_url("https://x.org");
+        assert_eq!(c.base_path(), "");
+    }
+
+    #[test]
+    fn feed_can_be_switched_off() {
+        let c = Config::parse("base_url: https://a.org\nfeed: false\n").unwrap();
+        assert!(!c.feed.enabled);
+    }
+}

@@ -1,0 +1,459 @@
+//! Front matter: splits a Markdown file into its YAML header and body, and reads the header into a
+//! typed `FrontMatter`. Line numbers in errors are lines of the whole file, not of the header.
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use serde_json::{Map, Value};
+
+use crate::error::{Diagnostic, Diagnostics};
+use crate::text::{closest_match, is_safe_segment, line_of_key};
+use crate::yaml;
+
+/// Keys Charter knows; others are kept in `params` (a near-miss gets a warning).
+pub const KNOWN_KEYS: &[&str] = &[
+    "title", "description", "date", "updated", "draft", "slug", "weight", "template", "aliases", "authors", "toc",
+    "sort_by", "extra", "feed", "paginate",
+];
+
+/// A date from front matter: the instant, and whether a time was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageDate {
+    pub instant: DateTime<FixedOffset>,
+    pub has_time: bool,
+}
+
+impl PageDate {
+    /// `YYYY-MM-DD` for a date, RFC 3339 for a date with a time.
+    pub fn to_display(&self) -> String {
+        if self.has_time {
+            self.instant.to_rfc3339()
+        } else {
+            self.instant.format("%Y-%m-%d").to_string()
+        }
+    }
+
+    /// RFC 3339 always (for feeds and sitemaps).
+    pub fn to_rfc3339(&self) -> String {
+        self.instant.to_rfc3339()
+    }
+
+    pub fn timestamp(&self) -> i64 {
+        self.instant.timestamp()
+    }
+}
+
+/// Parses `YYYY-MM-DD`, RFC 3339, `YYYY-MM-DDTHH:MM:SS` (taken as UTC) and the Jekyll/Hugo form
+/// `YYYY-MM-DD HH:MM:SS ±hhmm`.
+pub fn parse_date(text: &str) -> Option<PageDate> {
+    let text = text.trim();
+    let utc = FixedOffset::east_opt(0)?;
+    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        let instant = utc.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single()?;
+        return Some(PageDate { instant, has_time: false });
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+        return Some(PageDate { instant: dt, has_time: true });
+    }
+    for format in ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%.f %z"] {
+        if let Ok(dt) = DateTime::parse_from_str(text, format) {
+            return Some(PageDate { instant: dt, has_time: true });
+        }
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(text, format) {
+            let instant = utc.from_local_datetime(&dt).single()?;
+            return Some(PageDate { instant, has_time: true });
+        }
+    }
+    None
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    /// Weight, lightest first; then date, newest first; then title.
+    #[default]
+    Weight,
+    /// Newest first.
+    Date,
+    Title,
+}
+
+impl SortBy {
+    pub fn name(&self) -> &'static str {
+        match self {
+            SortBy::Weight => "weight",
+            SortBy::Date => "date",
+            SortBy::Title => "title",
+        }
+    }
+}
+
+/// A page's or section's header, typed and validated.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FrontMatter {
+    pub title: String,
+    pub description: Option<String>,
+    pub date: Option<PageDate>,
+    pub updated: Option<PageDate>,
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub weight: Option<i64>,
+    pub template: Option<String>,
+    pub aliases: Vec<String>,
+    pub authors: Vec<String>,
+    pub toc: bool,
+    pub sort_by: Option<SortBy>,
+    /// Sections: write a feed of this section at `<section>/atom.xml`.
+    pub feed: bool,
+    /// Taxonomy name -> the terms as written.
+    pub taxonomies: Vec<(String, Vec<String>)>,
+    pub extra: Value,
+    /// Every key as written, including ones Charter does not know.
+    pub params: Map<String, Value>,
+}
+
+/// A Markdown file cut in two.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// 1-based line of the file where the YAML starts.
+    pub yaml_first_line: usize,
+    pub body: &'a str,
+    /// 1-based line of the file where the body starts.
+    pub body_first_line: usize,
+}
+
+/// Cuts `text` (without BOM) into YAML header and body. The header opens with a first line `---`
+/// and closes at the next line that is `---` (CRLF line ends are fine).
+pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_end].trim_end() != "---" {
+        let hint = if text.trim().is_empty() {
+            "the file is empty: add a header such as\n---\ntitle: \"My page\"\n---"
+        } else {
+            "start the file with a line `---`, then `title: ...`, then a closing `---` line"
+        };
+        return Err(Diagnostic::error("front-matter", "the file has no front matter").at(Some(1), None).hint(hint));
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    let mut line = 2;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map(|i| offset + i).unwrap_or(text.len());
+        let current = text[offset..end].trim_end_matches('\r');
+        if current == "---" || current == "..." {
+            let body_start = (end + 1).min(text.len());
+            return Ok(Split { yaml: &text[yaml_start..offset], yaml_first_line: 2, body: &text[body_start..], body_first_line: line + 1 });
+        }
+        offset = end + 1;
+        line += 1;
+    }
+    Err(Diagnostic::error("front-matter", "the front matter is not closed").at(Some(1), None).hint(
+        "add a line `---` after the last front matter line to close it",
+    ))
+}
+
+/// Where the header was read from, for messages.
+pub struct Origin<'a> {
+    pub file: &'a Path,
+    /// The whole file's text, to show offending lines.
+    pub source: &'a str,
+    pub yaml_first_line: usize,
+}
+
+impl Origin<'_> {
+    fn diag_at_key(&self, d: Diagnostic, yaml: &str, key: &str) -> Diagnostic {
+        let d = d.in_file(self.file);
+        match line_of_key(yaml, key) {
+            Some(l) => d.at_line_of(self.source, l + self.yaml_first_line - 1, None),
+            None => d.at(Some(self.yaml_first_line), None),
+        }
+    }
+}
+
+/// Reads the YAML header. Errors and warnings go to `diagnostics`; returns `None` when the header
+/// cannot be used.
+pub fn parse(
+    yaml_text: &str,
+    origin: &Origin<'_>,
+    taxonomies: &[String],
+    is_section: bool,
+    diagnostics: &mut Diagnostics,
+) -> Option<FrontMatter> {
+    let value: Value = match yaml::from_str(yaml_text) {
+        Ok(v) => v,
+        Err(e) => {
+            let mut d = Diagnostic::error("front-matter", format!("the front matter is not valid YAML: {}", e.message))
+                .in_file(origin.file);
+            let hint = if e.message.contains("duplicate") {
+                "remove one of the two entries with the same key"
+            } else if e.message.contains("tab") {
+                "indent with spaces: YAML does not allow tabs"
+            } else if e.message.contains("recursion limit") || e.message.contains("repetition limit") {
+                "the header expands aliases too far: write the values out instead of nesting anchors"
+            } else {
+                "fix the YAML at the line shown; quote values that contain `: ` or start with a special character"
+            };
+            d = d.hint(hint);
+            d = match e.line {
+                Some(l) => d.at_line_of(origin.source, l + origin.yaml_first_line - 1, e.column),
+                None => d.at(Some(origin.yaml_first_line), None),
+            };
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let map = match value {
+        Value::Object(map) => map,
+        Value::Null => Map::new(),
+        _ => {
+            diagnostics.push(
+                Diagnostic::error("front-matter", "the front matter must be a map of `key: value` lines")
+                    .in_file(origin.file)
+                    .at(Some(origin.yaml_first_line), None)
+                    .hint("write e.g. `title: \"My page\"` between the `---` lines"),
+            );
+            return None;
+        }
+    };
+    let mut reader = Reader { yaml: yaml_text, origin, diagnostics, failed: false };
+    let fm = reader.read(map, taxonomies, is_section);
+    if reader.failed {
+        None
+    } else {
+        Some(fm)
+    }
+}
+
+struct Reader<'a, 'b> {
+    yaml: &'a str,
+    origin: &'a Origin<'b>,
+    diagnostics: &'a mut Diagnostics,
+    failed: bool,
+}
+
+impl Reader<'_, '_> {
+    fn error(&mut self, key: &str, message: String, hint: String) {
+        let d = self.origin.diag_at_key(Diagnostic::error("front-matter", message).hint(hint), self.yaml, key);
+        self.diagnostics.push(d);
+        self.failed = true;
+    }
+
+    fn string(&mut self, map: &Map<String, Value>, key: &str) -> Option<String> {
+        match map.get(key)? {
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            other => {
+                self.error(key, format!("`{key}` must be text, not {}", kind(other)), format!("write `{key}: \"...\"`"));
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, map: &Map<String, Value>, key: &str) -> Vec<String> {
+        match map.get(key) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(items)) => {
+                let mut out = Vec::new();
+                for item in items {
+                    match item {
+                        Value::String(s) => out.push(s.clone()),
+                        Value::Number(n) => out.push(n.to_string()),
+                        Value::Bool(b) => out.push(b.to_string()),
+                        other => self.error(
+                            key,
+                            format!("`{key}` must be a list of text values, but one item is {}", kind(other)),
+                            format!("write `{key}: [\"first\", \"second\"]`"),
+                        ),
+                    }
+                }
+                out
+            }
+            Some(other) => {
+                self.error(key, format!("`{key}` must be a list, not {}", kind(other)), format!("write `{key}: [\"first\", \"second\"]`"));
+                Vec::new()
+            }
+        }
+    }
+
+    fn date(&mut self, map: &Map<String, Value>, key: &str) -> Option<PageDate> {
+        let text = self.string(map, key)?;
+        match parse_date(&text) {
+            Some(d) => Some(d),
+            None => {
+                self.error(
+                    key,
+                    format!("`{key}: {text}` is not a valid date"),
+                    format!("write `{key}: 2023-03-21`, `{key}: 2023-03-21T09:30:00Z` or `{key}: 2023-03-21 09:30:00 +0100`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn bool(&mut self, map: &Map<String, Value>, key: &str) -> bool {
+        match map.get(key) {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                self.error(key, format!("`{key}` must be true or false, not {}", describe(other)), format!("write `{key}: true` or `{key}: false`"));
+                false
+            }
+        }
+    }
+
+    fn read(&mut self, map: Map<String, Value>, taxonomies: &[String], is_section: bool) -> FrontMatter {
+        let mut fm = FrontMatter::default();
+        match map.get("title") {
+            Some(Value::String(s)) if !s.trim().is_empty() => fm.title = s.clone(),
+            Some(Value::Number(n)) => fm.title = n.to_string(),
+            Some(Value::String(_)) | Some(Value::Null) => {
+                self.error("title", "the title is empty".into(), "write the page's title, e.g. `title: \"Why not NATO enlargement\"`".into())
+            }
+            Some(other) => self.error("title", format!("`title` must be text, not {}", kind(other)), "write `title: \"...\"`".into()),
+            None => {
+                let d = Diagnostic::error("front-matter", "the front matter has no `title`")
+                    .in_file(self.origin.file)
+                    .at(Some(self.origin.yaml_first_line), None)
+                    .hint("add a line such as `title: \"My page\"` to the front matter");
+                self.diagnostics.push(d);
+                self.failed = true;
+            }
+        }
+        fm.description = self.string(&map, "description");
+        fm.date = self.date(&map, "date");
+        fm.updated = self.date(&map, "updated");
+        fm.draft = self.bool(&map, "draft");
+        fm.toc = self.bool(&map, "toc");
+        fm.feed = self.bool(&map, "feed");
+        if let Some(slug) = self.string(&map, "slug") {
+            if is_safe_segment(&slug) && !slug.starts_with('.') {
+                fm.slug = Some(slug);
+            } else {
+                self.error(
+                    "slug",
+                    format!("the slug `{slug}` is not a single safe path segment"),
+                    "a slug is one URL segment: no `/`, `\\`, `..`, `:` or leading `.`; to publish at another path, move the file or add an alias".into(),
+                );
+            }
+        }
+        match map.get("weight") {
+            None | Some(Value::Null) => {}
+            Some(Value::Number(n)) if n.as_i64().is_some() => fm.weight = n.as_i64(),
+            Some(other) => {
+                self.error("weight", format!("`weight` must be a whole number, not {}", describe(other)), "write e.g. `weight: 10`".into())
+            }
+        }
+        fm.template = self.string(&map, "template");
+        if let Some(t) = &fm.template {
+            if t.contains("..") || t.starts_with('/') || t.contains('\\') {
+                let t = t.clone();
+                self.error("template", format!("`template: {t}` is not a template name"), "name a file in the theme's templates/ folder, e.g. `template: wide.html`".into());
+            }
+        }
+        fm.aliases = self.strings(&map, "aliases");
+        for alias in fm.aliases.clone() {
+            if let Err(why) = crate::content::paths::check_alias(&alias) {
+                self.error("aliases", format!("the alias `{alias}` {why}"), "an alias is a path on this site such as `/old/path/`: no `..`, `\\`, host or scheme".into());
+            }
+        }
+        fm.authors = self.strings(&map, "authors");
+        if let Some(sort) = self.string(&map, "sort_by") {
+            fm.sort_by = match sort.as_str() {
+                "date" => Some(SortBy::Date),
+                "weight" => Some(SortBy::Weight),
+                "title" => Some(SortBy::Title),
+                _ => {
+                    self.error("sort_by", format!("`sort_by: {sort}` is not a known order"), "use `sort_by: date`, `weight` or `title`".into());
+                    None
+                }
+            };
+            if !is_section {
+                self.warn("sort_by", "`sort_by` only applies to sections (`_index.md`)".into(), "remove it from this page".into());
+            }
+        }
+        fm.extra = match map.get("extra") {
+            None | Some(Value::Null) => Value::Object(Map::new()),
+            Some(v @ Value::Object(_)) => v.clone(),
+            Some(other) => {
+                self.error("extra", format!("`extra` must be a map, not {}", kind(other)), "write `extra:` followed by indented `key: value` lines".into());
+                Value::Object(Map::new())
+            }
+        };
+        for name in taxonomies {
+            let terms = self.strings(&map, name);
+            let terms = terms.into_iter().filter(|t| !t.trim().is_empty()).collect();
+            fm.taxonomies.push((name.clone(), terms));
+        }
+        let mut known: Vec<&str> = KNOWN_KEYS.to_vec();
+        known.extend(taxonomies.iter().map(String::as_str));
+        for key in map.keys() {
+            if known.contains(&key.as_str()) {
+                continue;
+            }
+            if let Some(best) = closest_match(key, &known) {
+                self.warn(key, format!("unknown front matter key `{key}`"), format!("did you mean `{best}`?"));
+            }
+        }
+        fm.params = map;
+        fm
+    }
+
+    fn warn(&mut self, key: &str, message: String, hint: String) {
+        let d = self.origin.diag_at_key(Diagnostic::warning("front-matter", message).hint(hint), self.yaml, key);
+        self.diagnostics.push(d);
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "empty",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
+    }
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("\"{s}\""),
+        other => kind(other).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_with_crlf_and_bom() {
+        let s = split("\u{feff}---\r\ntitle: x\r\n---\r\nbody\r\n").unwrap();
+        assert_eq!(s.yaml, "title: x\r\n");
+        assert_eq!(s.body, "body\r\n");
+        assert_eq!(s.body_first_line, 4);
+    }
+
+    #[test]
+    fn unclosed_header_is_an_error() {
+        let e = split("---\ntitle: x\nbody\n").unwrap_err();
+        assert!(e.message.contains("not closed"));
+    }
+
+    #[test]
+    fn dates_take_every_documented_form() {
+        assert!(!parse_date("2023-03-21").unwrap().has_time);
+        assert!(parse_date("2023-03-21T10:00:00Z").unwrap().has_time);
+        assert!(parse_date("2023-03-21T10:00:00+02:00").is_some());
+        let hugo = parse_date("2010-10-22 11:33:15 -0400").unwrap();
+        assert_eq!(hugo.to_rfc3339(), "2010-10-22T11:33:15-04:00");
+        assert!(parse_date("2023-13-45").is_none());
+    }
+}

@@ -1,0 +1,371 @@
+//! The content tree: pages and sections placed by their folders, with URLs, sorting, neighbours
+//! and taxonomies. One `Library` owns every page and section; everything else refers to them by
+//! `PageId`/`SectionId`.
+
+pub mod frontmatter;
+pub mod load;
+pub mod paths;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::text::{encode_path, slugify};
+use frontmatter::{FrontMatter, SortBy};
+use load::{ContentAsset, DocKind, Document};
+
+pub type PageId = usize;
+pub type SectionId = usize;
+
+/// A page placed in the tree.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub doc: Document,
+    pub slug: String,
+    /// URL path from the site root (without the base URL's own path): `/proposal/aasc/`.
+    pub path: String,
+    pub section: SectionId,
+    /// Files of a bundle, paths under `content/`.
+    pub assets: Vec<String>,
+    pub previous: Option<PageId>,
+    pub next: Option<PageId>,
+}
+
+/// A section placed in the tree. A folder without `_index.md` gets an implicit section.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub doc: Document,
+    /// The folder under `content/`: "" for the home section, `proposal` for `content/proposal/`.
+    pub dir: String,
+    pub path: String,
+    pub parent: Option<SectionId>,
+    pub pages: Vec<PageId>,
+    pub subsections: Vec<SectionId>,
+    pub implicit: bool,
+}
+
+/// One term of a taxonomy, with its pages (newest first).
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub path: String,
+    pub pages: Vec<PageId>,
+}
+
+/// A taxonomy named in `site.yaml`, with its terms sorted by name.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    pub name: String,
+    pub slug: String,
+    pub path: String,
+    pub terms: Vec<Term>,
+}
+
+/// Every page, section and taxonomy of the site.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    pub taxonomies: Vec<Taxonomy>,
+    /// Files under `content/` that are copied as they are (bundle assets included).
+    pub assets: Vec<ContentAsset>,
+    /// `proposal/aasc.md` -> page, for `@/` links and `get_page`.
+    pub page_by_path: HashMap<String, PageId>,
+    /// `proposal/_index.md` (and `proposal`) -> section.
+    pub section_by_path: HashMap<String, SectionId>,
+}
+
+impl Library {
+    pub fn root(&self) -> SectionId {
+        0
+    }
+
+    /// The URL path of an `@/` target (`proposal/aasc.md`, `proposal/_index.md`), if it exists.
+    pub fn path_of(&self, target: &str) -> Option<&str> {
+        if let Some(&id) = self.page_by_path.get(target) {
+            return Some(&self.pages[id].path);
+        }
+        self.section_by_path.get(target).map(|&id| self.sections[id].path.as_str())
+    }
+
+    /// The sections from the root down to `section` (inclusive).
+    pub fn ancestry(&self, section: SectionId) -> Vec<SectionId> {
+        let mut chain = vec![section];
+        let mut current = section;
+        while let Some(parent) = self.sections[current].parent {
+            chain.push(parent);
+            current = parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// Places documents in the tree. Drafts are left out unless `include_drafts`.
+    pub fn assemble(config: &Config, docs: Vec<Document>, assets: Vec<ContentAsset>, include_drafts: bool) -> Result<(Library, Diagnostics), Diagnostics> {
+        let mut diagnostics = Diagnostics::new();
+        let mut lib = Library::default();
+        let (section_docs, page_docs): (Vec<_>, Vec<_>) = docs.into_iter().partition(|d| d.kind == DocKind::Section);
+
+        // Sections, parents before children: sort by folder depth, then name.
+        let mut section_docs: BTreeMap<String, Document> =
+            section_docs.into_iter().map(|d| (parent_dir(&d.relative_path).to_string(), d)).collect();
+        let mut dirs_needed: Vec<String> = vec![String::new()];
+        for d in &page_docs {
+            let mut dir = page_dir(d);
+            loop {
+                dirs_needed.push(dir.to_string());
+                if dir.is_empty() {
+                    break;
+                }
+                dir = parent_dir(dir);
+            }
+        }
+        for dir in section_docs.keys().cloned().collect::<Vec<_>>() {
+            let mut dir = dir.as_str();
+            while !dir.is_empty() {
+                dir = parent_dir(dir);
+                dirs_needed.push(dir.to_string());
+            }
+        }
+        for dir in dirs_needed {
+            section_docs.entry(dir.clone()).or_insert_with(|| implicit_section(config, &dir));
+        }
+        let mut ordered: Vec<(String, Document)> = section_docs.into_iter().collect();
+        ordered.sort_by(|a, b| (a.0.matches('/').count() + usize::from(!a.0.is_empty()), &a.0).cmp(&(b.0.matches('/').count() + usize::from(!b.0.is_empty()), &b.0)));
+        let mut section_by_dir: HashMap<String, SectionId> = HashMap::new();
+        for (dir, doc) in ordered {
+            if doc.front.draft && !include_drafts && !dir.is_empty() {
+                continue;
+            }
+            let parent = if dir.is_empty() { None } else { section_by_dir.get(parent_dir(&dir)).copied() };
+            if !dir.is_empty() && parent.is_none() {
+                continue; // the parent is a draft: the whole subtree is left out
+            }
+            let path = if dir.is_empty() { "/".to_string() } else { format!("/{dir}/") };
+            let id = lib.sections.len();
+            let implicit = doc.hash == 0 && doc.body.is_empty() && doc.file.as_os_str().is_empty();
+            lib.section_by_path.insert(doc.relative_path.clone(), id);
+            if !dir.is_empty() {
+                lib.section_by_path.insert(dir.clone(), id);
+            } else {
+                lib.section_by_path.insert(String::new(), id);
+            }
+            section_by_dir.insert(dir.clone(), id);
+            if let Some(p) = parent {
+                lib.sections[p].subsections.push(id);
+            }
+            lib.sections.push(Section { doc, dir, path, parent, pages: Vec::new(), subsections: Vec::new(), implicit });
+        }
+
+        // Pages.
+        let bundle_dirs: Vec<String> =
+            page_docs.iter().filter(|d| d.kind == DocKind::Bundle).map(|d| parent_dir(&d.relative_path).to_string()).collect();
+        for doc in page_docs {
+            if doc.front.draft && !include_drafts {
+                continue;
+            }
+            let dir = page_dir(&doc);
+            let Some(&section) = section_by_dir.get(dir) else { continue };
+            let stem = match doc.kind {
+                DocKind::Bundle => parent_dir(&doc.relative_path).rsplit('/').next().unwrap_or_default().to_string(),
+                _ => doc.relative_path.rsplit('/').next().unwrap_or_default().trim_end_matches(".md").to_string(),
+            };
+            let slug = doc.front.slug.clone().unwrap_or(stem);
+            if !crate::text::is_safe_segment(&slug) {
+                diagnostics.push(
+                    Diagnostic::error("path", format!("the file name gives the unsafe URL segment `{slug}`"))
+                        .in_file(&doc.file)
+                        .hint("rename the file or set a `slug:` in its front matter"),
+                );
+                continue;
+            }
+            let path = format!("{}{}/", lib.sections[section].path, slug);
+            let id = lib.pages.len();
+            lib.page_by_path.insert(doc.relative_path.clone(), id);
+            lib.pages.push(Page { doc, slug, path, section, assets: Vec::new(), previous: None, next: None });
+            lib.sections[section].pages.push(id);
+        }
+
+        // Assets: those inside a bundle folder belong to that bundle; the rest are copied as they are.
+        for asset in assets {
+            let bundle = bundle_dirs.iter().filter(|b| asset.relative_path.starts_with(&format!("{b}/"))).max_by_key(|b| b.len());
+            if let Some(b) = bundle {
+                if let Some(&pid) = lib.page_by_path.get(&format!("{b}/index.md")) {
+                    lib.pages[pid].assets.push(asset.relative_path.clone());
+                    let rest = &asset.relative_path[b.len() + 1..];
+                    let mut copy = asset.clone();
+                    copy.relative_path = format!("{}{}", lib.pages[pid].path.trim_start_matches('/'), rest);
+                    lib.assets.push(copy);
+                }
+                continue;
+            }
+            lib.assets.push(asset);
+        }
+
+        lib.sort_sections();
+        lib.build_taxonomies(config);
+        lib.check_collisions(&mut diagnostics);
+        if diagnostics.has_errors() {
+            Err(diagnostics)
+        } else {
+            Ok((lib, diagnostics))
+        }
+    }
+
+    fn sort_sections(&mut self) {
+        for sid in 0..self.sections.len() {
+            let sort = self.sections[sid].doc.front.sort_by.unwrap_or_default();
+            let mut pages = std::mem::take(&mut self.sections[sid].pages);
+            pages.sort_by(|&a, &b| compare_pages(&self.pages[a], &self.pages[b], sort));
+            for (i, &pid) in pages.iter().enumerate() {
+                self.pages[pid].previous = if i > 0 { Some(pages[i - 1]) } else { None };
+                self.pages[pid].next = pages.get(i + 1).copied();
+            }
+            self.sections[sid].pages = pages;
+            let mut subs = std::mem::take(&mut self.sections[sid].subsections);
+            subs.sort_by(|&a, &b| {
+                let (x, y) = (&self.sections[a].doc.front, &self.sections[b].doc.front);
+                (x.weight.unwrap_or(i64::MAX), &x.title).cmp(&(y.weight.unwrap_or(i64::MAX), &y.title))
+            });
+            self.sections[sid].subsections = subs;
+        }
+    }
+
+    fn build_taxonomies(&mut self, config: &Config) {
+        for name in &config.taxonomies {
+            let slug = slugify(name);
+            let slug = if slug.is_empty() { name.clone() } else { slug };
+            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            for (pid, page) in self.pages.iter().enumerate() {
+                let Some((_, values)) = page.doc.front.taxonomies.iter().find(|(n, _)| n == name) else { continue };
+                for value in values {
+                    let term_slug = term_slug(value);
+                    let term = terms.entry(term_slug.clone()).or_insert_with(|| Term {
+                        name: value.clone(),
+                        slug: term_slug.clone(),
+                        path: format!("/{slug}/{term_slug}/"),
+                        pages: Vec::new(),
+                    });
+                    if !term.pages.contains(&pid) {
+                        term.pages.push(pid);
+                    }
+                }
+            }
+            let mut terms: Vec<Term> = terms.into_values().collect();
+            for term in &mut terms {
+                term.pages.sort_by(|&a, &b| compare_pages(&self.pages[a], &self.pages[b], SortBy::Date));
+            }
+            terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.name.cmp(&b.name)));
+            self.taxonomies.push(Taxonomy { name: name.clone(), path: format!("/{slug}/"), slug, terms });
+        }
+    }
+
+    /// Two sources that would write the same output file, names that differ only in case, aliases
+    /// that shadow real pages.
+    fn check_collisions(&self, diagnostics: &mut Diagnostics) {
+        let mut owners: HashMap<String, PathBuf> = HashMap::new();
+        let mut lower: HashMap<String, (String, PathBuf)> = HashMap::new();
+        let mut claim = |path: &str, file: &PathBuf, what: &str, diagnostics: &mut Diagnostics| {
+            if let Some(previous) = owners.get(path) {
+                diagnostics.push(
+                    Diagnostic::error("collision", format!("{what} would write {path}, which {} also writes", previous.display()))
+                        .in_file(file)
+                        .hint("give one of them another `slug:` or file name"),
+                );
+                return;
+            }
+            owners.insert(path.to_string(), file.clone());
+            let folded = path.to_lowercase();
+            if let Some((other_path, other_file)) = lower.get(&folded) {
+                if other_path != path {
+                    diagnostics.push(
+                        Diagnostic::error("collision", format!("{path} differs only in letter case from {other_path} ({})", other_file.display()))
+                            .in_file(file)
+                            .hint("rename one of them: the two would overwrite each other on case-insensitive file systems (macOS, Windows)"),
+                    );
+                }
+            } else {
+                lower.insert(folded, (path.to_string(), file.clone()));
+            }
+        };
+        for s in &self.sections {
+            claim(&s.path, &s.doc.file, "this section", diagnostics);
+        }
+        for p in &self.pages {
+            claim(&p.path, &p.doc.file, "this page", diagnostics);
+        }
+        for t in &self.taxonomies {
+            let f = PathBuf::from(crate::config::CONFIG_FILE);
+            claim(&t.path, &f, &format!("the taxonomy `{}`", t.name), diagnostics);
+        }
+        for p in &self.pages {
+            for alias in &p.doc.front.aliases {
+                let alias = paths::normalise_alias(alias);
+                if let Some(owner) = owners.get(&alias) {
+                    diagnostics.push(
+                        Diagnostic::error("collision", format!("the alias {alias} shadows {}, a real page", owner.display()))
+                            .in_file(&p.doc.file)
+                            .hint("remove the alias, or move the page that lives there"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The slug of a taxonomy term (falls back to the percent-encoded name when it has no ASCII).
+pub fn term_slug(name: &str) -> String {
+    let s = slugify(name);
+    if s.is_empty() {
+        encode_path(name.trim())
+    } else {
+        s
+    }
+}
+
+fn compare_pages(a: &Page, b: &Page, sort: SortBy) -> std::cmp::Ordering {
+    let (fa, fb) = (&a.doc.front, &b.doc.front);
+    let date = |f: &FrontMatter| f.date.map(|d| d.timestamp()).unwrap_or(i64::MIN);
+    let by_path = a.doc.relative_path.cmp(&b.doc.relative_path);
+    match sort {
+        SortBy::Date => date(fb).cmp(&date(fa)).then_with(|| fa.title.cmp(&fb.title)).then(by_path),
+        SortBy::Title => fa.title.to_lowercase().cmp(&fb.title.to_lowercase()).then(by_path),
+        SortBy::Weight => fa
+            .weight
+            .unwrap_or(i64::MAX)
+            .cmp(&fb.weight.unwrap_or(i64::MAX))
+            .then_with(|| date(fb).cmp(&date(fa)))
+            .then_with(|| fa.title.cmp(&fb.title))
+            .then(by_path),
+    }
+}
+
+fn parent_dir(path: &str) -> &str {
+    match path.rfind('/') {
+        Some(i) => &path[..i],
+        None => "",
+    }
+}
+
+/// The folder whose section a page belongs to (a bundle's is the folder above its own).
+fn page_dir(doc: &Document) -> &str {
+    match doc.kind {
+        DocKind::Bundle => parent_dir(parent_dir(&doc.relative_path)),
+        _ => parent_dir(&doc.relative_path),
+    }
+}
+
+fn implicit_section(config: &Config, dir: &str) -> Document {
+    let title = if dir.is_empty() { config.title.clone() } else { dir.rsplit('/').next().unwrap_or(dir).replace(['-', '_'], " ") };
+    Document {
+        kind: DocKind::Section,
+        relative_path: if dir.is_empty() { "_index.md".into() } else { format!("{dir}/_index.md") },
+        file: PathBuf::new(),
+        front: FrontMatter { title, extra: serde_json::Value::Object(Default::default()), taxonomies: config.taxonomies.iter().map(|t| (t.clone(), Vec::new())).collect(), ..FrontMatter::default() },
+        body: String::new(),
+        body_first_line: 1,
+        hash: 0,
+    }
+}

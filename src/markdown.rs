@@ -1,0 +1,391 @@
+//! Markdown -> HTML in one pass over pulldown-cmark's events: unique heading ids and the table of
+//! contents, `@/` internal links (resolved, or an error naming the line), highlighted code fences,
+//! footnotes gathered at the end with back-links, the `<!-- more -->` summary and a word count.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::error::Diagnostic;
+use crate::highlight::{self, Highlighted};
+use crate::text::{escape_xml, slugify};
+
+/// One entry of a page's table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// An `@/` link found in the body, kept so anchors can be checked once every page is rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// `proposal/aasc.md`
+    pub target: String,
+    pub anchor: Option<String>,
+    pub line: usize,
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub summary: Option<String>,
+    pub toc: Vec<TocEntry>,
+    /// Every id in the body (headings and footnotes), for anchor checks.
+    pub ids: HashSet<String>,
+    pub word_count: usize,
+    pub internal_links: Vec<InternalLink>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What the renderer needs to know about the rest of the site.
+pub trait LinkResolver {
+    /// The URL (root-relative, with the base path) of an `@/` target such as `proposal/aasc.md`.
+    fn resolve(&self, target: &str) -> Option<String>;
+}
+
+/// One Markdown body and where it comes from.
+pub struct Input<'a> {
+    pub body: &'a str,
+    /// File line on which `body` starts.
+    pub first_line: usize,
+    pub file: &'a Path,
+    pub sanitize_html: bool,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+struct PendingHeading<'a> {
+    level: pulldown_cmark::HeadingLevel,
+    id: Option<CowStr<'a>>,
+    classes: Vec<CowStr<'a>>,
+    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    events: Vec<Event<'a>>,
+    text: String,
+}
+
+/// Renders a Markdown body.
+pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
+    let line_starts: Vec<usize> = std::iter::once(0).chain(input.body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let line_of = |offset: usize| -> usize {
+        let idx = match line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        idx + input.first_line
+    };
+
+    let mut rendered = Rendered::default();
+    let mut out: Vec<Event> = Vec::new();
+    let mut heading: Option<PendingHeading> = None;
+    let mut code: Option<(String, String, usize)> = None;
+    let mut footnote: Option<(String, Vec<Event>)> = None;
+    let mut footnote_defs: HashMap<String, Vec<Event>> = HashMap::new();
+    let mut footnote_order: Vec<String> = Vec::new();
+    let mut footnote_ref_counts: HashMap<String, usize> = HashMap::new();
+    let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
+    let mut summary_cut: Option<usize> = None;
+
+    let push = |event: Event<'static>, heading: &mut Option<PendingHeading>, footnote: &mut Option<(String, Vec<Event>)>, out: &mut Vec<Event>| {
+        if let Some(h) = heading.as_mut() {
+            h.events.push(event);
+        } else if let Some((_, events)) = footnote.as_mut() {
+            events.push(event);
+        } else {
+            out.push(event);
+        }
+    };
+
+    for (event, range) in Parser::new_ext(input.body, options()).into_offset_iter() {
+        let event = event.into_static();
+        if let Some((_, text, _)) = code.as_mut() {
+            match event {
+                Event::Text(t) => {
+                    text.push_str(&t);
+                    continue;
+                }
+                Event::End(TagEnd::CodeBlock) => {}
+                _ => continue,
+            }
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                heading = Some(PendingHeading { level, id, classes, attrs, events: Vec::new(), text: String::new() });
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some(h) = heading.take() else { continue };
+                let base = match &h.id {
+                    Some(id) => id.to_string(),
+                    None => {
+                        let s = slugify(&h.text);
+                        if s.is_empty() {
+                            "section".to_string()
+                        } else {
+                            s
+                        }
+                    }
+                };
+                let mut id = base.clone();
+                let mut n = 1;
+                while rendered.ids.contains(&id) {
+                    id = format!("{base}-{n}");
+                    n += 1;
+                }
+                rendered.ids.insert(id.clone());
+                flat_toc.push((h.level as u8, id.clone(), h.text.trim().to_string()));
+                let start = Event::Start(Tag::Heading { level: h.level, id: Some(CowStr::from(id)), classes: h.classes, attrs: h.attrs });
+                push(start, &mut heading, &mut footnote, &mut out);
+                for e in h.events {
+                    push(e, &mut heading, &mut footnote, &mut out);
+                }
+                push(Event::End(TagEnd::Heading(h.level)), &mut heading, &mut footnote, &mut out);
+            }
+            Event::Text(text) => {
+                rendered.word_count += text.split_whitespace().count();
+                if let Some(h) = heading.as_mut() {
+                    h.text.push_str(&text);
+                }
+                push(Event::Text(text), &mut heading, &mut footnote, &mut out);
+            }
+            Event::Code(text) => {
+                rendered.word_count += text.split_whitespace().count();
+                if let Some(h) = heading.as_mut() {
+                    h.text.push_str(&text);
+                }
+                push(Event::Code(text), &mut heading, &mut footnote, &mut out);
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(lang) => lang.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new(), line_of(range.start)));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let Some((lang, text, line)) = code.take() else { continue };
+                let html = match highlight::highlight(&lang, &text) {
+                    Highlighted::Html(html) => html.to_string(),
+                    Highlighted::UnknownLanguage => {
+                        rendered.diagnostics.push(
+                            Diagnostic::warning("highlight", format!("unknown code language `{lang}`; the block is shown as plain code"))
+                                .in_file(input.file)
+                                .at(Some(line), None)
+                                .hint("use a language syntect knows (rust, python, yaml, json, bash, html, ...) or `text`"),
+                        );
+                        format!("<pre><code>{}</code></pre>", escape_xml(&text))
+                    }
+                };
+                push(Event::Html(CowStr::from(html)), &mut heading, &mut footnote, &mut out);
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
+                let line = line_of(range.start);
+                let (target, anchor) = match dest_url[2..].split_once('#') {
+                    Some((t, a)) => (t.to_string(), Some(a.to_string())),
+                    None => (dest_url[2..].to_string(), None),
+                };
+                let url = match links.resolve(&target) {
+                    Some(url) => {
+                        rendered.internal_links.push(InternalLink { target: target.clone(), anchor: anchor.clone(), line });
+                        match &anchor {
+                            Some(a) => format!("{url}#{a}"),
+                            None => url,
+                        }
+                    }
+                    None => {
+                        rendered.diagnostics.push(
+                            Diagnostic::error("link", format!("the link `{dest_url}` points to a page that does not exist"))
+                                .in_file(input.file)
+                                .at(Some(line), None)
+                                .hint(format!("check the path under content/ (e.g. `@/proposal/aasc.md`); there is no content/{target}")),
+                        );
+                        "#".to_string()
+                    }
+                };
+                push(Event::Start(Tag::Link { link_type, dest_url: CowStr::from(url), title, id }), &mut heading, &mut footnote, &mut out);
+            }
+            Event::Html(html) | Event::InlineHtml(html) if html.trim() == "<!-- more -->" => {
+                if summary_cut.is_none() && heading.is_none() && footnote.is_none() {
+                    summary_cut = Some(out.len());
+                }
+            }
+            Event::FootnoteReference(name) => {
+                let name = name.to_string();
+                if !footnote_order.contains(&name) {
+                    footnote_order.push(name.clone());
+                }
+                let number = footnote_order.iter().position(|n| *n == name).unwrap_or(0) + 1;
+                let count = footnote_ref_counts.entry(name.clone()).or_insert(0);
+                *count += 1;
+                let slug = footnote_slug(&name);
+                let html = format!(
+                    "<sup class=\"footnote-reference\" id=\"fr-{slug}-{count}\"><a href=\"#fn-{slug}\" role=\"doc-noteref\">{number}</a></sup>"
+                );
+                rendered.ids.insert(format!("fr-{slug}-{count}"));
+                push(Event::InlineHtml(CowStr::from(html)), &mut heading, &mut footnote, &mut out);
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                footnote = Some((name.to_string(), Vec::new()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((name, events)) = footnote.take() {
+                    footnote_defs.insert(name, events);
+                }
+            }
+            other => push(other, &mut heading, &mut footnote, &mut out),
+        }
+    }
+
+    let mut body_html = String::with_capacity(input.body.len() * 3 / 2);
+    if let Some(cut) = summary_cut {
+        let mut summary = String::new();
+        html::push_html(&mut summary, out[..cut].iter().cloned());
+        rendered.summary = Some(summary);
+    }
+    html::push_html(&mut body_html, out.into_iter());
+
+    if !footnote_order.is_empty() {
+        body_html.push_str("<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n");
+        for name in &footnote_order {
+            let slug = footnote_slug(name);
+            rendered.ids.insert(format!("fn-{slug}"));
+            body_html.push_str(&format!("<li id=\"fn-{slug}\">"));
+            let mut note = String::new();
+            if let Some(events) = footnote_defs.remove(name) {
+                html::push_html(&mut note, events.into_iter());
+            }
+            let count = footnote_ref_counts.get(name).copied().unwrap_or(1);
+            let backlinks: String = (1..=count)
+                .map(|i| format!(" <a href=\"#fr-{slug}-{i}\" class=\"footnote-backref\" role=\"doc-backlink\" aria-label=\"Back to reference {i}\">↩</a>"))
+                .collect();
+            let note = note.trim_end();
+            match note.strip_suffix("</p>") {
+                Some(before) => {
+                    body_html.push_str(before);
+                    body_html.push_str(&backlinks);
+                    body_html.push_str("</p>");
+                }
+                None => {
+                    body_html.push_str(note);
+                    body_html.push_str(&backlinks);
+                }
+            }
+            body_html.push_str("</li>\n");
+        }
+        body_html.push_str("</ol>\n</section>\n");
+    }
+
+    if input.sanitize_html {
+        body_html = sanitize(&body_html);
+        rendered.summary = rendered.summary.map(|s| sanitize(&s));
+    }
+    rendered.html = body_html;
+    rendered.toc = build_toc(flat_toc);
+    rendered
+}
+
+fn footnote_slug(name: &str) -> String {
+    let s = slugify(name);
+    if s.is_empty() {
+        crate::text::encode_component(name)
+    } else {
+        s
+    }
+}
+
+/// Cleans raw HTML with ammonia, keeping what Charter itself generates (ids, classes, roles).
+pub fn sanitize(html: &str) -> String {
+    ammonia::Builder::default()
+        .add_generic_attributes(["id", "class", "role", "aria-label", "data-lang"])
+        .add_tags(["section", "sup"])
+        .clean(html)
+        .to_string()
+}
+
+/// Nests a flat list of headings into a tree by level.
+fn build_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
+    fn insert(list: &mut Vec<TocEntry>, entry: TocEntry) {
+        if let Some(last) = list.last_mut() {
+            if entry.level > last.level {
+                insert(&mut last.children, entry);
+                return;
+            }
+        }
+        list.push(entry);
+    }
+    let mut toc = Vec::new();
+    for (level, id, title) in flat {
+        insert(&mut toc, TocEntry { level, id, title, children: Vec::new() });
+    }
+    toc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Links;
+    impl LinkResolver for Links {
+        fn resolve(&self, target: &str) -> Option<String> {
+            (target == "a.md").then(|| "/a/".to_string())
+        }
+    }
+
+    fn md(body: &str) -> Rendered {
+        render(&Input { body, first_line: 1, file: Path::new("t.md"), sanitize_html: false }, &Links)
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_a_toc() {
+        let r = md("## One\n\n### Two\n\n## One\n\n## Custom {#mine}\n");
+        assert!(r.html.contains("<h2 id=\"one\">One</h2>"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"one-1\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"mine\">"), "{}", r.html);
+        assert_eq!(r.toc.len(), 3);
+        assert_eq!(r.toc[0].children[0].id, "two");
+    }
+
+    #[test]
+    fn internal_links_resolve_or_fail_with_a_line() {
+        let r = md("text\n\n[ok](@/a.md#x) and [bad](@/missing.md)\n");
+        assert!(r.html.contains("href=\"/a/#x\""), "{}", r.html);
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(r.diagnostics[0].line, Some(3));
+        assert_eq!(r.internal_links[0].anchor.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn footnotes_move_to_the_end_with_backlinks() {
+        let r = md("Claim[^1] again[^1].\n\n[^1]: The source.\n\nAfter.\n");
+        let notes = r.html.find("class=\"footnotes\"").unwrap();
+        assert!(r.html.find("After.").unwrap() < notes);
+        assert!(r.html.contains("href=\"#fr-1-2\""), "{}", r.html);
+        assert!(r.html.contains("id=\"fn-1\""));
+    }
+
+    #[test]
+    fn summary_and_words() {
+        let r = md("One two.\n\n<!-- more -->\n\nThree.\n");
+        assert_eq!(r.summary.as_deref(), Some("<p>One two.</p>\n"));
+        assert_eq!(r.word_count, 3);
+    }
+
+    #[test]
+    fn code_is_highlighted_and_unknown_languages_warn() {
+        let r = md("```rust\nfn x() {}\n```\n\n```klingon\n<x>\n```\n");
+        assert!(r.html.contains("hl-"), "{}", r.html);
+        assert!(r.html.contains("&lt;x&gt;"));
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(r.diagnostics[0].line, Some(5));
+    }
+}

@@ -1,0 +1,125 @@
+//! The outputs that need no template: the Atom feeds, `sitemap.xml`, `robots.txt` and the
+//! redirect pages of aliases. All links in them are absolute.
+
+use crate::config::Config;
+use crate::content::{Library, PageId, SectionId};
+use crate::markdown::Rendered;
+use crate::render::values::Urls;
+use crate::text::escape_xml;
+
+/// Rewrites root-relative `href="/` and `src="/` to absolute URLs (feeds are read elsewhere).
+pub fn absolutise(html: &str, config: &Config) -> String {
+    let host_end = config.base_url.len() - config.base_path().len();
+    let host = &config.base_url[..host_end];
+    html.replace("href=\"/", &format!("href=\"{host}/")).replace("src=\"/", &format!("src=\"{host}/"))
+}
+
+fn page_date(lib: &Library, pid: PageId) -> Option<String> {
+    let f = &lib.pages[pid].doc.front;
+    f.updated.or(f.date).map(|d| d.to_rfc3339())
+}
+
+/// An Atom feed of the dated pages among `pages` (newest first, at most `config.feed.limit`).
+pub fn atom(lib: &Library, bodies: &[Rendered], config: &Config, section: Option<SectionId>, pages: &[PageId]) -> String {
+    let urls = Urls { config };
+    let mut dated: Vec<PageId> = pages.iter().copied().filter(|&p| lib.pages[p].doc.front.date.is_some()).collect();
+    dated.sort_by(|&a, &b| {
+        let (x, y) = (lib.pages[a].doc.front.date.map(|d| d.timestamp()), lib.pages[b].doc.front.date.map(|d| d.timestamp()));
+        y.cmp(&x).then_with(|| lib.pages[a].doc.relative_path.cmp(&lib.pages[b].doc.relative_path))
+    });
+    dated.truncate(config.feed.limit);
+    let (title, feed_path, alternate) = match section {
+        Some(sid) if sid != lib.root() => {
+            let s = &lib.sections[sid];
+            (format!("{} — {}", s.doc.front.title, config.title), format!("{}{}", s.path, config.feed.filename), s.path.clone())
+        }
+        _ => (config.title.clone(), format!("/{}", config.feed.filename), "/".to_string()),
+    };
+    let updated = dated.iter().filter_map(|&p| page_date(lib, p)).max().unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
+    let mut out = String::with_capacity(4096);
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    out.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        escape_xml(&config.language)
+    ));
+    out.push_str(&format!("  <title>{}</title>\n", escape_xml(&title)));
+    if let Some(d) = &config.description {
+        out.push_str(&format!("  <subtitle>{}</subtitle>\n", escape_xml(d)));
+    }
+    out.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        escape_xml(&urls.permalink(&feed_path))
+    ));
+    out.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", escape_xml(&urls.permalink(&alternate))));
+    out.push_str(&format!("  <id>{}</id>\n", escape_xml(&urls.permalink(&feed_path))));
+    out.push_str(&format!("  <updated>{updated}</updated>\n"));
+    out.push_str(&format!("  <author><name>{}</name></author>\n", escape_xml(if config.title.is_empty() { "Charter" } else { &config.title })));
+    out.push_str("  <generator uri=\"https://crates.io/crates/charter\">Charter</generator>\n");
+    for pid in dated {
+        let page = &lib.pages[pid];
+        let f = &page.doc.front;
+        let permalink = urls.permalink(&page.path);
+        out.push_str("  <entry>\n");
+        out.push_str(&format!("    <title>{}</title>\n", escape_xml(&f.title)));
+        if let Some(d) = f.date {
+            out.push_str(&format!("    <published>{}</published>\n", d.to_rfc3339()));
+        }
+        out.push_str(&format!("    <updated>{}</updated>\n", page_date(lib, pid).unwrap_or_else(|| updated.clone())));
+        for a in &f.authors {
+            out.push_str(&format!("    <author><name>{}</name></author>\n", escape_xml(a)));
+        }
+        out.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", escape_xml(&permalink)));
+        out.push_str(&format!("    <id>{}</id>\n", escape_xml(&permalink)));
+        if let Some(d) = &f.description {
+            out.push_str(&format!("    <summary>{}</summary>\n", escape_xml(d)));
+        }
+        let body = &bodies[pid];
+        let html = body.summary.as_deref().unwrap_or(&body.html);
+        out.push_str(&format!("    <content type=\"html\">{}</content>\n", escape_xml(&absolutise(html, config))));
+        out.push_str("  </entry>\n");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+/// `sitemap.xml`: home, sections, pages and taxonomy pages, with their last dates.
+pub fn sitemap(lib: &Library, config: &Config) -> String {
+    let urls = Urls { config };
+    let mut entries: Vec<(String, Option<String>)> = Vec::new();
+    for s in &lib.sections {
+        entries.push((s.path.clone(), None));
+    }
+    for (pid, p) in lib.pages.iter().enumerate() {
+        entries.push((p.path.clone(), page_date(lib, pid)));
+    }
+    for t in &lib.taxonomies {
+        entries.push((t.path.clone(), None));
+        for term in &t.terms {
+            entries.push((term.path.clone(), None));
+        }
+    }
+    entries.sort();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (path, lastmod) in entries {
+        out.push_str(&format!("  <url>\n    <loc>{}</loc>\n", escape_xml(&urls.permalink(&path))));
+        if let Some(d) = lastmod {
+            out.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
+        }
+        out.push_str("  </url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+pub fn robots(config: &Config) -> String {
+    let urls = Urls { config };
+    format!("User-agent: *\nAllow: /\nSitemap: {}\n", urls.permalink("/sitemap.xml"))
+}
+
+/// A redirect page for an alias.
+pub fn redirect(target_permalink: &str) -> String {
+    let t = escape_xml(target_permalink);
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Redirecting…</title>\n<link rel=\"canonical\" href=\"{t}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\"></head>\n<body><p>This page has moved to <a href=\"{t}\">{t}</a>.</p></body></html>\n"
+    )
+}

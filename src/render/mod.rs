@@ -1,0 +1,250 @@
+//! Rendering: Markdown bodies (in parallel), then every output of the site as `(path, bytes)`:
+//! pages, sections, taxonomy pages, the 404 page, feeds, the sitemap, robots.txt, alias
+//! redirects and the highlighting stylesheet.
+
+pub mod feeds;
+pub mod values;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use tera::Context;
+
+use crate::config::Config;
+use crate::content::paths::{normalise_alias, output_file_for};
+use crate::content::{Library, PageId, SectionId};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::markdown::{self, LinkResolver, Rendered};
+use crate::templates::Templates;
+use values::{SiteValues, Urls};
+
+struct LibraryLinks<'a> {
+    lib: &'a Library,
+    urls: Urls<'a>,
+}
+
+impl LinkResolver for LibraryLinks<'_> {
+    fn resolve(&self, target: &str) -> Option<String> {
+        self.lib.path_of(target.trim_start_matches('/')).map(|p| self.urls.path(p))
+    }
+}
+
+/// Renders one Markdown document of the library.
+pub fn render_body(lib: &Library, config: &Config, doc: &crate::content::load::Document) -> Rendered {
+    let links = LibraryLinks { lib, urls: Urls { config } };
+    markdown::render(
+        &markdown::Input { body: &doc.body, first_line: doc.body_first_line, file: &doc.file, sanitize_html: config.markdown.sanitize_html },
+        &links,
+    )
+}
+
+/// Renders every page and section body in parallel.
+pub fn render_bodies(lib: &Library, config: &Config) -> (Vec<Rendered>, Vec<Rendered>) {
+    let pages = lib.pages.par_iter().map(|p| render_body(lib, config, &p.doc)).collect();
+    let sections = lib.sections.par_iter().map(|s| render_body(lib, config, &s.doc)).collect();
+    (pages, sections)
+}
+
+/// Checks every `@/link#anchor` against the ids of its target.
+pub fn check_anchors(lib: &Library, pages: &[Rendered], sections: &[Rendered], diagnostics: &mut Diagnostics) {
+    let docs = lib.pages.iter().map(|p| &p.doc).zip(pages).chain(lib.sections.iter().map(|s| &s.doc).zip(sections));
+    for (doc, body) in docs {
+        for link in &body.internal_links {
+            let Some(anchor) = &link.anchor else { continue };
+            let target_body = if let Some(&pid) = lib.page_by_path.get(&link.target) {
+                &pages[pid]
+            } else if let Some(&sid) = lib.section_by_path.get(link.target.trim_start_matches('/')) {
+                &sections[sid]
+            } else {
+                continue;
+            };
+            if !target_body.ids.contains(anchor) {
+                let mut known: Vec<&str> = target_body.ids.iter().map(String::as_str).filter(|i| !i.starts_with("fr-")).collect();
+                known.sort();
+                let hint = match crate::text::closest_match(anchor, &known) {
+                    Some(best) => format!("did you mean `#{best}`?"),
+                    None => format!("anchors in content/{}: {}", link.target, known.join(", ")),
+                };
+                diagnostics.push(
+                    Diagnostic::error("link", format!("the anchor `#{anchor}` does not exist in content/{}", link.target))
+                        .in_file(&doc.file)
+                        .at(Some(link.line), None)
+                        .hint(hint),
+                );
+            }
+        }
+    }
+}
+
+/// One file of the output.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Output {
+    Page(PageId),
+    Section(SectionId),
+    TaxonomyList(usize),
+    Term(usize, usize),
+    NotFound,
+    Alias { alias: String, page: PageId },
+    Feed(Option<SectionId>),
+    Sitemap,
+    Robots,
+    SyntaxCss,
+}
+
+/// Every output of the site.
+pub fn outputs(lib: &Library, config: &Config) -> Vec<Output> {
+    let mut list = Vec::with_capacity(lib.pages.len() + lib.sections.len() + 16);
+    list.extend((0..lib.pages.len()).map(Output::Page));
+    list.extend((0..lib.sections.len()).map(Output::Section));
+    for (t, tax) in lib.taxonomies.iter().enumerate() {
+        list.push(Output::TaxonomyList(t));
+        list.extend((0..tax.terms.len()).map(|i| Output::Term(t, i)));
+    }
+    list.push(Output::NotFound);
+    for (pid, p) in lib.pages.iter().enumerate() {
+        for alias in &p.doc.front.aliases {
+            list.push(Output::Alias { alias: alias.clone(), page: pid });
+        }
+    }
+    if config.feed.enabled {
+        list.push(Output::Feed(None));
+        for (sid, s) in lib.sections.iter().enumerate() {
+            if s.doc.front.feed && sid != lib.root() {
+                list.push(Output::Feed(Some(sid)));
+            }
+        }
+    }
+    list.push(Output::Sitemap);
+    list.push(Output::Robots);
+    list.push(Output::SyntaxCss);
+    list
+}
+
+/// The output file of an output, relative to the output folder, `/`-separated.
+pub fn output_path(output: &Output, lib: &Library, config: &Config) -> String {
+    match output {
+        Output::Page(p) => output_file_for(&lib.pages[*p].path),
+        Output::Section(s) => output_file_for(&lib.sections[*s].path),
+        Output::TaxonomyList(t) => output_file_for(&lib.taxonomies[*t].path),
+        Output::Term(t, i) => output_file_for(&lib.taxonomies[*t].terms[*i].path),
+        Output::NotFound => "404.html".into(),
+        Output::Alias { alias, .. } => output_file_for(&normalise_alias(alias)),
+        Output::Feed(None) => config.feed.filename.clone(),
+        Output::Feed(Some(s)) => format!("{}{}", lib.sections[*s].path.trim_start_matches('/'), config.feed.filename),
+        Output::Sitemap => "sitemap.xml".into(),
+        Output::Robots => "robots.txt".into(),
+        Output::SyntaxCss => "syntax.css".into(),
+    }
+}
+
+/// Everything rendering reads.
+pub struct RenderInput<'a> {
+    pub lib: &'a Library,
+    pub config: &'a Config,
+    pub templates: &'a Templates,
+    pub values: &'a SiteValues,
+    pub page_bodies: &'a [Rendered],
+}
+
+impl RenderInput<'_> {
+    fn context(&self, current_path: &str) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert_value("site", self.values.site.clone());
+        ctx.insert_value("data", self.values.data.clone());
+        ctx.insert("current_path", &Urls { config: self.config }.path(current_path));
+        ctx
+    }
+
+    fn template_for(&self, requested: Option<&str>, default: &str, file: &Path) -> Result<String, Diagnostic> {
+        match requested {
+            Some(name) if self.templates.has(name) => Ok(name.to_string()),
+            Some(name) => Err(Diagnostic::error("template", format!("`template: {name}` names a template that does not exist"))
+                .in_file(file)
+                .hint(format!("add templates/{name} or themes/<theme>/templates/{name}, or remove the `template:` line"))),
+            None if self.templates.has(default) => Ok(default.to_string()),
+            None => Err(Diagnostic::error("template", format!("the theme has no `{default}` template"))
+                .in_file(file)
+                .hint(format!("add templates/{default} (or choose a theme in site.yaml with `theme:`)"))),
+        }
+    }
+
+    /// Renders one output to bytes.
+    pub fn render(&self, output: &Output) -> Result<Vec<u8>, Diagnostic> {
+        let lib = self.lib;
+        let html = match output {
+            Output::Page(pid) => {
+                let page = &lib.pages[*pid];
+                let template = self.template_for(page.doc.front.template.as_deref(), "page.html", &page.doc.file)?;
+                let mut ctx = self.context(&page.path);
+                ctx.insert_value("page", values::page_with_neighbours(self.values, lib, *pid));
+                self.templates.render(&template, &ctx, Some(&page.doc.file))?
+            }
+            Output::Section(sid) => {
+                let section = &lib.sections[*sid];
+                let file: PathBuf = if section.doc.file.as_os_str().is_empty() {
+                    PathBuf::from("content").join(&section.doc.relative_path)
+                } else {
+                    section.doc.file.clone()
+                };
+                let default = if *sid == lib.root() { "index.html" } else { "section.html" };
+                let template = self.template_for(section.doc.front.template.as_deref(), default, &file)?;
+                let mut ctx = self.context(&section.path);
+                ctx.insert_value("section", self.values.sections[*sid].clone());
+                self.templates.render(&template, &ctx, Some(&file))?
+            }
+            Output::TaxonomyList(t) => {
+                let mut ctx = self.context(&lib.taxonomies[*t].path);
+                ctx.insert_value("taxonomy", self.values.taxonomies[*t].clone());
+                self.templates.render("taxonomy_list.html", &ctx, None)?
+            }
+            Output::Term(t, i) => {
+                let mut ctx = self.context(&lib.taxonomies[*t].terms[*i].path);
+                ctx.insert_value("taxonomy", self.values.taxonomies[*t].clone());
+                ctx.insert_value("term", self.values.terms[*t][*i].clone());
+                self.templates.render("taxonomy_term.html", &ctx, None)?
+            }
+            Output::NotFound => {
+                let ctx = self.context("/404.html");
+                self.templates.render("404.html", &ctx, None)?
+            }
+            Output::Alias { page, .. } => feeds::redirect(&Urls { config: self.config }.permalink(&lib.pages[*page].path)),
+            Output::Feed(section) => {
+                let pages: Vec<PageId> = match section {
+                    None => (0..lib.pages.len()).collect(),
+                    Some(sid) => pages_under(lib, *sid),
+                };
+                feeds::atom(lib, self.page_bodies, self.config, *section, &pages)
+            }
+            Output::Sitemap => feeds::sitemap(lib, self.config),
+            Output::Robots => feeds::robots(self.config),
+            Output::SyntaxCss => crate::highlight::stylesheet(&self.config.highlight.light_theme, &self.config.highlight.dark_theme)
+                .map_err(|e| Diagnostic::error("highlight", e).in_file(crate::config::CONFIG_FILE))?,
+        };
+        Ok(html.into_bytes())
+    }
+}
+
+/// Every page in a section and its subsections.
+pub fn pages_under(lib: &Library, sid: SectionId) -> Vec<PageId> {
+    let mut out = lib.sections[sid].pages.clone();
+    for &sub in &lib.sections[sid].subsections {
+        out.extend(pages_under(lib, sub));
+    }
+    out
+}
+
+/// Output paths claimed by more than one source.
+pub fn claims(lib: &Library, config: &Config, outputs: &[Output]) -> HashMap<String, String> {
+    let mut map = HashMap::with_capacity(outputs.len());
+    for o in outputs {
+        let describe = match o {
+            Output::Page(p) => lib.pages[*p].doc.file.display().to_string(),
+            Output::Section(s) => format!("content/{}", lib.sections[*s].doc.relative_path),
+            Output::Alias { alias, page } => format!("the alias {alias} of {}", lib.pages[*page].doc.file.display()),
+            other => format!("{other:?}"),
+        };
+        map.insert(output_path(o, lib, config), describe);
+    }
+    map
+}

@@ -1,0 +1,320 @@
+//! Template values: every page, section and taxonomy serialised once per build into Tera's
+//! reference-counted `Value`s. A section's `pages`, a term's `pages` and the home page's
+//! `subsections` share those values (a pointer copy each), so no template context clones the
+//! site.
+
+use std::collections::HashMap;
+
+use tera::{Map, Value};
+
+use crate::config::Config;
+use crate::content::{Library, PageId, SectionId};
+use crate::markdown::{Rendered, TocEntry};
+
+/// What one build knows of its pages' rendered Markdown.
+pub struct Bodies<'a> {
+    pub pages: &'a [Rendered],
+    pub sections: &'a [Rendered],
+}
+
+/// The values of one build.
+pub struct SiteValues {
+    pub site: Value,
+    pub data: Value,
+    /// Page values without `previous`/`next`.
+    pub pages: Vec<Value>,
+    pub sections: Vec<Value>,
+    /// Per taxonomy: the taxonomy value (with terms and their pages).
+    pub taxonomies: Vec<Value>,
+    /// Per taxonomy, per term: the term value with its pages.
+    pub terms: Vec<Vec<Value>>,
+}
+
+fn key(s: &'static str) -> tera::value::Key<'static> {
+    tera::value::Key::Str(s)
+}
+
+fn from_json(v: &serde_json::Value) -> Value {
+    Value::try_from_serializable(v).unwrap_or_else(|_| Value::none())
+}
+
+fn opt_str(s: Option<&str>) -> Value {
+    s.map(Value::from).unwrap_or_else(Value::none)
+}
+
+/// URL helpers bound to one configuration.
+pub struct Urls<'a> {
+    pub config: &'a Config,
+}
+
+impl Urls<'_> {
+    /// Root-relative URL with the base path: `/blog/dir/page/`.
+    pub fn path(&self, path: &str) -> String {
+        format!("{}{}", self.config.base_path(), crate::text::encode_path(path))
+    }
+    /// Absolute URL.
+    pub fn permalink(&self, path: &str) -> String {
+        let host_end = self.config.base_url.len() - self.config.base_path().len();
+        format!("{}{}", &self.config.base_url[..host_end], self.path(path))
+    }
+}
+
+pub fn site_value(config: &Config, build_time: &str) -> Value {
+    let mut m = Map::new();
+    m.insert(key("title"), Value::from(config.title.as_str()));
+    m.insert(key("base_url"), Value::from(config.base_url.as_str()));
+    m.insert(key("description"), opt_str(config.description.as_deref()));
+    m.insert(key("language"), Value::from(config.language.as_str()));
+    m.insert(key("taxonomies"), Value::from(config.taxonomies.clone()));
+    m.insert(key("extra"), from_json(&config.extra));
+    m.insert(key("repository"), opt_str(config.repository.as_deref()));
+    let mut feed = Map::new();
+    feed.insert(key("enabled"), Value::from(config.feed.enabled));
+    feed.insert(key("path"), Value::from(format!("{}/{}", config.base_path(), config.feed.filename)));
+    feed.insert(key("limit"), Value::from(config.feed.limit));
+    m.insert(key("feed"), Value::from(feed));
+    m.insert(key("build_time"), Value::from(build_time));
+    Value::from(m)
+}
+
+fn toc_value(entries: &[TocEntry], page_path: &str) -> Value {
+    let list: Vec<Value> = entries
+        .iter()
+        .map(|e| {
+            let mut m = Map::new();
+            m.insert(key("level"), Value::from(e.level));
+            m.insert(key("id"), Value::from(e.id.as_str()));
+            m.insert(key("title"), Value::from(e.title.as_str()));
+            m.insert(key("permalink"), Value::from(format!("{page_path}#{}", e.id)));
+            m.insert(key("children"), toc_value(&e.children, page_path));
+            Value::from(m)
+        })
+        .collect();
+    Value::from(list)
+}
+
+/// Term reference values `{name, slug, permalink, path}` per taxonomy, per term slug.
+fn term_refs(lib: &Library, urls: &Urls<'_>) -> Vec<HashMap<String, Value>> {
+    lib.taxonomies
+        .iter()
+        .map(|t| {
+            t.terms
+                .iter()
+                .map(|term| {
+                    let mut m = Map::new();
+                    m.insert(key("name"), Value::from(term.name.as_str()));
+                    m.insert(key("slug"), Value::from(term.slug.as_str()));
+                    m.insert(key("permalink"), Value::from(urls.permalink(&term.path)));
+                    m.insert(key("path"), Value::from(urls.path(&term.path)));
+                    (term.slug.clone(), Value::from(m))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+const PAGE_FIELDS: &[&str] = &[
+    "title", "description", "permalink", "path", "relative_path", "slug", "date", "updated", "draft", "weight", "content",
+    "summary", "toc", "word_count", "reading_time", "taxonomies", "authors", "extra", "params", "assets", "ancestors",
+    "section", "lang", "previous", "next", "pages", "subsections", "sort_by", "contributors", "edit_url", "history_url",
+];
+
+/// The fields shared by pages and sections.
+fn common(map: &mut Map, doc: &crate::content::load::Document, path: &str, body: &Rendered, urls: &Urls<'_>, config: &Config) {
+    let fm = &doc.front;
+    let url_path = urls.path(path);
+    map.insert(key("title"), Value::from(fm.title.as_str()));
+    map.insert(key("description"), opt_str(fm.description.as_deref()));
+    map.insert(key("permalink"), Value::from(urls.permalink(path)));
+    map.insert(key("relative_path"), Value::from(doc.relative_path.as_str()));
+    map.insert(key("date"), fm.date.map(|d| Value::from(d.to_display())).unwrap_or_else(Value::none));
+    map.insert(key("updated"), fm.updated.map(|d| Value::from(d.to_display())).unwrap_or_else(Value::none));
+    map.insert(key("draft"), Value::from(fm.draft));
+    map.insert(key("weight"), fm.weight.map(Value::from).unwrap_or_else(Value::none));
+    map.insert(key("content"), Value::safe_string(&body.html));
+    map.insert(key("summary"), body.summary.as_deref().map(Value::safe_string).unwrap_or_else(Value::none));
+    map.insert(key("toc"), toc_value(&body.toc, &url_path));
+    map.insert(key("word_count"), Value::from(body.word_count));
+    map.insert(key("reading_time"), Value::from(body.word_count.div_ceil(200).max(1)));
+    map.insert(key("authors"), Value::from(fm.authors.clone()));
+    map.insert(key("extra"), from_json(&fm.extra));
+    map.insert(key("lang"), Value::from(config.language.as_str()));
+    let params = serde_json::Value::Object(fm.params.clone());
+    map.insert(key("params"), from_json(&params));
+    for (k, v) in &fm.params {
+        if !PAGE_FIELDS.contains(&k.as_str()) && !crate::content::frontmatter::KNOWN_KEYS.contains(&k.as_str()) && !config.taxonomies.contains(k) {
+            map.insert(tera::value::Key::String(k.as_str().into()), from_json(v));
+        }
+    }
+    map.insert(key("path"), Value::from(url_path));
+}
+
+fn ancestors_value(lib: &Library, section: SectionId, urls: &Urls<'_>, include_self: bool) -> Value {
+    let mut chain = lib.ancestry(section);
+    if !include_self {
+        chain.pop();
+    }
+    let list: Vec<Value> = chain
+        .into_iter()
+        .map(|sid| {
+            let s = &lib.sections[sid];
+            let mut m = Map::new();
+            m.insert(key("title"), Value::from(s.doc.front.title.as_str()));
+            m.insert(key("path"), Value::from(urls.path(&s.path)));
+            m.insert(key("permalink"), Value::from(urls.permalink(&s.path)));
+            Value::from(m)
+        })
+        .collect();
+    Value::from(list)
+}
+
+/// Per-page facts that come from outside the content (git history), by content path.
+#[derive(Default, Clone)]
+pub struct PageFacts {
+    pub contributors: Vec<String>,
+    /// RFC 3339 date of the last commit, used when the page has no `updated`.
+    pub last_commit: Option<String>,
+}
+
+/// Builds one page's value (without neighbours).
+pub fn page_value(
+    lib: &Library,
+    pid: PageId,
+    body: &Rendered,
+    urls: &Urls<'_>,
+    config: &Config,
+    terms: &[HashMap<String, Value>],
+    facts: Option<&PageFacts>,
+) -> Value {
+    let page = &lib.pages[pid];
+    let mut m = Map::with_capacity(36);
+    common(&mut m, &page.doc, &page.path, body, urls, config);
+    m.insert(key("slug"), Value::from(page.slug.as_str()));
+    let mut tax = Map::new();
+    for (i, t) in lib.taxonomies.iter().enumerate() {
+        let names = page.doc.front.taxonomies.iter().find(|(n, _)| *n == t.name).map(|(_, v)| v.as_slice()).unwrap_or(&[]);
+        let mut seen = Vec::new();
+        let list: Vec<Value> = names
+            .iter()
+            .filter_map(|n| {
+                let slug = crate::content::term_slug(n);
+                if seen.contains(&slug) {
+                    return None;
+                }
+                seen.push(slug.clone());
+                terms[i].get(&slug).cloned()
+            })
+            .collect();
+        tax.insert(tera::value::Key::String(t.name.as_str().into()), Value::from(list));
+    }
+    m.insert(key("taxonomies"), Value::from(tax));
+    let assets: Vec<Value> = page
+        .assets
+        .iter()
+        .map(|a| {
+            let name = a.rsplit('/').next().unwrap_or(a);
+            Value::from(urls.path(&format!("{}{}", page.path, name)))
+        })
+        .collect();
+    m.insert(key("assets"), Value::from(assets));
+    m.insert(key("ancestors"), ancestors_value(lib, page.section, urls, true));
+    m.insert(key("section"), Value::from(urls.path(&lib.sections[page.section].path)));
+    let facts = facts.cloned().unwrap_or_default();
+    if page.doc.front.updated.is_none() {
+        if let Some(date) = &facts.last_commit {
+            m.insert(key("updated"), Value::from(date.as_str()));
+        }
+    }
+    m.insert(key("contributors"), Value::from(facts.contributors.clone()));
+    match &config.repository {
+        Some(repo) => {
+            m.insert(key("edit_url"), Value::from(format!("{repo}/edit/HEAD/content/{}", page.doc.relative_path)));
+            m.insert(key("history_url"), Value::from(format!("{repo}/commits/HEAD/content/{}", page.doc.relative_path)));
+        }
+        None => {
+            m.insert(key("edit_url"), Value::none());
+            m.insert(key("history_url"), Value::none());
+        }
+    }
+    m.insert(key("previous"), Value::none());
+    m.insert(key("next"), Value::none());
+    Value::from(m)
+}
+
+/// A page value with its neighbours, for `page.html`.
+pub fn page_with_neighbours(values: &SiteValues, lib: &Library, pid: PageId) -> Value {
+    let page = &lib.pages[pid];
+    let Some(map) = values.pages[pid].as_map() else { return values.pages[pid].clone() };
+    let mut map = map.clone();
+    map.insert(key("previous"), page.previous.map(|p| values.pages[p].clone()).unwrap_or_else(Value::none));
+    map.insert(key("next"), page.next.map(|p| values.pages[p].clone()).unwrap_or_else(Value::none));
+    Value::from(map)
+}
+
+/// Builds every value of the site.
+pub fn build(
+    lib: &Library,
+    bodies: &Bodies<'_>,
+    config: &Config,
+    data: Value,
+    build_time: &str,
+    facts: &HashMap<String, PageFacts>,
+) -> SiteValues {
+    use rayon::prelude::*;
+    let urls = Urls { config };
+    let term_refs = term_refs(lib, &urls);
+    let pages: Vec<Value> = (0..lib.pages.len())
+        .into_par_iter()
+        .map(|pid| page_value(lib, pid, &bodies.pages[pid], &urls, config, &term_refs, facts.get(&lib.pages[pid].doc.relative_path)))
+        .collect();
+    let sections = section_values(lib, bodies, config, &pages);
+    let mut taxonomies = Vec::new();
+    let mut terms = Vec::new();
+    for (i, t) in lib.taxonomies.iter().enumerate() {
+        let term_values: Vec<Value> = t
+            .terms
+            .iter()
+            .map(|term| {
+                let Some(base) = term_refs[i].get(&term.slug).and_then(|v| v.as_map()) else { return Value::none() };
+                let mut m = base.clone();
+                m.insert(key("pages"), Value::from(term.pages.iter().map(|&p| pages[p].clone()).collect::<Vec<_>>()));
+                Value::from(m)
+            })
+            .collect();
+        let mut m = Map::new();
+        m.insert(key("name"), Value::from(t.name.as_str()));
+        m.insert(key("slug"), Value::from(t.slug.as_str()));
+        m.insert(key("permalink"), Value::from(urls.permalink(&t.path)));
+        m.insert(key("path"), Value::from(urls.path(&t.path)));
+        m.insert(key("terms"), Value::from(term_values.clone()));
+        taxonomies.push(Value::from(m));
+        terms.push(term_values);
+    }
+    SiteValues { site: site_value(config, build_time), data, pages, sections, taxonomies, terms }
+}
+
+/// Section values, deepest first so each can hold its subsections.
+pub fn section_values(lib: &Library, bodies: &Bodies<'_>, config: &Config, pages: &[Value]) -> Vec<Value> {
+    let urls = Urls { config };
+    let mut values: Vec<Option<Value>> = vec![None; lib.sections.len()];
+    let mut order: Vec<SectionId> = (0..lib.sections.len()).collect();
+    order.sort_by_key(|&s| std::cmp::Reverse(lib.ancestry(s).len()));
+    for sid in order {
+        let s = &lib.sections[sid];
+        let mut m = Map::with_capacity(30);
+        common(&mut m, &s.doc, &s.path, &bodies.sections[sid], &urls, config);
+        m.insert(key("pages"), Value::from(s.pages.iter().map(|&p| pages[p].clone()).collect::<Vec<_>>()));
+        let subs: Vec<Value> = s.subsections.iter().map(|&c| values[c].clone().unwrap_or_else(Value::none)).collect();
+        m.insert(key("subsections"), Value::from(subs));
+        m.insert(key("sort_by"), Value::from(s.doc.front.sort_by.unwrap_or_default().name()));
+        m.insert(key("ancestors"), ancestors_value(lib, sid, &urls, false));
+        let mut tax = Map::new();
+        for t in &config.taxonomies {
+            tax.insert(tera::value::Key::String(t.as_str().into()), Value::from(Vec::<Value>::new()));
+        }
+        m.insert(key("taxonomies"), Value::from(tax));
+        m.insert(key("assets"), Value::from(Vec::<Value>::new()));
+        values[sid] = Some(Value::from(m));
+    }
+    values.into_iter().map(|v| v.unwrap_or_else(Value::none)).collect()
+}

@@ -1,0 +1,353 @@
+//! A loaded site and the build pipeline over it. `Site::load` runs every stage up to the template
+//! values; `Site::write` renders the outputs and writes them. A full build is the two in a row;
+//! `serve` keeps the `Site` and reruns only the stages a change invalidates.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::load::{self, ContentAsset};
+use crate::content::Library;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::markdown::Rendered;
+use crate::output::{self, WriteStats, Writer};
+use crate::render::values::{self, Bodies, PageFacts, SiteValues};
+use crate::render::{self, Output, RenderInput};
+use crate::templates::{Lookups, Templates};
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `<root>/public`.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions { root: root.into(), output: None, drafts: false, base_url: None }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// The one line a build prints.
+#[derive(Debug, Clone)]
+pub struct BuildSummary {
+    pub pages: usize,
+    pub sections: usize,
+    pub stats: WriteStats,
+    pub elapsed: Duration,
+    pub warnings: Diagnostics,
+}
+
+impl std::fmt::Display for BuildSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "built {} pages, {} sections: {} files written, {} unchanged, {} removed in {} ms",
+            self.pages,
+            self.sections,
+            self.stats.written,
+            self.stats.unchanged,
+            self.stats.removed,
+            self.elapsed.as_millis()
+        )
+    }
+}
+
+/// A site loaded through every stage before writing.
+pub struct Site {
+    pub options: BuildOptions,
+    pub config: Config,
+    pub templates: Templates,
+    pub library: Library,
+    pub page_bodies: Vec<Rendered>,
+    pub section_bodies: Vec<Rendered>,
+    pub values: SiteValues,
+    pub data: HashMap<String, tera::Value>,
+    pub facts: HashMap<String, PageFacts>,
+    /// Warnings found while loading.
+    pub warnings: Diagnostics,
+}
+
+/// Reads `data/*.yaml|yml|json` into values by path (`data/x.yaml`).
+pub fn load_data(root: &Path) -> Result<HashMap<String, tera::Value>, Diagnostics> {
+    let mut data = HashMap::new();
+    let mut diagnostics = Diagnostics::new();
+    let dir = root.join("data");
+    let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(data) };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else { continue };
+        let file = PathBuf::from("data").join(&name);
+        let parsed: Option<Result<serde_json::Value, Diagnostic>> = if name.ends_with(".yaml") || name.ends_with(".yml") {
+            Some(std::fs::read_to_string(entry.path()).map_err(|e| crate::error::io_error(&file, "read the data file", &e)).and_then(|t| {
+                crate::yaml::from_str(&t).map_err(|e| {
+                    let d = Diagnostic::error("data", format!("the data file is not valid YAML: {}", e.message)).in_file(&file).hint("fix the YAML at the line shown");
+                    match e.line {
+                        Some(l) => d.at_line_of(&t, l, e.column),
+                        None => d,
+                    }
+                })
+            }))
+        } else if name.ends_with(".json") {
+            Some(std::fs::read_to_string(entry.path()).map_err(|e| crate::error::io_error(&file, "read the data file", &e)).and_then(|t| {
+                serde_json::from_str(&t).map_err(|e| {
+                    Diagnostic::error("data", format!("the data file is not valid JSON: {e}")).in_file(&file).at_line_of(&t, e.line(), Some(e.column())).hint("fix the JSON at the line shown")
+                })
+            }))
+        } else {
+            None
+        };
+        match parsed {
+            Some(Ok(v)) => {
+                let value = tera::Value::try_from_serializable(&v).unwrap_or_else(|_| tera::Value::none());
+                data.insert(format!("data/{name}"), value);
+            }
+            Some(Err(d)) => diagnostics.push(d),
+            None => {}
+        }
+    }
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(data)
+    }
+}
+
+/// The `data` variable: every data file by its stem.
+fn data_value(data: &HashMap<String, tera::Value>) -> tera::Value {
+    let mut map = tera::Map::new();
+    let mut keys: Vec<&String> = data.keys().collect();
+    keys.sort();
+    for k in keys {
+        let stem = k.trim_start_matches("data/").rsplit_once('.').map(|(s, _)| s).unwrap_or(k);
+        map.insert(tera::value::Key::String(stem.into()), data[k].clone());
+    }
+    tera::Value::from(map)
+}
+
+impl Site {
+    /// Runs every stage up to the template values. Collects all content errors before failing.
+    pub fn load(options: BuildOptions) -> Result<Site, Diagnostics> {
+        let mut config = Config::load(&options.root)?;
+        if let Some(url) = &options.base_url {
+            config.set_base_url(url);
+        }
+        let root = options.root.clone();
+        let (templates, content) = rayon::join(
+            || Templates::load(&root, config.theme.as_deref()),
+            || {
+                let mut diagnostics = Diagnostics::new();
+                let found = load::walk(&root, &root.join("content"), &mut diagnostics);
+                let docs = load::read_all(&root, &found, &config.taxonomies, &mut diagnostics);
+                (docs, found.assets, diagnostics)
+            },
+        );
+        let (docs, assets, mut diagnostics) = content;
+        let mut templates = match templates {
+            Ok(t) => Some(t),
+            Err(errs) => {
+                diagnostics.extend(errs.0);
+                None
+            }
+        };
+        let data = match load_data(&root) {
+            Ok(d) => d,
+            Err(errs) => {
+                diagnostics.extend(errs.0);
+                HashMap::new()
+            }
+        };
+        if diagnostics.has_errors() {
+            diagnostics.sort();
+            return Err(diagnostics);
+        }
+        let library = match Library::assemble(&config, docs, assets, options.drafts) {
+            Ok((lib, warnings)) => {
+                diagnostics.extend(warnings.0);
+                lib
+            }
+            Err(errs) => {
+                diagnostics.extend(errs.0);
+                diagnostics.sort();
+                return Err(diagnostics);
+            }
+        };
+        let (page_bodies, section_bodies) = render::render_bodies(&library, &config);
+        for body in page_bodies.iter().chain(section_bodies.iter()) {
+            diagnostics.extend(body.diagnostics.iter().cloned());
+        }
+        render::check_anchors(&library, &page_bodies, &section_bodies, &mut diagnostics);
+        if diagnostics.has_errors() {
+            diagnostics.sort();
+            return Err(diagnostics);
+        }
+        let Some(mut tpl) = templates.take() else { return Err(diagnostics) };
+        crate::templates::register_absolute_url(&mut tpl, &config.base_url, config.base_path());
+        let facts = HashMap::new();
+        let values = values::build(&library, &Bodies { pages: &page_bodies, sections: &section_bodies }, &config, data_value(&data), &build_time(), &facts);
+        diagnostics.sort();
+        let site = Site { options, config, templates: tpl, library, page_bodies, section_bodies, values, data, facts, warnings: diagnostics };
+        site.install_lookups();
+        Ok(site)
+    }
+
+    /// Gives the template functions the current values.
+    pub fn install_lookups(&self) {
+        let urls = values::Urls { config: &self.config };
+        let mut lookups = Lookups {
+            base_url: self.config.base_url.clone(),
+            base_path: self.config.base_path().to_string(),
+            build_time: build_time(),
+            data_files: self.data.clone(),
+            ..Lookups::default()
+        };
+        for (pid, p) in self.library.pages.iter().enumerate() {
+            lookups.pages.insert(p.doc.relative_path.clone(), self.values.pages[pid].clone());
+            lookups.urls.insert(p.doc.relative_path.clone(), urls.path(&p.path));
+        }
+        for (sid, s) in self.library.sections.iter().enumerate() {
+            lookups.sections.insert(s.doc.relative_path.clone(), self.values.sections[sid].clone());
+            lookups.sections.insert(s.dir.clone(), self.values.sections[sid].clone());
+            lookups.urls.insert(s.doc.relative_path.clone(), urls.path(&s.path));
+        }
+        self.templates.set_lookups(lookups);
+    }
+
+    /// Every output of the site.
+    pub fn outputs(&self) -> Vec<Output> {
+        render::outputs(&self.library, &self.config)
+    }
+
+    /// Static files and content assets, by output path.
+    pub fn files_to_copy(&self) -> Vec<(String, PathBuf)> {
+        let mut files = output::static_files(&self.options.root, self.config.theme.as_deref());
+        files.extend(self.library.assets.iter().map(|a: &ContentAsset| (a.relative_path.clone(), a.absolute.clone())));
+        files
+    }
+
+    /// Checks that no two sources write the same output file.
+    pub fn check_output_collisions(&self, outputs: &[Output]) -> Diagnostics {
+        let mut diagnostics = Diagnostics::new();
+        let claims = render::claims(&self.library, &self.config, outputs);
+        let mut copies: HashMap<String, PathBuf> = HashMap::new();
+        for (rel, path) in self.files_to_copy() {
+            let file = load::relative_to(&self.options.root, &path);
+            if let Some(owner) = claims.get(&rel) {
+                diagnostics.push(
+                    Diagnostic::error("collision", format!("the static file {} and {owner} would both write {rel}", file.display()))
+                        .in_file(&file)
+                        .hint("rename the static file or give the page another slug"),
+                );
+            }
+            if let Some(previous) = copies.insert(rel.clone(), file.clone()) {
+                if previous.starts_with("content") && file.starts_with("content") {
+                    diagnostics.push(
+                        Diagnostic::error("collision", format!("{} and {} would both write {rel}", previous.display(), file.display()))
+                            .in_file(&file)
+                            .hint("rename one of the two files"),
+                    );
+                }
+            }
+        }
+        diagnostics
+    }
+
+    /// Renders `outputs` in parallel and writes them through `writer`. Returns every error.
+    pub fn render_into(&self, outputs: &[Output], writer: &Writer) -> Diagnostics {
+        let input = RenderInput {
+            lib: &self.library,
+            config: &self.config,
+            templates: &self.templates,
+            values: &self.values,
+            page_bodies: &self.page_bodies,
+        };
+        let errors: Vec<Diagnostic> = outputs
+            .par_iter()
+            .filter_map(|o| {
+                let path = render::output_path(o, &self.library, &self.config);
+                match input.render(o) {
+                    Ok(bytes) => writer.write(&path, &bytes).err(),
+                    Err(d) => Some(d),
+                }
+            })
+            .collect();
+        let mut diagnostics = Diagnostics(errors);
+        diagnostics.sort();
+        diagnostics
+    }
+
+    /// Renders and writes the whole site into the output folder, atomically.
+    pub fn write_all(&self) -> Result<WriteStats, Diagnostics> {
+        let output_dir = self.options.output_dir();
+        output::check_output_dir(&self.options.root, &output_dir).map_err(Diagnostics::from)?;
+        let outputs = self.outputs();
+        let collisions = self.check_output_collisions(&outputs);
+        if collisions.has_errors() {
+            return Err(collisions);
+        }
+        let writer = Writer::begin(&output_dir).map_err(Diagnostics::from)?;
+        let mut errors = self.render_into(&outputs, &writer);
+        let copy_errors: Vec<Diagnostic> =
+            self.files_to_copy().par_iter().filter_map(|(rel, path)| writer.copy(rel, path).err()).collect();
+        errors.extend(copy_errors);
+        if errors.has_errors() {
+            writer.abort();
+            errors.sort();
+            return Err(errors);
+        }
+        writer.commit(true)
+    }
+}
+
+/// The build time as RFC 3339 (seconds).
+pub fn build_time() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A full build: load every stage, then write the output atomically.
+pub fn build(options: BuildOptions) -> Result<BuildSummary, Diagnostics> {
+    let started = Instant::now();
+    let site = Site::load(options)?;
+    let stats = site.write_all()?;
+    Ok(BuildSummary {
+        pages: site.library.pages.len(),
+        sections: site.library.sections.len(),
+        stats,
+        elapsed: started.elapsed(),
+        warnings: site.warnings.clone(),
+    })
+}
+
+/// Everything a build checks, writing nothing.
+pub fn check(options: BuildOptions) -> Result<Diagnostics, Diagnostics> {
+    let site = Site::load(options)?;
+    let outputs = site.outputs();
+    let mut diagnostics = site.warnings.clone();
+    diagnostics.extend(site.check_output_collisions(&outputs).0);
+    let input = RenderInput {
+        lib: &site.library,
+        config: &site.config,
+        templates: &site.templates,
+        values: &site.values,
+        page_bodies: &site.page_bodies,
+    };
+    let errors: Vec<Diagnostic> = outputs.par_iter().filter_map(|o| input.render(o).err()).collect();
+    diagnostics.extend(errors);
+    diagnostics.sort();
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(diagnostics)
+    }
+}

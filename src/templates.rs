@@ -1,0 +1,342 @@
+//! Tera 2 templates: the theme's templates with the site's `templates/` over them, built-in
+//! fallbacks for the taxonomy and 404 pages, and the filters and functions Charter adds
+//! (`date`, `slugify`, `json_encode`, `get_page`, `get_url`, `load_data`, ...). Templates are
+//! parsed once; the site data the functions read is swapped in before each render pass.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::error::{Diagnostic, Diagnostics};
+
+/// Built-in templates used when the theme has none of that name.
+const FALLBACKS: &[(&str, &str)] = &[
+    ("taxonomy_list.html", include_str!("builtin/taxonomy_list.html")),
+    ("taxonomy_term.html", include_str!("builtin/taxonomy_term.html")),
+    ("404.html", include_str!("builtin/404.html")),
+];
+
+/// What the template functions can look up: set before each render pass.
+#[derive(Default)]
+pub struct Lookups {
+    /// `proposal/aasc.md` -> page value.
+    pub pages: HashMap<String, Value>,
+    /// `proposal/_index.md` and `proposal` -> section value.
+    pub sections: HashMap<String, Value>,
+    /// `proposal/aasc.md` -> root-relative URL (with base path).
+    pub urls: HashMap<String, String>,
+    /// `data/x.yaml` -> parsed value.
+    pub data_files: HashMap<String, Value>,
+    pub base_url: String,
+    pub base_path: String,
+    pub build_time: String,
+}
+
+thread_local! {
+    /// Content paths looked up by `get_page`/`get_section` during the current render on this
+    /// thread: what an output depends on beyond its own page.
+    static LOOKED_UP: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Starts recording lookups for one render on this thread.
+pub fn start_recording() {
+    LOOKED_UP.with(|l| l.borrow_mut().clear());
+}
+
+/// The content paths looked up since `start_recording`.
+pub fn take_recorded() -> Vec<String> {
+    LOOKED_UP.with(|l| std::mem::take(&mut *l.borrow_mut()))
+}
+
+fn record(path: &str) {
+    LOOKED_UP.with(|l| l.borrow_mut().push(path.to_string()));
+}
+
+/// The parsed templates of a site, ready to render.
+pub struct Templates {
+    tera: Tera,
+    /// Template name -> file it came from (for messages).
+    files: HashMap<String, PathBuf>,
+    lookups: Arc<RwLock<Arc<Lookups>>>,
+}
+
+/// Where a site's templates come from, lowest priority first.
+pub fn template_dirs(root: &Path, theme: Option<&str>) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(theme) = theme {
+        dirs.push(root.join("themes").join(theme).join("templates"));
+    }
+    dirs.push(root.join("templates"));
+    dirs
+}
+
+fn collect_templates(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else { continue };
+        if crate::content::load::is_ignored_name(&name) {
+            continue;
+        }
+        let path = entry.path();
+        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        if path.is_dir() {
+            collect_templates(&path, &rel, out);
+        } else {
+            out.push((rel, path));
+        }
+    }
+}
+
+impl Templates {
+    /// Loads and parses every template. The theme folder must exist when one is named.
+    pub fn load(root: &Path, theme: Option<&str>) -> Result<Templates, Diagnostics> {
+        if let Some(theme) = theme {
+            let dir = root.join("themes").join(theme);
+            if !dir.is_dir() {
+                let available: Vec<String> = std::fs::read_dir(root.join("themes"))
+                    .map(|d| d.filter_map(Result::ok).filter_map(|e| e.file_name().to_str().map(str::to_string)).collect())
+                    .unwrap_or_default();
+                return Err(Diagnostic::error("theme", format!("the theme `{theme}` is not in themes/"))
+                    .in_file(crate::config::CONFIG_FILE)
+                    .hint(if available.is_empty() {
+                        "create themes/<name>/templates/ or remove `theme:` to use a site-level templates/ folder".to_string()
+                    } else {
+                        format!("themes available: {}", available.join(", "))
+                    })
+                    .into());
+            }
+        }
+        let mut found: Vec<(String, PathBuf)> = Vec::new();
+        for dir in template_dirs(root, theme) {
+            collect_templates(&dir, "", &mut found);
+        }
+        let mut sources: HashMap<String, (String, PathBuf)> = HashMap::new();
+        let mut diagnostics = Diagnostics::new();
+        for (name, path) in found {
+            let file = crate::content::load::relative_to(root, &path);
+            match std::fs::read(&path).map_err(|e| crate::error::io_error(&file, "read the template", &e)).and_then(|b| crate::content::load::decode_utf8(b, &file)) {
+                Ok(text) => {
+                    sources.insert(name, (text, file));
+                }
+                Err(d) => diagnostics.push(d),
+            }
+        }
+        for (name, text) in FALLBACKS {
+            sources.entry(name.to_string()).or_insert_with(|| (text.to_string(), PathBuf::from(format!("(built-in) {name}"))));
+        }
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        let files: HashMap<String, PathBuf> = sources.iter().map(|(n, (_, f))| (n.clone(), f.clone())).collect();
+        let mut tera = Tera::new();
+        let lookups: Arc<RwLock<Arc<Lookups>>> = Arc::new(RwLock::new(Arc::new(Lookups::default())));
+        register_filters(&mut tera);
+        register_functions(&mut tera, lookups.clone());
+        let mut names: Vec<&String> = sources.keys().collect();
+        names.sort();
+        let batch: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), sources[*n].0.as_str())).collect();
+        if let Err(err) = tera.add_raw_templates(batch) {
+            return Err(template_error(&err, &files, None).into());
+        }
+        Ok(Templates { tera, files, lookups })
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.files.contains_key(name)
+    }
+
+    /// The file a template was read from.
+    pub fn file_of(&self, name: &str) -> Option<&Path> {
+        self.files.get(name).map(PathBuf::as_path)
+    }
+
+    /// Swaps in the site data the functions read.
+    pub fn set_lookups(&self, lookups: Lookups) {
+        if let Ok(mut guard) = self.lookups.write() {
+            *guard = Arc::new(lookups);
+        }
+    }
+
+    /// Renders `name`; `for_file` is the content file the output comes from (for messages).
+    pub fn render(&self, name: &str, context: &Context, for_file: Option<&Path>) -> Result<String, Diagnostic> {
+        if !self.has(name) {
+            let mut d = Diagnostic::error("template", format!("the template `{name}` does not exist"))
+                .hint(format!("add templates/{name} (or themes/<theme>/templates/{name}), or fix the `template:` name"));
+            if let Some(f) = for_file {
+                d = d.in_file(f);
+            }
+            return Err(d);
+        }
+        self.tera.render(name, context).map_err(|err| template_error(&err, &self.files, for_file))
+    }
+}
+
+/// Turns a Tera error into a diagnostic naming the template file and line.
+fn template_error(err: &tera::Error, files: &HashMap<String, PathBuf>, for_file: Option<&Path>) -> Diagnostic {
+    use tera::ErrorKind;
+    let for_page = for_file.map(|f| format!(" while rendering {}", f.display())).unwrap_or_default();
+    let file_of = |name: &str| files.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
+    let mut d = match err.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            let kind = if matches!(err.kind(), ErrorKind::SyntaxError(_)) { "syntax error" } else { "error" };
+            let file = file_of(report.filename());
+            let line = report.span().start_line;
+            let col = report.span().start_col + 1;
+            let source = std::fs::read_to_string(&file).unwrap_or_default();
+            let hint = if report.message().contains("not found") && report.message().to_lowercase().contains("filter") {
+                "check the filter's name; Charter adds date, slugify, urlencode, json_encode, striptags, absolute_url to Tera's own"
+            } else if report.message().to_lowercase().contains("function") {
+                "check the function's name; Charter adds get_page, get_section, get_url, load_data, now"
+            } else {
+                "fix the template at the line shown"
+            };
+            Diagnostic::error("template", format!("template {kind}{for_page}: {}", report.message()))
+                .in_file(&file)
+                .at_line_of(&source, line.max(1), Some(col))
+                .hint(hint)
+        }
+        ErrorKind::TemplateNotFound(name) => Diagnostic::error("template", format!("the template `{name}` does not exist{for_page}"))
+            .hint(format!("add templates/{name} or fix the name in `extends`/`include`")),
+        ErrorKind::MissingParent { current, parent } => Diagnostic::error("template", format!("`{current}` extends `{parent}`, which does not exist"))
+            .in_file(file_of(current))
+            .hint(format!("add templates/{parent} or fix the name after `extends`")),
+        ErrorKind::CircularExtend { tpl, inheritance_chain } => {
+            Diagnostic::error("template", format!("`{tpl}` extends itself through {}", inheritance_chain.join(" -> ")))
+                .in_file(file_of(tpl))
+                .hint("break the loop of `extends`")
+        }
+        ErrorKind::CircularInclude { tpl, include_chain } => {
+            Diagnostic::error("template", format!("`{tpl}` includes itself through {}", include_chain.join(" -> ")))
+                .in_file(file_of(tpl))
+                .hint("break the loop of `include`")
+        }
+        _ => Diagnostic::error("template", format!("template error{for_page}: {err}")).hint("fix the template named above"),
+    };
+    if d.file.is_none() {
+        if let Some(f) = for_file {
+            d = d.in_file(f);
+        }
+    }
+    d
+}
+
+fn register_filters(tera: &mut Tera) {
+    tera.register_filter("date", |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let format: String = kwargs.get("format")?.unwrap_or_else(|| "%Y-%m-%d".to_string());
+        let date = crate::content::frontmatter::parse_date(value)
+            .ok_or_else(|| tera::Error::message(format!("`{value}` is not a date (expected YYYY-MM-DD or RFC 3339)")))?;
+        let items: Vec<_> = chrono::format::StrftimeItems::new(&format).collect();
+        if items.iter().any(|i| matches!(i, chrono::format::Item::Error)) {
+            return Err(tera::Error::message(format!("`{format}` is not a valid date format")));
+        }
+        Ok(date.instant.format_with_items(items.into_iter()).to_string())
+    });
+    tera.register_filter("slugify", |value: &str, _: Kwargs, _: &State| crate::text::slugify(value));
+    tera.register_filter("urlencode", |value: &str, _: Kwargs, _: &State| crate::text::encode_path(value));
+    tera.register_filter("striptags", |value: &str, _: Kwargs, _: &State| crate::text::strip_tags(value));
+    tera.register_filter("json_encode", |value: Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        let pretty: bool = kwargs.get("pretty")?.unwrap_or(false);
+        let json = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }
+            .map_err(|e| tera::Error::message(e.to_string()))?;
+        let json = json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+        Ok(Value::safe_string(&json))
+    });
+}
+
+fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
+    let current = move |l: &Arc<RwLock<Arc<Lookups>>>| -> Arc<Lookups> {
+        l.read().map(|g| g.clone()).unwrap_or_else(|p| p.into_inner().clone())
+    };
+    {
+        let l = lookups.clone();
+        tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: String = kwargs.must_get("path")?;
+            let path = path.trim_start_matches("@/").trim_start_matches('/').to_string();
+            record(&path);
+            current(&l).pages.get(&path).cloned().ok_or_else(|| {
+                tera::Error::message(format!("get_page: there is no page content/{path} (give the path under content/, e.g. \"proposal/aasc.md\")"))
+            })
+        });
+    }
+    {
+        let l = lookups.clone();
+        tera.register_function("get_section", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: String = kwargs.get("path")?.unwrap_or_default();
+            let path = path.trim_start_matches("@/").trim_start_matches('/').trim_end_matches('/').to_string();
+            let key = if path == "_index.md" { String::new() } else { path };
+            record(&key);
+            current(&l).sections.get(&key).cloned().ok_or_else(|| {
+                tera::Error::message(format!("get_section: there is no section `{key}` (give e.g. \"proposal/_index.md\")"))
+            })
+        });
+    }
+    {
+        let l = lookups.clone();
+        tera.register_function("get_url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: String = kwargs.must_get("path")?;
+            let absolute: bool = kwargs.get("absolute")?.unwrap_or(false);
+            let lookups = current(&l);
+            let url = if let Some(target) = path.strip_prefix("@/") {
+                let (target, anchor) = match target.split_once('#') {
+                    Some((t, a)) => (t, Some(a)),
+                    None => (target, None),
+                };
+                let base = lookups
+                    .urls
+                    .get(target)
+                    .cloned()
+                    .ok_or_else(|| tera::Error::message(format!("get_url: there is no page content/{target}")))?;
+                match anchor {
+                    Some(a) => format!("{base}#{a}"),
+                    None => base,
+                }
+            } else if path.starts_with("http://") || path.starts_with("https://") {
+                return Ok(Value::from(path));
+            } else {
+                format!("{}/{}", lookups.base_path, crate::text::encode_path(path.trim_start_matches('/')))
+            };
+            if absolute {
+                let host_end = lookups.base_url.len() - lookups.base_path.len();
+                Ok(Value::from(format!("{}{}", &lookups.base_url[..host_end], url)))
+            } else {
+                Ok(Value::from(url))
+            }
+        });
+    }
+    {
+        let l = lookups.clone();
+        tera.register_function("load_data", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: String = kwargs.must_get("path")?;
+            let key = path.trim_start_matches('/').to_string();
+            current(&l).data_files.get(&key).cloned().ok_or_else(|| {
+                tera::Error::message(format!("load_data: there is no data file `{key}` (files under data/ ending in .yaml, .yml or .json)"))
+            })
+        });
+    }
+    {
+        let l = lookups;
+        tera.register_function("now", move |_: Kwargs, _: &State| Value::from(current(&l).build_time.clone()));
+    }
+    let _ = |base: &str, path: &str| format!("{base}{path}");
+}
+
+/// Adds the `absolute_url` filter, which needs the base URL (called once the config is known).
+pub fn register_absolute_url(templates: &mut Templates, base_url: &str, base_path: &str) {
+    let host_end = base_url.len() - base_path.len();
+    let host = base_url[..host_end].to_string();
+    let base_path = base_path.to_string();
+    templates.tera.register_filter("absolute_url", move |value: &str, _: Kwargs, _: &State| {
+        if value.starts_with("http://") || value.starts_with("https://") {
+            value.to_string()
+        } else if value.starts_with(&base_path) && !base_path.is_empty() {
+            format!("{host}{value}")
+        } else {
+            format!("{host}{base_path}/{}", value.trim_start_matches('/'))
+        }
+    });
+}

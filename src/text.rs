@@ -1,0 +1,162 @@
+//! Small text utilities shared by the stages: slugs, "did you mean" suggestions, locating a YAML
+//! key's line, path-segment safety, URL encoding and HTML/XML escaping.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+
+/// Turns free text into a URL slug: ASCII (transliterated), lowercase, words joined by `-`.
+pub fn slugify(text: &str) -> String {
+    let ascii = deunicode::deunicode(text);
+    let mut slug = String::with_capacity(ascii.len());
+    let mut dash = false;
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            if dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            dash = false;
+            slug.push(c.to_ascii_lowercase());
+        } else if c == '_' && !slug.is_empty() {
+            slug.push('_');
+            dash = false;
+        } else {
+            dash = true;
+        }
+    }
+    slug
+}
+
+/// The known name closest to `unknown`, if it is close enough to be a likely typo.
+pub fn closest_match<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
+    let unknown = unknown.to_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(&unknown, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 4) && *d < k.len().max(unknown.len()) / 2 + 1)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// The 1-based line on which the top-level YAML key `key` is written, if it can be found.
+pub fn line_of_key(yaml: &str, key: &str) -> Option<usize> {
+    for (i, line) in yaml.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let rest = trimmed
+            .strip_prefix(key)
+            .or_else(|| trimmed.strip_prefix(&format!("\"{key}\"")))
+            .or_else(|| trimmed.strip_prefix(&format!("'{key}'")));
+        if let Some(rest) = rest {
+            if rest.trim_start().starts_with(':') {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
+}
+
+/// Whether `name` can be one segment of an output path: not empty, no separators, not `.`/`..`,
+/// no NUL or control characters.
+pub fn is_safe_segment(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', ':', '\0'])
+        && !name.chars().any(|c| c.is_control())
+}
+
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'|')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'[')
+    .add(b']');
+
+/// Percent-encodes a URL path (keeps `/`), so non-ASCII names work in links.
+pub fn encode_path(path: &str) -> String {
+    utf8_percent_encode(path, PATH_SEGMENT).to_string()
+}
+
+/// Percent-encodes a query component.
+pub fn encode_component(text: &str) -> String {
+    utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// Escapes text for HTML and XML content and attribute values.
+pub fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Removes HTML tags, keeping the text (for summaries in feeds and meta descriptions).
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A fast, stable 64-bit content hash (for caches and change detection).
+pub fn hash64(bytes: &[u8]) -> u64 {
+    let h = blake3::hash(bytes);
+    let b = h.as_bytes();
+    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_ascii_and_dashed() {
+        assert_eq!(slugify("The End of the Beginning"), "the-end-of-the-beginning");
+        assert_eq!(slugify("“War with Russia”"), "war-with-russia");
+        assert_eq!(slugify("Morjé Howard"), "morje-howard");
+        assert_eq!(slugify("General Assembly vs. Security Council"), "general-assembly-vs-security-council");
+    }
+
+    #[test]
+    fn typos_are_matched() {
+        assert_eq!(closest_match("tittle", &["title", "date"]), Some("title"));
+        assert_eq!(closest_match("colour", &["title", "date"]), None);
+    }
+
+    #[test]
+    fn key_lines_are_found() {
+        assert_eq!(line_of_key("a: 1\n# c\ntitle: x\n", "title"), Some(3));
+        assert_eq!(line_of_key("a: 1\n", "title"), None);
+    }
+
+    #[test]
+    fn unsafe_segments_are_refused() {
+        for bad in ["", "..", "a/b", "a\\b", "http://x", "a\0"] {
+            assert!(!is_safe_segment(bad), "{bad:?}");
+        }
+        assert!(is_safe_segment("déjà-vu"));
+    }
+}
