@@ -253,6 +253,13 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
         rendered.summary = Some(summary);
     }
     html::push_html(&mut body_html, out.into_iter());
+    // Table alignment as classes, not inline styles, so a strict Content-Security-Policy holds.
+    if body_html.contains(" style=\"text-align: ") {
+        body_html = body_html
+            .replace(" style=\"text-align: left\"", " class=\"align-left\"")
+            .replace(" style=\"text-align: center\"", " class=\"align-center\"")
+            .replace(" style=\"text-align: right\"", " class=\"align-right\"");
+    }
 
     if !footnote_order.is_empty() {
         body_html.push_str("<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n");

@@ -351,3 +351,56 @@ pub fn check(options: BuildOptions) -> Result<Diagnostics, Diagnostics> {
         Ok(diagnostics)
     }
 }
+
+/// What one rebuild did, for the one line `serve` prints.
+#[derive(Debug, Clone)]
+pub struct RebuildReport {
+    /// What kind of change it was: `page body`, `front matter`, `template`, `static file`, `config`, ...
+    pub change: String,
+    /// How many outputs were rendered again.
+    pub rendered: usize,
+    pub stats: WriteStats,
+    pub elapsed: Duration,
+    pub warnings: Diagnostics,
+    /// Output paths (relative, `/`-separated) whose bytes changed: `serve` reloads on these;
+    /// when every one ends in `.css` it swaps stylesheets instead of reloading.
+    pub changed_outputs: Vec<String>,
+}
+
+impl std::fmt::Display for RebuildReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: rendered {} outputs, wrote {} files in {} ms",
+            self.change,
+            self.rendered,
+            self.stats.written,
+            self.elapsed.as_millis()
+        )
+    }
+}
+
+impl Site {
+    /// Brings the site and its output up to date after `changed` files (paths under the site root,
+    /// absolute or relative; created, modified or deleted alike: the disk is the truth). On error
+    /// the site and the output stay as they were.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<RebuildReport, Diagnostics> {
+        let started = Instant::now();
+        let fresh = Site::load(self.options.clone())?;
+        let stats = fresh.write_all()?;
+        let warnings = fresh.warnings.clone();
+        let rendered = fresh.outputs().len();
+        *self = fresh;
+        let change = describe_changes(&self.options.root, changed);
+        Ok(RebuildReport { change, rendered, stats, elapsed: started.elapsed(), warnings, changed_outputs: Vec::new() })
+    }
+}
+
+fn describe_changes(root: &Path, changed: &[PathBuf]) -> String {
+    let names: Vec<String> = changed.iter().map(|p| load::relative_to(root, p).display().to_string()).collect();
+    match names.len() {
+        0 => "rebuild".to_string(),
+        1 => names[0].clone(),
+        n => format!("{} and {} more", names[0], n - 1),
+    }
+}
