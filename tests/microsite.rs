@@ -1,0 +1,819 @@
+//! The real microsite, built by the real binary and checked page by page.
+//!
+//! One build (into Cargo's per-target temporary folder) is shared by every test here. The checks
+//! read the produced HTML with a small tag scanner that accepts what browsers accept: quoted and
+//! unquoted attribute values (minified output), entities, comments and raw-text elements.
+//! They cover what the theme and the content promise together: titles and descriptions, one
+//! `<h1>`, alt text, links and anchors that resolve, JSON-LD that parses, nothing loaded from
+//! another host, nothing a strict Content-Security-Policy would block, and a quiet build.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+// ---------------------------------------------------------------------------------------------
+// The build
+// ---------------------------------------------------------------------------------------------
+
+struct Site {
+    out: PathBuf,
+    base_url: String,
+    stdout: String,
+    stderr: String,
+    /// URL path (`/essay/`) -> the page's parsed HTML.
+    pages: BTreeMap<String, Page>,
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `base_url` from `site.yaml`, without a trailing slash.
+fn configured_base_url(root: &Path) -> String {
+    let text = std::fs::read_to_string(root.join("site.yaml")).expect("read site.yaml");
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("base_url:") {
+            let value = rest.split(" #").next().unwrap_or("").trim();
+            let value = value.trim_matches(|c| c == '"' || c == '\'');
+            return value.trim_end_matches('/').to_string();
+        }
+    }
+    panic!("site.yaml has no base_url");
+}
+
+fn site() -> &'static Site {
+    static SITE: OnceLock<Site> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let root = repo_root();
+        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("microsite-public");
+        if out.exists() {
+            std::fs::remove_dir_all(&out).expect("clear the previous test build");
+        }
+        let output = Command::new(env!("CARGO_BIN_EXE_charter"))
+            .arg("build")
+            .arg("--root")
+            .arg(&root)
+            .arg("--output")
+            .arg(&out)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run charter build");
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(
+            output.status.success(),
+            "charter build failed ({})\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+            output.status
+        );
+        let mut pages = BTreeMap::new();
+        for entry in walkdir::WalkDir::new(&out).sort_by_file_name() {
+            let entry = entry.expect("walk the output");
+            let path = entry.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("html") {
+                continue;
+            }
+            let rel = path.strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/");
+            let url = if rel == "index.html" {
+                "/".to_string()
+            } else if let Some(dir) = rel.strip_suffix("/index.html") {
+                format!("/{dir}/")
+            } else {
+                format!("/{rel}")
+            };
+            let html = std::fs::read_to_string(path).expect("read a produced page");
+            pages.insert(url, Page::parse(&html));
+        }
+        assert!(!pages.is_empty(), "the build produced no HTML");
+        Site { out, base_url: configured_base_url(&root), stdout, stderr, pages }
+    })
+}
+
+impl Site {
+    /// Pages a person reads: everything but alias redirect stubs.
+    fn content_pages(&self) -> impl Iterator<Item = (&String, &Page)> {
+        self.pages.iter().filter(|(_, p)| !p.is_redirect())
+    }
+
+    /// The produced file behind a root-relative URL path, if any.
+    fn file_for(&self, url_path: &str) -> Option<PathBuf> {
+        let decoded = percent_decode(url_path);
+        let rel = decoded.trim_start_matches('/');
+        if rel.split('/').any(|seg| seg == "..") {
+            return None;
+        }
+        let candidate = self.out.join(rel);
+        if url_path.ends_with('/') || rel.is_empty() {
+            let index = candidate.join("index.html");
+            return index.is_file().then_some(index);
+        }
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        let index = candidate.join("index.html");
+        index.is_file().then_some(index)
+    }
+
+    /// The page (as keyed in `pages`) behind a file in the output.
+    fn page_for_file(&self, file: &Path) -> Option<&Page> {
+        let rel = file.strip_prefix(&self.out).ok()?.to_string_lossy().replace('\\', "/");
+        let url = if rel == "index.html" {
+            "/".to_string()
+        } else if let Some(dir) = rel.strip_suffix("/index.html") {
+            format!("/{dir}/")
+        } else {
+            format!("/{rel}")
+        };
+        self.pages.get(&url)
+    }
+
+    /// Turns an href into a root-relative path when it points into this site; `None` for other
+    /// hosts and schemes.
+    fn internal_path(&self, page_url: &str, href: &str) -> Option<String> {
+        if let Some(rest) = href.strip_prefix(&self.base_url) {
+            if rest.is_empty() {
+                return Some("/".into());
+            }
+            if rest.starts_with('/') || rest.starts_with('#') || rest.starts_with('?') {
+                return Some(if rest.starts_with('/') { rest.to_string() } else { format!("/{rest}") });
+            }
+            return None;
+        }
+        if href.starts_with("//") || has_scheme(href) {
+            return None;
+        }
+        if href.starts_with('/') {
+            return Some(href.to_string());
+        }
+        if href.starts_with('#') {
+            return Some(format!("{page_url}{href}"));
+        }
+        // A relative reference: resolve against the page's folder.
+        let base_dir = match page_url.rfind('/') {
+            Some(i) => &page_url[..=i],
+            None => "/",
+        };
+        let mut segments: Vec<&str> = base_dir.split('/').filter(|s| !s.is_empty()).collect();
+        let (path_part, tail) = split_path(href);
+        let mut trailing_slash = path_part.ends_with('/') || path_part.is_empty();
+        for seg in path_part.split('/') {
+            match seg {
+                "" | "." => trailing_slash = true,
+                ".." => {
+                    segments.pop();
+                    trailing_slash = true;
+                }
+                s => {
+                    segments.push(s);
+                    trailing_slash = false;
+                }
+            }
+        }
+        if path_part.ends_with('/') {
+            trailing_slash = true;
+        }
+        let mut out = format!("/{}", segments.join("/"));
+        if trailing_slash && !out.ends_with('/') {
+            out.push('/');
+        }
+        Some(format!("{out}{tail}"))
+    }
+
+    fn is_external_asset(&self, url: &str) -> bool {
+        let url = url.trim();
+        if url.starts_with(&self.base_url) {
+            return false;
+        }
+        url.starts_with("//") || (has_scheme(url) && !url.starts_with("data:"))
+    }
+}
+
+/// `("/a/b/", "#x")` from `"/a/b/#x"`; the query is dropped.
+fn split_path(href: &str) -> (&str, &str) {
+    let cut = href.find(['?', '#']).unwrap_or(href.len());
+    let path = &href[..cut];
+    let tail = match href.find('#') {
+        Some(i) => &href[i..],
+        None => "",
+    };
+    (path, tail)
+}
+
+fn has_scheme(href: &str) -> bool {
+    let Some(colon) = href.find(':') else { return false };
+    let scheme = &href[..colon];
+    !scheme.is_empty()
+        && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+// ---------------------------------------------------------------------------------------------
+// A small HTML scanner
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+struct Tag {
+    name: String,
+    attrs: Vec<(String, Option<String>)>,
+    /// For raw-text elements (`script`, `style`, `title`, `textarea`): their text.
+    text: Option<String>,
+}
+
+impl Tag {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_deref().unwrap_or(""))
+    }
+
+    fn has_attr(&self, name: &str) -> bool {
+        self.attrs.iter().any(|(n, _)| n == name)
+    }
+
+    fn rel_has(&self, word: &str) -> bool {
+        self.attr("rel")
+            .map(|r| r.split_ascii_whitespace().any(|w| w.eq_ignore_ascii_case(word)))
+            .unwrap_or(false)
+    }
+}
+
+#[derive(Debug, Default)]
+struct Page {
+    tags: Vec<Tag>,
+    ids: BTreeSet<String>,
+    duplicate_ids: BTreeSet<String>,
+}
+
+impl Page {
+    fn parse(html: &str) -> Page {
+        let tags = scan(html);
+        let mut ids = BTreeSet::new();
+        let mut duplicate_ids = BTreeSet::new();
+        for tag in &tags {
+            if let Some(id) = tag.attr("id") {
+                if !ids.insert(id.to_string()) {
+                    duplicate_ids.insert(id.to_string());
+                }
+            }
+            if tag.name == "a" {
+                if let Some(name) = tag.attr("name") {
+                    ids.insert(name.to_string());
+                }
+            }
+        }
+        Page { tags, ids, duplicate_ids }
+    }
+
+    fn elements<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Tag> + 'a {
+        self.tags.iter().filter(move |t| t.name == name)
+    }
+
+    fn title(&self) -> Option<String> {
+        self.elements("title").next().and_then(|t| t.text.clone()).map(|t| decode_entities(t.trim()))
+    }
+
+    fn meta(&self, key: &str, value: &str) -> Option<&str> {
+        self.elements("meta")
+            .find(|m| m.attr(key).is_some_and(|v| v.eq_ignore_ascii_case(value)))
+            .and_then(|m| m.attr("content"))
+    }
+
+    fn is_redirect(&self) -> bool {
+        self.elements("meta").any(|m| m.attr("http-equiv").is_some_and(|v| v.eq_ignore_ascii_case("refresh")))
+    }
+
+    fn json_ld(&self) -> Vec<&str> {
+        self.elements("script")
+            .filter(|s| s.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")))
+            .map(|s| s.text.as_deref().unwrap_or(""))
+            .collect()
+    }
+}
+
+const RAW_TEXT: &[&str] = &["script", "style", "title", "textarea"];
+
+fn scan(html: &str) -> Vec<Tag> {
+    let bytes = html.as_bytes();
+    let lower = html.to_ascii_lowercase();
+    let mut tags = Vec::new();
+    let mut i = 0;
+    while let Some(off) = html[i..].find('<') {
+        i += off;
+        let rest = &html[i..];
+        if rest.starts_with("<!--") {
+            i += rest.find("-->").map(|e| e + 3).unwrap_or(rest.len());
+            continue;
+        }
+        if rest.starts_with("<!") || rest.starts_with("<?") {
+            i += rest.find('>').map(|e| e + 1).unwrap_or(rest.len());
+            continue;
+        }
+        if rest.starts_with("</") {
+            i += rest.find('>').map(|e| e + 1).unwrap_or(rest.len());
+            continue;
+        }
+        if !rest[1..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+            i += 1;
+            continue;
+        }
+        // A start tag.
+        let mut j = i + 1;
+        while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>' && bytes[j] != b'/' {
+            j += 1;
+        }
+        let name = html[i + 1..j].to_ascii_lowercase();
+        let mut attrs = Vec::new();
+        loop {
+            while j < bytes.len() && (bytes[j].is_ascii_whitespace() || bytes[j] == b'/') {
+                j += 1;
+            }
+            if j >= bytes.len() {
+                break;
+            }
+            if bytes[j] == b'>' {
+                j += 1;
+                break;
+            }
+            let start = j;
+            while j < bytes.len() && !bytes[j].is_ascii_whitespace() && !matches!(bytes[j], b'=' | b'>') {
+                if bytes[j] == b'/' && bytes.get(j + 1) == Some(&b'>') {
+                    break;
+                }
+                j += 1;
+            }
+            let attr_name = html[start..j].to_ascii_lowercase();
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b'=' {
+                j += 1;
+                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                let value = if j < bytes.len() && (bytes[j] == b'"' || bytes[j] == b'\'') {
+                    let quote = bytes[j] as char;
+                    let vstart = j + 1;
+                    let vend = html[vstart..].find(quote).map(|e| vstart + e).unwrap_or(bytes.len());
+                    j = (vend + 1).min(bytes.len());
+                    &html[vstart..vend]
+                } else {
+                    let vstart = j;
+                    while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>' {
+                        j += 1;
+                    }
+                    &html[vstart..j]
+                };
+                attrs.push((attr_name, Some(decode_entities(value))));
+            } else if !attr_name.is_empty() {
+                attrs.push((attr_name, None));
+            } else {
+                j += 1;
+            }
+        }
+        let mut text = None;
+        if RAW_TEXT.contains(&name.as_str()) {
+            let close = format!("</{name}");
+            let end = lower[j..].find(&close).map(|e| j + e).unwrap_or(bytes.len());
+            text = Some(html[j..end].to_string());
+            j = end;
+        }
+        tags.push(Tag { name, attrs, text });
+        i = j;
+    }
+    tags
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let semi = rest.find(';').filter(|&k| k <= 10);
+        let decoded = semi.and_then(|k| {
+            let ent = &rest[1..k];
+            let c = match ent {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ if ent.starts_with("#x") || ent.starts_with("#X") => {
+                    u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32)
+                }
+                _ if ent.starts_with('#') => ent[1..].parse::<u32>().ok().and_then(char::from_u32),
+                _ => None,
+            };
+            c.map(|c| (c, k))
+        });
+        match decoded {
+            Some((c, k)) => {
+                out.push(c);
+                rest = &rest[k + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn report(problems: &[String], what: &str) {
+    assert!(problems.is_empty(), "{} {what}:\n  {}", problems.len(), problems.join("\n  "));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The checks
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn build_prints_no_warnings() {
+    let site = site();
+    for (name, stream) in [("stderr", &site.stderr), ("stdout", &site.stdout)] {
+        assert!(
+            !stream.to_lowercase().contains("warning"),
+            "the build printed a warning on {name}:\n{stream}"
+        );
+    }
+}
+
+#[test]
+fn the_expected_pages_exist() {
+    let site = site();
+    let expected = [
+        "/",
+        "/essay/",
+        "/proposal/",
+        "/proposal/aasc/",
+        "/proposal/international-force/",
+        "/proposal/two-approaches/",
+        "/proposal/russia-membership/",
+        "/proposal/nato/",
+        "/timeline/",
+        "/questions/",
+        "/glossary/",
+        "/about/",
+        "/topics/",
+        "/404.html",
+    ];
+    let missing: Vec<String> =
+        expected.iter().filter(|u| !site.pages.contains_key(**u)).map(|u| u.to_string()).collect();
+    report(&missing, "expected pages are missing");
+    for file in ["atom.xml", "sitemap.xml", "robots.txt"] {
+        assert!(site.out.join(file).is_file(), "{file} was not produced");
+    }
+    assert!(site.pages.keys().any(|u| u.starts_with("/topics/") && u != "/topics/"), "no topic term pages");
+}
+
+#[test]
+fn every_page_has_a_title_and_a_description() {
+    let mut problems = Vec::new();
+    for (url, page) in site().content_pages() {
+        match page.title() {
+            Some(t) if !t.trim().is_empty() => {}
+            _ => problems.push(format!("{url}: no <title> or an empty one")),
+        }
+        match page.meta("name", "description") {
+            Some(d) if !d.trim().is_empty() => {}
+            _ => problems.push(format!("{url}: no meta description or an empty one")),
+        }
+        if page.elements("html").next().and_then(|h| h.attr("lang")).is_none_or(|l| l.trim().is_empty()) {
+            problems.push(format!("{url}: <html> has no lang"));
+        }
+    }
+    report(&problems, "pages without a title or description");
+}
+
+#[test]
+fn every_page_has_exactly_one_h1() {
+    let mut problems = Vec::new();
+    for (url, page) in site().content_pages() {
+        let n = page.elements("h1").count();
+        if n != 1 {
+            problems.push(format!("{url}: {n} <h1> elements"));
+        }
+    }
+    report(&problems, "pages without exactly one <h1>");
+}
+
+#[test]
+fn every_image_has_alt_text() {
+    let mut problems = Vec::new();
+    for (url, page) in site().content_pages() {
+        for img in page.elements("img") {
+            if img.attr("alt").is_none_or(|a| a.trim().is_empty()) {
+                problems.push(format!("{url}: <img src={:?}> has no alt text", img.attr("src").unwrap_or("")));
+            }
+        }
+    }
+    report(&problems, "images without alt text");
+}
+
+#[test]
+fn ids_are_unique_within_a_page() {
+    let mut problems = Vec::new();
+    for (url, page) in site().content_pages() {
+        for id in &page.duplicate_ids {
+            problems.push(format!("{url}: id {id:?} is used more than once"));
+        }
+    }
+    report(&problems, "duplicate ids");
+}
+
+#[test]
+fn internal_links_and_anchors_resolve() {
+    let site = site();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (url, page) in &site.pages {
+        for tag in &page.tags {
+            let href = match tag.name.as_str() {
+                "a" | "area" => tag.attr("href"),
+                "link" if !tag.rel_has("preconnect") && !tag.rel_has("dns-prefetch") => tag.attr("href"),
+                _ => None,
+            };
+            let Some(href) = href.map(str::trim).filter(|h| !h.is_empty()) else { continue };
+            let Some(path) = site.internal_path(url, href) else { continue };
+            checked += 1;
+            let (file_path, fragment) = split_path(&path);
+            let Some(file) = site.file_for(file_path) else {
+                problems.push(format!("{url}: <{} href={href:?}> points to nothing ({file_path})", tag.name));
+                continue;
+            };
+            let fragment = percent_decode(fragment.trim_start_matches('#'));
+            if fragment.is_empty() {
+                continue;
+            }
+            match site.page_for_file(&file) {
+                Some(target) if target.ids.contains(&fragment) => {}
+                Some(_) => problems.push(format!("{url}: <{} href={href:?}>: no id {fragment:?} on {file_path}", tag.name)),
+                None => {}
+            }
+        }
+    }
+    assert!(checked > 0, "no internal link was found at all");
+    report(&problems, "broken internal links");
+}
+
+#[test]
+fn assets_come_from_this_site_only() {
+    let site = site();
+    let mut problems = Vec::new();
+    for (url, page) in &site.pages {
+        for tag in &page.tags {
+            let mut check = |attr: &str| {
+                if let Some(v) = tag.attr(attr) {
+                    let candidates: Vec<&str> = if attr == "srcset" {
+                        v.split(',').filter_map(|c| c.split_whitespace().next()).collect()
+                    } else {
+                        vec![v]
+                    };
+                    for c in candidates {
+                        if site.is_external_asset(c) {
+                            problems.push(format!("{url}: <{} {attr}={c:?}> loads from another host", tag.name));
+                        }
+                    }
+                }
+            };
+            match tag.name.as_str() {
+                "script" | "img" | "iframe" | "audio" | "video" | "source" | "track" | "embed" | "input" => {
+                    check("src");
+                    check("srcset");
+                    check("poster");
+                }
+                "object" => check("data"),
+                "link" => {
+                    let loads = ["stylesheet", "icon", "apple-touch-icon", "mask-icon", "preload", "modulepreload", "prefetch", "manifest"];
+                    if loads.iter().any(|r| tag.rel_has(r)) {
+                        check("href");
+                    }
+                    if tag.rel_has("preconnect") || tag.rel_has("dns-prefetch") {
+                        problems.push(format!("{url}: <link rel={:?}> reaches out to another host", tag.attr("rel").unwrap_or("")));
+                    }
+                }
+                "style" => {
+                    let css = tag.text.as_deref().unwrap_or("");
+                    if css.contains("@import") || css.contains("url(http") || css.contains("url(//") {
+                        problems.push(format!("{url}: an inline <style> loads from elsewhere"));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    report(&problems, "assets from other hosts");
+}
+
+#[test]
+fn pages_survive_a_strict_content_security_policy() {
+    // No inline script, no inline event handler, no style attribute, no javascript: URL.
+    let mut problems = Vec::new();
+    for (url, page) in site().content_pages() {
+        for tag in &page.tags {
+            if tag.name == "script" && !tag.has_attr("src") {
+                let kind = tag.attr("type").unwrap_or("").to_ascii_lowercase();
+                if kind != "application/ld+json" && kind != "application/json" {
+                    problems.push(format!("{url}: an inline <script>"));
+                }
+            }
+            if tag.name == "style" {
+                problems.push(format!("{url}: an inline <style> element"));
+            }
+            for (name, value) in &tag.attrs {
+                if name.starts_with("on") && name.len() > 2 {
+                    problems.push(format!("{url}: <{} {name}=…> inline event handler", tag.name));
+                }
+                if name == "style" {
+                    problems.push(format!("{url}: <{} style={:?}>", tag.name, value.as_deref().unwrap_or("")));
+                }
+                if (name == "href" || name == "src")
+                    && value.as_deref().is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("javascript:"))
+                {
+                    problems.push(format!("{url}: <{} {name}=\"javascript:…\">", tag.name));
+                }
+            }
+        }
+    }
+    report(&problems, "things a strict CSP would block");
+}
+
+#[test]
+fn every_json_ld_block_parses() {
+    let mut problems = Vec::new();
+    let mut blocks = 0;
+    for (url, page) in site().content_pages() {
+        for block in page.json_ld() {
+            blocks += 1;
+            match serde_json::from_str::<serde_json::Value>(block) {
+                Ok(v) => {
+                    if v.get("@context").is_none() || v.get("@type").is_none() {
+                        problems.push(format!("{url}: JSON-LD without @context or @type"));
+                    }
+                }
+                Err(e) => problems.push(format!("{url}: JSON-LD does not parse: {e}")),
+            }
+        }
+    }
+    assert!(blocks > 0, "no JSON-LD on any page");
+    report(&problems, "JSON-LD problems");
+}
+
+/// The JSON-LD object of a given `@type` on a page.
+fn json_ld_of_type(page: &Page, kind: &str) -> Option<serde_json::Value> {
+    page.json_ld()
+        .into_iter()
+        .filter_map(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+        .find(|v| v.get("@type").and_then(|t| t.as_str()) == Some(kind))
+}
+
+#[test]
+fn structured_data_describes_the_site_and_the_articles() {
+    let site = site();
+    let mut problems = Vec::new();
+    let home = &site.pages["/"];
+    match json_ld_of_type(home, "WebSite") {
+        Some(v) => {
+            if v["name"].as_str().is_none_or(str::is_empty) {
+                problems.push("/: WebSite JSON-LD has no name".into());
+            }
+        }
+        None => problems.push("/: no WebSite JSON-LD".into()),
+    }
+    for url in ["/essay/", "/proposal/aasc/", "/proposal/two-approaches/"] {
+        let Some(page) = site.pages.get(url) else { continue };
+        match json_ld_of_type(page, "Article") {
+            Some(v) => {
+                for key in ["headline", "description", "datePublished", "author"] {
+                    if v.get(key).is_none_or(|x| x.is_null() || x.as_str() == Some("")) {
+                        problems.push(format!("{url}: Article JSON-LD lacks {key}"));
+                    }
+                }
+                let about = v["about"].to_string();
+                if !about.contains("The Case for a Security Guarantee for Ukraine") || !about.contains("Howard") {
+                    problems.push(format!("{url}: Article JSON-LD is not about the essay"));
+                }
+            }
+            None => problems.push(format!("{url}: no Article JSON-LD")),
+        }
+    }
+    report(&problems, "structured data problems");
+}
+
+#[test]
+fn pages_carry_canonical_and_social_metadata() {
+    let site = site();
+    let mut problems = Vec::new();
+    for (url, page) in site.content_pages() {
+        if url == "/404.html" {
+            continue;
+        }
+        let canonical = page.elements("link").find(|l| l.rel_has("canonical")).and_then(|l| l.attr("href"));
+        match canonical {
+            Some(c) if c == format!("{}{url}", site.base_url) => {}
+            other => problems.push(format!("{url}: canonical is {other:?}")),
+        }
+        for prop in ["og:title", "og:description", "og:url", "og:type"] {
+            if page.meta("property", prop).is_none_or(|v| v.trim().is_empty()) {
+                problems.push(format!("{url}: no {prop}"));
+            }
+        }
+        if page.meta("name", "twitter:card").is_none() {
+            problems.push(format!("{url}: no twitter:card"));
+        }
+        let feed = page.elements("link").any(|l| l.rel_has("alternate") && l.attr("type") == Some("application/atom+xml"));
+        if !feed {
+            problems.push(format!("{url}: no link to the Atom feed"));
+        }
+    }
+    report(&problems, "metadata problems");
+}
+
+#[test]
+fn pages_have_landmarks_and_a_skip_link() {
+    let mut problems = Vec::new();
+    for (url, page) in site().content_pages() {
+        for landmark in ["header", "nav", "main", "footer"] {
+            if page.elements(landmark).next().is_none() {
+                problems.push(format!("{url}: no <{landmark}>"));
+            }
+        }
+        let main_id = page.elements("main").next().and_then(|m| m.attr("id")).unwrap_or("");
+        let skip = page.elements("a").next().and_then(|a| a.attr("href")).unwrap_or("");
+        if main_id.is_empty() || skip != format!("#{main_id}") {
+            problems.push(format!("{url}: the first link is not a skip link to <main> ({skip:?})"));
+        }
+    }
+    report(&problems, "accessibility structure problems");
+}
+
+#[test]
+fn the_sitemap_lists_pages_that_exist() {
+    let site = site();
+    let xml = std::fs::read_to_string(site.out.join("sitemap.xml")).expect("read sitemap.xml");
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut in_loc = false;
+    let mut locs = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(e)) if e.name().as_ref() == b"loc" => in_loc = true,
+            Ok(quick_xml::events::Event::End(e)) if e.name().as_ref() == b"loc" => in_loc = false,
+            Ok(quick_xml::events::Event::Text(t)) if in_loc => {
+                locs.push(t.unescape().expect("sitemap text").into_owned());
+            }
+            Ok(quick_xml::events::Event::Eof) => break,
+            Err(e) => panic!("sitemap.xml does not parse: {e}"),
+            _ => {}
+        }
+    }
+    assert!(!locs.is_empty(), "the sitemap lists no URL");
+    let mut problems = Vec::new();
+    for loc in &locs {
+        match loc.strip_prefix(&site.base_url) {
+            Some(path) if site.file_for(if path.is_empty() { "/" } else { path }).is_some() => {}
+            _ => problems.push(format!("sitemap entry {loc} is not a produced page under {}", site.base_url)),
+        }
+    }
+    report(&problems, "bad sitemap entries");
+}
+
+#[test]
+fn scanner_reads_minified_and_quoted_markup() {
+    let page = Page::parse(
+        "<!doctype html><html lang=en><title>A &amp; B</title><!-- <h1>no</h1> -->\
+         <a href=/essay/#x-y id=a>x</a><a href='/q?a=1&amp;b=2'>y</a><img alt=\"\" src=/i.png>\
+         <script type=application/ld+json>{\"a\":\"<h1>\"}</script><h1 class=t>One</h1>",
+    );
+    assert_eq!(page.title().as_deref(), Some("A & B"));
+    assert_eq!(page.elements("h1").count(), 1);
+    let hrefs: Vec<_> = page.elements("a").filter_map(|a| a.attr("href")).collect();
+    assert_eq!(hrefs, ["/essay/#x-y", "/q?a=1&b=2"]);
+    assert_eq!(page.elements("img").next().unwrap().attr("alt"), Some(""));
+    assert_eq!(page.json_ld(), ["{\"a\":\"<h1>\"}"]);
+    assert!(page.ids.contains("a"));
+    assert_eq!(split_path("/a/b/?q=1#frag"), ("/a/b/", "#frag"));
+    assert_eq!(percent_decode("/topics/united%20nations/"), "/topics/united nations/");
+}
