@@ -21,3 +21,4 @@ pub mod yaml;
 
 pub use error::{Diagnostic, Diagnostics};
 pub use site::{build, BuildOptions, BuildSummary, Site};
+pub mod import;

@@ -1,0 +1,948 @@
+//! Reads a Hugo site: its config, `content/` (pages, sections, leaf and branch bundles, front
+//! matter in YAML, TOML or JSON), `static/` and `data/`, and computes each page's URL exactly as
+//! Hugo publishes it (`url`, `slug`, `permalinks`, `aliases`, urlized paths), so that placement can
+//! keep it. Page bodies are translated later by [`convert_body`] (shortcodes, `ref` links).
+
+use super::dates::{self, DateFix, SourceDate};
+use super::frontmatter::{self, Fix};
+use super::place::LinkIndex;
+use super::report::{Note, NoteKind};
+use super::{shortcodes, slash_path, title_from_name, value_text, walk, Body, CopyFile, CopyKind, Doc, DocKind, Imported, SiteConfig};
+use crate::error::{Diagnostic, Diagnostics};
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+const CONTENT_EXTS: [&str; 6] = ["md", "markdown", "mdown", "mkd", "html", "htm"];
+const CONVERTER_EXTS: [&str; 5] = ["adoc", "asciidoc", "rst", "org", "pandoc"];
+
+/// The parts of a Hugo config the import uses.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HugoConfig {
+    pub site: SiteConfig,
+    pub content_dir: String,
+    pub static_dirs: Vec<String>,
+    pub data_dir: String,
+    /// Top-level section -> permalink pattern for its pages.
+    pub permalinks: HashMap<String, String>,
+    pub ugly_urls: bool,
+    pub notes: Vec<Note>,
+}
+
+/// Reads the Hugo site in `root`.
+pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
+    let config = read_config(root)?;
+    let mut imported = Imported { config: config.site.clone(), notes: config.notes.clone(), ..Default::default() };
+    let content_root = root.join(&config.content_dir);
+    if !content_root.is_dir() {
+        return Err(Diagnostic::error("import", format!("no content folder `{}` in the Hugo site", config.content_dir))
+            .in_file(root)
+            .hint("check that SOURCE is the root of a Hugo site (the folder with hugo.toml or config.toml)")
+            .into());
+    }
+    let files = walk(&content_root, &|_| false).map_err(Diagnostics::from)?;
+    let taxonomies: BTreeSet<String> = config.site.taxonomies.iter().cloned().collect();
+
+    // Bundles: a folder with `index.*` is a leaf bundle (everything below is its resources), a
+    // folder with `_index.*` a branch bundle (a section).
+    let mut leaf_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut branch_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    for f in &files {
+        if is_content(f) {
+            let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
+            match stem(f).as_str() {
+                "index" if !dir.as_os_str().is_empty() => {
+                    leaf_dirs.insert(dir);
+                }
+                "_index" => {
+                    branch_dirs.insert(dir);
+                }
+                _ => {}
+            }
+        }
+    }
+    let leaf_of = |f: &Path| -> Option<PathBuf> { f.ancestors().skip(1).filter(|a| leaf_dirs.contains(*a)).last().map(Path::to_path_buf) };
+
+    let mut pages: Vec<PathBuf> = Vec::new();
+    let mut sections: Vec<PathBuf> = Vec::new();
+    let mut resources: HashMap<PathBuf, Vec<(PathBuf, PathBuf)>> = HashMap::new();
+    let mut top_dirs: BTreeSet<String> = BTreeSet::new();
+    for f in &files {
+        let rel_str = slash_path(f);
+        if let Some(first) = f.components().next() {
+            let first = first.as_os_str().to_string_lossy().to_string();
+            if f.components().count() > 1 && taxonomies.contains(&first) {
+                imported.notes.push(Note::new(
+                    NoteKind::Skipped,
+                    Path::new(&config.content_dir).join(f),
+                    None,
+                    format!("taxonomy page content (`{first}`): Charter renders taxonomy pages from taxonomy_list.html and taxonomy_term.html; move its text into those templates if it matters"),
+                ));
+                continue;
+            }
+        }
+        if let Some(bundle) = leaf_of(f) {
+            if is_content(f) && f.parent() == Some(bundle.as_path()) && stem(f) == "index" {
+                pages.push(f.clone());
+            } else if is_content(f) && ext(f) != "html" && ext(f) != "htm" {
+                imported.notes.push(Note::new(
+                    NoteKind::Skipped,
+                    Path::new(&config.content_dir).join(f),
+                    None,
+                    "a content file inside a leaf bundle is a resource Hugo does not publish as a page; not imported",
+                ));
+            } else {
+                let rel = f.strip_prefix(&bundle).map(Path::to_path_buf).unwrap_or_else(|_| f.clone());
+                resources.entry(bundle.join("index")).or_default().push((content_root.join(f), rel));
+            }
+            continue;
+        }
+        if CONVERTER_EXTS.contains(&ext(f).as_str()) {
+            imported.notes.push(Note::new(
+                NoteKind::Skipped,
+                Path::new(&config.content_dir).join(f),
+                None,
+                format!("`.{}` content needs an external converter in Hugo; convert it to Markdown and import again", ext(f)),
+            ));
+            continue;
+        }
+        if is_content(f) {
+            if stem(f) == "_index" {
+                sections.push(f.clone());
+            } else {
+                pages.push(f.clone());
+            }
+            if f.components().count() > 1 {
+                if let Some(first) = f.components().next() {
+                    top_dirs.insert(first.as_os_str().to_string_lossy().to_string());
+                }
+            }
+            continue;
+        }
+        // Any other file is published at its own path.
+        let to = Path::new("static").join(urlize_path(&rel_str));
+        imported.files.push(CopyFile { from: content_root.join(f), to, kind: CopyKind::Static });
+    }
+
+    // Top-level folders are sections in Hugo even without `_index.md`.
+    let mut invented: Vec<Doc> = Vec::new();
+    for dir in &top_dirs {
+        if !branch_dirs.contains(Path::new(dir)) {
+            let title = title_from_name(dir);
+            let source = Path::new(&config.content_dir).join(dir);
+            let mut front = Map::new();
+            front.insert("title".into(), Value::String(title.clone()));
+            invented.push(Doc {
+                source: source.clone(),
+                link_key: format!("{dir}/_index.md"),
+                kind: DocKind::Section,
+                url: format!("/{}/", urlize(dir)),
+                aliases: vec![],
+                published: true,
+                front,
+                body: String::new(),
+                body_line: 1,
+                resources: vec![],
+                notes: vec![Note::new(
+                    NoteKind::TitleInvented,
+                    source,
+                    None,
+                    format!("section without `_index.md`: wrote one titled \"{title}\" (Hugo shows the folder name)"),
+                )],
+            });
+        }
+    }
+    if !branch_dirs.contains(Path::new("")) {
+        let mut front = Map::new();
+        front.insert("title".into(), Value::String(config.site.title.clone()));
+        invented.push(Doc {
+            source: Path::new(&config.content_dir).join("_index.md"),
+            link_key: "_index.md".into(),
+            kind: DocKind::Home,
+            url: "/".into(),
+            aliases: vec![],
+            published: true,
+            front,
+            body: String::new(),
+            body_line: 1,
+            resources: vec![],
+            notes: vec![Note::new(
+                NoteKind::TitleInvented,
+                Path::new(&config.content_dir).join("_index.md"),
+                None,
+                format!("no home page file: wrote one titled \"{}\" (the site title)", config.site.title),
+            )],
+        });
+    }
+
+    let now = chrono::Utc::now();
+    let parsed: Vec<Result<Doc, Note>> = sections
+        .par_iter()
+        .map(|f| (f, true))
+        .chain(pages.par_iter().map(|f| (f, false)))
+        .map(|(f, is_section)| {
+            let res = resources.get(&f.parent().unwrap_or(Path::new("")).join("index")).filter(|_| !is_section).cloned().unwrap_or_default();
+            read_doc(root, &content_root, &config, f, is_section, res, now)
+        })
+        .collect();
+    for p in parsed {
+        match p {
+            Ok(doc) => imported.docs.push(doc),
+            Err(note) => imported.notes.push(note),
+        }
+    }
+    imported.docs.extend(invented);
+
+    // Branch bundle resources: files beside `_index.md` are published under the section's URL;
+    // they are already copied to static/ above at that path.
+    for dir in &config.static_dirs {
+        copy_tree(root, dir, "static", &mut imported, false)?;
+    }
+    copy_tree(root, &config.data_dir, "data", &mut imported, true)?;
+    for (dir, why) in [
+        ("layouts", "Hugo templates: Charter uses Tera templates; a plain set was written to templates/"),
+        ("themes", "Hugo themes: write or pick a Charter theme; a plain set of templates was written to templates/"),
+        ("assets", "Hugo Pipes assets are published only when templates use them; copy what you need into static/"),
+        ("i18n", "translations are not imported"),
+        ("archetypes", "archetypes are Hugo's `hugo new` templates; not needed by Charter"),
+    ] {
+        if root.join(dir).is_dir() {
+            imported.notes.push(Note::new(NoteKind::Skipped, dir, None, why));
+        }
+    }
+    term_slug_notes(&imported.docs, &config.site.taxonomies, &mut imported.notes);
+    Ok(imported)
+}
+
+/// Copies `root/dir` to `DEST/to`. Data files in TOML are converted to YAML.
+fn copy_tree(root: &Path, dir: &str, to: &str, imported: &mut Imported, data: bool) -> Result<(), Diagnostics> {
+    let from = root.join(dir);
+    if !from.is_dir() {
+        return Ok(());
+    }
+    for f in walk(&from, &|_| false).map_err(Diagnostics::from)? {
+        let mut dest = Path::new(to).join(&f);
+        let kind = if !data {
+            CopyKind::Static
+        } else if ext(&f) == "toml" {
+            dest.set_extension("yaml");
+            imported.notes.push(Note::new(NoteKind::Other, Path::new(dir).join(&f), None, format!("TOML data written as YAML: {}", slash_path(&dest))));
+            CopyKind::DataFromToml
+        } else {
+            if !matches!(ext(&f).as_str(), "yaml" | "yml" | "json") {
+                imported.notes.push(Note::new(
+                    NoteKind::Other,
+                    Path::new(dir).join(&f),
+                    None,
+                    "copied, but Charter's `data` reads only YAML and JSON files",
+                ));
+            }
+            CopyKind::Data
+        };
+        imported.files.push(CopyFile { from: from.join(&f), to: dest, kind });
+    }
+    Ok(())
+}
+
+fn is_content(f: &Path) -> bool {
+    CONTENT_EXTS.contains(&ext(f).as_str())
+}
+
+fn ext(f: &Path) -> String {
+    f.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default()
+}
+
+fn stem(f: &Path) -> String {
+    f.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default()
+}
+
+/// Hugo's `urlize` of a path: lower case, spaces to `-`, characters that are not letters, digits
+/// or `-_./~+` dropped.
+pub(crate) fn urlize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' {
+            out.push('-');
+        } else if matches!(c, '_' | '.' | '/' | '~' | '+') {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Urlizes the folders of a path and keeps the file name as it is.
+fn urlize_path(rel: &str) -> String {
+    match rel.rsplit_once('/') {
+        Some((dir, file)) => format!("{}/{}", urlize(dir), file),
+        None => rel.to_string(),
+    }
+}
+
+/// Finds and reads `hugo.*`, `config.*` or `config/_default/`.
+fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
+    let mut raw = Map::new();
+    let mut file_name = None;
+    for name in ["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json"] {
+        let p = root.join(name);
+        if p.is_file() {
+            raw = read_config_file(&p, name)?;
+            file_name = Some(name.to_string());
+            break;
+        }
+    }
+    let dir = root.join("config").join("_default");
+    if dir.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map_err(|e| crate::error::io_error(&dir, "read the config folder", &e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for p in entries {
+            let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let key = stem(&p);
+            if !matches!(ext(&p).as_str(), "toml" | "yaml" | "yml" | "json") {
+                continue;
+            }
+            let map = read_config_file(&p, &format!("config/_default/{name}"))?;
+            if key == "hugo" || key == "config" {
+                for (k, v) in map {
+                    raw.insert(k, v);
+                }
+            } else {
+                raw.insert(key.to_lowercase(), Value::Object(map));
+            }
+            file_name.get_or_insert_with(|| "config/_default/".to_string());
+        }
+    }
+    let mut notes = Vec::new();
+    // Hugo's config keys are case-insensitive.
+    let cfg: Map<String, Value> = raw.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
+    let config_file = file_name.clone().unwrap_or_else(|| "hugo.toml".into());
+    if file_name.is_none() {
+        notes.push(Note::new(NoteKind::Other, "", None, "no Hugo config file (hugo.toml, config.toml, …) found: defaults used"));
+    }
+    let get_str = |k: &str| cfg.get(k).and_then(value_text);
+    let folder_name = root.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "Site".into());
+    let title = get_str("title").unwrap_or_else(|| {
+        notes.push(Note::new(NoteKind::TitleInvented, &config_file, None, format!("no site title: used \"{folder_name}\"")));
+        folder_name.clone()
+    });
+    let base_url = match get_str("baseurl") {
+        Some(u) if !u.trim().is_empty() => u.trim().trim_end_matches('/').to_string(),
+        _ => {
+            notes.push(Note::new(NoteKind::Other, &config_file, None, "no baseURL: used https://example.org; set base_url in site.yaml"));
+            "https://example.org".into()
+        }
+    };
+    let params = match cfg.get("params") {
+        Some(Value::Object(m)) => m.clone(),
+        _ => Map::new(),
+    };
+    let description = get_str("description").or_else(|| params.get("description").and_then(value_text));
+    let language = get_str("languagecode").or_else(|| get_str("defaultcontentlanguage"));
+    let taxonomies: Vec<String> = match cfg.get("taxonomies") {
+        Some(Value::Object(m)) => m.values().filter_map(value_text).collect(),
+        _ => vec!["tags".into(), "categories".into()],
+    };
+    let mut extra = params;
+    for key in ["menu", "menus"] {
+        if let Some(v) = cfg.get(key) {
+            extra.entry("menus").or_insert_with(|| v.clone());
+        }
+    }
+    let content_dir = get_str("contentdir").unwrap_or_else(|| "content".into());
+    let static_dirs = match cfg.get("staticdir") {
+        Some(Value::Array(a)) => a.iter().filter_map(value_text).collect(),
+        Some(v) => value_text(v).into_iter().collect(),
+        None => vec!["static".into()],
+    };
+    let data_dir = get_str("datadir").unwrap_or_else(|| "data".into());
+    let mut permalinks = HashMap::new();
+    if let Some(Value::Object(m)) = cfg.get("permalinks") {
+        // Newer form: permalinks.page.<section>; older: permalinks.<section>.
+        let pages = match m.get("page") {
+            Some(Value::Object(p)) => p.clone(),
+            _ => m.clone(),
+        };
+        for (section, pattern) in pages {
+            if let Some(p) = value_text(&pattern) {
+                permalinks.insert(section, p);
+            }
+        }
+    }
+    let ugly_urls = matches!(cfg.get("uglyurls"), Some(Value::Bool(true)));
+    if cfg.contains_key("languages") {
+        notes.push(Note::new(
+            NoteKind::Other,
+            &config_file,
+            None,
+            "a multilingual site: only the default language's content is imported as it is; translated files (`name.fr.md`) become pages of their own",
+        ));
+    }
+    if let Some(Value::Array(kinds)) = cfg.get("disablekinds") {
+        if !kinds.is_empty() {
+            notes.push(Note::new(
+                NoteKind::Other,
+                &config_file,
+                None,
+                format!("disableKinds {:?}: Charter publishes every kind of page; remove what you do not want from the templates", kinds),
+            ));
+        }
+    }
+    let used = [
+        "title", "baseurl", "params", "description", "languagecode", "defaultcontentlanguage", "taxonomies", "menu", "menus", "contentdir",
+        "staticdir", "datadir", "permalinks", "uglyurls", "languages", "disablekinds",
+    ];
+    let dropped: Vec<&str> = cfg.keys().map(String::as_str).filter(|k| !used.contains(k)).collect();
+    if !dropped.is_empty() {
+        notes.push(Note::new(NoteKind::Other, &config_file, None, format!("config keys not carried over: {}", dropped.join(", "))));
+    }
+    Ok(HugoConfig {
+        site: SiteConfig { title, base_url, description, language, taxonomies, extra },
+        content_dir,
+        static_dirs,
+        data_dir,
+        permalinks,
+        ugly_urls,
+        notes,
+    })
+}
+
+fn read_config_file(path: &Path, name: &str) -> Result<Map<String, Value>, Diagnostics> {
+    let text = std::fs::read_to_string(path).map_err(|e| crate::error::io_error(path, "read the Hugo config", &e))?;
+    let value: Value = match ext(path).as_str() {
+        "toml" => frontmatter::toml_to_json(toml::from_str(&text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            Diagnostic::error("import", format!("Hugo config: {}", e.message())).in_file(name).at(line, None).hint("fix the TOML and import again")
+        })?),
+        "json" => serde_json::from_str(&text).map_err(|e| {
+            Diagnostic::error("import", format!("Hugo config: {e}")).in_file(name).at(Some(e.line()), Some(e.column())).hint("fix the JSON and import again")
+        })?,
+        _ => crate::yaml::from_str(&text).map_err(|e| {
+            Diagnostic::error("import", format!("Hugo config: {}", e.message)).in_file(name).at(e.line, e.column).hint("fix the YAML and import again")
+        })?,
+    };
+    match value {
+        Value::Object(m) => Ok(m),
+        Value::Null => Ok(Map::new()),
+        _ => Err(Diagnostic::error("import", "Hugo config must be a map of keys").in_file(name).into()),
+    }
+}
+
+/// Reads one page or section file into a [`Doc`]. A file that cannot be read is a skip note.
+fn read_doc(
+    _root: &Path,
+    content_root: &Path,
+    config: &HugoConfig,
+    rel: &Path,
+    is_section: bool,
+    resources: Vec<(PathBuf, PathBuf)>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Doc, Note> {
+    let source = Path::new(&config.content_dir).join(rel);
+    let skip = |line: Option<usize>, why: String| Note::new(NoteKind::Skipped, &source, line, why);
+    let bytes = std::fs::read(content_root.join(rel)).map_err(|e| skip(None, format!("could not read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|_| skip(None, "not UTF-8 text; convert it and import again".into()))?;
+    let split = frontmatter::split(&text).map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
+    let parsed = frontmatter::parse(&split).map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
+    let mut notes = Vec::new();
+    for fix in &parsed.fixes {
+        notes.push(match fix {
+            Fix::BlankLines(n) => Note::new(NoteKind::BlankLinesRemoved, &source, Some(1), format!("{n} blank line(s) before the front matter removed")),
+            Fix::DuplicateKey { key, dropped_line, kept_line } => Note::new(
+                NoteKind::KeyDeduplicated,
+                &source,
+                Some(*dropped_line),
+                format!("`{key}` is given again at line {kept_line}; the last value was kept, as older Hugo did"),
+            ),
+        });
+    }
+
+    let rel_slash = slash_path(rel);
+    let dir = rel.parent().map(slash_path).unwrap_or_default();
+    let is_bundle = !is_section && stem(rel) == "index" && !dir.is_empty();
+    // The file name Hugo builds URLs from: the bundle folder for a leaf bundle.
+    let (page_dir, base_name) = if is_bundle {
+        match dir.rsplit_once('/') {
+            Some((d, n)) => (d.to_string(), n.to_string()),
+            None => (String::new(), dir.clone()),
+        }
+    } else {
+        (dir.clone(), stem(rel))
+    };
+    let kind = if is_section {
+        if dir.is_empty() {
+            DocKind::Home
+        } else {
+            DocKind::Section
+        }
+    } else {
+        DocKind::Page
+    };
+
+    let mut m = MapFields { source: &source, parsed: &parsed, front: Map::new(), extra: Map::new(), notes: &mut notes };
+    // Hugo reads keys without regard to case.
+    let get = |k: &str| parsed.map.iter().find(|(key, _)| key.eq_ignore_ascii_case(k)).map(|(key, v)| (key.clone(), v.clone()));
+
+    let title = get("title").and_then(|(_, v)| value_text(&v)).filter(|t| !t.trim().is_empty());
+    let title = match title {
+        Some(t) => t,
+        None => {
+            let name = if kind == DocKind::Home { config.site.title.clone() } else { title_from_name(&base_name) };
+            m.notes.push(Note::new(
+                NoteKind::TitleInvented,
+                &source,
+                parsed.line_of("title").or(Some(split.front_line.saturating_sub(1).max(1))),
+                format!("no title: used \"{name}\" from the {}", if kind == DocKind::Home { "site title" } else if is_section || is_bundle { "folder name" } else { "file name" }),
+            ));
+            name
+        }
+    };
+    m.front.insert("title".into(), Value::String(title.clone()));
+    if let Some((_, v)) = get("description") {
+        m.front.insert("description".into(), v);
+    }
+    let date = ["date", "publishdate", "pubdate", "published"].iter().find_map(|k| get(k)).and_then(|(k, v)| m.date("date", &k, &v));
+    let _updated = ["lastmod", "modified"].iter().find_map(|k| get(k)).and_then(|(k, v)| m.date("updated", &k, &v));
+    let publish = ["publishdate", "pubdate", "published"].iter().find_map(|k| get(k)).and_then(|(k, v)| {
+        let d = dates::parse(value_text(&v)?.as_str())?;
+        m.extra.insert("publish_date".into(), Value::String(d.to_charter()));
+        let _ = k;
+        Some(d)
+    });
+    let expiry = ["expirydate", "unpublishdate"].iter().find_map(|k| get(k)).and_then(|(_, v)| {
+        let d = dates::parse(value_text(&v)?.as_str())?;
+        m.extra.insert("expiry_date".into(), Value::String(d.to_charter()));
+        Some(d)
+    });
+    let draft = matches!(get("draft").map(|(_, v)| v), Some(Value::Bool(true))) || get("draft").and_then(|(_, v)| value_text(&v)).as_deref() == Some("true");
+    if let Some((_, w)) = get("weight") {
+        match &w {
+            Value::Number(_) => {
+                m.front.insert("weight".into(), w.clone());
+            }
+            other => {
+                if let Some(n) = value_text(other).and_then(|t| t.trim().parse::<i64>().ok()) {
+                    m.front.insert("weight".into(), Value::from(n));
+                }
+            }
+        }
+    }
+    let slug = get("slug").and_then(|(_, v)| value_text(&v)).filter(|s| !s.trim().is_empty());
+    let url = get("url").and_then(|(_, v)| value_text(&v)).filter(|s| !s.trim().is_empty());
+    let mut aliases: Vec<String> = match get("aliases").map(|(_, v)| v) {
+        Some(Value::Array(a)) => a.iter().filter_map(value_text).collect(),
+        Some(v) => value_text(&v).into_iter().collect(),
+        None => vec![],
+    };
+    if let Some((_, s)) = get("summary") {
+        m.extra.insert("summary".into(), s.clone());
+        if !m.front.contains_key("description") {
+            m.front.insert("description".into(), s);
+        }
+    }
+    match get("authors").map(|(_, v)| v) {
+        Some(Value::Array(a)) => {
+            m.front.insert("authors".into(), Value::Array(a.iter().filter_map(value_text).map(Value::String).collect()));
+        }
+        Some(v) => {
+            if let Some(a) = value_text(&v) {
+                m.front.insert("authors".into(), Value::Array(vec![Value::String(a)]));
+            }
+        }
+        None => {}
+    }
+    if let Some((_, Value::Bool(b))) = get("toc") {
+        m.front.insert("toc".into(), Value::Bool(b));
+    }
+    for t in &config.site.taxonomies {
+        if let Some((_, v)) = get(t) {
+            let terms: Vec<Value> = match v {
+                Value::Array(a) => a.iter().filter_map(value_text).map(Value::String).collect(),
+                other => value_text(&other).into_iter().map(Value::String).collect(),
+            };
+            m.front.insert(t.clone(), Value::Array(terms));
+        }
+    }
+    let build = get("_build").or_else(|| get("build")).map(|(_, v)| v);
+    let never_rendered = match &build {
+        Some(Value::Object(b)) => matches!(b.get("render"), Some(Value::Bool(false))) || b.get("render").and_then(value_text).as_deref() == Some("never"),
+        _ => false,
+    };
+    let headless = matches!(get("headless").map(|(_, v)| v), Some(Value::Bool(true)));
+
+    // Everything else goes under `extra`, as written.
+    let known = [
+        "title", "description", "date", "publishdate", "pubdate", "published", "lastmod", "modified", "expirydate", "unpublishdate", "draft", "weight",
+        "slug", "url", "aliases", "summary", "authors", "extra",
+    ];
+    for (k, v) in &parsed.map {
+        let lk = k.to_lowercase();
+        let taken = known.contains(&lk.as_str()) || config.site.taxonomies.iter().any(|t| t.eq_ignore_ascii_case(k)) || (lk == "toc" && v.is_boolean());
+        if !taken {
+            m.extra.insert(k.clone(), v.clone());
+        }
+    }
+    if let Some((_, Value::Object(e))) = get("extra") {
+        for (k, v) in e {
+            m.extra.entry(k).or_insert(v);
+        }
+    }
+
+    // Would Hugo publish it now?
+    let mut reasons = Vec::new();
+    let publish_at = publish.or(date);
+    if publish_at.is_some_and(|d| d.instant() > now) {
+        reasons.push("its publish date is in the future");
+    }
+    if expiry.is_some_and(|d| d.instant() <= now) {
+        reasons.push("it has expired");
+    }
+    if never_rendered {
+        reasons.push("`build.render` is never");
+    }
+    if headless {
+        reasons.push("it is headless");
+    }
+    let published = !draft && reasons.is_empty();
+    if draft || !reasons.is_empty() {
+        m.front.insert("draft".into(), Value::Bool(true));
+    }
+    if !reasons.is_empty() && kind == DocKind::Page {
+        m.notes.push(Note::new(NoteKind::Unpublished, &source, None, format!("Hugo would not publish it now ({}): imported as a draft", reasons.join(", "))));
+    }
+
+    let page_url = match kind {
+        DocKind::Home => "/".to_string(),
+        DocKind::Section => format!("/{}/", urlize(&dir)),
+        DocKind::Page => page_url(config, &page_dir, &base_name, &title, slug.as_deref(), url.as_deref(), date),
+    };
+    // Relative aliases are relative to the page's folder.
+    let parent = match page_url.trim_end_matches('/').rsplit_once('/') {
+        Some((p, _)) => format!("{p}/"),
+        None => "/".into(),
+    };
+    for a in aliases.iter_mut() {
+        if !a.starts_with('/') {
+            *a = format!("{parent}{a}");
+        }
+    }
+    if (url.is_some() || slug.as_deref().is_some_and(|s| s.contains('/'))) && kind == DocKind::Page {
+        m.notes.push(Note::new(
+            NoteKind::UrlKept,
+            &source,
+            parsed.line_of("url").or(parsed.line_of("slug")),
+            format!("published at {page_url} as Hugo did"),
+        ));
+    }
+    let MapFields { mut front, extra, .. } = m;
+    if !extra.is_empty() {
+        front.insert("extra".into(), Value::Object(extra));
+    }
+    let body = split.body.replace("<!--more-->", "<!-- more -->");
+    Ok(Doc {
+        source,
+        link_key: rel_slash,
+        kind,
+        url: page_url,
+        aliases,
+        published: published || kind != DocKind::Page,
+        front,
+        body,
+        body_line: split.body_line,
+        resources,
+        notes,
+    })
+}
+
+/// Front matter being mapped, with the notes it produces.
+struct MapFields<'a> {
+    source: &'a Path,
+    parsed: &'a frontmatter::Parsed,
+    front: Map<String, Value>,
+    extra: Map<String, Value>,
+    notes: &'a mut Vec<Note>,
+}
+
+impl MapFields<'_> {
+    /// Writes a date under `key`, rewritten if Charter would not read it; an invalid date goes to
+    /// `extra` with a note.
+    fn date(&mut self, key: &str, src_key: &str, v: &Value) -> Option<SourceDate> {
+        let text = value_text(v)?;
+        let line = self.parsed.line_of(src_key);
+        match dates::fix(&text) {
+            DateFix::Kept(d) => {
+                self.front.insert(key.into(), Value::String(text.trim().to_string()));
+                Some(d)
+            }
+            DateFix::Rewritten(d, new) => {
+                self.notes.push(Note::new(NoteKind::DateRewritten, self.source, line, format!("`{src_key}: {text}` written as `{key}: {new}`")));
+                self.front.insert(key.into(), Value::String(new));
+                Some(d)
+            }
+            DateFix::Invalid => {
+                self.notes.push(Note::new(NoteKind::DateRewritten, self.source, line, format!("`{src_key}: {text}` is not a date; kept as extra.{src_key}")));
+                self.extra.insert(src_key.into(), v.clone());
+                None
+            }
+        }
+    }
+}
+
+/// The URL Hugo publishes a regular page at.
+fn page_url(config: &HugoConfig, dir: &str, base_name: &str, title: &str, slug: Option<&str>, url: Option<&str>, date: Option<SourceDate>) -> String {
+    if let Some(u) = url {
+        let u = u.trim();
+        let u = if u.starts_with('/') { u.to_string() } else { format!("/{u}") };
+        return u;
+    }
+    let section = dir.split('/').next().unwrap_or("");
+    if let Some(pattern) = config.permalinks.get(section).filter(|_| !section.is_empty()) {
+        let mut out = String::new();
+        let mut rest = pattern.as_str();
+        while let Some(i) = rest.find(':') {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i + 1..];
+            let end = tail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(tail.len());
+            let token = &tail[..end];
+            let value = match token {
+                "year" => date.map(|d| format!("{:04}", d.year())),
+                "month" => date.map(|d| format!("{:02}", d.month())),
+                "monthname" => date.map(|d| urlize(&d.date.format("%B").to_string())),
+                "day" => date.map(|d| format!("{:02}", d.day())),
+                "weekday" => date.map(|d| d.date.format("%w").to_string()),
+                "weekdayname" => date.map(|d| urlize(&d.date.format("%A").to_string())),
+                "yearday" => date.map(|d| d.date.format("%-j").to_string()),
+                "section" => Some(urlize(section)),
+                "sections" => Some(urlize(dir)),
+                "title" => Some(urlize(title)),
+                "slug" => Some(urlize(slug.unwrap_or(title))),
+                "filename" | "contentbasename" => Some(urlize(base_name)),
+                "slugorfilename" | "slugorcontentbasename" => Some(urlize(slug.unwrap_or(base_name))),
+                _ => None,
+            };
+            match value {
+                Some(v) => out.push_str(&v),
+                None => {
+                    out.push(':');
+                    out.push_str(token);
+                }
+            }
+            rest = &tail[end..];
+        }
+        out.push_str(rest);
+        let mut out = if out.starts_with('/') { out } else { format!("/{out}") };
+        if !out.ends_with('/') && !out.rsplit('/').next().unwrap_or("").contains('.') {
+            out.push('/');
+        }
+        return out;
+    }
+    let name = urlize(slug.unwrap_or(base_name));
+    let prefix = if dir.is_empty() { "/".to_string() } else { format!("/{}/", urlize(dir)) };
+    if config.ugly_urls {
+        format!("{prefix}{name}.html")
+    } else {
+        format!("{prefix}{name}/")
+    }
+}
+
+/// Notes terms whose Hugo URL (urlized) may differ from the slug Charter makes of them.
+fn term_slug_notes(docs: &[Doc], taxonomies: &[String], notes: &mut Vec<Note>) {
+    let mut seen = BTreeSet::new();
+    for d in docs {
+        for t in taxonomies {
+            if let Some(Value::Array(terms)) = d.front.get(t) {
+                for term in terms.iter().filter_map(Value::as_str) {
+                    let hugo = urlize(term);
+                    let plain = hugo.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                    if !plain && seen.insert((t.clone(), term.to_string())) {
+                        notes.push(Note::new(
+                            NoteKind::Other,
+                            &d.source,
+                            None,
+                            format!("{t} term \"{term}\" was at /{t}/{hugo}/ in Hugo; check the URL Charter gives it and add an alias if it differs"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Translates a page body: shortcodes, with `ref`/`relref` resolved against the imported pages.
+pub(crate) fn convert_body(doc: &Doc, imported: &Imported, index: &LinkIndex) -> Body {
+    let self_dir = {
+        let key = doc.link_key.as_str();
+        match key.rsplit_once('/') {
+            Some((d, _)) => d.to_string(),
+            None => String::new(),
+        }
+    };
+    let resolve = |target: &str| -> Option<String> {
+        let (path, anchor) = match target.split_once('#') {
+            Some((p, a)) => (p, format!("#{a}")),
+            None => (target, String::new()),
+        };
+        if path.is_empty() {
+            return index.get(&doc.link_key).map(|l| format!("{l}{anchor}"));
+        }
+        resolve_ref(index, &self_dir, path).map(|l| format!("{l}{anchor}"))
+    };
+    let param = |name: &str| -> Option<String> {
+        let lookup = |m: &Map<String, Value>| -> Option<String> {
+            let mut cur: Option<&Value> = None;
+            for (i, part) in name.split('.').enumerate() {
+                cur = if i == 0 {
+                    m.iter().find(|(k, _)| k.eq_ignore_ascii_case(part)).map(|(_, v)| v)
+                } else {
+                    cur.and_then(|v| v.as_object()).and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case(part)).map(|(_, v)| v))
+                };
+            }
+            cur.and_then(value_text)
+        };
+        let page_extra = doc.front.get("extra").and_then(Value::as_object);
+        lookup(&doc.front).or_else(|| page_extra.and_then(lookup)).or_else(|| lookup(&imported.config.extra))
+    };
+    let c = shortcodes::convert(&doc.body, doc.body_line, &shortcodes::Context { resolve_ref: &resolve, param: &param });
+    Body { text: c.text, leftovers: c.leftovers, unresolved: c.unresolved }
+}
+
+/// Finds a `ref` target the way Hugo does: relative to the page, then from the content root,
+/// with or without extension, as a bundle or section folder, and finally by unique base name.
+fn resolve_ref(index: &LinkIndex, self_dir: &str, path: &str) -> Option<String> {
+    let clean = |p: &str| -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        for seg in p.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                s => parts.push(s),
+            }
+        }
+        parts.join("/")
+    };
+    let mut bases = Vec::new();
+    if !path.starts_with('/') && !self_dir.is_empty() {
+        bases.push(clean(&format!("{self_dir}/{path}")));
+    }
+    bases.push(clean(path));
+    for base in &bases {
+        let mut candidates = vec![base.clone()];
+        for e in CONTENT_EXTS {
+            candidates.push(format!("{base}.{e}"));
+        }
+        for e in CONTENT_EXTS {
+            candidates.push(if base.is_empty() { format!("_index.{e}") } else { format!("{base}/_index.{e}") });
+            candidates.push(format!("{base}/index.{e}"));
+        }
+        for c in candidates {
+            if let Some(l) = index.get(&c) {
+                return Some(l.to_string());
+            }
+        }
+    }
+    // By base name, when only one page has it.
+    let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or(path);
+    let name_stem = name.rsplit_once('.').filter(|(_, e)| CONTENT_EXTS.contains(e)).map(|(s, _)| s).unwrap_or(name);
+    let mut found: Vec<&str> = index
+        .keys()
+        .filter(|k| {
+            let p = Path::new(k);
+            let s = stem(p);
+            let bundle_name = if s == "index" || s == "_index" { p.parent().map(|d| stem(d)).unwrap_or_default() } else { s };
+            bundle_name == name_stem
+        })
+        .collect();
+    found.sort();
+    if found.len() == 1 {
+        return index.get(found[0]).map(str::to_string);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> HugoConfig {
+        HugoConfig { content_dir: "content".into(), ..Default::default() }
+    }
+
+    #[test]
+    fn urlize_matches_hugo() {
+        assert_eq!(urlize("My Page"), "my-page");
+        assert_eq!(urlize("Perm Title é!"), "perm-title-é");
+        assert_eq!(urlize("Foo Bar"), "foo-bar");
+    }
+
+    #[test]
+    fn page_urls_follow_hugo_rules() {
+        let c = cfg();
+        assert_eq!(page_url(&c, "posts", "My Page", "T", None, None, None), "/posts/my-page/");
+        assert_eq!(page_url(&c, "posts", "x", "T", Some("a/b"), None, None), "/posts/a/b/");
+        assert_eq!(page_url(&c, "posts", "x", "T", Some("Hello World"), None, None), "/posts/hello-world/");
+        assert_eq!(page_url(&c, "posts", "x", "T", None, Some("/about-us/"), None), "/about-us/");
+        assert_eq!(page_url(&c, "", "about", "T", None, None, None), "/about/");
+    }
+
+    #[test]
+    fn permalink_patterns_and_ugly_urls() {
+        let mut c = cfg();
+        c.permalinks.insert("docs".into(), "/:year/:month/:title/".into());
+        let d = dates::parse("2021-03-04").unwrap();
+        assert_eq!(page_url(&c, "docs", "perm", "Perm Title é!", None, None, Some(d)), "/2021/03/perm-title-é/");
+        assert_eq!(page_url(&c, "posts", "x", "T", None, None, Some(d)), "/posts/x/");
+        c.ugly_urls = true;
+        assert_eq!(page_url(&c, "posts", "x", "T", None, None, None), "/posts/x.html");
+    }
+
+    fn index(keys: &[&str]) -> LinkIndex {
+        let docs: Vec<Doc> = keys
+            .iter()
+            .map(|k| Doc {
+                source: k.into(),
+                link_key: k.to_string(),
+                kind: DocKind::Page,
+                url: String::new(),
+                aliases: vec![],
+                published: true,
+                front: Map::new(),
+                body: String::new(),
+                body_line: 1,
+                resources: vec![],
+                notes: vec![],
+            })
+            .collect();
+        let places: Vec<super::super::place::Place> = keys
+            .iter()
+            .map(|k| super::super::place::Place {
+                content_path: format!("new/{k}"),
+                url: String::new(),
+                slug: None,
+                aliases: vec![],
+                moved_from: vec![],
+                bundle_dir: None,
+            })
+            .collect();
+        LinkIndex::new(&docs, &places)
+    }
+
+    #[test]
+    fn refs_resolve_like_hugo() {
+        let idx = index(&["posts/first.md", "posts/bundle/index.md", "docs/sub/_index.md", "about.md", "_index.md"]);
+        assert_eq!(resolve_ref(&idx, "", "posts/first.md").as_deref(), Some("@/new/posts/first.md"));
+        assert_eq!(resolve_ref(&idx, "", "/posts/first").as_deref(), Some("@/new/posts/first.md"));
+        assert_eq!(resolve_ref(&idx, "posts", "first.md").as_deref(), Some("@/new/posts/first.md"));
+        assert_eq!(resolve_ref(&idx, "posts", "bundle").as_deref(), Some("@/new/posts/bundle/index.md"));
+        assert_eq!(resolve_ref(&idx, "", "/docs/sub").as_deref(), Some("@/new/docs/sub/_index.md"));
+        assert_eq!(resolve_ref(&idx, "posts", "../about.md").as_deref(), Some("@/new/about.md"));
+        assert_eq!(resolve_ref(&idx, "x", "first").as_deref(), Some("@/new/posts/first.md"));
+        assert_eq!(resolve_ref(&idx, "", "/").as_deref(), Some("@/new/_index.md"));
+        assert_eq!(resolve_ref(&idx, "", "missing.md"), None);
+    }
+}

@@ -1,0 +1,374 @@
+//! `charter import hugo|jekyll SOURCE DEST`: turns a Hugo or Jekyll site into a Charter site that
+//! builds, keeping every URL, and reports what it changed and what needs a person.
+//!
+//! The stages, each in its own module:
+//! 1. read the source site into [`Doc`]s and files to copy ([`hugo`], [`jekyll`], both on
+//!    [`frontmatter`] and [`dates`]), in parallel;
+//! 2. place every document at a Charter content path whose URL is the one the source published,
+//!    or keep the old URL as an alias, and find collisions ([`place`]);
+//! 3. translate bodies (Hugo shortcodes in [`shortcodes`], Liquid in [`liquid`]) now that every
+//!    link target's new path is known, in parallel;
+//! 4. write `site.yaml`, `content/`, `static/`, `data/`, `templates/` and the report ([`output`],
+//!    [`report`]).
+//!
+//! SOURCE is only read. Nothing is written outside DEST, and DEST may not lie inside SOURCE or
+//! hold it.
+
+mod dates;
+mod frontmatter;
+mod hugo;
+mod jekyll;
+mod liquid;
+mod output;
+mod place;
+mod report;
+mod shortcodes;
+
+pub use report::{Collision, Counts, ImportReport, Leftover, Note, NoteKind};
+
+use crate::error::{Diagnostic, Diagnostics};
+use serde_json::{Map, Value};
+use std::path::{Component, Path, PathBuf};
+use std::time::Instant;
+
+/// Which generator wrote the source site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportSource {
+    Hugo,
+    Jekyll,
+}
+
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Write into a DEST that is not empty.
+    pub force: bool,
+}
+
+/// What a page is in Charter's tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum DocKind {
+    Home,
+    Section,
+    Page,
+}
+
+/// One page or section read from the source, before it is placed.
+#[derive(Debug, Clone)]
+pub(crate) struct Doc {
+    /// The source file, relative to SOURCE, for reports.
+    pub source: PathBuf,
+    /// The key links use to find this document (`ref`, `post_url`, `link`).
+    pub link_key: String,
+    pub kind: DocKind,
+    /// The URL the source generator publishes it at: `/a/b/` (a folder with `index.html`) or
+    /// `/a/b.html` (a file).
+    pub url: String,
+    /// Other URLs the source publishes for it (redirects), in the same two forms.
+    pub aliases: Vec<String>,
+    /// False for drafts and pages the source would not publish; they claim no URL.
+    pub published: bool,
+    /// Charter front matter, without `slug` and `aliases` (placement sets those).
+    pub front: Map<String, Value>,
+    pub body: String,
+    /// File line of the body's first line.
+    pub body_line: usize,
+    /// Bundle resources: absolute source path and path relative to the bundle folder.
+    pub resources: Vec<(PathBuf, PathBuf)>,
+    /// What reading this document changed.
+    pub notes: Vec<Note>,
+}
+
+/// A file copied as it is (or converted) into DEST.
+#[derive(Debug, Clone)]
+pub(crate) struct CopyFile {
+    /// Absolute source path.
+    pub from: PathBuf,
+    /// Path relative to DEST.
+    pub to: PathBuf,
+    pub kind: CopyKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CopyKind {
+    Static,
+    Data,
+    /// A TOML data file, written as YAML (Charter reads YAML and JSON data).
+    DataFromToml,
+}
+
+/// `site.yaml`'s content.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SiteConfig {
+    pub title: String,
+    pub base_url: String,
+    pub description: Option<String>,
+    pub language: Option<String>,
+    pub taxonomies: Vec<String>,
+    pub extra: Map<String, Value>,
+}
+
+/// Everything read from a source site.
+#[derive(Debug, Default)]
+pub(crate) struct Imported {
+    pub config: SiteConfig,
+    pub docs: Vec<Doc>,
+    pub files: Vec<CopyFile>,
+    pub notes: Vec<Note>,
+}
+
+/// A translated body and what was left in it.
+#[derive(Debug, Default)]
+pub(crate) struct Body {
+    pub text: String,
+    pub leftovers: Vec<report::LeftoverUse>,
+    pub unresolved: Vec<(usize, String)>,
+}
+
+/// Imports the site in `source` into `dest` and writes `dest/import-report.md`.
+pub fn import_site(kind: ImportSource, source: &Path, dest: &Path, opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
+    let started = Instant::now();
+    let (source, dest) = check_paths(source, dest, opts)?;
+    let from = match kind {
+        ImportSource::Hugo => "hugo",
+        ImportSource::Jekyll => "jekyll",
+    };
+    let mut report = ImportReport::new(from, source.clone(), dest.clone());
+    let imported = match kind {
+        ImportSource::Hugo => hugo::read(&source)?,
+        ImportSource::Jekyll => jekyll::read(&source)?,
+    };
+    let placed = place::place(&imported.docs, &imported.config.taxonomies);
+    for note in place_notes(&imported.docs, &placed) {
+        report.note(note);
+    }
+    report.collisions = placed.collisions.clone();
+    let index = place::LinkIndex::new(&imported.docs, &placed.places);
+    let convert = |doc: &Doc| -> Body {
+        match kind {
+            ImportSource::Hugo => hugo::convert_body(doc, &imported, &index),
+            ImportSource::Jekyll => jekyll::convert_body(doc, &imported, &index),
+        }
+    };
+    output::write_site(&dest, &imported, &placed, &convert, &mut report)?;
+    for note in imported.notes.iter().chain(imported.docs.iter().flat_map(|d| d.notes.iter())) {
+        report.note(note.clone());
+    }
+    report.finish(started.elapsed());
+    let report_path = dest.join("import-report.md");
+    std::fs::write(&report_path, report.to_markdown()).map_err(|e| crate::error::io_error(&report_path, "write the import report", &e))?;
+    Ok(report)
+}
+
+fn place_notes(docs: &[Doc], placed: &place::Placement) -> Vec<Note> {
+    let mut notes = Vec::new();
+    for (doc, p) in docs.iter().zip(&placed.places) {
+        for alias in &p.moved_from {
+            notes.push(Note::new(
+                NoteKind::UrlKept,
+                &doc.source,
+                None,
+                format!("published at {} (content/{}); its old URL {} is a redirect to it", p.url, p.content_path, alias),
+            ));
+        }
+    }
+    for c in &placed.collisions {
+        notes.push(Note::new(NoteKind::Collision, "", None, format!("{} is published by {}", c.url, c.sources.join(" and "))));
+    }
+    notes
+}
+
+/// Checks SOURCE and DEST and returns them as absolute paths.
+fn check_paths(source: &Path, dest: &Path, opts: &ImportOptions) -> Result<(PathBuf, PathBuf), Diagnostics> {
+    let src = std::fs::canonicalize(source).map_err(|e| {
+        Diagnostic::error("import", format!("cannot read the source site: {e}"))
+            .in_file(source)
+            .hint("give the folder of the Hugo or Jekyll site as SOURCE")
+    })?;
+    if !src.is_dir() {
+        return Err(Diagnostic::error("import", "the source is not a folder").in_file(source).hint("give the folder of the site as SOURCE").into());
+    }
+    let dst = absolute_lexical(dest).map_err(|e| Diagnostic::error("import", format!("cannot resolve the destination: {e}")).in_file(dest))?;
+    if dst == src {
+        return Err(Diagnostic::error("import", "SOURCE and DEST are the same folder")
+            .in_file(dest)
+            .hint("import into a new, empty folder: the source is never modified")
+            .into());
+    }
+    if dst.starts_with(&src) {
+        return Err(Diagnostic::error("import", "DEST lies inside SOURCE")
+            .in_file(dest)
+            .hint("choose a DEST outside the source site, e.g. a sibling folder")
+            .into());
+    }
+    if src.starts_with(&dst) {
+        return Err(Diagnostic::error("import", "SOURCE lies inside DEST")
+            .in_file(dest)
+            .hint("choose a DEST that does not contain the source site")
+            .into());
+    }
+    if dst.exists() {
+        if !dst.is_dir() {
+            return Err(Diagnostic::error("import", "DEST exists and is not a folder").in_file(dest).hint("choose a new folder as DEST").into());
+        }
+        let mut entries = std::fs::read_dir(&dst).map_err(|e| crate::error::io_error(&dst, "read the destination", &e))?;
+        if entries.next().is_some() && !opts.force {
+            return Err(Diagnostic::error("import", "DEST is not empty")
+                .in_file(dest)
+                .hint("choose an empty or new folder, or pass --force to write into it (files of an earlier import there are replaced)")
+                .into());
+        }
+    }
+    Ok((src, dst))
+}
+
+/// An absolute path with `.` and `..` resolved and symlinks of the existing part followed,
+/// for a path that need not exist yet.
+fn absolute_lexical(path: &Path) -> std::io::Result<PathBuf> {
+    let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) };
+    let mut out = PathBuf::new();
+    for comp in abs.components() {
+        match comp {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    // Follow symlinks in the longest existing prefix.
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(name) => rest.push(name.to_os_string()),
+            None => break,
+        }
+        if !existing.pop() {
+            break;
+        }
+    }
+    let mut resolved = std::fs::canonicalize(&existing).unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    Ok(resolved)
+}
+
+/// Every file under `root`, sorted, as paths relative to `root`. Hidden files and folders
+/// (starting with `.`) are left out; `skip` says which relative folders to leave out too.
+pub(crate) fn walk(root: &Path, skip: &dyn Fn(&Path) -> bool) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut out = Vec::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        let dir = root.join(&rel);
+        let entries = std::fs::read_dir(&dir).map_err(|e| crate::error::io_error(&dir, "read the folder", &e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| crate::error::io_error(&dir, "read the folder", &e))?;
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let child = rel.join(&name);
+            let ft = entry.file_type().map_err(|e| crate::error::io_error(&entry.path(), "read", &e))?;
+            let is_dir = ft.is_dir() || (ft.is_symlink() && entry.path().is_dir());
+            if skip(&child) {
+                continue;
+            }
+            if is_dir {
+                stack.push(child);
+            } else {
+                out.push(child);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// A relative path with `/` separators.
+pub(crate) fn slash_path(p: &Path) -> String {
+    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Escapes text for an HTML attribute or element.
+pub(crate) fn attr_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text that can sit inside an HTML comment (`-->` would end it early).
+pub(crate) fn comment_safe(s: &str) -> String {
+    s.replace("-->", "--&gt;")
+}
+
+/// A title made from a file or folder name: `my-first_post` -> `My first post`.
+pub(crate) fn title_from_name(name: &str) -> String {
+    let spaced: String = name.chars().map(|c| if c == '-' || c == '_' { ' ' } else { c }).collect();
+    let spaced = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "Untitled".to_string(),
+    }
+}
+
+/// A JSON value as plain text, for titles and parameters written as numbers or booleans.
+pub(crate) fn value_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_from_names() {
+        assert_eq!(title_from_name("my-first_post"), "My first post");
+        assert_eq!(title_from_name("über"), "Über");
+        assert_eq!(title_from_name(""), "Untitled");
+    }
+
+    #[test]
+    fn dest_inside_source_or_source_inside_dest_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("site");
+        std::fs::create_dir_all(&src).unwrap();
+        let opts = ImportOptions::default();
+        let err = check_paths(&src, &src.join("out"), &opts).unwrap_err();
+        assert!(err.to_string().contains("DEST lies inside SOURCE"), "{err}");
+        let err = check_paths(&src, tmp.path(), &opts).unwrap_err();
+        assert!(err.to_string().contains("SOURCE lies inside DEST"), "{err}");
+        let err = check_paths(&src, &src.join("x/../"), &opts).unwrap_err();
+        assert!(err.to_string().contains("same folder"), "{err}");
+        assert!(check_paths(&src, &tmp.path().join("new"), &opts).is_ok());
+    }
+
+    #[test]
+    fn a_non_empty_dest_needs_force() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("site");
+        let dst = tmp.path().join("dst");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::create_dir_all(&dst).unwrap();
+        std::fs::write(dst.join("x"), "x").unwrap();
+        let err = check_paths(&src, &dst, &ImportOptions { force: false }).unwrap_err();
+        assert!(err.to_string().contains("DEST is not empty"), "{err}");
+        assert!(err.to_string().contains("--force"), "{err}");
+        assert!(check_paths(&src, &dst, &ImportOptions { force: true }).is_ok());
+    }
+}

@@ -1,0 +1,339 @@
+//! Where each imported document goes in `content/`, so that Charter publishes it at the URL the
+//! source published, and which URLs two sources both claim.
+//!
+//! A page whose source URL is `/a/b/` becomes `content/a/b.md` (or `content/a/b/index.md` when it
+//! has bundle resources), so Charter's own rule (`/<dir>/<name>/`) gives back the same URL. A URL
+//! that names a file (`/a/b.html`, Jekyll's default) cannot be a Charter page URL: the page goes
+//! to `/a/b/` and the old URL becomes an alias (a redirect page at the old address). When two
+//! sources claim one URL, both are kept, at different content paths that still publish that URL
+//! (the later one through `slug`), and the collision is returned for the report; `charter build`
+//! then names it until a person resolves it.
+
+use super::report::Collision;
+use super::{Doc, DocKind};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Where one document goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Place {
+    /// Path relative to `content/`, with `/`.
+    pub content_path: String,
+    /// The URL Charter will publish it at.
+    pub url: String,
+    /// `slug` to write, when the file name alone does not give the URL.
+    pub slug: Option<String>,
+    /// Every alias to write in front matter.
+    pub aliases: Vec<String>,
+    /// Source URLs that are now redirects because Charter cannot publish a page there.
+    pub moved_from: Vec<String>,
+    /// Folder (relative to `content/`) that bundle resources are copied into.
+    pub bundle_dir: Option<String>,
+}
+
+/// Every document's place and the collisions found.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Placement {
+    /// In the order of the documents given.
+    pub places: Vec<Place>,
+    pub collisions: Vec<Collision>,
+}
+
+/// A URL in the two forms a static site can publish it: a folder (`/a/`) or a file (`/a.html`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Url {
+    /// The folder form Charter publishes pages at.
+    pub dir: String,
+    /// The file the source published, when not `index.html` in a folder.
+    pub file: Option<String>,
+}
+
+/// Normalises a root-relative URL: `/a/index.html` is `/a/`, `/a/b.html` keeps its file and
+/// gets the folder `/a/b/`, `/a` (no extension) is `/a/`.
+pub(crate) fn normalize_url(url: &str) -> Url {
+    let mut u = url.trim().to_string();
+    if let Some(cut) = u.find(['?', '#']) {
+        u.truncate(cut);
+    }
+    if !u.starts_with('/') {
+        u.insert(0, '/');
+    }
+    while u.contains("//") {
+        u = u.replace("//", "/");
+    }
+    if u.ends_with('/') {
+        return Url { dir: u, file: None };
+    }
+    let last = u.rsplit('/').next().unwrap_or("");
+    if last == "index.html" || last == "index.htm" {
+        let dir = u[..u.len() - last.len()].to_string();
+        return Url { dir, file: None };
+    }
+    match last.rfind('.') {
+        Some(dot) if dot > 0 => {
+            let stem_len = u.len() - (last.len() - dot);
+            Url { dir: format!("{}/", &u[..stem_len]), file: Some(u.clone()) }
+        }
+        _ => Url { dir: format!("{u}/"), file: None },
+    }
+}
+
+/// True when Charter's slug of `segment` is `segment` itself, so no `slug:` is needed.
+fn plain_segment(segment: &str) -> bool {
+    !segment.is_empty() && segment.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// Places every document. Sections come first so that they keep their folders; then pages in
+/// source order; aliases last, so a page always wins its own URL over another page's alias.
+pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by(|&a, &b| (docs[a].kind, &docs[a].source).cmp(&(docs[b].kind, &docs[b].source)));
+
+    let mut places: Vec<Option<Place>> = vec![None; docs.len()];
+    let mut taken: HashSet<String> = HashSet::new();
+    // URL -> who publishes it.
+    let mut claims: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for t in taxonomies {
+        claims.entry(format!("/{t}/")).or_default().push(format!("the `{t}` taxonomy list"));
+    }
+
+    for &i in &order {
+        let doc = &docs[i];
+        let url = normalize_url(&doc.url);
+        let name = doc.source.display().to_string();
+        let mut moved_from = Vec::new();
+        let place = match doc.kind {
+            DocKind::Home => {
+                taken.insert("_index.md".into());
+                Place { content_path: "_index.md".into(), url: "/".into(), slug: None, aliases: vec![], moved_from, bundle_dir: None }
+            }
+            DocKind::Section => {
+                let dir = url.dir.trim_matches('/').to_string();
+                let path = format!("{dir}/_index.md");
+                taken.insert(path.clone());
+                if !doc.resources.is_empty() {
+                    taken.insert(format!("{dir}/index.md"));
+                }
+                Place { content_path: path, url: url.dir.clone(), slug: None, aliases: vec![], moved_from, bundle_dir: Some(dir) }
+            }
+            DocKind::Page => {
+                if let Some(file) = &url.file {
+                    moved_from.push(file.clone());
+                }
+                let segs = url.dir.trim_matches('/').to_string();
+                let bundle = !doc.resources.is_empty();
+                let natural = if segs.is_empty() {
+                    None
+                } else if bundle {
+                    Some(format!("{segs}/index.md"))
+                } else {
+                    Some(format!("{segs}.md"))
+                };
+                let claimed = doc.published && claims.get(&url.dir).is_some_and(|c| !c.is_empty());
+                let free = |p: &str, taken: &HashSet<String>| {
+                    let dir = p.trim_end_matches("/index.md").trim_end_matches(".md");
+                    !taken.contains(p)
+                        && !taken.contains(&format!("{dir}/_index.md"))
+                        && !taken.contains(&format!("{dir}/index.md"))
+                        && !taken.contains(&format!("{dir}.md"))
+                };
+                let (path, slug) = match natural {
+                    Some(p) if !claimed && free(&p, &taken) => {
+                        let last = segs.rsplit('/').next().unwrap_or("");
+                        (p, if plain_segment(last) { None } else { Some(last.to_string()) })
+                    }
+                    _ => {
+                        // Another document already publishes this URL (or the URL is the home
+                        // page's): keep this one beside it under a numbered file name; `slug` gives
+                        // it the same URL, so `charter build` names the collision.
+                        let (parent, last) = match segs.rsplit_once('/') {
+                            Some((p, l)) => (format!("{p}/"), l.to_string()),
+                            None => (String::new(), segs.clone()),
+                        };
+                        let stem = if last.is_empty() { "index".to_string() } else { last.clone() };
+                        let mut n = 2;
+                        let path = loop {
+                            let candidate = if bundle { format!("{parent}{stem}-{n}/index.md") } else { format!("{parent}{stem}-{n}.md") };
+                            if free(&candidate, &taken) {
+                                break candidate;
+                            }
+                            n += 1;
+                        };
+                        if last.is_empty() {
+                            (path, None)
+                        } else {
+                            (path, Some(last))
+                        }
+                    }
+                };
+                taken.insert(path.clone());
+                let bundle_dir = if bundle { Some(path.trim_end_matches("/index.md").to_string()) } else { None };
+                let mut aliases = moved_from.clone();
+                if segs.is_empty() {
+                    // A page at `/` beside the home page: keep its URL as an alias (a collision).
+                    aliases.push("/".into());
+                }
+                Place { content_path: path, url: url.dir.clone(), slug, aliases, moved_from, bundle_dir }
+            }
+        };
+        if doc.published {
+            claims.entry(place.url.clone()).or_default().push(name.clone());
+            for moved in &place.moved_from {
+                claims.entry(moved.clone()).or_default().push(name.clone());
+            }
+        }
+        places[i] = Some(place);
+    }
+
+    // Aliases the source declared, after every page has its own URL.
+    for &i in &order {
+        let doc = &docs[i];
+        let Some(place) = places[i].as_mut() else { continue };
+        for alias in &doc.aliases {
+            let u = normalize_url(alias);
+            let alias_url = u.file.clone().unwrap_or(u.dir.clone());
+            if alias_url == place.url || place.aliases.contains(&alias_url) {
+                continue;
+            }
+            place.aliases.push(alias_url.clone());
+            if doc.published {
+                claims.entry(alias_url).or_default().push(format!("{} (alias)", doc.source.display()));
+            }
+        }
+    }
+
+    let collisions = claims
+        .into_iter()
+        .filter(|(_, who)| who.len() > 1)
+        .map(|(url, sources)| Collision { url, sources })
+        .collect();
+    Placement { places: places.into_iter().map(|p| p.unwrap_or_else(empty_place)).collect(), collisions }
+}
+
+fn empty_place() -> Place {
+    Place { content_path: String::new(), url: String::new(), slug: None, aliases: vec![], moved_from: vec![], bundle_dir: None }
+}
+
+/// Link targets by the key each generator's links use (`Doc::link_key`).
+pub(crate) struct LinkIndex {
+    by_key: HashMap<String, String>,
+}
+
+impl LinkIndex {
+    pub fn new(docs: &[Doc], places: &[Place]) -> Self {
+        let mut by_key = HashMap::new();
+        for (doc, place) in docs.iter().zip(places) {
+            by_key.insert(doc.link_key.clone(), format!("@/{}", place.content_path));
+        }
+        LinkIndex { by_key }
+    }
+
+    /// The `@/` link for a key.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.by_key.get(key).map(String::as_str)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.by_key.keys().map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Map;
+
+    fn doc(source: &str, kind: DocKind, url: &str) -> Doc {
+        Doc {
+            source: source.into(),
+            link_key: source.into(),
+            kind,
+            url: url.into(),
+            aliases: vec![],
+            published: true,
+            front: Map::new(),
+            body: String::new(),
+            body_line: 1,
+            resources: vec![],
+            notes: vec![],
+        }
+    }
+
+    #[test]
+    fn urls_normalise_to_folder_and_file_forms() {
+        assert_eq!(normalize_url("/a/b/"), Url { dir: "/a/b/".into(), file: None });
+        assert_eq!(normalize_url("/a/index.html"), Url { dir: "/a/".into(), file: None });
+        assert_eq!(normalize_url("/about-us"), Url { dir: "/about-us/".into(), file: None });
+        assert_eq!(normalize_url("a//b.html"), Url { dir: "/a/b/".into(), file: Some("/a/b.html".into()) });
+    }
+
+    #[test]
+    fn the_content_path_gives_back_the_source_url() {
+        let docs = vec![
+            doc("about.md", DocKind::Page, "/about-us/"),
+            doc("posts/_index.md", DocKind::Section, "/posts/"),
+            doc("posts/x.md", DocKind::Page, "/posts/a/b/"),
+        ];
+        let p = place(&docs, &[]);
+        assert_eq!(p.places[0].content_path, "about-us.md");
+        assert_eq!(p.places[1].content_path, "posts/_index.md");
+        assert_eq!(p.places[2].content_path, "posts/a/b.md");
+        assert!(p.collisions.is_empty());
+    }
+
+    #[test]
+    fn file_urls_become_aliases_of_a_folder_url() {
+        let p = place(&[doc("_posts/2020-01-02-x.md", DocKind::Page, "/2020/01/02/x.html")], &[]);
+        assert_eq!(p.places[0].content_path, "2020/01/02/x.md");
+        assert_eq!(p.places[0].aliases, vec!["/2020/01/02/x.html".to_string()]);
+        assert_eq!(p.places[0].moved_from, vec!["/2020/01/02/x.html".to_string()]);
+    }
+
+    #[test]
+    fn bundles_get_a_folder_and_odd_segments_a_slug() {
+        let mut b = doc("posts/b/index.md", DocKind::Page, "/posts/b/");
+        b.resources.push(("x".into(), "img.png".into()));
+        let p = place(&[b, doc("posts/Up.md", DocKind::Page, "/posts/Hello.World/")], &[]);
+        assert_eq!(p.places[0].content_path, "posts/b/index.md");
+        assert_eq!(p.places[0].bundle_dir.as_deref(), Some("posts/b"));
+        assert_eq!(p.places[1].content_path, "posts/Hello.World.md");
+        assert_eq!(p.places[1].slug.as_deref(), Some("Hello.World"));
+    }
+
+    #[test]
+    fn collisions_keep_both_and_name_both() {
+        let docs = vec![doc("about.md", DocKind::Page, "/about/"), doc("posts/old.md", DocKind::Page, "/about/")];
+        let p = place(&docs, &[]);
+        assert_eq!(p.places[0].content_path, "about.md");
+        assert_eq!(p.places[1].content_path, "about-2.md");
+        assert_eq!(p.places[1].slug.as_deref(), Some("about"));
+        assert_eq!(p.collisions, vec![Collision { url: "/about/".into(), sources: vec!["about.md".into(), "posts/old.md".into()] }]);
+    }
+
+    #[test]
+    fn a_page_on_a_section_url_or_a_taxonomy_url_collides() {
+        let docs = vec![doc("posts/_index.md", DocKind::Section, "/posts/"), doc("p.md", DocKind::Page, "/posts/"), doc("t.md", DocKind::Page, "/tags/")];
+        let p = place(&docs, &["tags".to_string()]);
+        assert_eq!(p.places[1].content_path, "posts-2.md");
+        assert_eq!(p.collisions.len(), 2);
+    }
+
+    #[test]
+    fn aliases_collide_with_pages_but_pages_keep_their_paths() {
+        let mut a = doc("a.md", DocKind::Page, "/a/");
+        a.aliases = vec!["/b".into(), "/old.html".into()];
+        let docs = vec![a, doc("b.md", DocKind::Page, "/b/")];
+        let p = place(&docs, &[]);
+        assert_eq!(p.places[1].content_path, "b.md");
+        assert_eq!(p.places[0].aliases, vec!["/b/".to_string(), "/old.html".to_string()]);
+        assert_eq!(p.collisions[0].sources, vec!["b.md".to_string(), "a.md (alias)".to_string()]);
+    }
+
+    #[test]
+    fn drafts_claim_no_url() {
+        let mut d = doc("d.md", DocKind::Page, "/a/");
+        d.published = false;
+        let p = place(&[doc("a.md", DocKind::Page, "/a/"), d], &[]);
+        assert!(p.collisions.is_empty());
+        assert_ne!(p.places[0].content_path, p.places[1].content_path);
+    }
+}
