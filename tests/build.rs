@@ -1,0 +1,333 @@
+//! The core build on whole fixture sites: every rule of the build contract (sections, bundles,
+//! slugs, drafts, aliases, taxonomies, heading ids, `@/` links, highlighting, feeds, sitemap,
+//! atomic output, theme overrides) checked on the files Charter writes.
+
+mod common;
+
+use common::*;
+use std::fs;
+
+#[test]
+fn sections_pages_and_bundles_land_at_pretty_urls() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    for file in [
+        "index.html",
+        "briefs/index.html",
+        "briefs/first/index.html",
+        "briefs/2023/index.html",
+        "briefs/2023/nested/index.html",
+        "briefs/bundle/index.html",
+        "briefs/bundle/map.svg",
+        "about/index.html",
+        "404.html",
+        "robots.txt",
+    ] {
+        assert!(out.join(file).is_file(), "missing {file}");
+    }
+    let bundle = read(&out, "briefs/bundle/index.html");
+    assert!(bundle.contains("src=\"map.svg\""), "{bundle}");
+    let briefs = read(&out, "briefs/index.html");
+    assert!(briefs.contains("Briefs of 2023 (1)"), "nested section listed with its pages: {briefs}");
+}
+
+#[test]
+fn sections_sort_their_pages_and_pages_know_their_neighbours() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    let briefs = read(&out, "briefs/index.html");
+    let order: Vec<usize> = ["Second brief", "First brief", "Bundle brief"].iter().map(|t| briefs.find(t).unwrap_or(usize::MAX)).collect();
+    assert!(order[0] < order[1] && order[1] < order[2], "sort_by: date puts newest first: {briefs}");
+    let first = read(&out, "briefs/first/index.html");
+    assert!(first.contains("class=\"prev\" href=\"/briefs/brief-two/\""), "{first}");
+    assert!(first.contains("class=\"next\" href=\"/briefs/bundle/\""), "{first}");
+    assert!(first.contains("<ol class=\"crumbs\"><li>Home</li><li>Briefs</li></ol>"), "{first}");
+}
+
+#[test]
+fn slug_overrides_the_file_name() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    assert!(out.join("briefs/brief-two/index.html").is_file());
+    assert!(!out.join("briefs/second").exists());
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    assert!(!out.join("briefs/draft").exists());
+    assert!(!read(&out, "sitemap.xml").contains("/briefs/draft/"));
+    let out = build_ok(&site, &["--drafts"]);
+    assert!(out.join("briefs/draft/index.html").is_file());
+}
+
+#[test]
+fn aliases_get_redirect_pages() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    let redirect = read(&out, "old/first-brief/index.html");
+    assert!(redirect.contains("url=https://fixture.example.org/briefs/first/"), "{redirect}");
+    assert!(redirect.contains("rel=\"canonical\""));
+}
+
+#[test]
+fn taxonomies_get_list_and_term_pages_and_page_terms() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    let list = read(&out, "topics/index.html");
+    assert!(list.contains("href=\"/topics/security/\">Security</a> (2)"), "{list}");
+    let term = read(&out, "topics/security/index.html");
+    assert!(term.contains("First brief") && term.contains("Second brief"), "{term}");
+    assert!(!term.contains("Bundle brief"));
+    let first = read(&out, "briefs/first/index.html");
+    assert!(first.contains("<a href=\"/topics/nato/\">NATO</a>"), "{first}");
+}
+
+#[test]
+fn headings_get_unique_ids_and_a_toc_tree() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    let first = read(&out, "briefs/first/index.html");
+    assert!(first.contains("<h2 id=\"background\">"));
+    assert!(first.contains("<h2 id=\"background-1\">"));
+    assert!(first.contains("<a class=\"child\" href=\"#details\">Details</a>"), "toc children: {first}");
+}
+
+#[test]
+fn internal_links_resolve_to_the_target_url() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    assert!(read(&out, "index.html").contains("href=\"/briefs/first/#background\""));
+    assert!(read(&out, "briefs/first/index.html").contains("href=\"/briefs/brief-two/\""));
+}
+
+#[test]
+fn a_broken_internal_link_fails_the_build_naming_file_and_line() {
+    let site = fixture("basic");
+    append(&site, "content/about.md", "\nSee [nothing](@/briefs/missing.md).\n");
+    let (code, stderr) = build_err(&site, &[]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("content/about.md:9"), "{stderr}");
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    assert!(stderr.contains("help:"), "{stderr}");
+}
+
+#[test]
+fn a_broken_anchor_fails_the_build_and_suggests_the_nearest() {
+    let site = fixture("basic");
+    append(&site, "content/about.md", "\nSee [it](@/briefs/first.md#backgruond).\n");
+    let (code, stderr) = build_err(&site, &[]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("#backgruond"), "{stderr}");
+    assert!(stderr.contains("did you mean `#background`"), "{stderr}");
+}
+
+#[test]
+fn all_content_errors_are_reported_not_only_the_first() {
+    let site = fixture("basic");
+    append(&site, "content/about.md", "\n[a](@/nope-one.md)\n");
+    fs::write(site.join("content/briefs/bad.md"), "---\ntitle: x\ndate: 2023-13-45\n---\n").unwrap();
+    let (_, stderr) = build_err(&site, &[]);
+    assert!(stderr.contains("nope-one.md"), "{stderr}");
+    assert!(stderr.contains("content/briefs/bad.md:3"), "{stderr}");
+    assert!(stderr.contains("2 errors found"), "{stderr}");
+}
+
+#[test]
+fn code_is_highlighted_with_classes_and_both_schemes_get_css() {
+    let site = fixture("basic");
+    let (out, stderr) = build_with_stderr(&site, &[]);
+    let first = read(&out, "briefs/first/index.html");
+    assert!(first.contains("<span class=\"hl-"), "{first}");
+    assert!(!first.contains("style=\""), "no inline styles: {first}");
+    assert!(first.contains("&lt;raw &amp; code&gt;"), "unknown language rendered escaped");
+    assert!(stderr.contains("warning: content/briefs/first.md:32: unknown code language `nosuchlang`"), "{stderr}");
+    let css = read(&out, "syntax.css");
+    assert!(css.contains(".hl-"));
+    assert!(css.contains("@media (prefers-color-scheme: dark)"));
+}
+
+#[test]
+fn feeds_and_sitemap_are_valid_xml_with_absolute_links() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    for file in ["atom.xml", "briefs/atom.xml", "sitemap.xml"] {
+        let text = read(&out, file);
+        assert_well_formed_xml(&text, file);
+    }
+    let feed = read(&out, "atom.xml");
+    assert!(feed.contains("<link rel=\"alternate\" type=\"text/html\" href=\"https://fixture.example.org/briefs/first/\"/>"), "{feed}");
+    assert!(feed.contains("href=&quot;https://fixture.example.org/briefs/brief-two/&quot;"), "content links are absolute: {feed}");
+    assert!(!feed.contains("Unfinished"), "drafts stay out of the feed");
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(sitemap.contains("<loc>https://fixture.example.org/briefs/first/</loc>"));
+    assert!(sitemap.contains("<lastmod>2023-03-21T00:00:00+00:00</lastmod>"));
+    assert!(read(&out, "robots.txt").contains("Sitemap: https://fixture.example.org/sitemap.xml"));
+}
+
+#[test]
+fn the_feed_can_be_switched_off() {
+    let site = fixture("basic");
+    let config = fs::read_to_string(site.join("site.yaml")).unwrap().replace("feed:\n  limit: 10\n", "feed: false\n");
+    fs::write(site.join("site.yaml"), config).unwrap();
+    let out = build_ok(&site, &[]);
+    assert!(!out.join("atom.xml").exists());
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    let before = snapshot(&out);
+    fs::write(site.join("content/briefs/first.md"), "---\ntitle: [unclosed\n---\nbody\n").unwrap();
+    let (code, _) = build_err(&site, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(snapshot(&out), before, "public/ changed after a failed build");
+    assert!(!out.join(".charter-staging").exists());
+}
+
+#[test]
+fn a_template_error_on_render_leaves_the_output_untouched_and_names_template_and_line() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    let before = snapshot(&out);
+    fs::write(site.join("themes/plain/templates/section.html"), "{% extends \"base.html\" %}{% block content %}\n\n{{ section.title | nosuchfilter }}{% endblock %}\n").unwrap();
+    let (code, stderr) = build_err(&site, &[]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("themes/plain/templates/section.html:3"), "{stderr}");
+    assert_eq!(snapshot(&out), before);
+}
+
+#[test]
+fn unchanged_files_keep_their_modification_time_and_stale_files_go() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    let mtime = |p: &str| fs::metadata(out.join(p)).unwrap().modified().unwrap();
+    let about_before = mtime("about/index.html");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    fs::remove_file(site.join("content/briefs/2023/nested.md")).unwrap();
+    let out = build_ok(&site, &[]);
+    assert_eq!(mtime("about/index.html"), about_before, "an unchanged file was rewritten");
+    assert!(!out.join("briefs/2023/nested").exists(), "a page removed from content stays in public/");
+}
+
+#[test]
+fn site_templates_and_static_files_override_the_theme() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    assert!(read(&out, "index.html").contains("site override footer"));
+    assert_eq!(read(&out, "style.css").trim(), "body { color: navy; }");
+    assert_eq!(read(&out, "favicon.txt").trim(), "theme favicon");
+    assert_eq!(read(&out, "extra.txt").trim(), "site only");
+    assert!(read(&out, "about/index.html").contains("site-override-template"), "front matter `template:` picks a site template");
+}
+
+#[test]
+fn templates_see_data_extra_functions_and_unknown_keys() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    let home = read(&out, "index.html");
+    assert!(home.contains("<p class=\"motto\">Facts first</p>"));
+    assert!(home.contains("<p class=\"staff\">Analyst One</p>"));
+    assert!(home.contains("<p class=\"lookup\">First brief</p>"));
+    let first = read(&out, "briefs/first/index.html");
+    assert!(first.contains("An unknown key kept for templates"));
+    assert!(first.contains("March 21, 2023"), "date filter");
+    assert!(first.contains("class=\"summary\"><p>Intro paragraph"), "summary from <!-- more -->");
+}
+
+#[test]
+fn dates_take_the_hugo_form() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    let second = read(&out, "briefs/brief-two/index.html");
+    assert!(second.contains("<p class=\"date\">2023-04-01T10:30:00+02:00</p>"), "{second}");
+}
+
+#[test]
+fn front_matter_values_are_escaped_in_templates() {
+    let site = fixture("basic");
+    fs::write(site.join("content/briefs/xss.md"), "---\ntitle: \"<script>alert(1)</script>\"\n---\nx\n").unwrap();
+    let out = build_ok(&site, &[]);
+    let page = read(&out, "briefs/xss/index.html");
+    assert!(!page.contains("<script>alert(1)</script>"), "{page}");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;") || page.contains("&lt;script&gt;"), "{page}");
+}
+
+#[test]
+fn unknown_site_keys_are_errors_with_a_suggestion() {
+    let site = fixture("basic");
+    append(&site, "site.yaml", "titel: Oops\n");
+    let (code, stderr) = build_err(&site, &[]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("site.yaml:"), "{stderr}");
+    assert!(stderr.contains("unknown key `titel`"), "{stderr}");
+    assert!(stderr.contains("did you mean `title`"), "{stderr}");
+}
+
+#[test]
+fn a_front_matter_typo_is_a_warning_naming_the_line_and_the_key() {
+    let site = fixture("basic");
+    fs::write(site.join("content/briefs/typo.md"), "---\ntitle: Typo\ndescriptoin: x\n---\nx\n").unwrap();
+    let (_, stderr) = build_with_stderr(&site, &[]);
+    assert!(stderr.contains("warning: content/briefs/typo.md:3: unknown front matter key `descriptoin`"), "{stderr}");
+    assert!(stderr.contains("did you mean `description`"), "{stderr}");
+}
+
+#[test]
+fn check_validates_and_writes_nothing() {
+    let site = fixture("basic");
+    let status = charter(&site, &["check"]);
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(!site.join("public").exists());
+    append(&site, "content/about.md", "\n[x](@/gone.md)\n");
+    let status = charter(&site, &["check"]);
+    assert_eq!(status.status.code(), Some(1));
+    assert!(!site.join("public").exists());
+}
+
+#[test]
+fn base_url_can_be_overridden() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &["--base-url", "https://staging.example.net/sub/"]);
+    let feed = read(&out, "atom.xml");
+    assert!(feed.contains("https://staging.example.net/sub/briefs/first/"), "{feed}");
+    assert!(read(&out, "index.html").contains("href=\"/sub/briefs/first/#background\""));
+}
+
+#[test]
+fn init_gives_a_site_that_builds_and_new_makes_a_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("fresh");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_charter")).arg("init").arg(&site).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let built = build_ok(&site, &[]);
+    assert!(built.join("notes/first/index.html").is_file());
+    assert!(built.join("notes/bundle/square.svg").is_file());
+    assert!(built.join("topics/getting-started/index.html").is_file());
+    let made = charter(&site, &["new", "notes/second-note.md"]);
+    assert!(made.status.success());
+    let text = fs::read_to_string(site.join("content/notes/second-note.md")).unwrap();
+    assert!(text.starts_with("---\ntitle: \"Second note\"\n"), "{text}");
+    let again = charter(&site, &["new", "../escape.md"]);
+    assert_eq!(again.status.code(), Some(1));
+}
+
+#[test]
+fn the_shared_benchmark_corpus_builds_without_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("corpus");
+    let gen = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
+    let status = std::process::Command::new("python3")
+        .arg(&gen)
+        .args(["--pages", "300", "--flavor", "charter", "--out"])
+        .arg(&site)
+        .status()
+        .expect("python3 runs");
+    assert!(status.success());
+    let (out, stderr) = build_with_stderr(&site, &[]);
+    assert!(!stderr.contains("error"), "{stderr}");
+    assert!(out.join("s000/p00000/index.html").is_file());
+    assert!(out.join("tags/index.html").is_file());
+}

@@ -1,0 +1,105 @@
+//! Helpers shared by the integration tests: copy a fixture site to a temporary folder, run the
+//! real `charter` binary on it, read what it wrote, snapshot output trees.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A temporary copy of `tests/fixtures/<name>` (kept alive by leaking the temp dir guard into
+/// the returned path's parent, which the OS temp cleaner removes).
+pub fn fixture(name: &str) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let dir = tempfile::Builder::new().prefix("charter-test-").tempdir().expect("temp dir");
+    let dest = dir.keep().join(name);
+    copy_tree(&src, &dest);
+    dest
+}
+
+pub fn copy_tree(src: &Path, dest: &Path) {
+    std::fs::create_dir_all(dest).expect("create dir");
+    for entry in std::fs::read_dir(src).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let path = entry.path();
+        let target = dest.join(entry.file_name());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
+
+pub fn charter(site: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(args)
+        .arg("--root")
+        .arg(site)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("charter runs")
+}
+
+/// Builds into `<site>/public`; panics with stderr on failure. Returns the output folder.
+pub fn build_ok(site: &Path, extra: &[&str]) -> PathBuf {
+    build_with_stderr(site, extra).0
+}
+
+pub fn build_with_stderr(site: &Path, extra: &[&str]) -> (PathBuf, String) {
+    let mut args = vec!["build"];
+    args.extend_from_slice(extra);
+    let out = charter(site, &args);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "build failed:\n{stderr}");
+    (site.join("public"), stderr)
+}
+
+/// Runs a build that must fail; returns its exit code and stderr.
+pub fn build_err(site: &Path, extra: &[&str]) -> (i32, String) {
+    let mut args = vec!["build"];
+    args.extend_from_slice(extra);
+    let out = charter(site, &args);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!out.status.success(), "build should have failed");
+    (out.status.code().unwrap_or(-1), stderr)
+}
+
+pub fn read(out: &Path, rel: &str) -> String {
+    std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+}
+
+pub fn append(site: &Path, rel: &str, text: &str) {
+    let path = site.join(rel);
+    let mut current = std::fs::read_to_string(&path).expect("read");
+    current.push_str(text);
+    std::fs::write(&path, current).expect("write");
+}
+
+/// Every file under `dir` with its bytes and modification time.
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
+    let mut map = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_file() {
+            let meta = entry.metadata().expect("meta");
+            let bytes = std::fs::read(entry.path()).expect("read");
+            map.insert(entry.path().strip_prefix(dir).expect("prefix").to_path_buf(), (bytes, meta.modified().expect("mtime")));
+        }
+    }
+    map
+}
+
+pub fn assert_well_formed_xml(text: &str, name: &str) {
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut depth = 0i32;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(_)) => depth += 1,
+            Ok(quick_xml::events::Event::End(_)) => depth -= 1,
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("{name} is not well-formed XML: {e}"),
+        }
+    }
+    assert_eq!(depth, 0, "{name}: unbalanced elements");
+}
