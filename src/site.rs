@@ -26,11 +26,13 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub drafts: bool,
     pub base_url: Option<String>,
+    /// `--minify`, `--fingerprint`, `--precompress` (all off by default).
+    pub deploy: crate::deploy::DeployOptions,
 }
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        BuildOptions { root: root.into(), output: None, drafts: false, base_url: None }
+        BuildOptions { root: root.into(), output: None, drafts: false, base_url: None, deploy: Default::default() }
     }
 
     pub fn output_dir(&self) -> PathBuf {
@@ -150,10 +152,13 @@ impl Site {
                 let mut diagnostics = Diagnostics::new();
                 let found = load::walk(&root, &root.join("content"), &mut diagnostics);
                 let docs = load::read_all(&root, &found, &config.taxonomies, &mut diagnostics);
-                (docs, found.assets, diagnostics)
+                let read: std::collections::HashSet<&str> = docs.iter().map(|d| d.relative_path.as_str()).collect();
+                let broken: std::collections::HashSet<String> =
+                    found.markdown.iter().map(|(rel, _)| rel.clone()).filter(|rel| !read.contains(rel.as_str())).collect();
+                (docs, found.assets, broken, diagnostics)
             },
         );
-        let (docs, assets, mut diagnostics) = content;
+        let (docs, assets, broken, mut diagnostics) = content;
         let mut templates = match templates {
             Ok(t) => Some(t),
             Err(errs) => {
@@ -168,13 +173,12 @@ impl Site {
                 HashMap::new()
             }
         };
-        if diagnostics.has_errors() {
-            diagnostics.sort();
-            return Err(diagnostics);
-        }
+        // Content errors do not stop here: the readable pages go on through the next stages so
+        // that one run reports every error (a link to an unreadable page is not reported twice).
         let library = match Library::assemble(&config, docs, assets, options.drafts) {
-            Ok((lib, warnings)) => {
+            Ok((mut lib, warnings)) => {
                 diagnostics.extend(warnings.0);
+                lib.broken = broken;
                 lib
             }
             Err(errs) => {
@@ -194,7 +198,7 @@ impl Site {
         }
         let Some(mut tpl) = templates.take() else { return Err(diagnostics) };
         crate::templates::register_absolute_url(&mut tpl, &config.base_url, config.base_path());
-        let facts = HashMap::new();
+        let facts = crate::git::page_facts(&options.root);
         let values = values::build(&library, &Bodies { pages: &page_bodies, sections: &section_bodies }, &config, data_value(&data), &build_time(), &facts);
         diagnostics.sort();
         let site = Site { options, config, templates: tpl, library, page_bodies, section_bodies, values, data, facts, warnings: diagnostics };
@@ -297,10 +301,15 @@ impl Site {
             return Err(collisions);
         }
         let writer = Writer::begin(&output_dir).map_err(Diagnostics::from)?;
-        let mut errors = self.render_into(&outputs, &writer);
-        let copy_errors: Vec<Diagnostic> =
-            self.files_to_copy().par_iter().filter_map(|(rel, path)| writer.copy(rel, path).err()).collect();
-        errors.extend(copy_errors);
+        let mut errors = if self.options.deploy.any() {
+            crate::deploy::write_site(self, &outputs, &writer, self.options.deploy)
+        } else {
+            let mut errors = self.render_into(&outputs, &writer);
+            let copy_errors: Vec<Diagnostic> =
+                self.files_to_copy().par_iter().filter_map(|(rel, path)| writer.copy(rel, path).err()).collect();
+            errors.extend(copy_errors);
+            errors
+        };
         if errors.has_errors() {
             writer.abort();
             errors.sort();
@@ -335,15 +344,8 @@ pub fn check(options: BuildOptions) -> Result<Diagnostics, Diagnostics> {
     let outputs = site.outputs();
     let mut diagnostics = site.warnings.clone();
     diagnostics.extend(site.check_output_collisions(&outputs).0);
-    let input = RenderInput {
-        lib: &site.library,
-        config: &site.config,
-        templates: &site.templates,
-        values: &site.values,
-        page_bodies: &site.page_bodies,
-    };
-    let errors: Vec<Diagnostic> = outputs.par_iter().filter_map(|o| input.render(o).err()).collect();
-    diagnostics.extend(errors);
+    // Renders every output (its errors are the build's) and runs the lints of `check`.
+    diagnostics.extend(crate::check::run(&site, &outputs).0);
     diagnostics.sort();
     if diagnostics.has_errors() {
         Err(diagnostics)

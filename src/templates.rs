@@ -141,7 +141,7 @@ impl Templates {
         names.sort();
         let batch: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), sources[*n].0.as_str())).collect();
         if let Err(err) = tera.add_raw_templates(batch) {
-            return Err(template_error(&err, &files, None).into());
+            return Err(load_errors(&err, &files));
         }
         Ok(Templates { tera, files, lookups })
     }
@@ -174,6 +174,43 @@ impl Templates {
         }
         self.tera.render(name, context).map_err(|err| template_error(&err, &self.files, for_file))
     }
+}
+
+/// Errors found while loading templates. Tera 2 validates every filter, test, function and
+/// include when templates load and joins the reports into one message: split them apart so each
+/// names its template file and line.
+fn load_errors(err: &tera::Error, files: &HashMap<String, PathBuf>) -> Diagnostics {
+    let tera::ErrorKind::Msg(text) = err.kind() else { return template_error(err, files, None).into() };
+    let mut diagnostics = Diagnostics::new();
+    let mut message: Option<String> = None;
+    for line in text.lines() {
+        if let Some(m) = line.trim_start().strip_prefix("error: ") {
+            message = Some(m.to_string());
+        } else if let (Some(loc), Some(m)) = (line.trim_start().strip_prefix("--> "), message.take()) {
+            let mut parts = loc.rsplitn(3, ':');
+            let col = parts.next().and_then(|c| c.parse::<usize>().ok());
+            let line_no = parts.next().and_then(|l| l.parse::<usize>().ok());
+            let name = parts.next().unwrap_or(loc);
+            let file = files.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
+            let source = std::fs::read_to_string(&file).unwrap_or_default();
+            let hint = if m.contains("filter") {
+                "check the filter's name; Charter adds date, slugify, urlencode, json_encode, striptags, absolute_url to Tera's own"
+            } else if m.contains("function") {
+                "check the function's name; Charter adds get_page, get_section, get_url, load_data, now"
+            } else {
+                "fix the template at the line shown"
+            };
+            let mut d = Diagnostic::error("template", format!("template error: {m}")).in_file(&file).hint(hint);
+            if let Some(l) = line_no {
+                d = d.at_line_of(&source, l, col);
+            }
+            diagnostics.push(d);
+        }
+    }
+    if diagnostics.is_empty() {
+        diagnostics.push(template_error(err, files, None));
+    }
+    diagnostics
 }
 
 /// Turns a Tera error into a diagnostic naming the template file and line.

@@ -75,6 +75,9 @@ pub struct Library {
     pub page_by_path: HashMap<String, PageId>,
     /// `proposal/_index.md` (and `proposal`) -> section.
     pub section_by_path: HashMap<String, SectionId>,
+    /// Content files that exist but could not be read (their errors are reported): links to
+    /// them are not reported again as missing.
+    pub broken: std::collections::HashSet<String>,
 }
 
 impl Library {
@@ -87,7 +90,10 @@ impl Library {
         if let Some(&id) = self.page_by_path.get(target) {
             return Some(&self.pages[id].path);
         }
-        self.section_by_path.get(target).map(|&id| self.sections[id].path.as_str())
+        if let Some(&id) = self.section_by_path.get(target) {
+            return Some(self.sections[id].path.as_str());
+        }
+        self.broken.contains(target).then_some("/")
     }
 
     /// The sections from the root down to `section` (inclusive).

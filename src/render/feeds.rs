@@ -73,8 +73,7 @@ pub fn atom(lib: &Library, bodies: &[Rendered], config: &Config, section: Option
         if let Some(d) = &f.description {
             out.push_str(&format!("    <summary>{}</summary>\n", escape_xml(d)));
         }
-        let body = &bodies[pid];
-        let html = body.summary.as_deref().unwrap_or(&body.html);
+        let html = &bodies[pid].html;
         out.push_str(&format!("    <content type=\"html\">{}</content>\n", escape_xml(&absolutise(html, config))));
         out.push_str("  </entry>\n");
     }
