@@ -15,14 +15,8 @@
     var a = document.createElement("a");
     a.className = className;
     a.href = "#" + id;
-    var mark = document.createElement("span");
-    mark.setAttribute("aria-hidden", "true");
-    mark.textContent = text;
-    var hidden = document.createElement("span");
-    hidden.className = "visually-hidden";
-    hidden.textContent = label;
-    a.appendChild(mark);
-    a.appendChild(hidden);
+    a.setAttribute("aria-label", label);
+    a.textContent = text;
     return a;
   }
 
