@@ -1,0 +1,282 @@
+//! The HTTP side of `serve`: axum routes for the live-reload endpoints and the output folder.
+//!
+//! Files are served by tower-http's `ServeFile` (content types, `HEAD`, ranges, `Last-Modified`,
+//! `If-Modified-Since`) after [`resolve`] has mapped the URL to a file that is really inside the
+//! output folder: percent-decoded once, `..`, `.`, backslashes, NUL bytes and hidden names
+//! (`.charter-manifest`, `.charter-staging/`) refused, then canonicalised (following symlinks) and
+//! checked to still be under the canonical output root. Anything refused gets the site's
+//! `404.html` with status 404. Every file gets a strong `ETag` from its size and modification time
+//! (answered with 304 on `If-None-Match`) and `Cache-Control: no-cache`, so a reload never shows a
+//! stale page. HTML responses get the live-reload script tag; the files on disk are never changed.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::UNIX_EPOCH;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use percent_encoding::percent_decode_str;
+use tower_http::services::ServeFile;
+
+use super::livereload::{self, Hub};
+
+/// Largest HTML file the server rewrites to add the script (bigger ones are served as they are).
+const MAX_INJECT: usize = 64 * 1024 * 1024;
+
+/// What the server needs to answer requests.
+pub struct AppState {
+    /// The canonical output folder.
+    pub root: PathBuf,
+    pub hub: Arc<Hub>,
+}
+
+/// The router: `/__charter/*` then the output folder.
+pub fn router(state: Arc<AppState>) -> Router {
+    let hub = state.hub.clone();
+    let live = Router::new()
+        .route("/__charter/events", get(livereload::events))
+        .route("/__charter/status", get(livereload::status))
+        .route("/__charter/livereload.js", get(livereload::script))
+        .route("/__charter/overlay.css", get(livereload::overlay_css))
+        .with_state(hub);
+    live.fallback(serve_output).with_state(state)
+}
+
+/// Where a URL path leads inside the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// This file (canonical, inside the root).
+    File(PathBuf),
+    /// A folder asked for without the trailing slash: redirect here.
+    Redirect(String),
+    /// Nothing to serve (missing, or refused).
+    NotFound,
+}
+
+/// Maps the path part of a URL to a file under `root` (which must be canonical). Never returns a
+/// file outside `root`, whatever the encoding or symlinks.
+pub fn resolve(root: &Path, url_path: &str) -> Resolved {
+    let Ok(decoded) = percent_decode_str(url_path).decode_utf8() else { return Resolved::NotFound };
+    if decoded.contains('\\') || decoded.contains('\0') || !decoded.starts_with('/') {
+        return Resolved::NotFound;
+    }
+    let mut candidate = root.to_path_buf();
+    for segment in decoded.split('/').filter(|s| !s.is_empty()) {
+        if segment == "." || segment == ".." || (segment.starts_with('.') && segment != ".well-known") || segment.contains(':') {
+            return Resolved::NotFound;
+        }
+        candidate.push(segment);
+    }
+    if candidate.is_dir() {
+        if !decoded.ends_with('/') {
+            return Resolved::Redirect(format!("{url_path}/"));
+        }
+        candidate.push("index.html");
+    }
+    match candidate.canonicalize() {
+        Ok(real) if real.starts_with(root) && real.is_file() => Resolved::File(real),
+        _ => Resolved::NotFound,
+    }
+}
+
+fn is_html(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(), Some("html" | "htm"))
+}
+
+/// A strong validator from the file's size and modification time (writes are atomic renames, so
+/// every change gives a new one); HTML gets its own suffix since its bytes change in flight.
+fn etag_for(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+    let suffix = if is_html(path) { "-lr" } else { "" };
+    Some(format!("\"{:x}-{:x}{suffix}\"", meta.len(), modified.as_nanos()))
+}
+
+fn if_none_match_hits(request: &Request, etag: &str) -> bool {
+    request
+        .headers()
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == etag || t == "*")
+}
+
+/// Adds `charset=utf-8` to text types that come without one.
+fn with_charset(response: &mut Response) {
+    let Some(value) = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return };
+    let textual = value.starts_with("text/") || matches!(value, "application/javascript" | "application/json" | "application/xml" | "image/svg+xml" | "application/atom+xml" | "application/rss+xml");
+    if textual && !value.contains("charset") {
+        if let Ok(v) = HeaderValue::from_str(&format!("{value}; charset=utf-8")) {
+            response.headers_mut().insert(header::CONTENT_TYPE, v);
+        }
+    }
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+}
+
+/// Every request that is not for `/__charter/*`.
+async fn serve_output(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+        r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    match resolve(&state.root, request.uri().path()) {
+        Resolved::File(path) => send_file(path, request, StatusCode::OK).await,
+        Resolved::Redirect(to) => {
+            let to = match request.uri().query() {
+                Some(q) => format!("{to}?{q}"),
+                None => to,
+            };
+            match HeaderValue::from_str(&to) {
+                Ok(location) => (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, location)]).into_response(),
+                Err(_) => plain(StatusCode::NOT_FOUND, "not found\n"),
+            }
+        }
+        Resolved::NotFound => not_found(&state.root, request).await,
+    }
+}
+
+async fn not_found(root: &Path, request: Request) -> Response {
+    match resolve(root, "/404.html") {
+        Resolved::File(page) => send_file(page, request, StatusCode::NOT_FOUND).await,
+        _ => plain(StatusCode::NOT_FOUND, "not found\n"),
+    }
+}
+
+/// Serves `path` through `ServeFile`, with the ETag, no-cache and (for HTML) the script.
+async fn send_file(path: PathBuf, mut request: Request, status: StatusCode) -> Response {
+    let etag = etag_for(&path);
+    if status == StatusCode::OK {
+        if let Some(tag) = &etag {
+            if if_none_match_hits(&request, tag) {
+                let mut r = StatusCode::NOT_MODIFIED.into_response();
+                if let Ok(v) = HeaderValue::from_str(tag) {
+                    r.headers_mut().insert(header::ETAG, v);
+                }
+                r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                return r;
+            }
+        }
+    }
+    let html = is_html(&path);
+    let headers = request.headers_mut();
+    if headers.contains_key(header::IF_NONE_MATCH) || status != StatusCode::OK {
+        // The ETag answered above; a stale If-Modified-Since (one-second resolution) must not
+        // turn a changed page into a 304.
+        headers.remove(header::IF_MODIFIED_SINCE);
+        headers.remove(header::IF_UNMODIFIED_SINCE);
+    }
+    if html || status != StatusCode::OK {
+        // HTML is rewritten in flight, so byte ranges of the file would not match.
+        headers.remove(header::RANGE);
+        headers.remove(header::IF_RANGE);
+    }
+    headers.remove(header::ACCEPT_ENCODING);
+    let is_head = request.method() == Method::HEAD;
+    let response = match ServeFile::new(&path).try_call(request).await {
+        Ok(r) => r,
+        Err(_) => return plain(StatusCode::INTERNAL_SERVER_ERROR, "could not read the file\n"),
+    };
+    let (mut parts, body) = response.into_parts();
+    let mut response = if html && parts.status == StatusCode::OK {
+        if is_head {
+            let length = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+            if let Some(length) = length {
+                parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length + livereload::SCRIPT_TAG.len()));
+            }
+            Response::from_parts(parts, Body::empty())
+        } else {
+            match axum::body::to_bytes(Body::new(body), MAX_INJECT).await {
+                Ok(bytes) => {
+                    let injected = livereload::inject(&bytes);
+                    parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(injected.len()));
+                    Response::from_parts(parts, Body::from(injected))
+                }
+                Err(_) => return plain(StatusCode::INTERNAL_SERVER_ERROR, "could not read the file\n"),
+            }
+        }
+    } else {
+        Response::from_parts(parts, Body::new(body))
+    };
+    if response.status() == StatusCode::OK || response.status() == StatusCode::PARTIAL_CONTENT {
+        *response.status_mut() = if status == StatusCode::OK { response.status() } else { status };
+    }
+    if let Some(tag) = etag.filter(|_| status == StatusCode::OK) {
+        if let Ok(v) = HeaderValue::from_str(&tag) {
+            response.headers_mut().insert(header::ETAG, v);
+        }
+    }
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    with_charset(&mut response);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Tree(tempfile::TempDir);
+
+    fn tree() -> Tree {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let root = dir.path().join("out");
+        for (rel, text) in [("index.html", "home"), ("a/index.html", "a"), ("css/site.css", "x"), (".charter-manifest", "m")] {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap_or(&root)).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::write(dir.path().join("secret.txt"), "secret").unwrap_or_else(|e| panic!("{e}"));
+        Tree(dir)
+    }
+
+    impl Tree {
+        fn root(&self) -> PathBuf {
+            self.0.path().join("out").canonicalize().unwrap_or_else(|e| panic!("{e}"))
+        }
+    }
+
+    #[test]
+    fn files_and_folders_resolve() {
+        let t = tree();
+        let root = t.root();
+        assert_eq!(resolve(&root, "/"), Resolved::File(root.join("index.html")));
+        assert_eq!(resolve(&root, "/a/"), Resolved::File(root.join("a/index.html")));
+        assert_eq!(resolve(&root, "/a"), Resolved::Redirect("/a/".into()));
+        assert_eq!(resolve(&root, "/css/site.css"), Resolved::File(root.join("css/site.css")));
+        assert_eq!(resolve(&root, "/css/%73ite.css"), Resolved::File(root.join("css/site.css")));
+        assert_eq!(resolve(&root, "/missing.html"), Resolved::NotFound);
+    }
+
+    #[test]
+    fn nothing_outside_the_root() {
+        let t = tree();
+        let root = t.root();
+        for url in ["/../secret.txt", "/a/../../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/a/%2e%2e/%2e%2e/secret.txt", "/..%2fsecret.txt", "/..%5csecret.txt", "/a\\..\\..\\secret.txt", "//etc/passwd", "/%2fetc%2fpasswd", "/.charter-manifest", "/%00", "/C:/Windows/win.ini", "relative"] {
+            let r = resolve(&root, url);
+            assert_eq!(r, Resolved::NotFound, "{url}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_pointing_out_are_refused() {
+        let t = tree();
+        let root = t.root();
+        let outside = t.0.path().join("secret.txt");
+        std::os::unix::fs::symlink(&outside, root.join("leak.txt")).unwrap_or_else(|e| panic!("{e}"));
+        std::os::unix::fs::symlink(t.0.path(), root.join("up")).unwrap_or_else(|e| panic!("{e}"));
+        std::os::unix::fs::symlink(root.join("css/site.css"), root.join("inside.css")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(resolve(&root, "/leak.txt"), Resolved::NotFound);
+        assert_eq!(resolve(&root, "/up/secret.txt"), Resolved::NotFound);
+        assert_eq!(resolve(&root, "/inside.css"), Resolved::File(root.join("css/site.css")));
+    }
+}

@@ -1,0 +1,294 @@
+//! `charter serve`: build, then serve the output folder over HTTP and rebuild on every change,
+//! with live reload in the browser. Three parts kept apart:
+//!
+//! - the build side (this file): a thread that owns the [`Site`], takes batches of changed paths
+//!   from [`crate::watch`], coalesces a burst into one [`Site::rebuild`], and tells the [`Hub`];
+//! - [`http`]: the static server over the output folder (traversal-safe, script injected in flight);
+//! - [`livereload`]: the reload stream, the error status and the browser script and overlay.
+//!
+//! A failed rebuild keeps the last good site on disk and in memory; the error is reported once
+//! and shown in the browser until the next good save. Nothing here prints: what happens goes to the
+//! caller's [`Reporter`] as [`Notice`]s.
+
+pub mod http;
+pub mod livereload;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::error::{io_error, Diagnostic, Diagnostics};
+use crate::site::{BuildOptions, Site};
+use crate::watch::Watcher;
+
+pub use livereload::Hub;
+
+/// How long the watch must stay quiet before a rebuild starts (a burst, such as a `git checkout`
+/// of 200 files, arrives as several debounced batches: they become one rebuild).
+pub const SETTLE: Duration = Duration::from_millis(15);
+/// A stream of changes that never pauses still gets a rebuild this often.
+const MAX_SETTLE: Duration = Duration::from_secs(2);
+
+/// What `serve` reports while it runs.
+#[derive(Debug, Clone)]
+pub enum Notice {
+    /// The server is up at `url`; `exposed` when it listens beyond this machine.
+    Serving { url: String, exposed: bool },
+    /// The first build's one line.
+    Built(String),
+    /// One rebuild's one line.
+    Rebuilt(String),
+    /// A build failed (reported once per distinct error; the last good site is served).
+    Failed(Diagnostics),
+    /// Warnings of a build (reported when they change).
+    Warnings(Diagnostics),
+    /// Anything else worth a line (a browser that could not be opened, ...).
+    Note(String),
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::Serving { url, exposed } => {
+                if *exposed {
+                    writeln!(f, "warning: serving beyond this machine: anyone who can reach this address can read the site (use --bind 127.0.0.1 to keep it local)")?;
+                }
+                write!(f, "serving {url} with live reload (Ctrl-C to stop)")
+            }
+            Notice::Built(line) | Notice::Rebuilt(line) | Notice::Note(line) => write!(f, "{line}"),
+            Notice::Failed(d) => write!(f, "{d}\nthe last good build is still served; fix the file and save"),
+            Notice::Warnings(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+/// Where notices go (the command line prints them).
+pub type Reporter = Arc<dyn Fn(&Notice) + Send + Sync>;
+
+/// What to serve and how.
+#[derive(Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    /// The address to listen on; 127.0.0.1 unless asked.
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub drafts: bool,
+    /// Open the site in a browser (best effort).
+    pub open: bool,
+    pub reporter: Reporter,
+}
+
+impl ServeOptions {
+    /// Serves `root` on 127.0.0.1:1111, printing notices to the terminal.
+    pub fn new(root: impl Into<PathBuf>) -> ServeOptions {
+        ServeOptions {
+            root: root.into(),
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 1111,
+            drafts: false,
+            open: false,
+            reporter: Arc::new(|n: &Notice| match n {
+                Notice::Failed(_) | Notice::Warnings(_) => eprintln!("{n}"),
+                _ => println!("{n}"),
+            }),
+        }
+    }
+}
+
+/// Builds the site, serves it and rebuilds on every change until interrupted (Ctrl-C).
+/// Fails only when it cannot start: the port is taken, the output folder is refused, the site
+/// cannot be watched. A site with errors still starts (the browser shows them).
+pub fn serve(opts: ServeOptions) -> Result<(), Diagnostics> {
+    let report = opts.reporter.clone();
+    let root = opts.root.canonicalize().map_err(|e| io_error(&opts.root, "open the site folder", &e))?;
+    let listener = std::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port)).map_err(|e| {
+        Diagnostic::error("serve", format!("could not listen on {}:{}: {e}", opts.bind, opts.port))
+            .hint("another program may use this port: choose another with --port, or --port 0 for any free one")
+    })?;
+    let addr = listener.local_addr().map_err(|e| Diagnostic::error("serve", format!("could not read the listening address: {e}")))?;
+    let url = format!("http://{addr}");
+    let options = BuildOptions { drafts: opts.drafts, base_url: Some(url.clone()), ..BuildOptions::new(&root) };
+    let output = options.output_dir();
+    crate::output::check_output_dir(&root, &output)?;
+    std::fs::create_dir_all(&output).map_err(|e| io_error(&output, "create the output folder", &e))?;
+    let output = output.canonicalize().map_err(|e| io_error(&output, "open the output folder", &e))?;
+
+    let (batches, changes) = mpsc::channel();
+    let watcher = Watcher::start(&root, &output, batches)?;
+    let hub = Arc::new(Hub::new());
+    let (ready, started) = mpsc::channel();
+    let builder = Builder { options, site: None, hub: hub.clone(), report: report.clone(), last_error: None, last_warnings: None };
+    std::thread::Builder::new()
+        .name("charter-rebuild".into())
+        .spawn(move || builder.run(watcher, changes, ready))
+        .map_err(|e| Diagnostic::error("serve", format!("could not start the rebuild thread: {e}")))?;
+    if started.recv().is_err() {
+        return Err(Diagnostic::error("serve", "the first build stopped unexpectedly").hint("run `charter build` to see what fails").into());
+    }
+
+    report(&Notice::Serving { url: format!("{url}/"), exposed: !opts.bind.is_loopback() });
+    if opts.open {
+        open_browser(&format!("{url}/"), &report);
+    }
+    let state = Arc::new(http::AppState { root: output, hub });
+    run_server(listener, http::router(state))
+}
+
+/// Runs the HTTP server until Ctrl-C.
+fn run_server(listener: std::net::TcpListener, app: axum::Router) -> Result<(), Diagnostics> {
+    let fail = |what: &str, e: std::io::Error| Diagnostics::from(Diagnostic::error("serve", format!("could not {what}: {e}")));
+    listener.set_nonblocking(true).map_err(|e| fail("configure the listening socket", e))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| fail("start the server", e))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| fail("listen", e))?;
+        tokio::select! {
+            result = axum::serve(listener, app) => result.map_err(|e| fail("serve", e)),
+            _ = tokio::signal::ctrl_c() => Ok(()),
+        }
+    })?;
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    Ok(())
+}
+
+/// Opens `url` in the desktop's browser; a failure is only a note.
+fn open_browser(url: &str, report: &Reporter) {
+    let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    let spawned = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match spawned {
+        Ok(mut child) => {
+            // Reap it whenever it ends; its exit status does not matter.
+            let _ = std::thread::Builder::new().name("charter-open".into()).spawn(move || child.wait());
+        }
+        Err(e) => report(&Notice::Note(format!("could not open a browser ({opener}: {e}); open {url} yourself"))),
+    }
+}
+
+/// The rebuild side: owns the site, turns batches of changes into rebuilds.
+struct Builder {
+    options: BuildOptions,
+    /// The last good site; `None` until a build succeeds.
+    site: Option<Site>,
+    hub: Arc<Hub>,
+    report: Reporter,
+    /// The text of the error last reported, so a repeated failure is not printed again.
+    last_error: Option<String>,
+    last_warnings: Option<String>,
+}
+
+impl Builder {
+    fn run(mut self, mut watcher: Watcher, changes: Receiver<Vec<PathBuf>>, ready: mpsc::Sender<()>) {
+        self.full_build(true);
+        let _ = ready.send(());
+        while let Ok(mut batch) = changes.recv() {
+            let first = Instant::now();
+            loop {
+                match changes.recv_timeout(SETTLE) {
+                    Ok(more) => batch.extend(more),
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+                if first.elapsed() > MAX_SETTLE {
+                    break;
+                }
+            }
+            batch.sort();
+            batch.dedup();
+            watcher.refresh(&batch);
+            self.rebuild(&batch);
+        }
+    }
+
+    /// Loads and writes the whole site (at start, and after a failure left no good site).
+    fn full_build(&mut self, first: bool) {
+        let started = Instant::now();
+        let options = self.options.clone();
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            let site = Site::load(options)?;
+            let stats = site.write_all()?;
+            Ok::<_, Diagnostics>((site, stats))
+        }))
+        .unwrap_or_else(|_| Err(panicked()));
+        match result {
+            Ok((site, stats)) => {
+                let line = format!(
+                    "built {} pages, {} sections: {} files written, {} unchanged, {} removed in {} ms",
+                    site.library.pages.len(),
+                    site.library.sections.len(),
+                    stats.written,
+                    stats.unchanged,
+                    stats.removed,
+                    started.elapsed().as_millis()
+                );
+                self.warnings(&site.warnings);
+                self.site = Some(site);
+                self.succeeded(if first { Notice::Built(line) } else { Notice::Rebuilt(line) }, &[], first);
+            }
+            Err(d) => self.failed(d),
+        }
+    }
+
+    fn rebuild(&mut self, changed: &[PathBuf]) {
+        let Some(site) = self.site.as_mut() else {
+            self.full_build(false);
+            return;
+        };
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| site.rebuild(changed))).unwrap_or_else(|_| Err(panicked()));
+        match result {
+            Ok(report) => {
+                self.warnings(&report.warnings);
+                self.succeeded(Notice::Rebuilt(report.to_string()), &report.changed_outputs, false);
+            }
+            Err(d) => {
+                if d.0.iter().any(|x| x.code == "panic") {
+                    // The site may be half-updated: start from a fresh load next time.
+                    self.site = None;
+                }
+                self.failed(d);
+            }
+        }
+    }
+
+    fn succeeded(&mut self, line: Notice, changed_outputs: &[String], first: bool) {
+        if self.last_error.take().is_some() && !first {
+            (self.report)(&Notice::Note("fixed: the site builds again".into()));
+        }
+        (self.report)(&line);
+        if !first {
+            self.hub.rebuilt(changed_outputs);
+        }
+    }
+
+    fn failed(&mut self, diagnostics: Diagnostics) {
+        let text = diagnostics.to_string();
+        if self.last_error.as_deref() != Some(text.as_str()) {
+            (self.report)(&Notice::Failed(diagnostics.clone()));
+            self.last_error = Some(text);
+        }
+        self.hub.failed(&diagnostics);
+    }
+
+    fn warnings(&mut self, warnings: &Diagnostics) {
+        let text = warnings.to_string();
+        if !warnings.is_empty() && self.last_warnings.as_deref() != Some(text.as_str()) {
+            (self.report)(&Notice::Warnings(warnings.clone()));
+        }
+        self.last_warnings = Some(text);
+    }
+}
+
+fn panicked() -> Diagnostics {
+    Diagnostics::from(
+        Diagnostic::error("panic", "the rebuild stopped on an internal error (a bug in Charter)")
+            .hint("save again to retry with a full build; please report this with the file you changed"),
+    )
+}
+
