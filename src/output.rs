@@ -238,7 +238,24 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
+/// Failure injection for tests of what a failed write leaves behind (Charter's own test suite
+/// uses it where it cannot mount a read-only or full file system): with
+/// `CHARTER_FAIL_WRITE_AFTER=N` in the environment, every output file written after the first N
+/// fails as a full disk would. Unset, it costs one cached lookup per file.
+fn injected_write_failure() -> Option<std::io::Error> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::OnceLock;
+    static LIMIT: OnceLock<Option<usize>> = OnceLock::new();
+    static WRITES: AtomicUsize = AtomicUsize::new(0);
+    let limit = (*LIMIT.get_or_init(|| std::env::var("CHARTER_FAIL_WRITE_AFTER").ok().and_then(|v| v.trim().parse().ok())))?;
+    (WRITES.fetch_add(1, Ordering::SeqCst) >= limit)
+        .then(|| std::io::Error::other("injected write failure (CHARTER_FAIL_WRITE_AFTER is set)"))
+}
+
 fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(err) = injected_write_failure() {
+        return Err(err);
+    }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }

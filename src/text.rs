@@ -31,7 +31,7 @@ pub fn closest_match<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
         .map(|k| (strsim::damerau_levenshtein(&unknown, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 4) && *d < k.len().max(unknown.len()) / 2 + 1)
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3) && *d < k.len().max(unknown.len()) / 2 + 1)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
 }

@@ -112,6 +112,17 @@ pub struct FrontMatter {
     pub extra: Value,
     /// Every key as written, including ones Charter does not know.
     pub params: Map<String, Value>,
+    /// File line of each top-level key, for messages about values found wrong in later stages.
+    pub key_lines: std::collections::BTreeMap<String, usize>,
+    /// File line of each alias (parallel to `aliases`).
+    pub alias_lines: Vec<usize>,
+}
+
+impl FrontMatter {
+    /// The file line on which `key` is written, if it is.
+    pub fn line_of(&self, key: &str) -> Option<usize> {
+        self.key_lines.get(key).copied()
+    }
 }
 
 /// A Markdown file cut in two.
@@ -192,13 +203,21 @@ pub fn parse(
                 "remove one of the two entries with the same key"
             } else if e.message.contains("tab") {
                 "indent with spaces: YAML does not allow tabs"
-            } else if e.message.contains("recursion limit") || e.message.contains("repetition limit") {
-                "the header expands aliases too far: write the values out instead of nesting anchors"
+            } else if e.message.contains("alias") {
+                "the header expands aliases too far: write the values out instead of repeating anchors (`&name`/`*name`)"
+            } else if e.message.contains("recursion limit") {
+                "the header nests too deeply: flatten it"
             } else {
                 "fix the YAML at the line shown; quote values that contain `: ` or start with a special character"
             };
             d = d.hint(hint);
             d = match e.line {
+                // The parser noticed at the end of the header (an unclosed list or quote): show
+                // the header's last written line, where the fix usually goes.
+                Some(l) if l > yaml_text.lines().count() => match yaml_text.lines().collect::<Vec<_>>().iter().rposition(|t| !t.trim().is_empty()) {
+                    Some(last) => d.at_line_of(origin.source, last + origin.yaml_first_line, None),
+                    None => d.at(Some(origin.yaml_first_line), None),
+                },
                 Some(l) => d.at_line_of(origin.source, l + origin.yaml_first_line - 1, e.column),
                 None => d.at(Some(origin.yaml_first_line), None),
             };
@@ -358,9 +377,15 @@ impl Reader<'_, '_> {
             }
         }
         fm.aliases = self.strings(&map, "aliases");
-        for alias in fm.aliases.clone() {
-            if let Err(why) = crate::content::paths::check_alias(&alias) {
-                self.error("aliases", format!("the alias `{alias}` {why}"), "an alias is a path on this site such as `/old/path/`: no `..`, `\\`, host or scheme".into());
+        fm.alias_lines = self.alias_lines(&fm.aliases);
+        for (alias, &line) in fm.aliases.iter().zip(&fm.alias_lines) {
+            if let Err(why) = crate::content::paths::check_alias(alias) {
+                let d = Diagnostic::error("front-matter", format!("the alias `{alias}` {why}"))
+                    .hint("an alias is a path on this site such as `/old/path/`: no `..`, `\\`, host or scheme")
+                    .in_file(self.origin.file)
+                    .at_line_of(self.origin.source, line, None);
+                self.diagnostics.push(d);
+                self.failed = true;
             }
         }
         fm.authors = self.strings(&map, "authors");
@@ -401,8 +426,26 @@ impl Reader<'_, '_> {
                 self.warn(key, format!("unknown front matter key `{key}`"), format!("did you mean `{best}`?"));
             }
         }
+        let file_line = |l: usize| l + self.origin.yaml_first_line - 1;
+        for key in map.keys() {
+            if let Some(l) = line_of_key(self.yaml, key) {
+                fm.key_lines.insert(key.clone(), file_line(l));
+            }
+        }
         fm.params = map;
         fm
+    }
+
+    /// The file line of each alias: the first line from the `aliases` key on that holds it.
+    fn alias_lines(&self, aliases: &[String]) -> Vec<usize> {
+        let aliases_line = line_of_key(self.yaml, "aliases").unwrap_or(1);
+        aliases
+            .iter()
+            .map(|alias| {
+                let found = self.yaml.lines().enumerate().skip(aliases_line - 1).find(|(_, t)| t.contains(alias.as_str())).map(|(i, _)| i + 1);
+                found.unwrap_or(aliases_line) + self.origin.yaml_first_line - 1
+            })
+            .collect()
     }
 
     fn warn(&mut self, key: &str, message: String, hint: String) {

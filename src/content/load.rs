@@ -176,10 +176,19 @@ pub fn kind_of(relative_path: &str) -> DocKind {
 pub fn decode_utf8(bytes: Vec<u8>, file: &Path) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|err| {
         let offset = err.utf8_error().valid_up_to();
+        let (line, column) = line_and_column(&err.as_bytes()[..offset]);
         Diagnostic::error("encoding", format!("the file is not valid UTF-8 (first bad byte at offset {offset})"))
             .in_file(file)
-            .hint("save the file as UTF-8 in your editor")
+            .at(Some(line), Some(column))
+            .hint("save the file as UTF-8 in your editor (it is probably Latin-1 or Windows-1252)")
     })
+}
+
+/// The 1-based line and column (in bytes) just after `before`.
+fn line_and_column(before: &[u8]) -> (usize, usize) {
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = before.len() - before.iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0) + 1;
+    (line, column)
 }
 
 /// Reads and parses one Markdown file.
@@ -206,9 +215,11 @@ pub fn parse_document(
     taxonomies: &[String],
 ) -> Result<(Document, Diagnostics), Diagnostics> {
     let mut diagnostics = Diagnostics::new();
-    if text.contains('\0') {
-        return Err(Diagnostic::error("encoding", "the file contains a NUL byte")
+    if let Some(offset) = text.find('\0') {
+        let (line, column) = line_and_column(&text.as_bytes()[..offset]);
+        return Err(Diagnostic::error("encoding", format!("the file contains a NUL byte (at offset {offset})"))
             .in_file(&file)
+            .at(Some(line), Some(column))
             .hint("remove the NUL character (often left by a broken copy or a binary file saved as .md)")
             .into());
     }

@@ -273,11 +273,12 @@ impl Library {
     fn check_collisions(&self, diagnostics: &mut Diagnostics) {
         let mut owners: HashMap<String, PathBuf> = HashMap::new();
         let mut lower: HashMap<String, (String, PathBuf)> = HashMap::new();
-        let mut claim = |path: &str, file: &PathBuf, what: &str, diagnostics: &mut Diagnostics| {
+        let mut claim = |path: &str, file: &PathBuf, line: Option<usize>, what: &str, diagnostics: &mut Diagnostics| {
             if let Some(previous) = owners.get(path) {
                 diagnostics.push(
                     Diagnostic::error("collision", format!("{what} would write {path}, which {} also writes", previous.display()))
                         .in_file(file)
+                        .at(line, None)
                         .hint("give one of them another `slug:` or file name"),
                 );
                 return;
@@ -289,6 +290,7 @@ impl Library {
                     diagnostics.push(
                         Diagnostic::error("collision", format!("{path} differs only in letter case from {other_path} ({})", other_file.display()))
                             .in_file(file)
+                            .at(line, None)
                             .hint("rename one of them: the two would overwrite each other on case-insensitive file systems (macOS, Windows)"),
                     );
                 }
@@ -297,22 +299,24 @@ impl Library {
             }
         };
         for s in &self.sections {
-            claim(&s.path, &s.doc.file, "this section", diagnostics);
+            claim(&s.path, &s.doc.file, None, "this section", diagnostics);
         }
         for p in &self.pages {
-            claim(&p.path, &p.doc.file, "this page", diagnostics);
+            claim(&p.path, &p.doc.file, p.doc.front.line_of("slug"), "this page", diagnostics);
         }
         for t in &self.taxonomies {
             let f = PathBuf::from(crate::config::CONFIG_FILE);
-            claim(&t.path, &f, &format!("the taxonomy `{}`", t.name), diagnostics);
+            claim(&t.path, &f, None, &format!("the taxonomy `{}`", t.name), diagnostics);
         }
         for p in &self.pages {
-            for alias in &p.doc.front.aliases {
+            for (i, alias) in p.doc.front.aliases.iter().enumerate() {
                 let alias = paths::normalise_alias(alias);
                 if let Some(owner) = owners.get(&alias) {
+                    let line = p.doc.front.alias_lines.get(i).copied().or_else(|| p.doc.front.line_of("aliases"));
                     diagnostics.push(
                         Diagnostic::error("collision", format!("the alias {alias} shadows {}, a real page", owner.display()))
                             .in_file(&p.doc.file)
+                            .at(line, None)
                             .hint("remove the alias, or move the page that lives there"),
                     );
                 }
