@@ -107,10 +107,28 @@ fn if_none_match_hits(request: &Request, etag: &str) -> bool {
         .any(|t| t == etag || t == "*")
 }
 
-/// Adds `charset=utf-8` to text types that come without one.
-fn with_charset(response: &mut Response) {
+/// Types the MIME table behind `ServeFile` gets wrong or old-fashioned, by extension.
+fn content_type_override(path: &Path) -> Option<&'static str> {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("woff") => Some("font/woff"),
+        Some("woff2") => Some("font/woff2"),
+        Some("ttf") => Some("font/ttf"),
+        Some("otf") => Some("font/otf"),
+        Some("js" | "mjs") => Some("text/javascript"),
+        Some("webmanifest") => Some("application/manifest+json"),
+        Some("wasm") => Some("application/wasm"),
+        _ => None,
+    }
+}
+
+/// Sets the content type: fixes the few the MIME table gets wrong and adds `charset=utf-8` to
+/// text types that come without one.
+fn set_content_type(path: &Path, response: &mut Response) {
+    if let Some(fixed) = content_type_override(path) {
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(fixed));
+    }
     let Some(value) = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return };
-    let textual = value.starts_with("text/") || matches!(value, "application/javascript" | "application/json" | "application/xml" | "image/svg+xml" | "application/atom+xml" | "application/rss+xml");
+    let textual = value.starts_with("text/") || matches!(value, "application/javascript" | "application/json" | "application/manifest+json" | "application/xml" | "image/svg+xml" | "application/atom+xml" | "application/rss+xml");
     if textual && !value.contains("charset") {
         if let Ok(v) = HeaderValue::from_str(&format!("{value}; charset=utf-8")) {
             response.headers_mut().insert(header::CONTENT_TYPE, v);
@@ -216,7 +234,7 @@ async fn send_file(path: PathBuf, mut request: Request, status: StatusCode) -> R
         }
     }
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    with_charset(&mut response);
+    set_content_type(&path, &mut response);
     response
 }
 

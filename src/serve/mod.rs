@@ -35,8 +35,10 @@ const MAX_SETTLE: Duration = Duration::from_secs(2);
 /// What `serve` reports while it runs.
 #[derive(Debug, Clone)]
 pub enum Notice {
-    /// The server is up at `url`; `exposed` when it listens beyond this machine.
-    Serving { url: String, exposed: bool },
+    /// The server is up at `url`.
+    Serving { url: String },
+    /// Something the user should know (listening beyond this machine, ...).
+    Warning(String),
     /// The first build's one line.
     Built(String),
     /// One rebuild's one line.
@@ -52,12 +54,8 @@ pub enum Notice {
 impl std::fmt::Display for Notice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Notice::Serving { url, exposed } => {
-                if *exposed {
-                    writeln!(f, "warning: serving beyond this machine: anyone who can reach this address can read the site (use --bind 127.0.0.1 to keep it local)")?;
-                }
-                write!(f, "serving {url} with live reload (Ctrl-C to stop)")
-            }
+            Notice::Serving { url } => write!(f, "serving {url} with live reload (Ctrl-C to stop)"),
+            Notice::Warning(text) => write!(f, "warning: {text}"),
             Notice::Built(line) | Notice::Rebuilt(line) | Notice::Note(line) => write!(f, "{line}"),
             Notice::Failed(d) => write!(f, "{d}\nthe last good build is still served; fix the file and save"),
             Notice::Warnings(d) => write!(f, "{d}"),
@@ -92,7 +90,7 @@ impl ServeOptions {
             drafts: false,
             open: false,
             reporter: Arc::new(|n: &Notice| match n {
-                Notice::Failed(_) | Notice::Warnings(_) => eprintln!("{n}"),
+                Notice::Failed(_) | Notice::Warnings(_) | Notice::Warning(_) => eprintln!("{n}"),
                 _ => println!("{n}"),
             }),
         }
@@ -130,7 +128,13 @@ pub fn serve(opts: ServeOptions) -> Result<(), Diagnostics> {
         return Err(Diagnostic::error("serve", "the first build stopped unexpectedly").hint("run `charter build` to see what fails").into());
     }
 
-    report(&Notice::Serving { url: format!("{url}/"), exposed: !opts.bind.is_loopback() });
+    if !opts.bind.is_loopback() {
+        report(&Notice::Warning(format!(
+            "serving beyond this machine on {}: anyone who can reach it can read the site (use --bind 127.0.0.1 to keep it local)",
+            opts.bind
+        )));
+    }
+    report(&Notice::Serving { url: format!("{url}/") });
     if opts.open {
         open_browser(&format!("{url}/"), &report);
     }
