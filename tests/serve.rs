@@ -146,6 +146,19 @@ fn paths_outside_the_output_are_never_served() {
 }
 
 #[test]
+fn requests_for_other_host_names_are_refused_on_loopback() {
+    // A page on another site that rebinds its name to 127.0.0.1 must not read the preview.
+    let server = Server::start(SITE, &[]);
+    let (status, text) = serve_support::raw_request_for_host(&server.base, "GET / HTTP/1.1", "evil.example:80");
+    assert_eq!(status, 403, "{text}");
+    let (status, _) = serve_support::raw_request_for_host(&server.base, "GET /__charter/status HTTP/1.1", "evil.example");
+    assert_eq!(status, 403);
+    let port = server.base.rsplit(':').next().unwrap_or("");
+    let (status, _) = serve_support::raw_request_for_host(&server.base, "GET / HTTP/1.1", &format!("localhost:{port}"));
+    assert_eq!(status, 200);
+}
+
+#[test]
 fn content_types_are_right() {
     let server = Server::start(SITE, &[]);
     let cases = [

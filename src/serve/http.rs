@@ -8,6 +8,7 @@
 //! `404.html` with status 404. Every file gets a strong `ETag` from its size and modification time
 //! (answered with 304 on `If-None-Match`) and `Cache-Control: no-cache`, so a reload never shows a
 //! stale page. HTML responses get the live-reload script tag; the files on disk are never changed.
+//! On loopback, requests naming another host are refused (DNS rebinding).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use std::time::UNIX_EPOCH;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -32,6 +34,9 @@ pub struct AppState {
     /// The canonical output folder.
     pub root: PathBuf,
     pub hub: Arc<Hub>,
+    /// Answer only requests addressed to this machine by name (`localhost`, a loopback address),
+    /// so a web page elsewhere cannot read the site through DNS rebinding.
+    pub local_only: bool,
 }
 
 /// The router: `/__charter/*` then the output folder.
@@ -43,7 +48,26 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/__charter/livereload.js", get(livereload::script))
         .route("/__charter/overlay.css", get(livereload::overlay_css))
         .with_state(hub);
-    live.fallback(serve_output).with_state(state)
+    live.fallback(serve_output).layer(middleware::from_fn_with_state(state.clone(), check_host)).with_state(state)
+}
+
+/// Refuses requests for another host name when serving on loopback only.
+async fn check_host(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let host = request.headers().get(header::HOST).and_then(|v| v.to_str().ok()).or_else(|| request.uri().host());
+    if state.local_only && !host.is_none_or(is_local_host) {
+        return plain(StatusCode::FORBIDDEN, "this preview server answers only requests for localhost or 127.0.0.1\n");
+    }
+    next.run(request).await
+}
+
+/// Whether a `Host` header value names this machine (`localhost`, `*.localhost`, a loopback IP).
+pub fn is_local_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host),
+    };
+    let name = name.trim_end_matches('.');
+    name.eq_ignore_ascii_case("localhost") || name.to_ascii_lowercase().ends_with(".localhost") || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Where a URL path leads inside the output folder.
@@ -259,6 +283,16 @@ mod tests {
     impl Tree {
         fn root(&self) -> PathBuf {
             self.0.path().join("out").canonicalize().unwrap_or_else(|e| panic!("{e}"))
+        }
+    }
+
+    #[test]
+    fn only_local_host_names_are_local() {
+        for h in ["localhost", "localhost:1111", "127.0.0.1:8080", "127.0.0.2", "[::1]:1111", "[::1]", "app.localhost:3000", "LOCALHOST."] {
+            assert!(is_local_host(h), "{h}");
+        }
+        for h in ["example.org", "evil.example:1111", "10.0.0.1:1111", "localhost.evil.example", "[2001:db8::1]:80", ""] {
+            assert!(!is_local_host(h), "{h}");
         }
     }
 

@@ -138,7 +138,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), Diagnostics> {
     if opts.open {
         open_browser(&format!("{url}/"), &report);
     }
-    let state = Arc::new(http::AppState { root: output, hub });
+    let state = Arc::new(http::AppState { root: output, hub, local_only: opts.bind.is_loopback() });
     run_server(listener, http::router(state))
 }
 

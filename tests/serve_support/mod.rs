@@ -98,7 +98,11 @@ impl Server {
             if let Ok(Some(status)) = child.try_wait() {
                 panic!("charter serve exited with {status}: {:?} {:?}", stdout.lock().expect("lines"), stderr.lock().expect("lines"));
             }
-            assert!(started.elapsed() < Duration::from_secs(120), "charter serve did not start: {:?}", stderr.lock().expect("lines"));
+            if started.elapsed() > Duration::from_secs(120) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("charter serve did not start: {:?} {:?}", stdout.lock().expect("lines"), stderr.lock().expect("lines"));
+            }
             std::thread::sleep(Duration::from_millis(20));
         };
         let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).redirect(reqwest::redirect::Policy::none()).build().expect("client");
@@ -258,10 +262,15 @@ pub fn wait_for(what: &str, check: impl Fn() -> bool) {
 /// Sends one request exactly as written (no URL normalisation) and returns the status code and
 /// the whole response.
 pub fn raw_request(base: &str, request_line: &str) -> (u16, String) {
+    raw_request_for_host(base, request_line, base.trim_start_matches("http://"))
+}
+
+/// [`raw_request`] with another `Host` header.
+pub fn raw_request_for_host(base: &str, request_line: &str, host: &str) -> (u16, String) {
     let addr = base.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-    write!(stream, "{request_line}\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("send");
+    write!(stream, "{request_line}\r\nHost: {host}\r\nConnection: close\r\n\r\n").expect("send");
     let mut bytes = Vec::new();
     let _ = stream.read_to_end(&mut bytes);
     let text = String::from_utf8_lossy(&bytes).to_string();
