@@ -27,9 +27,9 @@ pub const WATCHED_DIRS: &[&str] = &["content", "themes", "templates", "static", 
 pub const CONFIG_FILE: &str = "site.yaml";
 
 /// How long the debouncer waits for a path's events to settle before reporting them.
-pub const DEBOUNCE: Duration = Duration::from_millis(10);
-/// How often the debouncer looks for settled events.
-const TICK: Duration = Duration::from_millis(5);
+pub const DEBOUNCE: Duration = Duration::from_millis(5);
+/// How often the debouncer looks for settled events (and so reports batches during a burst).
+pub const TICK: Duration = Duration::from_millis(2);
 
 /// Whether a file name is an editor's or a tool's by-product, never part of the site.
 pub fn is_litter(name: &str) -> bool {

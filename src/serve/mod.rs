@@ -26,9 +26,12 @@ use crate::watch::Watcher;
 
 pub use livereload::Hub;
 
-/// How long the watch must stay quiet before a rebuild starts (a burst, such as a `git checkout`
-/// of 200 files, arrives as several debounced batches: they become one rebuild).
-pub const SETTLE: Duration = Duration::from_millis(15);
+/// After a batch of changes, how long to wait for another before rebuilding. The debouncer
+/// reports every few milliseconds while files keep changing, so a second batch this soon means
+/// a burst is under way (a `git checkout` of 200 files).
+pub const QUICK: Duration = Duration::from_millis(10);
+/// In a burst, how long the watch must stay quiet before the one rebuild for the whole burst.
+pub const SETTLE: Duration = Duration::from_millis(30);
 /// A stream of changes that never pauses still gets a rebuild this often.
 const MAX_SETTLE: Duration = Duration::from_secs(2);
 
@@ -194,9 +197,13 @@ impl Builder {
         let _ = ready.send(());
         while let Ok(mut batch) = changes.recv() {
             let first = Instant::now();
+            let mut window = QUICK;
             loop {
-                match changes.recv_timeout(SETTLE) {
-                    Ok(more) => batch.extend(more),
+                match changes.recv_timeout(window) {
+                    Ok(more) => {
+                        batch.extend(more);
+                        window = SETTLE;
+                    }
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => break,
                 }
