@@ -69,9 +69,53 @@ const VALUE_COST: usize = 32;
 /// free-form tree). Duplicate keys, tabs used as indentation, nesting deeper than 128 levels and
 /// alias bombs are errors; none of them panics.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    check_flow_depth(text)?;
     let budget = Cell::new(budget_for(text));
     let tree = Bounded { budget: &budget }.deserialize(backend::Deserializer::from_str(text)).map_err(|e| explain(YamlError::from(e), text))?;
     serde_json::from_value(tree).map_err(|e| YamlError { message: e.to_string(), line: None, column: None })
+}
+
+/// The deepest nesting the backend accepts.
+const MAX_DEPTH: usize = 128;
+
+/// Refuses flow collections (`[[[...`) nested deeper than the backend accepts before parsing:
+/// the parser's time grows with the square of that depth (100,000 brackets take a minute), and it
+/// would refuse them anyway. Quoted text and comments are skipped; brackets in plain text only
+/// count when more than 128 are left open, which no real file does.
+fn check_flow_depth(text: &str) -> Result<(), YamlError> {
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut previous = '\n';
+    for c in text.chars() {
+        column += 1;
+        match (quote, c) {
+            (_, '\n') => {
+                line += 1;
+                column = 0;
+                comment = false;
+            }
+            _ if comment => {}
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '#') if previous.is_whitespace() => comment = true,
+            (None, '"' | '\'') if matches!(previous, ' ' | '\t' | '\n' | '[' | '{' | ',' | ':') => quote = Some(c),
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(YamlError {
+                        message: format!("the YAML nests more than {MAX_DEPTH} levels deep"),
+                        line: Some(line),
+                        column: Some(column),
+                    });
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        previous = c;
+    }
+    Ok(())
 }
 
 /// Names a tab when the parser stopped on a line indented with one (the backend only says
@@ -302,6 +346,18 @@ mod tests {
         let e = from_str::<Value>(&text).unwrap_err();
         assert!(e.message.contains("alias"), "{e:?}");
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn deep_flow_nesting_fails_fast() {
+        let text = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let started = std::time::Instant::now();
+        let e = from_str::<Value>(&text).unwrap_err();
+        assert!(e.message.contains("nests"), "{e:?}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        // Brackets in quotes and comments do not count.
+        let quoted = format!("a: \"{}\" # {}\nb: [[1]]\n", "[".repeat(500), "{".repeat(500));
+        assert!(from_str::<Value>(&quoted).is_ok());
     }
 
     #[test]
