@@ -6,17 +6,23 @@
 //! parallel and written through an [`output::Writer`] that swaps the result in only when the
 //! whole build succeeded. `serve` drives the same stages from a set of changes ([`site`]).
 
+pub mod check;
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod error;
+pub mod git;
 pub mod highlight;
+pub mod incremental;
 pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod templates;
 pub mod text;
+pub mod watch;
 pub mod yaml;
 
 pub use error::{Diagnostic, Diagnostics};

@@ -150,6 +150,11 @@ impl Writer {
         self.write(relative, &bytes)
     }
 
+    /// Files whose bytes changed (written) so far.
+    pub fn written(&self) -> Vec<String> {
+        Self::lock(&self.staged).clone()
+    }
+
     /// Files produced so far.
     pub fn produced(&self) -> Vec<String> {
         Self::lock(&self.produced).clone()

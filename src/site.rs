@@ -78,6 +78,21 @@ pub struct Site {
     pub facts: HashMap<String, PageFacts>,
     /// Warnings found while loading.
     pub warnings: Diagnostics,
+    /// Content path looked up with `get_page`/`get_section` -> the outputs that looked it up.
+    pub lookup_deps: std::sync::Mutex<HashMap<String, std::collections::HashSet<Output>>>,
+}
+
+/// The inputs of `Site::finish`: everything read from disk.
+pub(crate) struct Stages {
+    pub options: BuildOptions,
+    pub config: Config,
+    pub templates: Option<Templates>,
+    pub docs: Vec<crate::content::load::Document>,
+    pub assets: Vec<ContentAsset>,
+    pub broken: std::collections::HashSet<String>,
+    pub data: HashMap<String, tera::Value>,
+    pub facts: HashMap<String, PageFacts>,
+    pub diagnostics: Diagnostics,
 }
 
 /// Reads `data/*.yaml|yml|json` into values by path (`data/x.yaml`).
@@ -159,7 +174,7 @@ impl Site {
             },
         );
         let (docs, assets, broken, mut diagnostics) = content;
-        let mut templates = match templates {
+        let templates = match templates {
             Ok(t) => Some(t),
             Err(errs) => {
                 diagnostics.extend(errs.0);
@@ -173,6 +188,14 @@ impl Site {
                 HashMap::new()
             }
         };
+        let facts = crate::git::page_facts(&options.root);
+        Site::finish(Stages { options, config, templates, docs, assets, broken, data, facts, diagnostics }, None)
+    }
+
+    /// The stages after reading: place the documents, render their bodies (reusing `previous`'s
+    /// where the source and its links are unchanged), check anchors, build the values.
+    pub(crate) fn finish(stages: Stages, previous: Option<&Site>) -> Result<Site, Diagnostics> {
+        let Stages { options, config, mut templates, docs, assets, broken, data, facts, mut diagnostics } = stages;
         // Content errors do not stop here: the readable pages go on through the next stages so
         // that one run reports every error (a link to an unreadable page is not reported twice).
         let library = match Library::assemble(&config, docs, assets, options.drafts) {
@@ -187,7 +210,10 @@ impl Site {
                 return Err(diagnostics);
             }
         };
-        let (page_bodies, section_bodies) = render::render_bodies(&library, &config);
+        let (page_bodies, section_bodies) = match previous {
+            Some(prev) => crate::incremental::render_bodies_reusing(&library, &config, prev),
+            None => render::render_bodies(&library, &config),
+        };
         for body in page_bodies.iter().chain(section_bodies.iter()) {
             diagnostics.extend(body.diagnostics.iter().cloned());
         }
@@ -198,10 +224,21 @@ impl Site {
         }
         let Some(mut tpl) = templates.take() else { return Err(diagnostics) };
         crate::templates::register_absolute_url(&mut tpl, &config.base_url, config.base_path());
-        let facts = crate::git::page_facts(&options.root);
         let values = values::build(&library, &Bodies { pages: &page_bodies, sections: &section_bodies }, &config, data_value(&data), &build_time(), &facts);
         diagnostics.sort();
-        let site = Site { options, config, templates: tpl, library, page_bodies, section_bodies, values, data, facts, warnings: diagnostics };
+        let site = Site {
+            options,
+            config,
+            templates: tpl,
+            library,
+            page_bodies,
+            section_bodies,
+            values,
+            data,
+            facts,
+            warnings: diagnostics,
+            lookup_deps: std::sync::Mutex::new(HashMap::new()),
+        };
         site.install_lookups();
         Ok(site)
     }
@@ -276,17 +313,30 @@ impl Site {
             values: &self.values,
             page_bodies: &self.page_bodies,
         };
-        let errors: Vec<Diagnostic> = outputs
+        let results: Vec<(Option<Diagnostic>, Vec<String>)> = outputs
             .par_iter()
-            .filter_map(|o| {
+            .map(|o| {
                 let path = render::output_path(o, &self.library, &self.config);
-                match input.render(o) {
+                crate::templates::start_recording();
+                let result = input.render(o);
+                let looked_up = crate::templates::take_recorded();
+                let error = match result {
                     Ok(bytes) => writer.write(&path, &bytes).err(),
                     Err(d) => Some(d),
-                }
+                };
+                (error, looked_up)
             })
             .collect();
-        let mut diagnostics = Diagnostics(errors);
+        let mut diagnostics = Diagnostics::new();
+        let mut deps = self.lookup_deps.lock().unwrap_or_else(|p| p.into_inner());
+        for (o, (error, looked_up)) in outputs.iter().zip(results) {
+            if let Some(d) = error {
+                diagnostics.push(d);
+            }
+            for path in looked_up {
+                deps.entry(path).or_default().insert(o.clone());
+            }
+        }
         diagnostics.sort();
         diagnostics
     }
@@ -382,23 +432,7 @@ impl std::fmt::Display for RebuildReport {
     }
 }
 
-impl Site {
-    /// Brings the site and its output up to date after `changed` files (paths under the site root,
-    /// absolute or relative; created, modified or deleted alike: the disk is the truth). On error
-    /// the site and the output stay as they were.
-    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<RebuildReport, Diagnostics> {
-        let started = Instant::now();
-        let fresh = Site::load(self.options.clone())?;
-        let stats = fresh.write_all()?;
-        let warnings = fresh.warnings.clone();
-        let rendered = fresh.outputs().len();
-        *self = fresh;
-        let change = describe_changes(&self.options.root, changed);
-        Ok(RebuildReport { change, rendered, stats, elapsed: started.elapsed(), warnings, changed_outputs: Vec::new() })
-    }
-}
-
-fn describe_changes(root: &Path, changed: &[PathBuf]) -> String {
+pub(crate) fn describe_changes(root: &Path, changed: &[PathBuf]) -> String {
     let names: Vec<String> = changed.iter().map(|p| load::relative_to(root, p).display().to_string()).collect();
     match names.len() {
         0 => "rebuild".to_string(),

@@ -77,11 +77,20 @@ pub fn site_value(config: &Config, build_time: &str) -> Value {
     Value::from(m)
 }
 
+/// The empty list, shared (one allocation for every empty `children`, `assets`, ...).
+fn empty_list() -> Value {
+    static EMPTY: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| Value::from(Vec::<Value>::new())).clone()
+}
+
 fn toc_value(entries: &[TocEntry], page_path: &str) -> Value {
+    if entries.is_empty() {
+        return empty_list();
+    }
     let list: Vec<Value> = entries
         .iter()
         .map(|e| {
-            let mut m = Map::new();
+            let mut m = Map::with_capacity(5);
             m.insert(key("level"), Value::from(e.level));
             m.insert(key("id"), Value::from(e.id.as_str()));
             m.insert(key("title"), Value::from(e.title.as_str()));
@@ -94,7 +103,7 @@ fn toc_value(entries: &[TocEntry], page_path: &str) -> Value {
 }
 
 /// Term reference values `{name, slug, permalink, path}` per taxonomy, per term slug.
-fn term_refs(lib: &Library, urls: &Urls<'_>) -> Vec<HashMap<String, Value>> {
+pub fn term_refs(lib: &Library, urls: &Urls<'_>) -> Vec<HashMap<String, Value>> {
     lib.taxonomies
         .iter()
         .map(|t| {
@@ -139,11 +148,16 @@ fn common(map: &mut Map, doc: &crate::content::load::Document, path: &str, body:
     map.insert(key("authors"), Value::from(fm.authors.clone()));
     map.insert(key("extra"), from_json(&fm.extra));
     map.insert(key("lang"), Value::from(config.language.as_str()));
-    let params = serde_json::Value::Object(fm.params.clone());
-    map.insert(key("params"), from_json(&params));
-    for (k, v) in &fm.params {
+    // Each front-matter value converted once: `params.x` and a top-level `x` share it.
+    let params: Vec<(&String, Value)> = fm.params.iter().map(|(k, v)| (k, from_json(v))).collect();
+    let mut params_map = Map::with_capacity(params.len());
+    for (k, v) in &params {
+        params_map.insert(tera::value::Key::String(k.as_str().into()), v.clone());
+    }
+    map.insert(key("params"), Value::from(params_map));
+    for (k, v) in params {
         if !PAGE_FIELDS.contains(&k.as_str()) && !crate::content::frontmatter::KNOWN_KEYS.contains(&k.as_str()) && !config.taxonomies.contains(k) {
-            map.insert(tera::value::Key::String(k.as_str().into()), from_json(v));
+            map.insert(tera::value::Key::String(k.as_str().into()), v);
         }
     }
     map.insert(key("path"), Value::from(url_path));
@@ -186,6 +200,23 @@ pub fn page_value(
     terms: &[HashMap<String, Value>],
     facts: Option<&PageFacts>,
 ) -> Value {
+    let ancestors = ancestors_value(lib, lib.pages[pid].section, urls, true);
+    page_value_with(lib, pid, body, urls, config, terms, facts, ancestors)
+}
+
+/// [`page_value`] with the `ancestors` of the page's section already built (they are shared by
+/// every page of the section).
+#[allow(clippy::too_many_arguments)]
+fn page_value_with(
+    lib: &Library,
+    pid: PageId,
+    body: &Rendered,
+    urls: &Urls<'_>,
+    config: &Config,
+    terms: &[HashMap<String, Value>],
+    facts: Option<&PageFacts>,
+    ancestors: Value,
+) -> Value {
     let page = &lib.pages[pid];
     let mut m = Map::with_capacity(36);
     common(&mut m, &page.doc, &page.path, body, urls, config);
@@ -217,7 +248,7 @@ pub fn page_value(
         })
         .collect();
     m.insert(key("assets"), Value::from(assets));
-    m.insert(key("ancestors"), ancestors_value(lib, page.section, urls, true));
+    m.insert(key("ancestors"), ancestors);
     m.insert(key("section"), Value::from(urls.path(&lib.sections[page.section].path)));
     let facts = facts.cloned().unwrap_or_default();
     if page.doc.front.updated.is_none() {
@@ -263,33 +294,16 @@ pub fn build(
     use rayon::prelude::*;
     let urls = Urls { config };
     let term_refs = term_refs(lib, &urls);
+    let ancestors: Vec<Value> = (0..lib.sections.len()).map(|sid| ancestors_value(lib, sid, &urls, true)).collect();
     let pages: Vec<Value> = (0..lib.pages.len())
         .into_par_iter()
-        .map(|pid| page_value(lib, pid, &bodies.pages[pid], &urls, config, &term_refs, facts.get(&lib.pages[pid].doc.relative_path)))
+        .map(|pid| {
+            let facts = facts.get(&lib.pages[pid].doc.relative_path);
+            page_value_with(lib, pid, &bodies.pages[pid], &urls, config, &term_refs, facts, ancestors[lib.pages[pid].section].clone())
+        })
         .collect();
     let sections = section_values(lib, bodies, config, &pages);
-    let mut taxonomies = Vec::new();
-    let mut terms = Vec::new();
-    for (i, t) in lib.taxonomies.iter().enumerate() {
-        let term_values: Vec<Value> = t
-            .terms
-            .iter()
-            .map(|term| {
-                let Some(base) = term_refs[i].get(&term.slug).and_then(|v| v.as_map()) else { return Value::none() };
-                let mut m = base.clone();
-                m.insert(key("pages"), Value::from(term.pages.iter().map(|&p| pages[p].clone()).collect::<Vec<_>>()));
-                Value::from(m)
-            })
-            .collect();
-        let mut m = Map::new();
-        m.insert(key("name"), Value::from(t.name.as_str()));
-        m.insert(key("slug"), Value::from(t.slug.as_str()));
-        m.insert(key("permalink"), Value::from(urls.permalink(&t.path)));
-        m.insert(key("path"), Value::from(urls.path(&t.path)));
-        m.insert(key("terms"), Value::from(term_values.clone()));
-        taxonomies.push(Value::from(m));
-        terms.push(term_values);
-    }
+    let (taxonomies, terms) = taxonomy_values(lib, &urls, &term_refs, &pages);
     SiteValues { site: site_value(config, build_time), data, pages, sections, taxonomies, terms }
 }
 
@@ -317,4 +331,31 @@ pub fn section_values(lib: &Library, bodies: &Bodies<'_>, config: &Config, pages
         values[sid] = Some(Value::from(m));
     }
     values.into_iter().map(|v| v.unwrap_or_else(Value::none)).collect()
+}
+
+/// Taxonomy values (with their terms' pages) and the term values, per taxonomy.
+pub fn taxonomy_values(lib: &Library, urls: &Urls<'_>, term_refs: &[HashMap<String, Value>], pages: &[Value]) -> (Vec<Value>, Vec<Vec<Value>>) {
+    let mut taxonomies = Vec::new();
+    let mut terms = Vec::new();
+    for (i, t) in lib.taxonomies.iter().enumerate() {
+        let term_values: Vec<Value> = t
+            .terms
+            .iter()
+            .map(|term| {
+                let Some(base) = term_refs[i].get(&term.slug).and_then(|v| v.as_map()) else { return Value::none() };
+                let mut m = base.clone();
+                m.insert(key("pages"), Value::from(term.pages.iter().map(|&p| pages[p].clone()).collect::<Vec<_>>()));
+                Value::from(m)
+            })
+            .collect();
+        let mut m = Map::new();
+        m.insert(key("name"), Value::from(t.name.as_str()));
+        m.insert(key("slug"), Value::from(t.slug.as_str()));
+        m.insert(key("permalink"), Value::from(urls.permalink(&t.path)));
+        m.insert(key("path"), Value::from(urls.path(&t.path)));
+        m.insert(key("terms"), Value::from(term_values.clone()));
+        taxonomies.push(Value::from(m));
+        terms.push(term_values);
+    }
+    (taxonomies, terms)
 }

@@ -1,0 +1,503 @@
+//! Incremental rebuilds: the same stages as a full build, driven by a set of changed paths.
+//! A change is classified (page body, front matter or structure, template, static file, data,
+//! config); only the stages it invalidates run again, and only the outputs that depend on it are
+//! rendered and rewritten. A page-body edit re-renders that page, its neighbours, the sections
+//! above it, its taxonomy terms, the feeds and whatever looked it up with `get_page`. The result
+//! is the same as a fresh full build; on error nothing changes (site in memory and output alike).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::config::{Config, CONFIG_FILE};
+use crate::content::load::{self, Document};
+use crate::content::{Library, PageId};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::markdown::Rendered;
+use crate::output::{WriteStats, Writer};
+use crate::render::{self, values, Output};
+use crate::site::{describe_changes, load_data, RebuildReport, Site, Stages};
+use crate::templates::Templates;
+
+/// What a set of changed paths touches.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ChangeSet {
+    pub config: bool,
+    pub templates: bool,
+    pub data: bool,
+    /// Static files (theme or site), as output paths.
+    pub statics: Vec<String>,
+    /// Paths under `content/` (files or folders), `/`-separated.
+    pub content: Vec<String>,
+}
+
+impl ChangeSet {
+    /// Classifies paths (absolute or relative to `root`) by the stage they feed.
+    pub fn classify(root: &Path, theme: Option<&str>, changed: &[PathBuf]) -> ChangeSet {
+        let mut set = ChangeSet::default();
+        let theme_dir = theme.map(|t| PathBuf::from("themes").join(t));
+        for path in changed {
+            let rel = load::relative_to(root, path);
+            let rel_str = rel.to_string_lossy().replace('\\', "/");
+            let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if load::is_ignored_name(name) {
+                continue;
+            }
+            if rel_str == CONFIG_FILE {
+                set.config = true;
+            } else if let Some(rest) = rel_str.strip_prefix("content/") {
+                set.content.push(rest.to_string());
+            } else if rel_str == "content" {
+                set.content.push(String::new());
+            } else if rel_str.starts_with("templates/") || rel_str == "templates" {
+                set.templates = true;
+            } else if rel_str.starts_with("data/") || rel_str == "data" {
+                set.data = true;
+            } else if let Some(rest) = rel_str.strip_prefix("static/") {
+                set.statics.push(rest.to_string());
+            } else if let Some(theme_dir) = &theme_dir {
+                let theme_str = theme_dir.to_string_lossy().replace('\\', "/");
+                if let Some(rest) = rel_str.strip_prefix(&format!("{theme_str}/")) {
+                    if let Some(s) = rest.strip_prefix("static/") {
+                        set.statics.push(s.to_string());
+                    } else if rest.starts_with("templates") {
+                        set.templates = true;
+                    } else {
+                        set.templates = true; // theme.yaml or anything else: reload the theme
+                    }
+                } else if rel_str == "themes" || rel_str == theme_str {
+                    set.templates = true;
+                    set.statics.push(String::new());
+                }
+            }
+        }
+        set
+    }
+
+    fn describe(&self) -> &'static str {
+        if self.config {
+            "config"
+        } else if self.templates {
+            "template"
+        } else if self.data {
+            "data"
+        } else if !self.content.is_empty() {
+            "content"
+        } else if !self.statics.is_empty() {
+            "static file"
+        } else {
+            "nothing"
+        }
+    }
+}
+
+/// Renders bodies, reusing `previous`'s where the file is unchanged and its `@/` links still
+/// resolve to the same URLs.
+pub fn render_bodies_reusing(lib: &Library, config: &Config, previous: &Site) -> (Vec<Rendered>, Vec<Rendered>) {
+    let prev_pages: HashMap<&str, (u64, &Rendered)> = previous
+        .library
+        .pages
+        .iter()
+        .zip(&previous.page_bodies)
+        .map(|(p, r)| (p.doc.relative_path.as_str(), (p.doc.hash, r)))
+        .collect();
+    let prev_sections: HashMap<&str, (u64, &Rendered)> = previous
+        .library
+        .sections
+        .iter()
+        .zip(&previous.section_bodies)
+        .map(|(s, r)| (s.doc.relative_path.as_str(), (s.doc.hash, r)))
+        .collect();
+    let same_config = previous.config == *config;
+    let reuse = |doc: &Document, prev: &HashMap<&str, (u64, &Rendered)>| -> Option<Rendered> {
+        let (hash, body) = prev.get(doc.relative_path.as_str())?;
+        if *hash != doc.hash || !same_config || doc.hash == 0 {
+            return None;
+        }
+        let links_same = body.internal_links.iter().all(|l| {
+            lib.path_of(&l.target) == previous.library.path_of(&l.target)
+        });
+        links_same.then(|| (*body).clone())
+    };
+    let pages = lib
+        .pages
+        .par_iter()
+        .map(|p| reuse(&p.doc, &prev_pages).unwrap_or_else(|| render::render_body(lib, config, &p.doc)))
+        .collect();
+    let sections = lib
+        .sections
+        .par_iter()
+        .map(|s| reuse(&s.doc, &prev_sections).unwrap_or_else(|| render::render_body(lib, config, &s.doc)))
+        .collect();
+    (pages, sections)
+}
+
+impl Site {
+    /// Brings the site and its output up to date after `changed` paths (under the site root,
+    /// absolute or relative; created, modified or deleted alike: the disk is the truth). On error
+    /// the site in memory and the output folder stay as they were.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<RebuildReport, Diagnostics> {
+        let started = Instant::now();
+        let set = ChangeSet::classify(&self.options.root, self.config.theme.as_deref(), changed);
+        let label = format!("{} ({})", describe_changes(&self.options.root, changed), set.describe());
+        if set == ChangeSet::default() {
+            return Ok(RebuildReport {
+                change: label,
+                rendered: 0,
+                stats: WriteStats::default(),
+                elapsed: started.elapsed(),
+                warnings: Diagnostics::new(),
+                changed_outputs: Vec::new(),
+            });
+        }
+        if set.config {
+            return self.full_reload(label, started);
+        }
+        if !set.templates && !set.data && set.content.len() == 1 {
+            if let Some(report) = self.try_body_edit(&set.content[0], &label, started)? {
+                if set.statics.is_empty() {
+                    return Ok(report);
+                }
+            }
+        }
+        if set.content.is_empty() && !set.templates && !set.data {
+            return self.copy_statics(&set.statics, label, started);
+        }
+        self.restructure(&set, label, started)
+    }
+
+    fn full_reload(&mut self, label: String, started: Instant) -> Result<RebuildReport, Diagnostics> {
+        let fresh = Site::load(self.options.clone())?;
+        let (stats, changed_outputs) = fresh.write_everything()?;
+        let rendered = fresh.outputs().len();
+        let warnings = fresh.warnings.clone();
+        *self = fresh;
+        Ok(RebuildReport { change: label, rendered, stats, elapsed: started.elapsed(), warnings, changed_outputs })
+    }
+
+    /// Renders and writes every output (as a full build does), reporting what changed.
+    fn write_everything(&self) -> Result<(WriteStats, Vec<String>), Diagnostics> {
+        let before = std::time::SystemTime::now();
+        let stats = self.write_all()?;
+        let output = self.options.output_dir();
+        let changed = self
+            .outputs()
+            .iter()
+            .map(|o| render::output_path(o, &self.library, &self.config))
+            .chain(self.files_to_copy().into_iter().map(|(rel, _)| rel))
+            .filter(|rel| {
+                std::fs::metadata(output.join(rel)).and_then(|m| m.modified()).map(|m| m >= before).unwrap_or(false)
+            })
+            .collect();
+        Ok((stats, changed))
+    }
+
+    /// Static files only: copy (or remove) them.
+    fn copy_statics(&mut self, statics: &[String], label: String, started: Instant) -> Result<RebuildReport, Diagnostics> {
+        if statics.iter().any(|s| s.is_empty()) {
+            return self.full_reload(label, started);
+        }
+        let writer = Writer::direct(&self.options.output_dir()).map_err(Diagnostics::from)?;
+        let sources: HashMap<String, PathBuf> = self.files_to_copy().into_iter().collect();
+        let mut diagnostics = Diagnostics::new();
+        for rel in statics {
+            match sources.get(rel) {
+                Some(src) => {
+                    if let Err(d) = writer.copy(rel, src) {
+                        diagnostics.push(d);
+                    }
+                }
+                None => {
+                    // A folder, or a file that is gone.
+                    if self.options.root.join("static").join(rel).is_dir() {
+                        drop(writer);
+                        return self.full_reload(label, started);
+                    }
+                    writer.remove(rel);
+                }
+            }
+        }
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        let mut changed_outputs = writer.produced();
+        changed_outputs.extend(statics.iter().filter(|s| !sources.contains_key(*s)).cloned());
+        let stats = writer.commit(false)?;
+        Ok(RebuildReport { change: label, rendered: 0, stats, elapsed: started.elapsed(), warnings: Diagnostics::new(), changed_outputs })
+    }
+
+    /// The fast path: one page's file changed and only its body did.
+    fn try_body_edit(&mut self, rel: &str, label: &str, started: Instant) -> Result<Option<RebuildReport>, Diagnostics> {
+        let Some(&pid) = self.library.page_by_path.get(rel) else { return Ok(None) };
+        if !self.library.pages[pid].assets.is_empty() {
+            return Ok(None);
+        }
+        let path = self.options.root.join("content").join(rel);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let (doc, warnings) = load::read_document(&self.options.root, rel, &path, &self.config.taxonomies)?;
+        let old = &self.library.pages[pid].doc;
+        if doc.front != old.front || doc.kind != old.kind {
+            return Ok(None);
+        }
+        if doc.hash == old.hash {
+            return Ok(Some(RebuildReport {
+                change: label.to_string(),
+                rendered: 0,
+                stats: WriteStats::default(),
+                elapsed: started.elapsed(),
+                warnings,
+                changed_outputs: Vec::new(),
+            }));
+        }
+        // Validate before touching `self`: the body renders against the current library (the
+        // page's own URL and every link target are unchanged by a body edit).
+        let body = render::render_body(&self.library, &self.config, &doc);
+        let mut diagnostics = warnings;
+        diagnostics.extend(body.diagnostics.iter().cloned());
+        let mut page_bodies_view: Vec<&Rendered> = self.page_bodies.iter().collect();
+        page_bodies_view[pid] = &body;
+        check_anchors_touching(&self.library, pid, &page_bodies_view, &self.section_bodies, &mut diagnostics);
+        if diagnostics.has_errors() {
+            diagnostics.sort();
+            return Err(diagnostics);
+        }
+        let old_doc = std::mem::replace(&mut self.library.pages[pid].doc, doc);
+        let old_body = std::mem::replace(&mut self.page_bodies[pid], body);
+        let old_values_page = self.values.pages[pid].clone();
+        self.refresh_values_for_page(pid);
+        self.install_lookups();
+
+        let outputs = outputs_depending_on_page(self, pid);
+        let output_dir = self.options.output_dir();
+        let result = Writer::direct(&output_dir).map_err(Diagnostics::from).and_then(|writer| {
+            let errors = self.render_into(&outputs, &writer);
+            if errors.has_errors() {
+                return Err(errors);
+            }
+            let changed = writer_changed(&writer, &output_dir, started);
+            writer.commit(false).map(|stats| (stats, changed))
+        });
+        match result {
+            Ok((stats, changed_outputs)) => Ok(Some(RebuildReport {
+                change: format!("{label}: page body"),
+                rendered: outputs.len(),
+                stats,
+                elapsed: started.elapsed(),
+                warnings: diagnostics,
+                changed_outputs,
+            })),
+            Err(errors) => {
+                // Roll back the in-memory site.
+                self.page_bodies[pid] = old_body;
+                self.library.pages[pid].doc = old_doc;
+                self.values.pages[pid] = old_values_page;
+                self.refresh_values_for_page(pid);
+                self.install_lookups();
+                Err(errors)
+            }
+        }
+    }
+
+    /// Rebuilds the values that hold page `pid` (its own, sections, taxonomies) after its body changed.
+    fn refresh_values_for_page(&mut self, pid: PageId) {
+        let urls = values::Urls { config: &self.config };
+        let term_refs = values::term_refs(&self.library, &urls);
+        let facts = self.facts.get(&self.library.pages[pid].doc.relative_path);
+        self.values.pages[pid] = values::page_value(&self.library, pid, &self.page_bodies[pid], &urls, &self.config, &term_refs, facts);
+        let bodies = values::Bodies { pages: &self.page_bodies, sections: &self.section_bodies };
+        self.values.sections = values::section_values(&self.library, &bodies, &self.config, &self.values.pages);
+        let (taxonomies, terms) = values::taxonomy_values(&self.library, &urls, &term_refs, &self.values.pages);
+        self.values.taxonomies = taxonomies;
+        self.values.terms = terms;
+    }
+
+    /// Content structure, templates or data changed: re-read what changed, reuse the rest.
+    fn restructure(&mut self, set: &ChangeSet, label: String, started: Instant) -> Result<RebuildReport, Diagnostics> {
+        let root = self.options.root.clone();
+        let mut diagnostics = Diagnostics::new();
+        let templates = if set.templates {
+            match Templates::load(&root, self.config.theme.as_deref()) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    diagnostics.extend(e.0);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let data = if set.data {
+            match load_data(&root) {
+                Ok(d) => d,
+                Err(e) => {
+                    diagnostics.extend(e.0);
+                    HashMap::new()
+                }
+            }
+        } else {
+            self.data.clone()
+        };
+        // Re-walk content/ (cheap) and re-read only changed files and files we do not know.
+        let mut known: HashMap<String, Document> = HashMap::new();
+        for p in &self.library.pages {
+            known.insert(p.doc.relative_path.clone(), p.doc.clone());
+        }
+        for s in &self.library.sections {
+            if s.doc.hash != 0 {
+                known.insert(s.doc.relative_path.clone(), s.doc.clone());
+            }
+        }
+        let touched = |rel: &str| set.content.iter().any(|c| c.is_empty() || rel == c || rel.starts_with(&format!("{c}/")));
+        let found = load::walk(&root, &root.join("content"), &mut diagnostics);
+        let results: Vec<Result<(Document, Diagnostics), Diagnostics>> = found
+            .markdown
+            .par_iter()
+            .map(|(rel, abs)| match known.get(rel) {
+                // Drafts are not in the library: a known document is reused only when untouched.
+                Some(doc) if !touched(rel) => Ok((doc.clone(), Diagnostics::new())),
+                _ => load::read_document(&root, rel, abs, &self.config.taxonomies),
+            })
+            .collect();
+        let mut docs = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok((doc, warnings)) => {
+                    diagnostics.extend(warnings.0);
+                    docs.push(doc);
+                }
+                Err(errs) => diagnostics.extend(errs.0),
+            }
+        }
+        let read: HashSet<&str> = docs.iter().map(|d| d.relative_path.as_str()).collect();
+        let broken: HashSet<String> = found.markdown.iter().map(|(r, _)| r.clone()).filter(|r| !read.contains(r.as_str())).collect();
+        // Drafts were never in the library: re-read them so the build is the same as a full one.
+        let templates = match templates {
+            Some(t) => Some(t),
+            None if set.templates => None,
+            None => match Templates::load(&root, self.config.theme.as_deref()) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    diagnostics.extend(e.0);
+                    None
+                }
+            },
+        };
+        let stages = Stages {
+            options: self.options.clone(),
+            config: self.config.clone(),
+            templates,
+            docs,
+            assets: found.assets,
+            broken,
+            data,
+            facts: self.facts.clone(),
+            diagnostics,
+        };
+        let fresh = Site::finish(stages, Some(self))?;
+        let (stats, changed_outputs) = fresh.write_everything()?;
+        let rendered = fresh.outputs().len();
+        let warnings = fresh.warnings.clone();
+        *self = fresh;
+        Ok(RebuildReport { change: label, rendered, stats, elapsed: started.elapsed(), warnings, changed_outputs })
+    }
+}
+
+/// Output paths the writer replaced since `started` (the files whose bytes changed).
+fn writer_changed(writer: &Writer, output: &Path, _started: Instant) -> Vec<String> {
+    let _ = output;
+    writer.written()
+}
+
+/// Anchors in links to or from page `pid`.
+fn check_anchors_touching(lib: &Library, pid: PageId, pages: &[&Rendered], sections: &[Rendered], diagnostics: &mut Diagnostics) {
+    let target_rel = &lib.pages[pid].doc.relative_path;
+    let check = |file: &Path, body: &Rendered, diagnostics: &mut Diagnostics, only_target: Option<&str>| {
+        for link in &body.internal_links {
+            let Some(anchor) = &link.anchor else { continue };
+            if let Some(t) = only_target {
+                if link.target != t {
+                    continue;
+                }
+            }
+            let target_body: Option<&Rendered> = if let Some(&p) = lib.page_by_path.get(&link.target) {
+                Some(pages[p])
+            } else {
+                lib.section_by_path.get(link.target.trim_start_matches('/')).map(|&s| &sections[s])
+            };
+            if let Some(tb) = target_body {
+                if !tb.ids.contains(anchor) {
+                    diagnostics.push(
+                        Diagnostic::error("link", format!("the anchor `#{anchor}` does not exist in content/{}", link.target))
+                            .in_file(file)
+                            .at(Some(link.line), None)
+                            .hint("fix the anchor, or the heading it points to"),
+                    );
+                }
+            }
+        }
+    };
+    check(&lib.pages[pid].doc.file, pages[pid], diagnostics, None);
+    for (i, p) in lib.pages.iter().enumerate() {
+        if i != pid {
+            check(&p.doc.file, pages[i], diagnostics, Some(target_rel));
+        }
+    }
+    for (s, body) in lib.sections.iter().zip(sections) {
+        check(&s.doc.file, body, diagnostics, Some(target_rel));
+    }
+}
+
+/// The outputs whose bytes can depend on page `pid`'s body.
+fn outputs_depending_on_page(site: &Site, pid: PageId) -> Vec<Output> {
+    let lib = &site.library;
+    let page = &lib.pages[pid];
+    let mut set: HashSet<Output> = HashSet::new();
+    set.insert(Output::Page(pid));
+    if let Some(p) = page.previous {
+        set.insert(Output::Page(p));
+    }
+    if let Some(n) = page.next {
+        set.insert(Output::Page(n));
+    }
+    for sid in lib.ancestry(page.section) {
+        set.insert(Output::Section(sid));
+        if site.config.feed.enabled && lib.sections[sid].doc.front.feed && sid != lib.root() {
+            set.insert(Output::Feed(Some(sid)));
+        }
+    }
+    for (t, tax) in lib.taxonomies.iter().enumerate() {
+        let mut member = false;
+        for (i, term) in tax.terms.iter().enumerate() {
+            if term.pages.contains(&pid) {
+                set.insert(Output::Term(t, i));
+                member = true;
+            }
+        }
+        if member {
+            set.insert(Output::TaxonomyList(t));
+        }
+    }
+    if site.config.feed.enabled {
+        set.insert(Output::Feed(None));
+    }
+    if let Ok(deps) = site.lookup_deps.lock() {
+        let mut keys = vec![page.doc.relative_path.clone()];
+        for sid in lib.ancestry(page.section) {
+            keys.push(lib.sections[sid].doc.relative_path.clone());
+            keys.push(lib.sections[sid].dir.clone());
+        }
+        for k in keys {
+            if let Some(outs) = deps.get(&k) {
+                set.extend(outs.iter().cloned());
+            }
+        }
+    }
+    let mut list: Vec<Output> = set.into_iter().collect();
+    list.sort();
+    list
+}
+

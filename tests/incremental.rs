@@ -1,0 +1,129 @@
+//! Incremental rebuilds (the path `serve` uses) give exactly what a fresh full build gives, after
+//! every kind of change, and touch only what depends on the change.
+
+mod common;
+
+use charter::{BuildOptions, Site};
+use common::*;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Output tree as path -> bytes, without Charter's manifest.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    snapshot(dir)
+        .into_iter()
+        .filter(|(p, _)| !p.to_string_lossy().contains(".charter-manifest"))
+        .map(|(p, (bytes, _))| (p, bytes))
+        .collect()
+}
+
+fn fresh_build(site: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("fresh");
+    let mut options = BuildOptions::new(site);
+    options.output = Some(dir.clone());
+    charter::build(options).unwrap_or_else(|e| panic!("fresh build failed: {e}"));
+    tree(&dir)
+}
+
+fn assert_same_as_fresh(site: &Path, step: &str) {
+    let served = tree(&site.join("public"));
+    let fresh = fresh_build(site);
+    let served_keys: Vec<_> = served.keys().collect();
+    let fresh_keys: Vec<_> = fresh.keys().collect();
+    assert_eq!(served_keys, fresh_keys, "after {step}: the set of files differs");
+    for (path, bytes) in &fresh {
+        assert!(served.get(path) == Some(bytes), "after {step}: {} differs from a fresh build", path.display());
+    }
+}
+
+fn load(site: &Path) -> Site {
+    let site = Site::load(BuildOptions::new(site)).unwrap_or_else(|e| panic!("{e}"));
+    site.write_all().unwrap_or_else(|e| panic!("{e}"));
+    site
+}
+
+fn edit(site: &Path, rel: &str, f: impl FnOnce(String) -> String) -> PathBuf {
+    let path = site.join(rel);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, f(text)).unwrap();
+    path
+}
+
+#[test]
+fn a_body_edit_rerenders_only_what_lists_the_page_and_matches_a_full_build() {
+    let root = fixture("basic");
+    let mut site = load(&root);
+    let path = edit(&root, "content/briefs/first.md", |t| t.replace("More.", "More, edited."));
+    let report = site.rebuild(&[path]).unwrap();
+    assert!(report.change.contains("page body"), "{}", report.change);
+    assert!(report.rendered < site.outputs().len(), "rendered {} of {}", report.rendered, site.outputs().len());
+    assert!(report.changed_outputs.contains(&"briefs/first/index.html".to_string()), "{:?}", report.changed_outputs);
+    assert!(!report.changed_outputs.contains(&"about/index.html".to_string()));
+    assert!(read(&root.join("public"), "briefs/first/index.html").contains("More, edited."));
+    assert_same_as_fresh(&root, "a body edit");
+}
+
+#[test]
+fn every_kind_of_change_matches_a_full_build() {
+    let root = fixture("basic");
+    let mut site = load(&root);
+    let step = |site: &mut Site, name: &str, paths: Vec<PathBuf>| {
+        site.rebuild(&paths).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_same_as_fresh(&root, name);
+    };
+    let p = edit(&root, "content/briefs/first.md", |t| t.replace("title: First brief", "title: First brief, renamed"));
+    step(&mut site, "front matter edit", vec![p]);
+    fs::write(root.join("content/briefs/third.md"), "---\ntitle: Third\ndate: 2024-02-02\ntopics: [Security]\n---\nNew.\n").unwrap();
+    step(&mut site, "page added", vec![root.join("content/briefs/third.md")]);
+    fs::remove_file(root.join("content/briefs/third.md")).unwrap();
+    step(&mut site, "page deleted", vec![root.join("content/briefs/third.md")]);
+    let p = edit(&root, "content/briefs/second.md", |t| t + "
+A second body edit.
+");
+    step(&mut site, "body edit after structural changes", vec![p]);
+    fs::rename(root.join("content/briefs/2023"), root.join("content/briefs/archive")).unwrap();
+    step(&mut site, "section renamed", vec![root.join("content/briefs/2023"), root.join("content/briefs/archive")]);
+    let p = edit(&root, "themes/plain/templates/page.html", |t| t.replace("<article>", "<article class=\"changed\">"));
+    step(&mut site, "template edit", vec![p]);
+    let p = edit(&root, "static/style.css", |t| t + "p { margin: 0 }\n");
+    step(&mut site, "static edit", vec![p]);
+    let p = edit(&root, "data/people.yaml", |t| t.replace("Analyst One", "Analyst Uno"));
+    step(&mut site, "data edit", vec![p]);
+    let p = edit(&root, "site.yaml", |t| t.replace("Facts first", "Facts always"));
+    step(&mut site, "config edit", vec![p]);
+    let p = edit(&root, "content/briefs/draft.md", |t| t.replace("draft: true", "draft: false"));
+    step(&mut site, "draft published", vec![p]);
+}
+
+#[test]
+fn a_broken_edit_changes_nothing_and_the_next_good_edit_recovers() {
+    let root = fixture("basic");
+    let mut site = load(&root);
+    let before = snapshot(&root.join("public"));
+    let good = fs::read_to_string(root.join("content/briefs/first.md")).unwrap();
+    let p = edit(&root, "content/briefs/first.md", |t| t.replace("[link to the second](@/briefs/second.md)", "[gone](@/briefs/none.md)"));
+    let err = site.rebuild(&[p.clone()]).unwrap_err();
+    assert!(err.to_string().contains("content/briefs/first.md"), "{err}");
+    assert_eq!(snapshot(&root.join("public")), before);
+    fs::write(&p, "---\ntitle: [broken\n---\n").unwrap();
+    assert!(site.rebuild(&[p.clone()]).is_err());
+    assert_eq!(snapshot(&root.join("public")), before);
+    fs::write(&p, good.replace("More.", "Recovered.")).unwrap();
+    site.rebuild(&[p]).unwrap();
+    assert!(read(&root.join("public"), "briefs/first/index.html").contains("Recovered."));
+    assert_same_as_fresh(&root, "recovery");
+}
+
+#[test]
+fn a_page_looked_up_by_a_template_rerenders_its_reader() {
+    let root = fixture("basic");
+    let mut site = load(&root);
+    // index.html calls get_page("briefs/first.md") and prints its title; a body edit of that page
+    // must re-render the home page too (it could print the content).
+    let p = edit(&root, "content/briefs/first.md", |t| t.replace("Same title again.", "Same title again, edited."));
+    let report = site.rebuild(&[p]).unwrap();
+    assert!(report.rendered > 0);
+    assert_same_as_fresh(&root, "looked-up page edit");
+}
