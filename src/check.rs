@@ -1,0 +1,609 @@
+//! `charter check`: the lints a build does not run, on top of everything a build validates, and
+//! the three report formats (`human`, `json`, `github`).
+//!
+//! Findings and their severity:
+//!
+//! | code | finding | severity |
+//! |---|---|---|
+//! | `description` | a page or section without `description` | warning |
+//! | `alt-text` | an image without alt text (`![](x.png)`, `<img>` without `alt`) | error |
+//! | `heading-level` | a heading that skips a level (the page title is the `h1`) | warning |
+//! | `orphan` | a page no other page links to (in the rendered site; the home page excepted) | warning |
+//! | `external-link` | a malformed external link (`www.x.org`, `http//x.org`, `htps://`, no host) | error |
+//!
+//! Every finding names the file (relative to the site root) and the line. Rendering, output
+//! writing and the report printing stay elsewhere: `site::check` renders, the CLI prints.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use rayon::prelude::*;
+
+use crate::content::load::Document;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::render::values::Urls;
+use crate::render::{Output, RenderInput};
+use crate::site::Site;
+
+/// How `charter check` prints its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Coloured text on stderr, with the offending line and a hint.
+    #[default]
+    Human,
+    /// One JSON document on stdout: `{"errors": n, "warnings": n, "findings": [...]}`.
+    Json,
+    /// GitHub Actions workflow commands on stdout: `::error file=…,line=…,title=…::message`.
+    Github,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "human" => Ok(Format::Human),
+            "json" => Ok(Format::Json),
+            "github" => Ok(Format::Github),
+            other => Err(format!("unknown format `{other}`: use human, json or github")),
+        }
+    }
+}
+
+/// Renders every output (to find the links between pages) and runs the lints. Returns render
+/// errors and findings together.
+pub fn run(site: &Site, outputs: &[Output]) -> Diagnostics {
+    let input = RenderInput {
+        lib: &site.library,
+        config: &site.config,
+        templates: &site.templates,
+        values: &site.values,
+        page_bodies: &site.page_bodies,
+    };
+    let results: Vec<Result<Option<(String, Vec<String>)>, Diagnostic>> = outputs
+        .par_iter()
+        .map(|o| {
+            let bytes = input.render(o)?;
+            Ok(source_url(site, o).map(|url| (url, hrefs_in_html(&String::from_utf8_lossy(&bytes)))))
+        })
+        .collect();
+    let mut diagnostics = Diagnostics::new();
+    let mut links = Vec::new();
+    for r in results {
+        match r {
+            Ok(Some(l)) => links.push(l),
+            Ok(None) => {}
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    diagnostics.extend(lint(site, &links).0);
+    diagnostics.sort();
+    diagnostics
+}
+
+/// The URL path of an HTML output whose links count for orphans (pages, sections, taxonomy pages,
+/// the 404 page; not alias redirects, feeds or the sitemap).
+fn source_url(site: &Site, output: &Output) -> Option<String> {
+    let urls = Urls { config: &site.config };
+    let lib = &site.library;
+    Some(match output {
+        Output::Page(p) => urls.path(&lib.pages[*p].path),
+        Output::Section(s) => urls.path(&lib.sections[*s].path),
+        Output::TaxonomyList(t) => urls.path(&lib.taxonomies[*t].path),
+        Output::Term(t, i) => urls.path(&lib.taxonomies[*t].terms[*i].path),
+        Output::NotFound => format!("{}/404.html", site.config.base_path().trim_end_matches('/')),
+        _ => return None,
+    })
+}
+
+/// The lints, given the links of every rendered HTML output (`(its URL path, hrefs)`).
+pub fn lint(site: &Site, links: &[(String, Vec<String>)]) -> Diagnostics {
+    let lib = &site.library;
+    let docs: Vec<&Document> = lib.pages.iter().map(|p| &p.doc).chain(lib.sections.iter().filter(|s| !s.implicit).map(|s| &s.doc)).collect();
+    let found: Vec<Diagnostic> = docs.par_iter().flat_map_iter(|doc| lint_document(site, doc)).collect();
+    let mut diagnostics = Diagnostics(found);
+    diagnostics.extend(orphans(site, links));
+    diagnostics.sort();
+    diagnostics
+}
+
+/// The lines of the file's front matter, to point at `title:` for a missing description.
+fn title_line(site: &Site, doc: &Document) -> usize {
+    let Ok(text) = std::fs::read_to_string(site.options.root.join(&doc.file)) else { return 1 };
+    text.lines()
+        .take(doc.body_first_line.saturating_sub(1).max(1))
+        .position(|l| l.trim_start().starts_with("title:"))
+        .map(|i| i + 1)
+        .unwrap_or(1)
+}
+
+fn lint_document(site: &Site, doc: &Document) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if doc.front.description.as_deref().is_none_or(|d| d.trim().is_empty()) {
+        out.push(
+            Diagnostic::warning("description", "the page has no description (search results and link previews show it)")
+                .in_file(&doc.file)
+                .at(Some(title_line(site, doc)), None)
+                .hint("add `description: \"One or two sentences on what this page says.\"` to the front matter"),
+        );
+    }
+    lint_body(&doc.body, doc.body_first_line, &mut |line, d: Diagnostic| out.push(d.in_file(&doc.file).at(Some(line), None)));
+    out
+}
+
+/// Runs the body lints over a Markdown body starting at file line `first_line`; reports each
+/// finding with its line.
+pub fn lint_body(body: &str, first_line: usize, report: &mut dyn FnMut(usize, Diagnostic)) {
+    let line_starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let line_of = |offset: usize| match line_starts.binary_search(&offset) {
+        Ok(i) => i + first_line,
+        Err(i) => i.saturating_sub(1) + first_line,
+    };
+    let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut previous_level = 1u8;
+    let mut image: Option<(String, String, usize)> = None;
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        if let (Some((_, alt, _)), Event::Text(t) | Event::Code(t)) = (image.as_mut(), &event) {
+            alt.push_str(t);
+        }
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                let level = level as u8;
+                if level > previous_level + 1 {
+                    report(
+                        line_of(range.start),
+                        Diagnostic::warning("heading-level", format!("the heading skips a level: h{level} after h{previous_level}"))
+                            .hint(format!("use a level-{} heading ({}) here, or add the missing level above", previous_level + 1, "#".repeat(usize::from(previous_level) + 1))),
+                    );
+                }
+                previous_level = level;
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => image = Some((dest_url.to_string(), String::new(), line_of(range.start))),
+            Event::End(TagEnd::Image) => {
+                if let Some((src, alt, line)) = image.take() {
+                    if alt.trim().is_empty() {
+                        report(
+                            line,
+                            Diagnostic::error("alt-text", format!("the image `{src}` has no alt text"))
+                                .hint("describe the image for readers who cannot see it: `![What the image shows](…)`"),
+                        );
+                    }
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(why) = malformed_external(&dest_url) {
+                    report(line_of(range.start), link_error(&dest_url, &why));
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let start_line = line_of(range.start);
+                for (offset, tag) in tags(&html) {
+                    let line = start_line + html[..offset].matches('\n').count();
+                    let name = tag_name(tag);
+                    if name == "img" && attribute(tag, "alt").is_none() {
+                        let src = attribute(tag, "src").unwrap_or_default();
+                        report(
+                            line,
+                            Diagnostic::error("alt-text", format!("the image `{src}` has no alt attribute"))
+                                .hint("add alt=\"what the image shows\" (or alt=\"\" for a purely decorative image)"),
+                        );
+                    }
+                    for attr in ["href", "src"] {
+                        if let Some(url) = attribute(tag, attr) {
+                            if let Some(why) = malformed_external(&url) {
+                                report(line, link_error(&url, &why));
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn link_error(url: &str, why: &str) -> Diagnostic {
+    Diagnostic::error("external-link", format!("the link `{url}` is malformed: {why}"))
+        .hint("write external links in full, e.g. `https://www.example.org/page`; link to pages of this site with `@/path/to/page.md`")
+}
+
+/// Why an external link is malformed, or `None` when it is well-formed or not external
+/// (`@/` links, anchors, root-relative and relative paths are the build's business).
+pub fn malformed_external(url: &str) -> Option<String> {
+    let url = url.trim();
+    if url.is_empty() || url.starts_with("@/") || url.starts_with('#') || url.starts_with("./") || url.starts_with("../") || url.starts_with('?') {
+        return None;
+    }
+    if url.starts_with('/') && !url.starts_with("//") {
+        return None;
+    }
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("www.") {
+        return Some("it has no scheme, so browsers treat it as a path on this site; add `https://`".into());
+    }
+    if let Some(rest) = url.strip_prefix("//") {
+        return check_authority(rest);
+    }
+    let scheme_end = url.find(':');
+    let scheme = scheme_end.map(|i| &lower[..i]).filter(|s| {
+        let mut chars = s.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
+    let Some(scheme) = scheme else {
+        // No scheme: a relative path, unless it is an attempt at one (`http//x.org`, `https;//x`).
+        for attempt in ["https", "http"] {
+            if let Some(rest) = lower.strip_prefix(attempt) {
+                if rest.starts_with("//") || rest.starts_with(";//") || rest.starts_with(":") || rest.starts_with("/") {
+                    return Some(format!("`{attempt}` must be followed by `://`"));
+                }
+            }
+        }
+        return None;
+    };
+    let rest = &url[scheme.len() + 1..];
+    match scheme {
+        "http" | "https" | "ftp" | "ftps" => {
+            if url.chars().any(char::is_whitespace) {
+                return Some("it contains a space; write it as %20".into());
+            }
+            match rest.strip_prefix("//") {
+                Some(authority) => check_authority(authority),
+                None => Some(format!("`{scheme}:` must be followed by `//`")),
+            }
+        }
+        "mailto" => {
+            let address = rest.split('?').next().unwrap_or_default();
+            if address.contains('@') && !address.contains(char::is_whitespace) {
+                None
+            } else {
+                Some("a `mailto:` link needs an address like `mailto:name@example.org`".into())
+            }
+        }
+        "tel" | "sms" | "data" | "javascript" | "irc" | "ircs" | "news" | "xmpp" | "geo" | "magnet" | "urn" | "doi" | "file" => None,
+        other => {
+            let near = ["http", "https"].into_iter().find(|w| strsim::levenshtein(other, w) <= 2 && other != *w);
+            match near {
+                Some(w) => Some(format!("the scheme `{other}:` is not a known scheme; did you mean `{w}:`?")),
+                None => None,
+            }
+        }
+    }
+}
+
+/// Checks `host[:port]/rest` after `//`.
+fn check_authority(rest: &str) -> Option<String> {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
+    if host_port.is_empty() {
+        return Some("it has no host name".into());
+    }
+    if host_port.starts_with('[') {
+        return if host_port.contains(']') { None } else { Some("the IPv6 address is not closed with `]`".into()) };
+    }
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (host_port, None),
+    };
+    if let Some(port) = port {
+        if port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()) || port.len() > 5 {
+            return Some(format!("the port `{port}` is not a number"));
+        }
+    }
+    if host.is_empty() {
+        return Some("it has no host name".into());
+    }
+    if let Some(bad) = host.chars().find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '.' || *c == '%' || *c == '_')) {
+        return Some(format!("the host name `{host}` contains `{bad}`"));
+    }
+    if host.starts_with('.') || host.ends_with("..") || host.contains("..") || host.starts_with('-') {
+        return Some(format!("the host name `{host}` is not valid"));
+    }
+    if !host.contains('.') && !host.eq_ignore_ascii_case("localhost") {
+        return Some(format!("the host name `{host}` has no domain (e.g. `{host}.org`)"));
+    }
+    None
+}
+
+/// Pages and sections that no other rendered page links to.
+fn orphans(site: &Site, links: &[(String, Vec<String>)]) -> Vec<Diagnostic> {
+    let config = &site.config;
+    let urls = Urls { config };
+    let host_end = config.base_url.len() - config.base_path().len();
+    let origin = &config.base_url[..host_end];
+    let mut linked: HashSet<String> = HashSet::new();
+    for (source, hrefs) in links {
+        for href in hrefs {
+            if let Some(target) = resolve_href(source, href, origin) {
+                if target != *source {
+                    linked.insert(target);
+                }
+            }
+        }
+    }
+    let lib = &site.library;
+    let mut out = Vec::new();
+    let mut check = |doc: &Document, path: &str| {
+        let url = urls.path(path);
+        if !linked.contains(&url) {
+            out.push(
+                Diagnostic::warning("orphan", format!("no other page links to this page ({url})"))
+                    .in_file(&doc.file)
+                    .at(Some(1), None)
+                    .hint("link to it from a related page (`[text](@/path/to/page.md)`), or list it in its section"),
+            );
+        }
+    };
+    for p in &lib.pages {
+        check(&p.doc, &p.path);
+    }
+    for (sid, s) in lib.sections.iter().enumerate() {
+        if sid != lib.root() && !s.implicit {
+            check(&s.doc, &s.path);
+        }
+    }
+    out
+}
+
+/// The URL path an `href` on the page at `source` leads to, normalised like page URLs
+/// (`/dir/page/`), or `None` for other hosts and schemes.
+fn resolve_href(source: &str, href: &str, origin: &str) -> Option<String> {
+    let href = href.trim();
+    let href = href.split(['#', '?']).next().unwrap_or_default();
+    if href.is_empty() {
+        return None;
+    }
+    let path = if !origin.is_empty() && href.starts_with(origin) {
+        let rest = &href[origin.len()..];
+        if rest.is_empty() {
+            "/".to_string()
+        } else if rest.starts_with('/') {
+            rest.to_string()
+        } else {
+            return None;
+        }
+    } else if href.starts_with("//") || href.contains(':') {
+        return None;
+    } else if href.starts_with('/') {
+        href.to_string()
+    } else {
+        let dir = match source.rfind('/') {
+            Some(i) => &source[..=i],
+            None => "/",
+        };
+        format!("{dir}{href}")
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    if parts.last() == Some(&"index.html") {
+        parts.pop();
+    }
+    let mut out = format!("/{}", parts.join("/"));
+    let last_has_ext = parts.last().is_some_and(|p| p.contains('.'));
+    if !out.ends_with('/') && !last_has_ext {
+        out.push('/');
+    }
+    Some(out)
+}
+
+/// `(offset, tag text)` of every start tag in an HTML fragment (`<a …>`), comments skipped.
+fn tags(html: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(start) = html[i..].find('<').map(|s| s + i) {
+        if html[start..].starts_with("<!--") {
+            i = html[start..].find("-->").map(|e| start + e + 3).unwrap_or(html.len());
+            continue;
+        }
+        let Some(end) = find_tag_end(&html[start..]).map(|e| start + e) else { break };
+        let tag = &html[start..=end];
+        if tag.len() > 2 && tag.as_bytes()[1].is_ascii_alphabetic() {
+            out.push((start, tag));
+        }
+        i = end + 1;
+    }
+    out
+}
+
+/// Index of the `>` closing a tag, skipping quoted attribute values.
+fn find_tag_end(tag: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    for (i, c) in tag.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn tag_name(tag: &str) -> String {
+    tag[1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect::<String>().to_ascii_lowercase()
+}
+
+/// The value of attribute `name` in a start tag (quoted or not, entities `&amp;` decoded).
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let inner = tag.trim_start_matches('<').trim_end_matches('>').trim_end_matches('/');
+    let bytes = inner.as_bytes();
+    let mut i = inner.find(|c: char| c.is_whitespace())?;
+    while i < bytes.len() {
+        while i < bytes.len() && (bytes[i] as char).is_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && !(bytes[i] as char).is_whitespace() && bytes[i] != b'=' {
+            i += 1;
+        }
+        let attr = &inner[start..i];
+        if attr.is_empty() {
+            i += 1;
+            continue;
+        }
+        let mut value = None;
+        let mut j = i;
+        while j < bytes.len() && (bytes[j] as char).is_whitespace() {
+            j += 1;
+        }
+        if j < bytes.len() && bytes[j] == b'=' {
+            j += 1;
+            while j < bytes.len() && (bytes[j] as char).is_whitespace() {
+                j += 1;
+            }
+            if j < bytes.len() && (bytes[j] == b'"' || bytes[j] == b'\'') {
+                let q = bytes[j];
+                let vstart = j + 1;
+                let vend = inner[vstart..].find(q as char).map(|e| vstart + e).unwrap_or(inner.len());
+                value = Some(&inner[vstart..vend]);
+                i = (vend + 1).min(inner.len());
+            } else {
+                let vstart = j;
+                while j < bytes.len() && !(bytes[j] as char).is_whitespace() {
+                    j += 1;
+                }
+                value = Some(&inner[vstart..j]);
+                i = j;
+            }
+        }
+        if attr.eq_ignore_ascii_case(name) {
+            return Some(value.unwrap_or_default().replace("&amp;", "&"));
+        }
+    }
+    None
+}
+
+/// Every `href` of `<a>` and `<area>` elements in an HTML document.
+pub fn hrefs_in_html(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    let mut base = 0;
+    while let Some(i) = rest.find('<') {
+        let at = base + i;
+        let tail = &html[at..];
+        let is_link = tail.len() > 2 && {
+            let n = tail.as_bytes();
+            (n[1] == b'a' || n[1] == b'A') && n.get(2).is_some_and(|c| c.is_ascii_whitespace())
+                || tail.get(..5).is_some_and(|t| t.eq_ignore_ascii_case("<area"))
+        };
+        if is_link {
+            if let Some(end) = find_tag_end(tail) {
+                if let Some(href) = attribute(&tail[..=end], "href") {
+                    out.push(href);
+                }
+            }
+        }
+        base = at + 1;
+        rest = &html[base..];
+    }
+    out
+}
+
+/// Escapes a GitHub workflow command's message (`%`, CR, LF).
+fn github_escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a GitHub workflow command's property (`%`, CR, LF, `:`, `,`).
+fn github_escape_property(s: &str) -> String {
+    github_escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The findings as GitHub Actions workflow commands, one line each. `prefix` is the site root's
+/// path inside the repository (empty when they are the same), so annotations land on the file.
+pub fn to_github(diagnostics: &Diagnostics, prefix: &str) -> String {
+    let mut out = String::new();
+    for d in &diagnostics.0 {
+        let kind = if d.is_error() { "error" } else { "warning" };
+        let mut props = Vec::new();
+        if let Some(file) = &d.file {
+            let path = file.display().to_string().replace('\\', "/");
+            let path = if prefix.is_empty() { path } else { format!("{}/{path}", prefix.trim_end_matches('/')) };
+            props.push(format!("file={}", github_escape_property(&path)));
+        }
+        if let Some(line) = d.line {
+            props.push(format!("line={line}"));
+        }
+        if let Some(col) = d.column {
+            props.push(format!("col={col}"));
+        }
+        props.push(format!("title={}", github_escape_property(&format!("charter {}", d.code))));
+        let mut message = d.message.clone();
+        if let Some(hint) = &d.hint {
+            message.push_str("\nhelp: ");
+            message.push_str(hint);
+        }
+        out.push_str(&format!("::{kind} {}::{}\n", props.join(","), github_escape_data(&message)));
+    }
+    out
+}
+
+/// The findings as one JSON document.
+pub fn to_json(diagnostics: &Diagnostics) -> String {
+    let findings: Vec<serde_json::Value> = diagnostics
+        .0
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "severity": d.severity,
+                "code": d.code,
+                "file": d.file.as_ref().map(|f| f.display().to_string().replace('\\', "/")),
+                "line": d.line,
+                "column": d.column,
+                "message": d.message,
+                "hint": d.hint,
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "errors": diagnostics.errors().count(),
+        "warnings": diagnostics.warnings().count(),
+        "findings": findings,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_external_links() {
+        for bad in ["www.example.org", "http//example.org", "https:/example.org", "https://", "https://exa_mple org", "htps://example.org", "https://example", "mailto:nobody", "http://example.org:80a/"] {
+            assert!(malformed_external(bad).is_some(), "{bad} should be malformed");
+        }
+        for good in ["https://example.org/a?b=c#d", "http://localhost:8080/", "mailto:a@b.org", "@/x.md", "/about/", "../x/", "#top", "tel:+441234", "https://[::1]/", "//cdn.example.org/x.js", "page/"] {
+            assert!(malformed_external(good).is_none(), "{good} should pass: {:?}", malformed_external(good));
+        }
+    }
+
+    #[test]
+    fn body_lints_name_lines() {
+        let body = "## A\n\n#### Skipped\n\n![](x.png)\n\n<img src=\"y.png\">\n\n[bad](www.x.org)\n";
+        let mut found = Vec::new();
+        lint_body(body, 5, &mut |line, d| found.push((line, d.code)));
+        assert_eq!(found, vec![(7, "heading-level"), (9, "alt-text"), (11, "alt-text"), (13, "external-link")]);
+    }
+
+    #[test]
+    fn hrefs_resolve_relative_to_the_page() {
+        assert_eq!(resolve_href("/a/b/", "../c/", "https://x.org").as_deref(), Some("/a/c/"));
+        assert_eq!(resolve_href("/a/b/", "https://x.org/d#x", "https://x.org").as_deref(), Some("/d/"));
+        assert_eq!(resolve_href("/a/", "https://y.org/d", "https://x.org"), None);
+        assert_eq!(hrefs_in_html("<a class=x href=\"/p/\">p</a><abbr title=y><a href=/q/>"), vec!["/p/".to_string(), "/q/".to_string()]);
+    }
+
+    #[test]
+    fn github_lines_escape() {
+        let d = Diagnostic::error("alt-text", "50% bad\nthing").in_file("content/a,b.md").at(Some(3), None);
+        let out = to_github(&Diagnostics(vec![d]), "");
+        assert_eq!(out, "::error file=content/a%2Cb.md,line=3,title=charter alt-text::50%25 bad%0Athing\n");
+    }
+}

@@ -1,0 +1,386 @@
+//! Deployable output: the transforms `charter build --minify --fingerprint --precompress` (or
+//! `--deploy`, all three) apply on the way to the output folder.
+//!
+//! - **Minify**: HTML through `minify-html` (spec-compliant settings: quoted attribute values where
+//!   the spec needs them, doctype kept) with its CSS minifier (lightningcss) for inline `<style>`
+//!   and `style=""`, the same CSS minifier for `.css` files, and the `minifier` crate (the one
+//!   rustdoc uses) for `.js` files. Inline `<script>` is left as written: minify-html's JS
+//!   minifier (minify-js 0.6) panics on ordinary code such as the institute theme's script. A file
+//!   a minifier cannot parse is kept as it was.
+//! - **Fingerprint**: every `.css` and `.js` file of the theme's and the site's `static/` (and the
+//!   generated `syntax.css`) is written as `name.<hash8>.ext`, hash = the first 8 hex digits of the
+//!   BLAKE3 hash of the bytes written; references to the old URL in every HTML output are
+//!   rewritten. The plain name is not written, so a missed reference shows up as a broken link.
+//! - **Precompress**: beside every compressible file (`html css js xml svg json txt`, plus `map`,
+//!   `webmanifest`, `ico`) a `.gz` (gzip level 9) and a `.br` (brotli quality 9) whose
+//!   decompressed bytes equal the file, for hosts that serve them as they are (nginx
+//!   `gzip_static`/`brotli_static`).
+//!
+//! Everything goes through the build's [`Writer`], so the output stays atomic and the manifest
+//! lists the siblings (a later build without `--precompress` removes them).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::error::{io_error, Diagnostic, Diagnostics};
+use crate::output::Writer;
+use crate::render::{self, Output, RenderInput};
+use crate::site::Site;
+
+/// Which deploy transforms a build applies. All off by default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeployOptions {
+    pub minify: bool,
+    pub fingerprint: bool,
+    pub precompress: bool,
+}
+
+impl DeployOptions {
+    /// All three transforms (`--deploy`).
+    pub fn all() -> Self {
+        DeployOptions { minify: true, fingerprint: true, precompress: true }
+    }
+
+    pub fn any(&self) -> bool {
+        self.minify || self.fingerprint || self.precompress
+    }
+}
+
+/// Extensions that get `.gz` and `.br` siblings.
+pub const COMPRESSIBLE: &[&str] = &["html", "htm", "css", "js", "mjs", "xml", "svg", "json", "txt", "map", "webmanifest", "ico"];
+
+/// Whether `relative` (an output path) gets precompressed siblings.
+pub fn is_compressible(relative: &str) -> bool {
+    extension(relative).is_some_and(|e| COMPRESSIBLE.contains(&e.as_str()))
+}
+
+fn extension(relative: &str) -> Option<String> {
+    let name = relative.rsplit('/').next()?;
+    let (_, ext) = name.rsplit_once('.')?;
+    Some(ext.to_ascii_lowercase())
+}
+
+fn is_html(relative: &str) -> bool {
+    matches!(extension(relative).as_deref(), Some("html" | "htm"))
+}
+
+fn is_fingerprintable(relative: &str) -> bool {
+    matches!(extension(relative).as_deref(), Some("css" | "js"))
+}
+
+/// Minifies an HTML document (with its inline CSS and JS).
+pub fn minify_html(html: &[u8]) -> Vec<u8> {
+    let cfg = minify_html::Cfg { minify_css: true, minify_js: false, keep_html_and_head_opening_tags: true, ..minify_html::Cfg::default() };
+    minify_html::minify(html, &cfg)
+}
+
+/// Minifies a stylesheet with minify-html's CSS minifier (lightningcss); `None` when it is not
+/// UTF-8 or cannot be minified safely.
+pub fn minify_css(css: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(css).ok()?;
+    if text.to_ascii_lowercase().contains("</style") {
+        return None;
+    }
+    let wrapped = format!("<style>{text}</style>");
+    let cfg = minify_html::Cfg { minify_css: true, ..minify_html::Cfg::default() };
+    let out = minify_html::minify(wrapped.as_bytes(), &cfg);
+    let out = std::str::from_utf8(&out).ok()?;
+    let inner = out.strip_prefix("<style>")?.strip_suffix("</style>")?;
+    Some(inner.as_bytes().to_vec())
+}
+
+/// Minifies a script (comments and needless white space out, names kept); `None` when it is not
+/// UTF-8.
+pub fn minify_js(js: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(js).ok()?;
+    let out = minifier::js::minify(text).to_string();
+    (out.len() < text.len()).then(|| out.into_bytes())
+}
+
+/// `css/style.css` + bytes -> `css/style.<hash8>.css`.
+pub fn hashed_name(relative: &str, bytes: &[u8]) -> String {
+    let hash = blake3::hash(bytes).to_hex();
+    let hash8 = &hash.as_str()[..8];
+    let (dir, name) = match relative.rsplit_once('/') {
+        Some((d, n)) => (format!("{d}/"), n),
+        None => (String::new(), relative),
+    };
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => format!("{dir}{stem}.{hash8}.{ext}"),
+        _ => format!("{dir}{name}.{hash8}"),
+    }
+}
+
+/// Whether `name` (a file name) looks like a fingerprinted asset: `x.0123abcd.css`.
+pub fn is_fingerprinted(name: &str) -> bool {
+    let mut parts = name.rsplit('.');
+    let (Some(ext), Some(hash)) = (parts.next(), parts.next()) else { return false };
+    matches!(ext, "css" | "js") && hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+/// Rewrites the URL paths `from -> to` in `html` where they stand as a whole URL (in an attribute
+/// value, a `url()`, a `srcset`), also after the site's origin (`https://host`). `None` when
+/// nothing changed.
+pub fn rewrite_references(html: &str, renames: &[(String, String)], origin: &str) -> Option<String> {
+    let mut text = std::borrow::Cow::Borrowed(html);
+    for (from, to) in renames {
+        if !text.contains(from.as_str()) {
+            continue;
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest: &str = &text;
+        let mut consumed_any = false;
+        while let Some(i) = rest.find(from.as_str()) {
+            let before = &rest[..i];
+            let after = &rest[i + from.len()..];
+            let starts_ok = before.ends_with(['"', '\'', '=', '(', ' ', '\n', '\t', ',']) || (!origin.is_empty() && before.ends_with(origin));
+            let ends_ok = after.is_empty() || after.starts_with(['"', '\'', '?', '#', ')', ' ', '\n', '\t', '>', ',']);
+            out.push_str(before);
+            if starts_ok && ends_ok {
+                out.push_str(to);
+                consumed_any = true;
+            } else {
+                out.push_str(from);
+            }
+            rest = after;
+        }
+        out.push_str(rest);
+        if consumed_any {
+            text = std::borrow::Cow::Owned(out);
+        }
+    }
+    match text {
+        std::borrow::Cow::Owned(s) => Some(s),
+        std::borrow::Cow::Borrowed(_) => None,
+    }
+}
+
+/// Gzip at level 9, with no file name and a zero time stamp (the same input gives the same bytes).
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::GzBuilder::new().mtime(0).write(Vec::with_capacity(bytes.len() / 3 + 64), flate2::Compression::best());
+    // Writing into a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
+}
+
+/// Brotli at quality 9, window 22.
+pub fn brotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() / 3 + 64);
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 9, 22);
+        let _ = writer.write_all(bytes);
+        let _ = writer.flush();
+    }
+    out
+}
+
+/// Writes a file, and its `.gz` and `.br` siblings when `precompress` and the file is compressible.
+pub fn write_file(writer: &Writer, relative: &str, bytes: &[u8], precompress: bool) -> Result<(), Diagnostic> {
+    writer.write(relative, bytes)?;
+    if precompress && is_compressible(relative) {
+        let (gz, br) = rayon::join(|| gzip(bytes), || brotli(bytes));
+        writer.write(&format!("{relative}.gz"), &gz)?;
+        writer.write(&format!("{relative}.br"), &br)?;
+    }
+    Ok(())
+}
+
+/// Static CSS and JS after minification, with their new names.
+#[derive(Debug, Default)]
+pub struct AssetPlan {
+    /// Old URL path -> new URL path, for rewriting HTML.
+    pub renames: Vec<(String, String)>,
+    /// Output path -> (path to write, bytes), for the files read and transformed ahead of pages.
+    pub prepared: HashMap<String, (String, Vec<u8>)>,
+}
+
+/// Reads, minifies and names the static CSS and JS files (the only files pages refer to by a name
+/// that changes).
+fn plan_assets(files: &[(String, PathBuf)], options: DeployOptions, base_path: &str) -> Result<AssetPlan, Diagnostics> {
+    let results: Vec<Result<(String, String, Vec<u8>), Diagnostic>> = files
+        .par_iter()
+        .filter(|(rel, _)| is_fingerprintable(rel))
+        .map(|(rel, path)| {
+            let bytes = std::fs::read(path).map_err(|e| io_error(path, "read the file to copy", &e))?;
+            let bytes = if options.minify { minify_by_type(rel, &bytes).unwrap_or(bytes) } else { bytes };
+            let target = if options.fingerprint { hashed_name(rel, &bytes) } else { rel.clone() };
+            Ok((rel.clone(), target, bytes))
+        })
+        .collect();
+    let mut plan = AssetPlan::default();
+    let mut errors = Diagnostics::new();
+    for r in results {
+        match r {
+            Ok((rel, target, bytes)) => {
+                if target != rel {
+                    plan.renames.push((format!("{base_path}/{}", crate::text::encode_path(&rel)), format!("{base_path}/{}", crate::text::encode_path(&target))));
+                }
+                plan.prepared.insert(rel, (target, bytes));
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        // Longest first, so `a.css` never rewrites inside `/x/a.css`-like longer names.
+        plan.renames.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        Ok(plan)
+    } else {
+        Err(errors)
+    }
+}
+
+fn minify_by_type(relative: &str, bytes: &[u8]) -> Option<Vec<u8>> {
+    match extension(relative).as_deref() {
+        Some("html" | "htm") => Some(minify_html(bytes)),
+        Some("css") => minify_css(bytes),
+        Some("js") => minify_js(bytes),
+        _ => None,
+    }
+}
+
+/// Renders every output and copies every file through `writer`, applying the deploy transforms.
+/// Returns every error.
+pub fn write_site(site: &Site, outputs: &[Output], writer: &Writer, options: DeployOptions) -> Diagnostics {
+    let config = &site.config;
+    let base_path = config.base_path().trim_end_matches('/').to_string();
+    let host_end = config.base_url.len() - config.base_path().len();
+    let origin = config.base_url[..host_end].to_string();
+    let input = RenderInput { lib: &site.library, config, templates: &site.templates, values: &site.values, page_bodies: &site.page_bodies };
+    let files = site.files_to_copy();
+    let mut plan = match plan_assets(&files, options, &base_path) {
+        Ok(p) => p,
+        Err(errors) => return errors,
+    };
+    let mut errors = Diagnostics::new();
+
+    // Generated CSS (the highlighting stylesheet) is named before the pages that link to it.
+    let mut early = Vec::new();
+    for o in outputs.iter().filter(|o| matches!(o, Output::SyntaxCss)) {
+        let rel = render::output_path(o, &site.library, config);
+        match input.render(o) {
+            Ok(bytes) => {
+                let bytes = if options.minify { minify_by_type(&rel, &bytes).unwrap_or(bytes) } else { bytes };
+                let target = if options.fingerprint { hashed_name(&rel, &bytes) } else { rel.clone() };
+                if target != rel {
+                    plan.renames.push((format!("{base_path}/{}", crate::text::encode_path(&rel)), format!("{base_path}/{}", crate::text::encode_path(&target))));
+                }
+                early.push((target, bytes));
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    plan.renames.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    for (target, bytes) in &early {
+        if let Err(d) = write_file(writer, target, bytes, options.precompress) {
+            errors.push(d);
+        }
+    }
+
+    let rendered: Vec<Diagnostic> = outputs
+        .par_iter()
+        .filter(|o| !matches!(o, Output::SyntaxCss))
+        .filter_map(|o| {
+            let rel = render::output_path(o, &site.library, config);
+            let bytes = match input.render(o) {
+                Ok(b) => b,
+                Err(d) => return Some(d),
+            };
+            let bytes = transform(&rel, bytes, options, &plan.renames, &origin);
+            write_file(writer, &rel, &bytes, options.precompress).err()
+        })
+        .collect();
+    errors.extend(rendered);
+
+    let copied: Vec<Diagnostic> = files
+        .par_iter()
+        .filter_map(|(rel, path)| {
+            if let Some((target, bytes)) = plan.prepared.get(rel) {
+                return write_file(writer, target, bytes, options.precompress).err();
+            }
+            let needs_bytes = options.precompress && is_compressible(rel) || options.minify && is_html(rel);
+            if !needs_bytes {
+                return writer.copy(rel, path).err();
+            }
+            match std::fs::read(path) {
+                Ok(bytes) => {
+                    let bytes = transform(rel, bytes, options, &plan.renames, &origin);
+                    write_file(writer, rel, &bytes, options.precompress).err()
+                }
+                Err(e) => Some(io_error(path, "read the file to copy", &e)),
+            }
+        })
+        .collect();
+    errors.extend(copied);
+    errors.sort();
+    errors
+}
+
+/// Rewrites references and minifies one rendered output (HTML), or minifies generated CSS/JS.
+fn transform(relative: &str, bytes: Vec<u8>, options: DeployOptions, renames: &[(String, String)], origin: &str) -> Vec<u8> {
+    if is_html(relative) {
+        let bytes = match std::str::from_utf8(&bytes).ok().and_then(|t| rewrite_references(t, renames, origin)) {
+            Some(rewritten) => rewritten.into_bytes(),
+            None => bytes,
+        };
+        if options.minify {
+            return minify_html(&bytes);
+        }
+        return bytes;
+    }
+    if options.minify && is_fingerprintable(relative) {
+        return minify_by_type(relative, &bytes).unwrap_or(bytes);
+    }
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_keep_folder_and_extension() {
+        let name = hashed_name("css/style.css", b"body{}");
+        assert!(name.starts_with("css/style.") && name.ends_with(".css") && name.len() == "css/style.12345678.css".len(), "{name}");
+        assert!(is_fingerprinted(name.rsplit('/').next().unwrap_or_default()));
+        assert!(!is_fingerprinted("style.css"));
+    }
+
+    #[test]
+    fn references_are_rewritten_only_as_whole_urls() {
+        let renames = vec![("/css/a.css".to_string(), "/css/a.0123abcd.css".to_string())];
+        let html = r#"<link href="/css/a.css"><link href=/css/a.css><a href="https://x.org/css/a.css?v=1">x</a><a href="/other/css/a.css">y</a><a href="/css/a.css.map">z</a>"#;
+        let out = rewrite_references(html, &renames, "https://x.org").unwrap_or_default();
+        assert_eq!(
+            out,
+            r#"<link href="/css/a.0123abcd.css"><link href=/css/a.0123abcd.css><a href="https://x.org/css/a.0123abcd.css?v=1">x</a><a href="/other/css/a.css">y</a><a href="/css/a.css.map">z</a>"#
+        );
+        assert!(rewrite_references("<p>nothing</p>", &renames, "").is_none());
+    }
+
+    #[test]
+    fn compression_round_trips() {
+        use std::io::Read;
+        let text = "<p>hello hello hello</p>".repeat(100);
+        let mut back = String::new();
+        let gz = gzip(text.as_bytes());
+        flate2::read::GzDecoder::new(&gz[..]).read_to_string(&mut back).unwrap_or_default();
+        assert_eq!(back, text);
+        let mut back = Vec::new();
+        let br = brotli(text.as_bytes());
+        brotli::Decompressor::new(&br[..], 4096).read_to_end(&mut back).unwrap_or_default();
+        assert_eq!(back, text.as_bytes());
+        assert_eq!(gzip(b"same"), gzip(b"same"));
+    }
+
+    #[test]
+    fn css_and_js_minify_and_bad_input_is_kept() {
+        let css = minify_css(b"body {\n  color: red;\n}\n").unwrap_or_default();
+        assert_eq!(String::from_utf8_lossy(&css), "body{color:red}");
+        let js = minify_js(b"function add(first, second) {\n  return first + second;\n}\nwindow.add = add;\n").unwrap_or_default();
+        assert!(js.len() < 60, "{}", String::from_utf8_lossy(&js));
+        assert!(minify_css(&[0xff, 0xfe]).is_none());
+    }
+}
