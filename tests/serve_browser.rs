@@ -180,4 +180,15 @@ fn the_browser_reloads_and_shows_the_error_overlay() {
     );
     driver.goto(&server.url("/notes/first/"));
     driver.wait("the fixed page", "return document.body.textContent.indexOf('Fixed in the browser test.') >= 0 && !document.getElementById('charter-error-overlay');");
+    driver.wait("the live-reload connection after the fix", "return !!(window.__charter && window.__charter.connected);");
+
+    // A stylesheet-only change swaps the stylesheet in place: no reload (the marker stays).
+    driver.run("window.__charterTestMarker = 'kept'; return true;");
+    server.write("static/css/site.css", "body { font-family: serif; }\n");
+    let href = driver.wait(
+        "the swapped stylesheet",
+        "var l = document.querySelector('link[rel=stylesheet][href*=\"site.css\"]'); return l && l.href.indexOf('charter-reload=') >= 0 ? l.href : null;",
+    );
+    assert!(href.as_str().is_some_and(|h| h.contains("/css/site.css?charter-reload=")), "{href}");
+    assert_eq!(driver.run("return window.__charterTestMarker;"), json!("kept"), "a CSS change does not reload the page");
 }
