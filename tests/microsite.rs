@@ -741,6 +741,12 @@ fn pages_carry_canonical_and_social_metadata() {
                 problems.push(format!("{url}: no {prop}"));
             }
         }
+        if let Some(image) = page.meta("property", "og:image") {
+            match site.internal_path(url, image) {
+                Some(path) if site.file_for(split_path(&path).0).is_some() => {}
+                _ => problems.push(format!("{url}: og:image {image:?} is not a file of this site")),
+            }
+        }
         if page.meta("name", "twitter:card").is_none() {
             problems.push(format!("{url}: no twitter:card"));
         }

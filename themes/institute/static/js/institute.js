@@ -64,6 +64,37 @@
     });
   });
 
+  // Tables: on narrow screens (CSS) each row becomes a card, each cell labelled with its column
+  // header. Explicit ARIA roles keep the table's semantics once CSS changes its display.
+  Array.prototype.forEach.call(document.querySelectorAll(".prose table"), function (table) {
+    var head = table.tHead && table.tHead.rows[0];
+    if (!head || head.cells.length < 2 || !table.tBodies.length) {
+      return;
+    }
+    var labels = Array.prototype.map.call(head.cells, function (th) {
+      return (th.textContent || "").trim();
+    });
+    table.classList.add("table--stack");
+    table.setAttribute("role", "table");
+    Array.prototype.forEach.call(table.querySelectorAll("thead, tbody, tfoot"), function (g) {
+      g.setAttribute("role", "rowgroup");
+    });
+    Array.prototype.forEach.call(table.rows, function (row) {
+      row.setAttribute("role", "row");
+      var inHead = row.parentNode === table.tHead;
+      Array.prototype.forEach.call(row.cells, function (cell, i) {
+        if (inHead) {
+          cell.setAttribute("role", "columnheader");
+        } else {
+          cell.setAttribute("role", cell.tagName === "TH" ? "rowheader" : "cell");
+          if (labels[i]) {
+            cell.setAttribute("data-label", labels[i]);
+          }
+        }
+      });
+    });
+  });
+
   // Print: give every link its full address, resolved against the canonical URL.
   var canonical = document.querySelector('link[rel="canonical"]');
   var base = canonical ? canonical.href : document.baseURI;
