@@ -97,7 +97,8 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
     let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
     let mut summary_cut: Option<usize> = None;
 
-    let push = |event: Event<'static>, heading: &mut Option<PendingHeading>, footnote: &mut Option<(String, Vec<Event>)>, out: &mut Vec<Event>| {
+    /// Events borrow the body's text (no copy of a 50 MB file event by event).
+    fn push<'a>(event: Event<'a>, heading: &mut Option<PendingHeading<'a>>, footnote: &mut Option<(String, Vec<Event<'a>>)>, out: &mut Vec<Event<'a>>) {
         if let Some(h) = heading.as_mut() {
             h.events.push(event);
         } else if let Some((_, events)) = footnote.as_mut() {
@@ -105,10 +106,9 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
         } else {
             out.push(event);
         }
-    };
+    }
 
     for (event, range) in Parser::new_ext(input.body, options()).into_offset_iter() {
-        let event = event.into_static();
         if let Some((_, text, _)) = code.as_mut() {
             match event {
                 Event::Text(t) => {
