@@ -44,19 +44,34 @@ struct BuildArgs {
     /// Write the site here instead of public/.
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
+    /// Minify HTML and CSS (minify-html, lightningcss) and JS (minifier).
+    #[arg(long)]
+    minify: bool,
+    /// Name CSS and JS files by their content (`style.<hash8>.css`) and rewrite every reference.
+    #[arg(long)]
+    fingerprint: bool,
+    /// Write `.gz` and `.br` beside every compressible file (html css js xml svg json txt).
+    #[arg(long)]
+    precompress: bool,
+    /// Everything for production: --minify --fingerprint --precompress.
+    #[arg(long)]
+    deploy: bool,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into public/ (or --output).
-    #[command(after_help = "Examples:\n  charter build\n  charter build --drafts --output /tmp/preview\n  charter build --base-url https://staging.example.org")]
+    #[command(after_help = "Examples:\n  charter build\n  charter build --drafts --output /tmp/preview\n  charter build --base-url https://staging.example.org\n  charter build --deploy        minified, fingerprinted, with .gz/.br files (see docs/deploy.md)")]
     Build(BuildArgs),
     /// Check everything a build checks; write nothing. Non-zero exit on any error.
-    #[command(after_help = "Examples:\n  charter check\n  charter check --root path/to/site")]
+    #[command(after_help = "Findings: errors (exit 1) for everything a build rejects, images without alt text and\nmalformed external links; warnings for missing descriptions, headings that skip a level and\npages no other page links to. See docs/check.md.\n\nExamples:\n  charter check\n  charter check --root path/to/site\n  charter check --format github   annotations on a pull request (GitHub Actions)\n  charter check --format json     for other tools")]
     Check {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// How to print findings: human (stderr), json or github (stdout).
+        #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = ["human", "json", "github"])]
+        format: String,
     },
     /// Create a page with its front matter filled in.
     #[command(after_help = "Examples:\n  charter new proposal/new-page.md\n  charter new briefs/_index.md     (a section)")]
@@ -120,7 +135,12 @@ pub fn run() -> i32 {
     let root = cli.root.clone();
     match cli.command {
         Command::Build(args) => {
-            let options = BuildOptions { root, output: args.output, drafts: args.drafts, base_url: args.base_url };
+            let deploy = charter::deploy::DeployOptions {
+                minify: args.minify || args.deploy,
+                fingerprint: args.fingerprint || args.deploy,
+                precompress: args.precompress || args.deploy,
+            };
+            let options = BuildOptions { root, output: args.output, drafts: args.drafts, base_url: args.base_url, deploy };
             match charter::build(options) {
                 Ok(summary) => {
                     print_diagnostics(&summary.warnings, cli.quiet);
@@ -135,9 +155,19 @@ pub fn run() -> i32 {
                 }
             }
         }
-        Command::Check { drafts } => {
-            let options = BuildOptions { root, output: None, drafts, base_url: None };
-            match charter::site::check(options) {
+        Command::Check { drafts, format } => {
+            let format: charter::check::Format = format.parse().unwrap_or_default();
+            let options = BuildOptions { drafts, ..BuildOptions::new(root) };
+            let result = charter::site::check(options);
+            if format != charter::check::Format::Human {
+                let (Ok(d) | Err(d)) = &result;
+                match format {
+                    charter::check::Format::Json => println!("{}", charter::check::to_json(d)),
+                    _ => print!("{}", charter::check::to_github(d, &github_prefix(&cli.root))),
+                }
+                return if result.is_ok() { 0 } else { EXIT_SITE_ERROR };
+            }
+            match result {
                 Ok(warnings) => {
                     print_diagnostics(&warnings, cli.quiet);
                     if !cli.quiet {
@@ -175,6 +205,16 @@ pub fn run() -> i32 {
                 EXIT_SITE_ERROR
             }
         },
+    }
+}
+
+/// The site root's path inside its git repository (`docs/site`), so GitHub annotations name the
+/// right file; empty when the root is the repository's top or not in one.
+fn github_prefix(root: &Path) -> String {
+    let out = std::process::Command::new("git").arg("-C").arg(root).args(["rev-parse", "--show-prefix"]).stderr(std::process::Stdio::null()).output();
+    match out {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().trim_end_matches('/').to_string(),
+        _ => String::new(),
     }
 }
 
