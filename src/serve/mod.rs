@@ -241,7 +241,7 @@ impl Builder {
                 );
                 self.warnings(&site.warnings);
                 self.site = Some(site);
-                self.succeeded(if first { Notice::Built(line) } else { Notice::Rebuilt(line) }, &[], first);
+                self.succeeded(line, &[], first);
             }
             Err(d) => self.failed(d),
         }
@@ -256,7 +256,7 @@ impl Builder {
         match result {
             Ok(report) => {
                 self.warnings(&report.warnings);
-                self.succeeded(Notice::Rebuilt(report.to_string()), &report.changed_outputs, false);
+                self.succeeded(report.to_string(), &report.changed_outputs, false);
             }
             Err(d) => {
                 if d.0.iter().any(|x| x.code == "panic") {
@@ -268,11 +268,12 @@ impl Builder {
         }
     }
 
-    fn succeeded(&mut self, line: Notice, changed_outputs: &[String], first: bool) {
+    /// Reports a good build in one line (saying so when it ends an error) and tells the pages.
+    fn succeeded(&mut self, mut line: String, changed_outputs: &[String], first: bool) {
         if self.last_error.take().is_some() && !first {
-            (self.report)(&Notice::Note("fixed: the site builds again".into()));
+            line.push_str(" (fixed: the site builds again)");
         }
-        (self.report)(&line);
+        (self.report)(&if first { Notice::Built(line) } else { Notice::Rebuilt(line) });
         if !first {
             self.hub.rebuilt(changed_outputs);
         }
