@@ -3,8 +3,7 @@
 
 use crate::config::Config;
 use crate::content::{Library, PageId, SectionId};
-use crate::markdown::Rendered;
-use crate::render::values::Urls;
+use crate::render::values::{SiteValues, Urls};
 use crate::text::escape_xml;
 
 /// Rewrites root-relative `href="/` and `src="/` to absolute URLs (feeds are read elsewhere).
@@ -20,7 +19,9 @@ fn page_date(lib: &Library, pid: PageId) -> Option<String> {
 }
 
 /// An Atom feed of the dated pages among `pages` (newest first, at most `config.feed.limit`).
-pub fn atom(lib: &Library, bodies: &[Rendered], config: &Config, section: Option<SectionId>, pages: &[PageId]) -> String {
+/// Each entry's content is the page value's `content` (the rendered body, shared with the
+/// templates), so the feeds need no other copy of the bodies.
+pub fn atom(lib: &Library, values: &SiteValues, config: &Config, section: Option<SectionId>, pages: &[PageId]) -> String {
     let urls = Urls { config };
     let mut dated: Vec<PageId> = pages.iter().copied().filter(|&p| lib.pages[p].doc.front.date.is_some()).collect();
     dated.sort_by(|&a, &b| {
@@ -73,7 +74,7 @@ pub fn atom(lib: &Library, bodies: &[Rendered], config: &Config, section: Option
         if let Some(d) = &f.description {
             out.push_str(&format!("    <summary>{}</summary>\n", escape_xml(d)));
         }
-        let html = &bodies[pid].html;
+        let html = values.pages[pid].as_map().and_then(|m| m.get(&tera::value::Key::Str("content"))).and_then(|v| v.as_str()).unwrap_or("");
         out.push_str(&format!("    <content type=\"html\">{}</content>\n", escape_xml(&absolutise(html, config))));
         out.push_str("  </entry>\n");
     }

@@ -221,7 +221,7 @@ impl RenderInput<'_> {
                     None => (0..lib.pages.len()).collect(),
                     Some(sid) => pages_under(lib, *sid),
                 };
-                feeds::atom(lib, self.page_bodies, self.config, *section, &pages)
+                feeds::atom(lib, self.values, self.config, *section, &pages)
             }
             Output::Sitemap => feeds::sitemap(lib, self.config),
             Output::Robots => feeds::robots(self.config),
