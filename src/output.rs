@@ -170,26 +170,26 @@ impl Writer {
 
     /// The build succeeded: moves staged files into place and removes stale files of the
     /// previous build. With `full`, files of the previous build not produced now are removed.
+    ///
+    /// Everything that needs disk space (the new manifest) is written before the first file
+    /// moves; each file the move replaces is set aside in the staging folder, so that when a
+    /// move fails part-way every file moved so far goes back and the output is as it was.
     pub fn commit(self, full: bool) -> Result<WriteStats, Diagnostics> {
         let staged = std::mem::take(&mut *Self::lock(&self.staged));
         let produced: HashSet<String> = Self::lock(&self.produced).iter().cloned().collect();
         let mut stats = WriteStats { written: staged.len(), unchanged: *Self::lock(&self.unchanged), removed: 0 };
-        if self.staged_mode {
-            for rel in &staged {
-                let from = self.staging.join(rel);
-                let to = self.output.join(rel);
-                if let Some(parent) = to.parent() {
-                    if parent.is_file() {
-                        let _ = std::fs::remove_file(parent);
-                    }
-                    std::fs::create_dir_all(parent).map_err(|e| Diagnostics::from(io_error(parent, "create an output folder", &e)))?;
-                }
-                if to.is_dir() {
-                    let _ = std::fs::remove_dir_all(&to);
-                }
-                std::fs::rename(&from, &to).map_err(|e| Diagnostics::from(io_error(&to, "move the output file into place", &e)))?;
+        let folders: std::collections::BTreeSet<&str> =
+            produced.iter().flat_map(|rel| rel.match_indices('/').map(move |(i, _)| &rel[..i])).collect();
+        for folder in folders {
+            let path = self.output.join(folder);
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                let link = path;
+                self.discard();
+                return Err(Diagnostic::error("output", format!("{} is a symlink; Charter does not write through symlinks", link.display()))
+                    .in_file(&link)
+                    .hint("remove the symlink from the output folder (Charter never makes one) and build again")
+                    .into());
             }
-            let _ = std::fs::remove_dir_all(&self.staging);
         }
         let manifest_path = self.output.join(MANIFEST);
         let previous: Vec<String> = std::fs::read_to_string(&manifest_path).map(|t| t.lines().map(str::to_string).collect()).unwrap_or_default();
@@ -200,9 +200,32 @@ impl Writer {
             set.extend(produced.iter().cloned());
             set.into_iter().collect()
         };
+        all.sort();
+        let mut text = all.join("\n");
+        text.push('\n');
+        let new_manifest = if std::fs::read_to_string(&manifest_path).ok().as_deref() != Some(text.as_str()) {
+            let tmp = if self.staged_mode { self.staging.join(MANIFEST) } else { tmp_path(&manifest_path) };
+            if let Err(e) = write_new(&tmp, text.as_bytes()) {
+                let _ = std::fs::remove_file(&tmp);
+                self.discard();
+                return Err(io_error(&manifest_path, "write the manifest", &e).into());
+            }
+            Some(tmp)
+        } else {
+            None
+        };
+        if self.staged_mode {
+            if let Err(d) = self.move_into_place(&staged) {
+                self.discard();
+                return Err(d.into());
+            }
+        }
+        if let Some(tmp) = new_manifest {
+            std::fs::rename(&tmp, &manifest_path).map_err(|e| Diagnostics::from(io_error(&manifest_path, "write the manifest", &e)))?;
+        }
         if full {
             for old in previous.iter().filter(|p| !produced.contains(*p)) {
-                if old.split('/').any(|s| s == ".." || s.is_empty()) {
+                if old.split('/').any(|s| s == ".." || s == "." || s.is_empty()) || symlink_on_the_way(&self.output, old).is_some() {
                     continue;
                 }
                 let path = self.output.join(old);
@@ -212,14 +235,100 @@ impl Writer {
                 }
             }
         }
-        all.sort();
-        let mut text = all.join("\n");
-        text.push('\n');
-        if std::fs::read_to_string(&manifest_path).ok().as_deref() != Some(text.as_str()) {
-            let tmp = tmp_path(&manifest_path);
-            std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, &manifest_path)).map_err(|e| Diagnostics::from(io_error(&manifest_path, "write the manifest", &e)))?;
-        }
+        let _ = std::fs::remove_dir_all(&self.staging);
         Ok(stats)
+    }
+
+    /// Moves every staged file into the output, setting aside what it replaces; on the first
+    /// failure puts everything back.
+    fn move_into_place(&self, staged: &[String]) -> Result<(), Diagnostic> {
+        let aside = self.staging.join(".replaced");
+        // (target, the file it replaced if any, folders created for it)
+        let mut done: Vec<(PathBuf, Option<PathBuf>, Vec<PathBuf>)> = Vec::with_capacity(staged.len());
+        let mut result = Ok(());
+        for (i, rel) in staged.iter().enumerate() {
+            let from = self.staging.join(rel);
+            let to = self.output.join(rel);
+            let mut created = Vec::new();
+            let step = (|| -> Result<Option<PathBuf>, Diagnostic> {
+                if let Some(parent) = to.parent() {
+                    let mut missing = Vec::new();
+                    let mut dir = parent;
+                    while !dir.exists() && dir.starts_with(&self.output) && dir != self.output {
+                        missing.push(dir.to_path_buf());
+                        match dir.parent() {
+                            Some(p) => dir = p,
+                            None => break,
+                        }
+                    }
+                    if dir.is_file() && dir != self.output {
+                        // A file of the previous build where a folder goes now: set it aside too.
+                        let keep = aside.join(format!("{i}.dir"));
+                        write_parent(&keep).and_then(|_| std::fs::rename(dir, &keep)).map_err(|e| io_error(dir, "move an old output file aside", &e))?;
+                        missing.push(dir.to_path_buf());
+                        done.push((dir.to_path_buf(), Some(keep), Vec::new()));
+                    }
+                    std::fs::create_dir_all(parent).map_err(|e| io_error(parent, "create an output folder", &e))?;
+                    missing.reverse();
+                    created = missing;
+                }
+                let replaced = if std::fs::symlink_metadata(&to).is_ok() {
+                    let keep = aside.join(i.to_string());
+                    write_parent(&keep).and_then(|_| std::fs::rename(&to, &keep)).map_err(|e| io_error(&to, "move the old output file aside", &e))?;
+                    Some(keep)
+                } else {
+                    None
+                };
+                let moved = match injected_failure("CHARTER_FAIL_MOVE_AFTER") {
+                    Some(err) => Err(err),
+                    None => std::fs::rename(&from, &to),
+                };
+                if let Err(e) = moved {
+                    if let Some(keep) = &replaced {
+                        let _ = std::fs::rename(keep, &to);
+                    }
+                    return Err(io_error(&to, "move the output file into place", &e));
+                }
+                Ok(replaced)
+            })();
+            match step {
+                Ok(replaced) => done.push((to, replaced, created)),
+                Err(d) => {
+                    for dir in created.iter().rev() {
+                        let _ = std::fs::remove_dir(dir);
+                    }
+                    result = Err(d);
+                    break;
+                }
+            }
+        }
+        if result.is_err() {
+            for (to, replaced, created) in done.into_iter().rev() {
+                match replaced {
+                    Some(keep) => {
+                        if to.is_dir() {
+                            let _ = std::fs::remove_dir_all(&to);
+                        }
+                        let _ = std::fs::rename(&keep, &to);
+                    }
+                    None => {
+                        let _ = std::fs::remove_file(&to);
+                    }
+                }
+                for dir in created.iter().rev() {
+                    let _ = std::fs::remove_dir(dir);
+                }
+            }
+        }
+        result
+    }
+
+    /// Removes the staging folder (and an output folder this build created) after a failure.
+    fn discard(&self) {
+        let _ = std::fs::remove_dir_all(&self.staging);
+        if self.created_output {
+            let _ = std::fs::remove_dir_all(&self.output);
+        }
     }
 
     /// Removes files of a previous build that are gone now (incremental deletes).
@@ -247,18 +356,45 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
 /// uses it where it cannot mount a read-only or full file system): with
 /// `CHARTER_FAIL_WRITE_AFTER=N` in the environment, every output file written after the first N
 /// fails as a full disk would. Unset, it costs one cached lookup per file.
-fn injected_write_failure() -> Option<std::io::Error> {
+/// `CHARTER_FAIL_MOVE_AFTER=N` does the same for moving staged files into place, to test the
+/// roll-back of a swap that fails part-way.
+fn injected_failure(variable: &'static str) -> Option<std::io::Error> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::OnceLock;
-    static LIMIT: OnceLock<Option<usize>> = OnceLock::new();
-    static WRITES: AtomicUsize = AtomicUsize::new(0);
-    let limit = (*LIMIT.get_or_init(|| std::env::var("CHARTER_FAIL_WRITE_AFTER").ok().and_then(|v| v.trim().parse().ok())))?;
-    (WRITES.fetch_add(1, Ordering::SeqCst) >= limit)
-        .then(|| std::io::Error::other("injected write failure (CHARTER_FAIL_WRITE_AFTER is set)"))
+    static LIMITS: OnceLock<[Option<usize>; 2]> = OnceLock::new();
+    static COUNTS: [AtomicUsize; 2] = [AtomicUsize::new(0), AtomicUsize::new(0)];
+    let read = |v: &str| std::env::var(v).ok().and_then(|v| v.trim().parse().ok());
+    let limits = LIMITS.get_or_init(|| [read("CHARTER_FAIL_WRITE_AFTER"), read("CHARTER_FAIL_MOVE_AFTER")]);
+    let i = usize::from(variable == "CHARTER_FAIL_MOVE_AFTER");
+    let limit = limits[i]?;
+    (COUNTS[i].fetch_add(1, Ordering::SeqCst) >= limit).then(|| std::io::Error::other(format!("injected failure ({variable} is set)")))
+}
+
+/// The first folder on the way from `root` to `relative` (exclusive of `root`) that is a symlink.
+fn symlink_on_the_way(root: &Path, relative: &str) -> Option<PathBuf> {
+    let mut path = root.to_path_buf();
+    let mut segments = relative.split('/').peekable();
+    while let Some(segment) = segments.next() {
+        path.push(segment);
+        let is_last = segments.peek().is_none();
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => return Some(path),
+            Ok(_) if !is_last => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn write_parent(path: &Path) -> std::io::Result<()> {
+    match path.parent() {
+        Some(parent) => std::fs::create_dir_all(parent),
+        None => Ok(()),
+    }
 }
 
 fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(err) = injected_write_failure() {
+    if let Some(err) = injected_failure("CHARTER_FAIL_WRITE_AFTER") {
         return Err(err);
     }
     if let Some(parent) = path.parent() {

@@ -697,6 +697,49 @@ fn injected_write_failure_keeps_the_previous_output() {
     assert!(site.read("good/index.html").contains("Edited text."));
 }
 
+/// The swap itself fails part-way (a folder cannot be created, a rename fails): every file
+/// already moved goes back, so public/ is the previous build, new folders and all.
+#[test]
+fn swap_failing_part_way_is_rolled_back() {
+    let site = TestSite::new();
+    site.build().assert_ok();
+    let before = snapshot(&site.public());
+    site.write("content/good.md", GOOD_MD.replace("Text.", "Edited text."));
+    site.write("content/_index.md", HOME_MD.replace("Welcome.", "Welcome back."));
+    site.write("content/fresh/new-page.md", "---\ntitle: \"New\"\ntopics: [fresh]\n---\nNew.\n");
+    site.write("static/css/new.css", "body { color: red }");
+    for after in 0..8 {
+        let mut cmd = site.command(&[]);
+        cmd.env("CHARTER_FAIL_MOVE_AFTER", after.to_string());
+        let run = run(cmd);
+        if run.code == Some(0) {
+            break; // fewer files than `after`: nothing failed
+        }
+        run.assert_error(&["could not move the output file into place", "injected"]);
+        assert_same_tree(&before, &snapshot(&site.public()), &format!("public/ after a swap failing at move {after}"));
+    }
+    site.build().assert_ok();
+    assert!(site.read("good/index.html").contains("Edited text."));
+    assert!(site.read("fresh/new-page/index.html").contains("New."));
+}
+
+/// A symlink planted in the output folder is not written through.
+#[test]
+fn symlink_in_the_output_is_not_followed() {
+    let site = TestSite::new();
+    site.build().assert_ok();
+    let outside = site.scratch("elsewhere");
+    std::fs::write(outside.join("index.html"), "not Charter's").expect("write");
+    std::fs::remove_dir_all(site.public().join("good")).expect("remove");
+    std::os::unix::fs::symlink(&outside, site.public().join("good")).expect("symlink");
+    let before = snapshot(&site.public());
+    let outside_before = snapshot(&outside);
+    site.write("content/good.md", GOOD_MD.replace("Text.", "Edited text."));
+    site.build().assert_error(&["public/good is a symlink", "does not write through symlinks"]);
+    assert_same_tree(&before, &snapshot(&site.public()), "public/");
+    assert_same_tree(&outside_before, &snapshot(&outside), "the folder the symlink points to");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Templates
 // ---------------------------------------------------------------------------------------------
