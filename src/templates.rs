@@ -20,7 +20,7 @@ const FALLBACKS: &[(&str, &str)] = &[
 ];
 
 /// What the template functions can look up: set before each render pass.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Lookups {
     /// `proposal/aasc.md` -> page value.
     pub pages: HashMap<String, Value>,
@@ -160,6 +160,21 @@ impl Templates {
         if let Ok(mut guard) = self.lookups.write() {
             *guard = Arc::new(lookups);
         }
+    }
+
+    /// Replaces the values `get_page` and `get_section` return for the paths given and keeps
+    /// every other lookup: what a body edit needs (URLs and the site's structure are unchanged).
+    /// On the 10,000-page corpus, rebuilding every lookup instead ([`Self::set_lookups`]) is
+    /// more than half of a one-page edit. Between renders the lookups are not shared, so they
+    /// are patched in place.
+    pub fn update_lookups(&self, pages: impl IntoIterator<Item = (String, Value)>, sections: impl IntoIterator<Item = (String, Value)>) {
+        let mut guard = match self.lookups.write() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let lookups = Arc::make_mut(&mut guard);
+        lookups.pages.extend(pages);
+        lookups.sections.extend(sections);
     }
 
     /// Renders `name`; `for_file` is the content file the output comes from (for messages).
