@@ -8,7 +8,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
-PORT="${PORT:-8765}"
+PORT="${PORT:-47321}"
 OUT="target/browser-site"
 export CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}"
 export PUPPETEER_SKIP_DOWNLOAD=1

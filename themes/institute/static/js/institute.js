@@ -60,7 +60,9 @@
         }
         el.id = id;
       }
-      el.appendChild(anchorLink(el.id, "para-anchor", "Link to this paragraph", "\u00b6"));
+      if (!el.querySelector(".para-anchor")) {
+        el.appendChild(anchorLink(el.id, "para-anchor", "Link to this paragraph", "\u00b6"));
+      }
     });
   });
 
