@@ -85,6 +85,9 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
         if let Some(bundle) = leaf_of(f) {
             if is_content(f) && f.parent() == Some(bundle.as_path()) && stem(f) == "index" {
                 pages.push(f.clone());
+                if let Some(first) = f.components().next().filter(|_| f.components().count() > 2) {
+                    top_dirs.insert(first.as_os_str().to_string_lossy().to_string());
+                }
             } else if is_content(f) && ext(f) != "html" && ext(f) != "htm" {
                 imported.notes.push(Note::new(
                     NoteKind::Skipped,
@@ -470,6 +473,8 @@ fn read_doc(
             Some((d, n)) => (d.to_string(), n.to_string()),
             None => (String::new(), dir.clone()),
         }
+    } else if is_section {
+        (dir.clone(), dir.rsplit('/').next().unwrap_or("").to_string())
     } else {
         (dir.clone(), stem(rel))
     };

@@ -1,7 +1,903 @@
-//! Reads a Jekyll site (stub).
+//! Reads a Jekyll site: `_config.yml` (title, url, baseurl, permalink, collections, defaults,
+//! exclude), posts in `_posts/` (date and slug from the file name, categories from the folders
+//! above), drafts in `_drafts/`, collections, pages anywhere, `_data/` and static files, and
+//! computes every URL exactly as Jekyll writes it (permalink styles and placeholders, per page and
+//! site-wide) so that placement can keep it. Bodies are translated later by [`convert_body`]
+//! (Liquid links and tags).
+
+use super::dates::{self, DateFix, SourceDate};
+use super::frontmatter::{self, Fix};
 use super::place::LinkIndex;
-use super::{Body, Doc, Imported};
-use crate::error::Diagnostics;
-use std::path::Path;
-pub(crate) fn read(_root: &Path) -> Result<Imported, Diagnostics> { Ok(Imported::default()) }
-pub(crate) fn convert_body(doc: &Doc, _imported: &Imported, _index: &LinkIndex) -> Body { Body { text: doc.body.clone(), ..Default::default() } }
+use super::report::{Note, NoteKind};
+use super::{liquid, slash_path, value_text, walk, Body, CopyFile, CopyKind, Doc, DocKind, Imported, SiteConfig};
+use crate::error::{Diagnostic, Diagnostics};
+use chrono::Datelike;
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+const PAGE_EXTS: [&str; 5] = ["md", "markdown", "mkdown", "html", "htm"];
+
+/// The parts of `_config.yml` the import uses.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct JekyllConfig {
+    pub site: SiteConfig,
+    /// `site.url` without a trailing slash.
+    pub url: String,
+    /// `site.baseurl` without a trailing slash (may be empty).
+    pub baseurl: String,
+    /// The site-wide permalink template, styles expanded.
+    pub permalink: String,
+    /// Collection name -> (output, permalink template).
+    pub collections: HashMap<String, (bool, Option<String>)>,
+    pub defaults: Vec<(String, Option<String>, Map<String, Value>)>,
+    pub exclude: Vec<String>,
+    pub include: Vec<String>,
+    pub future: bool,
+    /// Every `_config.yml` key, for `{{ site.x }}`.
+    pub raw: Map<String, Value>,
+    pub notes: Vec<Note>,
+}
+
+/// What kind of document a file is in Jekyll's eyes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    Post { categories: Vec<String> },
+    Draft { categories: Vec<String> },
+    Collection(String),
+    Page,
+}
+
+/// Expands a permalink style name into its template.
+fn style_template(style: &str) -> String {
+    match style {
+        "date" => "/:categories/:year/:month/:day/:title:output_ext".into(),
+        "pretty" => "/:categories/:year/:month/:day/:title/".into(),
+        "ordinal" => "/:categories/:year/:y_day/:title:output_ext".into(),
+        "weekdate" => "/:categories/:year/W:week/:short_day/:title:output_ext".into(),
+        "none" => "/:categories/:title:output_ext".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Reads the Jekyll site in `root`.
+pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
+    let config = read_config(root)?;
+    let mut imported = Imported { config: config.site.clone(), notes: config.notes.clone(), ..Default::default() };
+    let default_excludes = [
+        "_site", "Gemfile", "Gemfile.lock", "node_modules", "vendor", ".sass-cache", ".jekyll-cache", "gemfiles"];
+    let excluded = |rel: &Path| -> bool {
+        let s = slash_path(rel);
+        if config.include.iter().any(|i| s == *i) {
+            return false;
+        }
+        default_excludes.contains(&s.as_str()) && !config.include.iter().any(|i| i == &s)
+            || config.exclude.iter().any(|e| {
+                let e = e.trim_matches('/');
+                !e.is_empty() && (s == e || s.starts_with(&format!("{e}/")) || glob_match(e, &s))
+            })
+    };
+    let files = walk(root, &excluded).map_err(Diagnostics::from)?;
+
+    let mut docs_to_read: Vec<(PathBuf, Kind)> = Vec::new();
+    let mut skipped_dirs: BTreeSet<String> = BTreeSet::new();
+    for f in &files {
+        let comps: Vec<String> = f.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect();
+        let first = comps[0].as_str();
+        let ext = ext(f);
+        if first == "_data" {
+            let mut to = PathBuf::from("data").join(f.strip_prefix("_data").unwrap_or(f));
+            let kind = if ext == "toml" {
+                to.set_extension("yaml");
+                CopyKind::DataFromToml
+            } else {
+                if !matches!(ext.as_str(), "yaml" | "yml" | "json") {
+                    imported.notes.push(Note::new(NoteKind::Other, f, None, "copied, but Charter's `data` reads only YAML and JSON files"));
+                }
+                CopyKind::Data
+            };
+            imported.files.push(CopyFile { from: root.join(f), to, kind });
+            continue;
+        }
+        if let Some(pos) = comps.iter().position(|c| c == "_posts" || c == "_drafts") {
+            if comps[..pos].iter().any(|c| c.starts_with('_')) {
+                skipped_dirs.insert(comps[0].clone());
+                continue;
+            }
+            let categories: Vec<String> = comps[..pos].to_vec();
+            if !PAGE_EXTS.contains(&ext.as_str()) {
+                // Files beside posts are static files at their own path (Jekyll copies them).
+                imported.files.push(CopyFile { from: root.join(f), to: Path::new("static").join(f), kind: CopyKind::Static });
+                continue;
+            }
+            let kind = if comps[pos] == "_posts" { Kind::Post { categories } } else { Kind::Draft { categories } };
+            docs_to_read.push((f.clone(), kind));
+            continue;
+        }
+        if let Some(name) = first.strip_prefix('_') {
+            if comps.len() > 1 && config.collections.contains_key(name) {
+                if PAGE_EXTS.contains(&ext.as_str()) {
+                    docs_to_read.push((f.clone(), Kind::Collection(name.to_string())));
+                } else if config.collections.get(name).is_some_and(|c| c.0) {
+                    imported.files.push(CopyFile { from: root.join(f), to: Path::new("static").join(name).join(f.strip_prefix(first).unwrap_or(f)), kind: CopyKind::Static });
+                }
+                continue;
+            }
+            if !config.include.iter().any(|i| i == first) {
+                skipped_dirs.insert(first.to_string());
+                continue;
+            }
+        }
+        if comps.iter().any(|c| c.starts_with('_') && !config.include.contains(c)) {
+            skipped_dirs.insert(comps.iter().find(|c| c.starts_with('_')).cloned().unwrap_or_default());
+            continue;
+        }
+        // Anywhere else: a page when it has front matter, a static file otherwise.
+        if has_front_matter(&root.join(f)) {
+            if comps.len() == 1 && stem(f) == "404" {
+                imported.notes.push(Note::new(NoteKind::Skipped, f, None, "the not-found page: Charter writes /404.html from templates/404.html (a built-in one when absent); move its text there"));
+            } else if PAGE_EXTS.contains(&ext.as_str()) {
+                docs_to_read.push((f.clone(), Kind::Page));
+            } else {
+                imported.notes.push(Note::new(
+                    NoteKind::Skipped,
+                    f,
+                    None,
+                    match ext.as_str() {
+                        "scss" | "sass" => "Sass compiled by Jekyll: compile it to CSS and put it in static/".to_string(),
+                        "xml" if f.to_string_lossy().contains("feed") || f.to_string_lossy().contains("sitemap") => {
+                            "a feed or sitemap made with Liquid: Charter writes its own atom.xml and sitemap.xml".to_string()
+                        }
+                        _ => format!("a `.{ext}` file with front matter is rendered by Liquid in Jekyll; Charter copies static files as they are, so write this one by hand"),
+                    },
+                ));
+            }
+        } else {
+            imported.files.push(CopyFile { from: root.join(f), to: Path::new("static").join(f), kind: CopyKind::Static });
+        }
+    }
+    for dir in skipped_dirs {
+        let why = match dir.as_str() {
+            "_layouts" => "Jekyll layouts: Charter uses Tera templates; a plain set was written to templates/ (each page keeps its `layout` in extra)",
+            "_includes" => "Jekyll includes: pages that use `{% include %}` are listed under Liquid tags",
+            "_sass" => "Sass partials: compile your CSS and put it in static/",
+            "_plugins" => "Ruby plugins cannot run in Charter",
+            _ => "a folder starting with `_` is not published by Jekyll",
+        };
+        imported.notes.push(Note::new(NoteKind::Skipped, &dir, None, why));
+    }
+
+    let now = chrono::Utc::now();
+    let results: Vec<Result<Doc, Note>> = docs_to_read.par_iter().map(|(f, kind)| read_doc(root, &config, f, kind, now)).collect();
+    let mut has_home = false;
+    let mut used_taxonomies = BTreeSet::new();
+    for r in results {
+        match r {
+            Ok(doc) => {
+                has_home |= doc.kind == DocKind::Home;
+                for t in ["categories", "tags"] {
+                    if doc.front.get(t).and_then(Value::as_array).is_some_and(|a| !a.is_empty()) {
+                        used_taxonomies.insert(t);
+                    }
+                }
+                imported.docs.push(doc);
+            }
+            Err(note) => imported.notes.push(note),
+        }
+    }
+    // Categories and tags become taxonomies when some page uses them.
+    imported.config.taxonomies = ["categories", "tags"].iter().filter(|t| used_taxonomies.contains(*t)).map(|t| t.to_string()).collect();
+    for d in imported.docs.iter_mut() {
+        for t in ["categories", "tags"] {
+            if !used_taxonomies.contains(t) {
+                d.front.remove(t);
+            }
+        }
+    }
+    if !imported.config.taxonomies.is_empty() {
+        imported.notes.push(Note::new(
+            NoteKind::Other,
+            "_config.yml",
+            None,
+            format!(
+                "{} became taxonomies: Charter publishes a page per taxonomy and term ({}), which Jekyll without a plugin did not",
+                imported.config.taxonomies.join(" and "),
+                imported.config.taxonomies.iter().map(|t| format!("/{t}/")).collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+    if !has_home {
+        let mut front = Map::new();
+        front.insert("title".into(), Value::String(config.site.title.clone()));
+        imported.docs.push(Doc {
+            source: "index.md".into(),
+            link_key: "index.md".into(),
+            kind: DocKind::Home,
+            url: "/".into(),
+            aliases: vec![],
+            published: true,
+            front,
+            body: String::new(),
+            body_line: 1,
+            resources: vec![],
+            notes: vec![Note::new(NoteKind::TitleInvented, "index.md", None, "no home page in the site: wrote one with the site title")],
+        });
+    }
+    Ok(imported)
+}
+
+/// `*` in an `exclude` entry matches within one path segment.
+fn glob_match(pattern: &str, path: &str) -> bool {
+    if !pattern.contains('*') {
+        return false;
+    }
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let mut rest = path;
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            if !rest.starts_with(part) {
+                return false;
+            }
+            rest = &rest[part.len()..];
+        } else if let Some(pos) = rest.find(part) {
+            rest = &rest[pos + part.len()..];
+        } else {
+            return false;
+        }
+    }
+    parts.last().is_some_and(|l| l.is_empty()) || rest.is_empty()
+}
+
+fn ext(f: &Path) -> String {
+    f.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default()
+}
+
+fn stem(f: &Path) -> String {
+    f.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default()
+}
+
+/// Jekyll treats a file as a page only when it starts with `---`.
+fn has_front_matter(path: &Path) -> bool {
+    use std::io::Read;
+    let mut buf = [0u8; 5];
+    let Ok(mut f) = std::fs::File::open(path) else { return false };
+    let n = f.read(&mut buf).unwrap_or(0);
+    let head = &buf[..n];
+    let head = head.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(head);
+    head.starts_with(b"---")
+}
+
+fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
+    let mut raw = Map::new();
+    let mut config_file = "_config.yml".to_string();
+    for name in ["_config.yml", "_config.yaml", "_config.toml"] {
+        let p = root.join(name);
+        if p.is_file() {
+            config_file = name.to_string();
+            let text = std::fs::read_to_string(&p).map_err(|e| crate::error::io_error(&p, "read the Jekyll config", &e))?;
+            let value: Value = if name.ends_with(".toml") {
+                frontmatter::toml_to_json(toml::from_str(&text).map_err(|e| {
+                    Diagnostic::error("import", format!("Jekyll config: {}", e.message())).in_file(name).hint("fix the TOML and import again")
+                })?)
+            } else if text.trim().is_empty() {
+                Value::Null
+            } else {
+                crate::yaml::from_str(&text).map_err(|e| {
+                    Diagnostic::error("import", format!("Jekyll config: {}", e.message)).in_file(name).at(e.line, e.column).hint("fix the YAML and import again")
+                })?
+            };
+            if let Value::Object(m) = value {
+                raw = m;
+            }
+            break;
+        }
+    }
+    let mut notes = Vec::new();
+    if !root.join(&config_file).is_file() {
+        notes.push(Note::new(NoteKind::Other, "", None, "no _config.yml: Jekyll's defaults used"));
+    }
+    let get_str = |k: &str| raw.get(k).and_then(value_text);
+    let folder_name = root.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "Site".into());
+    let title = get_str("title").unwrap_or_else(|| {
+        notes.push(Note::new(NoteKind::TitleInvented, &config_file, None, format!("no site title: used \"{folder_name}\"")));
+        folder_name.clone()
+    });
+    let url = get_str("url").map(|u| u.trim().trim_end_matches('/').to_string()).unwrap_or_default();
+    let baseurl = get_str("baseurl").map(|u| u.trim().trim_end_matches('/').to_string()).unwrap_or_default();
+    let baseurl = if baseurl.is_empty() || baseurl.starts_with('/') { baseurl } else { format!("/{baseurl}") };
+    let base_url = if url.is_empty() {
+        notes.push(Note::new(NoteKind::Other, &config_file, None, "no `url`: used https://example.org; set base_url in site.yaml"));
+        format!("https://example.org{baseurl}")
+    } else {
+        format!("{url}{baseurl}")
+    };
+    let permalink = style_template(&get_str("permalink").unwrap_or_else(|| "date".into()));
+    let mut collections = HashMap::new();
+    match raw.get("collections") {
+        Some(Value::Object(m)) => {
+            for (name, v) in m {
+                let output = v.get("output").and_then(Value::as_bool).unwrap_or(false);
+                let permalink = v.get("permalink").and_then(value_text).map(|p| style_template(&p));
+                collections.insert(name.clone(), (output, permalink));
+            }
+        }
+        Some(Value::Array(a)) => {
+            for name in a.iter().filter_map(value_text) {
+                collections.insert(name, (false, None));
+            }
+        }
+        _ => {}
+    }
+    collections.remove("posts");
+    let mut defaults = Vec::new();
+    if let Some(Value::Array(list)) = raw.get("defaults") {
+        for d in list {
+            let scope = d.get("scope");
+            let path = scope.and_then(|s| s.get("path")).and_then(value_text).unwrap_or_default();
+            let kind = scope.and_then(|s| s.get("type")).and_then(value_text);
+            if let Some(Value::Object(values)) = d.get("values") {
+                defaults.push((path, kind, values.clone()));
+            }
+        }
+    }
+    let list = |k: &str| -> Vec<String> {
+        match raw.get(k) {
+            Some(Value::Array(a)) => a.iter().filter_map(value_text).collect(),
+            _ => vec![],
+        }
+    };
+    let exclude = list("exclude");
+    let include = list("include");
+    let future = raw.get("future").and_then(Value::as_bool).unwrap_or(false);
+    let description = get_str("description");
+    let language = get_str("lang").or_else(|| get_str("locale"));
+    let structural = [
+        "title", "description", "url", "baseurl", "permalink", "collections", "defaults", "exclude", "include", "future", "lang", "locale", "plugins",
+        "gems", "markdown", "kramdown", "highlighter", "sass", "theme", "remote_theme", "source", "destination", "timezone", "encoding", "paginate",
+        "paginate_path", "incremental", "safe", "keep_files", "show_drafts", "liquid", "livereload",
+    ];
+    let mut extra = Map::new();
+    for (k, v) in &raw {
+        if !structural.contains(&k.as_str()) {
+            extra.insert(k.clone(), v.clone());
+        }
+    }
+    let dropped: Vec<&str> = raw.keys().map(String::as_str).filter(|k| structural.contains(k) && !["title", "description", "url", "baseurl", "permalink", "collections", "defaults", "exclude", "include", "future", "lang", "locale"].contains(k)).collect();
+    if !dropped.is_empty() {
+        notes.push(Note::new(NoteKind::Other, &config_file, None, format!("build settings not carried over: {}", dropped.join(", "))));
+    }
+    if raw.contains_key("paginate") {
+        notes.push(Note::new(NoteKind::Other, &config_file, None, "pagination (`paginate`): Charter lists every page of a section on one page; Jekyll's /page2/ URLs are not published"));
+    }
+    Ok(JekyllConfig {
+        site: SiteConfig { title, base_url, description, language, taxonomies: vec![], extra },
+        url,
+        baseurl,
+        permalink,
+        collections,
+        defaults,
+        exclude,
+        include,
+        future,
+        raw,
+        notes,
+    })
+}
+
+/// Splits a list value (`[a, b]` or Jekyll's space-separated `a b`).
+fn words(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(a) => a.iter().filter_map(value_text).collect(),
+        other => value_text(other).map(|s| s.split_whitespace().map(str::to_string).collect()).unwrap_or_default(),
+    }
+}
+
+/// Jekyll's `slugify`: `pretty` keeps `._~!$&'()+,;=@`, `default` only letters and digits;
+/// `cased` keeps the letter case.
+pub(crate) fn slugify(s: &str, pretty: bool, cased: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut dash = false;
+    for c in s.chars() {
+        let keep = c.is_alphanumeric() || (pretty && "._~!$&'()+,;=@".contains(c));
+        if keep {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            if cased {
+                out.push(c);
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// `2010-07-21-my-post.md` -> (date, `my-post`).
+fn post_name(file_stem: &str) -> Option<(SourceDate, String)> {
+    if file_stem.len() < 11 {
+        return None;
+    }
+    let (date, rest) = file_stem.split_at(10);
+    let slug = rest.strip_prefix('-')?;
+    let d = dates::parse(date)?;
+    if slug.is_empty() {
+        return None;
+    }
+    Some((d, slug.to_string()))
+}
+
+/// Jekyll's title from a slug: `my-first-post` -> `My First Post`.
+fn titleize(slug: &str) -> String {
+    slug.split('-')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().chain(c).collect::<String>(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+struct UrlParts<'a> {
+    date: Option<SourceDate>,
+    /// `:title` source: the slug (front matter or file name).
+    slug: &'a str,
+    categories: &'a [String],
+    /// Folder of a page relative to the site root (`:path`), or a collection document's path.
+    path: &'a str,
+    basename: &'a str,
+    collection: &'a str,
+}
+
+/// Fills a permalink template the way Jekyll's `URL` does, and sanitises it.
+fn fill(template: &str, p: &UrlParts<'_>) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(i) = rest.find(':') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + 1..];
+        let end = tail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(tail.len());
+        let token = &tail[..end];
+        let d = p.date;
+        let value: Option<String> = match token {
+            "year" => d.map(|d| format!("{:04}", d.year())),
+            "short_year" => d.map(|d| format!("{:02}", d.year() % 100)),
+            "month" => d.map(|d| format!("{:02}", d.month())),
+            "i_month" => d.map(|d| d.month().to_string()),
+            "short_month" => d.map(|d| d.date.format("%b").to_string()),
+            "long_month" => d.map(|d| d.date.format("%B").to_string()),
+            "day" => d.map(|d| format!("{:02}", d.day())),
+            "i_day" => d.map(|d| d.day().to_string()),
+            "y_day" => d.map(|d| format!("{:03}", d.date.ordinal())),
+            "week" => d.map(|d| format!("{:02}", d.date.iso_week().week())),
+            "short_day" => d.map(|d| d.date.format("%a").to_string()),
+            "long_day" => d.map(|d| d.date.format("%A").to_string()),
+            "hour" => d.map(|d| d.time.map(|t| t.format("%H").to_string()).unwrap_or_else(|| "00".into())),
+            "minute" => d.map(|d| d.time.map(|t| t.format("%M").to_string()).unwrap_or_else(|| "00".into())),
+            "second" => d.map(|d| d.time.map(|t| t.format("%S").to_string()).unwrap_or_else(|| "00".into())),
+            "title" => Some(slugify(p.slug, true, true)),
+            "slug" => Some(slugify(p.slug, false, false)),
+            "name" => Some(slugify(p.basename, false, false)),
+            "categories" => {
+                let mut seen = Vec::new();
+                for c in p.categories {
+                    let c = c.to_lowercase();
+                    if !seen.contains(&c) {
+                        seen.push(c);
+                    }
+                }
+                Some(seen.join("/"))
+            }
+            "path" => Some(p.path.to_string()),
+            "basename" => Some(p.basename.to_string()),
+            "collection" => Some(p.collection.to_string()),
+            "output_ext" => Some(".html".into()),
+            _ => None,
+        };
+        match value {
+            Some(v) => out.push_str(&v),
+            None => {
+                out.push(':');
+                out.push_str(token);
+            }
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    // Jekyll's sanitising: one leading slash, no doubled slashes.
+    let mut u = format!("/{out}");
+    while u.contains("//") {
+        u = u.replace("//", "/");
+    }
+    // A URL that names neither a folder nor a file is written as a `.html` file.
+    let last = u.rsplit('/').next().unwrap_or("");
+    if !u.ends_with('/') && !last.contains('.') {
+        u.push_str(".html");
+    }
+    u
+}
+
+/// The default page template for a site-wide permalink style.
+fn page_template(site_permalink: &str, index: bool) -> String {
+    if index {
+        return "/:path/".into();
+    }
+    if site_permalink.ends_with('/') {
+        "/:path/:basename/".into()
+    } else if site_permalink.ends_with(":output_ext") {
+        "/:path/:basename:output_ext".into()
+    } else {
+        "/:path/:basename".into()
+    }
+}
+
+fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: chrono::DateTime<chrono::Utc>) -> Result<Doc, Note> {
+    let source = rel.to_path_buf();
+    let skip = |line: Option<usize>, why: String| Note::new(NoteKind::Skipped, &source, line, why);
+    let bytes = std::fs::read(root.join(rel)).map_err(|e| skip(None, format!("could not read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|_| skip(None, "not UTF-8 text; convert it and import again".into()))?;
+    let split = frontmatter::split(&text).map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
+    let parsed = frontmatter::parse(&split).map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
+    let mut notes = Vec::new();
+    for fix in &parsed.fixes {
+        notes.push(match fix {
+            Fix::BlankLines(n) => Note::new(NoteKind::BlankLinesRemoved, &source, Some(1), format!("{n} blank line(s) before the front matter removed")),
+            Fix::DuplicateKey { key, dropped_line, kept_line } => Note::new(
+                NoteKind::KeyDeduplicated,
+                &source,
+                Some(*dropped_line),
+                format!("`{key}` is given again at line {kept_line}; the last value was kept"),
+            ),
+        });
+    }
+    let rel_slash = slash_path(rel);
+    let file_stem = stem(rel);
+    let dir = rel.parent().map(slash_path).unwrap_or_default();
+
+    // Front matter defaults from _config.yml, then the file's own keys.
+    let type_name = match kind {
+        Kind::Post { .. } => "posts",
+        Kind::Draft { .. } => "drafts",
+        Kind::Collection(c) => c.as_str(),
+        Kind::Page => "pages",
+    };
+    let mut fm: Map<String, Value> = Map::new();
+    for (path, t, values) in &config.defaults {
+        let path = path.trim_matches('/');
+        let path_ok = path.is_empty() || rel_slash == path || rel_slash.starts_with(&format!("{path}/")) || glob_match(path, &rel_slash);
+        let type_ok = t.as_deref().is_none_or(|t| t == type_name || (t == "posts" && type_name == "drafts"));
+        if path_ok && type_ok {
+            for (k, v) in values {
+                fm.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    for (k, v) in &parsed.map {
+        fm.insert(k.clone(), v.clone());
+    }
+
+    let (file_date, file_slug) = match kind {
+        Kind::Post { .. } => match post_name(&file_stem) {
+            Some((d, s)) => (Some(d), s),
+            None => return Err(skip(None, "a post's file name must start with its date (YYYY-MM-DD-title.md); Jekyll skips it too".into())),
+        },
+        Kind::Draft { .. } => match post_name(&file_stem) {
+            Some((d, s)) => (Some(d), s),
+            None => (None, file_stem.clone()),
+        },
+        _ => (None, file_stem.clone()),
+    };
+    let slug = fm.get("slug").and_then(value_text).unwrap_or(file_slug.clone());
+
+    let mut front = Map::new();
+    let mut extra = Map::new();
+    let is_home = matches!(kind, Kind::Page) && dir.is_empty() && file_stem == "index";
+    let title = fm.get("title").and_then(value_text).filter(|t| !t.trim().is_empty());
+    let title = match title {
+        Some(t) => t,
+        None => {
+            let t = if is_home { config.site.title.clone() } else if matches!(kind, Kind::Page) { super::title_from_name(&file_stem) } else { titleize(&file_slug) };
+            notes.push(Note::new(NoteKind::TitleInvented, &source, None, format!("no title: used \"{t}\" (as Jekyll does from the file name)")));
+            t
+        }
+    };
+    front.insert("title".into(), Value::String(title));
+    if let Some(d) = fm.get("description") {
+        front.insert("description".into(), d.clone());
+    }
+    // The date: front matter first, then the file name, as Jekyll does.
+    let mut date = file_date;
+    if let Some(v) = fm.get("date") {
+        let text = value_text(v).unwrap_or_default();
+        let line = parsed.line_of("date");
+        match dates::fix(&text) {
+            DateFix::Kept(d) => {
+                front.insert("date".into(), Value::String(text.trim().into()));
+                date = Some(d);
+            }
+            DateFix::Rewritten(d, new) => {
+                notes.push(Note::new(NoteKind::DateRewritten, &source, line, format!("`date: {text}` written as `date: {new}`")));
+                front.insert("date".into(), Value::String(new));
+                date = Some(d);
+            }
+            DateFix::Invalid => {
+                notes.push(Note::new(NoteKind::DateRewritten, &source, line, format!("`date: {text}` is not a date; kept as extra.date")));
+                extra.insert("date".into(), v.clone());
+            }
+        }
+    } else if let Some(d) = file_date {
+        front.insert("date".into(), Value::String(d.to_charter()));
+    }
+    for key in ["last_modified_at", "updated", "modified"] {
+        if let Some(v) = fm.get(key) {
+            if let Some(d) = value_text(v).as_deref().and_then(dates::parse) {
+                front.insert("updated".into(), Value::String(d.to_charter()));
+                break;
+            }
+        }
+    }
+    if let Some(w) = fm.get("weight").filter(|w| w.is_i64()) {
+        front.insert("weight".into(), w.clone());
+    }
+    let mut categories: Vec<String> = match kind {
+        Kind::Post { categories } | Kind::Draft { categories } => categories.clone(),
+        _ => vec![],
+    };
+    for key in ["category", "categories"] {
+        if let Some(v) = fm.get(key) {
+            for c in words(v) {
+                if !categories.contains(&c) {
+                    categories.push(c);
+                }
+            }
+        }
+    }
+    let mut tags = Vec::new();
+    for key in ["tag", "tags"] {
+        if let Some(v) = fm.get(key) {
+            tags.extend(words(v));
+        }
+    }
+    match fm.get("authors").or(fm.get("author")) {
+        Some(Value::Array(a)) => {
+            front.insert("authors".into(), Value::Array(a.iter().filter_map(value_text).map(Value::String).collect()));
+        }
+        Some(v) => {
+            if let Some(a) = value_text(v) {
+                front.insert("authors".into(), Value::Array(vec![Value::String(a)]));
+            }
+        }
+        None => {}
+    }
+    if matches!(kind, Kind::Post { .. } | Kind::Draft { .. }) || !categories.is_empty() {
+        front.insert("categories".into(), Value::Array(categories.iter().cloned().map(Value::String).collect()));
+    }
+    if !tags.is_empty() {
+        front.insert("tags".into(), Value::Array(tags.into_iter().map(Value::String).collect()));
+    }
+    if let Some(e) = fm.get("excerpt") {
+        extra.insert("excerpt".into(), e.clone());
+        if !front.contains_key("description") {
+            front.insert("description".into(), e.clone());
+        }
+    }
+    let taken = [
+        "title", "description", "date", "last_modified_at", "updated", "modified", "weight", "category", "categories", "tag", "tags", "author",
+        "authors", "excerpt", "permalink", "published", "slug", "redirect_from",
+    ];
+    for (k, v) in &fm {
+        if !taken.contains(&k.as_str()) {
+            extra.insert(k.clone(), v.clone());
+        }
+    }
+
+    // The URL Jekyll writes.
+    let output = match kind {
+        Kind::Collection(c) => config.collections.get(c).map(|c| c.0).unwrap_or(false),
+        _ => true,
+    };
+    let template = match fm.get("permalink").and_then(value_text) {
+        Some(p) => style_template(&p),
+        None => match kind {
+            Kind::Post { .. } | Kind::Draft { .. } => config.permalink.clone(),
+            Kind::Collection(c) => config.collections.get(c).and_then(|c| c.1.clone()).unwrap_or_else(|| "/:collection/:path:output_ext".into()),
+            Kind::Page => page_template(&config.permalink, file_stem == "index"),
+        },
+    };
+    let (path_part, collection) = match kind {
+        Kind::Collection(c) => {
+            let inside = rel.strip_prefix(format!("_{c}")).map(Path::to_path_buf).unwrap_or_default();
+            let mut p = slash_path(&inside);
+            if let Some(dot) = p.rfind('.') {
+                p.truncate(dot);
+            }
+            (p, c.clone())
+        }
+        _ => (dir.clone(), String::new()),
+    };
+    let url = if is_home && fm.get("permalink").is_none() {
+        "/".to_string()
+    } else {
+        fill(&template, &UrlParts { date, slug: &slug, categories: &categories, path: &path_part, basename: &file_stem, collection: &collection })
+    };
+    if fm.get("permalink").is_some() {
+        notes.push(Note::new(NoteKind::UrlKept, &source, parsed.line_of("permalink"), format!("permalink kept: published at {url}")));
+    }
+    let aliases: Vec<String> = fm.get("redirect_from").map(words).unwrap_or_default();
+
+    // Would Jekyll publish it?
+    let mut reasons = Vec::new();
+    if matches!(kind, Kind::Draft { .. }) {
+        reasons.push("it is in _drafts");
+    }
+    if matches!(fm.get("published"), Some(Value::Bool(false))) {
+        reasons.push("`published: false`");
+    }
+    if !output {
+        reasons.push("its collection has no `output: true`");
+    }
+    if matches!(kind, Kind::Post { .. } | Kind::Collection(_)) && !config.future && date.is_some_and(|d| d.instant() > now) {
+        reasons.push("its date is in the future");
+    }
+    let published = reasons.is_empty();
+    if !published {
+        front.insert("draft".into(), Value::Bool(true));
+        if !matches!(kind, Kind::Draft { .. }) {
+            notes.push(Note::new(NoteKind::Unpublished, &source, None, format!("Jekyll would not publish it ({}): imported as a draft", reasons.join(", "))));
+        }
+    }
+    if !extra.is_empty() {
+        front.insert("extra".into(), Value::Object(extra));
+    }
+    let link_key = match kind {
+        Kind::Post { .. } | Kind::Draft { .. } => format!("post:{file_stem}"),
+        _ => rel_slash.clone(),
+    };
+    let body = split.body.replace("<!--more-->", "<!-- more -->");
+    Ok(Doc {
+        source,
+        link_key: if matches!(kind, Kind::Post { .. }) { format!("{link_key}\u{0}{rel_slash}") } else { link_key },
+        kind: if is_home && url == "/" { DocKind::Home } else { DocKind::Page },
+        url,
+        aliases,
+        published,
+        front,
+        body,
+        body_line: split.body_line,
+        resources: vec![],
+        notes,
+    })
+}
+
+/// Translates the Liquid in a body, with `post_url` and `link` resolved against imported pages.
+pub(crate) fn convert_body(doc: &Doc, imported: &Imported, index: &LinkIndex) -> Body {
+    // Posts are indexed as `post:<stem>\0<path>`; pages by their path.
+    let resolve_post = |name: &str| -> Option<String> {
+        let name = name.trim().trim_matches(|c| c == '"' || c == '\'');
+        let file = name.rsplit('/').next().unwrap_or(name);
+        let file = file.rsplit_once('.').filter(|(_, e)| PAGE_EXTS.contains(e)).map(|(s, _)| s).unwrap_or(file);
+        let prefix = format!("post:{file}\u{0}");
+        let mut found: Vec<&str> = index.keys().filter(|k| k.starts_with(&prefix)).collect();
+        found.sort();
+        // With a folder (`dir/2010-01-01-x`), prefer the post under that folder.
+        if let Some((dir, _)) = name.rsplit_once('/') {
+            if let Some(k) = found.iter().find(|k| k.contains(&format!("{dir}/_posts/"))) {
+                return index.get(k).map(str::to_string);
+            }
+        }
+        found.first().and_then(|k| index.get(k)).map(str::to_string)
+    };
+    let resolve_link = |path: &str| -> Option<String> {
+        let path = path.trim().trim_matches(|c| c == '"' || c == '\'').trim_start_matches('/');
+        if let Some(l) = index.get(path) {
+            return Some(l.to_string());
+        }
+        // `_posts/2016-07-26-name.md`
+        let key = index.keys().find(|k| k.ends_with(&format!("\u{0}{path}")))?;
+        index.get(key).map(str::to_string)
+    };
+    let variable = |name: &str| -> Option<String> {
+        let (scope, key) = name.split_once('.')?;
+        let lookup = |m: &Map<String, Value>| -> Option<String> {
+            let mut cur: Option<&Value> = None;
+            for (i, part) in key.split('.').enumerate() {
+                cur = if i == 0 { m.get(part) } else { cur.and_then(|v| v.get(part)) };
+            }
+            cur.and_then(value_text)
+        };
+        match scope {
+            "page" => lookup(&doc.front).or_else(|| doc.front.get("extra").and_then(Value::as_object).and_then(lookup)),
+            "site" => lookup(&imported.config.extra).or_else(|| match key {
+                "title" => Some(imported.config.title.clone()),
+                "description" => imported.config.description.clone(),
+                _ => None,
+            }),
+            _ => None,
+        }
+    };
+    let (site_url, base_path) = split_base(&imported.config.base_url);
+    let c = liquid::convert(
+        &doc.body,
+        doc.body_line,
+        &liquid::Context { resolve_post: &resolve_post, resolve_link: &resolve_link, variable: &variable, site_url: &site_url, base_path: &base_path },
+    );
+    Body { text: c.text, leftovers: c.leftovers, unresolved: c.unresolved }
+}
+
+/// `https://host/base` -> (`https://host`, `/base`).
+fn split_base(base_url: &str) -> (String, String) {
+    let after_scheme = base_url.find("://").map(|i| i + 3).unwrap_or(0);
+    match base_url[after_scheme..].find('/') {
+        Some(i) => (base_url[..after_scheme + i].to_string(), base_url[after_scheme + i..].trim_end_matches('/').to_string()),
+        None => (base_url.to_string(), String::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts<'a>(date: &str, slug: &'a str, cats: &'a [String]) -> UrlParts<'a> {
+        UrlParts { date: dates::parse(date), slug, categories: cats, path: "", basename: slug, collection: "" }
+    }
+
+    #[test]
+    fn permalink_styles() {
+        let cats = vec!["Blog".to_string(), "news".to_string()];
+        let p = parts("2010-07-21", "Hello-World", &cats);
+        assert_eq!(fill(&style_template("date"), &p), "/blog/news/2010/07/21/Hello-World.html");
+        assert_eq!(fill(&style_template("pretty"), &p), "/blog/news/2010/07/21/Hello-World/");
+        assert_eq!(fill(&style_template("ordinal"), &p), "/blog/news/2010/202/Hello-World.html");
+        assert_eq!(fill(&style_template("none"), &p), "/blog/news/Hello-World.html");
+        assert_eq!(fill("/:categories/:year/:month/:day/:title/", &parts("2010-07-21", "x", &[])), "/2010/07/21/x/");
+        assert_eq!(fill("/blog/:year/:slug", &p), "/blog/2010/hello-world.html");
+        assert_eq!(fill("/:short_year/:i_month/:i_day/:title/", &parts("2010-07-01", "x", &[])), "/10/7/1/x/");
+    }
+
+    #[test]
+    fn page_templates_follow_the_site_style() {
+        assert_eq!(page_template("/:categories/:year/:month/:day/:title:output_ext", false), "/:path/:basename:output_ext");
+        assert_eq!(page_template("/:year/:title/", false), "/:path/:basename/");
+        assert_eq!(page_template("/:year/:title", true), "/:path/");
+        let p = UrlParts { date: None, slug: "about", categories: &[], path: "docs", basename: "about", collection: "" };
+        assert_eq!(fill("/:path/:basename:output_ext", &p), "/docs/about.html");
+        let p = UrlParts { date: None, slug: "about", categories: &[], path: "", basename: "about", collection: "" };
+        assert_eq!(fill("/:path/:basename/", &p), "/about/");
+        assert_eq!(fill("/:path/:basename", &p), "/about.html");
+    }
+
+    #[test]
+    fn post_file_names() {
+        let (d, s) = post_name("2010-07-21-my-post").unwrap();
+        assert_eq!((d.year(), d.month(), d.day(), s.as_str()), (2010, 7, 21, "my-post"));
+        assert!(post_name("my-post").is_none());
+        assert_eq!(titleize("my-first-post"), "My First Post");
+    }
+
+    #[test]
+    fn slugify_modes() {
+        assert_eq!(slugify("Hello, World!", true, true), "Hello,-World!");
+        assert_eq!(slugify("Hello, World!", false, false), "hello-world");
+    }
+
+    #[test]
+    fn exclude_globs() {
+        assert!(glob_match("*.sh", "build.sh"));
+        assert!(!glob_match("*.sh", "build.rb"));
+        assert!(glob_match("docs/*.txt", "docs/a.txt"));
+    }
+
+    #[test]
+    fn base_url_split() {
+        assert_eq!(split_base("https://e.org/blog"), ("https://e.org".to_string(), "/blog".to_string()));
+        assert_eq!(split_base("https://e.org"), ("https://e.org".to_string(), String::new()));
+    }
+}

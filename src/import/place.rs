@@ -88,6 +88,18 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.sort_by(|&a, &b| (docs[a].kind, &docs[a].source).cmp(&(docs[b].kind, &docs[b].source)));
 
+    // Folders that hold some other document: a page published at such a folder's URL becomes the
+    // folder's `_index.md`, since Charter publishes a list page for every content folder.
+    let mut folders: HashSet<String> = HashSet::new();
+    for doc in docs {
+        let segs = normalize_url(&doc.url).dir.trim_matches('/').to_string();
+        let mut cur = segs.as_str();
+        while let Some((parent, _)) = cur.rsplit_once('/') {
+            folders.insert(parent.to_string());
+            cur = parent;
+        }
+    }
+
     let mut places: Vec<Option<Place>> = vec![None; docs.len()];
     let mut taken: HashSet<String> = HashSet::new();
     // URL -> who publishes it.
@@ -123,6 +135,8 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
                 let bundle = !doc.resources.is_empty();
                 let natural = if segs.is_empty() {
                     None
+                } else if folders.contains(&segs) {
+                    Some(format!("{segs}/_index.md"))
                 } else if bundle {
                     Some(format!("{segs}/index.md"))
                 } else {
@@ -130,7 +144,7 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
                 };
                 let claimed = doc.published && claims.get(&url.dir).is_some_and(|c| !c.is_empty());
                 let free = |p: &str, taken: &HashSet<String>| {
-                    let dir = p.trim_end_matches("/index.md").trim_end_matches(".md");
+                    let dir = p.trim_end_matches("/_index.md").trim_end_matches("/index.md").trim_end_matches(".md");
                     !taken.contains(p)
                         && !taken.contains(&format!("{dir}/_index.md"))
                         && !taken.contains(&format!("{dir}/index.md"))
@@ -166,7 +180,7 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
                     }
                 };
                 taken.insert(path.clone());
-                let bundle_dir = if bundle { Some(path.trim_end_matches("/index.md").to_string()) } else { None };
+                let bundle_dir = if bundle { Some(path.trim_end_matches("/_index.md").trim_end_matches("/index.md").to_string()) } else { None };
                 let mut aliases = moved_from.clone();
                 if segs.is_empty() {
                     // A page at `/` beside the home page: keep its URL as an alias (a collision).
@@ -326,6 +340,15 @@ mod tests {
         assert_eq!(p.places[1].content_path, "b.md");
         assert_eq!(p.places[0].aliases, vec!["/b/".to_string(), "/old.html".to_string()]);
         assert_eq!(p.collisions[0].sources, vec!["b.md".to_string(), "a.md (alias)".to_string()]);
+    }
+
+    #[test]
+    fn a_page_at_a_folder_with_other_pages_is_that_folder_s_index() {
+        let docs = vec![doc("docs/index.md", DocKind::Page, "/docs/"), doc("docs/setup.md", DocKind::Page, "/docs/setup/")];
+        let p = place(&docs, &[]);
+        assert_eq!(p.places[0].content_path, "docs/_index.md");
+        assert_eq!(p.places[1].content_path, "docs/setup.md");
+        assert!(p.collisions.is_empty());
     }
 
     #[test]

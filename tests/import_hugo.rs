@@ -1,0 +1,147 @@
+//! `charter import hugo` on the Hugo fixture: what each rule of the importer writes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+const BIN: &str = env!("CARGO_BIN_EXE_charter");
+
+/// The fixture, imported once for all the tests in this file.
+fn imported() -> &'static Path {
+    static DEST: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, dest) = DEST.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("site");
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/hugo");
+        let out = Command::new(BIN).args(["import", "hugo"]).arg(&src).arg(&dest).output().unwrap();
+        assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (tmp, dest)
+    });
+    dest
+}
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(imported().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn front(rel: &str) -> serde_json::Value {
+    let text = read(rel);
+    let rest = text.strip_prefix("---\n").unwrap();
+    let end = rest.find("\n---\n").unwrap();
+    charter::yaml::from_str(&rest[..end + 1]).unwrap()
+}
+
+fn report() -> String {
+    read("import-report.md")
+}
+
+#[test]
+fn config_becomes_site_yaml_with_params_in_extra() {
+    let site: serde_json::Value = charter::yaml::from_str(&read("site.yaml")).unwrap();
+    assert_eq!(site["title"], "Policy Institute");
+    assert_eq!(site["base_url"], "https://policy.example.org");
+    assert_eq!(site["language"], "en-us");
+    assert_eq!(site["description"], "Research and commentary since 2010.");
+    assert_eq!(site["taxonomies"], serde_json::json!(["categories", "series", "tags"]));
+    assert_eq!(site["extra"]["subtitle"], "Independent analysis");
+    assert!(site["extra"]["menus"]["main"].is_array());
+    let keys: Vec<&String> = site.as_object().unwrap().keys().collect();
+    for k in keys {
+        assert!(["title", "base_url", "description", "language", "theme", "taxonomies", "feed", "highlight", "extra"].contains(&k.as_str()), "{k}");
+    }
+}
+
+#[test]
+fn yaml_toml_and_json_front_matter_are_written_as_yaml_with_charter_keys() {
+    let first = front("content/posts/first.md");
+    assert_eq!(first["title"], "The first post");
+    assert_eq!(first["date"], "2010-10-22T11:33:15-04:00");
+    assert_eq!(first["updated"], "2011-01-02T09:05:00Z");
+    assert_eq!(first["tags"], serde_json::json!(["Foo Bar", "security"]));
+    assert_eq!(first["series"], serde_json::json!(["launch"]));
+    assert_eq!(first["extra"]["featured_image"], "/img/hero.png");
+    assert_eq!(first["extra"]["keywords"], serde_json::json!(["alpha", "beta"]));
+    let toml = front("content/posts/reports/2015.md");
+    assert_eq!(toml["title"], "A TOML page");
+    assert_eq!(toml["date"], "2015-06-07T08:09:10Z");
+    let json = front("content/about-us.md");
+    assert_eq!(json["title"], "A JSON page");
+    assert_eq!(json["extra"]["custom_key"]["nested"], true);
+    assert!(read("content/about-us.md").starts_with("---\ntitle:"));
+}
+
+#[test]
+fn url_and_slug_with_a_slash_keep_the_hugo_url() {
+    // `url: /about-us/` -> content/about-us.md; `slug: reports/2015` under posts -> posts/reports/2015.md
+    assert!(imported().join("content/about-us.md").is_file());
+    let toml = front("content/posts/reports/2015.md");
+    // Relative aliases are relative to the page's folder, as in Hugo.
+    assert_eq!(toml["aliases"], serde_json::json!(["/posts/reports/old-toml/", "/archive/toml-page/", "/legacy/toml.html"]));
+    // A permalinks pattern (`news = "/:year/:month/:slug/"`).
+    assert!(imported().join("content/2019/09/launch-day.md").is_file());
+    assert!(report().contains("published at /about-us/ as Hugo did"), "{}", report());
+}
+
+#[test]
+fn sections_bundles_and_resources() {
+    let posts = front("content/posts/_index.md");
+    assert_eq!(posts["title"], "Posts");
+    assert_eq!(posts["description"], "Every post");
+    // A top-level folder without _index.md is a section in Hugo: one is written.
+    assert_eq!(front("content/docs/_index.md")["title"], "Docs");
+    assert_eq!(front("content/docs/guide/_index.md")["title"], "Guide");
+    // Leaf bundle with its resources, nested folders kept.
+    assert!(imported().join("content/posts/bundle/index.md").is_file());
+    assert!(imported().join("content/posts/bundle/chart.png").is_file());
+    assert!(imported().join("content/posts/bundle/data/figures.csv").is_file());
+    // Branch bundle resources are published under the section's URL.
+    assert!(imported().join("static/docs/guide/diagram.svg").is_file());
+}
+
+#[test]
+fn leniency_is_applied_and_reported_with_file_and_line() {
+    let r = report();
+    assert_eq!(front("content/posts/dup.md")["title"], "Duplicate, kept");
+    assert!(r.contains("`content/posts/dup.md:2`: `title` is given again at line 4"), "{r}");
+    assert_eq!(front("content/posts/untitled-thoughts.md")["title"], "Untitled thoughts");
+    assert!(r.contains("`content/posts/untitled-thoughts.md"), "{r}");
+    assert!(r.contains("no title: used \"Untitled thoughts\" from the file name"), "{r}");
+    assert!(r.contains("`content/posts/_index.md"), "{r}");
+    assert!(r.contains("`content/posts/first.md:3`: `date: 2010-10-22 11:33:15 -0400` written as `date: 2010-10-22T11:33:15-04:00`"), "{r}");
+    assert!(r.contains("`content/posts/first.md:4`: `lastmod: 2011-01-02 9:05:00` written as `updated: 2011-01-02T09:05:00Z`"), "{r}");
+    assert_eq!(front("content/posts/blank.md")["date"], "2012-03-04T05:06:07Z");
+    assert!(r.contains("`content/posts/blank.md:1`: 2 blank line(s) before the front matter removed"), "{r}");
+}
+
+#[test]
+fn shortcodes_become_links_markdown_and_html() {
+    let body = read("content/posts/first.md");
+    assert!(body.contains("[the bundle](@/posts/bundle/index.md)"), "{body}");
+    assert!(body.contains("[install](@/docs/guide/install.md#steps)"), "{body}");
+    assert!(body.contains("<figure><img src=\"/img/map.png\" alt=\"A map\"><figcaption><h4>The map</h4><p>Where it happens</p></figcaption></figure>"), "{body}");
+    assert!(body.contains("youtube-nocookie.com/embed/w7Ft2ymGmfc"), "{body}");
+    assert!(body.contains("```go\nfunc main() { fmt.Println(\"hi\") }\n```"), "{body}");
+    assert!(body.contains("<!-- hugo: {{< chart data=\"prices.csv\" >}} -->"), "{body}");
+    assert!(body.contains("A **note** with [a link](@/about.md)."), "{body}");
+    assert!(body.contains("Literal: {{< chart data=\"x\" >}}"), "{body}");
+    assert!(body.contains("<!-- more -->"), "{body}");
+    assert!(read("content/about.md").contains("By Research staff."));
+    assert!(read("content/_index.md").contains("[the first post](@/posts/first.md)"));
+    let r = report();
+    assert!(r.contains("| `chart` | 1 | `content/posts/first.md` |"), "{r}");
+    assert!(r.contains("| `note` | 1 | `content/posts/first.md` |"), "{r}");
+}
+
+#[test]
+fn drafts_collisions_static_and_data() {
+    assert_eq!(front("content/posts/draft.md")["draft"], true);
+    assert!(report().contains("- `/about/`: `content/about.md`, `content/posts/old-about.md`"), "{}", report());
+    let second = front("content/about-2.md");
+    assert_eq!(second["slug"], "about");
+    assert_eq!(second["title"], "An older About page");
+    assert_eq!(read("static/css/site.css"), "body { font-family: serif; }\n");
+    let team: serde_json::Value = charter::yaml::from_str(&read("data/team.yaml")).unwrap();
+    assert_eq!(team["people"][0]["name"], "Ada");
+    assert!(imported().join("data/links.yaml").is_file());
+    assert!(report().contains("`layouts`: Hugo templates"), "{}", report());
+}

@@ -1,0 +1,126 @@
+//! `charter import jekyll` on the Jekyll fixture: what each rule of the importer writes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+const BIN: &str = env!("CARGO_BIN_EXE_charter");
+
+fn imported() -> &'static Path {
+    static DEST: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, dest) = DEST.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("site");
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/jekyll");
+        let out = Command::new(BIN).args(["import", "jekyll"]).arg(&src).arg(&dest).output().unwrap();
+        assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (tmp, dest)
+    });
+    dest
+}
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(imported().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn front(rel: &str) -> serde_json::Value {
+    let text = read(rel);
+    let rest = text.strip_prefix("---\n").unwrap();
+    let end = rest.find("\n---\n").unwrap();
+    charter::yaml::from_str(&rest[..end + 1]).unwrap()
+}
+
+fn report() -> String {
+    read("import-report.md")
+}
+
+#[test]
+fn config_becomes_site_yaml() {
+    let site: serde_json::Value = charter::yaml::from_str(&read("site.yaml")).unwrap();
+    assert_eq!(site["title"], "Think Tank Notes");
+    assert_eq!(site["base_url"], "https://notes.example.org");
+    assert_eq!(site["taxonomies"], serde_json::json!(["categories", "tags"]));
+    assert_eq!(site["extra"]["twitter_username"], "thinktank");
+}
+
+#[test]
+fn posts_take_date_and_slug_from_the_file_name_and_keep_their_permalink() {
+    let hello = front("content/news/2010/07/21/hello-world.md");
+    assert_eq!(hello["title"], "Hello World");
+    assert_eq!(hello["date"], "2010-07-21");
+    assert_eq!(hello["categories"], serde_json::json!(["News"]));
+    assert_eq!(hello["tags"], serde_json::json!(["intro", "welcome"]));
+    // `layout` (from the config's defaults) is kept in extra; `author` becomes authors.
+    assert_eq!(hello["extra"]["layout"], "post");
+    assert_eq!(hello["authors"], serde_json::json!(["Staff"]));
+    let second = front("content/2011/01/02/second-post.md");
+    assert_eq!(second["title"], "Second Post");
+    assert_eq!(second["tags"], serde_json::json!(["intro"]));
+    // The front matter date wins; a space-separated category string is two categories.
+    let dated = front("content/analysis/policy/2013/01/05/date-in-front-matter.md");
+    assert_eq!(dated["date"], "2013-01-05T10:00:00Z");
+    assert_eq!(dated["categories"], serde_json::json!(["analysis", "policy"]));
+    // The folder above _posts is a category.
+    assert_eq!(front("content/blog/2012/05/06/in-a-folder.md")["categories"], serde_json::json!(["blog"]));
+    // A permalink naming a file: the page is at the folder, the file URL a redirect.
+    assert_eq!(front("content/custom/path.md")["aliases"], serde_json::json!(["/custom/path.html"]));
+}
+
+#[test]
+fn pages_drafts_and_collections() {
+    assert_eq!(front("content/_index.md")["title"], "Home");
+    assert!(imported().join("content/about.md").is_file());
+    assert!(imported().join("content/contact.md").is_file());
+    assert!(read("content/contact.md").contains("<p>Write to us.</p>"));
+    // docs/index.md is published at /docs/, the folder that holds docs/setup.md: it is that folder's _index.md.
+    assert_eq!(front("content/docs/_index.md")["title"], "Documentation");
+    assert!(imported().join("content/docs/setup.md").is_file());
+    assert!(imported().join("content/work/alpha.md").is_file());
+    let r = report();
+    assert!(r.contains("`feed.xml`"), "{r}");
+    assert!(r.contains("`404.html`"), "{r}");
+    assert!(r.contains("`_layouts`"), "{r}");
+}
+
+#[test]
+fn drafts_are_drafts() {
+    let mut found = None;
+    let mut stack = vec![imported().join("content")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().unwrap() == "unfinished-idea.md" {
+                found = Some(p);
+            }
+        }
+    }
+    let p = found.expect("the draft was imported");
+    assert!(std::fs::read_to_string(p).unwrap().contains("draft: true"));
+}
+
+#[test]
+fn liquid_links_become_charter_links_and_other_tags_are_reported() {
+    assert!(read("content/_index.md").contains("[the first post](@/news/2010/07/21/hello-world.md)"), "{}", read("content/_index.md"));
+    assert!(read("content/_index.md").contains("Welcome to Think Tank Notes."));
+    let hello = read("content/news/2010/07/21/hello-world.md");
+    assert!(hello.contains("[second](@/2011/01/02/second-post.md)"), "{hello}");
+    assert!(hello.contains("<!-- liquid: {% include note.html text=\"Remember this\" %} -->"), "{hello}");
+    assert!(read("content/2011/01/02/second-post.md").contains("[about](@/about.md)"));
+    assert!(read("content/docs/_index.md").contains("[setup](@/docs/setup.md)"));
+    let setup = read("content/docs/setup.md");
+    assert!(setup.contains("```ruby\nputs \"hello\"\n```"), "{setup}");
+    assert!(setup.contains("{{ not liquid }}"), "{setup}");
+    assert!(read("content/about.md").contains("![logo](/images/logo.png)"));
+    assert!(report().contains("| `include` | 1 | `_posts/2010-07-21-hello-world.md` |"), "{}", report());
+}
+
+#[test]
+fn data_and_static_files_are_copied_and_excludes_respected() {
+    assert!(read("data/members.yml").contains("Ada"));
+    assert_eq!(read("static/assets/style.css"), "body { color: #222; }\n");
+    assert!(imported().join("static/images/logo.png").is_file());
+    assert!(!imported().join("static/notes.txt").exists());
+    assert!(!imported().join("static/_config.yml").exists());
+}
