@@ -40,7 +40,7 @@ fn pages_under(dir: &Path, out: &mut Vec<PathBuf>) {
     for path in entries {
         if path.is_dir() {
             pages_under(&path, out);
-        } else if path.extension().is_some_and(|e| e == "md") && !path.file_name().is_some_and(|n| n == "_index.md") {
+        } else if path.extension().is_some_and(|e| e == "md") && path.file_name().is_none_or(|n| n != "_index.md") {
             out.push(path);
         }
     }
