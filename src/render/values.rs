@@ -310,27 +310,66 @@ pub fn build(
 /// Section values, deepest first so each can hold its subsections.
 pub fn section_values(lib: &Library, bodies: &Bodies<'_>, config: &Config, pages: &[Value]) -> Vec<Value> {
     let urls = Urls { config };
-    let mut values: Vec<Option<Value>> = vec![None; lib.sections.len()];
+    let mut values: Vec<Value> = vec![Value::none(); lib.sections.len()];
     let mut order: Vec<SectionId> = (0..lib.sections.len()).collect();
     order.sort_by_key(|&s| std::cmp::Reverse(lib.ancestry(s).len()));
     for sid in order {
-        let s = &lib.sections[sid];
-        let mut m = Map::with_capacity(30);
-        common(&mut m, &s.doc, &s.path, &bodies.sections[sid], &urls, config);
-        m.insert(key("pages"), Value::from(s.pages.iter().map(|&p| pages[p].clone()).collect::<Vec<_>>()));
-        let subs: Vec<Value> = s.subsections.iter().map(|&c| values[c].clone().unwrap_or_else(Value::none)).collect();
-        m.insert(key("subsections"), Value::from(subs));
-        m.insert(key("sort_by"), Value::from(s.doc.front.sort_by.unwrap_or_default().name()));
-        m.insert(key("ancestors"), ancestors_value(lib, sid, &urls, false));
-        let mut tax = Map::new();
-        for t in &config.taxonomies {
-            tax.insert(tera::value::Key::String(t.as_str().into()), Value::from(Vec::<Value>::new()));
-        }
-        m.insert(key("taxonomies"), Value::from(tax));
-        m.insert(key("assets"), Value::from(Vec::<Value>::new()));
-        values[sid] = Some(Value::from(m));
+        values[sid] = section_value(lib, bodies, config, &urls, pages, &values, sid);
     }
-    values.into_iter().map(|v| v.unwrap_or_else(Value::none)).collect()
+    values
+}
+
+/// One section's value; its subsections' values are taken from `sections`.
+fn section_value(lib: &Library, bodies: &Bodies<'_>, config: &Config, urls: &Urls<'_>, pages: &[Value], sections: &[Value], sid: SectionId) -> Value {
+    let s = &lib.sections[sid];
+    let mut m = Map::with_capacity(30);
+    common(&mut m, &s.doc, &s.path, &bodies.sections[sid], urls, config);
+    m.insert(key("pages"), Value::from(s.pages.iter().map(|&p| pages[p].clone()).collect::<Vec<_>>()));
+    let subs: Vec<Value> = s.subsections.iter().map(|&c| sections[c].clone()).collect();
+    m.insert(key("subsections"), Value::from(subs));
+    m.insert(key("sort_by"), Value::from(s.doc.front.sort_by.unwrap_or_default().name()));
+    m.insert(key("ancestors"), ancestors_value(lib, sid, urls, false));
+    let mut tax = Map::new();
+    for t in &config.taxonomies {
+        tax.insert(tera::value::Key::String(t.as_str().into()), Value::from(Vec::<Value>::new()));
+    }
+    m.insert(key("taxonomies"), Value::from(tax));
+    m.insert(key("assets"), Value::from(Vec::<Value>::new()));
+    Value::from(m)
+}
+
+/// After `values.pages[pid]` was replaced (a body edit: same front matter, same place in the
+/// site), rebuilds only the values that hold it: the page's section and the sections above it
+/// (each holds the one below among its subsections), and the terms the page carries with their
+/// taxonomies. Gives the same values as [`section_values`] and [`taxonomy_values`] over the
+/// whole site, which on the 10,000-page corpus are a quarter of a one-page edit.
+pub fn refresh_holders_of_page(values: &mut SiteValues, lib: &Library, bodies: &Bodies<'_>, config: &Config, pid: PageId) {
+    let urls = Urls { config };
+    let mut chain = lib.ancestry(lib.pages[pid].section);
+    chain.reverse();
+    for sid in chain {
+        values.sections[sid] = section_value(lib, bodies, config, &urls, &values.pages, &values.sections, sid);
+    }
+    for (t, tax) in lib.taxonomies.iter().enumerate() {
+        let mut touched = false;
+        for (i, term) in tax.terms.iter().enumerate() {
+            if !term.pages.contains(&pid) {
+                continue;
+            }
+            let Some(map) = values.terms[t][i].as_map() else { continue };
+            let mut map = map.clone();
+            map.insert(key("pages"), Value::from(term.pages.iter().map(|&p| values.pages[p].clone()).collect::<Vec<_>>()));
+            values.terms[t][i] = Value::from(map);
+            touched = true;
+        }
+        if touched {
+            if let Some(map) = values.taxonomies[t].as_map() {
+                let mut map = map.clone();
+                map.insert(key("terms"), Value::from(values.terms[t].clone()));
+                values.taxonomies[t] = Value::from(map);
+            }
+        }
+    }
 }
 
 /// Taxonomy values (with their terms' pages) and the term values, per taxonomy.
