@@ -63,6 +63,22 @@ enum Command {
     /// Build the site into public/ (or --output).
     #[command(after_help = "Examples:\n  charter build\n  charter build --drafts --output /tmp/preview\n  charter build --base-url https://staging.example.org\n  charter build --deploy        minified, fingerprinted, with .gz/.br files (see docs/deploy.md)")]
     Build(BuildArgs),
+    /// Build, serve the site locally and rebuild on every save, with live reload in the browser.
+    #[command(after_help = "Examples:\n  charter serve                     http://127.0.0.1:1111 with live reload\n  charter serve --port 0 --open     any free port, opened in the browser\n  charter serve --drafts            include pages marked `draft: true`\n  charter serve --bind 0.0.0.0      reachable from other machines (prints a warning)")]
+    Serve {
+        /// The port to listen on (0: any free port).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on. Anything but 127.0.0.1 or ::1 exposes the site to your network.
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+        bind: std::net::IpAddr,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in the browser once it is built.
+        #[arg(long)]
+        open: bool,
+    },
     /// Check everything a build checks; write nothing. Non-zero exit on any error.
     #[command(after_help = "Findings: errors (exit 1) for everything a build rejects, images without alt text and\nmalformed external links; warnings for missing descriptions, headings that skip a level and\npages no other page links to. See docs/check.md.\n\nExamples:\n  charter check\n  charter check --root path/to/site\n  charter check --format github   annotations on a pull request (GitHub Actions)\n  charter check --format json     for other tools")]
     Check {
@@ -205,6 +221,31 @@ pub fn run() -> i32 {
                 EXIT_SITE_ERROR
             }
         },
+        Command::Serve { port, bind, drafts, open } => serve(root, port, bind, drafts, open, cli.quiet),
+    }
+}
+
+/// `charter serve`: runs until Ctrl-C; notices are printed as they come.
+fn serve(root: PathBuf, port: u16, bind: std::net::IpAddr, drafts: bool, open: bool, quiet: bool) -> i32 {
+    use charter::serve::Notice;
+    let reporter = std::sync::Arc::new(move |notice: &Notice| match notice {
+        Notice::Failed(d) => {
+            print_diagnostics(d, false);
+            eprintln!("the last good build is still served; fix the file and save");
+        }
+        Notice::Warnings(d) => print_diagnostics(d, quiet),
+        Notice::Warning(_) => eprintln!("{notice}"),
+        Notice::Serving { .. } => println!("{notice}"),
+        other if !quiet => println!("{other}"),
+        _ => {}
+    });
+    let options = charter::serve::ServeOptions { port, bind, drafts, open, reporter, ..charter::serve::ServeOptions::new(root) };
+    match charter::serve::serve(options) {
+        Ok(()) => 0,
+        Err(d) => {
+            print_diagnostics(&d, false);
+            EXIT_SITE_ERROR
+        }
     }
 }
 
