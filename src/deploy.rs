@@ -8,13 +8,15 @@
 //!   minifier (minify-js 0.6) panics on ordinary code such as the institute theme's script. A file
 //!   a minifier cannot parse is kept as it was.
 //! - **Fingerprint**: every `.css` and `.js` file of the theme's and the site's `static/` (and the
-//!   generated `syntax.css`) is written as `name.<hash8>.ext`, hash = the first 8 hex digits of the
+//!   generated `syntax.css`; not the files of a page bundle, which pages name relatively) is
+//!   written as `name.<hash8>.ext`, hash = the first 8 hex digits of the
 //!   BLAKE3 hash of the bytes written; references to the old URL in every HTML output are
 //!   rewritten. The plain name is not written, so a missed reference shows up as a broken link.
 //! - **Precompress**: beside every compressible file (`html css js xml svg json txt`, plus `map`,
-//!   `webmanifest`, `ico`) a `.gz` (gzip level 9) and a `.br` (brotli quality 9) whose
-//!   decompressed bytes equal the file, for hosts that serve them as they are (nginx
-//!   `gzip_static`/`brotli_static`).
+//!   `webmanifest`, `ico`) a `.gz` and a `.br` whose decompressed bytes equal the file, for hosts
+//!   that serve them as they are (nginx `gzip_static`/`brotli_static`). Pages, feeds and other
+//!   generated text are many: gzip 6 and brotli 5. Stylesheets, scripts and SVG are few and fetched
+//!   on every first visit: gzip 9 and brotli 11.
 //!
 //! Everything goes through the build's [`Writer`], so the output stays atomic and the manifest
 //! lists the siblings (a later build without `--precompress` removes them).
@@ -158,19 +160,45 @@ pub fn rewrite_references(html: &str, renames: &[(String, String)], origin: &str
     }
 }
 
-/// Gzip at level 9, with no file name and a zero time stamp (the same input gives the same bytes).
-pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::GzBuilder::new().mtime(0).write(Vec::with_capacity(bytes.len() / 3 + 64), flate2::Compression::best());
+/// How hard to compress: pages and feeds are many, so they get fast levels; stylesheets, scripts
+/// and the like are few and fetched on every first visit, so they get the best.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effort {
+    /// gzip 6, brotli 5.
+    Fast,
+    /// gzip 9, brotli 11.
+    Best,
+}
+
+/// The effort for an output path.
+pub fn effort_for(relative: &str) -> Effort {
+    match extension(relative).as_deref() {
+        Some("html" | "htm" | "xml" | "txt" | "json") => Effort::Fast,
+        _ => Effort::Best,
+    }
+}
+
+/// Gzip with no file name and a zero time stamp (the same input gives the same bytes).
+pub fn gzip(bytes: &[u8], effort: Effort) -> Vec<u8> {
+    let level = match effort {
+        Effort::Fast => flate2::Compression::new(6),
+        Effort::Best => flate2::Compression::best(),
+    };
+    let mut encoder = flate2::GzBuilder::new().mtime(0).write(Vec::with_capacity(bytes.len() / 3 + 64), level);
     // Writing into a Vec cannot fail.
     let _ = encoder.write_all(bytes);
     encoder.finish().unwrap_or_default()
 }
 
-/// Brotli at quality 9, window 22.
-pub fn brotli(bytes: &[u8]) -> Vec<u8> {
+/// Brotli, window 22.
+pub fn brotli(bytes: &[u8], effort: Effort) -> Vec<u8> {
+    let quality = match effort {
+        Effort::Fast => 5,
+        Effort::Best => 11,
+    };
     let mut out = Vec::with_capacity(bytes.len() / 3 + 64);
     {
-        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 9, 22);
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, quality, 22);
         let _ = writer.write_all(bytes);
         let _ = writer.flush();
     }
@@ -181,7 +209,8 @@ pub fn brotli(bytes: &[u8]) -> Vec<u8> {
 pub fn write_file(writer: &Writer, relative: &str, bytes: &[u8], precompress: bool) -> Result<(), Diagnostic> {
     writer.write(relative, bytes)?;
     if precompress && is_compressible(relative) {
-        let (gz, br) = rayon::join(|| gzip(bytes), || brotli(bytes));
+        let effort = effort_for(relative);
+        let (gz, br) = rayon::join(|| gzip(bytes, effort), || brotli(bytes, effort));
         writer.write(&format!("{relative}.gz"), &gz)?;
         writer.write(&format!("{relative}.br"), &br)?;
     }
@@ -199,10 +228,11 @@ pub struct AssetPlan {
 
 /// Reads, minifies and names the static CSS and JS files (the only files pages refer to by a name
 /// that changes).
-fn plan_assets(files: &[(String, PathBuf)], options: DeployOptions, base_path: &str) -> Result<AssetPlan, Diagnostics> {
+fn plan_assets(files: &[(String, PathBuf)], static_dirs: &[PathBuf], options: DeployOptions, base_path: &str) -> Result<AssetPlan, Diagnostics> {
+    // Only `static/` files: a bundle's own script is referred to by a relative name.
     let results: Vec<Result<(String, String, Vec<u8>), Diagnostic>> = files
         .par_iter()
-        .filter(|(rel, _)| is_fingerprintable(rel))
+        .filter(|(rel, path)| is_fingerprintable(rel) && static_dirs.iter().any(|d| path.starts_with(d)))
         .map(|(rel, path)| {
             let bytes = std::fs::read(path).map_err(|e| io_error(path, "read the file to copy", &e))?;
             let bytes = if options.minify { minify_by_type(rel, &bytes).unwrap_or(bytes) } else { bytes };
@@ -250,7 +280,12 @@ pub fn write_site(site: &Site, outputs: &[Output], writer: &Writer, options: Dep
     let origin = config.base_url[..host_end].to_string();
     let input = RenderInput { lib: &site.library, config, templates: &site.templates, values: &site.values, page_bodies: &site.page_bodies };
     let files = site.files_to_copy();
-    let mut plan = match plan_assets(&files, options, &base_path) {
+    let root = &site.options.root;
+    let mut static_dirs = vec![root.join("static")];
+    if let Some(theme) = &config.theme {
+        static_dirs.push(root.join("themes").join(theme).join("static"));
+    }
+    let mut plan = match plan_assets(&files, &static_dirs, options, &base_path) {
         Ok(p) => p,
         Err(errors) => return errors,
     };
@@ -300,7 +335,7 @@ pub fn write_site(site: &Site, outputs: &[Output], writer: &Writer, options: Dep
             if let Some((target, bytes)) = plan.prepared.get(rel) {
                 return write_file(writer, target, bytes, options.precompress).err();
             }
-            let needs_bytes = options.precompress && is_compressible(rel) || options.minify && is_html(rel);
+            let needs_bytes = options.precompress && is_compressible(rel) || options.minify && (is_html(rel) || is_fingerprintable(rel));
             if !needs_bytes {
                 return writer.copy(rel, path).err();
             }
@@ -365,14 +400,14 @@ mod tests {
         use std::io::Read;
         let text = "<p>hello hello hello</p>".repeat(100);
         let mut back = String::new();
-        let gz = gzip(text.as_bytes());
+        let gz = gzip(text.as_bytes(), Effort::Fast);
         flate2::read::GzDecoder::new(&gz[..]).read_to_string(&mut back).unwrap_or_default();
         assert_eq!(back, text);
         let mut back = Vec::new();
-        let br = brotli(text.as_bytes());
+        let br = brotli(text.as_bytes(), Effort::Best);
         brotli::Decompressor::new(&br[..], 4096).read_to_end(&mut back).unwrap_or_default();
         assert_eq!(back, text.as_bytes());
-        assert_eq!(gzip(b"same"), gzip(b"same"));
+        assert_eq!(gzip(b"same", Effort::Best), gzip(b"same", Effort::Best));
     }
 
     #[test]

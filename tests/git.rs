@@ -110,7 +110,8 @@ fn dates_and_contributors_come_from_the_history() {
     assert_eq!(field(&page(&root, "public", "notes/first"), "updated"), "2026-02-14");
 
     // CHARTER_GIT=off: no git facts at all.
-    let out = charter(&root, &["build", "--output", "off"], &[("CHARTER_GIT", "off")]);
+    let off = root.join("off");
+    let out = charter(&root, &["build", "--output", off.to_str().unwrap_or_default()], &[("CHARTER_GIT", "off")]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let bundle = page(&root, "off", "notes/bundle");
     assert_eq!(field(&bundle, "updated"), "");
