@@ -112,7 +112,7 @@ fn run(sizes: &[usize], edits: usize) -> Res<()> {
     if !generator.is_file() {
         return Err(format!("the corpus generator is not at {}", generator.display()));
     }
-    println!("Charter build benchmark ({} cores; corpora under {})", cores(), work.display());
+    println!("Charter build benchmark ({} cores; corpora under {}; load average {})", cores(), work.display(), load_average());
     let mut rows: Vec<Row> = Vec::new();
     let mut checks: Vec<(String, bool)> = Vec::new();
     for &n in sizes {
@@ -151,6 +151,7 @@ fn run(sizes: &[usize], edits: usize) -> Res<()> {
             rate: format!("{:.0}", pages / m.wall.as_secs_f64().max(1e-9)),
             peak: format!("{:.1} MiB", m.peak_kib as f64 / 1024.0),
             time_ratio: format!("{:.2}x", m.wall.as_secs_f64() / fw),
+            cpu_ratio: format!("{:.2}x", m.cpu.as_secs_f64() / floor.cpu.as_secs_f64().max(1e-9)),
             mem_ratio: format!("{:.1}x", m.peak_kib as f64 / fm),
             target: target.map(|(t, ok)| format!("{t} {}", if ok { "PASS" } else { "FAIL" })).unwrap_or_default(),
         };
@@ -168,6 +169,7 @@ fn run(sizes: &[usize], edits: usize) -> Res<()> {
         edit_row.wall = format!("{median:.1} ms");
         edit_row.rate = "-".into();
         edit_row.cpu = "-".into();
+        edit_row.cpu_ratio = "-".into();
         edit_row.time_ratio = format!("{:.3}x", median / 1000.0 / fw);
         edit_row.target = if big { format!("< 25 ms {}", pass(median < 25.0)) } else { String::new() };
         rows.push(edit_row);
@@ -179,6 +181,7 @@ fn run(sizes: &[usize], edits: usize) -> Res<()> {
             rate: "-".into(),
             peak: "(same process)".into(),
             time_ratio: format!("{:.3}x", p95 / 1000.0 / fw),
+            cpu_ratio: "-".into(),
             mem_ratio: "-".into(),
             target: if big { format!("< 50 ms {}", pass(p95 < 50.0)) } else { String::new() },
         });
@@ -210,6 +213,7 @@ fn run(sizes: &[usize], edits: usize) -> Res<()> {
         rate: micro.extra.get("pages").cloned().unwrap_or_default(),
         peak: format!("{:.1} MiB", micro.peak_kib as f64 / 1024.0),
         time_ratio: "-".into(),
+        cpu_ratio: "-".into(),
         mem_ratio: "-".into(),
         target: format!("< 150 ms {}", pass(micro.wall < Duration::from_millis(150))),
     });
@@ -229,6 +233,8 @@ fn run(sizes: &[usize], edits: usize) -> Res<()> {
 
     print_table(&rows);
     println!();
+    println!("load average at the end: {} (wall times include waiting for a core; cpu/floor compares CPU time)", load_average());
+    println!();
     for (label, ok) in &checks {
         println!("  [{}] {label}", pass(*ok));
     }
@@ -246,6 +252,11 @@ fn pass(ok: bool) -> &'static str {
 
 fn ms(extra: &BTreeMap<String, String>, k: &str) -> f64 {
     extra.get(k).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN)
+}
+
+/// `/proc/loadavg`'s first three fields: how busy the machine was (other builds share it).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg").map(|t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" ")).unwrap_or_else(|_| "unknown".into())
 }
 
 fn cores() -> usize {
@@ -280,6 +291,7 @@ struct Row {
     rate: String,
     peak: String,
     time_ratio: String,
+    cpu_ratio: String,
     mem_ratio: String,
     target: String,
 }
@@ -293,13 +305,25 @@ fn print_table(rows: &[Row]) {
         rate: "pages/s".into(),
         peak: "peak memory".into(),
         time_ratio: "time/floor".into(),
+        cpu_ratio: "cpu/floor".into(),
         mem_ratio: "mem/floor".into(),
         target: "target".into(),
     };
     let cells = |r: &Row| {
-        [r.corpus.clone(), r.stage.clone(), r.wall.clone(), r.cpu.clone(), r.rate.clone(), r.peak.clone(), r.time_ratio.clone(), r.mem_ratio.clone(), r.target.clone()]
+        [
+            r.corpus.clone(),
+            r.stage.clone(),
+            r.wall.clone(),
+            r.cpu.clone(),
+            r.rate.clone(),
+            r.peak.clone(),
+            r.time_ratio.clone(),
+            r.cpu_ratio.clone(),
+            r.mem_ratio.clone(),
+            r.target.clone(),
+        ]
     };
-    let mut widths = [0usize; 9];
+    let mut widths = [0usize; 10];
     for r in std::iter::once(&header).chain(rows) {
         for (w, c) in widths.iter_mut().zip(cells(r)) {
             *w = (*w).max(c.chars().count());
@@ -311,7 +335,7 @@ fn print_table(rows: &[Row]) {
         for (i, (w, v)) in widths.iter().zip(c.iter()).enumerate() {
             let pad = w - v.chars().count();
             // Text columns left-aligned, numbers right-aligned.
-            if matches!(i, 0 | 1 | 8) {
+            if matches!(i, 0 | 1 | 9) {
                 s.push_str(v);
                 s.push_str(&" ".repeat(pad));
             } else {
