@@ -801,6 +801,11 @@ fn alias_shadowing_a_real_page() {
     fails_keeping_public("links_alias_shadows").assert_error(&["content/old.md:5", "the alias /good/ shadows content/good.md", "remove the alias"]);
 }
 
+#[test]
+fn one_alias_on_two_pages() {
+    fails_keeping_public("links_alias_twice").assert_error(&["content/two.md:4", "the alias /old-home/ is also an alias of content/one.md", "remove one of the two aliases"]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // HTML
 // ---------------------------------------------------------------------------------------------
