@@ -98,6 +98,23 @@ enum Command {
         #[arg(long)]
         title: Option<String>,
     },
+    /// Import a Hugo or Jekyll site into a new Charter site, keeping every URL.
+    #[command(after_help = "Writes site.yaml, content/, static/, data/, templates/ and import-report.md into DEST;\nSOURCE is only read.\n\nExamples:\n  charter import hugo ../old-site ./new-site\n  charter import jekyll ../blog ./blog-charter --format json")]
+    Import {
+        /// The generator that built the source site.
+        #[arg(value_parser = ["hugo", "jekyll"])]
+        from: String,
+        /// The source site's folder (only read, never changed).
+        source: PathBuf,
+        /// The new Charter site's folder (must be empty or absent unless --force).
+        dest: PathBuf,
+        /// Write into a DEST that is not empty.
+        #[arg(long)]
+        force: bool,
+        /// How to print the report: human (a summary line) or json (the whole report, stdout).
+        #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = ["human", "json"])]
+        format: String,
+    },
     /// Create a new site that builds, with a default theme and one page of each kind.
     #[command(after_help = "Examples:\n  charter init my-site\n  cd my-site && charter build")]
     Init {
@@ -209,6 +226,23 @@ pub fn run() -> i32 {
                 EXIT_SITE_ERROR
             }
         },
+        Command::Import { from, source, dest, force, format } => {
+            let kind = if from == "hugo" { charter::import::ImportSource::Hugo } else { charter::import::ImportSource::Jekyll };
+            match charter::import::import_site(kind, &source, &dest, &charter::import::ImportOptions { force }) {
+                Ok(report) => {
+                    if format == "json" {
+                        println!("{}", report.to_json());
+                    } else if !cli.quiet {
+                        println!("{}", report.summary_line());
+                    }
+                    0
+                }
+                Err(d) => {
+                    print_diagnostics(&d, cli.quiet);
+                    EXIT_SITE_ERROR
+                }
+            }
+        }
         Command::Init { dir } => match charter::init::init_site(&dir) {
             Ok(()) => {
                 if !cli.quiet {

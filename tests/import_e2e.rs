@@ -79,7 +79,8 @@ fn implicit_sections(dest: &Path) -> BTreeSet<String> {
                 break;
             }
             let abs = content.join(&d);
-            if !abs.join("_index.md").exists() && !abs.join("index.md").exists() {
+            let in_bundle = d.ancestors().any(|a| !a.as_os_str().is_empty() && content.join(a).join("index.md").exists());
+            if !abs.join("_index.md").exists() && !in_bundle {
                 out.insert(format!("/{}/", d.to_string_lossy()));
             }
             dir = d.parent().map(Path::to_path_buf);

@@ -101,6 +101,15 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             }
             continue;
         }
+        if ext(f) == "gotmpl" {
+            imported.notes.push(Note::new(
+                NoteKind::Skipped,
+                Path::new(&config.content_dir).join(f),
+                None,
+                "a content adapter makes pages with Go templates at build time; write those pages as Markdown (or a script that does) and import again",
+            ));
+            continue;
+        }
         if CONVERTER_EXTS.contains(&ext(f).as_str()) {
             imported.notes.push(Note::new(
                 NoteKind::Skipped,
@@ -180,13 +189,15 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
     }
 
     let now = chrono::Utc::now();
+    let cascades = read_cascades(&content_root, &sections);
     let parsed: Vec<Result<Doc, Note>> = sections
         .par_iter()
         .map(|f| (f, true))
         .chain(pages.par_iter().map(|f| (f, false)))
         .map(|(f, is_section)| {
             let res = resources.get(&f.parent().unwrap_or(Path::new("")).join("index")).filter(|_| !is_section).cloned().unwrap_or_default();
-            read_doc(root, &content_root, &config, f, is_section, res, now)
+            let cascade = cascade_for(&cascades, f);
+            read_doc(&content_root, &config, f, is_section, res, &cascade, now)
         })
         .collect();
     for p in parsed {
@@ -362,7 +373,37 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         Some(v) => value_text(v).into_iter().collect(),
         None => vec!["static".into()],
     };
-    let data_dir = get_str("datadir").unwrap_or_else(|| "data".into());
+    let mut data_dir = get_str("datadir").unwrap_or_else(|| "data".into());
+    let mut content_dir = content_dir;
+    let mut static_dirs = static_dirs;
+    // Module mounts replace the default folders (`content/en` mounted as `content`, …).
+    if let Some(Value::Array(mounts)) = cfg.get("module").and_then(|m| m.get("mounts")) {
+        let mut mounted_static = Vec::new();
+        let mut content_mounts = Vec::new();
+        for m in mounts {
+            let (Some(source), Some(target)) = (m.get("source").and_then(value_text), m.get("target").and_then(value_text)) else { continue };
+            match target.trim_matches('/') {
+                "content" => content_mounts.push(source),
+                "static" => mounted_static.push(source),
+                "data" => data_dir = source,
+                _ => {}
+            }
+        }
+        if let Some(first) = content_mounts.first() {
+            content_dir = first.clone();
+            if content_mounts.len() > 1 {
+                notes.push(Note::new(
+                    NoteKind::Other,
+                    &config_file,
+                    None,
+                    format!("several folders are mounted as content ({}): only `{first}` was imported", content_mounts.join(", ")),
+                ));
+            }
+        }
+        if !mounted_static.is_empty() {
+            static_dirs = mounted_static;
+        }
+    }
     let mut permalinks = HashMap::new();
     if let Some(Value::Object(m)) = cfg.get("permalinks") {
         // Newer form: permalinks.page.<section>; older: permalinks.<section>.
@@ -397,7 +438,7 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
     }
     let used = [
         "title", "baseurl", "params", "description", "languagecode", "defaultcontentlanguage", "taxonomies", "menu", "menus", "contentdir",
-        "staticdir", "datadir", "permalinks", "uglyurls", "languages", "disablekinds",
+        "staticdir", "datadir", "permalinks", "uglyurls", "languages", "disablekinds", "module",
     ];
     let dropped: Vec<&str> = cfg.keys().map(String::as_str).filter(|k| !used.contains(k)).collect();
     if !dropped.is_empty() {
@@ -437,12 +478,12 @@ fn read_config_file(path: &Path, name: &str) -> Result<Map<String, Value>, Diagn
 
 /// Reads one page or section file into a [`Doc`]. A file that cannot be read is a skip note.
 fn read_doc(
-    _root: &Path,
     content_root: &Path,
     config: &HugoConfig,
     rel: &Path,
     is_section: bool,
     resources: Vec<(PathBuf, PathBuf)>,
+    cascade: &Map<String, Value>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Doc, Note> {
     let source = Path::new(&config.content_dir).join(rel);
@@ -490,7 +531,15 @@ fn read_doc(
 
     let mut m = MapFields { source: &source, parsed: &parsed, front: Map::new(), extra: Map::new(), notes: &mut notes };
     // Hugo reads keys without regard to case.
-    let get = |k: &str| parsed.map.iter().find(|(key, _)| key.eq_ignore_ascii_case(k)).map(|(key, v)| (key.clone(), v.clone()));
+    // The file's own keys, then what sections above cascade to it.
+    let mut own = parsed.map.clone();
+    own.remove("cascade");
+    for (k, v) in cascade {
+        if !own.keys().any(|o| o.eq_ignore_ascii_case(k)) {
+            own.insert(k.clone(), v.clone());
+        }
+    }
+    let get = |k: &str| own.iter().find(|(key, _)| key.eq_ignore_ascii_case(k)).map(|(key, v)| (key.clone(), v.clone()));
 
     let title = get("title").and_then(|(_, v)| value_text(&v)).filter(|t| !t.trim().is_empty());
     let title = match title {
@@ -584,7 +633,10 @@ fn read_doc(
         "title", "description", "date", "publishdate", "pubdate", "published", "lastmod", "modified", "expirydate", "unpublishdate", "draft", "weight",
         "slug", "url", "aliases", "summary", "authors", "extra",
     ];
-    for (k, v) in &parsed.map {
+    if let Some(c) = parsed.map.get("cascade") {
+        m.extra.insert("cascade".into(), c.clone());
+    }
+    for (k, v) in &own {
         let lk = k.to_lowercase();
         let taken = known.contains(&lk.as_str()) || config.site.taxonomies.iter().any(|t| t.eq_ignore_ascii_case(k)) || (lk == "toc" && v.is_boolean());
         if !taken {
@@ -616,7 +668,7 @@ fn read_doc(
     if draft || !reasons.is_empty() {
         m.front.insert("draft".into(), Value::Bool(true));
     }
-    if !reasons.is_empty() && kind == DocKind::Page {
+    if !reasons.is_empty() && kind != DocKind::Home {
         m.notes.push(Note::new(NoteKind::Unpublished, &source, None, format!("Hugo would not publish it now ({}): imported as a draft", reasons.join(", "))));
     }
 
@@ -654,13 +706,100 @@ fn read_doc(
         kind,
         url: page_url,
         aliases,
-        published: published || kind != DocKind::Page,
+        published: published || kind == DocKind::Home,
         front,
         body,
         body_line: split.body_line,
         resources,
         notes,
     })
+}
+
+/// `cascade` values of each section folder: (target path pattern, values).
+type Cascades = HashMap<String, Vec<(Option<String>, Map<String, Value>)>>;
+
+/// Reads the `cascade` of every section file.
+fn read_cascades(content_root: &Path, sections: &[PathBuf]) -> Cascades {
+    let mut out = Cascades::new();
+    for f in sections {
+        let Ok(text) = std::fs::read_to_string(content_root.join(f)) else { continue };
+        let Ok(split) = frontmatter::split(&text) else { continue };
+        let Ok(parsed) = frontmatter::parse(&split) else { continue };
+        let Some((_, c)) = parsed.map.iter().find(|(k, _)| k.eq_ignore_ascii_case("cascade")) else { continue };
+        let entries: Vec<&Value> = match c {
+            Value::Array(a) => a.iter().collect(),
+            other => vec![other],
+        };
+        let dir = f.parent().map(slash_path).unwrap_or_default();
+        for e in entries {
+            let Value::Object(m) = e else { continue };
+            let mut values = Map::new();
+            let mut target = None;
+            for (k, v) in m {
+                match k.as_str() {
+                    "_target" | "target" => target = v.get("path").and_then(value_text),
+                    // Cascaded params are the page's own params (kept under extra).
+                    "params" => {
+                        if let Value::Object(p) = v {
+                            for (pk, pv) in p {
+                                values.insert(pk.clone(), pv.clone());
+                            }
+                        }
+                    }
+                    _ => {
+                        values.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            out.entry(dir.clone()).or_default().push((target, values));
+        }
+    }
+    out
+}
+
+/// The cascaded values for a content file: the nearest section's win.
+fn cascade_for(cascades: &Cascades, rel: &Path) -> Map<String, Value> {
+    let mut out = Map::new();
+    if cascades.is_empty() {
+        return out;
+    }
+    let page_path = {
+        let s = slash_path(rel);
+        let s = s.rsplit_once('.').map(|(a, _)| a.to_string()).unwrap_or(s);
+        let s = s.trim_end_matches("/_index").trim_end_matches("/index").trim_end_matches("_index").to_string();
+        format!("/{}", s.to_lowercase())
+    };
+    let mut dirs: Vec<String> = rel.ancestors().skip(1).map(slash_path).collect();
+    dirs.reverse();
+    for dir in dirs {
+        for (target, values) in cascades.get(&dir).into_iter().flatten() {
+            let applies = match target {
+                None => true,
+                Some(t) => path_glob(&t.to_lowercase(), &page_path),
+            };
+            if applies {
+                for (k, v) in values {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Hugo's target paths: `*` within a segment, `**` across segments.
+fn path_glob(pattern: &str, path: &str) -> bool {
+    if let Some(prefix) = pattern.strip_suffix("/**") {
+        return path == prefix || path.starts_with(&format!("{prefix}/"));
+    }
+    if pattern == "**" {
+        return true;
+    }
+    if !pattern.contains('*') {
+        return pattern.trim_end_matches('/') == path;
+    }
+    let (pre, post) = pattern.split_once('*').unwrap_or((pattern, ""));
+    path.starts_with(pre) && path.ends_with(post) && !path[pre.len()..path.len() - post.len().min(path.len() - pre.len())].contains('/')
 }
 
 /// Front matter being mapped, with the notes it produces.
@@ -876,6 +1015,24 @@ mod tests {
 
     fn cfg() -> HugoConfig {
         HugoConfig { content_dir: "content".into(), ..Default::default() }
+    }
+
+    #[test]
+    fn cascade_reaches_descendants_and_targets() {
+        let mut c = Cascades::new();
+        let mut never = Map::new();
+        never.insert("build".into(), serde_json::json!({"render": "never"}));
+        c.insert("common".into(), vec![(None, never)]);
+        let mut draft = Map::new();
+        draft.insert("draft".into(), Value::Bool(true));
+        c.insert("other".into(), vec![(Some("/other/a".into()), draft)]);
+        assert!(cascade_for(&c, Path::new("common/x.md")).contains_key("build"));
+        assert!(cascade_for(&c, Path::new("common/_index.md")).contains_key("build"));
+        assert!(cascade_for(&c, Path::new("other/a.md")).contains_key("draft"));
+        assert!(!cascade_for(&c, Path::new("other/b.md")).contains_key("draft"));
+        assert!(path_glob("/blog/**", "/blog/x/y"));
+        assert!(path_glob("/blog/*", "/blog/x"));
+        assert!(!path_glob("/blog/*", "/blog/x/y"));
     }
 
     #[test]

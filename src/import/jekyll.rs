@@ -23,10 +23,6 @@ const PAGE_EXTS: [&str; 5] = ["md", "markdown", "mkdown", "html", "htm"];
 #[derive(Debug, Clone, Default)]
 pub(crate) struct JekyllConfig {
     pub site: SiteConfig,
-    /// `site.url` without a trailing slash.
-    pub url: String,
-    /// `site.baseurl` without a trailing slash (may be empty).
-    pub baseurl: String,
     /// The site-wide permalink template, styles expanded.
     pub permalink: String,
     /// Collection name -> (output, permalink template).
@@ -35,8 +31,6 @@ pub(crate) struct JekyllConfig {
     pub exclude: Vec<String>,
     pub include: Vec<String>,
     pub future: bool,
-    /// Every `_config.yml` key, for `{{ site.x }}`.
-    pub raw: Map<String, Value>,
     pub notes: Vec<Note>,
 }
 
@@ -115,6 +109,9 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             docs_to_read.push((f.clone(), kind));
             continue;
         }
+        if comps.len() == 1 && first.starts_with("_config.") {
+            continue;
+        }
         if let Some(name) = first.strip_prefix('_') {
             if comps.len() > 1 && config.collections.contains_key(name) {
                 if PAGE_EXTS.contains(&ext.as_str()) {
@@ -163,7 +160,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             "_includes" => "Jekyll includes: pages that use `{% include %}` are listed under Liquid tags",
             "_sass" => "Sass partials: compile your CSS and put it in static/",
             "_plugins" => "Ruby plugins cannot run in Charter",
-            _ => "a folder starting with `_` is not published by Jekyll",
+            _ => "a file or folder starting with `_` is not published by Jekyll",
         };
         imported.notes.push(Note::new(NoteKind::Skipped, &dir, None, why));
     }
@@ -372,15 +369,12 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
     }
     Ok(JekyllConfig {
         site: SiteConfig { title, base_url, description, language, taxonomies: vec![], extra },
-        url,
-        baseurl,
         permalink,
         collections,
         defaults,
         exclude,
         include,
         future,
-        raw,
         notes,
     })
 }
@@ -723,6 +717,11 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
         }
         _ => (dir.clone(), String::new()),
     };
+    if date.is_none() && matches!(kind, Kind::Draft { .. }) {
+        // Jekyll dates a draft by its file's modification time.
+        let modified = std::fs::metadata(root.join(rel)).and_then(|m| m.modified()).map(chrono::DateTime::<chrono::Utc>::from).unwrap_or(now);
+        date = Some(SourceDate { date: modified.date_naive(), time: None, offset: None });
+    }
     let url = if is_home && fm.get("permalink").is_none() {
         "/".to_string()
     } else {
