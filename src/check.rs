@@ -432,15 +432,17 @@ fn tag_name(tag: &str) -> String {
 
 /// The value of attribute `name` in a start tag (quoted or not, entities `&amp;` decoded).
 fn attribute(tag: &str, name: &str) -> Option<String> {
-    let inner = tag.trim_start_matches('<').trim_end_matches('>').trim_end_matches('/');
+    // A trailing `/` stays: in `<a href=/q/>` it belongs to the value; in `<img … />` it is
+    // read as an attribute without value, which no caller asks for.
+    let inner = tag.trim_start_matches('<').trim_end_matches('>');
     let bytes = inner.as_bytes();
-    let mut i = inner.find(|c: char| c.is_whitespace())?;
+    let mut i = inner.find(|c: char| c.is_ascii_whitespace())?;
     while i < bytes.len() {
-        while i < bytes.len() && (bytes[i] as char).is_whitespace() {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
         let start = i;
-        while i < bytes.len() && !(bytes[i] as char).is_whitespace() && bytes[i] != b'=' {
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'=' {
             i += 1;
         }
         let attr = &inner[start..i];
@@ -450,12 +452,12 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
         }
         let mut value = None;
         let mut j = i;
-        while j < bytes.len() && (bytes[j] as char).is_whitespace() {
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
             j += 1;
         }
         if j < bytes.len() && bytes[j] == b'=' {
             j += 1;
-            while j < bytes.len() && (bytes[j] as char).is_whitespace() {
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
                 j += 1;
             }
             if j < bytes.len() && (bytes[j] == b'"' || bytes[j] == b'\'') {
@@ -466,7 +468,7 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
                 i = (vend + 1).min(inner.len());
             } else {
                 let vstart = j;
-                while j < bytes.len() && !(bytes[j] as char).is_whitespace() {
+                while j < bytes.len() && !bytes[j].is_ascii_whitespace() {
                     j += 1;
                 }
                 value = Some(&inner[vstart..j]);
@@ -598,6 +600,8 @@ mod tests {
         assert_eq!(resolve_href("/a/b/", "https://x.org/d#x", "https://x.org").as_deref(), Some("/d/"));
         assert_eq!(resolve_href("/a/", "https://y.org/d", "https://x.org"), None);
         assert_eq!(hrefs_in_html("<a class=x href=\"/p/\">p</a><abbr title=y><a href=/q/>"), vec!["/p/".to_string(), "/q/".to_string()]);
+        // Non-ASCII text in attributes (here a no-break space, bytes C2 A0) is not split.
+        assert_eq!(hrefs_in_html("<a title=\"é\u{a0}x\" data-x=ü\u{a0}ü href=\"/r/\">"), vec!["/r/".to_string()]);
     }
 
     #[test]

@@ -186,9 +186,12 @@ fn each_flag_works_alone() {
     assert!(produced.contains("style.css") && produced.contains("style.css.gz") && produced.contains("index.html.br"), "{produced:?}");
     assert!(!produced.contains("notes/bundle/square.svg.gz") || produced.contains("notes/bundle/square.svg.br"));
 
+    // A bundle's own script is named relatively by its page: it keeps its name.
+    std::fs::write(root.join("content/notes/bundle/chart.js"), "document.title += '';\n").expect("bundle script");
     let out = dir.path().join("fp");
     build(&root, &out, &["--fingerprint"]);
     let produced = files(&out);
+    assert!(produced.contains("notes/bundle/chart.js"), "{produced:?}");
     assert!(!produced.contains("style.css") && produced.iter().all(|f| !f.ends_with(".gz")), "{produced:?}");
     let home = std::fs::read_to_string(out.join("index.html")).expect("home");
     assert!(home.contains("\n"), "not minified without --minify");
