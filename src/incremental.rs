@@ -269,7 +269,7 @@ impl Site {
         let old_body = std::mem::replace(&mut self.page_bodies[pid], body);
         let old_values_page = self.values.pages[pid].clone();
         self.refresh_values_for_page(pid);
-        self.install_lookups();
+        self.patch_lookups(pid);
 
         let outputs = outputs_depending_on_page(self, pid);
         let output_dir = self.options.output_dir();
@@ -296,10 +296,22 @@ impl Site {
                 self.library.pages[pid].doc = old_doc;
                 self.values.pages[pid] = old_values_page;
                 self.refresh_values_for_page(pid);
-                self.install_lookups();
+                self.patch_lookups(pid);
                 Err(errors)
             }
         }
+    }
+
+    /// Gives `get_page`/`get_section` the new values of page `pid` and of every section (section
+    /// values were rebuilt around it); URLs and the rest are unchanged by a body edit.
+    fn patch_lookups(&self, pid: PageId) {
+        let page = (self.library.pages[pid].doc.relative_path.clone(), self.values.pages[pid].clone());
+        let mut sections = Vec::with_capacity(self.library.sections.len() * 2);
+        for (sid, s) in self.library.sections.iter().enumerate() {
+            sections.push((s.doc.relative_path.clone(), self.values.sections[sid].clone()));
+            sections.push((s.dir.clone(), self.values.sections[sid].clone()));
+        }
+        self.templates.update_lookups([page], sections);
     }
 
     /// Rebuilds the values that hold page `pid` (its own, sections, taxonomies) after its body changed.

@@ -192,7 +192,15 @@ impl Writer {
             }
         }
         let manifest_path = self.output.join(MANIFEST);
-        let previous: Vec<String> = std::fs::read_to_string(&manifest_path).map(|t| t.lines().map(str::to_string).collect()).unwrap_or_default();
+        let previous_text = std::fs::read_to_string(&manifest_path).unwrap_or_default();
+        if !full && !self.staged_mode {
+            // An incremental write that produced no new path leaves the manifest as it is.
+            let known: HashSet<&str> = previous_text.lines().collect();
+            if produced.iter().all(|p| known.contains(p.as_str())) {
+                return Ok(stats);
+            }
+        }
+        let previous: Vec<String> = previous_text.lines().map(str::to_string).collect();
         let mut all: Vec<String> = if full {
             produced.iter().cloned().collect()
         } else {
