@@ -46,6 +46,10 @@ pub struct HighlightConfig {
 pub struct MarkdownConfig {
     /// Clean raw HTML in Markdown with ammonia (for sites that publish outside contributions).
     pub sanitize_html: bool,
+    /// A `#` permalink inside every h2 and h3.
+    pub heading_anchors: bool,
+    /// A stable id and a `¶` permalink on every paragraph.
+    pub paragraph_anchors: bool,
 }
 
 /// A site's validated configuration.
@@ -279,7 +283,13 @@ impl ConfigReader<'_> {
                 for (key, value) in m {
                     match (key.as_str(), value) {
                         ("sanitize_html", Value::Bool(b)) => config.markdown.sanitize_html = *b,
-                        _ => self.error(key, format!("`markdown.{key}` is not a known Markdown setting"), "Markdown settings: `sanitize_html: true|false`"),
+                        ("heading_anchors", Value::Bool(b)) => config.markdown.heading_anchors = *b,
+                        ("paragraph_anchors", Value::Bool(b)) => config.markdown.paragraph_anchors = *b,
+                        _ => self.error(
+                            key,
+                            format!("`markdown.{key}` is not a known Markdown setting"),
+                            "Markdown settings: `sanitize_html`, `heading_anchors`, `paragraph_anchors` (each true or false)",
+                        ),
                     }
                 }
             }

@@ -321,10 +321,7 @@ impl Site {
         let facts = self.facts.get(&self.library.pages[pid].doc.relative_path);
         self.values.pages[pid] = values::page_value(&self.library, pid, &self.page_bodies[pid], &urls, &self.config, &term_refs, facts);
         let bodies = values::Bodies { pages: &self.page_bodies, sections: &self.section_bodies };
-        self.values.sections = values::section_values(&self.library, &bodies, &self.config, &self.values.pages);
-        let (taxonomies, terms) = values::taxonomy_values(&self.library, &urls, &term_refs, &self.values.pages);
-        self.values.taxonomies = taxonomies;
-        self.values.terms = terms;
+        values::refresh_holders_of_page(&mut self.values, &self.library, &bodies, &self.config, pid);
     }
 
     /// Content structure, templates or data changed: re-read what changed, reuse the rest.

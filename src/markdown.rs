@@ -55,6 +55,17 @@ pub struct Input<'a> {
     pub first_line: usize,
     pub file: &'a Path,
     pub sanitize_html: bool,
+    pub anchors: Anchors,
+}
+
+/// Permalink marks written into the HTML, so they work without JavaScript.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Anchors {
+    /// A `#` link inside every h2 and h3.
+    pub headings: bool,
+    /// A stable id (`<section-id>-p<N>`, or `p<N>` before the first heading) and a `¶` link on
+    /// every paragraph outside lists, tables and footnotes.
+    pub paragraphs: bool,
 }
 
 fn options() -> Options {
@@ -96,6 +107,11 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
     let mut footnote_ref_counts: HashMap<String, usize> = HashMap::new();
     let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
     let mut summary_cut: Option<usize> = None;
+    // Paragraph anchors: the id of the last h2/h3, the paragraph count under it, list depth.
+    let mut section_id = String::new();
+    let mut paragraph_n = 0usize;
+    let mut list_depth = 0usize;
+    let mut open_anchor: Option<String> = None;
 
     /// Events borrow the body's text (no copy of a 50 MB file event by event).
     fn push<'a>(event: Event<'a>, heading: &mut Option<PendingHeading<'a>>, footnote: &mut Option<(String, Vec<Event<'a>>)>, out: &mut Vec<Event<'a>>) {
@@ -144,10 +160,24 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
                 }
                 rendered.ids.insert(id.clone());
                 flat_toc.push((h.level as u8, id.clone(), h.text.trim().to_string()));
+                let small = matches!(h.level, pulldown_cmark::HeadingLevel::H2 | pulldown_cmark::HeadingLevel::H3);
+                if small && footnote.is_none() {
+                    section_id = id.clone();
+                    paragraph_n = 0;
+                }
+                let anchor = (input.anchors.headings && small && footnote.is_none()).then(|| {
+                    format!(
+                        "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to the section {}\">#</a>",
+                        escape_xml(h.text.trim())
+                    )
+                });
                 let start = Event::Start(Tag::Heading { level: h.level, id: Some(CowStr::from(id)), classes: h.classes, attrs: h.attrs });
                 push(start, &mut heading, &mut footnote, &mut out);
                 for e in h.events {
                     push(e, &mut heading, &mut footnote, &mut out);
+                }
+                if let Some(a) = anchor {
+                    push(Event::InlineHtml(CowStr::from(a)), &mut heading, &mut footnote, &mut out);
                 }
                 push(Event::End(TagEnd::Heading(h.level)), &mut heading, &mut footnote, &mut out);
             }
@@ -242,6 +272,29 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
                     footnote_defs.insert(name, events);
                 }
             }
+            Event::Start(Tag::Item) => {
+                list_depth += 1;
+                push(Event::Start(Tag::Item), &mut heading, &mut footnote, &mut out);
+            }
+            Event::End(TagEnd::Item) => {
+                list_depth = list_depth.saturating_sub(1);
+                push(Event::End(TagEnd::Item), &mut heading, &mut footnote, &mut out);
+            }
+            Event::Start(Tag::Paragraph) if input.anchors.paragraphs && list_depth == 0 && footnote.is_none() && heading.is_none() => {
+                paragraph_n += 1;
+                let mut id = if section_id.is_empty() { format!("p{paragraph_n}") } else { format!("{section_id}-p{paragraph_n}") };
+                while rendered.ids.contains(&id) {
+                    id.push('_');
+                }
+                rendered.ids.insert(id.clone());
+                push(Event::Html(CowStr::from(format!("<p id=\"{id}\">"))), &mut heading, &mut footnote, &mut out);
+                open_anchor = Some(id);
+            }
+            Event::End(TagEnd::Paragraph) if open_anchor.is_some() => {
+                let id = open_anchor.take().unwrap_or_default();
+                let close = format!("<a class=\"para-anchor\" href=\"#{id}\" aria-label=\"Link to this paragraph\">¶</a></p>\n");
+                push(Event::Html(CowStr::from(close)), &mut heading, &mut footnote, &mut out);
+            }
             other => push(other, &mut heading, &mut footnote, &mut out),
         }
     }
@@ -255,10 +308,7 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
     html::push_html(&mut body_html, out.into_iter());
     // Table alignment as classes, not inline styles, so a strict Content-Security-Policy holds.
     if body_html.contains(" style=\"text-align: ") {
-        body_html = body_html
-            .replace(" style=\"text-align: left\"", " class=\"align-left\"")
-            .replace(" style=\"text-align: center\"", " class=\"align-center\"")
-            .replace(" style=\"text-align: right\"", " class=\"align-right\"");
+        body_html = alignment_as_classes(&body_html);
     }
 
     if !footnote_order.is_empty() {
@@ -299,6 +349,31 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
     rendered.html = body_html;
     rendered.toc = build_toc(flat_toc);
     rendered
+}
+
+/// Rewrites ` style="text-align: X"` (pulldown-cmark's table cells) to ` class="align-X"` in one pass.
+fn alignment_as_classes(html: &str) -> String {
+    const NEEDLE: &str = " style=\"text-align: ";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(NEEDLE) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + NEEDLE.len()..];
+        match after.find('"') {
+            Some(end) if matches!(&after[..end], "left" | "center" | "right") => {
+                out.push_str(" class=\"align-");
+                out.push_str(&after[..end]);
+                out.push('"');
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push_str(NEEDLE);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn footnote_slug(name: &str) -> String {
@@ -349,7 +424,7 @@ mod tests {
     }
 
     fn md(body: &str) -> Rendered {
-        render(&Input { body, first_line: 1, file: Path::new("t.md"), sanitize_html: false }, &Links)
+        render(&Input { body, first_line: 1, file: Path::new("t.md"), sanitize_html: false, anchors: Anchors::default() }, &Links)
     }
 
     #[test]
@@ -378,6 +453,18 @@ mod tests {
         assert!(r.html.find("After.").unwrap() < notes);
         assert!(r.html.contains("href=\"#fr-1-2\""), "{}", r.html);
         assert!(r.html.contains("id=\"fn-1\""));
+    }
+
+    #[test]
+    fn anchors_for_headings_and_paragraphs_when_asked() {
+        let anchors = Anchors { headings: true, paragraphs: true };
+        let r = render(&Input { body: "Intro.\n\n## Part one\n\nFirst.\n\n- item\n\nSecond.\n", first_line: 1, file: Path::new("t.md"), sanitize_html: false, anchors }, &Links);
+        assert!(r.html.contains("<p id=\"p1\">Intro.<a class=\"para-anchor\" href=\"#p1\""), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"part-one\">Part one<a class=\"heading-anchor\" href=\"#part-one\""), "{}", r.html);
+        assert!(r.html.contains("<p id=\"part-one-p2\">Second."), "{}", r.html);
+        assert!(r.html.contains("<li>item</li>"), "list items get no anchors: {}", r.html);
+        assert_eq!(r.toc[0].title, "Part one");
+        assert_eq!(r.word_count, 6, "anchors add no words");
     }
 
     #[test]

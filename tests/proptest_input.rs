@@ -163,7 +163,7 @@ fn check_document(text: &str) {
             assert!(!warnings.has_errors());
             assert_errors_are_useful(&warnings, &file);
             for sanitize_html in [false, true] {
-                let r = markdown::render(&Input { body: &doc.body, first_line: doc.body_first_line, file: &file, sanitize_html }, &Links);
+                let r = markdown::render(&Input { body: &doc.body, first_line: doc.body_first_line, file: &file, sanitize_html, anchors: markdown::Anchors { headings: sanitize_html, paragraphs: sanitize_html } }, &Links);
                 if sanitize_html {
                     assert!(!tags(&r.html).any(|t| t.starts_with("<script") || t.contains(" onclick=")), "sanitised HTML kept a script: {}", r.html);
                 }
@@ -234,7 +234,7 @@ proptest! {
     #[test]
     fn markdown_never_panics(body in markdownish(), first_line in 1usize..1000, sanitize_html in any::<bool>()) {
         let file = Path::new("content/p.md");
-        let r = markdown::render(&Input { body: &body, first_line, file, sanitize_html }, &Links);
+        let r = markdown::render(&Input { body: &body, first_line, file, sanitize_html, anchors: markdown::Anchors { headings: true, paragraphs: true } }, &Links);
         for d in &r.diagnostics {
             prop_assert!(d.line.is_some_and(|l| l >= first_line), "a Markdown diagnostic without its line: {}", d);
         }

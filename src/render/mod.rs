@@ -34,7 +34,7 @@ impl LinkResolver for LibraryLinks<'_> {
 pub fn render_body(lib: &Library, config: &Config, doc: &crate::content::load::Document) -> Rendered {
     let links = LibraryLinks { lib, urls: Urls { config } };
     let mut rendered = markdown::render(
-        &markdown::Input { body: &doc.body, first_line: doc.body_first_line, file: &doc.file, sanitize_html: config.markdown.sanitize_html },
+        &markdown::Input { body: &doc.body, first_line: doc.body_first_line, file: &doc.file, sanitize_html: config.markdown.sanitize_html, anchors: markdown::Anchors { headings: config.markdown.heading_anchors, paragraphs: config.markdown.paragraph_anchors } },
         &links,
     );
     // The HTML grew by doubling and every body lives until the build ends: give the slack back
