@@ -362,27 +362,11 @@ impl Site {
         }
         let touched = |rel: &str| set.content.iter().any(|c| c.is_empty() || rel == c || rel.starts_with(&format!("{c}/")));
         let found = load::walk(&root, &root.join("content"), &mut diagnostics);
-        let results: Vec<Result<(Document, Diagnostics), Diagnostics>> = found
-            .markdown
-            .par_iter()
-            .map(|(rel, abs)| match known.get(rel) {
-                // Drafts are not in the library: a known document is reused only when untouched.
-                Some(doc) if !touched(rel) => Ok((doc.clone(), Diagnostics::new())),
-                _ => load::read_document(&root, rel, abs, &self.config.taxonomies),
-            })
-            .collect();
-        let mut docs = Vec::with_capacity(results.len());
-        for r in results {
-            match r {
-                Ok((doc, warnings)) => {
-                    diagnostics.extend(warnings.0);
-                    docs.push(doc);
-                }
-                Err(errs) => diagnostics.extend(errs.0),
-            }
-        }
-        let read: HashSet<&str> = docs.iter().map(|d| d.relative_path.as_str()).collect();
-        let broken: HashSet<String> = found.markdown.iter().map(|(r, _)| r.clone()).filter(|r| !read.contains(r.as_str())).collect();
+        // Drafts are not in the library: a known document is reused only when untouched.
+        let docs = load::read_all_reusing(&root, &found, &self.config.taxonomies, &mut diagnostics, |rel| {
+            known.get(rel).filter(|_| !touched(rel)).cloned()
+        });
+        let broken = load::unreadable(&found, &docs);
         // Drafts were never in the library: re-read them so the build is the same as a full one.
         let templates = match templates {
             Some(t) => Some(t),

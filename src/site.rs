@@ -167,9 +167,7 @@ impl Site {
                 let mut diagnostics = Diagnostics::new();
                 let found = load::walk(&root, &root.join("content"), &mut diagnostics);
                 let docs = load::read_all(&root, &found, &config.taxonomies, &mut diagnostics);
-                let read: std::collections::HashSet<&str> = docs.iter().map(|d| d.relative_path.as_str()).collect();
-                let broken: std::collections::HashSet<String> =
-                    found.markdown.iter().map(|(rel, _)| rel.clone()).filter(|rel| !read.contains(rel.as_str())).collect();
+                let broken = load::unreadable(&found, &docs);
                 (docs, found.assets, broken, diagnostics)
             },
         );

@@ -247,10 +247,25 @@ pub fn parse_document(
 /// Reads every Markdown file in parallel. Returns the documents (in path order) and all
 /// diagnostics (errors for files that could not be read).
 pub fn read_all(site_root: &Path, found: &Found, taxonomies: &[String], diagnostics: &mut Diagnostics) -> Vec<Document> {
+    read_all_reusing(site_root, found, taxonomies, diagnostics, |_| None)
+}
+
+/// Like [`read_all`], but takes a document from `reuse` instead of reading the file when it
+/// gives one (incremental rebuilds reuse every untouched document).
+pub fn read_all_reusing(
+    site_root: &Path,
+    found: &Found,
+    taxonomies: &[String],
+    diagnostics: &mut Diagnostics,
+    reuse: impl Fn(&str) -> Option<Document> + Sync,
+) -> Vec<Document> {
     let results: Vec<_> = found
         .markdown
         .par_iter()
-        .map(|(rel, abs)| read_document(site_root, rel, abs, taxonomies))
+        .map(|(rel, abs)| match reuse(rel) {
+            Some(doc) => Ok((doc, Diagnostics::new())),
+            None => read_document(site_root, rel, abs, taxonomies),
+        })
         .collect();
     let mut docs = Vec::with_capacity(results.len());
     for r in results {
@@ -263,4 +278,10 @@ pub fn read_all(site_root: &Path, found: &Found, taxonomies: &[String], diagnost
         }
     }
     docs
+}
+
+/// The Markdown files found that could not be read into documents (their errors are reported).
+pub fn unreadable(found: &Found, docs: &[Document]) -> std::collections::HashSet<String> {
+    let read: HashSet<&str> = docs.iter().map(|d| d.relative_path.as_str()).collect();
+    found.markdown.iter().map(|(rel, _)| rel.clone()).filter(|rel| !read.contains(rel.as_str())).collect()
 }
