@@ -157,6 +157,42 @@ fn print_diagnostics(diagnostics: &Diagnostics, quiet: bool) {
     }
 }
 
+/// Runs `work`; when it takes longer than a second and stderr is a terminal, draws a progress
+/// bar of the outputs rendered (cleared when done).
+fn with_progress<T>(quiet: bool, work: impl FnOnce() -> T) -> T {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    if quiet || !std::io::stderr().is_terminal() {
+        return work();
+    }
+    let finished = Arc::new(AtomicBool::new(false));
+    let flag = finished.clone();
+    let drawer = std::thread::spawn(move || {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(1) {
+            if flag.load(Ordering::Relaxed) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let style = indicatif::ProgressStyle::with_template("{spinner} building: {pos}/{len} outputs {wide_bar} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        let bar = indicatif::ProgressBar::new(0).with_style(style);
+        while !flag.load(Ordering::Relaxed) {
+            bar.set_length(charter::site::PROGRESS_TOTAL.load(Ordering::Relaxed) as u64);
+            bar.set_position(charter::site::PROGRESS_DONE.load(Ordering::Relaxed) as u64);
+            bar.tick();
+            std::thread::sleep(Duration::from_millis(80));
+        }
+        bar.finish_and_clear();
+    });
+    let result = work();
+    finished.store(true, Ordering::Relaxed);
+    let _ = drawer.join();
+    result
+}
+
 pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -174,7 +210,7 @@ pub fn run() -> i32 {
                 precompress: args.precompress || args.deploy,
             };
             let options = BuildOptions { root, output: args.output, drafts: args.drafts, base_url: args.base_url, deploy };
-            match charter::build(options) {
+            match with_progress(cli.quiet, || charter::build(options)) {
                 Ok(summary) => {
                     print_diagnostics(&summary.warnings, cli.quiet);
                     if !cli.quiet {

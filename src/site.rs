@@ -18,6 +18,11 @@ use crate::render::values::{self, Bodies, PageFacts, SiteValues};
 use crate::render::{self, Output, RenderInput};
 use crate::templates::{Lookups, Templates};
 
+/// Outputs rendered so far by the build in progress, and how many it has in all: the command
+/// line reads them to draw a progress bar (the library itself never prints).
+pub static PROGRESS_DONE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+pub static PROGRESS_TOTAL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// What to build and how.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -314,6 +319,7 @@ impl Site {
         let results: Vec<(Option<Diagnostic>, Vec<String>)> = outputs
             .par_iter()
             .map(|o| {
+                PROGRESS_DONE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let path = render::output_path(o, &self.library, &self.config);
                 crate::templates::start_recording();
                 let result = input.render(o);
@@ -344,6 +350,8 @@ impl Site {
         let output_dir = self.options.output_dir();
         output::check_output_dir(&self.options.root, &output_dir).map_err(Diagnostics::from)?;
         let outputs = self.outputs();
+        PROGRESS_DONE.store(0, std::sync::atomic::Ordering::Relaxed);
+        PROGRESS_TOTAL.store(outputs.len(), std::sync::atomic::Ordering::Relaxed);
         let collisions = self.check_output_collisions(&outputs);
         if collisions.has_errors() {
             return Err(collisions);
