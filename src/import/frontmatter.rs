@@ -486,3 +486,49 @@ mod tests {
         assert_eq!(parse_text(&text).map, m);
     }
 }
+
+/// A source page read for import: its text, the parsed front matter, where the body starts, and a
+/// report note for every leniency applied while reading. Hugo and Jekyll pages share this reader.
+pub struct SourceFile {
+    pub text: String,
+    pub parsed: Parsed,
+    pub notes: Vec<super::report::Note>,
+    /// Line of the first front matter line.
+    pub front_line: usize,
+    /// Line of the first body line.
+    pub body_line: usize,
+    body_start: usize,
+}
+
+impl SourceFile {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// Reads `path` (named `source` in the report) and parses its front matter. A file that cannot
+/// be used is a skip note; `dedup_reason` ends the note on a deduplicated key.
+pub fn read_source(path: &std::path::Path, source: &std::path::Path, dedup_reason: &str) -> Result<SourceFile, super::report::Note> {
+    use super::report::{Note, NoteKind};
+    let skip = |line: Option<usize>, why: String| Note::new(NoteKind::Skipped, source, line, why);
+    let bytes = std::fs::read(path).map_err(|e| skip(None, format!("could not read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|_| skip(None, "not UTF-8 text; convert it and import again".into()))?;
+    let split = split(&text).map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
+    let parsed = parse(&split).map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
+    let notes = parsed
+        .fixes
+        .iter()
+        .map(|fix| match fix {
+            Fix::BlankLines(n) => Note::new(NoteKind::BlankLinesRemoved, source, Some(1), format!("{n} blank line(s) before the front matter removed")),
+            Fix::DuplicateKey { key, dropped_line, kept_line } => Note::new(
+                NoteKind::KeyDeduplicated,
+                source,
+                Some(*dropped_line),
+                format!("`{key}` is given again at line {kept_line}; the last value was kept{dedup_reason}"),
+            ),
+        })
+        .collect();
+    let (front_line, body_line) = (split.front_line, split.body_line);
+    let body_start = text.len() - split.body.len();
+    Ok(SourceFile { parsed, notes, front_line, body_line, body_start, text })
+}

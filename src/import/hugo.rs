@@ -4,7 +4,7 @@
 //! keep it. Page bodies are translated later by [`convert_body`] (shortcodes, `ref` links).
 
 use super::dates::{self, DateFix, SourceDate};
-use super::frontmatter::{self, Fix};
+use super::frontmatter;
 use super::place::LinkIndex;
 use super::report::{Note, NoteKind};
 use super::{shortcodes, slash_path, title_from_name, value_text, walk, Body, CopyFile, CopyKind, Doc, DocKind, Imported, SiteConfig};
@@ -487,24 +487,9 @@ fn read_doc(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Doc, Note> {
     let source = Path::new(&config.content_dir).join(rel);
-    let skip = |line: Option<usize>, why: String| Note::new(NoteKind::Skipped, &source, line, why);
-    let bytes = std::fs::read(content_root.join(rel)).map_err(|e| skip(None, format!("could not read: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|_| skip(None, "not UTF-8 text; convert it and import again".into()))?;
-    let split = frontmatter::split(&text).map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
-    let parsed = frontmatter::parse(&split).map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
-    let mut notes = Vec::new();
-    for fix in &parsed.fixes {
-        notes.push(match fix {
-            Fix::BlankLines(n) => Note::new(NoteKind::BlankLinesRemoved, &source, Some(1), format!("{n} blank line(s) before the front matter removed")),
-            Fix::DuplicateKey { key, dropped_line, kept_line } => Note::new(
-                NoteKind::KeyDeduplicated,
-                &source,
-                Some(*dropped_line),
-                format!("`{key}` is given again at line {kept_line}; the last value was kept, as older Hugo did"),
-            ),
-        });
-    }
-
+    let file = frontmatter::read_source(&content_root.join(rel), &source, ", as older Hugo did")?;
+    let parsed = &file.parsed;
+    let mut notes = file.notes.clone();
     let rel_slash = slash_path(rel);
     let dir = rel.parent().map(slash_path).unwrap_or_default();
     let is_bundle = !is_section && stem(rel) == "index" && !dir.is_empty();
@@ -549,7 +534,7 @@ fn read_doc(
             m.notes.push(Note::new(
                 NoteKind::TitleInvented,
                 &source,
-                parsed.line_of("title").or(Some(split.front_line.saturating_sub(1).max(1))),
+                parsed.line_of("title").or(Some(file.front_line.saturating_sub(1).max(1))),
                 format!("no title: used \"{name}\" from the {}", if kind == DocKind::Home { "site title" } else if is_section || is_bundle { "folder name" } else { "file name" }),
             ));
             name
@@ -699,7 +684,7 @@ fn read_doc(
     if !extra.is_empty() {
         front.insert("extra".into(), Value::Object(extra));
     }
-    let body = split.body.replace("<!--more-->", "<!-- more -->");
+    let body = file.body().replace("<!--more-->", "<!-- more -->");
     Ok(Doc {
         source,
         link_key: rel_slash,
@@ -709,7 +694,7 @@ fn read_doc(
         published: published || kind == DocKind::Home,
         front,
         body,
-        body_line: split.body_line,
+        body_line: file.body_line,
         resources,
         notes,
     })

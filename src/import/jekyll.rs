@@ -6,7 +6,7 @@
 //! (Liquid links and tags).
 
 use super::dates::{self, DateFix, SourceDate};
-use super::frontmatter::{self, Fix};
+use super::frontmatter;
 use super::place::LinkIndex;
 use super::report::{Note, NoteKind};
 use super::{liquid, slash_path, value_text, walk, Body, CopyFile, CopyKind, Doc, DocKind, Imported, SiteConfig};
@@ -535,23 +535,9 @@ fn page_template(site_permalink: &str, index: bool) -> String {
 
 fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: chrono::DateTime<chrono::Utc>) -> Result<Doc, Note> {
     let source = rel.to_path_buf();
-    let skip = |line: Option<usize>, why: String| Note::new(NoteKind::Skipped, &source, line, why);
-    let bytes = std::fs::read(root.join(rel)).map_err(|e| skip(None, format!("could not read: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|_| skip(None, "not UTF-8 text; convert it and import again".into()))?;
-    let split = frontmatter::split(&text).map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
-    let parsed = frontmatter::parse(&split).map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
-    let mut notes = Vec::new();
-    for fix in &parsed.fixes {
-        notes.push(match fix {
-            Fix::BlankLines(n) => Note::new(NoteKind::BlankLinesRemoved, &source, Some(1), format!("{n} blank line(s) before the front matter removed")),
-            Fix::DuplicateKey { key, dropped_line, kept_line } => Note::new(
-                NoteKind::KeyDeduplicated,
-                &source,
-                Some(*dropped_line),
-                format!("`{key}` is given again at line {kept_line}; the last value was kept"),
-            ),
-        });
-    }
+    let file = frontmatter::read_source(&root.join(rel), &source, "")?;
+    let parsed = &file.parsed;
+    let mut notes = file.notes.clone();
     let rel_slash = slash_path(rel);
     let file_stem = stem(rel);
     let dir = rel.parent().map(slash_path).unwrap_or_default();
@@ -581,7 +567,7 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
     let (file_date, file_slug) = match kind {
         Kind::Post { .. } => match post_name(&file_stem) {
             Some((d, s)) => (Some(d), s),
-            None => return Err(skip(None, "a post's file name must start with its date (YYYY-MM-DD-title.md); Jekyll skips it too".into())),
+            None => return Err(Note::new(NoteKind::Skipped, &source, None, "a post's file name must start with its date (YYYY-MM-DD-title.md); Jekyll skips it too")),
         },
         Kind::Draft { .. } => match post_name(&file_stem) {
             Some((d, s)) => (Some(d), s),
@@ -760,7 +746,7 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
         Kind::Post { .. } | Kind::Draft { .. } => format!("post:{file_stem}"),
         _ => rel_slash.clone(),
     };
-    let body = split.body.replace("<!--more-->", "<!-- more -->");
+    let body = file.body().replace("<!--more-->", "<!-- more -->");
     Ok(Doc {
         source,
         link_key: if matches!(kind, Kind::Post { .. }) { format!("{link_key}\u{0}{rel_slash}") } else { link_key },
@@ -770,7 +756,7 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
         published,
         front,
         body,
-        body_line: split.body_line,
+        body_line: file.body_line,
         resources: vec![],
         notes,
     })
