@@ -126,7 +126,10 @@ fn lint_document(site: &Site, doc: &Document) -> Vec<Diagnostic> {
                 .hint("add `description: \"One or two sentences on what this page says.\"` to the front matter"),
         );
     }
-    lint_body(&doc.body, doc.body_first_line, &mut |line, d: Diagnostic| out.push(d.in_file(&doc.file).at(Some(line), None)));
+    match crate::content::load::body_of(&site.options.root, doc) {
+        Ok(body) => lint_body(&body, doc.body_first_line, &mut |line, d: Diagnostic| out.push(d.in_file(&doc.file).at(Some(line), None))),
+        Err(d) => out.push(d),
+    }
     out
 }
 

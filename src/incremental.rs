@@ -389,6 +389,7 @@ impl Site {
             data,
             facts: self.facts.clone(),
             diagnostics,
+            retain: crate::render::Retain::ForRebuilds,
         };
         let fresh = Site::finish(stages, Some(self))?;
         let (stats, changed_outputs) = fresh.write_everything()?;

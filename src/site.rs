@@ -98,6 +98,7 @@ pub(crate) struct Stages {
     pub data: HashMap<String, tera::Value>,
     pub facts: HashMap<String, PageFacts>,
     pub diagnostics: Diagnostics,
+    pub retain: render::Retain,
 }
 
 /// Reads `data/*.yaml|yml|json` into values by path (`data/x.yaml`).
@@ -160,7 +161,18 @@ fn data_value(data: &HashMap<String, tera::Value>) -> tera::Value {
 
 impl Site {
     /// Runs every stage up to the template values. Collects all content errors before failing.
+    /// The site keeps what rebuilds (`serve`) and lints (`check`) read.
     pub fn load(options: BuildOptions) -> Result<Site, Diagnostics> {
+        Site::load_with(options, render::Retain::ForRebuilds)
+    }
+
+    /// [`Site::load`] for one build: what only rebuilds and lints read is dropped as soon as the
+    /// build is past needing it (see [`render::Retain`]).
+    pub fn load_once(options: BuildOptions) -> Result<Site, Diagnostics> {
+        Site::load_with(options, render::Retain::ForOneBuild)
+    }
+
+    fn load_with(options: BuildOptions, retain: render::Retain) -> Result<Site, Diagnostics> {
         let mut config = Config::load(&options.root)?;
         if let Some(url) = &options.base_url {
             config.set_base_url(url);
@@ -192,19 +204,20 @@ impl Site {
             }
         };
         let facts = crate::git::page_facts(&options.root);
-        Site::finish(Stages { options, config, templates, docs, assets, broken, data, facts, diagnostics }, None)
+        Site::finish(Stages { options, config, templates, docs, assets, broken, data, facts, diagnostics, retain }, None)
     }
 
     /// The stages after reading: place the documents, render their bodies (reusing `previous`'s
     /// where the source and its links are unchanged), check anchors, build the values.
     pub(crate) fn finish(stages: Stages, previous: Option<&Site>) -> Result<Site, Diagnostics> {
-        let Stages { options, config, mut templates, docs, assets, broken, data, facts, mut diagnostics } = stages;
+        let Stages { options, config, mut templates, docs, assets, broken, data, facts, mut diagnostics, retain } = stages;
         // Content errors do not stop here: the readable pages go on through the next stages so
         // that one run reports every error (a link to an unreadable page is not reported twice).
-        let library = match Library::assemble(&config, docs, assets, options.drafts) {
+        let mut library = match Library::assemble(&config, docs, assets, options.drafts) {
             Ok((mut lib, warnings)) => {
                 diagnostics.extend(warnings.0);
                 lib.broken = broken;
+                lib.root = options.root.clone();
                 lib
             }
             Err(errs) => {
@@ -215,7 +228,7 @@ impl Site {
         };
         let (page_bodies, section_bodies) = match previous {
             Some(prev) => crate::incremental::render_bodies_reusing(&library, &config, prev),
-            None => render::render_bodies(&library, &config),
+            None => render::render_bodies(&mut library, &config),
         };
         for body in page_bodies.iter().chain(section_bodies.iter()) {
             diagnostics.extend(body.diagnostics.iter().cloned());
@@ -225,9 +238,26 @@ impl Site {
             diagnostics.sort();
             return Err(diagnostics);
         }
+        let (mut page_bodies, mut section_bodies) = (page_bodies, section_bodies);
+        if retain == render::Retain::ForOneBuild {
+            // Anchors are checked and messages collected: a one-shot build needs only the HTML,
+            // the table of contents and the word count of each body from here on.
+            for body in page_bodies.iter_mut().chain(section_bodies.iter_mut()) {
+                body.release_checked();
+            }
+        }
         let Some(mut tpl) = templates.take() else { return Err(diagnostics) };
         crate::templates::register_absolute_url(&mut tpl, &config.base_url, config.base_path());
         let values = values::build(&library, &Bodies { pages: &page_bodies, sections: &section_bodies }, &config, data_value(&data), &build_time(), &facts);
+        if retain == render::Retain::ForOneBuild {
+            // The values hold all a template reads of the front matter and the tables of contents.
+            for body in page_bodies.iter_mut().chain(section_bodies.iter_mut()) {
+                body.toc = Vec::new();
+            }
+            for doc in library.pages.iter_mut().map(|p| &mut p.doc).chain(library.sections.iter_mut().map(|s| &mut s.doc)) {
+                doc.front.release_converted();
+            }
+        }
         diagnostics.sort();
         let site = Site {
             options,
@@ -383,7 +413,7 @@ pub fn build_time() -> String {
 /// A full build: load every stage, then write the output atomically.
 pub fn build(options: BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let started = Instant::now();
-    let site = Site::load(options)?;
+    let site = Site::load_once(options)?;
     let stats = site.write_all()?;
     Ok(BuildSummary {
         pages: site.library.pages.len(),

@@ -83,6 +83,11 @@ fn every_kind_of_change_matches_a_full_build() {
 A second body edit.
 ");
     step(&mut site, "body edit after structural changes", vec![p]);
+    // first.md links to second.md: its body (released from memory after rendering) is read
+    // again from its file and rendered with the new URL.
+    let p = edit(&root, "content/briefs/second.md", |t| t.replace("slug: brief-two", "slug: brief-two-renamed"));
+    step(&mut site, "a linked page's slug changed", vec![p]);
+    assert!(read(&root.join("public"), "briefs/first/index.html").contains("href=\"/briefs/brief-two-renamed/\""));
     fs::rename(root.join("content/briefs/2023"), root.join("content/briefs/archive")).unwrap();
     step(&mut site, "section renamed", vec![root.join("content/briefs/2023"), root.join("content/briefs/archive")]);
     let p = edit(&root, "themes/plain/templates/page.html", |t| t.replace("<article>", "<article class=\"changed\">"));

@@ -119,6 +119,14 @@ pub struct FrontMatter {
 }
 
 impl FrontMatter {
+    /// Drops the copies the template values were made from (`params`, `extra`) and the key
+    /// lines (used by messages of the load stages), once a one-shot build has built its values.
+    pub fn release_converted(&mut self) {
+        self.params = Map::new();
+        self.extra = Value::Null;
+        self.key_lines = std::collections::BTreeMap::new();
+    }
+
     /// The file line on which `key` is written, if it is.
     pub fn line_of(&self, key: &str) -> Option<usize> {
         self.key_lines.get(key).copied()

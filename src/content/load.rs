@@ -30,8 +30,12 @@ pub struct Document {
     /// Path for messages, relative to the site root: `content/proposal/aasc.md`.
     pub file: PathBuf,
     pub front: FrontMatter,
+    /// The Markdown body; empty once rendered by a site build (see `body_released`).
     pub body: String,
     pub body_first_line: usize,
+    /// The body was dropped after rendering (10,000 pages hold ~50 MB of Markdown); [`body_of`]
+    /// reads it again from the file when a rebuild or a lint needs it.
+    pub body_released: bool,
     /// Hash of the whole file, to tell edits apart from saves without change.
     pub hash: u64,
 }
@@ -236,12 +240,25 @@ pub fn parse_document(
                 front,
                 body: split.body.to_string(),
                 body_first_line: split.body_first_line,
+                body_released: false,
                 hash,
             },
             diagnostics,
         )),
         _ => Err(diagnostics),
     }
+}
+
+/// The Markdown body of `doc`: the text in memory, or, once a build released it, the body read
+/// again from the file under `site_root`.
+pub fn body_of<'a>(site_root: &Path, doc: &'a Document) -> Result<std::borrow::Cow<'a, str>, Diagnostic> {
+    if !doc.body_released {
+        return Ok(std::borrow::Cow::Borrowed(&doc.body));
+    }
+    let bytes = std::fs::read(site_root.join(&doc.file)).map_err(|e| io_error(&doc.file, "read the file again", &e))?;
+    let text = decode_utf8(bytes, &doc.file)?;
+    let split = frontmatter::split(&text).map_err(|d| d.in_file(&doc.file))?;
+    Ok(std::borrow::Cow::Owned(split.body.to_string()))
 }
 
 /// Reads every Markdown file in parallel. Returns the documents (in path order) and all

@@ -78,6 +78,8 @@ pub struct Library {
     /// Content files that exist but could not be read (their errors are reported): links to
     /// them are not reported again as missing.
     pub broken: std::collections::HashSet<String>,
+    /// The site root, from which released Markdown bodies are read again.
+    pub root: PathBuf,
 }
 
 impl Library {
@@ -168,6 +170,7 @@ impl Library {
         // Pages.
         let bundle_dirs: Vec<String> =
             page_docs.iter().filter(|d| d.kind == DocKind::Bundle).map(|d| parent_dir(&d.relative_path).to_string()).collect();
+        lib.pages.reserve_exact(page_docs.len());
         for doc in page_docs {
             if doc.front.draft && !include_drafts {
                 continue;
@@ -386,6 +389,7 @@ fn implicit_section(config: &Config, dir: &str) -> Document {
         front: FrontMatter { title, extra: serde_json::Value::Object(Default::default()), taxonomies: config.taxonomies.iter().map(|t| (t.clone(), Vec::new())).collect(), ..FrontMatter::default() },
         body: String::new(),
         body_first_line: 1,
+        body_released: false,
         hash: 0,
     }
 }

@@ -30,26 +30,51 @@ impl LinkResolver for LibraryLinks<'_> {
     }
 }
 
-/// Renders one Markdown document of the library.
+/// Renders one Markdown document of the library (reading its body again if it was released).
 pub fn render_body(lib: &Library, config: &Config, doc: &crate::content::load::Document) -> Rendered {
-    let links = LibraryLinks { lib, urls: Urls { config } };
-    let mut rendered = markdown::render(
-        &markdown::Input { body: &doc.body, first_line: doc.body_first_line, file: &doc.file, sanitize_html: config.markdown.sanitize_html, anchors: markdown::Anchors { headings: config.markdown.heading_anchors, paragraphs: config.markdown.paragraph_anchors } },
-        &links,
-    );
-    // The HTML grew by doubling and every body lives until the build ends: give the slack back
-    // (on the 10,000-page corpus, 80 MB of the peak).
-    rendered.html.shrink_to_fit();
-    if let Some(summary) = rendered.summary.as_mut() {
-        summary.shrink_to_fit();
+    match crate::content::load::body_of(&lib.root, doc) {
+        Ok(source) => render_source(lib, config, doc, &source),
+        Err(d) => Rendered { diagnostics: vec![d], ..Rendered::default() },
     }
-    rendered
 }
 
-/// Renders every page and section body in parallel.
-pub fn render_bodies(lib: &Library, config: &Config) -> (Vec<Rendered>, Vec<Rendered>) {
-    let pages = lib.pages.par_iter().map(|p| render_body(lib, config, &p.doc)).collect();
-    let sections = lib.sections.par_iter().map(|s| render_body(lib, config, &s.doc)).collect();
+/// Renders `source`, the body of `doc` (which may have been taken out of it).
+fn render_source(lib: &Library, config: &Config, doc: &crate::content::load::Document, source: &str) -> Rendered {
+    let links = LibraryLinks { lib, urls: Urls { config } };
+    markdown::render(
+        &markdown::Input { body: source, first_line: doc.body_first_line, file: &doc.file, sanitize_html: config.markdown.sanitize_html, anchors: markdown::Anchors { headings: config.markdown.heading_anchors, paragraphs: config.markdown.paragraph_anchors } },
+        &links,
+    )
+}
+
+/// What a loaded site keeps once its bodies are rendered. Markdown sources are never kept
+/// (on the 10,000-page corpus they are 53 MB of the peak): each is dropped as soon as it is
+/// rendered and read again from its file on the rare rebuild or lint that needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retain {
+    /// Everything rebuilds need (`serve`) and lints read (`check`): anchors, tables of
+    /// contents, front matter as written.
+    ForRebuilds,
+    /// Only what writing the outputs reads: a one-shot `charter build`.
+    ForOneBuild,
+}
+
+/// Renders every page and section body in parallel, releasing each source once rendered.
+pub fn render_bodies(lib: &mut Library, config: &Config) -> (Vec<Rendered>, Vec<Rendered>) {
+    let take = |doc: &mut crate::content::load::Document| {
+        if doc.file.as_os_str().is_empty() {
+            return String::new(); // an implicit section: no file, no body
+        }
+        doc.body_released = true;
+        std::mem::take(&mut doc.body)
+    };
+    let page_sources: Vec<String> = lib.pages.iter_mut().map(|p| take(&mut p.doc)).collect();
+    let section_sources: Vec<String> = lib.sections.iter_mut().map(|s| take(&mut s.doc)).collect();
+    let lib = &*lib;
+    // Each source is moved into its task and freed as soon as its body is rendered.
+    let pages = page_sources.into_par_iter().zip(lib.pages.par_iter()).map(|(source, p)| render_source(lib, config, &p.doc, &source)).collect();
+    let sections =
+        section_sources.into_par_iter().zip(lib.sections.par_iter()).map(|(source, s)| render_source(lib, config, &s.doc, &source)).collect();
     (pages, sections)
 }
 

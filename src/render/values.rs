@@ -140,8 +140,8 @@ fn common(map: &mut Map, doc: &crate::content::load::Document, path: &str, body:
     map.insert(key("updated"), fm.updated.map(|d| Value::from(d.to_display())).unwrap_or_else(Value::none));
     map.insert(key("draft"), Value::from(fm.draft));
     map.insert(key("weight"), fm.weight.map(Value::from).unwrap_or_else(Value::none));
-    map.insert(key("content"), Value::safe_string(&body.html));
-    map.insert(key("summary"), body.summary.as_deref().map(Value::safe_string).unwrap_or_else(Value::none));
+    map.insert(key("content"), body.html.value());
+    map.insert(key("summary"), body.summary.as_ref().map(|s| s.value()).unwrap_or_else(Value::none));
     map.insert(key("toc"), toc_value(&body.toc, &url_path));
     map.insert(key("word_count"), Value::from(body.word_count));
     map.insert(key("reading_time"), Value::from(body.word_count.div_ceil(200).max(1)));
