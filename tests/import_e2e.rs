@@ -143,8 +143,15 @@ fn hugo_fixture_publishes_the_same_urls_with_charter_as_with_hugo() {
     assert_eq!(charter_urls, hugo_urls);
     // Hugo's list pages of top-level folders without `_index.md` are kept by the `_index.md`
     // the importer wrote; a nested folder without one has no list page on either side.
-    for url in ["/news/", "/notes/", "/docs/", "/posts/", "/docs/guide/"] {
+    for url in ["/news/", "/notes/", "/docs/", "/posts/", "/docs/guide/", "/policy-brief/"] {
         assert!(charter_urls.contains(url), "{url}");
+    }
+    // With the title Hugo gives them (the fixture's list.html prints it in <h1>).
+    for dir in ["news", "notes", "docs", "policy-brief"] {
+        let html = std::fs::read_to_string(hugo_out.join(dir).join("index.html")).unwrap();
+        let hugo_title = html.split_once("<h1>").and_then(|(_, rest)| rest.split_once("</h1>")).map(|(t, _)| t.to_string()).unwrap();
+        let index = std::fs::read_to_string(dest.join("content").join(dir).join("_index.md")).unwrap();
+        assert!(index.contains(&format!("title: {hugo_title}\n")), "Hugo titles /{dir}/ \"{hugo_title}\"; the importer wrote:\n{index}");
     }
     for url in ["/notes/2019/", "/posts/reports/"] {
         assert!(!charter_urls.contains(url) && dest.join("content").join(url.trim_matches('/')).is_dir(), "{url}");

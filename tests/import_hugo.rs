@@ -90,7 +90,8 @@ fn sections_bundles_and_resources() {
     // A top-level folder without _index.md is a section in Hugo: one is written.
     assert_eq!(front("content/docs/_index.md")["title"], "Docs");
     assert_eq!(front("content/docs/guide/_index.md")["title"], "Guide");
-    for (dir, title) in [("news", "News"), ("notes", "Notes")] {
+    // Titled as Hugo titles it: the folder name pluralised and title-cased.
+    for (dir, title) in [("news", "News"), ("notes", "Notes"), ("policy-brief", "Policy-Briefs")] {
         assert_eq!(front(&format!("content/{dir}/_index.md"))["title"], title);
         assert!(report().contains(&format!("- `content/{dir}`: section without `_index.md`: wrote one titled \"{title}\"")), "{}", report());
     }
