@@ -457,7 +457,7 @@ fn outputs_depending_on_page(site: &Site, pid: PageId) -> Vec<Output> {
     if let Some(n) = page.next {
         set.insert(Output::Page(n));
     }
-    for sid in lib.ancestry(page.section) {
+    for sid in lib.ancestry(page.section).into_iter().filter(|&sid| lib.sections[sid].publishes_page()) {
         set.insert(Output::Section(sid));
         if site.config.feed.enabled && lib.sections[sid].doc.front.feed && sid != lib.root() {
             set.insert(Output::Feed(Some(sid)));

@@ -97,6 +97,11 @@ impl Rendered {
 pub trait LinkResolver {
     /// The URL (root-relative, with the base path) of an `@/` target such as `proposal/aasc.md`.
     fn resolve(&self, target: &str) -> Option<String>;
+    /// Why a target that does not resolve has nowhere to go, when it is not a simple typo (a
+    /// folder without `_index.md`): the hint of the error.
+    fn why_missing(&self, _target: &str) -> Option<String> {
+        None
+    }
 }
 
 /// One Markdown body and where it comes from.
@@ -288,7 +293,9 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
                             Diagnostic::error("link", format!("the link `{dest_url}` points to a page that does not exist"))
                                 .in_file(input.file)
                                 .at(Some(line), None)
-                                .hint(format!("check the path under content/ (e.g. `@/proposal/aasc.md`); there is no content/{target}")),
+                                .hint(links.why_missing(&target).unwrap_or_else(|| {
+                                    format!("check the path under content/ (e.g. `@/proposal/aasc.md`); there is no content/{target}")
+                                })),
                         );
                         "#".to_string()
                     }

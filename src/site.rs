@@ -417,7 +417,7 @@ pub fn build(options: BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let stats = site.write_all()?;
     Ok(BuildSummary {
         pages: site.library.pages.len(),
-        sections: site.library.sections.len(),
+        sections: site.library.sections.iter().filter(|s| s.publishes_page()).count(),
         stats,
         elapsed: started.elapsed(),
         warnings: site.warnings.clone(),

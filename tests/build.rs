@@ -32,6 +32,74 @@ fn sections_pages_and_bundles_land_at_pretty_urls() {
 }
 
 #[test]
+fn a_folder_without_index_md_groups_its_pages_but_publishes_no_list_page() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    // The pages are published where they always were...
+    assert!(out.join("briefs/letters/open-letter/index.html").is_file());
+    assert!(out.join("notes/memo/index.html").is_file());
+    // ...but the folders have no page of their own, nested or top-level.
+    assert!(!out.join("briefs/letters/index.html").exists(), "a folder without _index.md got a list page");
+    assert!(!out.join("notes/index.html").exists(), "a top-level folder without _index.md got a list page");
+    // They still group their pages: the parent lists the folder with its page, the home page
+    // shows the folder (`implicit: true`) without a link to it.
+    let briefs = read(&out, "briefs/index.html");
+    assert!(briefs.contains("<li>letters (1)</li>"), "{briefs}");
+    let home = read(&out, "index.html");
+    assert!(home.contains("<li>notes 1</li>"), "{home}");
+    assert!(home.contains("<a href=\"/briefs/\">Briefs</a>"), "{home}");
+    assert!(!home.contains("href=\"/notes/\""), "{home}");
+    // Breadcrumbs skip the folder: no theme links to a page that does not exist.
+    let letter = read(&out, "briefs/letters/open-letter/index.html");
+    assert!(letter.contains("<ol class=\"crumbs\"><li>Home</li><li>Briefs</li></ol>"), "{letter}");
+    // Not in the sitemap, no feed of its own; its pages are in the feeds above it.
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(sitemap.contains("<loc>https://fixture.example.org/briefs/letters/open-letter/</loc>"), "{sitemap}");
+    assert!(!sitemap.contains("<loc>https://fixture.example.org/briefs/letters/</loc>"), "{sitemap}");
+    assert!(!sitemap.contains("<loc>https://fixture.example.org/notes/</loc>"), "{sitemap}");
+    assert!(!out.join("briefs/letters/atom.xml").exists());
+    assert!(read(&out, "briefs/atom.xml").contains("/briefs/letters/open-letter/"));
+}
+
+#[test]
+fn a_link_to_a_folder_without_index_md_fails_and_says_why() {
+    let site = fixture("basic");
+    append(&site, "content/about.md", "\nSee [the letters](@/briefs/letters/_index.md).\n");
+    let (code, stderr) = build_err(&site, &[]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("content/about.md:9"), "{stderr}");
+    assert!(stderr.contains("content/briefs/letters/ has no `_index.md`"), "{stderr}");
+}
+
+#[test]
+fn an_index_md_makes_a_folder_a_published_section() {
+    let site = fixture("basic");
+    fs::write(site.join("content/briefs/letters/_index.md"), "---\ntitle: Letters\ndescription: Open letters.\n---\n").unwrap();
+    append(&site, "content/about.md", "\nSee [the letters](@/briefs/letters/_index.md).\n");
+    let out = build_ok(&site, &[]);
+    assert!(read(&out, "briefs/letters/index.html").contains("Open letter"));
+    assert!(read(&out, "about/index.html").contains("href=\"/briefs/letters/\""));
+    assert!(read(&out, "sitemap.xml").contains("<loc>https://fixture.example.org/briefs/letters/</loc>"));
+    let letter = read(&out, "briefs/letters/open-letter/index.html");
+    assert!(letter.contains("<ol class=\"crumbs\"><li>Home</li><li>Briefs</li><li>Letters</li></ol>"), "{letter}");
+}
+
+#[test]
+fn a_page_may_live_at_the_url_of_a_folder_without_index_md() {
+    // content/notes.md publishes /notes/; content/notes/ has no _index.md, so nothing else does.
+    let site = fixture("basic");
+    fs::write(site.join("content/notes.md"), "---\ntitle: All our notes\ndescription: Notes.\n---\n").unwrap();
+    let out = build_ok(&site, &[]);
+    assert!(read(&out, "notes/index.html").contains("All our notes"));
+    assert!(out.join("notes/memo/index.html").is_file());
+    // With an _index.md, the two would collide.
+    fs::write(site.join("content/notes/_index.md"), "---\ntitle: Notes\n---\n").unwrap();
+    let (code, stderr) = build_err(&site, &[]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("would write /notes/"), "{stderr}");
+}
+
+#[test]
 fn sections_sort_their_pages_and_pages_know_their_neighbours() {
     let site = fixture("basic");
     let out = build_ok(&site, &[]);

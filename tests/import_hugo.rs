@@ -90,6 +90,17 @@ fn sections_bundles_and_resources() {
     // A top-level folder without _index.md is a section in Hugo: one is written.
     assert_eq!(front("content/docs/_index.md")["title"], "Docs");
     assert_eq!(front("content/docs/guide/_index.md")["title"], "Guide");
+    // Titled as Hugo titles it: the folder name pluralised and title-cased.
+    for (dir, title) in [("news", "News"), ("notes", "Notes"), ("policy-brief", "Policy-Briefs")] {
+        assert_eq!(front(&format!("content/{dir}/_index.md"))["title"], title);
+        assert!(report().contains(&format!("- `content/{dir}`: section without `_index.md`: wrote one titled \"{title}\"")), "{}", report());
+    }
+    assert!(report().contains("## Titles invented"), "{}", report());
+    // A nested folder without _index.md is no section in Hugo (no list page): none is written.
+    assert!(imported().join("content/notes/2019/deep.md").is_file());
+    assert!(!imported().join("content/notes/2019/_index.md").exists());
+    // Nor for folders that only hold pages moved there to keep their URLs (`permalinks`).
+    assert!(!imported().join("content/2019/_index.md").exists());
     // Leaf bundle with its resources, nested folders kept.
     assert!(imported().join("content/posts/bundle/index.md").is_file());
     assert!(imported().join("content/posts/bundle/chart.png").is_file());

@@ -64,6 +64,12 @@ fn posts_take_date_and_slug_from_the_file_name_and_keep_their_permalink() {
     assert_eq!(front("content/blog/2012/05/06/in-a-folder.md")["categories"], serde_json::json!(["blog"]));
     // A permalink naming a file: the page is at the folder, the file URL a redirect.
     assert_eq!(front("content/custom/path.md")["aliases"], serde_json::json!(["/custom/path.html"]));
+    // Jekyll publishes no page for a folder: the date and category folders get no _index.md, so
+    // Charter publishes none either.
+    for dir in ["news", "news/2010", "news/2010/07/21", "2011", "blog/2012/05", "custom", "work"] {
+        assert!(imported().join("content").join(dir).is_dir(), "{dir}");
+        assert!(!imported().join("content").join(dir).join("_index.md").exists(), "{dir}/_index.md was written");
+    }
 }
 
 #[test]

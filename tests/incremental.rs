@@ -132,3 +132,28 @@ fn a_page_looked_up_by_a_template_rerenders_its_reader() {
     assert!(report.rendered > 0);
     assert_same_as_fresh(&root, "looked-up page edit");
 }
+
+#[test]
+fn an_index_md_added_or_removed_publishes_or_unpublishes_the_folder_page() {
+    // content/briefs/letters/ has pages but no _index.md: no list page until one is written.
+    let root = fixture("basic");
+    let mut site = load(&root);
+    let out = root.join("public");
+    assert!(!out.join("briefs/letters/index.html").exists());
+    let index = root.join("content/briefs/letters/_index.md");
+    fs::write(&index, "---\ntitle: Letters\ndescription: Open letters.\n---\n").unwrap();
+    site.rebuild(std::slice::from_ref(&index)).unwrap();
+    assert!(read(&out, "briefs/letters/index.html").contains("Open letter"));
+    assert_same_as_fresh(&root, "_index.md added");
+    fs::remove_file(&index).unwrap();
+    let report = site.rebuild(&[index]).unwrap();
+    assert!(!out.join("briefs/letters/index.html").exists(), "{:?}", report.changed_outputs);
+    assert_same_as_fresh(&root, "_index.md removed");
+    // A body edit of a page in such a folder renders no folder page either.
+    let p = edit(&root, "content/briefs/letters/open-letter.md", |t| t.replace("A letter.", "A letter, edited."));
+    let report = site.rebuild(&[p]).unwrap();
+    assert!(report.change.contains("page body"), "{}", report.change);
+    assert!(report.changed_outputs.contains(&"briefs/letters/open-letter/index.html".to_string()), "{:?}", report.changed_outputs);
+    assert!(!out.join("briefs/letters/index.html").exists(), "{:?}", report.changed_outputs);
+    assert_same_as_fresh(&root, "a body edit in a folder without _index.md");
+}

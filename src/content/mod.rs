@@ -32,7 +32,9 @@ pub struct Page {
     pub next: Option<PageId>,
 }
 
-/// A section placed in the tree. A folder without `_index.md` gets an implicit section.
+/// A section placed in the tree. A folder without `_index.md` gets an implicit section: it groups
+/// its pages (`section.pages`, `get_section`, previous/next) but publishes no page of its own, as
+/// `content/<dir>/_index.md` is what makes a section a page (see [`Section::publishes_page`]).
 #[derive(Debug, Clone)]
 pub struct Section {
     pub doc: Document,
@@ -42,7 +44,17 @@ pub struct Section {
     pub parent: Option<SectionId>,
     pub pages: Vec<PageId>,
     pub subsections: Vec<SectionId>,
+    /// No `_index.md`: made up for a folder that holds pages.
     pub implicit: bool,
+}
+
+impl Section {
+    /// Whether the section has a list page (`<dir>/index.html`) in the output, and so a place in
+    /// the sitemap, the feeds, breadcrumbs and `@/` links: the home section always, any other
+    /// only with its own `_index.md`.
+    pub fn publishes_page(&self) -> bool {
+        self.parent.is_none() || !self.implicit
+    }
 }
 
 /// One term of a taxonomy, with its pages (newest first).
@@ -87,15 +99,25 @@ impl Library {
         0
     }
 
-    /// The URL path of an `@/` target (`proposal/aasc.md`, `proposal/_index.md`), if it exists.
+    /// The URL path of an `@/` target (`proposal/aasc.md`, `proposal/_index.md`), if it exists
+    /// and is published (a folder without `_index.md` is not).
     pub fn path_of(&self, target: &str) -> Option<&str> {
         if let Some(&id) = self.page_by_path.get(target) {
             return Some(&self.pages[id].path);
         }
         if let Some(&id) = self.section_by_path.get(target) {
-            return Some(self.sections[id].path.as_str());
+            let section = &self.sections[id];
+            return section.publishes_page().then_some(section.path.as_str());
         }
         self.broken.contains(target).then_some("/")
+    }
+
+    /// The folder of an `@/` target that names a section without `_index.md` (`news` for `news`
+    /// or `news/_index.md`): such a link has nowhere to go.
+    pub fn unpublished_section(&self, target: &str) -> Option<&str> {
+        let &id = self.section_by_path.get(target)?;
+        let section = &self.sections[id];
+        (!section.publishes_page()).then_some(section.dir.as_str())
     }
 
     /// The sections from the root down to `section` (inclusive).
@@ -120,7 +142,7 @@ impl Library {
         let mut section_docs: BTreeMap<String, Document> =
             section_docs.into_iter().map(|d| (parent_dir(&d.relative_path).to_string(), d)).collect();
         let mut dirs_needed: Vec<String> = vec![String::new()];
-        for d in &page_docs {
+        for d in page_docs.iter().filter(|d| include_drafts || !d.front.draft) {
             let mut dir = page_dir(d);
             loop {
                 dirs_needed.push(dir.to_string());
@@ -301,7 +323,7 @@ impl Library {
                 lower.insert(folded, (path.to_string(), file.clone()));
             }
         };
-        for s in &self.sections {
+        for s in self.sections.iter().filter(|s| s.publishes_page()) {
             claim(&s.path, &s.doc.file, None, "this section", diagnostics);
         }
         for p in &self.pages {

@@ -7,6 +7,7 @@ use super::dates::{self, DateFix, SourceDate};
 use super::frontmatter;
 use super::place::LinkIndex;
 use super::report::{Note, NoteKind};
+use super::titles::{ListTitles, TitleCase};
 use super::{shortcodes, slash_path, title_from_name, value_text, walk, Body, CopyFile, CopyKind, Doc, DocKind, Imported, SiteConfig};
 use crate::error::{Diagnostic, Diagnostics};
 use rayon::prelude::*;
@@ -27,6 +28,8 @@ pub(crate) struct HugoConfig {
     /// Top-level section -> permalink pattern for its pages.
     pub permalinks: HashMap<String, String>,
     pub ugly_urls: bool,
+    /// How Hugo titles list pages that have no file (`pluralizeListTitles`, …).
+    pub list_titles: ListTitles,
     pub notes: Vec<Note>,
 }
 
@@ -137,11 +140,12 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
         imported.files.push(CopyFile { from: content_root.join(f), to, kind: CopyKind::Static });
     }
 
-    // Top-level folders are sections in Hugo even without `_index.md`.
+    // Top-level folders are sections in Hugo even without `_index.md` (a nested folder is one
+    // only with its `_index.md`, as in Charter): write the file, with the title Hugo shows.
     let mut invented: Vec<Doc> = Vec::new();
     for dir in &top_dirs {
         if !branch_dirs.contains(Path::new(dir)) {
-            let title = title_from_name(dir);
+            let title = config.list_titles.section_title(dir);
             let source = Path::new(&config.content_dir).join(dir);
             let mut front = Map::new();
             front.insert("title".into(), Value::String(title.clone()));
@@ -160,7 +164,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
                     NoteKind::TitleInvented,
                     source,
                     None,
-                    format!("section without `_index.md`: wrote one titled \"{title}\" (Hugo shows the folder name)"),
+                    format!("section without `_index.md`: wrote one titled \"{title}\" (Hugo's title: the folder name, pluralised and title-cased)"),
                 )],
             });
         }
@@ -418,6 +422,11 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         }
     }
     let ugly_urls = matches!(cfg.get("uglyurls"), Some(Value::Bool(true)));
+    let list_titles = ListTitles {
+        pluralize: !matches!(cfg.get("pluralizelisttitles"), Some(Value::Bool(false))),
+        capitalize: !matches!(cfg.get("capitalizelisttitles"), Some(Value::Bool(false))),
+        style: TitleCase::from_config(get_str("titlecasestyle").as_deref()),
+    };
     if cfg.contains_key("languages") {
         notes.push(Note::new(
             NoteKind::Other,
@@ -438,7 +447,8 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
     }
     let used = [
         "title", "baseurl", "params", "description", "languagecode", "defaultcontentlanguage", "taxonomies", "menu", "menus", "contentdir",
-        "staticdir", "datadir", "permalinks", "uglyurls", "languages", "disablekinds", "module",
+        "staticdir", "datadir", "permalinks", "uglyurls", "languages", "disablekinds", "module", "pluralizelisttitles",
+        "capitalizelisttitles", "titlecasestyle",
     ];
     let dropped: Vec<&str> = cfg.keys().map(String::as_str).filter(|k| !used.contains(k)).collect();
     if !dropped.is_empty() {
@@ -451,6 +461,7 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         data_dir,
         permalinks,
         ugly_urls,
+        list_titles,
         notes,
     })
 }

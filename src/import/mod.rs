@@ -23,6 +23,7 @@ mod output;
 mod place;
 mod report;
 mod shortcodes;
+mod titles;
 
 pub use report::{Collision, Counts, ImportReport, Leftover, Note, NoteKind};
 

@@ -226,8 +226,8 @@ const TEMPLATES: [(&str, &str); 6] = [
 {% block content %}
 <h1>{{ section.title }}</h1>
 {{ section.content | safe }}
-{% for sub in section.subsections %}<h2><a href="{{ sub.permalink }}">{{ sub.title }}</a></h2>
-{% endfor %}
+{% for sub in section.subsections %}{% if not sub.implicit %}<h2><a href="{{ sub.permalink }}">{{ sub.title }}</a></h2>
+{% endif %}{% endfor %}
 <ul>
 {% for p in section.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a>{% if p.date %} <time>{{ p.date }}</time>{% endif %}</li>
 {% endfor %}
@@ -242,8 +242,8 @@ const TEMPLATES: [(&str, &str); 6] = [
 {% block content %}
 <h1>{{ section.title }}</h1>
 {{ section.content | safe }}
-{% for sub in section.subsections %}<h2><a href="{{ sub.permalink }}">{{ sub.title }}</a></h2>
-{% endfor %}
+{% for sub in section.subsections %}{% if not sub.implicit %}<h2><a href="{{ sub.permalink }}">{{ sub.title }}</a></h2>
+{% endif %}{% endfor %}
 <ul>
 {% for p in section.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a>{% if p.date %} <time>{{ p.date }}</time>{% endif %}</li>
 {% endfor %}

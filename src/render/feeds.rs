@@ -82,11 +82,12 @@ pub fn atom(lib: &Library, values: &SiteValues, config: &Config, section: Option
     out
 }
 
-/// `sitemap.xml`: home, sections, pages and taxonomy pages, with their last dates.
+/// `sitemap.xml`: home, sections with a page of their own, pages and taxonomy pages, with their
+/// last dates.
 pub fn sitemap(lib: &Library, config: &Config) -> String {
     let urls = Urls { config };
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
-    for s in &lib.sections {
+    for s in lib.sections.iter().filter(|s| s.publishes_page()) {
         entries.push((s.path.clone(), None));
     }
     for (pid, p) in lib.pages.iter().enumerate() {

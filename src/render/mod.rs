@@ -28,6 +28,11 @@ impl LinkResolver for LibraryLinks<'_> {
     fn resolve(&self, target: &str) -> Option<String> {
         self.lib.path_of(target.trim_start_matches('/')).map(|p| self.urls.path(p))
     }
+    fn why_missing(&self, target: &str) -> Option<String> {
+        self.lib.unpublished_section(target.trim_start_matches('/')).map(|dir| {
+            format!("content/{dir}/ has no `_index.md`, so it publishes no page of its own: link to one of its pages, or add content/{dir}/_index.md")
+        })
+    }
 }
 
 /// Renders one Markdown document of the library (reading its body again if it was released).
@@ -124,11 +129,12 @@ pub enum Output {
     SyntaxCss,
 }
 
-/// Every output of the site.
+/// Every output of the site. A section without `_index.md` has none of its own (no list page,
+/// no feed): [`crate::content::Section::publishes_page`].
 pub fn outputs(lib: &Library, config: &Config) -> Vec<Output> {
     let mut list = Vec::with_capacity(lib.pages.len() + lib.sections.len() + 16);
     list.extend((0..lib.pages.len()).map(Output::Page));
-    list.extend((0..lib.sections.len()).map(Output::Section));
+    list.extend(lib.sections.iter().enumerate().filter(|(_, s)| s.publishes_page()).map(|(sid, _)| Output::Section(sid)));
     for (t, tax) in lib.taxonomies.iter().enumerate() {
         list.push(Output::TaxonomyList(t));
         list.extend((0..tax.terms.len()).map(|i| Output::Term(t, i)));
@@ -142,7 +148,7 @@ pub fn outputs(lib: &Library, config: &Config) -> Vec<Output> {
     if config.feed.enabled {
         list.push(Output::Feed(None));
         for (sid, s) in lib.sections.iter().enumerate() {
-            if s.doc.front.feed && sid != lib.root() {
+            if s.doc.front.feed && sid != lib.root() && s.publishes_page() {
                 list.push(Output::Feed(Some(sid)));
             }
         }

@@ -125,7 +125,7 @@ pub fn term_refs(lib: &Library, urls: &Urls<'_>) -> Vec<HashMap<String, Value>> 
 const PAGE_FIELDS: &[&str] = &[
     "title", "description", "permalink", "path", "relative_path", "slug", "date", "updated", "draft", "weight", "content",
     "summary", "toc", "word_count", "reading_time", "taxonomies", "authors", "extra", "params", "assets", "ancestors",
-    "section", "lang", "previous", "next", "pages", "subsections", "sort_by", "contributors", "edit_url", "history_url",
+    "section", "lang", "previous", "next", "pages", "subsections", "sort_by", "contributors", "edit_url", "history_url", "implicit",
 ];
 
 /// The fields shared by pages and sections.
@@ -168,8 +168,10 @@ fn ancestors_value(lib: &Library, section: SectionId, urls: &Urls<'_>, include_s
     if !include_self {
         chain.pop();
     }
+    // A folder without `_index.md` has no page to link to: breadcrumbs skip it.
     let list: Vec<Value> = chain
         .into_iter()
+        .filter(|&sid| lib.sections[sid].publishes_page())
         .map(|sid| {
             let s = &lib.sections[sid];
             let mut m = Map::new();
@@ -328,6 +330,8 @@ fn section_value(lib: &Library, bodies: &Bodies<'_>, config: &Config, urls: &Url
     let subs: Vec<Value> = s.subsections.iter().map(|&c| sections[c].clone()).collect();
     m.insert(key("subsections"), Value::from(subs));
     m.insert(key("sort_by"), Value::from(s.doc.front.sort_by.unwrap_or_default().name()));
+    // A folder without `_index.md`: it lists its pages, but has no page to link to.
+    m.insert(key("implicit"), Value::from(!s.publishes_page()));
     m.insert(key("ancestors"), ancestors_value(lib, sid, urls, false));
     let mut tax = Map::new();
     for t in &config.taxonomies {

@@ -233,7 +233,7 @@ impl Builder {
                 let line = format!(
                     "built {} pages, {} sections: {} files written, {} unchanged, {} removed in {} ms",
                     site.library.pages.len(),
-                    site.library.sections.len(),
+                    site.library.sections.iter().filter(|s| s.publishes_page()).count(),
                     stats.written,
                     stats.unchanged,
                     stats.removed,
