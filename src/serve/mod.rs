@@ -26,11 +26,16 @@ use crate::watch::Watcher;
 
 pub use livereload::Hub;
 
-/// After a batch of changes, how long to wait for another before rebuilding. The debouncer
-/// reports every few milliseconds while files keep changing, so a second batch this soon means
-/// a burst is under way (a `git checkout` of 200 files).
-pub const QUICK: Duration = Duration::from_millis(10);
-/// In a burst, how long the watch must stay quiet before the one rebuild for the whole burst.
+/// After a batch of changes with nothing else on the way (no other change seen by the watcher
+/// and held by its debouncer, see [`Watcher::still_coming`]), how long to wait for one more
+/// before rebuilding: a lone save is rebuilt this soon. It is short because a burst rarely
+/// looks like a lone save: by the time the debouncer reports its first file (after
+/// [`crate::watch::DEBOUNCE`]), the next files have been seen and are on the way, which puts the
+/// wait on [`SETTLE`] at once. This only covers a writer that pauses right after its first file.
+pub const QUICK: Duration = Duration::from_millis(3);
+/// In a burst (a second batch came, or changes were still on the way), how long the watch must
+/// stay quiet, with nothing on the way, before the one rebuild for the whole burst (a
+/// `git checkout` of 200 files).
 pub const SETTLE: Duration = Duration::from_millis(30);
 /// A stream of changes that never pauses still gets a rebuild this often.
 const MAX_SETTLE: Duration = Duration::from_secs(2);
@@ -179,6 +184,43 @@ fn open_browser(url: &str, report: &Reporter) {
     }
 }
 
+/// Grows the `first` batch of changes into the set one rebuild handles (sorted, without
+/// duplicates): waits [`QUICK`] for more while nothing is on the way, and once a burst shows
+/// (another batch, or `still_coming` says the watcher holds more) waits until the watch has been
+/// quiet for [`SETTLE`] with nothing on the way, or [`MAX_SETTLE`] has passed.
+fn gather(first: Vec<PathBuf>, changes: &Receiver<Vec<PathBuf>>, mut still_coming: impl FnMut() -> bool) -> Vec<PathBuf> {
+    let started = Instant::now();
+    let mut batch = first;
+    let mut burst = still_coming();
+    loop {
+        if started.elapsed() > MAX_SETTLE {
+            break;
+        }
+        match changes.recv_timeout(if burst { SETTLE } else { QUICK }) {
+            Ok(more) => {
+                batch.extend(more);
+                burst = true;
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                if still_coming() {
+                    burst = true;
+                } else {
+                    break;
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    // A batch handed over while we decided (the watcher sends it as it stops counting its paths
+    // on the way).
+    while let Ok(more) = changes.try_recv() {
+        batch.extend(more);
+    }
+    batch.sort();
+    batch.dedup();
+    batch
+}
+
 /// The rebuild side: owns the site, turns batches of changes into rebuilds.
 struct Builder {
     options: BuildOptions,
@@ -195,24 +237,8 @@ impl Builder {
     fn run(mut self, mut watcher: Watcher, changes: Receiver<Vec<PathBuf>>, ready: mpsc::Sender<()>) {
         self.full_build(true);
         let _ = ready.send(());
-        while let Ok(mut batch) = changes.recv() {
-            let first = Instant::now();
-            let mut window = QUICK;
-            loop {
-                match changes.recv_timeout(window) {
-                    Ok(more) => {
-                        batch.extend(more);
-                        window = SETTLE;
-                    }
-                    Err(RecvTimeoutError::Timeout) => break,
-                    Err(RecvTimeoutError::Disconnected) => break,
-                }
-                if first.elapsed() > MAX_SETTLE {
-                    break;
-                }
-            }
-            batch.sort();
-            batch.dedup();
+        while let Ok(first) = changes.recv() {
+            let batch = gather(first, &changes, || watcher.still_coming());
             watcher.refresh(&batch);
             self.rebuild(&batch);
         }
@@ -273,10 +299,11 @@ impl Builder {
         if self.last_error.take().is_some() && !first {
             line.push_str(" (fixed: the site builds again)");
         }
-        (self.report)(&if first { Notice::Built(line) } else { Notice::Rebuilt(line) });
+        // The pages first: they wait for it, the terminal line does not.
         if !first {
             self.hub.rebuilt(changed_outputs);
         }
+        (self.report)(&if first { Notice::Built(line) } else { Notice::Rebuilt(line) });
     }
 
     fn failed(&mut self, diagnostics: Diagnostics) {
@@ -304,3 +331,67 @@ fn panicked() -> Diagnostics {
     )
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(names: &[&str]) -> Vec<PathBuf> {
+        names.iter().map(PathBuf::from).collect()
+    }
+
+    #[test]
+    fn a_lone_batch_is_rebuilt_alone() {
+        let (_tx, rx) = mpsc::channel::<Vec<PathBuf>>();
+        let mut asked = 0;
+        let batch = gather(paths(&["content/a.md"]), &rx, || {
+            asked += 1;
+            false
+        });
+        assert_eq!(batch, paths(&["content/a.md"]));
+        assert_eq!(asked, 2, "asked when the batch came and when the short wait ended");
+    }
+
+    #[test]
+    fn changes_still_on_the_way_join_the_same_rebuild() {
+        // The watcher holds b.md when a.md's batch arrives; it reports b.md on the next tick.
+        let (tx, rx) = mpsc::channel();
+        let mut held = vec![paths(&["content/b.md"])];
+        let batch = gather(paths(&["content/a.md"]), &rx, || match held.pop() {
+            Some(b) => {
+                tx.send(b).expect("send");
+                true
+            }
+            None => false,
+        });
+        assert_eq!(batch, paths(&["content/a.md", "content/b.md"]));
+    }
+
+    #[test]
+    fn a_burst_is_waited_for_while_anything_is_on_the_way() {
+        // The debouncer is slow to report (a loaded machine): the wait goes on while the watcher
+        // says changes are on the way, even when no batch comes in a whole window.
+        let (tx, rx) = mpsc::channel();
+        let mut calls = 0;
+        let batch = gather(paths(&["content/a.md"]), &rx, || {
+            calls += 1;
+            match calls {
+                1 | 2 => true,
+                3 => {
+                    tx.send(paths(&["content/c.md", "content/a.md"])).expect("send");
+                    true
+                }
+                _ => false,
+            }
+        });
+        assert_eq!(batch, paths(&["content/a.md", "content/c.md"]));
+    }
+
+    #[test]
+    fn batches_already_sent_are_taken() {
+        let (tx, rx) = mpsc::channel();
+        tx.send(paths(&["content/b.md"])).expect("send");
+        let batch = gather(paths(&["content/a.md"]), &rx, || false);
+        assert_eq!(batch, paths(&["content/a.md", "content/b.md"]));
+    }
+}
