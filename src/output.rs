@@ -64,6 +64,24 @@ fn absolute(p: &Path) -> PathBuf {
     }
 }
 
+/// Whether every path of `wanted` is a line of `manifest`.
+fn all_listed(manifest: &str, wanted: &HashSet<String>) -> bool {
+    if wanted.len() > 64 {
+        let known: HashSet<&str> = manifest.lines().collect();
+        return wanted.iter().all(|p| known.contains(p.as_str()));
+    }
+    let mut missing: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    for line in manifest.lines() {
+        if missing.is_empty() {
+            break;
+        }
+        if let Some(i) = missing.iter().position(|m| *m == line) {
+            missing.swap_remove(i);
+        }
+    }
+    missing.is_empty()
+}
+
 /// How many files a run wrote and kept.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct WriteStats {
@@ -194,9 +212,10 @@ impl Writer {
         let manifest_path = self.output.join(MANIFEST);
         let previous_text = std::fs::read_to_string(&manifest_path).unwrap_or_default();
         if !full && !self.staged_mode {
-            // An incremental write that produced no new path leaves the manifest as it is.
-            let known: HashSet<&str> = previous_text.lines().collect();
-            if produced.iter().all(|p| known.contains(p.as_str())) {
+            // An incremental write that produced no new path leaves the manifest as it is. It
+            // produced a handful of paths and the manifest lists the whole site: look for those
+            // few in one pass rather than indexing every line.
+            if all_listed(&previous_text, &produced) {
                 return Ok(stats);
             }
         }
@@ -456,5 +475,27 @@ fn collect_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
         } else {
             out.push((rel, path));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::all_listed;
+    use std::collections::HashSet;
+
+    #[test]
+    fn a_manifest_lists_paths_only_as_whole_lines() {
+        let manifest = "a/index.html\natom.xml\nb/index.html\nindex.html\n";
+        let set = |paths: &[&str]| paths.iter().map(|p| p.to_string()).collect::<HashSet<String>>();
+        assert!(all_listed(manifest, &set(&[])));
+        assert!(all_listed(manifest, &set(&["index.html", "a/index.html", "atom.xml"])));
+        assert!(!all_listed(manifest, &set(&["index.html", "c/index.html"])));
+        assert!(!all_listed(manifest, &set(&["index"])), "a prefix of a line is not a line");
+        let many: Vec<String> = (0..100).map(|i| format!("p{i}/index.html")).collect();
+        let text = many.join("\n");
+        assert!(all_listed(&text, &many.iter().cloned().collect()));
+        let mut more: HashSet<String> = many.iter().cloned().collect();
+        more.insert("new/index.html".into());
+        assert!(!all_listed(&text, &more));
     }
 }

@@ -7,17 +7,23 @@
 //! probe files (`.swp`, `~`, `.#x`, `#x#`, `4913`, `.tmp`) never do. Renames report both names;
 //! creates, modifies and deletes report the path (the rebuild looks at the disk to tell them apart).
 //!
-//! This module does not decide what to rebuild (that is [`crate::site::Site::rebuild`]) and does
-//! not wait for bursts to end beyond the debouncer (the caller coalesces batches, see
-//! [`crate::serve`]).
+//! The watcher also keeps, through the same function, the set of changes it has seen but not yet
+//! reported ([`Watcher::still_coming`]): the debouncer holds each path back for [`DEBOUNCE`], so
+//! when a batch arrives while other paths are held, a burst is under way. The caller uses that to
+//! rebuild a lone save at once and to wait for the end of a burst (see [`crate::serve`]).
+//!
+//! This module does not decide what to rebuild (that is [`crate::site::Site::rebuild`]) nor when
+//! (the caller coalesces batches).
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::Sender;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
+use notify_debouncer_full::notify::{self, Event, EventHandler, EventKind, RecommendedWatcher, RecursiveMode, WatcherKind};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, RecommendedCache};
 
 use crate::error::Diagnostic;
 
@@ -30,6 +36,10 @@ pub const CONFIG_FILE: &str = "site.yaml";
 pub const DEBOUNCE: Duration = Duration::from_millis(5);
 /// How often the debouncer looks for settled events (and so reports batches during a burst).
 pub const TICK: Duration = Duration::from_millis(2);
+/// A change seen but never reported (the debouncer may fold a create and a delete into nothing)
+/// stops counting as on its way after this long, so it cannot hold rebuilds back for good. Far
+/// above [`DEBOUNCE`] + [`TICK`], so that a debouncer slowed by a loaded machine is waited for.
+pub const IN_FLIGHT_LIMIT: Duration = Duration::from_millis(100);
 
 /// Whether a file name is an editor's or a tool's by-product, never part of the site.
 pub fn is_litter(name: &str) -> bool {
@@ -87,13 +97,102 @@ pub fn changed_paths<'a>(root: &Path, output: &Path, events: impl IntoIterator<I
     out.into_iter().collect()
 }
 
+/// The changes the file system has reported that the debouncer has not handed over yet: each
+/// relevant path with the time of its last raw event.
+#[derive(Debug, Default)]
+pub struct InFlight {
+    seen: Mutex<HashMap<PathBuf, Instant>>,
+}
+
+impl InFlight {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Instant>> {
+        self.seen.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Raw events for `paths` (already filtered by [`changed_paths`]) arrived at `at`.
+    pub fn saw(&self, paths: Vec<PathBuf>, at: Instant) {
+        let mut seen = self.lock();
+        for path in paths {
+            seen.insert(path, at);
+        }
+    }
+
+    /// The debouncer reported `paths` at `now`: they are no longer on the way, except those
+    /// touched again within [`DEBOUNCE`] (their newer events are still held). `hand_over` runs
+    /// under the same lock, so a caller of [`InFlight::any`] sees either the paths still on the way
+    /// or their batch already sent.
+    pub fn reported<R>(&self, paths: &[PathBuf], now: Instant, hand_over: impl FnOnce() -> R) -> R {
+        let mut seen = self.lock();
+        for path in paths {
+            if seen.get(path).is_some_and(|&at| now.saturating_duration_since(at) >= DEBOUNCE) {
+                seen.remove(path);
+            }
+        }
+        hand_over()
+    }
+
+    /// Whether any change is still on the way at `now` (forgetting those older than
+    /// [`IN_FLIGHT_LIMIT`]).
+    pub fn any(&self, now: Instant) -> bool {
+        let mut seen = self.lock();
+        seen.retain(|_, at| now.saturating_duration_since(*at) < IN_FLIGHT_LIMIT);
+        !seen.is_empty()
+    }
+}
+
+type RawHook = Box<dyn Fn(&Event) + Send + 'static>;
+
+thread_local! {
+    /// Hands the raw-event hook to [`Hooked::new`], which `new_debouncer_opt` calls on the thread
+    /// that starts the watcher (notify's `Watcher::new` takes no other argument).
+    static NEXT_HOOK: RefCell<Option<RawHook>> = const { RefCell::new(None) };
+}
+
+/// The platform's watcher, with a hook that sees every raw event before the debouncer does.
+struct Hooked {
+    inner: RecommendedWatcher,
+}
+
+impl notify::Watcher for Hooked {
+    fn new<F: EventHandler>(mut handler: F, config: notify::Config) -> notify::Result<Self> {
+        let hook = NEXT_HOOK.with(|h| h.borrow_mut().take());
+        let inner = <RecommendedWatcher as notify::Watcher>::new(
+            move |event: notify::Result<Event>| {
+                if let (Some(hook), Ok(e)) = (&hook, &event) {
+                    hook(e);
+                }
+                handler.handle_event(event);
+            },
+            config,
+        )?;
+        Ok(Hooked { inner })
+    }
+
+    fn watch(&mut self, path: &Path, recursive_mode: RecursiveMode) -> notify::Result<()> {
+        self.inner.watch(path, recursive_mode)
+    }
+
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        self.inner.unwatch(path)
+    }
+
+    fn configure(&mut self, option: notify::Config) -> notify::Result<bool> {
+        self.inner.configure(option)
+    }
+
+    fn kind() -> WatcherKind {
+        <RecommendedWatcher as notify::Watcher>::kind()
+    }
+}
+
 /// A running watcher over one site. Batches of changed paths go to the `Sender` given to
 /// [`Watcher::start`]; dropping the `Watcher` stops it.
 pub struct Watcher {
     root: PathBuf,
-    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    debouncer: Debouncer<Hooked, RecommendedCache>,
     /// Which of [`WATCHED_DIRS`] have a recursive watch now.
     watching: BTreeSet<&'static str>,
+    in_flight: Arc<InFlight>,
 }
 
 impl Watcher {
@@ -103,17 +202,31 @@ impl Watcher {
     pub fn start(root: &Path, output: &Path, batches: Sender<Vec<PathBuf>>) -> Result<Watcher, Diagnostic> {
         let root = root.canonicalize().map_err(|e| crate::error::io_error(root, "open the site folder", &e))?;
         let output = output.canonicalize().unwrap_or_else(|_| output.to_path_buf());
-        let handler_root = root.clone();
+        let in_flight = Arc::new(InFlight::default());
+        let (hook_root, hook_output, hook_in_flight) = (root.clone(), output.clone(), in_flight.clone());
+        let hook: RawHook = Box::new(move |event: &Event| {
+            let paths = changed_paths(&hook_root, &hook_output, [(&event.kind, event.paths.as_slice(), event.need_rescan())]);
+            if !paths.is_empty() {
+                hook_in_flight.saw(paths, Instant::now());
+            }
+        });
+        let (handler_root, handler_in_flight) = (root.clone(), in_flight.clone());
         let handler = move |result: DebounceEventResult| {
             let Ok(events) = result else { return };
             let paths = changed_paths(&handler_root, &output, events.iter().map(|e| (&e.event.kind, e.event.paths.as_slice(), e.event.need_rescan())));
             if !paths.is_empty() {
-                let _ = batches.send(paths);
+                let reported = paths.clone();
+                handler_in_flight.reported(&reported, Instant::now(), || {
+                    let _ = batches.send(paths);
+                });
             }
         };
-        let mut debouncer = new_debouncer(DEBOUNCE, Some(TICK), handler).map_err(|e| watch_error(&root, &e))?;
+        NEXT_HOOK.with(|h| *h.borrow_mut() = Some(hook));
+        let started = new_debouncer_opt::<_, Hooked, RecommendedCache>(DEBOUNCE, Some(TICK), handler, RecommendedCache::new(), notify::Config::default());
+        NEXT_HOOK.with(|h| h.borrow_mut().take());
+        let mut debouncer = started.map_err(|e| watch_error(&root, &e))?;
         debouncer.watch(&root, RecursiveMode::NonRecursive).map_err(|e| watch_error(&root, &e))?;
-        let mut watcher = Watcher { root, debouncer, watching: BTreeSet::new() };
+        let mut watcher = Watcher { root, debouncer, watching: BTreeSet::new(), in_flight };
         watcher.refresh(&[]);
         Ok(watcher)
     }
@@ -121,6 +234,12 @@ impl Watcher {
     /// The canonical site root the watcher reports paths under.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Whether relevant changes have been seen that are not in a batch yet (the debouncer still
+    /// holds them): more batches are on the way.
+    pub fn still_coming(&self) -> bool {
+        self.in_flight.any(Instant::now())
     }
 
     /// Adds recursive watches for watched folders created since, and renews the watch of any
@@ -216,6 +335,44 @@ mod tests {
         assert!(paths.contains(&root().join("site.yaml")));
         assert!(paths.contains(&root().join("content")));
         assert_eq!(paths.len(), WATCHED_DIRS.len() + 1);
+    }
+
+    #[test]
+    fn changes_are_on_the_way_until_reported() {
+        let t0 = Instant::now();
+        let after = |ms: u64| t0 + Duration::from_millis(ms);
+        let in_flight = InFlight::default();
+        assert!(!in_flight.any(t0));
+        // A burst: three pages touched; the debouncer reports two of them first.
+        in_flight.saw(vec![root().join("content/a.md"), root().join("content/b.md")], t0);
+        in_flight.saw(vec![root().join("content/c.md")], after(3));
+        let sent = in_flight.reported(&[root().join("content/a.md"), root().join("content/b.md")], after(6), || "sent");
+        assert_eq!(sent, "sent");
+        assert!(in_flight.any(after(6)), "c.md is still held by the debouncer");
+        in_flight.reported(&[root().join("content/c.md")], after(9), || ());
+        assert!(!in_flight.any(after(9)), "everything seen was reported");
+    }
+
+    #[test]
+    fn a_path_touched_again_stays_on_the_way() {
+        let t0 = Instant::now();
+        let in_flight = InFlight::default();
+        in_flight.saw(vec![root().join("content/a.md")], t0);
+        // Its first events are reported while a newer one (at 4 ms) is still held back.
+        in_flight.saw(vec![root().join("content/a.md")], t0 + Duration::from_millis(4));
+        in_flight.reported(&[root().join("content/a.md")], t0 + Duration::from_millis(6), || ());
+        assert!(in_flight.any(t0 + Duration::from_millis(6)));
+        in_flight.reported(&[root().join("content/a.md")], t0 + Duration::from_millis(10), || ());
+        assert!(!in_flight.any(t0 + Duration::from_millis(10)));
+    }
+
+    #[test]
+    fn a_change_never_reported_is_forgotten() {
+        let t0 = Instant::now();
+        let in_flight = InFlight::default();
+        in_flight.saw(vec![root().join("content/tmp-page.md")], t0);
+        assert!(in_flight.any(t0 + IN_FLIGHT_LIMIT / 2));
+        assert!(!in_flight.any(t0 + IN_FLIGHT_LIMIT));
     }
 
     #[test]

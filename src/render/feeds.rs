@@ -18,17 +18,43 @@ fn page_date(lib: &Library, pid: PageId) -> Option<String> {
     f.updated.or(f.date).map(|d| d.to_rfc3339())
 }
 
+/// The dated pages among `pages`, newest first (ties by path), at most `limit` of them.
+///
+/// The site-wide feed looks at every page, and `serve` renders it again after each body edit, so
+/// this picks the newest `limit` in linear time (each key computed once) and sorts only those,
+/// rather than sorting the whole site. Keys are unique (paths are), so the order is the same as
+/// a full stable sort's.
+fn newest(lib: &Library, pages: &[PageId], limit: usize) -> Vec<PageId> {
+    let keyed: Vec<(std::cmp::Reverse<i64>, &str, PageId)> = pages
+        .iter()
+        .filter_map(|&p| {
+            let doc = &lib.pages[p].doc;
+            doc.front.date.map(|d| (std::cmp::Reverse(d.timestamp()), doc.relative_path.as_str(), p))
+        })
+        .collect();
+    smallest_sorted(keyed, limit).into_iter().map(|(_, _, p)| p).collect()
+}
+
+/// The `limit` smallest of `items`, in order: the same as sorting and truncating when the items
+/// are distinct, in linear time plus the sort of what is kept.
+fn smallest_sorted<T: Ord>(mut items: Vec<T>, limit: usize) -> Vec<T> {
+    if limit == 0 {
+        return Vec::new();
+    }
+    if items.len() > limit {
+        items.select_nth_unstable(limit - 1);
+        items.truncate(limit);
+    }
+    items.sort_unstable();
+    items
+}
+
 /// An Atom feed of the dated pages among `pages` (newest first, at most `config.feed.limit`).
 /// Each entry's content is the page value's `content` (the rendered body, shared with the
 /// templates), so the feeds need no other copy of the bodies.
 pub fn atom(lib: &Library, values: &SiteValues, config: &Config, section: Option<SectionId>, pages: &[PageId]) -> String {
     let urls = Urls { config };
-    let mut dated: Vec<PageId> = pages.iter().copied().filter(|&p| lib.pages[p].doc.front.date.is_some()).collect();
-    dated.sort_by(|&a, &b| {
-        let (x, y) = (lib.pages[a].doc.front.date.map(|d| d.timestamp()), lib.pages[b].doc.front.date.map(|d| d.timestamp()));
-        y.cmp(&x).then_with(|| lib.pages[a].doc.relative_path.cmp(&lib.pages[b].doc.relative_path))
-    });
-    dated.truncate(config.feed.limit);
+    let dated = newest(lib, pages, config.feed.limit);
     let (title, feed_path, alternate) = match section {
         Some(sid) if sid != lib.root() => {
             let s = &lib.sections[sid];
@@ -123,4 +149,28 @@ pub fn redirect(target_permalink: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Redirecting…</title>\n<link rel=\"canonical\" href=\"{t}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\"></head>\n<body><p>This page has moved to <a href=\"{t}\">{t}</a>.</p></body></html>\n"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::smallest_sorted;
+
+    #[test]
+    fn the_smallest_kept_are_those_a_full_sort_keeps() {
+        // Distinct keys (as feed keys are, by path), many lengths and limits, a fixed LCG.
+        let mut state: u64 = 42;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state >> 33
+        };
+        for len in [0usize, 1, 2, 5, 20, 21, 100, 1000] {
+            let items: Vec<(u64, usize)> = (0..len).map(|i| (next() % 50, i)).collect();
+            for limit in [0usize, 1, 2, 19, 20, 21, 999, 5000] {
+                let mut expected = items.clone();
+                expected.sort();
+                expected.truncate(limit);
+                assert_eq!(smallest_sorted(items.clone(), limit), expected, "len {len}, limit {limit}");
+            }
+        }
+    }
 }
