@@ -44,6 +44,25 @@ pub fn page_facts(root: &Path) -> HashMap<String, PageFacts> {
 }
 
 /// Runs the one `git log` of the site; `None` when it cannot (no git, not a repository, no commit).
+/// The commit the site's repository is at (empty outside a repository or without git): page
+/// facts change only when it does.
+pub fn head(root: &Path) -> String {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "HEAD"])
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output();
+    match output {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),
+        _ => String::new(),
+    }
+}
+
 fn run_log(root: &Path) -> Option<String> {
     let output = Command::new("git")
         .arg("-c")

@@ -11,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod deploy;
 pub mod error;
+pub mod freshness;
 pub mod git;
 pub mod highlight;
 pub mod incremental;

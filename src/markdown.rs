@@ -238,14 +238,14 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
                 push(Event::End(TagEnd::Heading(h.level)), &mut heading, &mut footnote, &mut out);
             }
             Event::Text(text) => {
-                rendered.word_count += text.split_whitespace().count();
+                rendered.word_count += count_words(&text);
                 if let Some(h) = heading.as_mut() {
                     h.text.push_str(&text);
                 }
                 push(Event::Text(text), &mut heading, &mut footnote, &mut out);
             }
             Event::Code(text) => {
-                rendered.word_count += text.split_whitespace().count();
+                rendered.word_count += count_words(&text);
                 if let Some(h) = heading.as_mut() {
                     h.text.push_str(&text);
                 }
@@ -411,6 +411,22 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
     rendered
 }
 
+/// The words of `text`, as `split_whitespace().count()` counts them, in one pass over the bytes
+/// when the text is ASCII (the common case; the iterator cost 2% of a build).
+fn count_words(text: &str) -> usize {
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        let space = b.is_ascii_whitespace() || b == 0x0b;
+        words += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    words
+}
+
 /// Rewrites ` style="text-align: X"` (pulldown-cmark's table cells) to ` class="align-X"` in one pass.
 fn alignment_as_classes(html: &str) -> String {
     const NEEDLE: &str = " style=\"text-align: ";
@@ -489,6 +505,13 @@ mod tests {
     impl LinkResolver for Links {
         fn resolve(&self, target: &str) -> Option<String> {
             (target == "a.md").then(|| "/a/".to_string())
+        }
+    }
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        for text in ["", " ", "one", " one  two\tthree\nfour ", "a\x0bb\x0cc\rd", "déjà vu\u{a0}x", "x\u{2003}y z"] {
+            assert_eq!(count_words(text), text.split_whitespace().count(), "{text:?}");
         }
     }
 

@@ -118,6 +118,8 @@ impl Writer {
     fn new(output: &Path, staged_mode: bool) -> Result<Writer, Diagnostic> {
         let created_output = !output.exists();
         std::fs::create_dir_all(output).map_err(|e| io_error(output, "create the output folder", &e))?;
+        // Whatever this write does, the output is no longer the one the record describes.
+        crate::freshness::forget(output);
         let staging = output.join(STAGING);
         if staging.exists() {
             let _ = std::fs::remove_dir_all(&staging);

@@ -399,3 +399,61 @@ fn the_shared_benchmark_corpus_builds_without_errors() {
     assert!(out.join("s000/p00000/index.html").is_file());
     assert!(out.join("tags/index.html").is_file());
 }
+
+/// Runs `charter build` and returns its summary line (stdout) and warnings (stderr).
+fn build_summary(site: &std::path::Path) -> (String, String) {
+    let out = charter(site, &["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "build failed:\n{stderr}");
+    (String::from_utf8_lossy(&out.stdout).to_string(), stderr)
+}
+
+#[test]
+fn a_build_with_nothing_changed_does_no_work_and_any_change_builds_in_full() {
+    const SKIPPED: &str = "nothing changed since the last build";
+    let site = fixture("basic");
+    let out = site.join("public");
+    let (first, warnings) = build_summary(&site);
+    assert!(first.contains("built "), "{first}");
+    let clean = warnings.trim().is_empty();
+    if !clean {
+        // A build that printed warnings prints them again every time: it is never skipped.
+        let (again, warnings_again) = build_summary(&site);
+        assert!(!again.contains(SKIPPED) && warnings_again == warnings, "{again}\n{warnings_again}");
+        for file in walkdir::WalkDir::new(site.join("content")).into_iter().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "md")) {
+            let text = fs::read_to_string(file.path()).unwrap();
+            fs::write(file.path(), text.replace("```nosuchlang", "```text")).unwrap();
+        }
+    }
+    let (_, warnings) = build_summary(&site);
+    assert!(warnings.trim().is_empty(), "the fixture should build without warnings here:\n{warnings}");
+    let before = snapshot(&out);
+    let (second, _) = build_summary(&site);
+    assert!(second.contains(SKIPPED), "{second}");
+    assert_eq!(snapshot(&out), before, "a skipped build touches nothing");
+
+    // A content edit builds in full, and the build after it is skipped again.
+    append(&site, "content/briefs/first.md", "\nA later sentence.\n");
+    let (third, _) = build_summary(&site);
+    assert!(!third.contains(SKIPPED), "{third}");
+    assert!(read(&out, "briefs/first/index.html").contains("A later sentence."));
+    assert!(build_summary(&site).0.contains(SKIPPED));
+
+    // An output edited or deleted by hand is restored by the next build.
+    fs::write(out.join("about/index.html"), "edited by hand").unwrap();
+    assert!(!build_summary(&site).0.contains(SKIPPED));
+    assert!(read(&out, "about/index.html").contains("<html"), "restored");
+    fs::remove_file(out.join("briefs/index.html")).unwrap();
+    assert!(!build_summary(&site).0.contains(SKIPPED));
+    assert!(out.join("briefs/index.html").is_file(), "restored");
+
+    // Other options are other inputs.
+    let drafts = charter(&site, &["build", "--drafts"]);
+    assert!(drafts.status.success() && !String::from_utf8_lossy(&drafts.stdout).contains(SKIPPED));
+    assert!(!build_summary(&site).0.contains(SKIPPED), "back without drafts: a full build");
+
+    // A template that asks for the time changes every build: never skipped.
+    append(&site, "themes/plain/templates/base.html", "<!-- built {{ now() }} -->\n");
+    build_summary(&site);
+    assert!(!build_summary(&site).0.contains(SKIPPED));
+}

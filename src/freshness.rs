@@ -1,0 +1,176 @@
+//! Whether a build can skip all its work: as `make` or `cargo` do, a build whose inputs are the
+//! same as those of the last successful full build, over an output folder nobody touched since,
+//! has nothing to do and says so. Anything else builds in full.
+//!
+//! The inputs are summed up by a digest of every file's path, size and modification time under
+//! `site.yaml`, `content/`, `templates/`, `static/`, `data/` and `themes/` (no file is read but
+//! the templates), the build options, the `charter` program itself, the `CHARTER_GIT` switch and
+//! the commit git is at (page dates and contributors come from it). A site whose templates ask
+//! for the time (`now()`, `site.build_time`) changes with every build, so it never skips, and
+//! neither does a build that printed warnings (they are printed again each time).
+//!
+//! After a full build that may be skipped next time, `.charter-inputs` in the output folder
+//! records the digest, the page and section counts and a digest of the size and modification
+//! time of every file of the manifest; a later edit of the output (by `serve`, by hand, a file
+//! deleted) changes that and the next build is a full one again.
+
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use rayon::prelude::*;
+
+use crate::output::MANIFEST;
+use crate::site::BuildOptions;
+
+/// The record of the last full build that may be skipped, in the output folder.
+pub const RECORD: &str = ".charter-inputs";
+
+/// Folders (and the one file) under the site root whose files are inputs of a build.
+const INPUTS: &[&str] = &["site.yaml", "content", "templates", "static", "data", "themes"];
+
+/// What a skipped build reports: the counts of the build it stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpToDate {
+    pub pages: usize,
+    pub sections: usize,
+    pub files: usize,
+}
+
+/// The digest of a build's inputs, or `None` when the build must not be skipped whatever the
+/// record says (templates that ask for the time).
+pub fn inputs_digest(options: &BuildOptions) -> Option<String> {
+    let root = &options.root;
+    let mut files: Vec<PathBuf> = Vec::new();
+    for input in INPUTS {
+        collect_files(&root.join(input), &mut files);
+    }
+    files.sort();
+    let stamps: Vec<Option<(u64, u128)>> = files.par_iter().map(|f| stamp(f)).collect();
+    let mut hasher = blake3::Hasher::new();
+    for (file, stamp) in files.iter().zip(&stamps) {
+        let relative = file.strip_prefix(root).unwrap_or(file);
+        hasher.update(relative.to_string_lossy().as_bytes());
+        hasher.update(b"\0");
+        let (len, mtime) = stamp.unwrap_or_default();
+        hasher.update(&len.to_le_bytes());
+        hasher.update(&mtime.to_le_bytes());
+        let is_template = relative.components().any(|c| c.as_os_str() == "templates");
+        if is_template && asks_for_the_time(file) {
+            return None;
+        }
+    }
+    let options_text = format!(
+        "drafts={} base_url={:?} output={:?} deploy={:?} git_off={} version={}",
+        options.drafts,
+        options.base_url,
+        options.output_dir(),
+        options.deploy,
+        crate::git::disabled_by_env(),
+        env!("CARGO_PKG_VERSION")
+    );
+    hasher.update(options_text.as_bytes());
+    // The program itself: a rebuilt `charter` may render differently.
+    if let Some((len, mtime)) = std::env::current_exe().ok().and_then(|exe| stamp(&exe)) {
+        hasher.update(&len.to_le_bytes());
+        hasher.update(&mtime.to_le_bytes());
+    }
+    if !crate::git::disabled_by_env() {
+        hasher.update(crate::git::head(root).as_bytes());
+    }
+    Some(hasher.finalize().to_hex().to_string())
+}
+
+/// Whether the output folder holds the build of `digest`, untouched since: then the build can be
+/// skipped, and this is what it stands for.
+pub fn up_to_date(output: &Path, digest: &str) -> Option<UpToDate> {
+    let record = std::fs::read_to_string(output.join(RECORD)).ok()?;
+    let mut fields = record.split_whitespace();
+    let (recorded_inputs, pages, sections, recorded_outputs) = (fields.next()?, fields.next()?, fields.next()?, fields.next()?);
+    if recorded_inputs != digest {
+        return None;
+    }
+    let (outputs, files) = outputs_digest(output)?;
+    (outputs == recorded_outputs).then_some(UpToDate { pages: pages.parse().ok()?, sections: sections.parse().ok()?, files })
+}
+
+/// Records, after a full build that succeeded without warnings, what the next build compares.
+/// Failing to write the record only costs the next build its shortcut.
+pub fn record(output: &Path, digest: &str, pages: usize, sections: usize) {
+    let Some((outputs, _)) = outputs_digest(output) else { return };
+    let path = output.join(RECORD);
+    let tmp = output.join(format!("{RECORD}.tmp"));
+    if std::fs::write(&tmp, format!("{digest} {pages} {sections} {outputs}\n")).is_ok() && std::fs::rename(&tmp, &path).is_ok() {
+        return;
+    }
+    let _ = std::fs::remove_file(&tmp);
+    forget(output);
+}
+
+/// Removes the record (a build that must not be skipped next time, or any write to the output).
+pub fn forget(output: &Path) {
+    let _ = std::fs::remove_file(output.join(RECORD));
+}
+
+/// A digest of the size and modification time of every file the manifest lists, and how many.
+fn outputs_digest(output: &Path) -> Option<(String, usize)> {
+    let manifest = std::fs::read_to_string(output.join(MANIFEST)).ok()?;
+    let listed: Vec<&str> = manifest.lines().filter(|l| !l.is_empty()).collect();
+    let stamps: Vec<Option<(u64, u128)>> = listed.par_iter().map(|rel| stamp(&output.join(rel))).collect();
+    let mut hasher = blake3::Hasher::new();
+    for (rel, stamp) in listed.iter().zip(stamps) {
+        let (len, mtime) = stamp?; // a listed file is gone: not up to date
+        hasher.update(rel.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(&len.to_le_bytes());
+        hasher.update(&mtime.to_le_bytes());
+    }
+    Some((hasher.finalize().to_hex().to_string(), listed.len()))
+}
+
+/// Size and modification time (nanoseconds) of a file.
+fn stamp(path: &Path) -> Option<(u64, u128)> {
+    let meta = std::fs::metadata(path).ok()?;
+    let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    Some((meta.len(), mtime))
+}
+
+fn collect_files(path: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(meta) = std::fs::metadata(path) else { return };
+    if meta.is_file() {
+        out.push(path.to_path_buf());
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(path) else { return };
+    for entry in entries.flatten() {
+        collect_files(&entry.path(), out);
+    }
+}
+
+/// Whether a template asks for the time of the build (so its output changes every build).
+fn asks_for_the_time(template: &Path) -> bool {
+    std::fs::read_to_string(template).is_ok_and(|text| text.contains("now(") || text.contains("build_time"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_holds_only_for_the_same_inputs_and_an_untouched_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::fs::write(out.join("index.html"), "home").unwrap();
+        std::fs::write(out.join(MANIFEST), "index.html\n").unwrap();
+        record(out, "abc", 3, 1);
+        assert_eq!(up_to_date(out, "abc"), Some(UpToDate { pages: 3, sections: 1, files: 1 }));
+        assert_eq!(up_to_date(out, "abd"), None, "other inputs");
+        std::fs::write(out.join("index.html"), "edited").unwrap();
+        assert_eq!(up_to_date(out, "abc"), None, "an output edited since");
+        record(out, "abc", 3, 1);
+        std::fs::remove_file(out.join("index.html")).unwrap();
+        assert_eq!(up_to_date(out, "abc"), None, "an output deleted since");
+        record(out, "abc", 3, 1);
+        forget(out);
+        assert_eq!(up_to_date(out, "abc"), None, "forgotten");
+    }
+}
