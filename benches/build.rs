@@ -647,6 +647,8 @@ fn tree(dir: &Path) -> Res<BTreeMap<String, Vec<u8>>> {
             let p = e.map_err(|e| e.to_string())?.path();
             if p.is_dir() {
                 walk(base, &p, out)?;
+            } else if p.file_name().is_some_and(|n| n == charter::freshness::RECORD) {
+                // The skip record names the output folder: a record of the build, not the site.
             } else {
                 let rel = p.strip_prefix(base).map_err(|e| e.to_string())?.to_string_lossy().replace('\\', "/");
                 out.insert(rel, std::fs::read(&p).map_err(|e| format!("read {}: {e}", p.display()))?);

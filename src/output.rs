@@ -118,8 +118,12 @@ impl Writer {
     fn new(output: &Path, staged_mode: bool) -> Result<Writer, Diagnostic> {
         let created_output = !output.exists();
         std::fs::create_dir_all(output).map_err(|e| io_error(output, "create the output folder", &e))?;
-        // Whatever this write does, the output is no longer the one the record describes.
-        crate::freshness::forget(output);
+        if !staged_mode {
+            // Files change in place (serve): the output is no longer the one the record of the
+            // last build describes. A staged build leaves the output as it was unless it
+            // succeeds, and then writes its own record.
+            crate::freshness::forget(output);
+        }
         let staging = output.join(STAGING);
         if staging.exists() {
             let _ = std::fs::remove_dir_all(&staging);

@@ -37,7 +37,8 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.expect("walk the output");
-        if entry.file_type().is_file() {
+        // The skip record names the output folder: a record of the build, not part of the site.
+        if entry.file_type().is_file() && entry.file_name() != charter::freshness::RECORD {
             let rel = entry.path().strip_prefix(dir).expect("under the output").to_string_lossy().replace('\\', "/");
             out.insert(rel, std::fs::read(entry.path()).expect("read an output file"));
         }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     snapshot(dir)
         .into_iter()
-        .filter(|(p, _)| !p.to_string_lossy().contains(".charter-manifest"))
+        .filter(|(p, _)| !p.to_string_lossy().contains(".charter-manifest") && !p.to_string_lossy().contains(charter::freshness::RECORD))
         .map(|(p, (bytes, _))| (p, bytes))
         .collect()
 }

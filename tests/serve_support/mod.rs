@@ -278,7 +278,7 @@ pub fn raw_request_for_host(base: &str, request_line: &str, host: &str) -> (u16,
     (status, text)
 }
 
-/// Every file under `dir` (relative path -> bytes), without Charter's manifest.
+/// Every file under `dir` (relative path -> bytes), without Charter's manifest and build record.
 pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut out = std::collections::BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir) {
@@ -287,7 +287,7 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).expect("under").to_string_lossy().replace('\\', "/");
-        if rel == ".charter-manifest" {
+        if rel == ".charter-manifest" || rel == charter::freshness::RECORD {
             continue;
         }
         out.insert(rel, std::fs::read(entry.path()).expect("read"));
