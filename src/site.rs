@@ -145,7 +145,7 @@ pub fn load_data(root: &Path) -> Result<HashMap<String, tera::Value>, Diagnostic
         };
         match parsed {
             Some(Ok(v)) => {
-                let value = tera::Value::try_from_serializable(&v).unwrap_or_else(|_| tera::Value::none());
+                let value = crate::render::values::from_json(&v);
                 data.insert(format!("data/{name}"), value);
             }
             Some(Err(d)) => diagnostics.push(d),
