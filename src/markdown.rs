@@ -366,7 +366,7 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
     }
     html::push_html(&mut body_html, out.into_iter());
     // Table alignment as classes, not inline styles, so a strict Content-Security-Policy holds.
-    if body_html.contains(" style=\"text-align: ") {
+    if alignment_finder().find(body_html.as_bytes()).is_some() {
         body_html = alignment_as_classes(&body_html);
     }
 
@@ -435,12 +435,21 @@ fn count_words(text: &str) -> usize {
     words
 }
 
+/// What pulldown-cmark writes on an aligned table cell.
+const ALIGNMENT: &str = " style=\"text-align: ";
+
+/// A vectorised search for [`ALIGNMENT`] (`str::find` was 3% of a build: every body is searched).
+fn alignment_finder() -> &'static memchr::memmem::Finder<'static> {
+    static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+    FINDER.get_or_init(|| memchr::memmem::Finder::new(ALIGNMENT))
+}
+
 /// Rewrites ` style="text-align: X"` (pulldown-cmark's table cells) to ` class="align-X"` in one pass.
 fn alignment_as_classes(html: &str) -> String {
-    const NEEDLE: &str = " style=\"text-align: ";
+    const NEEDLE: &str = ALIGNMENT;
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(i) = rest.find(NEEDLE) {
+    while let Some(i) = alignment_finder().find(rest.as_bytes()) {
         out.push_str(&rest[..i]);
         let after = &rest[i + NEEDLE.len()..];
         match after.find('"') {
