@@ -99,8 +99,11 @@ pub struct LeftoverUse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Collision {
     pub url: String,
-    /// Each claimant: a source file (page or alias) or a taxonomy.
+    /// Each claimant: a source file (page or alias) or a taxonomy; drafts end in ` (draft)`.
     pub sources: Vec<String>,
+    /// Fewer than two of the claimants are published: the collision appears only with
+    /// `charter build --drafts`, or once a draft is published.
+    pub drafts: bool,
 }
 
 /// Counts of what was written.
@@ -242,8 +245,18 @@ impl ImportReport {
                 "Each URL below is published by more than one source. The import kept all of them; \
                  `charter build` reports the collision until you remove or move all but one.\n\n",
             );
-            for col in &self.collisions {
-                out.push_str(&format!("- `{}`: {}\n", col.url, col.sources.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")));
+            let line = |col: &Collision| format!("- `{}`: {}\n", col.url, col.sources.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "));
+            for col in self.collisions.iter().filter(|c| !c.drafts) {
+                out.push_str(&line(col));
+            }
+            if self.collisions.iter().any(|c| c.drafts) {
+                out.push_str(
+                    "\nAmong drafts (marked `(draft)`; Hugo publishes no draft): these appear with `charter build --drafts`, \
+                     or once the draft is published.\n\n",
+                );
+                for col in self.collisions.iter().filter(|c| c.drafts) {
+                    out.push_str(&line(col));
+                }
             }
             out.push('\n');
         }
@@ -299,7 +312,7 @@ mod tests {
     fn sample() -> ImportReport {
         let mut r = ImportReport::new("hugo", "src".into(), "dst".into());
         r.counts.pages = 3;
-        r.collisions.push(Collision { url: "/about/".into(), sources: vec!["about.md".into(), "posts/x.md".into()] });
+        r.collisions.push(Collision { url: "/about/".into(), sources: vec!["about.md".into(), "posts/x.md".into()], drafts: false });
         ImportReport::add_leftovers(
             &mut r.shortcodes,
             std::path::Path::new("posts/a.md"),
