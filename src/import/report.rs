@@ -25,6 +25,9 @@ pub enum NoteKind {
     BlankLinesRemoved,
     /// A URL is kept by a redirect (alias) or a chosen content path.
     UrlKept,
+    /// A source URL Charter cannot keep (a query string or fragment, a term slug Charter makes
+    /// differently): it needs a redirect rule on the web server.
+    UrlNotKept,
     /// A page the source would not publish (draft, future, expired, unrendered) is a draft.
     Unpublished,
     /// A link (`ref`, `post_url`, `link`) whose target was not found.
@@ -44,15 +47,17 @@ impl NoteKind {
             NoteKind::KeyDeduplicated => "Duplicate keys (the last one was kept)",
             NoteKind::BlankLinesRemoved => "Blank lines before front matter removed",
             NoteKind::UrlKept => "URLs kept by content path or redirect",
+            NoteKind::UrlNotKept => "URLs not kept (a redirect rule on the web server needs a person)",
             NoteKind::Unpublished => "Pages the source would not publish (imported as drafts)",
             NoteKind::LinkUnresolved => "Links whose target was not found",
             NoteKind::Skipped => "Files skipped",
             NoteKind::Other => "Other notes",
         }
     }
-    const ORDER: [NoteKind; 10] = [
+    const ORDER: [NoteKind; 11] = [
         NoteKind::Collision,
         NoteKind::LinkUnresolved,
+        NoteKind::UrlNotKept,
         NoteKind::Skipped,
         NoteKind::Unpublished,
         NoteKind::TitleInvented,
@@ -181,7 +186,7 @@ impl ImportReport {
         self.collisions.len()
             + self.shortcodes.values().map(|l| l.count).sum::<usize>()
             + self.liquid_tags.values().map(|l| l.count).sum::<usize>()
-            + self.notes.iter().filter(|n| n.kind == NoteKind::LinkUnresolved).count()
+            + self.notes.iter().filter(|n| matches!(n.kind, NoteKind::LinkUnresolved | NoteKind::UrlNotKept)).count()
     }
 
     pub fn summary_line(&self) -> String {
@@ -195,13 +200,19 @@ impl ImportReport {
         if attention == 0 {
             line.push_str("; nothing needs a person");
         } else {
+            let redirects = self.notes.iter().filter(|n| n.kind == NoteKind::UrlNotKept).count();
             line.push_str(&format!(
-                "; {} {} a person ({} collisions, {} shortcodes, {} Liquid tags)",
+                "; {} {} a person ({} collisions, {} shortcodes, {} Liquid tags{})",
                 attention,
                 if attention == 1 { "item needs" } else { "items need" },
                 self.collisions.len(),
                 self.shortcodes.values().map(|l| l.count).sum::<usize>(),
                 self.liquid_tags.values().map(|l| l.count).sum::<usize>(),
+                match redirects {
+                    0 => String::new(),
+                    1 => ", 1 server redirect".to_string(),
+                    n => format!(", {n} server redirects"),
+                },
             ));
         }
         line.push_str(": see import-report.md");
