@@ -161,7 +161,7 @@ fn drafts_collisions_static_and_data() {
 fn drafts_are_reported_as_unpublished_and_their_collisions_marked() {
     let r = report();
     // Two drafts at /posts/draft/: Hugo publishes neither, `charter build --drafts` would fail.
-    assert!(r.contains("Among drafts (marked `(draft)`"), "{r}");
+    assert!(r.contains("Among drafts (marked `(draft)`; the source published no draft)"), "{r}");
     assert!(r.contains("- `/posts/draft/`: `content/posts/draft.md (draft)`, `content/posts/not-yet-either.md (draft)`"), "{r}");
     assert!(!r.contains("- `/about/`: `content/about.md`, `content/posts/old-about.md` (draft)"), "{r}");
     // `url: /?p=443` on a draft: no alias `/`, no "published … as Hugo did", a server rule to add.

@@ -252,18 +252,22 @@ impl ImportReport {
         if self.collisions.is_empty() {
             out.push_str("None: no two sources publish the same URL.\n\n");
         } else {
-            out.push_str(
-                "Each URL below is published by more than one source. The import kept all of them; \
-                 `charter build` reports the collision until you remove or move all but one.\n\n",
-            );
             let line = |col: &Collision| format!("- `{}`: {}\n", col.url, col.sources.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "));
-            for col in self.collisions.iter().filter(|c| !c.drafts) {
-                out.push_str(&line(col));
+            if self.collisions.iter().all(|c| c.drafts) {
+                out.push_str("None among published pages: a plain `charter build` finds no two sources at one URL.\n");
+            } else {
+                out.push_str(
+                    "Each URL below is published by more than one source. The import kept all of them; \
+                     `charter build` reports the collision until you remove or move all but one.\n\n",
+                );
+                for col in self.collisions.iter().filter(|c| !c.drafts) {
+                    out.push_str(&line(col));
+                }
             }
             if self.collisions.iter().any(|c| c.drafts) {
                 out.push_str(
-                    "\nAmong drafts (marked `(draft)`; Hugo publishes no draft): these appear with `charter build --drafts`, \
-                     or once the draft is published.\n\n",
+                    "\nAmong drafts (marked `(draft)`; the source published no draft): these appear with \
+                     `charter build --drafts`, or once the draft is published.\n\n",
                 );
                 for col in self.collisions.iter().filter(|c| c.drafts) {
                     out.push_str(&line(col));
@@ -343,6 +347,19 @@ mod tests {
         assert!(md.contains("## Titles invented (1)"), "{md}");
         assert!(md.contains("`posts/b.md:1`: no title"), "{md}");
         assert!(md.contains("`posts/a.md:3`: date"), "{md}");
+    }
+
+    #[test]
+    fn collisions_among_drafts_are_listed_apart() {
+        let mut r = ImportReport::new("hugo", "src".into(), "dst".into());
+        r.collisions.push(Collision { url: "/a/".into(), sources: vec!["a.md (draft)".into(), "b.md (draft)".into()], drafts: true });
+        let md = r.to_markdown();
+        assert!(md.contains("None among published pages"), "{md}");
+        assert!(!md.contains("Each URL below"), "{md}");
+        assert!(md.contains("Among drafts (marked `(draft)`"), "{md}");
+        assert!(md.contains("- `/a/`: `a.md (draft)`, `b.md (draft)`"), "{md}");
+        let md = sample().to_markdown();
+        assert!(md.contains("Each URL below") && !md.contains("Among drafts"), "{md}");
     }
 
     #[test]
