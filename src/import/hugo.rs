@@ -597,16 +597,12 @@ fn read_doc(
         Some(u) if !servable(&u) => (None, Some(u)),
         other => (other, None),
     };
-    let mut unservable_aliases = Vec::new();
-    let mut aliases: Vec<String> = match get("aliases").map(|(_, v)| v) {
+    let all_aliases: Vec<String> = match get("aliases").map(|(_, v)| v) {
         Some(Value::Array(a)) => a.iter().filter_map(value_text).collect(),
         Some(v) => value_text(&v).into_iter().collect(),
         None => vec![],
     };
-    aliases.retain(|a| servable(a) || {
-        unservable_aliases.push(a.clone());
-        false
-    });
+    let (mut aliases, unservable_aliases): (Vec<String>, Vec<String>) = all_aliases.into_iter().partition(|a| servable(a));
     if let Some((_, s)) = get("summary") {
         m.extra.insert("summary".into(), s.clone());
         if !m.front.contains_key("description") {
