@@ -196,7 +196,13 @@ impl Site {
 
     /// Static files only: copy (or remove) them.
     fn copy_statics(&mut self, statics: &[String], label: String, started: Instant) -> Result<RebuildReport, Diagnostics> {
-        if statics.iter().any(|s| s.is_empty()) {
+        // A folder, or a static file that replaces a generated one (robots.txt) or stops doing so.
+        let replaceable: Vec<String> = render::outputs(&self.library, &self.config)
+            .iter()
+            .filter(|o| o.replaceable_by_static())
+            .map(|o| render::output_path(o, &self.library, &self.config))
+            .collect();
+        if statics.iter().any(|s| s.is_empty() || replaceable.contains(s)) {
             return self.full_reload(label, started);
         }
         let writer = Writer::direct(&self.options.output_dir()).map_err(Diagnostics::from)?;

@@ -310,9 +310,21 @@ impl Site {
         self.templates.set_lookups(lookups);
     }
 
-    /// Every output of the site.
+    /// Every output of the site, less the generated files a static file replaces (a site's or
+    /// its theme's `static/robots.txt`: [`Output::replaceable_by_static`]).
     pub fn outputs(&self) -> Vec<Output> {
-        render::outputs(&self.library, &self.config)
+        let mut outputs = render::outputs(&self.library, &self.config);
+        outputs.retain(|o| !(o.replaceable_by_static() && self.has_static_file(&render::output_path(o, &self.library, &self.config))));
+        outputs
+    }
+
+    /// Whether the site's `static/` or its theme's holds a file at `rel` (an output path).
+    pub fn has_static_file(&self, rel: &str) -> bool {
+        let mut dirs = vec![self.options.root.join("static")];
+        if let Some(theme) = self.config.theme.as_deref() {
+            dirs.push(self.options.root.join("themes").join(theme).join("static"));
+        }
+        dirs.iter().any(|d| d.join(rel).is_file())
     }
 
     /// Static files and content assets, by output path.
@@ -331,9 +343,9 @@ impl Site {
             let file = load::relative_to(&self.options.root, &path);
             if let Some(owner) = claims.get(&rel) {
                 diagnostics.push(
-                    Diagnostic::error("collision", format!("the static file {} and {owner} would both write {rel}", file.display()))
+                    Diagnostic::error("collision", format!("the static file {} and {} would both write {rel}", file.display(), owner.describe))
                         .in_file(&file)
-                        .hint("rename the static file or give the page another slug"),
+                        .hint(owner.hint.clone()),
                 );
             }
             if let Some(previous) = copies.insert(rel.clone(), file.clone()) {

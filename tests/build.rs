@@ -244,6 +244,25 @@ fn the_feed_can_be_switched_off() {
 }
 
 #[test]
+fn a_static_robots_txt_replaces_the_generated_one() {
+    // The theme's static/robots.txt replaces the generated file; the site's own replaces both.
+    let site = fixture("basic");
+    fs::write(site.join("themes/plain/static/robots.txt"), "User-agent: *\nDisallow: /theme/\n").unwrap();
+    let out = build_ok(&site, &[]);
+    assert_eq!(read(&out, "robots.txt"), "User-agent: *\nDisallow: /theme/\n");
+    fs::write(site.join("static/robots.txt"), "User-agent: *\nDisallow: /drafts/\n").unwrap();
+    let out = build_ok(&site, &[]);
+    assert_eq!(read(&out, "robots.txt"), "User-agent: *\nDisallow: /drafts/\n");
+    let check = charter(&site, &["check"]);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    // Gone again: Charter writes its own.
+    fs::remove_file(site.join("static/robots.txt")).unwrap();
+    fs::remove_file(site.join("themes/plain/static/robots.txt")).unwrap();
+    let out = build_ok(&site, &[]);
+    assert!(read(&out, "robots.txt").contains("Sitemap: https://fixture.example.org/sitemap.xml"));
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_output_untouched() {
     let site = fixture("basic");
     let out = build_ok(&site, &[]);

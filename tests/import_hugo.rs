@@ -156,3 +156,22 @@ fn drafts_collisions_static_and_data() {
     assert!(imported().join("data/links.yaml").is_file());
     assert!(report().contains("`layouts`: Hugo templates"), "{}", report());
 }
+
+#[test]
+fn drafts_are_reported_as_unpublished_and_their_collisions_marked() {
+    let r = report();
+    // Two drafts at /posts/draft/: Hugo publishes neither, `charter build --drafts` would fail.
+    assert!(r.contains("Among drafts (marked `(draft)`; the source published no draft)"), "{r}");
+    assert!(r.contains("- `/posts/draft/`: `content/posts/draft.md (draft)`, `content/posts/not-yet-either.md (draft)`"), "{r}");
+    assert!(!r.contains("- `/about/`: `content/about.md`, `content/posts/old-about.md` (draft)"), "{r}");
+    // `url: /?p=443` on a draft: no alias `/`, no "published … as Hugo did", a server rule to add.
+    let leftover = front("content/posts/wp-leftover.md");
+    assert_eq!(leftover["draft"], true);
+    assert!(leftover.get("aliases").is_none() && leftover.get("slug").is_none(), "{leftover}");
+    assert!(r.contains("`content/posts/wp-leftover.md:4`: `url: /?p=443` has a query string"), "{r}");
+    assert!(r.contains("placed by its file path at /posts/wp-leftover/ (a draft: not published, as in Hugo)"), "{r}");
+    assert!(!r.contains("published at /?p=443") && !r.contains("published at /posts/wp-leftover/"), "{r}");
+    assert!(r.contains("1 server redirect)"), "{r}");
+    // A static robots.txt is copied (and replaces the one Charter would write).
+    assert_eq!(read("static/robots.txt"), "User-agent: *\nDisallow: /drafts/\n");
+}

@@ -94,6 +94,17 @@ A second body edit.
     step(&mut site, "template edit", vec![p]);
     let p = edit(&root, "static/style.css", |t| t + "p { margin: 0 }\n");
     step(&mut site, "static edit", vec![p]);
+    // A static robots.txt replaces the generated one while it exists (site's, then theme's).
+    fs::write(root.join("static/robots.txt"), "User-agent: *\nDisallow: /private/\n").unwrap();
+    step(&mut site, "static robots.txt added", vec![root.join("static/robots.txt")]);
+    assert_eq!(read(&root.join("public"), "robots.txt"), "User-agent: *\nDisallow: /private/\n");
+    fs::remove_file(root.join("static/robots.txt")).unwrap();
+    step(&mut site, "static robots.txt removed", vec![root.join("static/robots.txt")]);
+    assert!(read(&root.join("public"), "robots.txt").contains("Sitemap:"));
+    fs::write(root.join("themes/plain/static/robots.txt"), "User-agent: *\nDisallow: /theme/\n").unwrap();
+    step(&mut site, "theme robots.txt added", vec![root.join("themes/plain/static/robots.txt")]);
+    fs::remove_file(root.join("themes/plain/static/robots.txt")).unwrap();
+    step(&mut site, "theme robots.txt removed", vec![root.join("themes/plain/static/robots.txt")]);
     let p = edit(&root, "data/people.yaml", |t| t.replace("Analyst One", "Analyst Uno"));
     step(&mut site, "data edit", vec![p]);
     let p = edit(&root, "site.yaml", |t| t.replace("Facts first", "Facts always"));

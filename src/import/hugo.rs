@@ -291,6 +291,13 @@ pub(crate) fn urlize(s: &str) -> String {
     out
 }
 
+/// Whether a URL from front matter can be a static path: one with a query string (`/?p=443`) or
+/// a fragment cannot (Hugo writes it as a folder literally named `?p=443`, which no request for
+/// `/?p=443` reaches).
+fn servable(url: &str) -> bool {
+    !url.contains(['?', '#'])
+}
+
 /// Urlizes the folders of a path and keeps the file name as it is.
 fn urlize_path(rel: &str) -> String {
     match rel.rsplit_once('/') {
@@ -583,11 +590,19 @@ fn read_doc(
     }
     let slug = get("slug").and_then(|(_, v)| value_text(&v)).filter(|s| !s.trim().is_empty());
     let url = get("url").and_then(|(_, v)| value_text(&v)).filter(|s| !s.trim().is_empty());
-    let mut aliases: Vec<String> = match get("aliases").map(|(_, v)| v) {
+    // A URL with a query string or a fragment (`/?p=443`, a WordPress leftover) names no file a
+    // static site can serve: the page is placed by its file path, as Hugo places a page without
+    // `url`, and the old address is left to the server.
+    let (url, unservable_url) = match url {
+        Some(u) if !servable(&u) => (None, Some(u)),
+        other => (other, None),
+    };
+    let all_aliases: Vec<String> = match get("aliases").map(|(_, v)| v) {
         Some(Value::Array(a)) => a.iter().filter_map(value_text).collect(),
         Some(v) => value_text(&v).into_iter().collect(),
         None => vec![],
     };
+    let (mut aliases, unservable_aliases): (Vec<String>, Vec<String>) = all_aliases.into_iter().partition(|a| servable(a));
     if let Some((_, s)) = get("summary") {
         m.extra.insert("summary".into(), s.clone());
         if !m.front.contains_key("description") {
@@ -684,11 +699,32 @@ fn read_doc(
         }
     }
     if (url.is_some() || slug.as_deref().is_some_and(|s| s.contains('/'))) && kind == DocKind::Page {
+        let message = if published {
+            format!("published at {page_url} as Hugo did")
+        } else {
+            format!("not published (a draft, as in Hugo); once published, at {page_url}, the URL Hugo gives it")
+        };
+        m.notes.push(Note::new(NoteKind::UrlKept, &source, parsed.line_of("url").or(parsed.line_of("slug")), message));
+    }
+    let state = if published { "" } else { " (a draft: not published, as in Hugo)" };
+    if let Some(u) = &unservable_url {
         m.notes.push(Note::new(
-            NoteKind::UrlKept,
+            NoteKind::UrlNotKept,
             &source,
-            parsed.line_of("url").or(parsed.line_of("slug")),
-            format!("published at {page_url} as Hugo did"),
+            parsed.line_of("url"),
+            format!(
+                "`url: {u}` has a query string or fragment, which no static file can answer (a server sees only the path before `?`, and never the `#` part): placed by its file path at {page_url}{state}; to keep the old address working, add a redirect rule on the web server from `{u}` to {page_url}"
+            ),
+        ));
+    }
+    for a in &unservable_aliases {
+        m.notes.push(Note::new(
+            NoteKind::UrlNotKept,
+            &source,
+            parsed.line_of("aliases"),
+            format!(
+                "the alias `{a}` has a query string or fragment, which no redirect page can answer: left out{state}; to keep it working, add a redirect rule on the web server from `{a}` to {page_url}"
+            ),
         ));
     }
     let MapFields { mut front, extra, .. } = m;
@@ -889,23 +925,78 @@ fn page_url(config: &HugoConfig, dir: &str, base_name: &str, title: &str, slug: 
     }
 }
 
-/// Notes terms whose Hugo URL (urlized) may differ from the slug Charter makes of them.
+/// Hugo's `paths.Sanitize` (common/paths/path.go), the core of its path and URL rules: letters,
+/// digits, Unicode marks, `./\_#+~-@` and `%XX` escapes are kept; a run of white space after
+/// something kept (and not after `-`) becomes one `-` before the next kept character; every other
+/// character is dropped.
+pub(crate) fn hugo_sanitize(s: &str) -> String {
+    let allowed = |i: usize, c: char| -> bool {
+        if c == ' ' {
+            return false;
+        }
+        let hex = |j: usize| s.as_bytes().get(j).is_some_and(u8::is_ascii_hexdigit);
+        c.is_alphabetic()
+            || c.is_numeric()
+            || matches!(c, '.' | '/' | '\\' | '_' | '#' | '+' | '~' | '-' | '@')
+            || is_mark(c)
+            || (c == '%' && hex(i + 1) && hex(i + 2))
+    };
+    let mut out = String::with_capacity(s.len());
+    let (mut prepend_hyphen, mut was_hyphen) = (false, false);
+    for (i, c) in s.char_indices() {
+        if allowed(i, c) {
+            was_hyphen = c == '-';
+            if prepend_hyphen {
+                if !was_hyphen {
+                    out.push('-');
+                }
+                prepend_hyphen = false;
+            }
+            out.push(c);
+        } else if !out.is_empty() && !was_hyphen && c.is_whitespace() {
+            prepend_hyphen = true;
+        }
+    }
+    out
+}
+
+/// Unicode marks (combining accents), which Hugo keeps in paths: the combining blocks.
+fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// The path segment Hugo publishes a taxonomy or term at: its path parser lower-cases the name
+/// and turns each space into `-` (`NormalizePathStringBasic`), then the page path is sanitized
+/// (`MakePathSanitized`). So `Video & Sound` is `video--sound`, `Let's Encrypt` `lets-encrypt`,
+/// `C++` `c++`, `CI/CD` `ci/cd`.
+pub(crate) fn hugo_term_slug(term: &str) -> String {
+    hugo_sanitize(&term.to_lowercase().replace(' ', "-")).to_lowercase()
+}
+
+/// Notes every term whose Hugo URL differs from the one Charter publishes it at. Charter has no
+/// redirects for term pages, so the old URL needs a server rule.
 fn term_slug_notes(docs: &[Doc], taxonomies: &[String], notes: &mut Vec<Note>) {
     let mut seen = BTreeSet::new();
     for d in docs {
         for t in taxonomies {
-            if let Some(Value::Array(terms)) = d.front.get(t) {
-                for term in terms.iter().filter_map(Value::as_str) {
-                    let hugo = urlize(term);
-                    let plain = hugo.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-                    if !plain && seen.insert((t.clone(), term.to_string())) {
-                        notes.push(Note::new(
-                            NoteKind::Other,
-                            &d.source,
-                            None,
-                            format!("{t} term \"{term}\" was at /{t}/{hugo}/ in Hugo; check the URL Charter gives it and add an alias if it differs"),
-                        ));
-                    }
+            let Some(Value::Array(terms)) = d.front.get(t) else { continue };
+            for term in terms.iter().filter_map(Value::as_str).filter(|term| !term.is_empty()) {
+                // As a browser asks for it: `#` would start a fragment.
+                let hugo = format!("/{}/{}/", hugo_term_slug(t), hugo_term_slug(term)).replace('#', "%23");
+                let charter_taxonomy = match crate::text::slugify(t) {
+                    s if s.is_empty() => t.clone(),
+                    s => s,
+                };
+                let charter = format!("/{charter_taxonomy}/{}/", crate::content::term_slug(term));
+                if hugo != charter && seen.insert((t.clone(), term.to_string())) {
+                    notes.push(Note::new(
+                        NoteKind::UrlNotKept,
+                        &d.source,
+                        None,
+                        format!(
+                            "{t} term \"{term}\": Hugo published it at {hugo}, Charter publishes it at {charter}; Charter has no redirects for term pages, so to keep the old URL add a redirect rule on the web server from {hugo} to {charter}"
+                        ),
+                    ));
                 }
             }
         }
@@ -1036,6 +1127,64 @@ mod tests {
         assert_eq!(urlize("My Page"), "my-page");
         assert_eq!(urlize("Perm Title é!"), "perm-title-é");
         assert_eq!(urlize("Foo Bar"), "foo-bar");
+    }
+
+    #[test]
+    fn term_slugs_are_the_ones_hugo_publishes() {
+        // Each pair as Hugo 0.168 wrote the term's folder (tags/<slug>/index.html).
+        for (term, hugo) in [
+            ("Let's Encrypt", "lets-encrypt"),
+            ("Video & Sound", "video--sound"),
+            ("#hash", "#hash"),
+            ("--x--", "--x--"),
+            ("50% off", "50-off"),
+            ("a  b", "a--b"),
+            ("a.b", "a.b"),
+            ("x_y", "x_y"),
+            ("a@b!c$d*e", "a@bcde"),
+            ("a,b;c=d", "abcd"),
+            ("a:b", "ab"),
+            ("Tab\tX", "tab-x"),
+            ("dots...", "dots..."),
+            ("Emoji 💖 here", "emoji--here"),
+            ("(paren)", "paren"),
+            ("Ünïcode Ω", "ünïcode-ω"),
+            ("C++", "c++"),
+            ("CI/CD", "ci/cd"),
+            ("Foo Bar", "foo-bar"),
+        ] {
+            assert_eq!(hugo_term_slug(term), hugo, "{term}");
+        }
+        assert_eq!(hugo_sanitize("a%20b%zz"), "a%20bzz");
+        assert_eq!(hugo_sanitize("\tlead and\u{a0}\u{a0}trail\t"), "lead-and-trail");
+    }
+
+    #[test]
+    fn terms_are_noted_when_charter_s_url_differs_from_hugo_s() {
+        let mut front = Map::new();
+        front.insert("tags".into(), serde_json::json!(["Let's Encrypt", "Video & Sound", "#hash", "Foo Bar", "security", "C++"]));
+        let doc = Doc {
+            source: "content/p.md".into(),
+            link_key: "p.md".into(),
+            kind: DocKind::Page,
+            url: "/p/".into(),
+            aliases: vec![],
+            published: true,
+            front,
+            body: String::new(),
+            body_line: 1,
+            resources: vec![],
+            notes: vec![],
+        };
+        let mut notes = Vec::new();
+        term_slug_notes(&[doc], &["tags".to_string()], &mut notes);
+        let text: Vec<&str> = notes.iter().map(|n| n.message.as_str()).collect();
+        assert_eq!(notes.len(), 4, "{text:#?}");
+        assert!(text.iter().any(|m| m.contains("Hugo published it at /tags/lets-encrypt/, Charter publishes it at /tags/let-s-encrypt/")), "{text:#?}");
+        assert!(text.iter().any(|m| m.contains("/tags/video--sound/, Charter publishes it at /tags/video-sound/")), "{text:#?}");
+        assert!(text.iter().any(|m| m.contains("/tags/%23hash/, Charter publishes it at /tags/hash/")), "{text:#?}");
+        assert!(text.iter().any(|m| m.contains("/tags/c++/, Charter publishes it at /tags/c/")), "{text:#?}");
+        assert!(notes.iter().all(|n| n.kind == NoteKind::UrlNotKept));
     }
 
     #[test]

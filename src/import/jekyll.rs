@@ -713,9 +713,6 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
     } else {
         fill(&template, &UrlParts { date, slug: &slug, categories: &categories, path: &path_part, basename: &file_stem, collection: &collection })
     };
-    if fm.get("permalink").is_some() {
-        notes.push(Note::new(NoteKind::UrlKept, &source, parsed.line_of("permalink"), format!("permalink kept: published at {url}")));
-    }
     let aliases: Vec<String> = fm.get("redirect_from").map(words).unwrap_or_default();
 
     // Would Jekyll publish it?
@@ -733,6 +730,14 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
         reasons.push("its date is in the future");
     }
     let published = reasons.is_empty();
+    if fm.get("permalink").is_some() {
+        let message = if published {
+            format!("permalink kept: published at {url}")
+        } else {
+            format!("permalink kept: not published (a draft, as in Jekyll); once published, at {url}")
+        };
+        notes.push(Note::new(NoteKind::UrlKept, &source, parsed.line_of("permalink"), message));
+    }
     if !published {
         front.insert("draft".into(), Value::Bool(true));
         if !matches!(kind, Kind::Draft { .. }) {

@@ -165,16 +165,17 @@ fn place_notes(docs: &[Doc], placed: &place::Placement) -> Vec<Note> {
     let mut notes = Vec::new();
     for (doc, p) in docs.iter().zip(&placed.places) {
         for alias in &p.moved_from {
-            notes.push(Note::new(
-                NoteKind::UrlKept,
-                &doc.source,
-                None,
-                format!("published at {} (content/{}); its old URL {} is a redirect to it", p.url, p.content_path, alias),
-            ));
+            let message = if doc.published {
+                format!("published at {} (content/{}); its old URL {} is a redirect to it", p.url, p.content_path, alias)
+            } else {
+                format!("not published (a draft, as in the source); once published, at {} (content/{}), and its URL {} a redirect to it", p.url, p.content_path, alias)
+            };
+            notes.push(Note::new(NoteKind::UrlKept, &doc.source, None, message));
         }
     }
     for c in &placed.collisions {
-        notes.push(Note::new(NoteKind::Collision, "", None, format!("{} is published by {}", c.url, c.sources.join(" and "))));
+        let drafts = if c.drafts { " (among drafts: it fails only `charter build --drafts`)" } else { "" };
+        notes.push(Note::new(NoteKind::Collision, "", None, format!("{} is published by {}{drafts}", c.url, c.sources.join(" and "))));
     }
     notes
 }

@@ -102,10 +102,11 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
 
     let mut places: Vec<Option<Place>> = vec![None; docs.len()];
     let mut taken: HashSet<String> = HashSet::new();
-    // URL -> who publishes it.
-    let mut claims: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // URL -> who publishes it, and whether that one is a draft (drafts claim their URLs too, so
+    // that a collision `charter build --drafts` would name is in the report, marked as such).
+    let mut claims: BTreeMap<String, Vec<(String, bool)>> = BTreeMap::new();
     for t in taxonomies {
-        claims.entry(format!("/{t}/")).or_default().push(format!("the `{t}` taxonomy list"));
+        claims.entry(format!("/{t}/")).or_default().push((format!("the `{t}` taxonomy list"), false));
     }
 
     for &i in &order {
@@ -142,7 +143,7 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
                 } else {
                     Some(format!("{segs}.md"))
                 };
-                let claimed = doc.published && claims.get(&url.dir).is_some_and(|c| !c.is_empty());
+                let claimed = claims.get(&url.dir).is_some_and(|c| c.iter().any(|(_, draft)| !draft || !doc.published));
                 let free = |p: &str, taken: &HashSet<String>| {
                     let dir = p.trim_end_matches("/_index.md").trim_end_matches("/index.md").trim_end_matches(".md");
                     !taken.contains(p)
@@ -189,11 +190,10 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
                 Place { content_path: path, url: url.dir.clone(), slug, aliases, moved_from, bundle_dir }
             }
         };
-        if doc.published {
-            claims.entry(place.url.clone()).or_default().push(name.clone());
-            for moved in &place.moved_from {
-                claims.entry(moved.clone()).or_default().push(name.clone());
-            }
+        let draft = !doc.published;
+        claims.entry(place.url.clone()).or_default().push((name.clone(), draft));
+        for moved in &place.moved_from {
+            claims.entry(moved.clone()).or_default().push((name.clone(), draft));
         }
         places[i] = Some(place);
     }
@@ -209,16 +209,18 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
                 continue;
             }
             place.aliases.push(alias_url.clone());
-            if doc.published {
-                claims.entry(alias_url).or_default().push(format!("{} (alias)", doc.source.display()));
-            }
+            claims.entry(alias_url).or_default().push((format!("{} (alias)", doc.source.display()), !doc.published));
         }
     }
 
     let collisions = claims
         .into_iter()
         .filter(|(_, who)| who.len() > 1)
-        .map(|(url, sources)| Collision { url, sources })
+        .map(|(url, who)| Collision {
+            url,
+            drafts: who.iter().filter(|(_, draft)| !draft).count() < 2,
+            sources: who.into_iter().map(|(name, draft)| if draft { format!("{name} (draft)") } else { name }).collect(),
+        })
         .collect();
     Placement { places: places.into_iter().map(|p| p.unwrap_or_else(empty_place)).collect(), collisions }
 }
@@ -320,7 +322,7 @@ mod tests {
         assert_eq!(p.places[0].content_path, "about.md");
         assert_eq!(p.places[1].content_path, "about-2.md");
         assert_eq!(p.places[1].slug.as_deref(), Some("about"));
-        assert_eq!(p.collisions, vec![Collision { url: "/about/".into(), sources: vec!["about.md".into(), "posts/old.md".into()] }]);
+        assert_eq!(p.collisions, vec![Collision { url: "/about/".into(), sources: vec!["about.md".into(), "posts/old.md".into()], drafts: false }]);
     }
 
     #[test]
@@ -352,11 +354,22 @@ mod tests {
     }
 
     #[test]
-    fn drafts_claim_no_url() {
-        let mut d = doc("d.md", DocKind::Page, "/a/");
-        d.published = false;
-        let p = place(&[doc("a.md", DocKind::Page, "/a/"), d], &[]);
-        assert!(p.collisions.is_empty());
+    fn collisions_with_drafts_are_found_and_marked() {
+        let draft = |source: &str, url: &str| {
+            let mut d = doc(source, DocKind::Page, url);
+            d.published = false;
+            d
+        };
+        let p = place(&[doc("a.md", DocKind::Page, "/a/"), draft("d.md", "/a/"), draft("x.md", "/b/"), draft("y.md", "/b/")], &[]);
         assert_ne!(p.places[0].content_path, p.places[1].content_path);
+        assert_eq!(p.places[3].content_path, "b-2.md");
+        assert_eq!(p.places[3].slug.as_deref(), Some("b"));
+        assert_eq!(
+            p.collisions,
+            vec![
+                Collision { url: "/a/".into(), sources: vec!["a.md".into(), "d.md (draft)".into()], drafts: true },
+                Collision { url: "/b/".into(), sources: vec!["x.md (draft)".into(), "y.md (draft)".into()], drafts: true },
+            ]
+        );
     }
 }

@@ -25,6 +25,9 @@ pub enum NoteKind {
     BlankLinesRemoved,
     /// A URL is kept by a redirect (alias) or a chosen content path.
     UrlKept,
+    /// A source URL Charter cannot keep (a query string or fragment, a term slug Charter makes
+    /// differently): it needs a redirect rule on the web server.
+    UrlNotKept,
     /// A page the source would not publish (draft, future, expired, unrendered) is a draft.
     Unpublished,
     /// A link (`ref`, `post_url`, `link`) whose target was not found.
@@ -44,15 +47,17 @@ impl NoteKind {
             NoteKind::KeyDeduplicated => "Duplicate keys (the last one was kept)",
             NoteKind::BlankLinesRemoved => "Blank lines before front matter removed",
             NoteKind::UrlKept => "URLs kept by content path or redirect",
+            NoteKind::UrlNotKept => "URLs not kept (a redirect rule on the web server needs a person)",
             NoteKind::Unpublished => "Pages the source would not publish (imported as drafts)",
             NoteKind::LinkUnresolved => "Links whose target was not found",
             NoteKind::Skipped => "Files skipped",
             NoteKind::Other => "Other notes",
         }
     }
-    const ORDER: [NoteKind; 10] = [
+    const ORDER: [NoteKind; 11] = [
         NoteKind::Collision,
         NoteKind::LinkUnresolved,
+        NoteKind::UrlNotKept,
         NoteKind::Skipped,
         NoteKind::Unpublished,
         NoteKind::TitleInvented,
@@ -99,8 +104,11 @@ pub struct LeftoverUse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Collision {
     pub url: String,
-    /// Each claimant: a source file (page or alias) or a taxonomy.
+    /// Each claimant: a source file (page or alias) or a taxonomy; drafts end in ` (draft)`.
     pub sources: Vec<String>,
+    /// Fewer than two of the claimants are published: the collision appears only with
+    /// `charter build --drafts`, or once a draft is published.
+    pub drafts: bool,
 }
 
 /// Counts of what was written.
@@ -178,7 +186,7 @@ impl ImportReport {
         self.collisions.len()
             + self.shortcodes.values().map(|l| l.count).sum::<usize>()
             + self.liquid_tags.values().map(|l| l.count).sum::<usize>()
-            + self.notes.iter().filter(|n| n.kind == NoteKind::LinkUnresolved).count()
+            + self.notes.iter().filter(|n| matches!(n.kind, NoteKind::LinkUnresolved | NoteKind::UrlNotKept)).count()
     }
 
     pub fn summary_line(&self) -> String {
@@ -192,13 +200,19 @@ impl ImportReport {
         if attention == 0 {
             line.push_str("; nothing needs a person");
         } else {
+            let redirects = self.notes.iter().filter(|n| n.kind == NoteKind::UrlNotKept).count();
             line.push_str(&format!(
-                "; {} {} a person ({} collisions, {} shortcodes, {} Liquid tags)",
+                "; {} {} a person ({} collisions, {} shortcodes, {} Liquid tags{})",
                 attention,
                 if attention == 1 { "item needs" } else { "items need" },
                 self.collisions.len(),
                 self.shortcodes.values().map(|l| l.count).sum::<usize>(),
                 self.liquid_tags.values().map(|l| l.count).sum::<usize>(),
+                match redirects {
+                    0 => String::new(),
+                    1 => ", 1 server redirect".to_string(),
+                    n => format!(", {n} server redirects"),
+                },
             ));
         }
         line.push_str(": see import-report.md");
@@ -238,12 +252,26 @@ impl ImportReport {
         if self.collisions.is_empty() {
             out.push_str("None: no two sources publish the same URL.\n\n");
         } else {
-            out.push_str(
-                "Each URL below is published by more than one source. The import kept all of them; \
-                 `charter build` reports the collision until you remove or move all but one.\n\n",
-            );
-            for col in &self.collisions {
-                out.push_str(&format!("- `{}`: {}\n", col.url, col.sources.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")));
+            let line = |col: &Collision| format!("- `{}`: {}\n", col.url, col.sources.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "));
+            if self.collisions.iter().all(|c| c.drafts) {
+                out.push_str("None among published pages: a plain `charter build` finds no two sources at one URL.\n");
+            } else {
+                out.push_str(
+                    "Each URL below is published by more than one source. The import kept all of them; \
+                     `charter build` reports the collision until you remove or move all but one.\n\n",
+                );
+                for col in self.collisions.iter().filter(|c| !c.drafts) {
+                    out.push_str(&line(col));
+                }
+            }
+            if self.collisions.iter().any(|c| c.drafts) {
+                out.push_str(
+                    "\nAmong drafts (marked `(draft)`; the source published no draft): these appear with \
+                     `charter build --drafts`, or once the draft is published.\n\n",
+                );
+                for col in self.collisions.iter().filter(|c| c.drafts) {
+                    out.push_str(&line(col));
+                }
             }
             out.push('\n');
         }
@@ -299,7 +327,7 @@ mod tests {
     fn sample() -> ImportReport {
         let mut r = ImportReport::new("hugo", "src".into(), "dst".into());
         r.counts.pages = 3;
-        r.collisions.push(Collision { url: "/about/".into(), sources: vec!["about.md".into(), "posts/x.md".into()] });
+        r.collisions.push(Collision { url: "/about/".into(), sources: vec!["about.md".into(), "posts/x.md".into()], drafts: false });
         ImportReport::add_leftovers(
             &mut r.shortcodes,
             std::path::Path::new("posts/a.md"),
@@ -319,6 +347,19 @@ mod tests {
         assert!(md.contains("## Titles invented (1)"), "{md}");
         assert!(md.contains("`posts/b.md:1`: no title"), "{md}");
         assert!(md.contains("`posts/a.md:3`: date"), "{md}");
+    }
+
+    #[test]
+    fn collisions_among_drafts_are_listed_apart() {
+        let mut r = ImportReport::new("hugo", "src".into(), "dst".into());
+        r.collisions.push(Collision { url: "/a/".into(), sources: vec!["a.md (draft)".into(), "b.md (draft)".into()], drafts: true });
+        let md = r.to_markdown();
+        assert!(md.contains("None among published pages"), "{md}");
+        assert!(!md.contains("Each URL below"), "{md}");
+        assert!(md.contains("Among drafts (marked `(draft)`"), "{md}");
+        assert!(md.contains("- `/a/`: `a.md (draft)`, `b.md (draft)`"), "{md}");
+        let md = sample().to_markdown();
+        assert!(md.contains("Each URL below") && !md.contains("Among drafts"), "{md}");
     }
 
     #[test]

@@ -272,17 +272,58 @@ pub fn pages_under(lib: &Library, sid: SectionId) -> Vec<PageId> {
     out
 }
 
-/// Output paths claimed by more than one source.
-pub fn claims(lib: &Library, config: &Config, outputs: &[Output]) -> HashMap<String, String> {
+/// Who writes an output file, for a collision message, and how to resolve a collision with a
+/// static file of the same path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimant {
+    pub describe: String,
+    pub hint: String,
+}
+
+impl Output {
+    /// Whether a static file at the same path (site or theme `static/`) replaces this output
+    /// instead of colliding with it, as in Hugo and Zola: a site's own `robots.txt`.
+    pub fn replaceable_by_static(&self) -> bool {
+        matches!(self, Output::Robots)
+    }
+}
+
+/// Every output's path and who writes it.
+pub fn claims(lib: &Library, config: &Config, outputs: &[Output]) -> HashMap<String, Claimant> {
     let mut map = HashMap::with_capacity(outputs.len());
+    let rename = "rename the static file";
     for o in outputs {
-        let describe = match o {
-            Output::Page(p) => lib.pages[*p].doc.file.display().to_string(),
-            Output::Section(s) => format!("content/{}", lib.sections[*s].doc.relative_path),
-            Output::Alias { alias, page } => format!("the alias {alias} of {}", lib.pages[*page].doc.file.display()),
-            other => format!("{other:?}"),
+        let (describe, hint) = match o {
+            Output::Page(p) => (lib.pages[*p].doc.file.display().to_string(), format!("{rename} or give the page another `slug:`")),
+            Output::Section(s) => (format!("content/{}", lib.sections[*s].doc.relative_path), format!("{rename} or the section's folder")),
+            Output::Alias { alias, page } => {
+                (format!("the alias {alias} of {}", lib.pages[*page].doc.file.display()), format!("{rename} or remove the alias from the page's `aliases:`"))
+            }
+            Output::TaxonomyList(t) => (format!("the `{}` taxonomy list page", lib.taxonomies[*t].name), format!("{rename} or the taxonomy in site.yaml")),
+            Output::Term(t, i) => (
+                format!("the `{}` term page of \"{}\"", lib.taxonomies[*t].name, lib.taxonomies[*t].terms[*i].name),
+                format!("{rename} or the term"),
+            ),
+            Output::NotFound => (
+                "the generated 404 page".to_string(),
+                format!("{rename}; to change the 404 page, write templates/404.html instead"),
+            ),
+            Output::Feed(None) => (
+                "the generated site feed".to_string(),
+                format!("{rename}, choose another `feed: {{ filename: … }}` in site.yaml, or switch the feed off with `feed: false`"),
+            ),
+            Output::Feed(Some(s)) => (
+                format!("the generated feed of content/{}", lib.sections[*s].doc.relative_path),
+                format!("{rename}, or switch the section's feed off (remove `feed: true` from its _index.md)"),
+            ),
+            Output::Sitemap => ("the generated sitemap".to_string(), "Charter always writes sitemap.xml: rename the static file".to_string()),
+            Output::Robots => ("the generated robots.txt".to_string(), rename.to_string()),
+            Output::SyntaxCss => (
+                "the generated highlighting stylesheet".to_string(),
+                "Charter always writes syntax.css for highlighted code: rename the static file".to_string(),
+            ),
         };
-        map.insert(output_path(o, lib, config), describe);
+        map.insert(output_path(o, lib, config), Claimant { describe, hint });
     }
     map
 }
