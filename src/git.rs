@@ -43,40 +43,37 @@ pub fn page_facts(root: &Path) -> HashMap<String, PageFacts> {
     }
 }
 
-/// Runs the one `git log` of the site; `None` when it cannot (no git, not a repository, no commit).
-/// The commit the site's repository is at (empty outside a repository or without git): page
-/// facts change only when it does.
-pub fn head(root: &Path) -> String {
-    let output = Command::new("git")
+/// `git -C <root>` with the environment that keeps it quiet and on the site's own repository.
+fn git_in(root: &Path) -> Command {
+    let mut command = Command::new("git");
+    command
+        .arg("-c")
+        .arg("core.quotepath=off")
         .arg("-C")
         .arg(root)
-        .args(["rev-parse", "HEAD"])
         .env("GIT_TERMINAL_PROMPT", "0")
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE")
         .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output();
-    match output {
+        .stderr(Stdio::null());
+    command
+}
+
+/// The commit the site's repository is at (empty outside a repository or without git): page
+/// facts change only when it does.
+pub fn head(root: &Path) -> String {
+    match git_in(root).args(["rev-parse", "HEAD"]).output() {
         Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),
         _ => String::new(),
     }
 }
 
+/// Runs the one `git log` of the site; `None` when it cannot (no git, not a repository, no commit).
 fn run_log(root: &Path) -> Option<String> {
-    let output = Command::new("git")
-        .arg("-c")
-        .arg("core.quotepath=off")
-        .arg("-C")
-        .arg(root)
+    let output = git_in(root)
         .args(["log", "--no-merges", "--no-renames", "--name-only", "--relative", "--no-color"])
         .arg(format!("--format={RECORD}%cI{UNIT}%aN"))
         .args(["--", "content"])
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
         .output()
         .ok()?;
     if !output.status.success() {
