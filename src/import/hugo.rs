@@ -877,39 +877,22 @@ fn page_url(config: &HugoConfig, dir: &str, base_name: &str, title: &str, slug: 
     }
     let section = dir.split('/').next().unwrap_or("");
     if let Some(pattern) = config.permalinks.get(section).filter(|_| !section.is_empty()) {
-        let mut out = String::new();
-        let mut rest = pattern.as_str();
-        while let Some(i) = rest.find(':') {
-            out.push_str(&rest[..i]);
-            let tail = &rest[i + 1..];
-            let end = tail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(tail.len());
-            let token = &tail[..end];
-            let value = match token {
-                "year" => date.map(|d| format!("{:04}", d.year())),
-                "month" => date.map(|d| format!("{:02}", d.month())),
-                "monthname" => date.map(|d| urlize(&d.date.format("%B").to_string())),
-                "day" => date.map(|d| format!("{:02}", d.day())),
-                "weekday" => date.map(|d| d.date.format("%w").to_string()),
-                "weekdayname" => date.map(|d| urlize(&d.date.format("%A").to_string())),
-                "yearday" => date.map(|d| d.date.format("%-j").to_string()),
-                "section" => Some(urlize(section)),
-                "sections" => Some(urlize(dir)),
-                "title" => Some(urlize(title)),
-                "slug" => Some(urlize(slug.unwrap_or(title))),
-                "filename" | "contentbasename" => Some(urlize(base_name)),
-                "slugorfilename" | "slugorcontentbasename" => Some(urlize(slug.unwrap_or(base_name))),
-                _ => None,
-            };
-            match value {
-                Some(v) => out.push_str(&v),
-                None => {
-                    out.push(':');
-                    out.push_str(token);
-                }
-            }
-            rest = &tail[end..];
-        }
-        out.push_str(rest);
+        let out = super::expand_permalink(pattern, |token| match token {
+            "year" => date.map(|d| format!("{:04}", d.year())),
+            "month" => date.map(|d| format!("{:02}", d.month())),
+            "monthname" => date.map(|d| urlize(&d.date.format("%B").to_string())),
+            "day" => date.map(|d| format!("{:02}", d.day())),
+            "weekday" => date.map(|d| d.date.format("%w").to_string()),
+            "weekdayname" => date.map(|d| urlize(&d.date.format("%A").to_string())),
+            "yearday" => date.map(|d| d.date.format("%-j").to_string()),
+            "section" => Some(urlize(section)),
+            "sections" => Some(urlize(dir)),
+            "title" => Some(urlize(title)),
+            "slug" => Some(urlize(slug.unwrap_or(title))),
+            "filename" | "contentbasename" => Some(urlize(base_name)),
+            "slugorfilename" | "slugorcontentbasename" => Some(urlize(slug.unwrap_or(base_name))),
+            _ => None,
+        });
         let mut out = if out.starts_with('/') { out } else { format!("/{out}") };
         if !out.ends_with('/') && !out.rsplit('/').next().unwrap_or("").contains('.') {
             out.push('/');

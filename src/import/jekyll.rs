@@ -453,59 +453,42 @@ struct UrlParts<'a> {
 
 /// Fills a permalink template the way Jekyll's `URL` does, and sanitises it.
 fn fill(template: &str, p: &UrlParts<'_>) -> String {
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(i) = rest.find(':') {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i + 1..];
-        let end = tail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(tail.len());
-        let token = &tail[..end];
-        let d = p.date;
-        let value: Option<String> = match token {
-            "year" => d.map(|d| format!("{:04}", d.year())),
-            "short_year" => d.map(|d| format!("{:02}", d.year() % 100)),
-            "month" => d.map(|d| format!("{:02}", d.month())),
-            "i_month" => d.map(|d| d.month().to_string()),
-            "short_month" => d.map(|d| d.date.format("%b").to_string()),
-            "long_month" => d.map(|d| d.date.format("%B").to_string()),
-            "day" => d.map(|d| format!("{:02}", d.day())),
-            "i_day" => d.map(|d| d.day().to_string()),
-            "y_day" => d.map(|d| format!("{:03}", d.date.ordinal())),
-            "week" => d.map(|d| format!("{:02}", d.date.iso_week().week())),
-            "short_day" => d.map(|d| d.date.format("%a").to_string()),
-            "long_day" => d.map(|d| d.date.format("%A").to_string()),
-            "hour" => d.map(|d| d.time.map(|t| t.format("%H").to_string()).unwrap_or_else(|| "00".into())),
-            "minute" => d.map(|d| d.time.map(|t| t.format("%M").to_string()).unwrap_or_else(|| "00".into())),
-            "second" => d.map(|d| d.time.map(|t| t.format("%S").to_string()).unwrap_or_else(|| "00".into())),
-            "title" => Some(slugify(p.slug, true, true)),
-            "slug" => Some(slugify(p.slug, false, false)),
-            "name" => Some(slugify(p.basename, false, false)),
-            "categories" => {
-                let mut seen = Vec::new();
-                for c in p.categories {
-                    let c = c.to_lowercase();
-                    if !seen.contains(&c) {
-                        seen.push(c);
-                    }
+    let d = p.date;
+    let out = super::expand_permalink(template, |token| match token {
+        "year" => d.map(|d| format!("{:04}", d.year())),
+        "short_year" => d.map(|d| format!("{:02}", d.year() % 100)),
+        "month" => d.map(|d| format!("{:02}", d.month())),
+        "i_month" => d.map(|d| d.month().to_string()),
+        "short_month" => d.map(|d| d.date.format("%b").to_string()),
+        "long_month" => d.map(|d| d.date.format("%B").to_string()),
+        "day" => d.map(|d| format!("{:02}", d.day())),
+        "i_day" => d.map(|d| d.day().to_string()),
+        "y_day" => d.map(|d| format!("{:03}", d.date.ordinal())),
+        "week" => d.map(|d| format!("{:02}", d.date.iso_week().week())),
+        "short_day" => d.map(|d| d.date.format("%a").to_string()),
+        "long_day" => d.map(|d| d.date.format("%A").to_string()),
+        "hour" => d.map(|d| d.time.map(|t| t.format("%H").to_string()).unwrap_or_else(|| "00".into())),
+        "minute" => d.map(|d| d.time.map(|t| t.format("%M").to_string()).unwrap_or_else(|| "00".into())),
+        "second" => d.map(|d| d.time.map(|t| t.format("%S").to_string()).unwrap_or_else(|| "00".into())),
+        "title" => Some(slugify(p.slug, true, true)),
+        "slug" => Some(slugify(p.slug, false, false)),
+        "name" => Some(slugify(p.basename, false, false)),
+        "categories" => {
+            let mut seen = Vec::new();
+            for c in p.categories {
+                let c = c.to_lowercase();
+                if !seen.contains(&c) {
+                    seen.push(c);
                 }
-                Some(seen.join("/"))
             }
-            "path" => Some(p.path.to_string()),
-            "basename" => Some(p.basename.to_string()),
-            "collection" => Some(p.collection.to_string()),
-            "output_ext" => Some(".html".into()),
-            _ => None,
-        };
-        match value {
-            Some(v) => out.push_str(&v),
-            None => {
-                out.push(':');
-                out.push_str(token);
-            }
+            Some(seen.join("/"))
         }
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
+        "path" => Some(p.path.to_string()),
+        "basename" => Some(p.basename.to_string()),
+        "collection" => Some(p.collection.to_string()),
+        "output_ext" => Some(".html".into()),
+        _ => None,
+    });
     // Jekyll's sanitising: one leading slash, no doubled slashes.
     let mut u = format!("/{out}");
     while u.contains("//") {
