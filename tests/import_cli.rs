@@ -1,21 +1,9 @@
 //! `charter import` as a command: where it may write, what it refuses, what it prints.
 
+mod import_support;
+
+use import_support::{charter, copy_dir, fixture, text};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_charter");
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(name)
-}
-
-fn charter(args: &[&str]) -> std::process::Output {
-    Command::new(BIN).args(args).output().expect("run charter")
-}
-
-fn text(out: &std::process::Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
-}
 
 /// Every file under `root` with its bytes, to prove a tree unchanged.
 fn snapshot(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
@@ -33,19 +21,6 @@ fn snapshot(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     }
     out.sort();
     out
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

