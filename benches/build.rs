@@ -2,8 +2,8 @@
 //!
 //! Run it with `cargo bench --bench build` (options after `--`: `--pages 1000,10000` to choose
 //! the corpus sizes, `--edits 20`; `CHARTER_BENCH_DIR=<dir>` to work on another disk than the
-//! default in-memory `/dev/shm/charter-bench`, see [`work_dir`]). For each corpus size it generates the shared corpus
-//! (`../shared/bench/gen_corpus.py --flavor charter`), then measures, each stage in its own child
+//! default in-memory `/dev/shm/charter-bench`, see [`work_dir`]). For each corpus size it generates the
+//! project's corpus (`tests/corpus/`, Charter's flavor), then measures, each stage in its own child
 //! process (this binary run again with `--stage ...`) so that the peak memory is the stage's own
 //! (`wait4` resource usage of the child):
 //!
@@ -30,6 +30,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use charter::{BuildOptions, Site};
+
+#[path = "../tests/corpus/mod.rs"]
+mod corpus;
 
 /// Edits timed through the incremental path.
 const DEFAULT_EDITS: usize = 20;
@@ -112,10 +115,6 @@ struct Measure {
 fn run(sizes: &[usize], edits: usize) -> Res<()> {
     let work = work_dir();
     std::fs::create_dir_all(&work).map_err(|e| format!("create {}: {e}", work.display()))?;
-    let generator = repo_root().join("..").join("shared").join("bench").join("gen_corpus.py");
-    if !generator.is_file() {
-        return Err(format!("the corpus generator is not at {}", generator.display()));
-    }
     println!("Charter build benchmark ({} cores; corpora under {}; load average {})", cores(), work.display(), load_average());
     let mut rows: Vec<Row> = Vec::new();
     let mut checks: Vec<(String, bool)> = Vec::new();
@@ -123,15 +122,7 @@ fn run(sizes: &[usize], edits: usize) -> Res<()> {
         let corpus = work.join(format!("corpus-{n}"));
         eprintln!("[{n}] generating the corpus");
         remove(&corpus)?;
-        let status = Command::new("python3")
-            .arg(&generator)
-            .args(["--flavor", "charter", "--pages", &n.to_string(), "--out"])
-            .arg(&corpus)
-            .status()
-            .map_err(|e| format!("run python3: {e}"))?;
-        if !status.success() {
-            return Err(format!("the corpus generator failed ({status})"));
-        }
+        corpus::generate(&corpus, n, corpus::Flavor::Charter, 7).map_err(|e| format!("write the corpus into {}: {e}", corpus.display()))?;
         let floor_out = work.join(format!("floor-{n}"));
         let out = work.join(format!("public-{n}"));
         remove(&floor_out)?;

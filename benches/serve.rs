@@ -1,7 +1,7 @@
 //! `cargo bench --bench serve`: how fast a save shows up under `charter serve`.
 //!
-//! Generates a 10,000-page site with `../shared/bench/gen_corpus.py` (override with
-//! `CHARTER_BENCH_PAGES`, the script with `CHARTER_BENCH_CORPUS`), times a full build of it, starts
+//! Generates a 10,000-page site with the project's corpus generator (`tests/corpus/`; override
+//! the size with `CHARTER_BENCH_PAGES`), times a full build of it, starts
 //! the real `charter serve` on it, then 20 times appends a sentence to one page's body and measures
 //! the time from the save to (a) the rebuilt file on disk, (b) the reload event on the SSE stream,
 //! (c) the new page served over HTTP with the sentence. Prints median and 95th percentile of each
@@ -14,12 +14,11 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+#[path = "../tests/corpus/mod.rs"]
+mod corpus;
+
 const EDITS: usize = 20;
 const GIVE_UP: Duration = Duration::from_secs(120);
-
-fn corpus_script() -> PathBuf {
-    std::env::var_os("CHARTER_BENCH_CORPUS").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py"))
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -55,14 +54,7 @@ fn main() {
     let pages: usize = std::env::var("CHARTER_BENCH_PAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
     let work = tempfile::tempdir().expect("a temporary folder");
     let root = work.path().join("site");
-    let generated = Command::new("python3")
-        .arg(corpus_script())
-        .args(["--flavor", "charter", "--pages", &pages.to_string(), "--out"])
-        .arg(&root)
-        .stdout(Stdio::null())
-        .status()
-        .expect("run python3 gen_corpus.py");
-    assert!(generated.success(), "gen_corpus.py failed");
+    corpus::generate(&root, pages, corpus::Flavor::Charter, 7).expect("write the corpus");
 
     // The full build of the same site, for comparison (in process, into another folder).
     let build_out = work.path().join("full-build");

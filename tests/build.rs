@@ -3,6 +3,7 @@
 //! atomic output, theme overrides) checked on the files Charter writes.
 
 mod common;
+mod corpus;
 
 use common::*;
 use std::fs;
@@ -402,17 +403,10 @@ fn init_gives_a_site_that_builds_and_new_makes_a_page() {
 }
 
 #[test]
-fn the_shared_benchmark_corpus_builds_without_errors() {
+fn the_benchmark_corpus_builds_without_errors() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("corpus");
-    let gen = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
-    let status = std::process::Command::new("python3")
-        .arg(&gen)
-        .args(["--pages", "300", "--flavor", "charter", "--out"])
-        .arg(&site)
-        .status()
-        .expect("python3 runs");
-    assert!(status.success());
+    corpus::generate(&site, 300, corpus::Flavor::Charter, 7).expect("write the corpus");
     let (out, stderr) = build_with_stderr(&site, &[]);
     assert!(!stderr.contains("error"), "{stderr}");
     assert!(out.join("s000/p00000/index.html").is_file());

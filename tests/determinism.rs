@@ -1,7 +1,9 @@
 //! The output does not depend on the thread count: the same site built by the real binary with
 //! `RAYON_NUM_THREADS=1` and with several threads gives the same files, byte for byte. Covers
-//! the repository's microsite, the `basic` fixture and, when the shared corpus generator is
-//! present, a generated 300-page corpus (sections, tags, feeds, highlighted code).
+//! the repository's microsite, the `basic` fixture and a generated 300-page corpus (sections,
+//! tags, feeds, highlighted code; `tests/corpus/`).
+
+mod corpus;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -80,26 +82,9 @@ fn basic_fixture_output_is_the_same_with_one_thread_and_many() {
 
 #[test]
 fn generated_corpus_output_is_the_same_with_one_thread_and_many() {
-    let generator = repo_root().join("../shared/bench/gen_corpus.py");
-    if !generator.is_file() {
-        eprintln!("skipped: no corpus generator at {}", generator.display());
-        return;
-    }
     let dir = temp_dir("corpus-src");
     let site = dir.join("corpus");
-    let status = Command::new("python3")
-        .arg(&generator)
-        .args(["--flavor", "charter", "--pages", "300", "--out"])
-        .arg(&site)
-        .status();
-    match status {
-        Ok(s) if s.success() => {}
-        Ok(s) => panic!("the corpus generator failed: {s}"),
-        Err(e) => {
-            eprintln!("skipped: python3 does not run ({e})");
-            return;
-        }
-    }
+    corpus::generate(&site, 300, corpus::Flavor::Charter, 7).expect("write the corpus");
     assert_same_output(&site, "corpus");
     let _ = std::fs::remove_dir_all(&dir);
 }
