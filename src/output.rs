@@ -16,8 +16,8 @@
 //! before anything else: every step can be done twice, so the output is wholly the new site.
 //! A rename that fails in the middle (a disk error) is also finished by the next command.
 //!
-//! **One run at a time per output folder:** `.charter-lock` in it, locked with `flock` and
-//! holding the holder's pid. A second run waits up to ten seconds, then says which process holds
+//! **One run at a time per output folder:** `.public.charter-lock` beside it (named after the
+//! output folder), locked with `flock` and holding the holder's pid. A second run waits up to ten seconds, then says which process holds
 //! it; the system releases the lock of a killed process, so a stale lock never blocks.
 
 pub mod plan;
@@ -36,8 +36,8 @@ const STAGING: &str = ".charter-staging";
 pub const JOURNAL: &str = ".charter-commit";
 const JOURNAL_TMP: &str = ".charter-commit.tmp";
 const JOURNAL_HEADER: &str = "charter commit journal 1";
-/// The lock of the output folder.
-pub const LOCK: &str = ".charter-lock";
+/// The end of the name of the output folder's lock file, beside it: `.public.charter-lock`.
+pub const LOCK_SUFFIX: &str = ".charter-lock";
 
 /// Checks that `output` is a folder Charter may write: not the site, not its content, not `/` or
 /// the home folder, and either empty, absent, or a previous Charter output.
@@ -436,7 +436,7 @@ pub fn finish_interrupted_commit(output: &Path) -> Result<usize, Diagnostic> {
 /// site, `check`, `serve` at start. `None` when there is no output folder yet.
 pub fn open_existing(output: &Path) -> Result<Option<OutputLock>, Diagnostic> {
     // Only a folder Charter wrote (or began to): never a lock file in someone else's folder.
-    if !output.is_dir() || ![MANIFEST, JOURNAL, STAGING, LOCK].iter().any(|name| output.join(name).exists()) {
+    if !output.is_dir() || ![MANIFEST, JOURNAL, STAGING].iter().any(|name| output.join(name).exists()) {
         return Ok(None);
     }
     let lock = OutputLock::acquire(output)?;
@@ -444,30 +444,38 @@ pub fn open_existing(output: &Path) -> Result<Option<OutputLock>, Diagnostic> {
     Ok(Some(lock))
 }
 
-/// The lock of one output folder: `.charter-lock` in it, held with `flock` (the system releases
-/// it when the holder ends, even killed, so a stale lock is never in the way) and holding the
-/// holder's process id for the message another run shows. Re-entrant within one process: a
-/// build holds it from start to end and its writer takes it again.
+/// The lock of one output folder: `.<name>.charter-lock` beside it (so that a refused run leaves
+/// the output byte for byte as it was), locked with `flock` (the system releases it when the
+/// holder ends, even killed, so a stale lock never blocks) and holding the holder's process id
+/// for the message another run shows. Removed on release. Re-entrant within one process: a build
+/// holds it from start to end and its writer takes it again.
 pub struct OutputLock {
     key: PathBuf,
 }
 
-/// Held locks of this process: canonical output folder -> (the open lock file, holders).
-static HELD: Mutex<Option<HashMap<PathBuf, (std::fs::File, usize)>>> = Mutex::new(None);
+/// Held locks of this process: canonical output folder -> (the open lock file, its path, holders).
+type HeldLocks = HashMap<PathBuf, (std::fs::File, PathBuf, usize)>;
+static HELD: Mutex<Option<HeldLocks>> = Mutex::new(None);
 
 /// How long a run waits for another run's lock before it gives up and says who holds it.
 const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// The lock file of the output folder `canonical`.
+pub fn lock_path(canonical: &Path) -> PathBuf {
+    let name = canonical.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+    canonical.with_file_name(format!(".{name}{LOCK_SUFFIX}"))
+}
 
 impl OutputLock {
     pub fn acquire(output: &Path) -> Result<OutputLock, Diagnostic> {
         let key = output.canonicalize().map_err(|e| io_error(output, "open the output folder", &e))?;
         let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
         let map = held.get_or_insert_with(HashMap::new);
-        if let Some((_, holders)) = map.get_mut(&key) {
+        if let Some((_, _, holders)) = map.get_mut(&key) {
             *holders += 1;
             return Ok(OutputLock { key });
         }
-        let path = key.join(LOCK);
+        let path = lock_path(&key);
         let started = Instant::now();
         loop {
             let file = std::fs::OpenOptions::new()
@@ -482,10 +490,10 @@ impl OutputLock {
                     use std::io::Write;
                     let _ = file.set_len(0);
                     let _ = (&file).write_all(format!("{}\n", std::process::id()).as_bytes());
-                    map.insert(key.clone(), (file, 1));
+                    map.insert(key.clone(), (file, path, 1));
                     return Ok(OutputLock { key });
                 }
-                Ok(()) => continue, // the lock file was removed and made again meanwhile
+                Ok(()) => continue, // the holder removed the lock file as it released it
                 Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
                     std::thread::sleep(Duration::from_millis(50));
                 }
@@ -508,10 +516,12 @@ impl Drop for OutputLock {
     fn drop(&mut self) {
         let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
         let Some(map) = held.as_mut() else { return };
-        if let Some((_, holders)) = map.get_mut(&self.key) {
+        if let Some((_, path, holders)) = map.get_mut(&self.key) {
             *holders -= 1;
             if *holders == 0 {
-                // Closing the file releases the lock; the file stays (removing it would race).
+                // Removed while still locked, then closed (which releases the lock): a run waiting
+                // on the old file sees it is gone and makes a new one.
+                let _ = std::fs::remove_file(&*path);
                 map.remove(&self.key);
             }
         }

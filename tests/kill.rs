@@ -189,10 +189,10 @@ fn a_lock_file_left_by_a_dead_process_is_not_in_the_way() {
     let site = Site::new();
     assert!(site.build().status.success());
     // A lock file naming a process that does not exist (nobody holds the lock on it).
-    std::fs::write(site.public().join(".charter-lock"), "999999999\n").expect("write");
+    std::fs::write(site.root.join(".public.charter-lock"), "999999999\n").expect("write");
     site.mark("after");
     let out = site.build();
     assert!(out.status.success(), "{}", text(&out));
     assert_whole(&site, &["after"], "after a stale lock");
-    assert!(!Path::new(&site.public().join(".charter-manifest")).read_dir().is_ok(), "the manifest is a file");
+    assert!(!Path::new(&site.root.join(".public.charter-lock")).exists(), "the lock is removed when the build ends");
 }

@@ -79,7 +79,8 @@ pub fn path_problem(path: &str) -> Option<String> {
         match segment {
             "" => return Some("has an empty segment (`//` or a trailing `/`)".into()),
             "." | ".." => return Some(format!("has a `{segment}` segment")),
-            s if s.starts_with(RESERVED_PREFIX) || s.contains(".charter-tmp-") => {
+            // Any letter case: on macOS and Windows `.Charter-Manifest` is the manifest.
+            s if s.to_ascii_lowercase().starts_with(RESERVED_PREFIX) => {
                 return Some(format!("uses `{s}`, a name Charter keeps for its own files (its manifest, staging folder, commit journal and lock)"))
             }
             _ => {}
@@ -292,7 +293,7 @@ mod tests {
 
     #[test]
     fn a_plan_refuses_reserved_and_unplain_paths() {
-        for bad in [".charter-manifest", "x/.charter-lock", ".charter", "a/.b.charter-tmp-1", "", "/abs", "a//b", "a/../b", "./a", "a\\b", "a\nb", "a/"] {
+        for bad in [".charter-manifest", "x/.charter-lock", ".charter", "a/.CHARTER-staging/x", "", "/abs", "a//b", "a/../b", "./a", "a\\b", "a\nb", "a/"] {
             assert!(plan(&[(bad, "p")]).is_err(), "{bad:?}");
         }
         assert!(plan(&[("charter-notes/index.html", "p"), (".well-known/x", "q")]).is_ok());
