@@ -8,24 +8,27 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const PAGES: usize = 3000;
+/// Pages of the site whose builds are killed; the lock tests need fewer.
+const PAGES: usize = 2000;
+const FEW_PAGES: usize = 300;
 
 struct Site {
     _tmp: tempfile::TempDir,
     root: PathBuf,
+    pages: usize,
 }
 
 impl Site {
-    fn new() -> Site {
+    fn new(pages: usize) -> Site {
         let tmp = tempfile::tempdir().expect("temp dir");
         let root = tmp.path().join("site");
-        let site = Site { _tmp: tmp, root };
+        let site = Site { _tmp: tmp, root, pages };
         site.write("templates/page.html", "<!doctype html><title>{{ page.title }}</title><p class=marker>build {{ site.extra.marker }}</p>{{ page.content | safe }}\n");
         site.write("templates/section.html", "<!doctype html><title>{{ section.title }}</title><p class=marker>build {{ site.extra.marker }}</p>\n");
         site.write("templates/index.html", "<!doctype html><title>Home</title><p class=marker>build {{ site.extra.marker }}</p>\n");
         site.write("content/_index.md", "---\ntitle: \"Home\"\n---\n");
         site.write("content/notes/_index.md", "---\ntitle: \"Notes\"\n---\n");
-        for i in 0..PAGES {
+        for i in 0..pages {
             site.write(&format!("content/notes/page-{i:04}.md"), &format!("---\ntitle: \"Page {i}\"\n---\nThe text of page {i}.\n"));
         }
         site.mark("m0");
@@ -60,7 +63,7 @@ impl Site {
     /// The markers found in every page (and the home and section pages), with how many carry each.
     fn markers(&self) -> std::collections::BTreeMap<String, usize> {
         let mut found = std::collections::BTreeMap::new();
-        let mut files: Vec<PathBuf> = (0..PAGES).map(|i| self.public().join(format!("notes/page-{i:04}/index.html"))).collect();
+        let mut files: Vec<PathBuf> = (0..self.pages).map(|i| self.public().join(format!("notes/page-{i:04}/index.html"))).collect();
         files.push(self.public().join("index.html"));
         files.push(self.public().join("notes/index.html"));
         for file in files {
@@ -134,14 +137,14 @@ fn failing_build_after(site: &Site) {
 
 #[test]
 fn a_build_killed_at_any_point_leaves_the_old_site_or_the_new_one() {
-    let site = Site::new();
+    let site = Site::new(PAGES);
     let started = Instant::now();
     let first = site.build();
     assert!(first.status.success(), "{}", text(&first));
     let full = started.elapsed();
     let mut current = assert_whole(&site, &["m0"], "the first build");
     let mut killed_in_move_phase = 0;
-    let rounds = 12;
+    let rounds = 6;
     for round in 1..=rounds {
         let marker = format!("m{round}");
         site.mark(&marker);
@@ -169,7 +172,7 @@ fn a_build_killed_at_any_point_leaves_the_old_site_or_the_new_one() {
 
 #[test]
 fn two_builds_at_once_take_turns() {
-    let site = Site::new();
+    let site = Site::new(FEW_PAGES);
     assert!(site.build().status.success());
     site.mark("both");
     let first = site.command().stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
@@ -186,7 +189,7 @@ fn two_builds_at_once_take_turns() {
 
 #[test]
 fn a_lock_file_left_by_a_dead_process_is_not_in_the_way() {
-    let site = Site::new();
+    let site = Site::new(FEW_PAGES);
     assert!(site.build().status.success());
     // A lock file naming a process that does not exist (nobody holds the lock on it).
     std::fs::write(site.root.join(".public.charter-lock"), "999999999\n").expect("write");
