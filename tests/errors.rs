@@ -742,11 +742,11 @@ fn swap_failing_part_way_is_finished_by_the_next_command() {
         site.write("content/_index.md", HOME_MD.replace("Welcome.", &format!("Welcome back {after}.")));
         let mut cmd = site.command(&[]);
         cmd.env("CHARTER_FAIL_MOVE_AFTER", after.to_string());
-        let run = run(cmd);
-        if run.code == Some(0) {
+        let failed = run(cmd);
+        if failed.code == Some(0) {
             break; // fewer files than `after`: nothing failed
         }
-        run.assert_error(&["could not move the output file into place", "injected", "the next `charter` command"]);
+        failed.assert_error(&["could not move the output file into place", "injected", "the next `charter` command"]);
         let mut check = Command::new(env!("CARGO_BIN_EXE_charter"));
         check.arg("check").arg("--root").arg(&site.root).env("NO_COLOR", "1");
         run(check).assert_ok();
