@@ -34,6 +34,15 @@ if [ "$status" -ne 0 ]; then
   echo "cargo test failed" >&2
   exit "$status"
 fi
+# The tests of failed writes and moves need failure injection, which only a binary built with the
+# `fault-injection` feature has (never the release binary).
+echo "== cargo test with failure injection"
+cargo test --release --features fault-injection --test errors -- injected swap_failing read_only full_disk 2>&1 | tee -a "$test_log"
+status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then
+  echo "cargo test --features fault-injection failed" >&2
+  exit "$status"
+fi
 
 if [ -f tests/browser/run.sh ]; then
   echo "== browser checks of the real site (console errors, Lighthouse)"

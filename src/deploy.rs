@@ -308,6 +308,23 @@ pub fn write_site(site: &Site, outputs: &[Output], writer: &Writer, options: Dep
         }
     }
     plan.renames.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    // Fingerprinted names go into the output plan before any byte is written, checked like
+    // every other path (a static file may already have that name).
+    let syntax_css = outputs.iter().find(|o| matches!(o, Output::SyntaxCss)).map(|o| render::output_path(o, &site.library, config));
+    let mut renamed: Vec<(&str, &str)> = plan.prepared.iter().map(|(rel, (target, _))| (rel.as_str(), target.as_str())).collect();
+    renamed.extend(syntax_css.as_deref().zip(early.first().map(|(target, _)| target.as_str())));
+    renamed.sort();
+    for (from, to) in renamed.into_iter().filter(|(from, to)| from != to) {
+        let siblings: &[&str] = if options.precompress && is_compressible(from) { &["", ".gz", ".br"] } else { &[""] };
+        for suffix in siblings {
+            if let Err(d) = writer.rename_planned(&format!("{from}{suffix}"), &format!("{to}{suffix}")) {
+                errors.push(d);
+            }
+        }
+    }
+    if errors.has_errors() {
+        return errors;
+    }
     for (target, bytes) in &early {
         if let Err(d) = write_file(writer, target, bytes, options.precompress) {
             errors.push(d);

@@ -205,7 +205,10 @@ impl Site {
         if statics.iter().any(|s| s.is_empty() || replaceable.contains(s)) {
             return self.full_reload(label, started);
         }
-        let writer = Writer::direct(&self.options.output_dir()).map_err(Diagnostics::from)?;
+        // The whole site's plan: a static file that would replace a page (or need a page's path as
+        // a folder) is refused here exactly as `charter build` refuses it.
+        let plan = self.plan(&self.outputs())?;
+        let writer = Writer::update(&self.options.output_dir(), plan).map_err(Diagnostics::from)?;
         let sources: HashMap<String, PathBuf> = self.files_to_copy().into_iter().collect();
         let mut diagnostics = Diagnostics::new();
         for rel in statics {
@@ -226,11 +229,12 @@ impl Site {
             }
         }
         if diagnostics.has_errors() {
+            writer.abort();
             return Err(diagnostics);
         }
         let mut changed_outputs = writer.produced();
         changed_outputs.extend(statics.iter().filter(|s| !sources.contains_key(*s)).cloned());
-        let stats = writer.commit(false)?;
+        let stats = writer.commit()?;
         Ok(RebuildReport { change: label, rendered: 0, stats, elapsed: started.elapsed(), warnings: Diagnostics::new(), changed_outputs })
     }
 
@@ -279,13 +283,14 @@ impl Site {
 
         let outputs = outputs_depending_on_page(self, pid);
         let output_dir = self.options.output_dir();
-        let result = Writer::direct(&output_dir).map_err(Diagnostics::from).and_then(|writer| {
+        let result = self.plan(&self.outputs()).and_then(|plan| Writer::update(&output_dir, plan).map_err(Diagnostics::from)).and_then(|writer| {
             let errors = self.render_into(&outputs, &writer);
             if errors.has_errors() {
+                writer.abort();
                 return Err(errors);
             }
-            let changed = writer_changed(&writer, &output_dir, started);
-            writer.commit(false).map(|stats| (stats, changed))
+            let changed = writer.written();
+            writer.commit().map(|stats| (stats, changed))
         });
         match result {
             Ok((stats, changed_outputs)) => Ok(Some(RebuildReport {
@@ -404,12 +409,6 @@ impl Site {
         *self = fresh;
         Ok(RebuildReport { change: label, rendered, stats, elapsed: started.elapsed(), warnings, changed_outputs })
     }
-}
-
-/// Output paths the writer replaced since `started` (the files whose bytes changed).
-fn writer_changed(writer: &Writer, output: &Path, _started: Instant) -> Vec<String> {
-    let _ = output;
-    writer.written()
 }
 
 /// Anchors in links to or from page `pid`.

@@ -1,18 +1,43 @@
-//! Writing the output folder safely. A build writes only files whose bytes changed, into a
-//! staging folder inside the output (`.charter-staging/`); only when the whole build succeeded are
-//! they moved into place (renames, no copies) and files of the previous build that are no longer
-//! produced removed. A failed build removes the staging folder and leaves the output untouched.
-//! Unchanged files keep their modification time. `.charter-manifest` lists what Charter wrote, so
-//! Charter never deletes a file it did not write and refuses folders that hold other files.
+//! Writing the output folder safely. Every path a run writes is known first, with its producer,
+//! in an output [`Plan`] (see [`plan`]): the one place that refuses clashes, reserved names and
+//! paths that leave the output. A run writes only files whose bytes changed, into a staging
+//! folder inside the output (`.charter-staging/`); a failed run removes it and leaves the output
+//! untouched. Unchanged files keep their modification time. `.charter-manifest` lists what
+//! Charter wrote, so Charter never deletes a file it did not write and refuses folders that hold
+//! other files.
+//!
+//! **Crash consistency: a roll-forward journal.** Once everything is staged (the new manifest
+//! too), the run writes `.charter-commit` (a temporary file, synced, renamed into place) listing
+//! the stale files to remove and the staged files to move; then it does so, renames the new
+//! manifest into place, and removes the journal and the staging folder. A run killed at any
+//! instant leaves either no journal (the output is the previous site; the staging folder is
+//! discarded by the next run) or a journal, which the next `charter` command that opens the
+//! output (`build`, `check`, `serve`, even a build that then fails on a content error) finishes
+//! before anything else: every step can be done twice, so the output is wholly the new site.
+//! A rename that fails in the middle (a disk error) is also finished by the next command.
+//!
+//! **One run at a time per output folder:** `.public.charter-lock` beside it (named after the
+//! output folder), locked with `flock` and holding the holder's pid. A second run waits up to ten seconds, then says which process holds
+//! it; the system releases the lock of a killed process, so a stale lock never blocks.
 
-use std::collections::HashSet;
+pub mod plan;
+
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use crate::error::{io_error, Diagnostic, Diagnostics};
+pub use plan::{path_problem, Plan, PlanBuilder, Producer};
 
 pub const MANIFEST: &str = ".charter-manifest";
 const STAGING: &str = ".charter-staging";
+/// The commit journal (see the module documentation).
+pub const JOURNAL: &str = ".charter-commit";
+const JOURNAL_TMP: &str = ".charter-commit.tmp";
+const JOURNAL_HEADER: &str = "charter commit journal 1";
+/// The end of the name of the output folder's lock file, beside it: `.public.charter-lock`.
+pub const LOCK_SUFFIX: &str = ".charter-lock";
 
 /// Checks that `output` is a folder Charter may write: not the site, not its content, not `/` or
 /// the home folder, and either empty, absent, or a previous Charter output.
@@ -48,7 +73,11 @@ pub fn check_output_dir(site_root: &Path, output: &Path) -> Result<(), Diagnosti
         return refuse("it is a file".into());
     }
     if out.is_dir() && !out.join(MANIFEST).is_file() {
-        let has_files = std::fs::read_dir(&out).map(|mut d| d.next().is_some()).unwrap_or(false);
+        // Charter's own files (a lock, the staging folder of a first build that was killed) are
+        // not someone else's.
+        let has_files = std::fs::read_dir(&out)
+            .map(|d| d.filter_map(Result::ok).any(|e| !e.file_name().to_string_lossy().starts_with(plan::RESERVED_PREFIX)))
+            .unwrap_or(false);
         if has_files {
             return refuse("it holds files Charter did not write (no .charter-manifest); empty it or choose another folder".into());
         }
@@ -64,24 +93,6 @@ fn absolute(p: &Path) -> PathBuf {
     }
 }
 
-/// Whether every path of `wanted` is a line of `manifest`.
-fn all_listed(manifest: &str, wanted: &HashSet<String>) -> bool {
-    if wanted.len() > 64 {
-        let known: HashSet<&str> = manifest.lines().collect();
-        return wanted.iter().all(|p| known.contains(p.as_str()));
-    }
-    let mut missing: Vec<&str> = wanted.iter().map(String::as_str).collect();
-    for line in manifest.lines() {
-        if missing.is_empty() {
-            break;
-        }
-        if let Some(i) = missing.iter().position(|m| *m == line) {
-            missing.swap_remove(i);
-        }
-    }
-    missing.is_empty()
-}
-
 /// How many files a run wrote and kept.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct WriteStats {
@@ -90,52 +101,55 @@ pub struct WriteStats {
     pub removed: usize,
 }
 
-/// Writes one build's files (safe to share between threads).
+/// Writes one run's files (safe to share between threads): every file goes to the staging
+/// folder, and [`Writer::commit`] moves them into place through the commit journal.
 pub struct Writer {
     output: PathBuf,
     staging: PathBuf,
-    /// Every file this build produces, relative and `/`-separated.
+    /// Every path this run may write, and who produces it.
+    plan: RwLock<Plan>,
+    /// Every file this run produces, relative and `/`-separated.
     produced: Mutex<Vec<String>>,
     staged: Mutex<Vec<String>>,
+    /// Files of a previous build this run removes (incremental deletes).
+    removed: Mutex<Vec<String>>,
     unchanged: Mutex<usize>,
     created_output: bool,
-    /// Whether files go through the staging folder (full builds) or straight into place with a
-    /// per-file atomic rename (incremental rebuilds, whose rendering already succeeded).
-    staged_mode: bool,
+    /// A full build (files of the previous build it does not produce are removed) or an update
+    /// of a few files (`serve`).
+    full: bool,
+    _lock: OutputLock,
 }
 
 impl Writer {
-    /// Starts a staged build into `output`.
-    pub fn begin(output: &Path) -> Result<Writer, Diagnostic> {
-        Self::new(output, true)
+    /// Starts a full build into `output`: every path it writes must be in `plan`.
+    pub fn begin(output: &Path, plan: Plan) -> Result<Writer, Diagnostic> {
+        Self::new(output, plan, true)
     }
 
-    /// Starts a direct write (each file replaced atomically, no staging folder).
-    pub fn direct(output: &Path) -> Result<Writer, Diagnostic> {
-        Self::new(output, false)
+    /// Starts an update of some files of `output` (`serve`): `plan` is still the whole site's, so
+    /// that a path is refused exactly when a full build would refuse it.
+    pub fn update(output: &Path, plan: Plan) -> Result<Writer, Diagnostic> {
+        Self::new(output, plan, false)
     }
 
-    fn new(output: &Path, staged_mode: bool) -> Result<Writer, Diagnostic> {
+    fn new(output: &Path, plan: Plan, full: bool) -> Result<Writer, Diagnostic> {
         let created_output = !output.exists();
         std::fs::create_dir_all(output).map_err(|e| io_error(output, "create the output folder", &e))?;
-        if !staged_mode {
-            // Files change in place (serve): the output is no longer the one the record of the
-            // last build describes. A staged build leaves the output as it was unless it
-            // succeeds, and then writes its own record.
-            crate::freshness::forget(output);
-        }
+        let lock = OutputLock::acquire(output)?;
+        finish_interrupted_commit(output)?;
         let staging = output.join(STAGING);
-        if staging.exists() {
-            let _ = std::fs::remove_dir_all(&staging);
-        }
         Ok(Writer {
             output: output.to_path_buf(),
             staging,
+            plan: RwLock::new(plan),
             produced: Mutex::new(Vec::new()),
             staged: Mutex::new(Vec::new()),
+            removed: Mutex::new(Vec::new()),
             unchanged: Mutex::new(0),
             created_output,
-            staged_mode,
+            full,
+            _lock: lock,
         })
     }
 
@@ -147,24 +161,26 @@ impl Writer {
         m.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Moves the claim of `from` to `to` before either is written (a fingerprinted name).
+    pub fn rename_planned(&self, from: &str, to: &str) -> Result<(), Diagnostic> {
+        self.plan.write().unwrap_or_else(|p| p.into_inner()).rename(from, to)
+    }
+
     /// Writes `bytes` to `relative` unless the output already holds exactly these bytes.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        if !self.plan.read().unwrap_or_else(|p| p.into_inner()).contains(relative) {
+            return Err(Diagnostic::error("output", format!("{relative} is not in the output plan, so Charter does not write it"))
+                .hint("this is a bug in Charter: please report it with the site that shows it"));
+        }
         Self::lock(&self.produced).push(relative.to_string());
         let target = self.output.join(relative);
         if same_bytes(&target, bytes) {
             *Self::lock(&self.unchanged) += 1;
             return Ok(());
         }
-        if self.staged_mode {
-            let staged = self.staging.join(relative);
-            write_new(&staged, bytes).map_err(|e| io_error(&staged, "write the output file", &e))?;
-            Self::lock(&self.staged).push(relative.to_string());
-        } else {
-            let tmp = tmp_path(&target);
-            write_new(&tmp, bytes).map_err(|e| io_error(&target, "write the output file", &e))?;
-            std::fs::rename(&tmp, &target).map_err(|e| io_error(&target, "replace the output file", &e))?;
-            Self::lock(&self.staged).push(relative.to_string());
-        }
+        let staged = self.staging.join(relative);
+        write_new(&staged, bytes).map_err(|e| io_error(&staged, "write the output file", &e))?;
+        Self::lock(&self.staged).push(relative.to_string());
         Ok(())
     }
 
@@ -184,21 +200,32 @@ impl Writer {
         Self::lock(&self.produced).clone()
     }
 
-    /// The build failed: removes what it staged; the output is as it was.
+    /// Removes, at commit, a file of a previous build that is gone now (incremental deletes). A
+    /// path the plan holds is produced by someone else and stays; so does a file Charter did not
+    /// write (not in the manifest).
+    pub fn remove(&self, relative: &str) {
+        if !self.plan.read().unwrap_or_else(|p| p.into_inner()).contains(relative) && path_problem(relative).is_none() {
+            Self::lock(&self.removed).push(relative.to_string());
+        }
+    }
+
+    /// The run failed: removes what it staged; the output is as it was.
     pub fn abort(self) {
+        self.discard();
+    }
+
+    /// Removes the staging folder (and an output folder this run created) after a failure.
+    fn discard(&self) {
         let _ = std::fs::remove_dir_all(&self.staging);
         if self.created_output {
             let _ = std::fs::remove_dir_all(&self.output);
         }
     }
 
-    /// The build succeeded: moves staged files into place and removes stale files of the
-    /// previous build. With `full`, files of the previous build not produced now are removed.
-    ///
-    /// Everything that needs disk space (the new manifest) is written before the first file
-    /// moves; each file the move replaces is set aside in the staging folder, so that when a
-    /// move fails part-way every file moved so far goes back and the output is as it was.
-    pub fn commit(self, full: bool) -> Result<WriteStats, Diagnostics> {
+    /// The run succeeded: moves staged files into place and removes stale files of the previous
+    /// build, through the commit journal (see the module documentation): once the journal is
+    /// written, a run killed at any instant is finished by the next command that opens the output.
+    pub fn commit(self) -> Result<WriteStats, Diagnostics> {
         let staged = std::mem::take(&mut *Self::lock(&self.staged));
         let produced: HashSet<String> = Self::lock(&self.produced).iter().cloned().collect();
         let mut stats = WriteStats { written: staged.len(), unchanged: *Self::lock(&self.unchanged), removed: 0 };
@@ -217,165 +244,305 @@ impl Writer {
         }
         let manifest_path = self.output.join(MANIFEST);
         let previous_text = std::fs::read_to_string(&manifest_path).unwrap_or_default();
-        if !full && !self.staged_mode {
-            // An incremental write that produced no new path leaves the manifest as it is. It
-            // produced a handful of paths and the manifest lists the whole site: look for those
-            // few in one pass rather than indexing every line.
-            if all_listed(&previous_text, &produced) {
-                return Ok(stats);
-            }
-        }
-        let previous: Vec<String> = previous_text.lines().map(str::to_string).collect();
-        let mut all: Vec<String> = if full {
-            produced.iter().cloned().collect()
+        let previous: HashSet<&str> = previous_text.lines().filter(|l| !l.is_empty()).collect();
+        let removals: Vec<String> = if self.full {
+            let mut stale: Vec<String> = previous.iter().filter(|p| !produced.contains(**p)).map(|p| p.to_string()).collect();
+            stale.sort();
+            stale
         } else {
-            let mut set: HashSet<String> = previous.iter().cloned().collect();
-            set.extend(produced.iter().cloned());
-            set.into_iter().collect()
+            let mut asked = std::mem::take(&mut *Self::lock(&self.removed));
+            asked.retain(|r| previous.contains(r.as_str()) && !produced.contains(r));
+            asked.sort();
+            asked.dedup();
+            asked
         };
-        all.sort();
-        let mut text = all.join("\n");
+        let removals: Vec<String> =
+            removals.into_iter().filter(|p| path_problem(p).is_none() && symlink_on_the_way(&self.output, p).is_none()).collect();
+        let mut listed: Vec<&str> = if self.full {
+            produced.iter().map(String::as_str).collect()
+        } else {
+            let gone: HashSet<&str> = removals.iter().map(String::as_str).collect();
+            previous.iter().copied().filter(|p| !gone.contains(p)).chain(produced.iter().map(String::as_str)).collect()
+        };
+        listed.sort_unstable();
+        listed.dedup();
+        let mut text = listed.join("\n");
         text.push('\n');
-        let new_manifest = if std::fs::read_to_string(&manifest_path).ok().as_deref() != Some(text.as_str()) {
-            let tmp = if self.staged_mode { self.staging.join(MANIFEST) } else { tmp_path(&manifest_path) };
-            if let Err(e) = write_new(&tmp, text.as_bytes()) {
-                let _ = std::fs::remove_file(&tmp);
+        let manifest_changed = previous_text != text;
+        if staged.is_empty() && removals.is_empty() && !manifest_changed {
+            let _ = std::fs::remove_dir_all(&self.staging);
+            return Ok(stats);
+        }
+        if let Err(d) = self.check_obstacles(&staged, &removals, &previous) {
+            self.discard();
+            return Err(d.into());
+        }
+        if manifest_changed {
+            let staged_manifest = self.staging.join(MANIFEST);
+            if let Err(e) = write_new(&staged_manifest, text.as_bytes()) {
                 self.discard();
                 return Err(io_error(&manifest_path, "write the manifest", &e).into());
             }
-            Some(tmp)
-        } else {
-            None
-        };
-        if self.staged_mode {
-            if let Err(d) = self.move_into_place(&staged) {
-                self.discard();
-                return Err(d.into());
-            }
         }
-        if let Some(tmp) = new_manifest {
-            std::fs::rename(&tmp, &manifest_path).map_err(|e| Diagnostics::from(io_error(&manifest_path, "write the manifest", &e)))?;
+        // The record of the last build describes the output as it was: it goes before any move.
+        crate::freshness::forget(&self.output);
+        if let Err(e) = write_journal(&self.output, &staged, &removals) {
+            self.discard();
+            return Err(io_error(&self.output.join(JOURNAL), "write the commit journal", &e).into());
         }
-        if full {
-            for old in previous.iter().filter(|p| !produced.contains(*p)) {
-                if old.split('/').any(|s| s == ".." || s == "." || s.is_empty()) || symlink_on_the_way(&self.output, old).is_some() {
-                    continue;
-                }
-                let path = self.output.join(old);
-                if std::fs::remove_file(&path).is_ok() {
-                    stats.removed += 1;
-                    remove_empty_parents(&self.output, &path);
-                }
-            }
-        }
-        let _ = std::fs::remove_dir_all(&self.staging);
+        stats.removed = finish_interrupted_commit(&self.output).map_err(Diagnostics::from)?;
         Ok(stats)
     }
 
-    /// Moves every staged file into the output, setting aside what it replaces; on the first
-    /// failure puts everything back.
-    fn move_into_place(&self, staged: &[String]) -> Result<(), Diagnostic> {
-        let aside = self.staging.join(".replaced");
-        // (target, the file it replaced if any, folders created for it)
-        let mut done: Vec<(PathBuf, Option<PathBuf>, Vec<PathBuf>)> = Vec::with_capacity(staged.len());
-        let mut result = Ok(());
-        for (i, rel) in staged.iter().enumerate() {
-            let from = self.staging.join(rel);
-            let to = self.output.join(rel);
-            let mut created = Vec::new();
-            let step = (|| -> Result<Option<PathBuf>, Diagnostic> {
-                if let Some(parent) = to.parent() {
-                    let mut missing = Vec::new();
-                    let mut dir = parent;
-                    while !dir.exists() && dir.starts_with(&self.output) && dir != self.output {
-                        missing.push(dir.to_path_buf());
-                        match dir.parent() {
-                            Some(p) => dir = p,
-                            None => break,
-                        }
-                    }
-                    if dir.is_file() && dir != self.output {
-                        // A file of the previous build where a folder goes now: set it aside too.
-                        let keep = aside.join(format!("{i}.dir"));
-                        write_parent(&keep).and_then(|_| std::fs::rename(dir, &keep)).map_err(|e| io_error(dir, "move an old output file aside", &e))?;
-                        missing.push(dir.to_path_buf());
-                        done.push((dir.to_path_buf(), Some(keep), Vec::new()));
-                    }
-                    std::fs::create_dir_all(parent).map_err(|e| io_error(parent, "create an output folder", &e))?;
-                    missing.reverse();
-                    created = missing;
+    /// Before the journal: refuses a commit that would have to delete files Charter did not
+    /// write: a file where a new path needs a folder, or a folder where a new file goes.
+    fn check_obstacles(&self, staged: &[String], removals: &[String], previous: &HashSet<&str>) -> Result<(), Diagnostic> {
+        let removed: HashSet<&str> = removals.iter().map(String::as_str).collect();
+        let goes = |rel: &str| removed.contains(rel) || (self.full && previous.contains(rel));
+        let refuse = |path: &Path, what: &str| {
+            Err(Diagnostic::error("output", format!("{} is {what} that Charter did not write, where this build writes", path.display()))
+                .in_file(path)
+                .hint("move it out of the output folder (Charter never deletes what it did not write) and build again"))
+        };
+        for rel in staged {
+            for (i, _) in rel.match_indices('/') {
+                let ancestor = self.output.join(&rel[..i]);
+                if std::fs::symlink_metadata(&ancestor).is_ok_and(|m| !m.is_dir()) && !goes(&rel[..i]) {
+                    return refuse(&ancestor, "a file");
                 }
-                let replaced = if std::fs::symlink_metadata(&to).is_ok() {
-                    let keep = aside.join(i.to_string());
-                    write_parent(&keep).and_then(|_| std::fs::rename(&to, &keep)).map_err(|e| io_error(&to, "move the old output file aside", &e))?;
-                    Some(keep)
-                } else {
-                    None
-                };
-                let moved = match injected_failure("CHARTER_FAIL_MOVE_AFTER") {
-                    Some(err) => Err(err),
-                    None => std::fs::rename(&from, &to),
-                };
-                if let Err(e) = moved {
-                    if let Some(keep) = &replaced {
-                        let _ = std::fs::rename(keep, &to);
-                    }
-                    return Err(io_error(&to, "move the output file into place", &e));
-                }
-                Ok(replaced)
-            })();
-            match step {
-                Ok(replaced) => done.push((to, replaced, created)),
-                Err(d) => {
-                    for dir in created.iter().rev() {
-                        let _ = std::fs::remove_dir(dir);
-                    }
-                    result = Err(d);
-                    break;
+            }
+            let target = self.output.join(rel);
+            if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+                let mut inside = Vec::new();
+                collect_files(&target, rel, &mut inside);
+                if inside.iter().any(|(r, _)| !goes(r)) {
+                    return refuse(&target, "a folder holding files");
                 }
             }
         }
-        if result.is_err() {
-            for (to, replaced, created) in done.into_iter().rev() {
-                match replaced {
-                    Some(keep) => {
-                        if to.is_dir() {
-                            let _ = std::fs::remove_dir_all(&to);
-                        }
-                        let _ = std::fs::rename(&keep, &to);
-                    }
-                    None => {
-                        let _ = std::fs::remove_file(&to);
-                    }
-                }
-                for dir in created.iter().rev() {
-                    let _ = std::fs::remove_dir(dir);
-                }
-            }
-        }
-        result
+        Ok(())
     }
+}
 
-    /// Removes the staging folder (and an output folder this build created) after a failure.
-    fn discard(&self) {
-        let _ = std::fs::remove_dir_all(&self.staging);
-        if self.created_output {
-            let _ = std::fs::remove_dir_all(&self.output);
-        }
-    }
-
-    /// Removes files of a previous build that are gone now (incremental deletes).
-    pub fn remove(&self, relative: &str) {
-        let path = self.output.join(relative);
-        if std::fs::remove_file(&path).is_ok() {
-            remove_empty_parents(&self.output, &path);
+impl Drop for Writer {
+    fn drop(&mut self) {
+        // A writer dropped without commit (an early return): nothing it staged may linger.
+        if self.staging.exists() && !self.output.join(JOURNAL).exists() {
+            let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
 }
 
-fn tmp_path(target: &Path) -> PathBuf {
-    let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    target.with_file_name(format!(".{name}.charter-tmp-{}", std::process::id()))
+/// Writes the commit journal atomically (a temporary file renamed into place, synced first).
+fn write_journal(output: &Path, staged: &[String], removals: &[String]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut text = String::from(JOURNAL_HEADER);
+    text.push('\n');
+    for r in removals {
+        text.push_str("remove ");
+        text.push_str(r);
+        text.push('\n');
+    }
+    for s in staged {
+        text.push_str("move ");
+        text.push_str(s);
+        text.push('\n');
+    }
+    text.push_str("end\n");
+    let tmp = output.join(JOURNAL_TMP);
+    {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&tmp, output.join(JOURNAL))
+}
+
+/// Brings `output` to one whole site after a run that stopped part-way (killed, power lost):
+/// with a commit journal, finishes its moves and removals (each step may already be done) and
+/// returns how many files it removed; with a staging folder but no journal, the run never
+/// committed and its staging is discarded. Every run that writes calls it first, holding the
+/// lock; so do `build` and `check` before anything else ([`open_existing`]).
+pub fn finish_interrupted_commit(output: &Path) -> Result<usize, Diagnostic> {
+    let journal_path = output.join(JOURNAL);
+    let staging = output.join(STAGING);
+    let _ = std::fs::remove_file(output.join(JOURNAL_TMP));
+    let journal = match std::fs::read_to_string(&journal_path) {
+        Ok(text) if text.starts_with(JOURNAL_HEADER) && text.ends_with("end\n") => text,
+        _ => {
+            let _ = std::fs::remove_file(&journal_path);
+            if staging.exists() {
+                std::fs::remove_dir_all(&staging).map_err(|e| io_error(&staging, "remove the staging folder of an unfinished build", &e))?;
+            }
+            return Ok(0);
+        }
+    };
+    let mut removed = 0;
+    let steps: Vec<(&str, &str)> = journal.lines().skip(1).filter_map(|l| l.split_once(' ')).filter(|(_, rel)| path_problem(rel).is_none()).collect();
+    for (step, rel) in &steps {
+        if *step != "remove" || symlink_on_the_way(output, rel).is_some() {
+            continue;
+        }
+        let path = output.join(rel);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir()) && std::fs::remove_file(&path).is_ok() {
+            removed += 1;
+            remove_empty_parents(output, &path);
+        }
+    }
+    for (step, rel) in &steps {
+        if *step != "move" || symlink_on_the_way(output, rel).is_some() {
+            continue;
+        }
+        let from = staging.join(rel);
+        if std::fs::symlink_metadata(&from).is_err() {
+            continue; // moved before the interruption
+        }
+        let to = output.join(rel);
+        // What stands in the way was checked before the journal: stale files and their folders.
+        let mut dir = output.to_path_buf();
+        let segments: Vec<&str> = rel.split('/').collect();
+        for segment in &segments[..segments.len() - 1] {
+            dir.push(segment);
+            if std::fs::symlink_metadata(&dir).is_ok_and(|m| !m.is_dir()) {
+                std::fs::remove_file(&dir).map_err(|e| io_error(&dir, "remove a stale output file", &e))?;
+            }
+        }
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, "create an output folder", &e))?;
+        }
+        if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
+            std::fs::remove_dir_all(&to).map_err(|e| io_error(&to, "remove a stale output folder", &e))?;
+        }
+        let moved = match injected_failure(FailurePoint::Move) {
+            Some(err) => Err(err),
+            None => std::fs::rename(&from, &to),
+        };
+        moved.map_err(|e| {
+            io_error(&to, "move the output file into place", &e)
+                .hint("the build is committed part-way: the next `charter` command that opens this output finishes it")
+        })?;
+    }
+    let staged_manifest = staging.join(MANIFEST);
+    if staged_manifest.exists() {
+        std::fs::rename(&staged_manifest, output.join(MANIFEST)).map_err(|e| io_error(&output.join(MANIFEST), "write the manifest", &e))?;
+    }
+    std::fs::remove_file(&journal_path).map_err(|e| io_error(&journal_path, "remove the commit journal", &e))?;
+    let _ = std::fs::remove_dir_all(&staging);
+    Ok(removed)
+}
+
+/// Locks an existing output folder and finishes or discards an interrupted commit in it, for a
+/// command that touches the output before (or without) writing: `build` before loading the
+/// site, `check`, `serve` at start. `None` when there is no output folder yet.
+pub fn open_existing(output: &Path) -> Result<Option<OutputLock>, Diagnostic> {
+    // Only a folder Charter wrote (or began to): never a lock file in someone else's folder.
+    if !output.is_dir() || ![MANIFEST, JOURNAL, STAGING].iter().any(|name| output.join(name).exists()) {
+        return Ok(None);
+    }
+    let lock = OutputLock::acquire(output)?;
+    finish_interrupted_commit(output)?;
+    Ok(Some(lock))
+}
+
+/// The lock of one output folder: `.<name>.charter-lock` beside it (so that a refused run leaves
+/// the output byte for byte as it was), locked with `flock` (the system releases it when the
+/// holder ends, even killed, so a stale lock never blocks) and holding the holder's process id
+/// for the message another run shows. Removed on release. Re-entrant within one process: a build
+/// holds it from start to end and its writer takes it again.
+pub struct OutputLock {
+    key: PathBuf,
+}
+
+/// Held locks of this process: canonical output folder -> (the open lock file, its path, holders).
+type HeldLocks = HashMap<PathBuf, (std::fs::File, PathBuf, usize)>;
+static HELD: Mutex<Option<HeldLocks>> = Mutex::new(None);
+
+/// How long a run waits for another run's lock before it gives up and says who holds it.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// The lock file of the output folder `canonical`.
+pub fn lock_path(canonical: &Path) -> PathBuf {
+    let name = canonical.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+    canonical.with_file_name(format!(".{name}{LOCK_SUFFIX}"))
+}
+
+impl OutputLock {
+    pub fn acquire(output: &Path) -> Result<OutputLock, Diagnostic> {
+        let key = output.canonicalize().map_err(|e| io_error(output, "open the output folder", &e))?;
+        let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
+        let map = held.get_or_insert_with(HashMap::new);
+        if let Some((_, _, holders)) = map.get_mut(&key) {
+            *holders += 1;
+            return Ok(OutputLock { key });
+        }
+        let path = lock_path(&key);
+        let started = Instant::now();
+        loop {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| io_error(&path, "create the lock file of the output folder", &e))?;
+            match file.try_lock() {
+                Ok(()) if same_file(&file, &path) => {
+                    use std::io::Write;
+                    let _ = file.set_len(0);
+                    let _ = (&file).write_all(format!("{}\n", std::process::id()).as_bytes());
+                    map.insert(key.clone(), (file, path, 1));
+                    return Ok(OutputLock { key });
+                }
+                Ok(()) => continue, // the holder removed the lock file as it released it
+                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    let holder = std::fs::read_to_string(&path).ok().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+                    let who = holder.map(|pid| format!(" (pid {pid})")).unwrap_or_default();
+                    return Err(Diagnostic::error(
+                        "output",
+                        format!("another Charter run{who} is writing {}; waited {} s for it", output.display(), LOCK_WAIT.as_secs()),
+                    )
+                    .hint("wait for it to finish (or stop it) and run the command again; one run writes an output folder at a time"));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(io_error(&path, "lock the output folder", &e)),
+            }
+        }
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(map) = held.as_mut() else { return };
+        if let Some((_, path, holders)) = map.get_mut(&self.key) {
+            *holders -= 1;
+            if *holders == 0 {
+                // Removed while still locked, then closed (which releases the lock): a run waiting
+                // on the old file sees it is gone and makes a new one.
+                let _ = std::fs::remove_file(&*path);
+                map.remove(&self.key);
+            }
+        }
+    }
+}
+
+/// Whether the open `file` is still the file at `path` (not removed and made again).
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
 }
 
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
@@ -385,22 +552,42 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// Failure injection for tests of what a failed write leaves behind (Charter's own test suite
-/// uses it where it cannot mount a read-only or full file system): with
-/// `CHARTER_FAIL_WRITE_AFTER=N` in the environment, every output file written after the first N
-/// fails as a full disk would. Unset, it costs one cached lookup per file.
-/// `CHARTER_FAIL_MOVE_AFTER=N` does the same for moving staged files into place, to test the
-/// roll-back of a swap that fails part-way.
-fn injected_failure(variable: &'static str) -> Option<std::io::Error> {
+/// Where a test can make a write fail.
+#[derive(Debug, Clone, Copy)]
+enum FailurePoint {
+    Write,
+    Move,
+}
+
+/// Failure injection for tests of what a failed write leaves behind, built only with the cargo
+/// feature `fault-injection` (never in a release binary): with `CHARTER_FAIL_WRITE_AFTER=N` in
+/// the environment, every output file written after the first N fails as a full disk would;
+/// `CHARTER_FAIL_MOVE_AFTER=N` does the same for moving staged files into place.
+#[cfg(feature = "fault-injection")]
+fn injected_failure(point: FailurePoint) -> Option<std::io::Error> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::OnceLock;
     static LIMITS: OnceLock<[Option<usize>; 2]> = OnceLock::new();
     static COUNTS: [AtomicUsize; 2] = [AtomicUsize::new(0), AtomicUsize::new(0)];
     let read = |v: &str| std::env::var(v).ok().and_then(|v| v.trim().parse().ok());
     let limits = LIMITS.get_or_init(|| [read("CHARTER_FAIL_WRITE_AFTER"), read("CHARTER_FAIL_MOVE_AFTER")]);
-    let i = usize::from(variable == "CHARTER_FAIL_MOVE_AFTER");
+    let (i, variable) = match point {
+        FailurePoint::Write => (0, "CHARTER_FAIL_WRITE_AFTER"),
+        FailurePoint::Move => (1, "CHARTER_FAIL_MOVE_AFTER"),
+    };
     let limit = limits[i]?;
     (COUNTS[i].fetch_add(1, Ordering::SeqCst) >= limit).then(|| std::io::Error::other(format!("injected failure ({variable} is set)")))
+}
+
+#[cfg(not(feature = "fault-injection"))]
+fn injected_failure(_point: FailurePoint) -> Option<std::io::Error> {
+    None
+}
+
+/// Whether this binary injects failures (built with `fault-injection` and asked to by the
+/// environment): such a build must really write, so it is never skipped as up to date.
+pub fn injects_failures() -> bool {
+    cfg!(feature = "fault-injection") && ["CHARTER_FAIL_WRITE_AFTER", "CHARTER_FAIL_MOVE_AFTER"].iter().any(|v| std::env::var_os(v).is_some())
 }
 
 /// The first folder on the way from `root` to `relative` (exclusive of `root`) that is a symlink.
@@ -419,15 +606,8 @@ fn symlink_on_the_way(root: &Path, relative: &str) -> Option<PathBuf> {
     None
 }
 
-fn write_parent(path: &Path) -> std::io::Result<()> {
-    match path.parent() {
-        Some(parent) => std::fs::create_dir_all(parent),
-        None => Ok(()),
-    }
-}
-
 fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(err) = injected_failure("CHARTER_FAIL_WRITE_AFTER") {
+    if let Some(err) = injected_failure(FailurePoint::Write) {
         return Err(err);
     }
     if let Some(parent) = path.parent() {
@@ -481,27 +661,5 @@ fn collect_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
         } else {
             out.push((rel, path));
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::all_listed;
-    use std::collections::HashSet;
-
-    #[test]
-    fn a_manifest_lists_paths_only_as_whole_lines() {
-        let manifest = "a/index.html\natom.xml\nb/index.html\nindex.html\n";
-        let set = |paths: &[&str]| paths.iter().map(|p| p.to_string()).collect::<HashSet<String>>();
-        assert!(all_listed(manifest, &set(&[])));
-        assert!(all_listed(manifest, &set(&["index.html", "a/index.html", "atom.xml"])));
-        assert!(!all_listed(manifest, &set(&["index.html", "c/index.html"])));
-        assert!(!all_listed(manifest, &set(&["index"])), "a prefix of a line is not a line");
-        let many: Vec<String> = (0..100).map(|i| format!("p{i}/index.html")).collect();
-        let text = many.join("\n");
-        assert!(all_listed(&text, &many.iter().cloned().collect()));
-        let mut more: HashSet<String> = many.iter().cloned().collect();
-        more.insert("new/index.html".into());
-        assert!(!all_listed(&text, &more));
     }
 }

@@ -13,7 +13,7 @@ use crate::content::load::{self, ContentAsset};
 use crate::content::Library;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
-use crate::output::{self, WriteStats, Writer};
+use crate::output::{self, Plan, PlanBuilder, Producer, WriteStats, Writer};
 use crate::render::values::{self, Bodies, PageFacts, SiteValues};
 use crate::render::{self, Output, RenderInput};
 use crate::templates::{Lookups, Templates};
@@ -334,31 +334,28 @@ impl Site {
         files
     }
 
-    /// Checks that no two sources write the same output file.
-    pub fn check_output_collisions(&self, outputs: &[Output]) -> Diagnostics {
-        let mut diagnostics = Diagnostics::new();
-        let claims = render::claims(&self.library, &self.config, outputs);
-        let mut copies: HashMap<String, PathBuf> = HashMap::new();
+    /// The output plan of `outputs` and every file to copy (static files of the site and its
+    /// theme, content assets), with the deploy siblings (`.gz`, `.br`) when precompressing: every
+    /// path and its producer, or every clash, reserved name and unplain path, naming both sources.
+    pub fn plan(&self, outputs: &[Output]) -> Result<Plan, Diagnostics> {
+        let mut plan = PlanBuilder::new();
+        for o in outputs {
+            plan.claim(render::output_path(o, &self.library, &self.config), render::producer(o, &self.library));
+        }
         for (rel, path) in self.files_to_copy() {
             let file = load::relative_to(&self.options.root, &path);
-            if let Some(owner) = claims.get(&rel) {
-                diagnostics.push(
-                    Diagnostic::error("collision", format!("the static file {} and {} would both write {rel}", file.display(), owner.describe))
-                        .in_file(&file)
-                        .hint(owner.hint.clone()),
-                );
-            }
-            if let Some(previous) = copies.insert(rel.clone(), file.clone()) {
-                if previous.starts_with("content") && file.starts_with("content") {
-                    diagnostics.push(
-                        Diagnostic::error("collision", format!("{} and {} would both write {rel}", previous.display(), file.display()))
-                            .in_file(&file)
-                            .hint("rename one of the two files"),
-                    );
-                }
-            }
+            let producer = if file.starts_with("content") {
+                Producer::new(format!("the page file {}", file.display()), Some(file), "rename the file")
+            } else {
+                Producer::new(format!("the static file {}", file.display()), Some(file), "rename the static file")
+            };
+            plan.claim(rel, producer);
         }
-        diagnostics
+        let plan = plan.finish()?;
+        if self.options.deploy.precompress {
+            return plan.with_siblings(&[".gz", ".br"], crate::deploy::is_compressible);
+        }
+        Ok(plan)
     }
 
     /// Renders `outputs` in parallel and writes them through `writer`. Returns every error.
@@ -406,11 +403,8 @@ impl Site {
         let outputs = self.outputs();
         PROGRESS_DONE.store(0, std::sync::atomic::Ordering::Relaxed);
         PROGRESS_TOTAL.store(outputs.len(), std::sync::atomic::Ordering::Relaxed);
-        let collisions = self.check_output_collisions(&outputs);
-        if collisions.has_errors() {
-            return Err(collisions);
-        }
-        let writer = Writer::begin(&output_dir).map_err(Diagnostics::from)?;
+        let plan = self.plan(&outputs)?;
+        let writer = Writer::begin(&output_dir, plan).map_err(Diagnostics::from)?;
         let mut errors = if self.options.deploy.any() {
             crate::deploy::write_site(self, &outputs, &writer, self.options.deploy)
         } else {
@@ -425,7 +419,7 @@ impl Site {
             errors.sort();
             return Err(errors);
         }
-        writer.commit(true)
+        writer.commit()
     }
 }
 
@@ -438,6 +432,10 @@ pub fn build_time() -> String {
 pub fn build(options: BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let started = Instant::now();
     let output_dir = options.output_dir();
+    // Held to the end: one run writes an output folder at a time, and a commit a killed run left
+    // half done is finished before anything else (even when this build then fails).
+    output::check_output_dir(&options.root, &output_dir).map_err(Diagnostics::from)?;
+    let _lock = output::open_existing(&output_dir).map_err(Diagnostics::from)?;
     let inputs = crate::freshness::inputs_digest(&options);
     if let Some(done) = inputs.as_deref().and_then(|digest| crate::freshness::up_to_date(&output_dir, digest)) {
         return Ok(BuildSummary {
@@ -470,10 +468,14 @@ pub fn build(options: BuildOptions) -> Result<BuildSummary, Diagnostics> {
 
 /// Everything a build checks, writing nothing.
 pub fn check(options: BuildOptions) -> Result<Diagnostics, Diagnostics> {
+    // A commit a killed run left half done is finished first: `check` never reports over a mix.
+    drop(output::open_existing(&options.output_dir()).map_err(Diagnostics::from)?);
     let site = Site::load(options)?;
     let outputs = site.outputs();
     let mut diagnostics = site.warnings.clone();
-    diagnostics.extend(site.check_output_collisions(&outputs).0);
+    if let Err(clashes) = site.plan(&outputs) {
+        diagnostics.extend(clashes.0);
+    }
     // Renders every output (its errors are the build's) and runs the lints of `check`.
     diagnostics.extend(crate::check::run(&site, &outputs).0);
     diagnostics.sort();

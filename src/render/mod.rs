@@ -5,7 +5,6 @@
 pub mod feeds;
 pub mod values;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -16,6 +15,7 @@ use crate::content::paths::{normalise_alias, output_file_for};
 use crate::content::{Library, PageId, SectionId};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::markdown::{self, LinkResolver, Rendered};
+use crate::output::Producer;
 use crate::templates::Templates;
 use values::{SiteValues, Urls};
 
@@ -272,14 +272,6 @@ pub fn pages_under(lib: &Library, sid: SectionId) -> Vec<PageId> {
     out
 }
 
-/// Who writes an output file, for a collision message, and how to resolve a collision with a
-/// static file of the same path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Claimant {
-    pub describe: String,
-    pub hint: String,
-}
-
 impl Output {
     /// Whether a static file at the same path (site or theme `static/`) replaces this output
     /// instead of colliding with it, as in Hugo and Zola: a site's own `robots.txt`.
@@ -288,42 +280,46 @@ impl Output {
     }
 }
 
-/// Every output's path and who writes it.
-pub fn claims(lib: &Library, config: &Config, outputs: &[Output]) -> HashMap<String, Claimant> {
-    let mut map = HashMap::with_capacity(outputs.len());
-    let rename = "rename the static file";
-    for o in outputs {
-        let (describe, hint) = match o {
-            Output::Page(p) => (lib.pages[*p].doc.file.display().to_string(), format!("{rename} or give the page another `slug:`")),
-            Output::Section(s) => (format!("content/{}", lib.sections[*s].doc.relative_path), format!("{rename} or the section's folder")),
-            Output::Alias { alias, page } => {
-                (format!("the alias {alias} of {}", lib.pages[*page].doc.file.display()), format!("{rename} or remove the alias from the page's `aliases:`"))
-            }
-            Output::TaxonomyList(t) => (format!("the `{}` taxonomy list page", lib.taxonomies[*t].name), format!("{rename} or the taxonomy in site.yaml")),
-            Output::Term(t, i) => (
-                format!("the `{}` term page of \"{}\"", lib.taxonomies[*t].name, lib.taxonomies[*t].terms[*i].name),
-                format!("{rename} or the term"),
-            ),
-            Output::NotFound => (
-                "the generated 404 page".to_string(),
-                format!("{rename}; to change the 404 page, write templates/404.html instead"),
-            ),
-            Output::Feed(None) => (
-                "the generated site feed".to_string(),
-                format!("{rename}, choose another `feed: {{ filename: … }}` in site.yaml, or switch the feed off with `feed: false`"),
-            ),
-            Output::Feed(Some(s)) => (
-                format!("the generated feed of content/{}", lib.sections[*s].doc.relative_path),
-                format!("{rename}, or switch the section's feed off (remove `feed: true` from its _index.md)"),
-            ),
-            Output::Sitemap => ("the generated sitemap".to_string(), "Charter always writes sitemap.xml: rename the static file".to_string()),
-            Output::Robots => ("the generated robots.txt".to_string(), rename.to_string()),
-            Output::SyntaxCss => (
-                "the generated highlighting stylesheet".to_string(),
-                "Charter always writes syntax.css for highlighted code: rename the static file".to_string(),
-            ),
-        };
-        map.insert(output_path(o, lib, config), Claimant { describe, hint });
+/// Who writes an output, for the output plan: how to name it in a message, its source file
+/// (and line), and how to move it out of the way.
+pub fn producer(o: &Output, lib: &Library) -> Producer {
+    let site_yaml = || Some(PathBuf::from(crate::config::CONFIG_FILE));
+    match o {
+        Output::Page(p) => {
+            let doc = &lib.pages[*p].doc;
+            Producer::new(doc.file.display().to_string(), Some(doc.file.clone()), "give the page another `slug:` or file name").at_line(doc.front.line_of("slug"))
+        }
+        Output::Section(s) => {
+            let doc = &lib.sections[*s].doc;
+            let file = if doc.file.as_os_str().is_empty() { PathBuf::from("content").join(&doc.relative_path) } else { doc.file.clone() };
+            Producer::new(format!("content/{}", doc.relative_path), Some(file), "rename the section's folder")
+        }
+        Output::Alias { alias, page } => {
+            let doc = &lib.pages[*page].doc;
+            let i = doc.front.aliases.iter().position(|a| a == alias);
+            let line = i.and_then(|i| doc.front.alias_lines.get(i).copied()).or_else(|| doc.front.line_of("aliases"));
+            Producer::new(format!("the alias {alias} of {}", doc.file.display()), Some(doc.file.clone()), "remove the alias from the page's `aliases:`")
+                .at_line(line)
+        }
+        Output::TaxonomyList(t) => Producer::new(format!("the `{}` taxonomy list page", lib.taxonomies[*t].name), site_yaml(), "rename the taxonomy in site.yaml"),
+        Output::Term(t, i) => Producer::new(
+            format!("the `{}` term page of \"{}\"", lib.taxonomies[*t].name, lib.taxonomies[*t].terms[*i].name),
+            site_yaml(),
+            "rename the term",
+        ),
+        Output::NotFound => Producer::new("the generated 404 page", site_yaml(), "to change the 404 page, write templates/404.html instead"),
+        Output::Feed(None) => Producer::new(
+            "the generated site feed",
+            site_yaml(),
+            "choose another `feed: { filename: … }` in site.yaml, or switch the feed off with `feed: false`",
+        ),
+        Output::Feed(Some(s)) => Producer::new(
+            format!("the generated feed of content/{}", lib.sections[*s].doc.relative_path),
+            site_yaml(),
+            "switch the section's feed off (remove `feed: true` from its _index.md), or choose another `feed: { filename: … }` in site.yaml",
+        ),
+        Output::Sitemap => Producer::new("the generated sitemap (Charter always writes sitemap.xml)", site_yaml(), ""),
+        Output::Robots => Producer::new("the generated robots.txt", site_yaml(), ""),
+        Output::SyntaxCss => Producer::new("the generated highlighting stylesheet (Charter always writes syntax.css)", site_yaml(), ""),
     }
-    map
 }

@@ -121,6 +121,8 @@ pub fn serve(opts: ServeOptions) -> Result<(), Diagnostics> {
     let options = BuildOptions { drafts: opts.drafts, base_url: Some(url.clone()), ..BuildOptions::new(&root) };
     let output = options.output_dir();
     crate::output::check_output_dir(&root, &output)?;
+    // A commit a killed run left half done is finished before anything is served.
+    drop(crate::output::open_existing(&output)?);
     std::fs::create_dir_all(&output).map_err(|e| io_error(&output, "create the output folder", &e))?;
     let output = output.canonicalize().map_err(|e| io_error(&output, "open the output folder", &e))?;
 
