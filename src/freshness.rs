@@ -77,7 +77,8 @@ pub fn inputs_digest(options: &BuildOptions) -> Option<String> {
         hasher.update(&len.to_le_bytes());
         hasher.update(&mtime.to_le_bytes());
         let is_template = relative.components().any(|c| c.as_os_str() == "templates");
-        if is_template && asks_for_the_time(&site_files, &root.join(relative)) {
+        // A template too large to read here is left to the build, which refuses or reads it.
+        if is_template && (*len > crate::site_files::DEFAULT_MAX_FILE_SIZE || asks_for_the_time(&site_files, &root.join(relative))) {
             return None;
         }
     }
