@@ -23,6 +23,7 @@ const KNOWN_KEYS: &[&str] = &[
     "highlight",
     "markdown",
     "repository",
+    "max_file_size",
     "extra",
 ];
 
@@ -67,6 +68,8 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     /// A repository web URL for `edit_url`/`history_url` (e.g. `https://github.com/org/site`).
     pub repository: Option<String>,
+    /// The largest input file the site may hold, in bytes (see [`crate::site_files`]).
+    pub max_file_size: u64,
     pub extra: Value,
 }
 
@@ -86,6 +89,7 @@ impl Default for Config {
             },
             markdown: MarkdownConfig::default(),
             repository: None,
+            max_file_size: crate::site_files::DEFAULT_MAX_FILE_SIZE,
             extra: Value::Object(Map::new()),
         }
     }
@@ -94,16 +98,18 @@ impl Default for Config {
 impl Config {
     /// Reads and validates `site.yaml` in `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
-        let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|err| {
+        let files = crate::site_files::SiteFiles::new(root, crate::site_files::DEFAULT_MAX_FILE_SIZE);
+        let path = files.confine(Path::new(CONFIG_FILE)).map_err(Diagnostics::from)?;
+        if let Err(err) = std::fs::metadata(&path) {
             let d = if err.kind() == std::io::ErrorKind::NotFound {
                 Diagnostic::error("config", format!("no {CONFIG_FILE} in {}", root.display()))
                     .hint("run Charter from the site's root folder, pass --root DIR, or create a site with `charter init DIR`")
             } else {
                 crate::error::io_error(&path, "read the site configuration", &err)
             };
-            Diagnostics::from(d.in_file(CONFIG_FILE))
-        })?;
+            return Err(Diagnostics::from(d.in_file(CONFIG_FILE)));
+        }
+        let text = files.read_text(&path).map_err(Diagnostics::from)?;
         Config::parse(&text)
     }
 
@@ -296,12 +302,31 @@ impl ConfigReader<'_> {
             Some(_) => self.error("markdown", "`markdown` must be a map".into(), "write `markdown: { sanitize_html: true }`"),
         }
         config.repository = self.string(map, "repository").map(|s| s.trim_end_matches('/').to_string());
+        match map.get("max_file_size") {
+            None | Some(Value::Null) => {}
+            Some(value) => match value.as_u64().filter(|n| *n > 0).or_else(|| value.as_str().and_then(crate::site_files::parse_size)) {
+                Some(limit) => config.max_file_size = limit,
+                None => self.error(
+                    "max_file_size",
+                    format!("`max_file_size` must be a size such as `64 MiB` or a number of bytes, not `{}`", value_text(value)),
+                    "write e.g. `max_file_size: 128 MiB` (units: bytes, KiB, MiB, GiB) or a number of bytes",
+                ),
+            },
+        }
         match map.get("extra") {
             None | Some(Value::Null) => {}
             Some(v @ Value::Object(_)) => config.extra = v.clone(),
             Some(_) => self.error("extra", "`extra` must be a map".into(), "write `extra:` followed by indented `key: value` lines"),
         }
         config
+    }
+}
+
+/// A YAML value as written, for messages.
+fn value_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -325,6 +350,17 @@ mod tests {
         assert_eq!(c.base_path(), "/blog");
         c.set_base_url("https://x.org");
         assert_eq!(c.base_path(), "");
+    }
+
+    #[test]
+    fn max_file_size_takes_bytes_or_a_unit() {
+        assert_eq!(Config::parse("base_url: https://a.org\n").unwrap().max_file_size, 64 << 20);
+        assert_eq!(Config::parse("base_url: https://a.org\nmax_file_size: 1000\n").unwrap().max_file_size, 1000);
+        assert_eq!(Config::parse("base_url: https://a.org\nmax_file_size: 2 MiB\n").unwrap().max_file_size, 2 << 20);
+        let err = Config::parse("base_url: https://a.org\nmax_file_size: lots\n").unwrap_err().to_string();
+        assert!(err.contains("site.yaml:2") && err.contains("`max_file_size` must be a size") && err.contains("help:"), "{err}");
+        let err = Config::parse("base_url: https://a.org\nmax_filesize: 10\n").unwrap_err().to_string();
+        assert!(err.contains("did you mean `max_file_size`"), "{err}");
     }
 
     #[test]

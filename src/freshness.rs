@@ -3,8 +3,9 @@
 //! has nothing to do and says so. Anything else builds in full.
 //!
 //! The inputs are summed up by a digest of every file's path, size and modification time under
-//! `site.yaml`, `content/`, `templates/`, `static/`, `data/` and `themes/` (no file is read but
-//! the templates), the build options, the `charter` program itself, the `CHARTER_GIT` switch and
+//! `site.yaml`, `content/`, `templates/`, `static/`, `data/` and `themes/`, listed by the same
+//! walker as the build ([`crate::site_files`]; no file is read but the templates). A symlink that
+//! leaves the site, is broken or loops makes the build run (and fail, naming it), never skip; the build options, the `charter` program itself, the `CHARTER_GIT` switch and
 //! the commit git is at (page dates and contributors come from it). A site whose templates ask
 //! for the time (`now()`, `site.build_time`) changes with every build, so it never skips, and
 //! neither does a build that printed warnings (they are printed again each time).
@@ -19,14 +20,17 @@ use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
 
+use crate::config::CONFIG_FILE;
+use crate::error::Diagnostics;
 use crate::output::MANIFEST;
+use crate::site_files::SiteFiles;
 use crate::site::BuildOptions;
 
 /// The record of the last full build that may be skipped, in the output folder.
 pub const RECORD: &str = ".charter-inputs";
 
 /// Folders (and the one file) under the site root whose files are inputs of a build.
-const INPUTS: &[&str] = &["site.yaml", "content", "templates", "static", "data", "themes"];
+const INPUTS: &[&str] = &[CONFIG_FILE, "content", "templates", "static", "data", "themes"];
 
 /// What a skipped build reports: the counts of the build it stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,22 +48,37 @@ pub fn inputs_digest(options: &BuildOptions) -> Option<String> {
         return None;
     }
     let root = &options.root;
-    let mut files: Vec<PathBuf> = Vec::new();
+    // No size limit here: a file that grew changes its stamp, and the build then refuses it.
+    let site_files = SiteFiles::new(root, u64::MAX);
+    let mut problems = Diagnostics::new();
+    let mut files: Vec<(PathBuf, u64, u128)> = Vec::new();
     for input in INPUTS {
-        collect_files(&root.join(input), &mut files);
+        let path = root.join(input);
+        if *input == CONFIG_FILE {
+            let confined = site_files.confine(Path::new(CONFIG_FILE)).map_err(|d| problems.push(d));
+            if let Some((len, mtime)) = confined.ok().and_then(|p| stamp(&p)) {
+                files.push((PathBuf::from(CONFIG_FILE), len, mtime));
+            }
+            continue;
+        }
+        for file in site_files.walk(&path, &mut problems) {
+            let mtime = file.modified.and_then(|m| m.duration_since(UNIX_EPOCH).ok()).map(|d| d.as_nanos()).unwrap_or(0);
+            files.push((Path::new(input).join(&file.relative), file.len, mtime));
+        }
+    }
+    if problems.has_errors() {
+        return None;
     }
     files.sort();
-    let stamps: Vec<Option<(u64, u128)>> = files.par_iter().map(|f| stamp(f)).collect();
     let mut hasher = blake3::Hasher::new();
-    for (file, stamp) in files.iter().zip(&stamps) {
-        let relative = file.strip_prefix(root).unwrap_or(file);
+    for (relative, len, mtime) in &files {
         hasher.update(relative.to_string_lossy().as_bytes());
         hasher.update(b"\0");
-        let (len, mtime) = stamp.unwrap_or_default();
         hasher.update(&len.to_le_bytes());
         hasher.update(&mtime.to_le_bytes());
         let is_template = relative.components().any(|c| c.as_os_str() == "templates");
-        if is_template && asks_for_the_time(file) {
+        // A template too large to read here is left to the build, which refuses or reads it.
+        if is_template && (*len > crate::site_files::DEFAULT_MAX_FILE_SIZE || asks_for_the_time(&site_files, &root.join(relative))) {
             return None;
         }
     }
@@ -138,21 +157,9 @@ fn stamp(path: &Path) -> Option<(u64, u128)> {
     Some((meta.len(), mtime))
 }
 
-fn collect_files(path: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(meta) = std::fs::metadata(path) else { return };
-    if meta.is_file() {
-        out.push(path.to_path_buf());
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(path) else { return };
-    for entry in entries.flatten() {
-        collect_files(&entry.path(), out);
-    }
-}
-
 /// Whether a template asks for the time of the build (so its output changes every build).
-fn asks_for_the_time(template: &Path) -> bool {
-    std::fs::read_to_string(template).is_ok_and(|text| text.contains("now(") || text.contains("build_time"))
+fn asks_for_the_time(site_files: &SiteFiles, template: &Path) -> bool {
+    site_files.read_text(template).is_ok_and(|text| text.contains("now(") || text.contains("build_time"))
 }
 
 #[cfg(test)]

@@ -205,6 +205,13 @@ impl Site {
         if statics.iter().any(|s| s.is_empty() || replaceable.contains(s)) {
             return self.full_reload(label, started);
         }
+        // A new static file must pass the same checks as in a full build (links, size).
+        let mut listing = Diagnostics::new();
+        let static_files = crate::output::static_files(&self.files(), self.config.theme.as_deref(), &mut listing);
+        if listing.has_errors() {
+            return Err(listing);
+        }
+        self.static_files = static_files;
         // The whole site's plan: a static file that would replace a page (or need a page's path as
         // a folder) is refused here exactly as `charter build` refuses it.
         let plan = self.plan(&self.outputs())?;
@@ -244,11 +251,12 @@ impl Site {
         if !self.library.pages[pid].assets.is_empty() {
             return Ok(None);
         }
-        let path = self.options.root.join("content").join(rel);
+        let files = self.files();
+        let path = files.confine(&Path::new("content").join(rel)).map_err(Diagnostics::from)?;
         if !path.is_file() {
             return Ok(None);
         }
-        let (doc, warnings) = load::read_document(&self.options.root, rel, &path, &self.config.taxonomies)?;
+        let (doc, warnings) = load::read_document(&files, rel, &path, &self.config.taxonomies)?;
         let old = &self.library.pages[pid].doc;
         if doc.front != old.front || doc.kind != old.kind {
             return Ok(None);
@@ -338,9 +346,10 @@ impl Site {
     /// Content structure, templates or data changed: re-read what changed, reuse the rest.
     fn restructure(&mut self, set: &ChangeSet, label: String, started: Instant) -> Result<RebuildReport, Diagnostics> {
         let root = self.options.root.clone();
+        let files = self.files();
         let mut diagnostics = Diagnostics::new();
         let templates = if set.templates {
-            match Templates::load(&root, self.config.theme.as_deref()) {
+            match Templates::load(&files, self.config.theme.as_deref()) {
                 Ok(t) => Some(t),
                 Err(e) => {
                     diagnostics.extend(e.0);
@@ -351,7 +360,7 @@ impl Site {
             None
         };
         let data = if set.data {
-            match load_data(&root) {
+            match load_data(&files) {
                 Ok(d) => d,
                 Err(e) => {
                     diagnostics.extend(e.0);
@@ -372,9 +381,9 @@ impl Site {
             }
         }
         let touched = |rel: &str| set.content.iter().any(|c| c.is_empty() || rel == c || rel.starts_with(&format!("{c}/")));
-        let found = load::walk(&root, &root.join("content"), &mut diagnostics);
+        let found = load::walk(&files, &root.join("content"), &mut diagnostics);
         // Drafts are not in the library: a known document is reused only when untouched.
-        let docs = load::read_all_reusing(&root, &found, &self.config.taxonomies, &mut diagnostics, |rel| {
+        let docs = load::read_all_reusing(&files, &found, &self.config.taxonomies, &mut diagnostics, |rel| {
             known.get(rel).filter(|_| !touched(rel)).cloned()
         });
         let broken = load::unreadable(&found, &docs);
@@ -382,7 +391,7 @@ impl Site {
         let templates = match templates {
             Some(t) => Some(t),
             None if set.templates => None,
-            None => match Templates::load(&root, self.config.theme.as_deref()) {
+            None => match Templates::load(&files, self.config.theme.as_deref()) {
                 Ok(t) => Some(t),
                 Err(e) => {
                     diagnostics.extend(e.0);
@@ -398,6 +407,7 @@ impl Site {
             assets: found.assets,
             broken,
             data,
+            static_files: crate::output::static_files(&files, self.config.theme.as_deref(), &mut diagnostics),
             facts: self.facts.clone(),
             diagnostics,
             retain: crate::render::Retain::ForRebuilds,

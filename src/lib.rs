@@ -21,6 +21,7 @@ pub mod output;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod site_files;
 pub mod templates;
 pub mod text;
 pub mod watch;

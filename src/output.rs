@@ -629,8 +629,10 @@ fn remove_empty_parents(root: &Path, file: &Path) {
     }
 }
 
-/// Static files to copy: the theme's `static/`, then the site's `static/` over it.
-pub fn static_files(root: &Path, theme: Option<&str>) -> Vec<(String, PathBuf)> {
+/// Static files to copy: the theme's `static/`, then the site's `static/` over it, listed
+/// through [`crate::site_files`] (which reports links out of the site and oversized files).
+pub fn static_files(files: &crate::site_files::SiteFiles, theme: Option<&str>, diagnostics: &mut Diagnostics) -> Vec<(String, PathBuf)> {
+    let root = files.root();
     let mut map: std::collections::BTreeMap<String, PathBuf> = Default::default();
     let mut dirs = Vec::new();
     if let Some(t) = theme {
@@ -638,28 +640,25 @@ pub fn static_files(root: &Path, theme: Option<&str>) -> Vec<(String, PathBuf)> 
     }
     dirs.push(root.join("static"));
     for dir in dirs {
-        let mut found = Vec::new();
-        collect_files(&dir, "", &mut found);
-        for (rel, path) in found {
-            map.insert(rel, path);
+        for file in files.walk(&dir, diagnostics) {
+            map.insert(file.relative, file.path);
         }
     }
     map.into_iter().collect()
 }
 
+/// Every file under `dir` of the output (relative to the output, `/`-separated), for the check
+/// that a commit never deletes what Charter did not write. Output folders are Charter's own: this
+/// walk lists them and follows no symlink.
 fn collect_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.filter_map(Result::ok) {
         let Some(name) = entry.file_name().to_str().map(str::to_string) else { continue };
-        if crate::content::load::is_ignored_name(&name) {
-            continue;
-        }
-        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        let rel = format!("{prefix}/{name}");
         let path = entry.path();
-        if path.is_dir() {
-            collect_files(&path, &rel, out);
-        } else {
-            out.push((rel, path));
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => collect_files(&path, &rel, out),
+            _ => out.push((rel, path)),
         }
     }
 }

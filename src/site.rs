@@ -16,6 +16,7 @@ use crate::markdown::Rendered;
 use crate::output::{self, Plan, PlanBuilder, Producer, WriteStats, Writer};
 use crate::render::values::{self, Bodies, PageFacts, SiteValues};
 use crate::render::{self, Output, RenderInput};
+use crate::site_files::{SiteFiles, WalkOptions};
 use crate::templates::{Lookups, Templates};
 
 /// Outputs rendered so far by the build in progress, and how many it has in all: the command
@@ -92,6 +93,8 @@ pub struct Site {
     pub section_bodies: Vec<Rendered>,
     pub values: SiteValues,
     pub data: HashMap<String, tera::Value>,
+    /// The files of `static/` (the theme's, then the site's over them), by output path.
+    pub static_files: Vec<(String, PathBuf)>,
     pub facts: HashMap<String, PageFacts>,
     /// Warnings found while loading.
     pub warnings: Diagnostics,
@@ -108,24 +111,25 @@ pub(crate) struct Stages {
     pub assets: Vec<ContentAsset>,
     pub broken: std::collections::HashSet<String>,
     pub data: HashMap<String, tera::Value>,
+    pub static_files: Vec<(String, PathBuf)>,
     pub facts: HashMap<String, PageFacts>,
     pub diagnostics: Diagnostics,
     pub retain: render::Retain,
 }
 
-/// Reads `data/*.yaml|yml|json` into values by path (`data/x.yaml`).
-pub fn load_data(root: &Path) -> Result<HashMap<String, tera::Value>, Diagnostics> {
+/// Reads `data/*.yaml|yml|json` (the folder's own files, listed and read through
+/// [`SiteFiles`]) into values by path (`data/x.yaml`).
+pub fn load_data(files: &SiteFiles) -> Result<HashMap<String, tera::Value>, Diagnostics> {
     let mut data = HashMap::new();
     let mut diagnostics = Diagnostics::new();
-    let dir = root.join("data");
-    let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(data) };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let Some(name) = entry.file_name().to_str().map(str::to_string) else { continue };
+    let dir = files.root().join("data");
+    let top_level = WalkOptions { top_level_only: true, ..WalkOptions::SITE };
+    for entry in files.walk_with(&dir, &top_level, &mut diagnostics).files {
+        let name = entry.relative;
         let file = PathBuf::from("data").join(&name);
+        let read = || files.read_text(&entry.path);
         let parsed: Option<Result<serde_json::Value, Diagnostic>> = if name.ends_with(".yaml") || name.ends_with(".yml") {
-            Some(std::fs::read_to_string(entry.path()).map_err(|e| crate::error::io_error(&file, "read the data file", &e)).and_then(|t| {
+            Some(read().and_then(|t| {
                 crate::yaml::from_str(&t).map_err(|e| {
                     let d = Diagnostic::error("data", format!("the data file is not valid YAML: {}", e.message)).in_file(&file).hint("fix the YAML at the line shown");
                     match e.line {
@@ -135,7 +139,7 @@ pub fn load_data(root: &Path) -> Result<HashMap<String, tera::Value>, Diagnostic
                 })
             }))
         } else if name.ends_with(".json") {
-            Some(std::fs::read_to_string(entry.path()).map_err(|e| crate::error::io_error(&file, "read the data file", &e)).and_then(|t| {
+            Some(read().and_then(|t| {
                 serde_json::from_str(&t).map_err(|e| {
                     Diagnostic::error("data", format!("the data file is not valid JSON: {e}")).in_file(&file).at_line_of(&t, e.line(), Some(e.column())).hint("fix the JSON at the line shown")
                 })
@@ -190,12 +194,13 @@ impl Site {
             config.set_base_url(url);
         }
         let root = options.root.clone();
+        let files = SiteFiles::of_site(&root, &config);
         let (templates, content) = rayon::join(
-            || Templates::load(&root, config.theme.as_deref()),
+            || Templates::load(&files, config.theme.as_deref()),
             || {
                 let mut diagnostics = Diagnostics::new();
-                let found = load::walk(&root, &root.join("content"), &mut diagnostics);
-                let docs = load::read_all(&root, &found, &config.taxonomies, &mut diagnostics);
+                let found = load::walk(&files, &root.join("content"), &mut diagnostics);
+                let docs = load::read_all(&files, &found, &config.taxonomies, &mut diagnostics);
                 let broken = load::unreadable(&found, &docs);
                 (docs, found.assets, broken, diagnostics)
             },
@@ -208,21 +213,22 @@ impl Site {
                 None
             }
         };
-        let data = match load_data(&root) {
+        let data = match load_data(&files) {
             Ok(d) => d,
             Err(errs) => {
                 diagnostics.extend(errs.0);
                 HashMap::new()
             }
         };
+        let static_files = output::static_files(&files, config.theme.as_deref(), &mut diagnostics);
         let facts = crate::git::page_facts(&options.root);
-        Site::finish(Stages { options, config, templates, docs, assets, broken, data, facts, diagnostics, retain }, None)
+        Site::finish(Stages { options, config, templates, docs, assets, broken, data, static_files, facts, diagnostics, retain }, None)
     }
 
     /// The stages after reading: place the documents, render their bodies (reusing `previous`'s
     /// where the source and its links are unchanged), check anchors, build the values.
     pub(crate) fn finish(stages: Stages, previous: Option<&Site>) -> Result<Site, Diagnostics> {
-        let Stages { options, config, mut templates, docs, assets, broken, data, facts, mut diagnostics, retain } = stages;
+        let Stages { options, config, mut templates, docs, assets, broken, data, static_files, facts, mut diagnostics, retain } = stages;
         // Content errors do not stop here: the readable pages go on through the next stages so
         // that one run reports every error (a link to an unreadable page is not reported twice).
         let mut library = match Library::assemble(&config, docs, assets, options.drafts) {
@@ -280,6 +286,7 @@ impl Site {
             section_bodies,
             values,
             data,
+            static_files,
             facts,
             warnings: diagnostics,
             lookup_deps: std::sync::Mutex::new(HashMap::new()),
@@ -320,16 +327,17 @@ impl Site {
 
     /// Whether the site's `static/` or its theme's holds a file at `rel` (an output path).
     pub fn has_static_file(&self, rel: &str) -> bool {
-        let mut dirs = vec![self.options.root.join("static")];
-        if let Some(theme) = self.config.theme.as_deref() {
-            dirs.push(self.options.root.join("themes").join(theme).join("static"));
-        }
-        dirs.iter().any(|d| d.join(rel).is_file())
+        self.static_files.iter().any(|(r, _)| r == rel)
+    }
+
+    /// The site's files, confined to its root, with its size limit.
+    pub fn files(&self) -> SiteFiles {
+        SiteFiles::of_site(&self.options.root, &self.config)
     }
 
     /// Static files and content assets, by output path.
     pub fn files_to_copy(&self) -> Vec<(String, PathBuf)> {
-        let mut files = output::static_files(&self.options.root, self.config.theme.as_deref());
+        let mut files = self.static_files.clone();
         files.extend(self.library.assets.iter().map(|a: &ContentAsset| (a.relative_path.clone(), a.absolute.clone())));
         files
     }

@@ -11,6 +11,7 @@ use std::sync::{Arc, RwLock};
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::error::{Diagnostic, Diagnostics};
+use crate::site_files::SiteFiles;
 
 /// Built-in templates used when the theme has none of that name.
 const FALLBACKS: &[(&str, &str)] = &[
@@ -73,28 +74,11 @@ pub fn template_dirs(root: &Path, theme: Option<&str>) -> Vec<PathBuf> {
     dirs
 }
 
-fn collect_templates(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let Some(name) = entry.file_name().to_str().map(str::to_string) else { continue };
-        if crate::content::load::is_ignored_name(&name) {
-            continue;
-        }
-        let path = entry.path();
-        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
-        if path.is_dir() {
-            collect_templates(&path, &rel, out);
-        } else {
-            out.push((rel, path));
-        }
-    }
-}
-
 impl Templates {
-    /// Loads and parses every template. The theme folder must exist when one is named.
-    pub fn load(root: &Path, theme: Option<&str>) -> Result<Templates, Diagnostics> {
+    /// Loads and parses every template, listed and read through [`SiteFiles`]. The theme folder
+    /// must exist when one is named.
+    pub fn load(site_files: &SiteFiles, theme: Option<&str>) -> Result<Templates, Diagnostics> {
+        let root = site_files.root();
         if let Some(theme) = theme {
             let dir = root.join("themes").join(theme);
             if !dir.is_dir() {
@@ -111,17 +95,16 @@ impl Templates {
                     .into());
             }
         }
+        let mut diagnostics = Diagnostics::new();
         let mut found: Vec<(String, PathBuf)> = Vec::new();
         for dir in template_dirs(root, theme) {
-            collect_templates(&dir, "", &mut found);
+            found.extend(site_files.walk(&dir, &mut diagnostics).into_iter().map(|f| (f.relative, f.path)));
         }
         let mut sources: HashMap<String, (String, PathBuf)> = HashMap::new();
-        let mut diagnostics = Diagnostics::new();
         for (name, path) in found {
-            let file = crate::content::load::relative_to(root, &path);
-            match std::fs::read(&path).map_err(|e| crate::error::io_error(&file, "read the template", &e)).and_then(|b| crate::content::load::decode_utf8(b, &file)) {
+            match site_files.read_text(&path) {
                 Ok(text) => {
-                    sources.insert(name, (text, file));
+                    sources.insert(name, (text, site_files.relative(&path)));
                 }
                 Err(d) => diagnostics.push(d),
             }
@@ -364,7 +347,10 @@ fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
         let l = lookups.clone();
         tera.register_function("load_data", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let path: String = kwargs.must_get("path")?;
-            let key = path.trim_start_matches('/').to_string();
+            // The name comes from a template: it must be a plain path inside the site.
+            let key = crate::site_files::plain_relative(&path).map_err(|why| {
+                tera::Error::message(format!("load_data: {why}; give the path of a file under data/, e.g. \"data/people.yaml\""))
+            })?;
             current(&l).data_files.get(&key).cloned().ok_or_else(|| {
                 tera::Error::message(format!("load_data: there is no data file `{key}` (files under data/ ending in .yaml, .yml or .json)"))
             })

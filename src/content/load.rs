@@ -1,5 +1,5 @@
-//! Walking `content/`: finds every Markdown file and every other file, refuses symlinks that leave
-//! the site and symlink loops, reads files as UTF-8 (naming the byte offset when they are not), and
+//! Walking `content/` (through [`crate::site_files`], which refuses symlinks that leave the site,
+//! loops and oversized files): finds every Markdown file and every other file, reads files as UTF-8 (naming the byte offset when they are not), and
 //! splits and parses front matter in parallel.
 
 use std::collections::HashSet;
@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::content::frontmatter::{self, FrontMatter, Origin};
 use crate::error::{io_error, Diagnostic, Diagnostics};
+use crate::site_files::SiteFiles;
 
 /// What a file under `content/` is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,110 +56,20 @@ pub struct Found {
     pub assets: Vec<ContentAsset>,
 }
 
-/// Names editors and tools leave behind, never content.
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || (name.starts_with('#') && name.ends_with('#'))
-        || name == "4913"
-}
+pub use crate::site_files::is_ignored_name;
 
-/// Lists `content/` (sorted, so builds do not depend on directory order).
-pub fn walk(site_root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> Found {
+/// Lists `content/` (sorted, so builds do not depend on directory order) through the one walker
+/// that keeps reads inside the site ([`SiteFiles`]).
+pub fn walk(files: &SiteFiles, content_dir: &Path, diagnostics: &mut Diagnostics) -> Found {
     let mut found = Found::default();
-    if !content_dir.is_dir() {
-        return found;
-    }
-    let root_canonical = site_root.canonicalize().unwrap_or_else(|_| site_root.to_path_buf());
-    let mut visited = HashSet::new();
-    if let Ok(c) = content_dir.canonicalize() {
-        visited.insert(c);
-    }
-    walk_dir(site_root, &root_canonical, content_dir, "", &mut visited, &mut found, diagnostics);
-    found
-}
-
-fn walk_dir(
-    site_root: &Path,
-    root_canonical: &Path,
-    dir: &Path,
-    prefix: &str,
-    visited: &mut HashSet<PathBuf>,
-    found: &mut Found,
-    diagnostics: &mut Diagnostics,
-) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(err) => {
-            diagnostics.push(io_error(&relative_to(site_root, dir), "read the folder", &err));
-            return;
-        }
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else {
-            diagnostics.push(
-                Diagnostic::error("path", "a file name is not valid UTF-8")
-                    .in_file(relative_to(site_root, &entry.path()))
-                    .hint("rename the file using UTF-8 characters"),
-            );
-            continue;
-        };
-        if is_ignored_name(name) {
-            continue;
-        }
-        let path = entry.path();
-        let relative = if prefix.is_empty() { name.to_string() } else { format!("{prefix}/{name}") };
-        let Ok(link_meta) = std::fs::symlink_metadata(&path) else { continue };
-        let mut is_dir = link_meta.is_dir();
-        if link_meta.file_type().is_symlink() {
-            match path.canonicalize() {
-                Ok(target) if target.starts_with(root_canonical) => {
-                    is_dir = target.is_dir();
-                    if is_dir && !visited.insert(target) {
-                        diagnostics.push(
-                            Diagnostic::error("path", "this symlink leads back into a folder already read (a symlink loop)")
-                                .in_file(relative_to(site_root, &path))
-                                .hint("remove the symlink or point it somewhere else"),
-                        );
-                        continue;
-                    }
-                }
-                Ok(target) => {
-                    diagnostics.push(
-                        Diagnostic::error("path", format!("this symlink points outside the site, to {}", target.display()))
-                            .in_file(relative_to(site_root, &path))
-                            .hint("copy the file into the site instead of linking to it"),
-                    );
-                    continue;
-                }
-                Err(_) => {
-                    diagnostics.push(
-                        Diagnostic::error("path", "this symlink is broken or loops")
-                            .in_file(relative_to(site_root, &path))
-                            .hint("remove the symlink or fix its target"),
-                    );
-                    continue;
-                }
-            }
-        } else if is_dir {
-            if let Ok(c) = path.canonicalize() {
-                visited.insert(c);
-            }
-        }
-        if is_dir {
-            walk_dir(site_root, root_canonical, &path, &relative, visited, found, diagnostics);
-        } else if name.ends_with(".md") {
-            found.markdown.push((relative, path));
+    for file in files.walk(content_dir, diagnostics) {
+        if file.relative.ends_with(".md") {
+            found.markdown.push((file.relative, file.path));
         } else {
-            found.assets.push(ContentAsset { relative_path: relative, absolute: path });
+            found.assets.push(ContentAsset { relative_path: file.relative, absolute: file.path });
         }
     }
+    found
 }
 
 /// `path` relative to `root` for messages (falls back to the path itself).
@@ -197,14 +108,13 @@ fn line_and_column(before: &[u8]) -> (usize, usize) {
 
 /// Reads and parses one Markdown file.
 pub fn read_document(
-    site_root: &Path,
+    files: &SiteFiles,
     relative_path: &str,
     absolute: &Path,
     taxonomies: &[String],
 ) -> Result<(Document, Diagnostics), Diagnostics> {
     let file = PathBuf::from("content").join(relative_path);
-    let _ = site_root;
-    let bytes = std::fs::read(absolute).map_err(|e| Diagnostics::from(io_error(&file, "read the file", &e)))?;
+    let bytes = files.read(absolute).map_err(|d| Diagnostics::from(d.in_file(&file)))?;
     let hash = crate::text::hash64(&bytes);
     let text = decode_utf8(bytes, &file)?;
     parse_document(relative_path, file, &text, hash, taxonomies)
@@ -263,14 +173,14 @@ pub fn body_of<'a>(site_root: &Path, doc: &'a Document) -> Result<std::borrow::C
 
 /// Reads every Markdown file in parallel. Returns the documents (in path order) and all
 /// diagnostics (errors for files that could not be read).
-pub fn read_all(site_root: &Path, found: &Found, taxonomies: &[String], diagnostics: &mut Diagnostics) -> Vec<Document> {
-    read_all_reusing(site_root, found, taxonomies, diagnostics, |_| None)
+pub fn read_all(files: &SiteFiles, found: &Found, taxonomies: &[String], diagnostics: &mut Diagnostics) -> Vec<Document> {
+    read_all_reusing(files, found, taxonomies, diagnostics, |_| None)
 }
 
 /// Like [`read_all`], but takes a document from `reuse` instead of reading the file when it
 /// gives one (incremental rebuilds reuse every untouched document).
 pub fn read_all_reusing(
-    site_root: &Path,
+    files: &SiteFiles,
     found: &Found,
     taxonomies: &[String],
     diagnostics: &mut Diagnostics,
@@ -281,7 +191,7 @@ pub fn read_all_reusing(
         .par_iter()
         .map(|(rel, abs)| match reuse(rel) {
             Some(doc) => Ok((doc, Diagnostics::new())),
-            None => read_document(site_root, rel, abs, taxonomies),
+            None => read_document(files, rel, abs, taxonomies),
         })
         .collect();
     let mut docs = Vec::with_capacity(results.len());

@@ -8,7 +8,7 @@ use super::frontmatter;
 use super::place::LinkIndex;
 use super::report::{Note, NoteKind};
 use super::titles::{ListTitles, TitleCase};
-use super::{shortcodes, slash_path, title_from_name, value_text, walk, Body, CopyFile, CopyKind, Doc, DocKind, Imported, SiteConfig};
+use super::{shortcodes, slash_path, source_file, title_from_name, value_text, walk, Body, CopyFile, CopyKind, Doc, DocKind, Imported, SiteConfig};
 use crate::error::{Diagnostic, Diagnostics};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -44,7 +44,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             .hint("check that SOURCE is the root of a Hugo site (the folder with hugo.toml or config.toml)")
             .into());
     }
-    let files = walk(&content_root, &|_| false).map_err(Diagnostics::from)?;
+    let files = walk(root, &content_root, &|_| false, &mut imported.notes).map_err(Diagnostics::from)?;
     let taxonomies: BTreeSet<String> = config.site.taxonomies.iter().cloned().collect();
 
     // Bundles: a folder with `index.*` is a leaf bundle (everything below is its resources), a
@@ -239,7 +239,7 @@ fn copy_tree(root: &Path, dir: &str, to: &str, imported: &mut Imported, data: bo
     if !from.is_dir() {
         return Ok(());
     }
-    for f in walk(&from, &|_| false).map_err(Diagnostics::from)? {
+    for f in walk(root, &from, &|_| false, &mut imported.notes).map_err(Diagnostics::from)? {
         let mut dest = Path::new(to).join(&f);
         let kind = if !data {
             CopyKind::Static
@@ -311,7 +311,7 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
     let mut raw = Map::new();
     let mut file_name = None;
     for name in ["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json"] {
-        let p = root.join(name);
+        let p = source_file(root, name)?;
         if p.is_file() {
             raw = read_config_file(&p, name)?;
             file_name = Some(name.to_string());
@@ -319,13 +319,11 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         }
     }
     let dir = root.join("config").join("_default");
+    let mut notes = Vec::new();
     if dir.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .map_err(|e| crate::error::io_error(&dir, "read the config folder", &e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        entries.sort();
-        for p in entries {
+        let only_top_level = |rel: &Path| rel.components().count() > 1;
+        let entries = walk(root, &dir, &only_top_level, &mut notes).map_err(Diagnostics::from)?;
+        for p in entries.into_iter().map(|rel| dir.join(rel)) {
             let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
             let key = stem(&p);
             if !matches!(ext(&p).as_str(), "toml" | "yaml" | "yml" | "json") {
@@ -342,7 +340,6 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
             file_name.get_or_insert_with(|| "config/_default/".to_string());
         }
     }
-    let mut notes = Vec::new();
     // Hugo's config keys are case-insensitive.
     let cfg: Map<String, Value> = raw.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
     let config_file = file_name.clone().unwrap_or_else(|| "hugo.toml".into());

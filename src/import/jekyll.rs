@@ -9,7 +9,7 @@ use super::dates::{self, DateFix, SourceDate};
 use super::frontmatter;
 use super::place::LinkIndex;
 use super::report::{Note, NoteKind};
-use super::{liquid, slash_path, value_text, walk, Body, CopyFile, CopyKind, Doc, DocKind, Imported, SiteConfig};
+use super::{liquid, slash_path, source_file, value_text, walk, Body, CopyFile, CopyKind, Doc, DocKind, Imported, SiteConfig};
 use crate::error::{Diagnostic, Diagnostics};
 use chrono::Datelike;
 use rayon::prelude::*;
@@ -72,7 +72,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
                 !e.is_empty() && (s == e || s.starts_with(&format!("{e}/")) || glob_match(e, &s))
             })
     };
-    let files = walk(root, &excluded).map_err(Diagnostics::from)?;
+    let files = walk(root, root, &excluded, &mut imported.notes).map_err(Diagnostics::from)?;
 
     let mut docs_to_read: Vec<(PathBuf, Kind)> = Vec::new();
     let mut skipped_dirs: BTreeSet<String> = BTreeSet::new();
@@ -269,7 +269,7 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
     let mut raw = Map::new();
     let mut config_file = "_config.yml".to_string();
     for name in ["_config.yml", "_config.yaml", "_config.toml"] {
-        let p = root.join(name);
+        let p = source_file(root, name)?;
         if p.is_file() {
             config_file = name.to_string();
             let text = std::fs::read_to_string(&p).map_err(|e| crate::error::io_error(&p, "read the Jekyll config", &e))?;

@@ -257,35 +257,35 @@ fn absolute_lexical(path: &Path) -> std::io::Result<PathBuf> {
     Ok(resolved)
 }
 
-/// Every file under `root`, sorted, as paths relative to `root`. Hidden files and folders
-/// (starting with `.`) are left out; `skip` says which relative folders to leave out too.
-pub(crate) fn walk(root: &Path, skip: &dyn Fn(&Path) -> bool) -> Result<Vec<PathBuf>, Diagnostic> {
-    let mut out = Vec::new();
-    let mut stack = vec![PathBuf::new()];
-    while let Some(rel) = stack.pop() {
-        let dir = root.join(&rel);
-        let entries = std::fs::read_dir(&dir).map_err(|e| crate::error::io_error(&dir, "read the folder", &e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| crate::error::io_error(&dir, "read the folder", &e))?;
-            let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let child = rel.join(&name);
-            let ft = entry.file_type().map_err(|e| crate::error::io_error(&entry.path(), "read", &e))?;
-            let is_dir = ft.is_dir() || (ft.is_symlink() && entry.path().is_dir());
-            if skip(&child) {
-                continue;
-            }
-            if is_dir {
-                stack.push(child);
-            } else {
-                out.push(child);
-            }
-        }
+/// Every file under `dir` (a folder of the source site `source`), sorted, as paths relative to
+/// `dir`, listed through [`crate::site_files`]: a symlink that leaves SOURCE, is broken or loops
+/// is never followed, and is reported in `notes` as skipped. Hidden files and folders (starting
+/// with `.`) are left out; `skip` says which relative paths to leave out too.
+pub(crate) fn walk(source: &Path, dir: &Path, skip: &dyn Fn(&Path) -> bool, notes: &mut Vec<Note>) -> Result<Vec<PathBuf>, Diagnostic> {
+    let files = crate::site_files::SiteFiles::new(source, u64::MAX);
+    let options = crate::site_files::WalkOptions {
+        names: crate::site_files::Names::Hidden,
+        bad_links: crate::site_files::BadLinks::Skip,
+        top_level_only: false,
+        skip: &|rel: &str| skip(Path::new(rel)),
+    };
+    let mut problems = Diagnostics::new();
+    let walk = files.walk_with(dir, &options, &mut problems);
+    if let Some(first) = problems.errors().next() {
+        return Err(first.clone());
     }
+    for skipped in walk.skipped {
+        notes.push(Note::new(NoteKind::Skipped, skipped.link, None, format!("not imported: {}", skipped.why)));
+    }
+    let mut out: Vec<PathBuf> = walk.files.into_iter().map(|f| PathBuf::from(f.relative)).collect();
     out.sort();
     Ok(out)
+}
+
+/// A file of the source site the importer opens by name (a config file): a symlink on its way
+/// must stay inside SOURCE ([`crate::site_files::SiteFiles::confine`]).
+pub(crate) fn source_file(source: &Path, relative: &str) -> Result<PathBuf, Diagnostics> {
+    crate::site_files::SiteFiles::new(source, u64::MAX).confine(Path::new(relative)).map_err(Diagnostics::from)
 }
 
 /// A relative path with `/` separators.
