@@ -23,6 +23,7 @@ pub mod serve;
 pub mod site;
 pub mod templates;
 pub mod text;
+pub mod validate;
 pub mod watch;
 pub mod yaml;
 

@@ -21,7 +21,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use percent_encoding::percent_decode_str;
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use tower_http::services::ServeFile;
 
 use super::livereload::{self, Hub};
@@ -89,15 +89,20 @@ pub fn resolve(root: &Path, url_path: &str) -> Resolved {
         return Resolved::NotFound;
     }
     let mut candidate = root.to_path_buf();
+    let mut segments = Vec::new();
     for segment in decoded.split('/').filter(|s| !s.is_empty()) {
         if segment == "." || segment == ".." || (segment.starts_with('.') && segment != ".well-known") || segment.contains(':') {
             return Resolved::NotFound;
         }
         candidate.push(segment);
+        segments.push(segment);
     }
     if candidate.is_dir() {
         if !decoded.ends_with('/') {
-            return Resolved::Redirect(format!("{url_path}/"));
+            return match folder_location(&segments) {
+                Some(location) => Resolved::Redirect(location),
+                None => Resolved::NotFound,
+            };
         }
         candidate.push("index.html");
     }
@@ -105,6 +110,23 @@ pub fn resolve(root: &Path, url_path: &str) -> Resolved {
         Ok(real) if real.starts_with(root) && real.is_file() => Resolved::File(real),
         _ => Resolved::NotFound,
     }
+}
+
+/// Characters escaped in a `Location` path segment: controls, space, and those with a meaning in
+/// a URL (`%` itself, `?`, `#`, `/`, `\`) or that browsers rewrite.
+const SEGMENT: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}').add(b'/').add(b'\\');
+
+/// The one place a redirect's `Location` is made: `/` and the folder's segments, each
+/// percent-encoded again, and a trailing `/`. Built from the decoded, checked segments rather than
+/// from the request, so it never starts with `//` or `/\` (which browsers follow to another
+/// host) whatever the request path was; `None` for no segment (the root needs no redirect).
+pub fn folder_location(segments: &[&str]) -> Option<String> {
+    if segments.is_empty() || segments.iter().any(|s| s.is_empty()) {
+        return None;
+    }
+    let encoded: Vec<String> = segments.iter().map(|s| utf8_percent_encode(s, SEGMENT).to_string()).collect();
+    let location = format!("/{}/", encoded.join("/"));
+    (!location.starts_with("//") && !location.starts_with("/\\")).then_some(location)
 }
 
 fn is_html(path: &Path) -> bool {
