@@ -115,7 +115,9 @@ impl fmt::Display for Diagnostic {
             write!(f, "{label}: {location}: {message}")?;
         }
         if let (Some(line), Some(text)) = (self.line, &self.source_line) {
-            write!(f, "\n {line:>4} | {}", escape_control_line(text))?;
+            let shown = shortened(text);
+            let cut = if shown.len() < text.len() { " …" } else { "" };
+            write!(f, "\n {line:>4} | {}{cut}", escape_control_line(shown))?;
             if let Some(col) = self.column {
                 let pad = " ".repeat(col.saturating_sub(1));
                 write!(f, "\n      | {pad}^")?;
@@ -129,6 +131,22 @@ impl fmt::Display for Diagnostic {
 }
 
 impl std::error::Error for Diagnostic {}
+
+/// The longest part of a source line a diagnostic shows (a minified or generated line can be
+/// megabytes long).
+const MAX_SHOWN_LINE: usize = 240;
+
+/// `text` cut at [`MAX_SHOWN_LINE`] bytes (on a character boundary).
+fn shortened(text: &str) -> &str {
+    if text.len() <= MAX_SHOWN_LINE {
+        return text;
+    }
+    let mut end = MAX_SHOWN_LINE;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
 
 /// Every problem a run found. A run fails when any of them is an error.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -415,6 +415,16 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
         body_html.push_str("</ol>\n</section>\n");
     }
 
+    if input.sanitize_html && !html_nesting.too_deep && HtmlNesting::default().read(&body_html) {
+        // Markdown itself can nest as deep (block quotes `>>>>`, lists in lists).
+        rendered.diagnostics.push(
+            Diagnostic::error("html", format!("the page nests block quotes, lists or HTML more than {MAX_HTML_NESTING} levels deep"))
+                .in_file(input.file)
+                .at(Some(input.first_line), None)
+                .hint("with `markdown.sanitize_html` on, a page may nest at most this deep: flatten the block quotes or lists"),
+        );
+        html_nesting.too_deep = true;
+    }
     if input.sanitize_html && html_nesting.too_deep {
         // Refused above with an error; the HTML parser behind the sanitizer is never handed it
         // (its cost grows with the square of the depth).
