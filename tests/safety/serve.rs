@@ -48,6 +48,10 @@ fn no_redirect_leaves_the_site_whatever_the_slashes() {
     let server = Server::start("site", &[]);
     // The plain case still redirects a folder to its slash form.
     assert_eq!(assert_stays_on_site(&server, "/notes"), (308, Some("/notes/".to_string())));
+    // The open redirect of the issue: `//notes` answered `Location: //notes/` (the host `notes`).
+    assert_eq!(assert_stays_on_site(&server, "//notes"), (308, Some("/notes/".to_string())));
+    assert_eq!(assert_stays_on_site(&server, "///notes"), (308, Some("/notes/".to_string())));
+    assert_eq!(assert_stays_on_site(&server, "//notes?x=1"), (308, Some("/notes/?x=1".to_string())));
     for path in ["//notes", "///notes", "////notes", "//notes?x=1", "/\\notes", "/%5Cnotes", "/%2Fnotes", "/%2F%2Fnotes", "//%2Fnotes", "/%2F/notes", "//notes/bundle"] {
         let (status, location) = assert_stays_on_site(&server, path);
         if status == 308 {
