@@ -310,9 +310,9 @@ fn serve(root: PathBuf, port: u16, bind: std::net::IpAddr, drafts: bool, open: b
             eprintln!("the last good build is still served; fix the file and save");
         }
         Notice::Warnings(d) => print_diagnostics(d, quiet),
-        Notice::Warning(_) => eprintln!("{notice}"),
+        Notice::Warning(_) => eprintln!("{}", charter::text::escape_control(&notice.to_string())),
         Notice::Serving { .. } => println!("{notice}"),
-        other if !quiet => println!("{other}"),
+        other if !quiet => println!("{}", charter::text::escape_control(&other.to_string())),
         _ => {}
     });
     let options = charter::serve::ServeOptions { port, bind, drafts, open, reporter, ..charter::serve::ServeOptions::new(root) };

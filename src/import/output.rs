@@ -387,6 +387,21 @@ mod tests {
     }
 
     #[test]
+    fn dest_paths_are_proven_inside_dest() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let dest = Dest::new(tmp.path().to_path_buf());
+        assert_eq!(dest.path(Path::new("content/a.md")).unwrap(), tmp.path().join("content/a.md"));
+        for bad in ["../x.md", "content/../../x.md", "/etc/passwd", "", "."] {
+            assert!(dest.path(Path::new(bad)).is_err(), "{bad}");
+        }
+        std::os::unix::fs::symlink(outside.path(), tmp.path().join("static")).unwrap();
+        let err = dest.write("static/x.css", b"x").unwrap_err();
+        assert!(err.message.contains("symbolic link"), "{}", err.message);
+        assert!(std::fs::read_dir(outside.path()).unwrap().next().is_none(), "nothing written through the link");
+    }
+
+    #[test]
     fn site_yaml_has_only_charter_keys() {
         let config = SiteConfig {
             title: "T".into(),

@@ -318,6 +318,20 @@ mod tests {
     }
 
     #[test]
+    fn urls_that_climb_out_of_the_site_are_outside_it() {
+        assert_eq!(inside_site("/a/../b/"), Some("/b/".into()));
+        assert_eq!(inside_site("/a/./b.html"), Some("/a/b.html".into()));
+        assert_eq!(inside_site("/a/.."), Some("/".into()));
+        for out in ["/../x/", "/a/../../x/", "..", "/%2e%2e/x/", "/%2E%2e/x", "/..\\..\\x/", "/a/b/../../../x.html"] {
+            assert_eq!(inside_site(out), None, "{out}");
+        }
+        let p = place(&[doc("up.md", DocKind::Page, "/../../up/"), doc("ok.md", DocKind::Page, "/ok/")], &[]);
+        assert!(p.places[0].outside_site);
+        assert!(!p.places[1].outside_site);
+        assert!(p.collisions.is_empty());
+    }
+
+    #[test]
     fn urls_normalise_to_folder_and_file_forms() {
         assert_eq!(normalize_url("/a/b/"), Url { dir: "/a/b/".into(), file: None });
         assert_eq!(normalize_url("/a/index.html"), Url { dir: "/a/".into(), file: None });

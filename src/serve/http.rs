@@ -5,8 +5,11 @@
 //! output folder: percent-decoded once, `..`, `.`, backslashes, NUL bytes and hidden names
 //! (`.charter-manifest`, `.charter-staging/`) refused, then canonicalised (following symlinks) and
 //! checked to still be under the canonical output root. Anything refused gets the site's
-//! `404.html` with status 404. Every file gets a strong `ETag` from its size and modification time
-//! (answered with 304 on `If-None-Match`) and `Cache-Control: no-cache`, so a reload never shows a
+//! `404.html` with status 404. A folder asked for without its slash is redirected to a
+//! `Location` made from the checked segments ([`folder_location`]), never from the raw request,
+//! so no redirect leaves the site (`//notes` goes to `/notes/`, not to the host `notes`). Every
+//! file gets a strong `ETag` from its size and modification time (answered with 304 on
+//! `If-None-Match`) and `Cache-Control: no-cache`, so a reload never shows a
 //! stale page. HTML responses get the live-reload script tag; the files on disk are never changed.
 //! On loopback, requests naming another host are refused (DNS rebinding).
 
@@ -325,6 +328,11 @@ mod tests {
         assert_eq!(resolve(&root, "/"), Resolved::File(root.join("index.html")));
         assert_eq!(resolve(&root, "/a/"), Resolved::File(root.join("a/index.html")));
         assert_eq!(resolve(&root, "/a"), Resolved::Redirect("/a/".into()));
+        for doubled in ["//a", "///a", "/%2Fa", "//%2F/a"] {
+            assert_eq!(resolve(&root, doubled), Resolved::Redirect("/a/".into()), "{doubled}");
+        }
+        assert_eq!(folder_location(&["a b", "c?d"]), Some("/a%20b/c%3Fd/".into()));
+        assert_eq!(folder_location(&[]), None);
         assert_eq!(resolve(&root, "/css/site.css"), Resolved::File(root.join("css/site.css")));
         assert_eq!(resolve(&root, "/css/%73ite.css"), Resolved::File(root.join("css/site.css")));
         assert_eq!(resolve(&root, "/missing.html"), Resolved::NotFound);
