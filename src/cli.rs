@@ -38,8 +38,8 @@ struct BuildArgs {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     drafts: bool,
-    /// Override `base_url` from site.yaml.
-    #[arg(long, value_name = "URL")]
+    /// Override `base_url` from site.yaml (the same rule: an absolute http(s) URL).
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
     base_url: Option<String>,
     /// Write the site here instead of public/.
     #[arg(long, short, value_name = "DIR")]
@@ -121,6 +121,12 @@ enum Command {
         /// The folder to create (must be empty or absent).
         dir: PathBuf,
     },
+}
+
+/// `--base-url` through the one base-URL rule ([`charter::validate::BaseUrl`]); a refused value
+/// is a command-line error (exit 2) with what to write instead.
+fn parse_base_url(text: &str) -> Result<String, String> {
+    charter::validate::BaseUrl::parse(text).map(|url| url.as_str().to_string()).map_err(|e| format!("{}\n\n  help: {}", e.message, e.hint))
 }
 
 /// Whether to colour the output on stderr.
@@ -253,7 +259,7 @@ pub fn run() -> i32 {
         Command::New { path, title } => match new_page(&root, &path, title.as_deref()) {
             Ok(file) => {
                 if !cli.quiet {
-                    println!("created {}", file.display());
+                    println!("created {}", charter::text::escape_control_line(&file.display().to_string()));
                 }
                 0
             }
@@ -304,9 +310,9 @@ fn serve(root: PathBuf, port: u16, bind: std::net::IpAddr, drafts: bool, open: b
             eprintln!("the last good build is still served; fix the file and save");
         }
         Notice::Warnings(d) => print_diagnostics(d, quiet),
-        Notice::Warning(_) => eprintln!("{notice}"),
+        Notice::Warning(_) => eprintln!("{}", charter::text::escape_control(&notice.to_string())),
         Notice::Serving { .. } => println!("{notice}"),
-        other if !quiet => println!("{other}"),
+        other if !quiet => println!("{}", charter::text::escape_control(&other.to_string())),
         _ => {}
     });
     let options = charter::serve::ServeOptions { port, bind, drafts, open, reporter, ..charter::serve::ServeOptions::new(root) };
@@ -331,12 +337,7 @@ fn github_prefix(root: &Path) -> String {
 
 /// `charter new`: a Markdown file with front matter filled in.
 fn new_page(root: &Path, path: &str, title: Option<&str>) -> Result<PathBuf, Diagnostic> {
-    let rel = path.trim_start_matches("content/").trim_start_matches('/');
-    let rel = if rel.ends_with(".md") { rel.to_string() } else { format!("{rel}.md") };
-    if rel.split('/').any(|s| !charter::text::is_safe_segment(s)) {
-        return Err(Diagnostic::error("new", format!("`{path}` is not a path under content/"))
-            .hint("give a path like `proposal/new-page.md` (no `..`, no absolute path)"));
-    }
+    let rel = charter::validate::content_path(path).map_err(|e| Diagnostic::error("new", e.message).hint(e.hint))?;
     if !root.join(charter::config::CONFIG_FILE).is_file() {
         return Err(Diagnostic::error("new", format!("no site.yaml in {}", root.display())).hint("run from the site's root or pass --root DIR"));
     }

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Diagnostic, Diagnostics};
 use crate::text::{closest_match, line_of_key};
+use crate::validate::{BaseUrl, ValueError};
 use crate::yaml;
 
 /// The file name of a site's configuration, at the site root.
@@ -154,9 +155,11 @@ impl Config {
         }
     }
 
-    /// Sets the base URL (from `--base-url` or `serve`), normalised without trailing slash.
-    pub fn set_base_url(&mut self, url: &str) {
-        self.base_url = url.trim_end_matches('/').to_string();
+    /// Sets the base URL (from `--base-url` or `serve`) through the same rule as `site.yaml`'s
+    /// ([`BaseUrl::parse`]), normalised without trailing slash.
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), ValueError> {
+        self.base_url = BaseUrl::parse(url)?.as_str().to_string();
+        Ok(())
     }
 }
 
@@ -200,13 +203,10 @@ impl ConfigReader<'_> {
         }
         config.title = self.string(map, "title").unwrap_or_default();
         match self.string(map, "base_url") {
-            Some(url) if url.starts_with("http://") || url.starts_with("https://") => config.set_base_url(&url),
-            Some(url) if url.is_empty() || url == "/" => config.set_base_url("http://127.0.0.1"),
-            Some(url) => self.error(
-                "base_url",
-                format!("`base_url` must be an absolute http(s) URL, not `{url}`"),
-                "write e.g. `base_url: https://example.org`",
-            ),
+            Some(url) => match BaseUrl::parse(&url) {
+                Ok(url) => config.base_url = url.as_str().to_string(),
+                Err(e) => self.error("base_url", format!("`base_url`: {}", e.message), &e.hint),
+            },
             None => self.error("base_url", "`base_url` is missing".into(), "add e.g. `base_url: https://example.org`"),
         }
         config.description = self.string(map, "description");
@@ -346,9 +346,9 @@ mod tests {
     #[test]
     fn base_path_is_the_url_path() {
         let mut c = Config::default();
-        c.set_base_url("https://x.org/blog/");
+        c.set_base_url("https://x.org/blog/").unwrap();
         assert_eq!(c.base_path(), "/blog");
-        c.set_base_url("https://x.org");
+        c.set_base_url("https://x.org").unwrap();
         assert_eq!(c.base_path(), "");
     }
 

@@ -5,6 +5,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::text::{escape_control, escape_control_line};
+
 /// How serious a diagnostic is: errors fail the build, warnings are printed and the build goes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -79,10 +81,11 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// `file:line:column` as editors and terminals link it.
+    /// `file:line:column` as editors and terminals link it (control characters in the file name
+    /// escaped).
     pub fn location(&self) -> String {
         let mut out = match &self.file {
-            Some(f) => f.display().to_string(),
+            Some(f) => escape_control_line(&f.display().to_string()),
             None => String::new(),
         };
         if let Some(line) = self.line {
@@ -95,6 +98,9 @@ impl Diagnostic {
     }
 }
 
+/// The one way a diagnostic is shown (terminal, overlay, `serve`): every part that comes from the
+/// user's files (file name, message, source line, hint) has its control characters escaped, so
+/// an ESC or BEL in a page never reaches the terminal.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let label = match self.severity {
@@ -102,26 +108,45 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         let location = self.location();
+        let message = escape_control(&self.message);
         if location.is_empty() {
-            write!(f, "{label}: {}", self.message)?;
+            write!(f, "{label}: {message}")?;
         } else {
-            write!(f, "{label}: {location}: {}", self.message)?;
+            write!(f, "{label}: {location}: {message}")?;
         }
         if let (Some(line), Some(text)) = (self.line, &self.source_line) {
-            write!(f, "\n {line:>4} | {text}")?;
+            let shown = shortened(text);
+            let cut = if shown.len() < text.len() { " …" } else { "" };
+            write!(f, "\n {line:>4} | {}{cut}", escape_control_line(shown))?;
             if let Some(col) = self.column {
                 let pad = " ".repeat(col.saturating_sub(1));
                 write!(f, "\n      | {pad}^")?;
             }
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  help: {hint}")?;
+            write!(f, "\n  help: {}", escape_control(hint))?;
         }
         Ok(())
     }
 }
 
 impl std::error::Error for Diagnostic {}
+
+/// The longest part of a source line a diagnostic shows (a minified or generated line can be
+/// megabytes long).
+const MAX_SHOWN_LINE: usize = 240;
+
+/// `text` cut at [`MAX_SHOWN_LINE`] bytes (on a character boundary).
+fn shortened(text: &str) -> &str {
+    if text.len() <= MAX_SHOWN_LINE {
+        return text;
+    }
+    let mut end = MAX_SHOWN_LINE;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
 
 /// Every problem a run found. A run fails when any of them is an error.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

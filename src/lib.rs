@@ -24,6 +24,7 @@ pub mod site;
 pub mod site_files;
 pub mod templates;
 pub mod text;
+pub mod validate;
 pub mod watch;
 pub mod yaml;
 

@@ -180,7 +180,21 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
         }
     }
 
+    let mut html_nesting = HtmlNesting::default();
     for (event, range) in Parser::new_ext(input.body, options()).into_offset_iter() {
+        if input.sanitize_html {
+            if let Event::Html(html) | Event::InlineHtml(html) = &event {
+                if html_nesting.read(html) {
+                    rendered.diagnostics.push(
+                        Diagnostic::error("html", format!("raw HTML is nested more than {MAX_HTML_NESTING} elements deep"))
+                            .in_file(input.file)
+                            .at_line_of(input.body, line_of(range.start) + 1 - input.first_line, None)
+                            .at(Some(line_of(range.start)), None)
+                            .hint("with `markdown.sanitize_html` on, raw HTML may nest at most this deep: flatten the HTML or write it as Markdown"),
+                    );
+                }
+            }
+        }
         if let Some((_, text, _)) = code.as_mut() {
             match event {
                 Event::Text(t) => {
@@ -401,7 +415,22 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
         body_html.push_str("</ol>\n</section>\n");
     }
 
-    if input.sanitize_html {
+    if input.sanitize_html && !html_nesting.too_deep && HtmlNesting::default().read(&body_html) {
+        // Markdown itself can nest as deep (block quotes `>>>>`, lists in lists).
+        rendered.diagnostics.push(
+            Diagnostic::error("html", format!("the page nests block quotes, lists or HTML more than {MAX_HTML_NESTING} levels deep"))
+                .in_file(input.file)
+                .at(Some(input.first_line), None)
+                .hint("with `markdown.sanitize_html` on, a page may nest at most this deep: flatten the block quotes or lists"),
+        );
+        html_nesting.too_deep = true;
+    }
+    if input.sanitize_html && html_nesting.too_deep {
+        // Refused above with an error; the HTML parser behind the sanitizer is never handed it
+        // (its cost grows with the square of the depth).
+        body_html.clear();
+        summary_html = None;
+    } else if input.sanitize_html {
         body_html = sanitize(&body_html);
         summary_html = summary_html.map(|s| sanitize(&s));
     }
@@ -475,6 +504,61 @@ fn footnote_slug(name: &str) -> String {
         crate::text::encode_component(name)
     } else {
         s
+    }
+}
+
+/// How deep raw HTML may nest when it is sanitized. The HTML parser behind ammonia looks through
+/// the stack of open elements at every tag, so its time grows with the square of the depth
+/// (100,000 nested `<div>`s took 36 s); real pages nest a few dozen deep.
+pub const MAX_HTML_NESTING: usize = 512;
+
+/// The nesting depth of the raw HTML of a body, read event by event in one linear pass: start
+/// tags open (except void elements, `<.../>` and tags whose end is optional), end tags close.
+/// It over-counts nothing that nests in a browser and under-counts nothing deep.
+#[derive(Debug, Default)]
+struct HtmlNesting {
+    depth: usize,
+    too_deep: bool,
+}
+
+impl HtmlNesting {
+    /// Reads one piece of raw HTML; true the first time the depth passes [`MAX_HTML_NESTING`].
+    fn read(&mut self, html: &str) -> bool {
+        const NOT_NESTING: &[&str] = &[
+            "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p", "li", "dt", "dd", "tr",
+            "td", "th", "option", "optgroup", "thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rtc", "rp",
+        ];
+        let bytes = html.as_bytes();
+        let mut i = 0;
+        while let Some(at) = memchr::memchr(b'<', &bytes[i..]) {
+            i += at + 1;
+            let closing = bytes.get(i) == Some(&b'/');
+            let start = if closing { i + 1 } else { i };
+            let len = bytes[start..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'-').count();
+            if len == 0 {
+                continue;
+            }
+            let name = html[start..start + len].to_ascii_lowercase();
+            if NOT_NESTING.contains(&name.as_str()) {
+                continue;
+            }
+            if closing {
+                self.depth = self.depth.saturating_sub(1);
+                continue;
+            }
+            // The tag ends at the next `>` (looking no further than the next `<`, so the pass stays
+            // linear).
+            let end = bytes[start..].iter().position(|&b| b == b'>' || b == b'<').map(|e| start + e);
+            if end.is_some_and(|e| bytes[e] == b'>' && bytes[e - 1] == b'/') {
+                continue;
+            }
+            self.depth += 1;
+            if self.depth > MAX_HTML_NESTING && !self.too_deep {
+                self.too_deep = true;
+                return true;
+            }
+        }
+        false
     }
 }
 

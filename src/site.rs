@@ -191,7 +191,9 @@ impl Site {
     fn load_with(options: BuildOptions, retain: render::Retain) -> Result<Site, Diagnostics> {
         let mut config = Config::load(&options.root)?;
         if let Some(url) = &options.base_url {
-            config.set_base_url(url);
+            config.set_base_url(url).map_err(|e| {
+                Diagnostics::from(Diagnostic::error("config", format!("--base-url: {}", e.message)).hint(e.hint))
+            })?;
         }
         let root = options.root.clone();
         let files = SiteFiles::of_site(&root, &config);

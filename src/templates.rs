@@ -170,7 +170,171 @@ impl Templates {
             }
             return Err(d);
         }
-        self.tera.render(name, context).map_err(|err| template_error(&err, &self.files, for_file))
+        let _watched = render_limit::Watched::start(name, self.files.get(name), for_file);
+        let mut output = render_limit::BoundedOutput::new();
+        let result = self.tera.render_to(name, context, &mut output);
+        if let Some(exceeded) = output.exceeded {
+            return Err(render_limit::stopped(name, self.files.get(name), for_file, exceeded));
+        }
+        result.map_err(|err| template_error(&err, &self.files, for_file))?;
+        String::from_utf8(output.bytes).map_err(|_| {
+            let mut d = Diagnostic::error("template", format!("the template `{name}` produced text that is not UTF-8")).hint("check the template and the data it prints");
+            if let Some(f) = for_file {
+                d = d.in_file(f);
+            }
+            d
+        })
+    }
+}
+
+/// The bounds on one render, so that a template whose component or include calls fan out (a
+/// component calling itself several times per level, loops in loops) stops with an error naming
+/// it instead of running until killed. Tera 2 has none beyond a component depth of 20 and a
+/// cap on `range`, and gives no hook inside a render, so two bounds sit around it:
+///
+/// - every byte goes through [`BoundedOutput`], which refuses more once the output passes
+///   [`MAX_OUTPUT_BYTES`] or has taken [`MAX_RENDER_TIME`]: Tera then stops and the render fails
+///   with a diagnostic naming the template;
+/// - a render that writes nothing at all while it runs (pure control flow) is seen by a watchdog
+///   thread: past twice [`MAX_RENDER_TIME`] it reports the template and ends the process with
+///   exit code 1, since a thread cannot be stopped from outside. Nothing has been swapped into
+///   the output by then (rendering comes before the commit).
+///
+/// On a normal page this costs a clock read every 64 writes and a map insert and removal per
+/// render.
+pub mod render_limit {
+    use std::collections::HashMap;
+    use std::path::{Path, PathBuf};
+    use std::sync::{Mutex, OnceLock};
+    use std::thread::ThreadId;
+    use std::time::{Duration, Instant};
+
+    use crate::error::Diagnostic;
+
+    /// The longest one output may take to render.
+    pub const MAX_RENDER_TIME: Duration = Duration::from_secs(10);
+    /// The largest one rendered output may be.
+    pub const MAX_OUTPUT_BYTES: usize = 256 * 1024 * 1024;
+
+    /// Which bound a render passed.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Exceeded {
+        Time,
+        Size,
+    }
+
+    /// The buffer a render writes into, refusing to grow past the bounds.
+    pub struct BoundedOutput {
+        pub bytes: Vec<u8>,
+        started: Instant,
+        writes: u32,
+        pub exceeded: Option<Exceeded>,
+    }
+
+    impl BoundedOutput {
+        pub fn new() -> BoundedOutput {
+            BoundedOutput { bytes: Vec::with_capacity(16 * 1024), started: Instant::now(), writes: 0, exceeded: None }
+        }
+
+        fn refuse(&mut self, why: Exceeded) -> std::io::Result<usize> {
+            self.exceeded = Some(why);
+            Err(std::io::Error::other("the render passed Charter's limit"))
+        }
+    }
+
+    impl Default for BoundedOutput {
+        fn default() -> Self {
+            BoundedOutput::new()
+        }
+    }
+
+    impl std::io::Write for BoundedOutput {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if let Some(why) = self.exceeded {
+                return self.refuse(why);
+            }
+            if self.bytes.len() + buf.len() > MAX_OUTPUT_BYTES {
+                return self.refuse(Exceeded::Size);
+            }
+            self.writes = self.writes.wrapping_add(1);
+            if self.writes % 64 == 0 && self.started.elapsed() > MAX_RENDER_TIME {
+                return self.refuse(Exceeded::Time);
+            }
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// The error of a render stopped by a bound: the template, its file, the page.
+    pub fn stopped(name: &str, template_file: Option<&PathBuf>, for_file: Option<&Path>, why: Exceeded) -> Diagnostic {
+        let what = match why {
+            Exceeded::Time => format!("took longer than {} s", MAX_RENDER_TIME.as_secs()),
+            Exceeded::Size => format!("produced more than {} MiB", MAX_OUTPUT_BYTES >> 20),
+        };
+        let page = for_file.map(|f| format!(" for {}", f.display())).unwrap_or_default();
+        let d = Diagnostic::error("template", format!("rendering the template `{name}`{page} {what} and was stopped"))
+            .hint("a component or include that calls itself several times per level, or loops inside loops, multiplies the work at every level: make the recursion end sooner or call it once per level");
+        match template_file {
+            Some(file) => d.in_file(file),
+            None => d,
+        }
+    }
+
+    /// A render in progress, for the watchdog.
+    struct InFlight {
+        name: String,
+        template_file: Option<PathBuf>,
+        for_file: Option<PathBuf>,
+        started: Instant,
+    }
+
+    fn in_flight() -> &'static Mutex<HashMap<ThreadId, InFlight>> {
+        static RENDERS: OnceLock<Mutex<HashMap<ThreadId, InFlight>>> = OnceLock::new();
+        RENDERS.get_or_init(|| {
+            let _ = std::thread::Builder::new().name("charter-render-watchdog".into()).spawn(watchdog);
+            Mutex::new(HashMap::new())
+        })
+    }
+
+    /// Ends the process when a render has run past twice the limit without stopping.
+    fn watchdog() {
+        loop {
+            std::thread::sleep(Duration::from_millis(500));
+            let renders = match in_flight().lock() {
+                Ok(g) => g,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            if let Some(stuck) = renders.values().find(|r| r.started.elapsed() > 2 * MAX_RENDER_TIME) {
+                let d = stopped(&stuck.name, stuck.template_file.as_ref(), stuck.for_file.as_deref(), Exceeded::Time);
+                eprintln!("{d}");
+                std::process::exit(1);
+            }
+        }
+    }
+
+    /// Registers the render on this thread until dropped.
+    pub struct Watched(());
+
+    impl Watched {
+        pub fn start(name: &str, template_file: Option<&PathBuf>, for_file: Option<&Path>) -> Watched {
+            let entry = InFlight { name: name.to_string(), template_file: template_file.cloned(), for_file: for_file.map(Path::to_path_buf), started: Instant::now() };
+            if let Ok(mut renders) = in_flight().lock() {
+                renders.insert(std::thread::current().id(), entry);
+            }
+            Watched(())
+        }
+    }
+
+    impl Drop for Watched {
+        fn drop(&mut self) {
+            if let Ok(mut renders) = in_flight().lock() {
+                renders.remove(&std::thread::current().id());
+            }
+        }
     }
 }
 

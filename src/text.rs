@@ -1,5 +1,6 @@
 //! Small text utilities shared by the stages: slugs, "did you mean" suggestions, locating a YAML
-//! key's line, path-segment safety, URL encoding and HTML/XML escaping.
+//! key's line, path-segment safety, URL encoding, HTML/XML escaping and the escaping of control
+//! characters in everything shown on a terminal or in a report.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
@@ -61,6 +62,38 @@ pub fn is_safe_segment(name: &str) -> bool {
         && name != ".."
         && !name.contains(['/', '\\', ':', '\0'])
         && !name.chars().any(|c| c.is_control())
+}
+
+/// Whether `c` would act on a terminal instead of being shown: C0 and C1 controls and DEL (ESC
+/// starts colour and cursor sequences, BEL rings, CR overwrites the line), and the Unicode
+/// direction overrides that make text read differently from what it is. Tab and newline are
+/// left to the caller.
+fn acts_on_terminal(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every character that would act on a terminal written as a visible escape
+/// (`\u{1b}`), tabs and newlines kept. The one place terminal and report output is made
+/// harmless: diagnostics and the import report go through it, whatever the value came from (a
+/// source line, a file name, a title).
+pub fn escape_control(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(acts_on_terminal) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if acts_on_terminal(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`escape_control`] for one line: newlines escaped too.
+pub fn escape_control_line(text: &str) -> String {
+    escape_control(text).replace('\n', "\\n")
 }
 
 const PATH_SEGMENT: &AsciiSet = &CONTROLS

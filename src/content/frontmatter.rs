@@ -44,8 +44,24 @@ impl PageDate {
 }
 
 /// Parses `YYYY-MM-DD`, RFC 3339, `YYYY-MM-DDTHH:MM:SS` (taken as UTC) and the Jekyll/Hugo form
-/// `YYYY-MM-DD HH:MM:SS ±hhmm`.
+/// `YYYY-MM-DD HH:MM:SS ±hhmm`, with a year in 0000-9999 (in its own offset and in UTC).
 pub fn parse_date(text: &str) -> Option<PageDate> {
+    read_date(text).ok().flatten()
+}
+
+/// [`parse_date`] saying why a date was refused: `None` for text that is not a date, an error
+/// for a year outside the one rule of
+/// [`crate::validate::date_year`] (chrono reads `-2023-01-01` as the year -2023, which no feed
+/// can carry).
+pub fn read_date(text: &str) -> Result<Option<PageDate>, crate::validate::ValueError> {
+    use chrono::Datelike;
+    let Some(date) = parse_any_date(text) else { return Ok(None) };
+    crate::validate::date_year(date.instant.year())?;
+    crate::validate::date_year(date.instant.with_timezone(&chrono::Utc).year())?;
+    Ok(Some(date))
+}
+
+fn parse_any_date(text: &str) -> Option<PageDate> {
     let text = text.trim();
     let utc = FixedOffset::east_opt(0)?;
     if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
@@ -311,14 +327,18 @@ impl Reader<'_, '_> {
 
     fn date(&mut self, map: &Map<String, Value>, key: &str) -> Option<PageDate> {
         let text = self.string(map, key)?;
-        match parse_date(&text) {
-            Some(d) => Some(d),
-            None => {
+        match read_date(&text) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
                 self.error(
                     key,
                     format!("`{key}: {text}` is not a valid date"),
                     format!("write `{key}: 2023-03-21`, `{key}: 2023-03-21T09:30:00Z` or `{key}: 2023-03-21 09:30:00 +0100`"),
                 );
+                None
+            }
+            Err(e) => {
+                self.error(key, format!("`{key}: {text}`: {}", e.message), e.hint);
                 None
             }
         }
@@ -506,5 +526,10 @@ mod tests {
         let hugo = parse_date("2010-10-22 11:33:15 -0400").unwrap();
         assert_eq!(hugo.to_rfc3339(), "2010-10-22T11:33:15-04:00");
         assert!(parse_date("2023-13-45").is_none());
+        assert!(parse_date("-2023-01-01").is_none());
+        assert!(parse_date("+12023-01-01").is_none());
+        assert!(parse_date("0000-01-01T00:30:00+01:00").is_none(), "year -1 in UTC");
+        assert!(parse_date("9999-12-31").is_some());
+        assert!(parse_date("0000-01-01").is_some());
     }
 }

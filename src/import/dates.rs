@@ -57,6 +57,10 @@ impl SourceDate {
 /// Parses every date form Hugo and Jekyll accept that real sites use. `None` when the text is not
 /// a date at all.
 pub fn parse(text: &str) -> Option<SourceDate> {
+    parse_any(text).filter(|d| crate::validate::date_year(d.year()).is_ok())
+}
+
+fn parse_any(text: &str) -> Option<SourceDate> {
     let s = text.trim().trim_matches(|c| c == '"' || c == '\'').trim();
     if s.is_empty() {
         return None;

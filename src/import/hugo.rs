@@ -1214,6 +1214,8 @@ mod tests {
                 aliases: vec![],
                 moved_from: vec![],
                 bundle_dir: None,
+                outside_site: false,
+                aliases_outside_site: vec![],
             })
             .collect();
         LinkIndex::new(&docs, &places)

@@ -151,19 +151,38 @@ pub fn import_site(kind: ImportSource, source: &Path, dest: &Path, opts: &Import
             ImportSource::Jekyll => jekyll::convert_body(doc, &imported, &index),
         }
     };
+    let dest = output::Dest::new(dest);
     output::write_site(&dest, &imported, &placed, &convert, &mut report)?;
-    for note in imported.notes.iter().chain(imported.docs.iter().flat_map(|d| d.notes.iter())) {
+    // A document left out of the site keeps only the note saying so, not the reader's note on
+    // where the source published it.
+    let doc_notes = imported.docs.iter().zip(&placed.places).flat_map(|(d, p)| d.notes.iter().filter(move |n| !(p.outside_site && n.kind == NoteKind::UrlKept)));
+    for note in imported.notes.iter().chain(doc_notes) {
         report.note(note.clone());
     }
     report.finish(started.elapsed());
-    let report_path = dest.join("import-report.md");
-    std::fs::write(&report_path, report.to_markdown()).map_err(|e| crate::error::io_error(&report_path, "write the import report", &e))?;
+    dest.write("import-report.md", report.to_markdown().as_bytes())?;
     Ok(report)
 }
 
 fn place_notes(docs: &[Doc], placed: &place::Placement) -> Vec<Note> {
     let mut notes = Vec::new();
     for (doc, p) in docs.iter().zip(&placed.places) {
+        if p.outside_site {
+            notes.push(Note::new(
+                NoteKind::OutsideSite,
+                &doc.source,
+                None,
+                format!("not imported: its URL `{}` climbs out of the site with `..`, so no page inside the site can publish it; give it a URL inside the site (`url`, `slug` or `permalink`) and import again, or copy it by hand", p.url),
+            ));
+        }
+        for alias in &p.aliases_outside_site {
+            notes.push(Note::new(
+                NoteKind::OutsideSite,
+                &doc.source,
+                None,
+                format!("the alias `{alias}` climbs out of the site with `..`: left out; no redirect page inside the site can answer it"),
+            ));
+        }
         for alias in &p.moved_from {
             let message = if doc.published {
                 format!("published at {} (content/{}); its old URL {} is a redirect to it", p.url, p.content_path, alias)

@@ -1,6 +1,11 @@
 //! Writes the imported site into DEST: `site.yaml`, `content/` (front matter in Charter's key
 //! order, bodies translated in parallel), bundle resources, `static/`, `data/` and a minimal
 //! `templates/` set so that the site builds before anyone writes a theme.
+//!
+//! Every byte the importer writes goes through [`Dest`], which proves each path is inside DEST
+//! (relative, plain names only, no symlink on the way) before it creates, copies or removes
+//! anything. Placement already leaves out pages whose URL climbs out of the site; `Dest` is the
+//! rule that holds even if some other path were wrong.
 
 use super::place::{Place, Placement};
 use super::report::{ImportReport, Note, NoteKind};
@@ -8,24 +13,101 @@ use super::{frontmatter, Body, CopyKind, Doc, DocKind, Imported, SiteConfig};
 use crate::error::{io_error, Diagnostic, Diagnostics};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+
+/// DEST, and the one way the importer writes into it.
+#[derive(Debug, Clone)]
+pub(crate) struct Dest {
+    root: PathBuf,
+}
+
+impl Dest {
+    /// DEST as `check_paths` resolved it (absolute, its own symlinks followed).
+    pub fn new(root: PathBuf) -> Dest {
+        Dest { root }
+    }
+
+    /// `rel` inside DEST, proven: relative, made of plain names only (no `..`, no root, no
+    /// drive), and no symlink at any existing step on the way, so nothing written there can land
+    /// outside DEST.
+    pub fn path(&self, rel: &Path) -> Result<PathBuf, Diagnostic> {
+        let refuse = |why: &str| {
+            Diagnostic::error("import", format!("refused to write `{}` into DEST: {why}", rel.display()))
+                .in_file(&self.root)
+                .hint("this is a bug in the importer or a hostile source site; report it with the source file that produced this path")
+        };
+        let mut out = self.root.clone();
+        let mut parts = 0;
+        for component in rel.components() {
+            match component {
+                Component::Normal(name) => {
+                    out.push(name);
+                    parts += 1;
+                    if out.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+                        return Err(refuse(&format!("`{}` is a symbolic link", out.display())));
+                    }
+                }
+                Component::CurDir => {}
+                Component::ParentDir => return Err(refuse("it climbs out with `..`")),
+                Component::RootDir | Component::Prefix(_) => return Err(refuse("it is an absolute path")),
+            }
+        }
+        if parts == 0 {
+            return Err(refuse("it names DEST itself"));
+        }
+        Ok(out)
+    }
+
+    /// Writes `bytes` at `rel`, creating its folders.
+    pub fn write(&self, rel: impl AsRef<Path>, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = self.create_parent(rel.as_ref())?;
+        std::fs::write(&path, bytes).map_err(|e| io_error(&path, "write the file", &e))
+    }
+
+    /// Copies the file `from` (in SOURCE) to `rel`, creating its folders.
+    pub fn copy(&self, from: &Path, rel: impl AsRef<Path>) -> Result<(), Diagnostic> {
+        let path = self.create_parent(rel.as_ref())?;
+        std::fs::copy(from, &path).map(|_| ()).map_err(|e| io_error(from, "copy the file", &e))
+    }
+
+    /// Removes the folder `rel` and everything in it, when it is there.
+    pub fn remove_dir(&self, rel: impl AsRef<Path>) -> Result<(), Diagnostic> {
+        let path = self.path(rel.as_ref())?;
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).map_err(|e| io_error(&path, "clear the earlier import", &e))?;
+        }
+        Ok(())
+    }
+
+    /// Checks `rel`, creates the folders above it (each checked too) and returns its full path.
+    fn create_parent(&self, rel: &Path) -> Result<PathBuf, Diagnostic> {
+        let path = self.path(rel)?;
+        if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let dir = self.path(parent)?;
+            std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, "create the folder", &e))?;
+            // A link made while the folders were created would show here.
+            self.path(rel)?;
+        }
+        Ok(path)
+    }
+}
 
 /// Writes everything and fills the report's counts, leftovers and link notes.
 pub(crate) fn write_site(
-    dest: &Path,
+    dest: &Dest,
     imported: &Imported,
     placed: &Placement,
     convert: &(dyn Fn(&Doc) -> Body + Sync),
     report: &mut ImportReport,
 ) -> Result<(), Diagnostics> {
     prepare_dest(dest)?;
-    write_file(&dest.join("site.yaml"), site_yaml(&imported.config)?.as_bytes())?;
+    dest.write("site.yaml", site_yaml(&imported.config)?.as_bytes())?;
     for (name, text) in TEMPLATES {
-        write_file(&dest.join("templates").join(name), text.as_bytes())?;
+        dest.write(Path::new("templates").join(name), text.as_bytes())?;
     }
 
     let taxonomies = &imported.config.taxonomies;
-    let results: Vec<Result<Written, Diagnostic>> = imported
+    let results: Vec<Result<Option<Written>, Diagnostic>> = imported
         .docs
         .par_iter()
         .zip(placed.places.par_iter())
@@ -34,7 +116,8 @@ pub(crate) fn write_site(
     let mut errors = Diagnostics::new();
     for (doc, result) in imported.docs.iter().zip(results) {
         match result {
-            Ok(w) => {
+            Ok(None) => {}
+            Ok(Some(w)) => {
                 let map = if report.from == "hugo" { &mut report.shortcodes } else { &mut report.liquid_tags };
                 ImportReport::add_leftovers(map, &doc.source, &w.body.leftovers);
                 for (line, target) in &w.body.unresolved {
@@ -82,24 +165,23 @@ struct Written {
     aliases: usize,
 }
 
-fn write_doc(dest: &Path, doc: &Doc, place: &Place, taxonomies: &[String], convert: &(dyn Fn(&Doc) -> Body + Sync)) -> Result<Written, Diagnostic> {
+/// Writes one document and its bundle resources; nothing for a document whose URL leaves the site.
+fn write_doc(dest: &Dest, doc: &Doc, place: &Place, taxonomies: &[String], convert: &(dyn Fn(&Doc) -> Body + Sync)) -> Result<Option<Written>, Diagnostic> {
+    if place.outside_site {
+        return Ok(None);
+    }
     let body = convert(doc);
     let front = charter_front(&doc.front, place, taxonomies);
     let text = frontmatter::write(&front, &body.text)
         .map_err(|e| Diagnostic::error("import", format!("could not write the front matter: {e}")).in_file(&doc.source))?;
-    let path = dest.join("content").join(&place.content_path);
-    write_file(&path, text.as_bytes())?;
+    dest.write(Path::new("content").join(&place.content_path), text.as_bytes())?;
     if let Some(dir) = &place.bundle_dir {
-        let base = dest.join("content").join(dir);
+        let base = Path::new("content").join(dir);
         for (from, rel) in &doc.resources {
-            let to = base.join(rel);
-            if let Some(parent) = to.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
-            }
-            std::fs::copy(from, &to).map_err(|e| io_error(from, "copy the file", &e))?;
+            dest.copy(from, base.join(rel))?;
         }
     }
-    Ok(Written { body, aliases: place.aliases.len() })
+    Ok(Some(Written { body, aliases: place.aliases.len() }))
 }
 
 /// The front matter in the order a person reads it: known keys first, taxonomies, then `extra`.
@@ -157,28 +239,19 @@ fn site_yaml(config: &SiteConfig) -> Result<String, Diagnostic> {
 }
 
 /// With `--force` over an earlier import, its generated folders are replaced rather than mixed.
-fn prepare_dest(dest: &Path) -> Result<(), Diagnostic> {
-    std::fs::create_dir_all(dest).map_err(|e| io_error(dest, "create the destination", &e))?;
-    if dest.join("import-report.md").is_file() {
+fn prepare_dest(dest: &Dest) -> Result<(), Diagnostic> {
+    std::fs::create_dir_all(&dest.root).map_err(|e| io_error(&dest.root, "create the destination", &e))?;
+    if dest.path(Path::new("import-report.md"))?.is_file() {
         for dir in ["content", "static", "data", "templates"] {
-            let d = dest.join(dir);
-            if d.is_dir() {
-                std::fs::remove_dir_all(&d).map_err(|e| io_error(&d, "clear the earlier import", &e))?;
-            }
+            dest.remove_dir(dir)?;
         }
     }
     Ok(())
 }
 
-fn copy_one(dest: &Path, f: &super::CopyFile) -> Result<(), Diagnostic> {
-    let to = dest.join(&f.to);
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
-    }
+fn copy_one(dest: &Dest, f: &super::CopyFile) -> Result<(), Diagnostic> {
     match f.kind {
-        CopyKind::Static | CopyKind::Data => {
-            std::fs::copy(&f.from, &to).map_err(|e| io_error(&f.from, "copy the file", &e))?;
-        }
+        CopyKind::Static | CopyKind::Data => dest.copy(&f.from, &f.to)?,
         CopyKind::DataFromToml => {
             let text = std::fs::read_to_string(&f.from).map_err(|e| io_error(&f.from, "read the data file", &e))?;
             let value: toml::Value = toml::from_str(&text).map_err(|e| {
@@ -186,17 +259,10 @@ fn copy_one(dest: &Path, f: &super::CopyFile) -> Result<(), Diagnostic> {
             })?;
             let yaml = crate::yaml::to_string(&frontmatter::toml_to_json(value))
                 .map_err(|e| Diagnostic::error("import", format!("could not write YAML: {e}")).in_file(&f.from))?;
-            std::fs::write(&to, yaml).map_err(|e| io_error(&to, "write the file", &e))?;
+            dest.write(&f.to, yaml.as_bytes())?;
         }
     }
     Ok(())
-}
-
-fn write_file(path: &PathBuf, bytes: &[u8]) -> Result<(), Diagnostic> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
-    }
-    std::fs::write(path, bytes).map_err(|e| io_error(path, "write the file", &e))
 }
 
 /// A plain theme so the imported site builds; a person replaces it with the real design.
@@ -312,10 +378,27 @@ mod tests {
             aliases: vec!["/a.html".into()],
             moved_from: vec![],
             bundle_dir: None,
+            outside_site: false,
+            aliases_outside_site: vec![],
         };
         let out = charter_front(&front, &place, &["tags".to_string()]);
         let keys: Vec<&str> = out.keys().map(String::as_str).collect();
         assert_eq!(keys, vec!["title", "date", "slug", "aliases", "tags", "extra"]);
+    }
+
+    #[test]
+    fn dest_paths_are_proven_inside_dest() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let dest = Dest::new(tmp.path().to_path_buf());
+        assert_eq!(dest.path(Path::new("content/a.md")).unwrap(), tmp.path().join("content/a.md"));
+        for bad in ["../x.md", "content/../../x.md", "/etc/passwd", "", "."] {
+            assert!(dest.path(Path::new(bad)).is_err(), "{bad}");
+        }
+        std::os::unix::fs::symlink(outside.path(), tmp.path().join("static")).unwrap();
+        let err = dest.write("static/x.css", b"x").unwrap_err();
+        assert!(err.message.contains("symbolic link"), "{}", err.message);
+        assert!(std::fs::read_dir(outside.path()).unwrap().next().is_none(), "nothing written through the link");
     }
 
     #[test]

@@ -28,6 +28,11 @@ pub(crate) struct Place {
     pub moved_from: Vec<String>,
     /// Folder (relative to `content/`) that bundle resources are copied into.
     pub bundle_dir: Option<String>,
+    /// The source URL climbs out of the site (`/../x/`): nothing is written for this document,
+    /// and the report asks a person where it belongs.
+    pub outside_site: bool,
+    /// Aliases left out because they climb out of the site.
+    pub aliases_outside_site: Vec<String>,
 }
 
 /// Every document's place and the collisions found.
@@ -45,6 +50,36 @@ pub(crate) struct Url {
     pub dir: String,
     /// The file the source published, when not `index.html` in a folder.
     pub file: Option<String>,
+}
+
+/// A root-relative URL path with its `.` and `..` segments resolved (also when written `%2e`, and
+/// with `\` read as `/`, as browsers read them), or `None` when a `..` climbs above the site's
+/// root: no file inside the site can answer such a URL. Every URL the importer places goes
+/// through here first.
+pub(crate) fn inside_site(url: &str) -> Option<String> {
+    let mut path = url.trim();
+    if let Some(cut) = path.find(['?', '#']) {
+        path = &path[..cut];
+    }
+    let path = path.replace('\\', "/");
+    let mut kept: Vec<&str> = Vec::new();
+    let mut dir_form = true;
+    for segment in path.split('/') {
+        let dots = segment.to_ascii_lowercase().replace("%2e", ".");
+        dir_form = matches!(dots.as_str(), "" | "." | "..");
+        match dots.as_str() {
+            "" | "." => {}
+            ".." => {
+                kept.pop()?;
+            }
+            _ => kept.push(segment),
+        }
+    }
+    let mut out = format!("/{}", kept.join("/"));
+    if dir_form && !out.ends_with('/') {
+        out.push('/');
+    }
+    Some(out)
 }
 
 /// Normalises a root-relative URL: `/a/index.html` is `/a/`, `/a/b.html` keeps its file and
@@ -91,8 +126,8 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
     // Folders that hold some other document: a page published at such a folder's URL becomes the
     // folder's `_index.md`, since Charter publishes a list page for every content folder.
     let mut folders: HashSet<String> = HashSet::new();
-    for doc in docs {
-        let segs = normalize_url(&doc.url).dir.trim_matches('/').to_string();
+    for url in docs.iter().filter_map(|doc| inside_site(&doc.url)) {
+        let segs = normalize_url(&url).dir.trim_matches('/').to_string();
         let mut cur = segs.as_str();
         while let Some((parent, _)) = cur.rsplit_once('/') {
             folders.insert(parent.to_string());
@@ -111,13 +146,17 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
 
     for &i in &order {
         let doc = &docs[i];
-        let url = normalize_url(&doc.url);
+        let Some(resolved) = inside_site(&doc.url) else {
+            places[i] = Some(Place { url: doc.url.clone(), outside_site: true, ..empty_place() });
+            continue;
+        };
+        let url = normalize_url(&resolved);
         let name = doc.source.display().to_string();
         let mut moved_from = Vec::new();
         let place = match doc.kind {
             DocKind::Home => {
                 taken.insert("_index.md".into());
-                Place { content_path: "_index.md".into(), url: "/".into(), slug: None, aliases: vec![], moved_from, bundle_dir: None }
+                Place { content_path: "_index.md".into(), url: "/".into(), slug: None, aliases: vec![], moved_from, bundle_dir: None, outside_site: false, aliases_outside_site: vec![] }
             }
             DocKind::Section => {
                 let dir = url.dir.trim_matches('/').to_string();
@@ -126,7 +165,7 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
                 if !doc.resources.is_empty() {
                     taken.insert(format!("{dir}/index.md"));
                 }
-                Place { content_path: path, url: url.dir.clone(), slug: None, aliases: vec![], moved_from, bundle_dir: Some(dir) }
+                Place { content_path: path, url: url.dir.clone(), slug: None, aliases: vec![], moved_from, bundle_dir: Some(dir), outside_site: false, aliases_outside_site: vec![] }
             }
             DocKind::Page => {
                 if let Some(file) = &url.file {
@@ -187,7 +226,7 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
                     // A page at `/` beside the home page: keep its URL as an alias (a collision).
                     aliases.push("/".into());
                 }
-                Place { content_path: path, url: url.dir.clone(), slug, aliases, moved_from, bundle_dir }
+                Place { content_path: path, url: url.dir.clone(), slug, aliases, moved_from, bundle_dir, outside_site: false, aliases_outside_site: vec![] }
             }
         };
         let draft = !doc.published;
@@ -201,9 +240,13 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
     // Aliases the source declared, after every page has its own URL.
     for &i in &order {
         let doc = &docs[i];
-        let Some(place) = places[i].as_mut() else { continue };
+        let Some(place) = places[i].as_mut().filter(|p| !p.outside_site) else { continue };
         for alias in &doc.aliases {
-            let u = normalize_url(alias);
+            let Some(resolved) = inside_site(alias) else {
+                place.aliases_outside_site.push(alias.clone());
+                continue;
+            };
+            let u = normalize_url(&resolved);
             let alias_url = u.file.clone().unwrap_or(u.dir.clone());
             if alias_url == place.url || place.aliases.contains(&alias_url) {
                 continue;
@@ -226,7 +269,7 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
 }
 
 fn empty_place() -> Place {
-    Place { content_path: String::new(), url: String::new(), slug: None, aliases: vec![], moved_from: vec![], bundle_dir: None }
+    Place { content_path: String::new(), url: String::new(), slug: None, aliases: vec![], moved_from: vec![], bundle_dir: None, outside_site: false, aliases_outside_site: vec![] }
 }
 
 /// Link targets by the key each generator's links use (`Doc::link_key`).
@@ -237,7 +280,7 @@ pub(crate) struct LinkIndex {
 impl LinkIndex {
     pub fn new(docs: &[Doc], places: &[Place]) -> Self {
         let mut by_key = HashMap::new();
-        for (doc, place) in docs.iter().zip(places) {
+        for (doc, place) in docs.iter().zip(places).filter(|(_, p)| !p.outside_site) {
             by_key.insert(doc.link_key.clone(), format!("@/{}", place.content_path));
         }
         LinkIndex { by_key }
@@ -272,6 +315,20 @@ mod tests {
             resources: vec![],
             notes: vec![],
         }
+    }
+
+    #[test]
+    fn urls_that_climb_out_of_the_site_are_outside_it() {
+        assert_eq!(inside_site("/a/../b/"), Some("/b/".into()));
+        assert_eq!(inside_site("/a/./b.html"), Some("/a/b.html".into()));
+        assert_eq!(inside_site("/a/.."), Some("/".into()));
+        for out in ["/../x/", "/a/../../x/", "..", "/%2e%2e/x/", "/%2E%2e/x", "/..\\..\\x/", "/a/b/../../../x.html"] {
+            assert_eq!(inside_site(out), None, "{out}");
+        }
+        let p = place(&[doc("up.md", DocKind::Page, "/../../up/"), doc("ok.md", DocKind::Page, "/ok/")], &[]);
+        assert!(p.places[0].outside_site);
+        assert!(!p.places[1].outside_site);
+        assert!(p.collisions.is_empty());
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub enum NoteKind {
     Unpublished,
     /// A link (`ref`, `post_url`, `link`) whose target was not found.
     LinkUnresolved,
+    /// A page or alias whose URL climbs out of the site (`..`): not imported, needs a person.
+    OutsideSite,
     /// A file that was not imported, and why.
     Skipped,
     /// Anything else worth a look.
@@ -50,14 +52,16 @@ impl NoteKind {
             NoteKind::UrlNotKept => "URLs not kept (a redirect rule on the web server needs a person)",
             NoteKind::Unpublished => "Pages the source would not publish (imported as drafts)",
             NoteKind::LinkUnresolved => "Links whose target was not found",
+            NoteKind::OutsideSite => "Pages and aliases not imported: their URL leaves the site",
             NoteKind::Skipped => "Files skipped",
             NoteKind::Other => "Other notes",
         }
     }
-    const ORDER: [NoteKind; 11] = [
+    const ORDER: [NoteKind; 12] = [
         NoteKind::Collision,
         NoteKind::LinkUnresolved,
         NoteKind::UrlNotKept,
+        NoteKind::OutsideSite,
         NoteKind::Skipped,
         NoteKind::Unpublished,
         NoteKind::TitleInvented,
@@ -186,7 +190,7 @@ impl ImportReport {
         self.collisions.len()
             + self.shortcodes.values().map(|l| l.count).sum::<usize>()
             + self.liquid_tags.values().map(|l| l.count).sum::<usize>()
-            + self.notes.iter().filter(|n| matches!(n.kind, NoteKind::LinkUnresolved | NoteKind::UrlNotKept)).count()
+            + self.notes.iter().filter(|n| matches!(n.kind, NoteKind::LinkUnresolved | NoteKind::UrlNotKept | NoteKind::OutsideSite)).count()
     }
 
     pub fn summary_line(&self) -> String {
@@ -216,7 +220,7 @@ impl ImportReport {
             ));
         }
         line.push_str(": see import-report.md");
-        line
+        crate::text::escape_control_line(&line)
     }
 
     pub fn to_json(&self) -> String {
@@ -316,7 +320,9 @@ impl ImportReport {
             }
             out.push('\n');
         }
-        out
+        // File names, titles and URLs come from the source site: no control character reaches a
+        // terminal that shows the report.
+        crate::text::escape_control(&out).into_owned()
     }
 }
 

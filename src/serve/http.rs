@@ -5,8 +5,11 @@
 //! output folder: percent-decoded once, `..`, `.`, backslashes, NUL bytes and hidden names
 //! (`.charter-manifest`, `.charter-staging/`) refused, then canonicalised (following symlinks) and
 //! checked to still be under the canonical output root. Anything refused gets the site's
-//! `404.html` with status 404. Every file gets a strong `ETag` from its size and modification time
-//! (answered with 304 on `If-None-Match`) and `Cache-Control: no-cache`, so a reload never shows a
+//! `404.html` with status 404. A folder asked for without its slash is redirected to a
+//! `Location` made from the checked segments ([`folder_location`]), never from the raw request,
+//! so no redirect leaves the site (`//notes` goes to `/notes/`, not to the host `notes`). Every
+//! file gets a strong `ETag` from its size and modification time (answered with 304 on
+//! `If-None-Match`) and `Cache-Control: no-cache`, so a reload never shows a
 //! stale page. HTML responses get the live-reload script tag; the files on disk are never changed.
 //! On loopback, requests naming another host are refused (DNS rebinding).
 
@@ -21,7 +24,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use percent_encoding::percent_decode_str;
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use tower_http::services::ServeFile;
 
 use super::livereload::{self, Hub};
@@ -89,15 +92,20 @@ pub fn resolve(root: &Path, url_path: &str) -> Resolved {
         return Resolved::NotFound;
     }
     let mut candidate = root.to_path_buf();
+    let mut segments = Vec::new();
     for segment in decoded.split('/').filter(|s| !s.is_empty()) {
         if segment == "." || segment == ".." || (segment.starts_with('.') && segment != ".well-known") || segment.contains(':') {
             return Resolved::NotFound;
         }
         candidate.push(segment);
+        segments.push(segment);
     }
     if candidate.is_dir() {
         if !decoded.ends_with('/') {
-            return Resolved::Redirect(format!("{url_path}/"));
+            return match folder_location(&segments) {
+                Some(location) => Resolved::Redirect(location),
+                None => Resolved::NotFound,
+            };
         }
         candidate.push("index.html");
     }
@@ -105,6 +113,23 @@ pub fn resolve(root: &Path, url_path: &str) -> Resolved {
         Ok(real) if real.starts_with(root) && real.is_file() => Resolved::File(real),
         _ => Resolved::NotFound,
     }
+}
+
+/// Characters escaped in a `Location` path segment: controls, space, and those with a meaning in
+/// a URL (`%` itself, `?`, `#`, `/`, `\`) or that browsers rewrite.
+const SEGMENT: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}').add(b'/').add(b'\\');
+
+/// The one place a redirect's `Location` is made: `/` and the folder's segments, each
+/// percent-encoded again, and a trailing `/`. Built from the decoded, checked segments rather than
+/// from the request, so it never starts with `//` or `/\` (which browsers follow to another
+/// host) whatever the request path was; `None` for no segment (the root needs no redirect).
+pub fn folder_location(segments: &[&str]) -> Option<String> {
+    if segments.is_empty() || segments.iter().any(|s| s.is_empty()) {
+        return None;
+    }
+    let encoded: Vec<String> = segments.iter().map(|s| utf8_percent_encode(s, SEGMENT).to_string()).collect();
+    let location = format!("/{}/", encoded.join("/"));
+    (!location.starts_with("//") && !location.starts_with("/\\")).then_some(location)
 }
 
 fn is_html(path: &Path) -> bool {
@@ -303,6 +328,11 @@ mod tests {
         assert_eq!(resolve(&root, "/"), Resolved::File(root.join("index.html")));
         assert_eq!(resolve(&root, "/a/"), Resolved::File(root.join("a/index.html")));
         assert_eq!(resolve(&root, "/a"), Resolved::Redirect("/a/".into()));
+        for doubled in ["//a", "///a", "/%2Fa", "//%2F/a"] {
+            assert_eq!(resolve(&root, doubled), Resolved::Redirect("/a/".into()), "{doubled}");
+        }
+        assert_eq!(folder_location(&["a b", "c?d"]), Some("/a%20b/c%3Fd/".into()));
+        assert_eq!(folder_location(&[]), None);
         assert_eq!(resolve(&root, "/css/site.css"), Resolved::File(root.join("css/site.css")));
         assert_eq!(resolve(&root, "/css/%73ite.css"), Resolved::File(root.join("css/site.css")));
         assert_eq!(resolve(&root, "/missing.html"), Resolved::NotFound);

@@ -40,6 +40,10 @@ pub const QUICK: Duration = Duration::from_millis(3);
 pub const SETTLE: Duration = Duration::from_millis(30);
 /// A stream of changes that never pauses still gets a rebuild this often.
 const MAX_SETTLE: Duration = Duration::from_secs(2);
+/// How often the rebuild thread, when no change comes, looks whether the output folder is still
+/// there (someone ran `rm -rf public`): a removed output is written again within this time plus
+/// one build, without an edit.
+const OUTPUT_CHECK: Duration = Duration::from_millis(200);
 
 /// What `serve` reports while it runs.
 #[derive(Debug, Clone)]
@@ -247,10 +251,36 @@ impl Builder {
     fn run(mut self, mut watcher: Watcher, changes: Receiver<Vec<PathBuf>>, ready: mpsc::Sender<()>) {
         self.full_build(true);
         let _ = ready.send(());
-        while let Ok(first) = changes.recv() {
-            let batch = gather(first, &changes, || watcher.still_coming());
-            watcher.refresh(&batch);
-            self.rebuild(&batch);
+        loop {
+            match changes.recv_timeout(OUTPUT_CHECK) {
+                Ok(first) => {
+                    let batch = gather(first, &changes, || watcher.still_coming());
+                    watcher.refresh(&batch);
+                    self.rebuild(&batch);
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if self.output_was_removed() {
+                        // From scratch: the build record went with the folder. If this fails,
+                        // the next edit tries again (not every tick).
+                        self.site = None;
+                        self.full_build(false);
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+    }
+
+    /// Whether the output folder went away (or was emptied) under a site that built: what is
+    /// served must come back without waiting for an edit.
+    fn output_was_removed(&self) -> bool {
+        if self.site.is_none() {
+            return false;
+        }
+        let output = self.options.output_dir();
+        match std::fs::read_dir(&output) {
+            Ok(mut entries) => entries.next().is_none(),
+            Err(_) => true,
         }
     }
 
