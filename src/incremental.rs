@@ -155,6 +155,16 @@ impl Site {
         if set.config {
             return self.full_reload(label, started);
         }
+        if !set.statics.is_empty() {
+            // The static files as they are now, through the same checks as in a full build
+            // (links, size): every output plan below is made from them.
+            let mut listing = Diagnostics::new();
+            let static_files = crate::output::static_files(&self.files(), self.config.theme.as_deref(), &mut listing);
+            if listing.has_errors() {
+                return Err(listing);
+            }
+            self.static_files = static_files;
+        }
         if !set.templates && !set.data && set.content.len() == 1 {
             if let Some(report) = self.try_body_edit(&set.content[0], &label, started)? {
                 if set.statics.is_empty() {
@@ -205,13 +215,6 @@ impl Site {
         if statics.iter().any(|s| s.is_empty() || replaceable.contains(s)) {
             return self.full_reload(label, started);
         }
-        // A new static file must pass the same checks as in a full build (links, size).
-        let mut listing = Diagnostics::new();
-        let static_files = crate::output::static_files(&self.files(), self.config.theme.as_deref(), &mut listing);
-        if listing.has_errors() {
-            return Err(listing);
-        }
-        self.static_files = static_files;
         // The whole site's plan: a static file that would replace a page (or need a page's path as
         // a folder) is refused here exactly as `charter build` refuses it.
         let plan = self.plan(&self.outputs())?;
