@@ -860,11 +860,15 @@ fn blocks(body: &str) -> Vec<String> {
     let mut fenced = false;
     for block in body.split("\n\n") {
         let b = block.trim();
-        if b.starts_with("```") {
-            fenced = !fenced || b.ends_with("```") && b.len() > 3 && b.matches("```").count() % 2 == 1;
+        // A fence that opens and closes within the block leaves the state as it was.
+        let fences = b.matches("```").count();
+        if fenced || b.starts_with("```") {
+            if fences % 2 == 1 {
+                fenced = !fenced;
+            }
             continue;
         }
-        if fenced || b.is_empty() || b.starts_with('#') {
+        if b.is_empty() || b.starts_with('#') {
             continue;
         }
         out.push(b.to_string());
