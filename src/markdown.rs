@@ -235,19 +235,21 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
                     section_id = id.clone();
                     paragraph_n = 0;
                 }
-                let anchor = (input.anchors.headings && small && footnote.is_none()).then(|| {
-                    format!(
-                        "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to the section {}\">#</a>",
-                        escape_xml(h.text.trim())
-                    )
-                });
+                // The heading's own text is its permalink: the heading's accessible name stays its
+                // text, and there is one tab stop per heading. Not when the heading holds a link.
+                let has_link = h.events.iter().any(|e| matches!(e, Event::Start(Tag::Link { .. })));
+                let anchor = (input.anchors.headings && small && footnote.is_none() && !has_link)
+                    .then(|| format!("<a class=\"heading-anchor\" href=\"#{id}\">"));
                 let start = Event::Start(Tag::Heading { level: h.level, id: Some(CowStr::from(id)), classes: h.classes, attrs: h.attrs });
                 push(start, &mut heading, &mut footnote, &mut out);
+                if let Some(a) = &anchor {
+                    push(Event::InlineHtml(CowStr::from(a.clone())), &mut heading, &mut footnote, &mut out);
+                }
                 for e in h.events {
                     push(e, &mut heading, &mut footnote, &mut out);
                 }
-                if let Some(a) = anchor {
-                    push(Event::InlineHtml(CowStr::from(a)), &mut heading, &mut footnote, &mut out);
+                if anchor.is_some() {
+                    push(Event::InlineHtml(CowStr::from("</a>")), &mut heading, &mut footnote, &mut out);
                 }
                 push(Event::End(TagEnd::Heading(h.level)), &mut heading, &mut footnote, &mut out);
             }
@@ -364,7 +366,9 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
             }
             Event::End(TagEnd::Paragraph) if open_anchor.is_some() => {
                 let id = open_anchor.take().unwrap_or_default();
-                let close = format!("<a class=\"para-anchor\" href=\"#{id}\" aria-label=\"Link to this paragraph\">¶</a></p>\n");
+                // A pointer's permalink: silent for screen readers and not a tab stop (the section's
+                // heading link is the keyboard's way to the same place).
+                let close = format!("<a class=\"para-anchor\" href=\"#{id}\" tabindex=\"-1\" aria-hidden=\"true\">¶</a></p>\n");
                 push(Event::Html(CowStr::from(close)), &mut heading, &mut footnote, &mut out);
             }
             other => push(other, &mut heading, &mut footnote, &mut out),
@@ -654,8 +658,10 @@ mod tests {
     fn anchors_for_headings_and_paragraphs_when_asked() {
         let anchors = Anchors { headings: true, paragraphs: true };
         let r = render(&Input { body: "Intro.\n\n## Part one\n\nFirst.\n\n- item\n\nSecond.\n", first_line: 1, file: Path::new("t.md"), sanitize_html: false, anchors }, &Links);
-        assert!(r.html.contains("<p id=\"p1\">Intro.<a class=\"para-anchor\" href=\"#p1\""), "{}", r.html);
-        assert!(r.html.contains("<h2 id=\"part-one\">Part one<a class=\"heading-anchor\" href=\"#part-one\""), "{}", r.html);
+        assert!(r.html.contains("<p id=\"p1\">Intro.<a class=\"para-anchor\" href=\"#p1\" tabindex=\"-1\" aria-hidden=\"true\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"part-one\"><a class=\"heading-anchor\" href=\"#part-one\">Part one</a></h2>"), "{}", r.html);
+        let linked = render(&Input { body: "## See [x](https://e.org)\n", first_line: 1, file: Path::new("t.md"), sanitize_html: false, anchors }, &Links);
+        assert!(!linked.html.contains("heading-anchor"), "no link inside a link: {}", linked.html);
         assert!(r.html.contains("<p id=\"part-one-p2\">Second."), "{}", r.html);
         assert!(r.html.contains("<li>item</li>"), "list items get no anchors: {}", r.html);
         assert_eq!(r.toc[0].title, "Part one");

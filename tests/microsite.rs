@@ -823,3 +823,649 @@ fn scanner_reads_minified_and_quoted_markup() {
     assert_eq!(split_path("/a/b/?q=1#frag"), ("/a/b/", "#frag"));
     assert_eq!(percent_decode("/topics/united%20nations/"), "/topics/united nations/");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fidelity to the essay (issue 13): the content's own text, read as Markdown
+// ---------------------------------------------------------------------------------------------
+
+/// Every content page as (path under content/, body without front matter, front matter).
+fn sources() -> Vec<(String, String, String)> {
+    let dir = repo_root().join("content");
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry.expect("walk content/");
+        if entry.path().extension().and_then(|e| e.to_str()) != Some("md") {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/");
+        let text = std::fs::read_to_string(entry.path()).expect("read a content page");
+        let (front, body) = match text.strip_prefix("---\n").and_then(|t| t.split_once("\n---\n")) {
+            Some((f, b)) => (f.to_string(), b.to_string()),
+            None => (String::new(), text),
+        };
+        out.push((rel, body, front));
+    }
+    assert!(out.len() >= 12, "expected the twelve content pages, found {}", out.len());
+    out
+}
+
+fn source(rel: &str) -> String {
+    sources().into_iter().find(|(r, _, _)| r == rel).unwrap_or_else(|| panic!("no content/{rel}")).1
+}
+
+/// Prose blocks (paragraphs, list blocks, the raw HTML table): blank-line separated, headings
+/// and fenced code left out.
+fn blocks(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut fenced = false;
+    for block in body.split("\n\n") {
+        let b = block.trim();
+        // A fence that opens and closes within the block leaves the state as it was.
+        let fences = b.matches("```").count();
+        if fenced || b.starts_with("```") {
+            if fences % 2 == 1 {
+                fenced = !fenced;
+            }
+            continue;
+        }
+        if b.is_empty() || b.starts_with('#') {
+            continue;
+        }
+        out.push(b.to_string());
+    }
+    out
+}
+
+/// Sentences of the prose, with "U.S." kept whole.
+fn sentences(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for block in blocks(body) {
+        let text = block.replace("U.S.", "U_S_");
+        let mut cur = String::new();
+        let chars: Vec<char> = text.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            cur.push(c);
+            let end = matches!(c, '.' | '?' | '!' | '\n') && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+            if end {
+                out.push(cur.trim().replace("U_S_", "U.S."));
+                cur.clear();
+            }
+        }
+        if !cur.trim().is_empty() {
+            out.push(cur.trim().replace("U_S_", "U.S."));
+        }
+    }
+    out
+}
+
+fn all_sentences() -> Vec<(String, String)> {
+    sources().into_iter().flat_map(|(rel, body, _)| sentences(&body).into_iter().map(move |s| (rel.clone(), s))).collect()
+}
+
+#[test]
+fn fidelity_the_aasc_should_not_be_called_a_treaty_organization() {
+    let mut problems = Vec::new();
+    for (rel, s) in all_sentences() {
+        let l = s.to_lowercase();
+        for wrong in ["would not be a treaty", "would be no treaty", "not a treaty body", "is not a treaty organization", "no treaty organization"] {
+            if l.contains(wrong) {
+                problems.push(format!("{rel}: {s}"));
+            }
+        }
+    }
+    report(&problems, "sentences that make the AASC not a treaty organization, where the essay says it should not be called one");
+    for rel in ["_index.md", "proposal/aasc.md", "glossary.md", "questions.md", "essay.md", "proposal/nato.md"] {
+        assert!(source(rel).contains("\"should not be called a treaty organization\" (¶ 8)"), "{rel} lacks the essay's wording");
+    }
+}
+
+#[test]
+fn fidelity_the_reason_beyond_paper_promises_is_ukraines_security() {
+    let nato = source("proposal/nato.md");
+    assert!(!nato.contains("For the same reason they look beyond"), "nato.md ties the paper promises to the path to redemption");
+    assert!(nato.contains("to guarantee Ukraine's own security"), "nato.md lacks the essay's reason");
+    assert!(nato.contains("\"beyond the paper promises\" (¶ 7)"));
+}
+
+#[test]
+fn fidelity_the_united_states_defends_us_and_other_nato_troops() {
+    let mut problems = Vec::new();
+    for (rel, s) in all_sentences() {
+        if s.contains("defend its troops") || s.contains("members, whom the United States should be ready to defend") {
+            problems.push(format!("{rel}: {s}"));
+        }
+    }
+    report(&problems, "sentences that narrow or widen whom the United States would defend");
+    for rel in ["proposal/aasc.md", "questions.md", "glossary.md"] {
+        assert!(source(rel).contains("defend the U.S. and other NATO troops"), "{rel} does not name U.S. and other NATO troops");
+    }
+    assert!(source("essay.md").contains("U.S. and other NATO troops would serve in it, and the United States should be ready to defend them"));
+}
+
+#[test]
+fn fidelity_the_essay_does_discuss_ukraine_as_a_candidate() {
+    let nato = source("proposal/nato.md");
+    assert!(!nato.contains("does not discuss particular candidates"));
+    assert!(nato.contains("Ukraine is the one would-be member whose entry the essay weighs"));
+    assert!(nato.contains("\"the brightest of all redlines\" (¶ 6)"));
+}
+
+#[test]
+fn fidelity_the_response_to_probing_attacks_belongs_to_the_aasc_variant() {
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for (rel, body, _) in sources() {
+        for b in blocks(&body) {
+            if b.to_lowercase().contains("probing attack") {
+                seen += 1;
+                if !b.contains("AASC") {
+                    problems.push(format!("{rel}: {b}"));
+                }
+            }
+        }
+    }
+    assert!(seen >= 4, "the probing attacks are discussed on {seen} blocks only");
+    report(&problems, "passages on probing attacks that do not tie them to the force placed under the AASC");
+    assert!(source("proposal/international-force.md").contains("This response belongs to the AASC-based variant"));
+}
+
+#[test]
+fn fidelity_the_wartime_conferences_are_not_dated_before_victory() {
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for (rel, s) in all_sentences() {
+        if s.contains("Potsdam") {
+            seen += 1;
+            if s.contains("before") {
+                problems.push(format!("{rel}: {s}"));
+            }
+        }
+    }
+    assert!(seen >= 3, "the conferences are mentioned {seen} times");
+    report(&problems, "sentences that put the conferences (Potsdam among them) before the victory");
+    assert!(source("timeline.md").contains("\"began to contemplate the shape of the future peace\" (¶ 1)"));
+}
+
+#[test]
+fn fidelity_clinton_and_bush_rounds_are_undated() {
+    let timeline = source("timeline.md");
+    let nineties = timeline.split("### The 1990s").nth(1).and_then(|t| t.split("\n#").next()).expect("a 1990s section");
+    assert!(!nineties.contains("Clinton") && !nineties.contains("Bush"), "the 1990s section files the Clinton and Bush rounds");
+    let undated = timeline.split("## Undated in the essay").nth(1).expect("an undated section");
+    assert!(undated.contains("Bill Clinton and George W. Bush"));
+}
+
+#[test]
+fn fidelity_porcupine_is_others_proposals_not_the_authors_shorthand() {
+    let mut problems = Vec::new();
+    for (rel, body, front) in sources() {
+        let all = format!("{front}\n{body}").to_lowercase();
+        if all.contains("porcupine strategy") || all.contains("porcupine\" strategy") || all.contains("authors' shorthand") {
+            problems.push(rel);
+        }
+    }
+    report(&problems, "pages calling \"porcupine\" a strategy or the authors' shorthand");
+    assert!(source("glossary.md").contains("for what some proposals would turn Ukraine into \"by arming it to the teeth\" (¶ 7)"));
+}
+
+#[test]
+fn fidelity_routine_work_is_what_the_aasc_would_need_to_carry_out() {
+    let aasc = source("proposal/aasc.md");
+    assert!(!aasc.contains("To be effective"));
+    assert!(aasc.contains("\"would need to carry out\" (¶ 9)"));
+}
+
+#[test]
+fn fidelity_sovereignty_is_recognized_unconditionally() {
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for (rel, s) in all_sentences() {
+        if s.contains("sovereignty") {
+            seen += 1;
+            if !s.contains("unconditionally") {
+                problems.push(format!("{rel}: {s}"));
+            }
+        }
+    }
+    assert!(seen >= 2, "the sovereignty criterion is mentioned {seen} times");
+    report(&problems, "sentences on Russia recognizing Ukraine's sovereignty without \"unconditionally\"");
+    assert!(source("questions.md").contains("\"willingness to recognize unconditionally the sovereignty of Ukraine\" (¶ 14)"));
+}
+
+#[test]
+fn fidelity_several_thousand_is_at_least_several_thousand() {
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for (rel, body, front) in sources() {
+        let all = format!("{front}\n{body}");
+        let lower = all.to_lowercase();
+        for (i, _) in lower.match_indices("several thousand") {
+            seen += 1;
+            if !lower[..i].ends_with("at least ") {
+                problems.push(format!("{rel}: …{}", &all[i.saturating_sub(30)..i + 16]));
+            }
+        }
+    }
+    assert!(seen >= 5);
+    report(&problems, "\"several thousand\" without \"at least\"");
+}
+
+#[test]
+fn fidelity_kennan_gorbachev_and_burns_warned_only_against_expansion() {
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for (rel, s) in all_sentences() {
+        if s.contains("Kennan") || s.contains("Gorbachev") {
+            seen += 1;
+            if s.contains("plausible") {
+                problems.push(format!("{rel}: {s}"));
+            }
+        }
+    }
+    assert!(seen >= 3, "Kennan and Gorbachev are mentioned {seen} times");
+    report(&problems, "sentences tying Kennan, Gorbachev or Burns to the claim about future Russian leaders");
+    assert!(source("proposal/nato.md").contains("the claim about every plausible future Russian leader is the authors' own"));
+}
+
+#[test]
+fn fidelity_the_essay_is_dated_and_filed_not_published() {
+    for rel in ["essay.md", "about.md"] {
+        let s = source(rel);
+        assert!(s.contains("the \"Date Created\""), "{rel}: the date is not given as the page's \"Date Created\"");
+        assert!(!s.contains("**Date:**"), "{rel}: a bare date line");
+    }
+    let mut problems = Vec::new();
+    for (url, _) in site().content_pages() {
+        let Some(file) = site().file_for(url) else { continue };
+        let html = std::fs::read_to_string(file).unwrap();
+        if html.contains(", published <time") || html.contains("only words in quotation marks are the authors") {
+            problems.push(url.clone());
+        }
+    }
+    report(&problems, "pages saying the essay was published on its date, or that all quoted words are the authors'");
+    let essay = std::fs::read_to_string(site().file_for("/essay/").unwrap()).unwrap();
+    assert!(essay.contains(", dated <time datetime=\"2023-03-21\">"), "the source note does not say \"dated\"");
+}
+
+#[test]
+fn fidelity_the_essays_historical_claims_are_attributed() {
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for (rel, s) in all_sentences() {
+        let claim = s.contains("1949") || s.contains("Soviet Premier") || (s.contains("2008") && s.contains("France"))
+            || s.contains("CIA Director") || s.contains("first secretary-general");
+        if claim {
+            seen += 1;
+            if !s.to_lowercase().contains("essay") {
+                problems.push(format!("{rel}: {s}"));
+            }
+        }
+    }
+    assert!(seen >= 5, "the essay's historical claims are mentioned {seen} times");
+    report(&problems, "historical claims of the essay stated in the site's own voice");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The essay itself, when its reference capture sits beside the checkout (never in the repository)
+// ---------------------------------------------------------------------------------------------
+
+fn reference_dir() -> Option<PathBuf> {
+    let dir = repo_root().join("../shared/reference");
+    dir.is_dir().then_some(dir)
+}
+
+fn normalize_quotes(s: &str) -> String {
+    s.replace(['\u{2019}', '\u{2018}'], "'").replace(['\u{201c}', '\u{201d}'], "\"")
+}
+
+/// The essay's 16 body paragraphs, numbered as about.md defines: blank-line separated blocks of
+/// the body-only capture, without the two all-capitals section headings.
+fn essay_paragraphs(dir: &Path) -> Vec<String> {
+    for entry in std::fs::read_dir(dir).expect("read the reference") {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+            continue;
+        }
+        let text = normalize_quotes(&std::fs::read_to_string(&path).unwrap());
+        let paras: Vec<String> = text
+            .split("\n\n")
+            .map(|b| b.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|b| !b.is_empty() && b.chars().any(|c| c.is_lowercase()))
+            .collect();
+        if paras.first().is_some_and(|p| p.starts_with("All wars end.")) {
+            assert_eq!(paras.len(), 16, "the essay's body has 16 paragraphs, as about.md counts them");
+            return paras;
+        }
+    }
+    panic!("no body-only capture of the essay in {}", dir.display());
+}
+
+/// Every "…" quotation in the Markdown prose, with the text right after it.
+fn quotations(body: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for b in blocks(body) {
+        if b.starts_with("<table") {
+            continue;
+        }
+        let mut rest = b.as_str();
+        while let Some(open) = rest.find('"') {
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('"') else { break };
+            out.push((after[..close].to_string(), after[close + 1..].to_string()));
+            rest = &after[close + 1..];
+        }
+    }
+    out
+}
+
+/// Quoted strings that are names, not quotations of the essay's text.
+const NOT_QUOTATIONS: &[&str] = &[
+    "The Case for a Security Guarantee for Ukraine",
+    "The End of the Beginning",
+    "War with Russia",
+    "Date Created",
+    "stalemate",
+];
+
+#[test]
+fn every_quotation_cites_its_paragraph() {
+    let mut problems = Vec::new();
+    let mut cited = 0;
+    for (rel, body, _) in sources() {
+        for (q, after) in quotations(&body) {
+            if NOT_QUOTATIONS.contains(&q.as_str()) {
+                continue;
+            }
+            let ok = after.strip_prefix(" (¶ ").and_then(|t| t.split_once(')')).is_some_and(|(n, _)| n.parse::<usize>().is_ok_and(|n| (1..=16).contains(&n)));
+            if ok {
+                cited += 1;
+            } else {
+                problems.push(format!("{rel}: \"{q}\" has no (¶ n) after it"));
+            }
+        }
+    }
+    assert!(cited >= 80, "only {cited} quotations carry a pinpoint reference");
+    report(&problems, "quotations without a pinpoint reference");
+}
+
+#[test]
+fn each_quotation_stands_in_the_paragraph_it_cites() {
+    let Some(dir) = reference_dir() else {
+        println!("skipped: ../shared/reference is not beside the checkout (the essay's text is not shipped here)");
+        return;
+    };
+    let paras = essay_paragraphs(&dir);
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (rel, body, _) in sources() {
+        for (q, after) in quotations(&body) {
+            let Some(n) = after.strip_prefix(" (¶ ").and_then(|t| t.split_once(')')).and_then(|(n, _)| n.parse::<usize>().ok()) else {
+                continue;
+            };
+            let text = normalize_quotes(&q);
+            let text = text.trim_end_matches(['.', ',', ';', ':']).trim();
+            checked += 1;
+            if !paras.get(n - 1).is_some_and(|p| p.contains(text)) {
+                let found: Vec<usize> = (0..paras.len()).filter(|&i| paras[i].contains(text)).map(|i| i + 1).collect();
+                problems.push(format!("{rel}: \"{q}\" cites ¶ {n}, found in {found:?}"));
+            }
+        }
+    }
+    assert!(checked >= 80, "only {checked} quotations checked");
+    report(&problems, "quotations not found word for word in the paragraph they cite");
+}
+
+/// overlap.py's measure: words in 12-word runs shared with the reference, inside or outside
+/// quotation marks. Returns per page (words, unquoted copied words) and the longest unquoted run.
+fn overlap(dir: &Path) -> (Vec<(String, usize, usize)>, usize) {
+    const N: usize = 12;
+    fn tokens(text: &str) -> Vec<(String, usize, usize)> {
+        let text = text.replace('\u{2019}', "'");
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+            match (c.is_ascii_alphanumeric(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    out.push((text[s..i].to_lowercase(), s, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+    let mut src = std::collections::HashSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) == Some("txt") {
+            let w: Vec<String> = tokens(&std::fs::read_to_string(&path).unwrap()).into_iter().map(|t| t.0).collect();
+            for win in w.windows(N) {
+                src.insert(win.to_vec());
+            }
+        }
+    }
+    let mut pages = Vec::new();
+    let mut longest = 0;
+    for (rel, body, _) in sources() {
+        let body = body.replace('\u{2019}', "'");
+        let tk = tokens(&body);
+        let w: Vec<String> = tk.iter().map(|t| t.0.clone()).collect();
+        let mut cov = vec![false; w.len()];
+        for i in 0..w.len().saturating_sub(N - 1) {
+            if src.contains(&w[i..i + N]) {
+                cov[i..i + N].iter_mut().for_each(|c| *c = true);
+            }
+        }
+        // Quoted spans: "…" or “…” on one line.
+        let mut spans = Vec::new();
+        let chars: Vec<(usize, char)> = body.char_indices().collect();
+        let mut k = 0;
+        while k < chars.len() {
+            let (s, c) = chars[k];
+            let close = match c {
+                '"' => '"',
+                '\u{201c}' => '\u{201d}',
+                _ => {
+                    k += 1;
+                    continue;
+                }
+            };
+            let mut j = k + 1;
+            while j < chars.len() && chars[j].1 != close && chars[j].1 != '\n' {
+                j += 1;
+            }
+            if j < chars.len() && chars[j].1 == close {
+                spans.push((s, chars[j].0 + close.len_utf8()));
+                k = j + 1;
+            } else {
+                k += 1;
+            }
+        }
+        let quoted: Vec<bool> = tk.iter().map(|(_, s, e)| spans.iter().any(|&(a, b)| a <= *s && *e <= b)).collect();
+        let mut unquoted = 0;
+        let mut run = 0;
+        for i in 0..w.len() {
+            if cov[i] && !quoted[i] {
+                unquoted += 1;
+                run += 1;
+                longest = longest.max(run);
+            } else {
+                run = 0;
+            }
+        }
+        pages.push((rel, w.len(), unquoted));
+    }
+    (pages, longest)
+}
+
+#[test]
+fn the_prose_is_our_own_words() {
+    let Some(dir) = reference_dir() else {
+        println!("skipped: ../shared/reference is not beside the checkout (the essay's text is not shipped here)");
+        return;
+    };
+    let (pages, longest) = overlap(&dir);
+    let total: usize = pages.iter().map(|p| p.1).sum();
+    let unquoted: usize = pages.iter().map(|p| p.2).sum();
+    let mut problems = Vec::new();
+    for (rel, words, u) in &pages {
+        println!("{rel:36} words={words:5} outside quotes={u:4}");
+        if *u * 100 > *words * 4 {
+            problems.push(format!("{rel}: {u} of {words} words copied outside quotation marks (over 4%)"));
+        }
+    }
+    if unquoted * 100 > total * 2 {
+        problems.push(format!("{unquoted} of {total} words copied outside quotation marks (over 2%)"));
+    }
+    if longest > 15 {
+        problems.push(format!("an unquoted copied passage of {longest} words (over 15)"));
+    }
+    assert!(total >= 5000, "the measure read only {total} words");
+    report(&problems, "overlap targets missed");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Voice and markup (issue 13)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn one_spelling_american_and_us_with_periods() {
+    const BRITISH: &[&str] = &[
+        "defence", "neighbour", "behaviour", "favour", "legitimis", "recognis", "organis", "centre", "sceptic",
+        "authoris", "summaris", "programme", "colour", "labour", "honour", "judgement", "travelled", "modelling",
+        "analys", "emphasis", "realis", "specialis", "apologis", "criticis", "catalogue",
+    ];
+    let mut problems = Vec::new();
+    for (rel, body, front) in sources() {
+        let all = format!("{front}\n{body}");
+        let lower = all.to_lowercase();
+        for w in BRITISH {
+            if lower.contains(w) && !(*w == "emphasis" && !lower.contains("emphasise")) {
+                problems.push(format!("{rel}: \"{w}\""));
+            }
+        }
+        let bytes = all.as_bytes();
+        for (i, _) in all.match_indices("US") {
+            let before = i.checked_sub(1).map(|j| bytes[j]);
+            let after = bytes.get(i + 2).copied();
+            let word = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_');
+            if !word(before) && !word(after) {
+                problems.push(format!("{rel}: \"US\" rather than \"U.S.\""));
+            }
+        }
+    }
+    report(&problems, "British spellings or \"US\"");
+}
+
+#[test]
+fn titles_and_descriptions_are_typographic_and_short() {
+    let mut problems = Vec::new();
+    for (url, page) in site().content_pages() {
+        let title = page.title().unwrap_or_default();
+        let desc = page.meta("name", "description").unwrap_or("").to_string();
+        if desc.chars().count() > 160 {
+            problems.push(format!("{url}: description of {} characters", desc.chars().count()));
+        }
+        for (what, text) in [("title", &title), ("description", &desc)] {
+            if text.contains('\'') {
+                problems.push(format!("{url}: a straight apostrophe in the {what}: {text}"));
+            }
+        }
+    }
+    report(&problems, "titles or descriptions with straight apostrophes, or descriptions over 160 characters");
+}
+
+#[test]
+fn at_most_one_passage_per_page_on_what_the_essay_leaves_open() {
+    const HEDGES: &[&str] = &[
+        "does not say", "does not specify", "not specified", "does not discuss", "does not define", "defines none",
+        "does not spell out", "does not name", "does not explain", "does not develop", "does not address",
+        "leaves open", "left open", "is silent", "gives no", "says nothing", "does not give",
+    ];
+    let mut problems = Vec::new();
+    for (rel, body, _) in sources() {
+        let hedged: Vec<String> =
+            blocks(&body).into_iter().filter(|b| HEDGES.iter().any(|h| b.to_lowercase().contains(h))).collect();
+        if hedged.len() > 1 {
+            problems.push(format!("{rel}: {} passages: {}", hedged.len(), hedged.iter().map(|b| b.chars().take(60).collect::<String>()).collect::<Vec<_>>().join(" | ")));
+        }
+    }
+    report(&problems, "pages with more than one passage on what the essay leaves open");
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    decode_entities(&out)
+}
+
+#[test]
+fn the_home_page_opens_with_a_summary_of_at_most_50_words() {
+    let html = std::fs::read_to_string(site().file_for("/").unwrap()).unwrap();
+    let intro = html.split("home__intro").nth(1).expect("the home page's introduction");
+    let first_h2 = intro.find("<h2").expect("a heading in the introduction");
+    assert!(intro[first_h2..].starts_with("<h2 id=\"in-brief\""), "the introduction does not open with the summary");
+    let p = intro[first_h2..].split("<p").nth(1).and_then(|t| t.split("</p>").next()).expect("the summary paragraph");
+    let text = strip_tags(&format!("<p{p}"));
+    let words = text.split_whitespace().filter(|w| w.chars().any(|c| c.is_alphanumeric())).count();
+    assert!((20..=50).contains(&words), "the summary has {words} words: {text}");
+}
+
+#[test]
+fn the_comparison_table_has_row_headers_a_caption_and_no_empty_corner() {
+    let html = std::fs::read_to_string(site().file_for("/proposal/two-approaches/").unwrap()).unwrap();
+    let start = html.find("<table").expect("a table");
+    let table = &html[start..start + html[start..].find("</table>").expect("a closed table")];
+    let caption = table.split("<caption>").nth(1).and_then(|c| c.split("</caption>").next()).expect("a caption");
+    assert!(strip_tags(caption).contains("two approaches"), "caption: {caption}");
+    let body = table.split("<tbody>").nth(1).expect("a tbody");
+    let rows: Vec<&str> = body.split("<tr>").skip(1).collect();
+    assert!(rows.len() >= 6, "{} rows", rows.len());
+    for row in &rows {
+        assert!(row.trim_start().starts_with("<th scope=\"row\">"), "a row without a row header: {row}");
+    }
+    let headers = table.split("<th scope=").skip(1).map(|c| c.split_once('>').map(|(_, r)| r).unwrap_or(""));
+    for cell in headers.chain(table.split("<td>").skip(1)) {
+        let inner = cell.split("</t").next().unwrap_or("");
+        assert!(!strip_tags(inner).trim().is_empty(), "an empty cell in the comparison table");
+    }
+    let head = table.split("<thead>").nth(1).and_then(|t| t.split("</thead>").next()).expect("a thead");
+    assert_eq!(head.matches("<th scope=\"col\">").count(), 3, "three column headers");
+}
+
+#[test]
+fn permalinks_are_quiet_for_screen_readers_and_the_keyboard() {
+    let mut problems = Vec::new();
+    let mut headings = 0;
+    for (url, _) in site().content_pages() {
+        let Some(file) = site().file_for(url) else { continue };
+        let html = std::fs::read_to_string(file).unwrap();
+        for a in html.split("<a class=\"para-anchor\"").skip(1) {
+            let tag = a.split('>').next().unwrap_or("");
+            if !tag.contains("tabindex=\"-1\"") || !tag.contains("aria-hidden=\"true\"") {
+                problems.push(format!("{url}: a paragraph permalink in the tab order or read aloud"));
+                break;
+            }
+        }
+        for h in html.split("<h2 id=").chain(html.split("<h3 id=")).skip(1) {
+            let Some(inner) = h.split("</h").next() else { continue };
+            if inner.contains("heading-anchor") {
+                headings += 1;
+                if inner.contains("aria-label") || inner.contains(">#<") {
+                    problems.push(format!("{url}: a heading permalink adds to the heading's name"));
+                }
+            }
+        }
+    }
+    assert!(headings >= 50, "only {headings} headings link to themselves");
+    report(&problems, "noisy permalinks");
+}

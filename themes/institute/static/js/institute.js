@@ -15,7 +15,10 @@
     var a = document.createElement("a");
     a.className = className;
     a.href = "#" + id;
-    a.setAttribute("aria-label", label);
+    // Like Charter's own: silent for screen readers, not a tab stop; the heading or its
+    // table-of-contents entry is the keyboard's way to the same place.
+    a.setAttribute("aria-hidden", "true");
+    a.setAttribute("tabindex", "-1");
     a.textContent = text;
     return a;
   }
