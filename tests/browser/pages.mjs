@@ -1,12 +1,14 @@
 // Loads every page of the built site in headless Chromium (puppeteer-core, the system Chromium)
 // and fails on: console errors, uncaught exceptions, failed requests, HTTP errors, requests to any
 // other host, Content-Security-Policy violations, horizontal scrolling at 320 px, and pages that
-// lose their heading or main landmark without JavaScript.
+// lose their heading or main landmark without JavaScript, and any axe-core accessibility
+// violation (WCAG 2.x A and AA rules and best practices) in the views with JavaScript.
 //
 // Usage: node tests/browser/pages.mjs --root DIR [--port N]
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createRequire } from "node:module";
 import puppeteer from "puppeteer-core";
 import { serve } from "./server.mjs";
 
@@ -16,6 +18,9 @@ const args = Object.fromEntries(
 const root = path.resolve(args.root || "public");
 const port = Number(args.port || 0);
 const chromePath = process.env.CHROME_PATH || "/usr/bin/chromium";
+// axe-core runs through DevTools evaluation, which the pages' strict CSP does not apply to (the
+// CSP check above still sees every script the page itself loads).
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const FLAGS = [
   "--headless",
@@ -169,6 +174,14 @@ async function checkPage(browser, origin, urlPath, view, expectStatus, problems)
     }
     if (view.js && facts.proseHeadings > 0 && facts.headingAnchors !== facts.proseHeadings) {
       note(`${facts.headingAnchors} heading anchors for ${facts.proseHeadings} headings`);
+    }
+    if (view.js) {
+      await page.evaluate(axeSource);
+      const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations);
+      for (const v of violations) {
+        const where = v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ");
+        note(`axe ${v.id} (${v.impact}): ${v.help} at ${where}`);
+      }
     }
   } catch (err) {
     note(`could not load: ${err.message}`);
