@@ -115,3 +115,40 @@ fn an_emptied_output_folder_is_written_again() {
     }
     wait_for("the about page to be served again", || server.get("/about/").0 == 200);
 }
+
+/// A static file saved at a page's path while serving: `serve` refuses it with the error
+/// `charter build` gives for the same tree (its status, which the overlay draws, carries the same
+/// message and file), keeps serving the page, and takes the fix without a restart.
+#[test]
+fn a_static_file_over_a_page_is_the_same_error_in_serve_as_in_build() {
+    let server = Server::start("site", &[]);
+    let (status, page) = server.get("/about/");
+    assert_eq!(status, 200);
+    server.write("static/about/index.html", "<p>a static file over the page</p>");
+    wait_for("serve to report the clash", || server.status()["errors"].as_array().is_some_and(|e| !e.is_empty()));
+    let errors = server.status()["errors"].as_array().cloned().unwrap_or_default();
+    // The same tree, built by `charter build` into another folder.
+    let out = tempfile::tempdir().expect("temp dir");
+    let build = run({
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_charter"));
+        cmd.arg("build").arg("--root").arg(&server.root).arg("--output").arg(out.path().join("public")).env("NO_COLOR", "1");
+        cmd
+    });
+    assert_eq!(build.code, Some(1), "charter build refuses the tree too\n{}", build.stderr);
+    let message = errors[0]["message"].as_str().unwrap_or_default().to_string();
+    assert!(message.contains("about/index.html"), "serve's error names the path: {errors:?}");
+    assert!(build.stderr.contains(&message), "serve shows build's error\nserve: {message}\nbuild: {}", build.stderr);
+    assert!(errors[0]["file"].as_str().is_some_and(|f| f.contains("about")), "the error names a file: {errors:?}");
+    let (status, still) = server.get("/about/");
+    assert_eq!(status, 200);
+    assert!(!still.contains("a static file over the page"), "the page, not the static file, is served: {still}");
+    assert_eq!(strip_reload(&still), strip_reload(&page), "the last good page is still served");
+    std::fs::remove_file(server.root.join("static/about/index.html")).expect("remove the static file");
+    wait_for("the error to clear", || server.status()["errors"].as_array().is_some_and(|e| e.is_empty()));
+    assert_eq!(server.get("/about/").0, 200);
+}
+
+/// A page as served, less anything that changes from one build to the next of the dev server.
+fn strip_reload(page: &str) -> String {
+    page.lines().filter(|l| !l.contains("__charter")).collect::<Vec<_>>().join("\n")
+}
