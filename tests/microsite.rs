@@ -939,7 +939,7 @@ fn fidelity_the_united_states_defends_us_and_other_nato_troops() {
     for rel in ["proposal/aasc.md", "questions.md", "glossary.md"] {
         assert!(source(rel).contains("defend the U.S. and other NATO troops"), "{rel} does not name U.S. and other NATO troops");
     }
-    assert!(source("essay.md").contains("U.S. and other NATO troops would serve in it, and the United States should be ready to defend them"));
+    assert!(source("essay.md").contains("U.S. and other NATO troops should serve in it, and the United States should be ready to defend them"));
 }
 
 #[test]
