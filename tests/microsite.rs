@@ -1469,3 +1469,23 @@ fn permalinks_are_quiet_for_screen_readers_and_the_keyboard() {
     assert!(headings >= 50, "only {headings} headings link to themselves");
     report(&problems, "noisy permalinks");
 }
+
+#[test]
+fn fidelity_the_essays_should_might_and_may_are_not_hardened() {
+    let mut problems = Vec::new();
+    for (rel, s) in all_sentences() {
+        for wrong in [
+            "should be worked out now", "would still aim to deter", "it would deter by keeping", "It would deter Russia instead",
+            "foresees probing attacks", "usual success in persuading", "dismiss both in one sentence", "Nothing: no veto",
+            "part of the force's work would be to reassure Moscow", "but that is \"decades off\"", "Kennan, Gorbachev and Burns",
+            "in the authors' view, do past \"paper promises\" (¶ 7) or arming", "So the AASC should both deter",
+        ] {
+            if s.contains(wrong) {
+                problems.push(format!("{rel}: {s}"));
+            }
+        }
+    }
+    report(&problems, "sentences that turn the essay's \"should\", \"might\" or \"may\" into \"would\" or a certainty");
+    assert!(source("proposal/aasc.md").contains("the AASC should still try to deter Russia"));
+    assert!(source("questions.md").contains("and Burns against Ukraine's entry in particular (¶ 6)"));
+}
