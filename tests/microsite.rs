@@ -939,7 +939,7 @@ fn fidelity_the_united_states_defends_us_and_other_nato_troops() {
     for rel in ["proposal/aasc.md", "questions.md", "glossary.md"] {
         assert!(source(rel).contains("defend the U.S. and other NATO troops"), "{rel} does not name U.S. and other NATO troops");
     }
-    assert!(source("essay.md").contains("U.S. and other NATO troops would serve in it, and the United States should be ready to defend them"));
+    assert!(source("essay.md").contains("U.S. and other NATO troops should serve in it, and the United States should be ready to defend them"));
 }
 
 #[test]
@@ -1468,4 +1468,24 @@ fn permalinks_are_quiet_for_screen_readers_and_the_keyboard() {
     }
     assert!(headings >= 50, "only {headings} headings link to themselves");
     report(&problems, "noisy permalinks");
+}
+
+#[test]
+fn fidelity_the_essays_should_might_and_may_are_not_hardened() {
+    let mut problems = Vec::new();
+    for (rel, s) in all_sentences() {
+        for wrong in [
+            "should be worked out now", "would still aim to deter", "it would deter by keeping", "It would deter Russia instead",
+            "foresees probing attacks", "usual success in persuading", "dismiss both in one sentence", "Nothing: no veto",
+            "part of the force's work would be to reassure Moscow", "but that is \"decades off\"", "Kennan, Gorbachev and Burns",
+            "in the authors' view, do past \"paper promises\" (¶ 7) or arming", "So the AASC should both deter",
+        ] {
+            if s.contains(wrong) {
+                problems.push(format!("{rel}: {s}"));
+            }
+        }
+    }
+    report(&problems, "sentences that turn the essay's \"should\", \"might\" or \"may\" into \"would\" or a certainty");
+    assert!(source("proposal/aasc.md").contains("the AASC should still try to deter Russia"));
+    assert!(source("questions.md").contains("and Burns against Ukraine's entry in particular (¶ 6)"));
 }
