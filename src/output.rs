@@ -7,7 +7,7 @@
 //! other files.
 //!
 //! **Crash consistency: a roll-forward journal.** Once everything is staged (the new manifest
-//! too), the run writes `.charter-commit` (a temporary file, synced, renamed into place) listing
+//! too), the run writes `.charter-commit` (a temporary file renamed into place) listing
 //! the stale files to remove and the staged files to move; then it does so, renames the new
 //! manifest into place, and removes the journal and the staging folder. A run killed at any
 //! instant leaves either no journal (the output is the previous site; the staging folder is
@@ -333,7 +333,9 @@ impl Drop for Writer {
     }
 }
 
-/// Writes the commit journal atomically (a temporary file renamed into place, synced first).
+/// Writes the commit journal atomically (a temporary file renamed into place). It is not forced
+/// to disk: the promise is about a killed process, whose writes the system keeps, not about power
+/// loss, which would also need every staged file synced (peers make no such promise either).
 fn write_journal(output: &Path, staged: &[String], removals: &[String]) -> std::io::Result<()> {
     use std::io::Write;
     let mut text = String::from(JOURNAL_HEADER);
@@ -353,12 +355,11 @@ fn write_journal(output: &Path, staged: &[String], removals: &[String]) -> std::
     {
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(text.as_bytes())?;
-        file.sync_all()?;
     }
     std::fs::rename(&tmp, output.join(JOURNAL))
 }
 
-/// Brings `output` to one whole site after a run that stopped part-way (killed, power lost):
+/// Brings `output` to one whole site after a run that stopped part-way (killed, or a disk error):
 /// with a commit journal, finishes its moves and removals (each step may already be done) and
 /// returns how many files it removed; with a staging folder but no journal, the run never
 /// committed and its staging is discarded. Every run that writes calls it first, holding the
