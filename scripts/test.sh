@@ -34,8 +34,15 @@ if [ "$status" -ne 0 ]; then
   echo "cargo test failed" >&2
   exit "$status"
 fi
+
+if [ -f tests/browser/run.sh ]; then
+  echo "== browser checks of the real site (console errors, Lighthouse)"
+  bash tests/browser/run.sh
+fi
+
 # The tests of failed writes and moves need failure injection, which only a binary built with the
-# `fault-injection` feature has (never the release binary).
+# `fault-injection` feature has (never the release binary). Last, so that the browser checks'
+# build reuses the binary the tests above built.
 echo "== cargo test with failure injection"
 cargo test --release --features fault-injection --test errors -- injected swap_failing read_only full_disk 2>&1 | tee -a "$test_log"
 status=${PIPESTATUS[0]}
@@ -44,10 +51,6 @@ if [ "$status" -ne 0 ]; then
   exit "$status"
 fi
 
-if [ -f tests/browser/run.sh ]; then
-  echo "== browser checks of the real site (console errors, Lighthouse)"
-  bash tests/browser/run.sh
-fi
 echo "== all tests passed"
 # One closing line for every runner above: the Rust tests' totals.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
