@@ -26,7 +26,7 @@ use crate::render::{Output, RenderInput};
 use crate::site::Site;
 
 /// How `charter check` prints its findings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
     /// Coloured text on stderr, with the offending line and a hint.
     #[default]
@@ -35,18 +35,6 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands on stdout: `::error file=…,line=…,title=…::message`.
     Github,
-}
-
-impl std::str::FromStr for Format {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "human" => Ok(Format::Human),
-            "json" => Ok(Format::Json),
-            "github" => Ok(Format::Github),
-            other => Err(format!("unknown format `{other}`: use human, json or github")),
-        }
-    }
 }
 
 /// Renders every output (to find the links between pages) and runs the lints. Returns render
