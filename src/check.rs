@@ -26,7 +26,7 @@ use crate::render::{Output, RenderInput};
 use crate::site::Site;
 
 /// How `charter check` prints its findings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
     /// Coloured text on stderr, with the offending line and a hint.
     #[default]
@@ -35,18 +35,6 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands on stdout: `::error file=…,line=…,title=…::message`.
     Github,
-}
-
-impl std::str::FromStr for Format {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "human" => Ok(Format::Human),
-            "json" => Ok(Format::Json),
-            "github" => Ok(Format::Github),
-            other => Err(format!("unknown format `{other}`: use human, json or github")),
-        }
-    }
 }
 
 /// Renders every output (to find the links between pages) and runs the lints. Returns render
@@ -179,22 +167,19 @@ pub fn lint_body(body: &str, first_line: usize, report: &mut dyn FnMut(usize, Di
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 let start_line = line_of(range.start);
-                for (offset, tag) in tags(&html) {
-                    let line = start_line + html[..offset].matches('\n').count();
-                    let name = tag_name(tag);
-                    if name == "img" && attribute(tag, "alt").is_none() {
-                        let src = attribute(tag, "src").unwrap_or_default();
+                for tag in start_tags(&html) {
+                    let line = start_line + html.get(..tag.offset).unwrap_or_default().matches('\n').count();
+                    if tag.img_without_alt {
+                        let src = tag.src.as_deref().unwrap_or_default();
                         report(
                             line,
                             Diagnostic::error("alt-text", format!("the image `{src}` has no alt attribute"))
                                 .hint("add alt=\"what the image shows\" (or alt=\"\" for a purely decorative image)"),
                         );
                     }
-                    for attr in ["href", "src"] {
-                        if let Some(url) = attribute(tag, attr) {
-                            if let Some(why) = malformed_external(&url) {
-                                report(line, link_error(&url, &why));
-                            }
+                    for url in [&tag.href, &tag.src].into_iter().flatten() {
+                        if let Some(why) = malformed_external(url) {
+                            report(line, link_error(url, &why));
                         }
                     }
                 }
@@ -347,43 +332,22 @@ fn orphans(site: &Site, links: &[(String, Vec<String>)]) -> Vec<Diagnostic> {
 }
 
 /// The URL path an `href` on the page at `source` leads to, normalised like page URLs
-/// (`/dir/page/`), or `None` for other hosts and schemes.
+/// (`/dir/page/`), or `None` for other hosts and schemes. The `url` crate resolves the reference
+/// against the page's URL on the site's origin (`..`, `.`, a `//host` or a `scheme:`); query and
+/// fragment are dropped.
 fn resolve_href(source: &str, href: &str, origin: &str) -> Option<String> {
     let href = href.trim();
     let href = href.split(['#', '?']).next().unwrap_or_default();
     if href.is_empty() {
         return None;
     }
-    let path = if !origin.is_empty() && href.starts_with(origin) {
-        let rest = &href[origin.len()..];
-        if rest.is_empty() {
-            "/".to_string()
-        } else if rest.starts_with('/') {
-            rest.to_string()
-        } else {
-            return None;
-        }
-    } else if href.starts_with("//") || href.contains(':') {
+    let origin = if origin.is_empty() { "http://localhost" } else { origin };
+    let page = url::Url::parse(origin).ok()?.join(source).ok()?;
+    let target = page.join(href).ok()?;
+    if target.origin() != page.origin() {
         return None;
-    } else if href.starts_with('/') {
-        href.to_string()
-    } else {
-        let dir = match source.rfind('/') {
-            Some(i) => &source[..=i],
-            None => "/",
-        };
-        format!("{dir}{href}")
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
     }
+    let mut parts: Vec<&str> = target.path().split('/').filter(|s| !s.is_empty()).collect();
     if parts.last() == Some(&"index.html") {
         parts.pop();
     }
@@ -395,119 +359,51 @@ fn resolve_href(source: &str, href: &str, origin: &str) -> Option<String> {
     Some(out)
 }
 
-/// `(offset, tag text)` of every start tag in an HTML fragment (`<a …>`), comments skipped.
-fn tags(html: &str) -> Vec<(usize, &str)> {
+/// A start tag of an HTML fragment, as the lints read it.
+struct StartTag {
+    /// Byte offset of the `<` in the fragment.
+    offset: usize,
+    /// Whether the tag is an `<img>` without an `alt` attribute.
+    img_without_alt: bool,
+    /// The `src` attribute (entities `&amp;` decoded).
+    src: Option<String>,
+    /// The `href` attribute (entities `&amp;` decoded).
+    href: Option<String>,
+}
+
+/// Every start tag of an HTML fragment, in order (comments, end tags and text skipped), read by
+/// lol_html's tokenizer.
+fn start_tags(html: &str) -> Vec<StartTag> {
     let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(start) = html[i..].find('<').map(|s| s + i) {
-        if html[start..].starts_with("<!--") {
-            i = html[start..].find("-->").map(|e| start + e + 3).unwrap_or(html.len());
-            continue;
-        }
-        let Some(end) = find_tag_end(&html[start..]).map(|e| start + e) else { break };
-        let tag = &html[start..=end];
-        if tag.len() > 2 && tag.as_bytes()[1].is_ascii_alphabetic() {
-            out.push((start, tag));
-        }
-        i = end + 1;
-    }
+    scan(html, "*", |el| {
+        out.push(StartTag {
+            offset: el.source_location().bytes().start,
+            img_without_alt: el.tag_name().eq_ignore_ascii_case("img") && !el.has_attribute("alt"),
+            src: el.get_attribute("src").map(|v| v.replace("&amp;", "&")),
+            href: el.get_attribute("href").map(|v| v.replace("&amp;", "&")),
+        });
+    });
     out
 }
 
-/// Index of the `>` closing a tag, skipping quoted attribute values.
-fn find_tag_end(tag: &str) -> Option<usize> {
-    let mut quote: Option<char> = None;
-    for (i, c) in tag.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '>') => return Some(i),
-            _ => {}
-        }
+/// Runs `on_element` on every start tag that matches the CSS `selector`, in document order; the
+/// output of the rewriter is not kept.
+fn scan(html: &str, selector: &str, mut on_element: impl FnMut(&lol_html::html_content::Element)) {
+    let settings = lol_html::Settings::new().append_element_content_handler(lol_html::element!(selector, |el| {
+        on_element(el);
+        Ok(())
+    }));
+    let mut rewriter = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
+    // The rewriter fails only on its memory limits; the tags found until then are kept.
+    if rewriter.write(html.as_bytes()).is_ok() {
+        let _ = rewriter.end();
     }
-    None
-}
-
-fn tag_name(tag: &str) -> String {
-    tag[1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect::<String>().to_ascii_lowercase()
-}
-
-/// The value of attribute `name` in a start tag (quoted or not, entities `&amp;` decoded).
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    // A trailing `/` stays: in `<a href=/q/>` it belongs to the value; in `<img … />` it is
-    // read as an attribute without value, which no caller asks for.
-    let inner = tag.trim_start_matches('<').trim_end_matches('>');
-    let bytes = inner.as_bytes();
-    let mut i = inner.find(|c: char| c.is_ascii_whitespace())?;
-    while i < bytes.len() {
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let start = i;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'=' {
-            i += 1;
-        }
-        let attr = &inner[start..i];
-        if attr.is_empty() {
-            i += 1;
-            continue;
-        }
-        let mut value = None;
-        let mut j = i;
-        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-            j += 1;
-        }
-        if j < bytes.len() && bytes[j] == b'=' {
-            j += 1;
-            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-                j += 1;
-            }
-            if j < bytes.len() && (bytes[j] == b'"' || bytes[j] == b'\'') {
-                let q = bytes[j];
-                let vstart = j + 1;
-                let vend = inner[vstart..].find(q as char).map(|e| vstart + e).unwrap_or(inner.len());
-                value = Some(&inner[vstart..vend]);
-                i = (vend + 1).min(inner.len());
-            } else {
-                let vstart = j;
-                while j < bytes.len() && !bytes[j].is_ascii_whitespace() {
-                    j += 1;
-                }
-                value = Some(&inner[vstart..j]);
-                i = j;
-            }
-        }
-        if attr.eq_ignore_ascii_case(name) {
-            return Some(value.unwrap_or_default().replace("&amp;", "&"));
-        }
-    }
-    None
 }
 
 /// Every `href` of `<a>` and `<area>` elements in an HTML document.
 pub fn hrefs_in_html(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut rest = html;
-    let mut base = 0;
-    while let Some(i) = rest.find('<') {
-        let at = base + i;
-        let tail = &html[at..];
-        let is_link = tail.len() > 2 && {
-            let n = tail.as_bytes();
-            (n[1] == b'a' || n[1] == b'A') && n.get(2).is_some_and(|c| c.is_ascii_whitespace())
-                || tail.get(..5).is_some_and(|t| t.eq_ignore_ascii_case("<area"))
-        };
-        if is_link {
-            if let Some(end) = find_tag_end(tail) {
-                if let Some(href) = attribute(&tail[..=end], "href") {
-                    out.push(href);
-                }
-            }
-        }
-        base = at + 1;
-        rest = &html[base..];
-    }
+    scan(html, "a[href], area[href]", |el| out.extend(el.get_attribute("href").map(|v| v.replace("&amp;", "&"))));
     out
 }
 

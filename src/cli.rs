@@ -5,9 +5,9 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use charter::{BuildOptions, Diagnostic, Diagnostics};
+use charter::{BuildOptions, Diagnostics};
 
 /// Exit code: the site has errors (content, templates, output).
 pub const EXIT_SITE_ERROR: i32 = 1;
@@ -26,9 +26,6 @@ struct Cli {
     /// Print only errors.
     #[arg(short, long, global = true)]
     quiet: bool,
-    /// Print more detail (warnings in full, timings).
-    #[arg(short, long, global = true)]
-    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -86,8 +83,8 @@ enum Command {
         #[arg(long)]
         drafts: bool,
         /// How to print findings: human (stderr), json or github (stdout).
-        #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = ["human", "json", "github"])]
-        format: String,
+        #[arg(long, value_name = "FORMAT", value_enum, default_value_t = charter::check::Format::Human)]
+        format: charter::check::Format,
     },
     /// Create a page with its front matter filled in.
     #[command(after_help = "Examples:\n  charter new proposal/new-page.md\n  charter new briefs/_index.md     (a section)")]
@@ -102,8 +99,8 @@ enum Command {
     #[command(after_help = "Writes site.yaml, content/, static/, data/, templates/ and import-report.md into DEST;\nSOURCE is only read.\n\nExamples:\n  charter import hugo ../old-site ./new-site\n  charter import jekyll ../blog ./blog-charter --format json")]
     Import {
         /// The generator that built the source site.
-        #[arg(value_parser = ["hugo", "jekyll"])]
-        from: String,
+        #[arg(value_enum)]
+        from: charter::import::ImportSource,
         /// The source site's folder (only read, never changed).
         source: PathBuf,
         /// The new Charter site's folder (must be empty or absent unless --force).
@@ -112,8 +109,8 @@ enum Command {
         #[arg(long)]
         force: bool,
         /// How to print the report: human (a summary line) or json (the whole report, stdout).
-        #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = ["human", "json"])]
-        format: String,
+        #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ReportFormat::Human)]
+        format: ReportFormat,
     },
     /// Create a new site that builds, with a default theme and one page of each kind.
     #[command(after_help = "Examples:\n  charter init my-site\n  cd my-site && charter build")]
@@ -121,6 +118,15 @@ enum Command {
         /// The folder to create (must be empty or absent).
         dir: PathBuf,
     },
+}
+
+/// How `charter import` prints its report.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    /// A summary line.
+    Human,
+    /// The whole report as JSON on stdout.
+    Json,
 }
 
 /// `--base-url` through the one base-URL rule ([`charter::validate::BaseUrl`]); a refused value
@@ -231,14 +237,13 @@ pub fn run() -> i32 {
             }
         }
         Command::Check { drafts, format } => {
-            let format: charter::check::Format = format.parse().unwrap_or_default();
             let options = BuildOptions { drafts, ..BuildOptions::new(root) };
             let result = charter::site::check(options);
             if format != charter::check::Format::Human {
                 let (Ok(d) | Err(d)) = &result;
                 match format {
                     charter::check::Format::Json => println!("{}", charter::check::to_json(d)),
-                    _ => print!("{}", charter::check::to_github(d, &github_prefix(&cli.root))),
+                    charter::check::Format::Github | charter::check::Format::Human => print!("{}", charter::check::to_github(d, &github_prefix(&cli.root))),
                 }
                 return if result.is_ok() { 0 } else { EXIT_SITE_ERROR };
             }
@@ -256,7 +261,7 @@ pub fn run() -> i32 {
                 }
             }
         }
-        Command::New { path, title } => match new_page(&root, &path, title.as_deref()) {
+        Command::New { path, title } => match charter::new_page::new_page(&root, &path, title.as_deref()) {
             Ok(file) => {
                 if !cli.quiet {
                     println!("created {}", charter::text::escape_control_line(&file.display().to_string()));
@@ -269,10 +274,9 @@ pub fn run() -> i32 {
             }
         },
         Command::Import { from, source, dest, force, format } => {
-            let kind = if from == "hugo" { charter::import::ImportSource::Hugo } else { charter::import::ImportSource::Jekyll };
-            match charter::import::import_site(kind, &source, &dest, &charter::import::ImportOptions { force }) {
+            match charter::import::import_site(from, &source, &dest, &charter::import::ImportOptions { force }) {
                 Ok(report) => {
-                    if format == "json" {
+                    if format == ReportFormat::Json {
                         println!("{}", report.to_json());
                     } else if !cli.quiet {
                         println!("{}", report.summary_line());
@@ -333,37 +337,4 @@ fn github_prefix(root: &Path) -> String {
         Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().trim_end_matches('/').to_string(),
         _ => String::new(),
     }
-}
-
-/// `charter new`: a Markdown file with front matter filled in.
-fn new_page(root: &Path, path: &str, title: Option<&str>) -> Result<PathBuf, Diagnostic> {
-    let rel = charter::validate::content_path(path).map_err(|e| Diagnostic::error("new", e.message).hint(e.hint))?;
-    if !root.join(charter::config::CONFIG_FILE).is_file() {
-        return Err(Diagnostic::error("new", format!("no site.yaml in {}", root.display())).hint("run from the site's root or pass --root DIR"));
-    }
-    let file = root.join("content").join(&rel);
-    if file.exists() {
-        return Err(Diagnostic::error("new", format!("{} already exists", file.display())).hint("choose another name or edit the existing file"));
-    }
-    let stem = rel.rsplit('/').next().unwrap_or(&rel).trim_end_matches(".md");
-    let stem = if stem == "_index" || stem == "index" { rel.rsplit('/').nth(1).unwrap_or("home") } else { stem };
-    let made_title = {
-        let words = stem.replace(['-', '_'], " ");
-        let mut c = words.chars();
-        match c.next() {
-            Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-            None => "New page".to_string(),
-        }
-    };
-    let title = title.map(str::to_string).unwrap_or(made_title);
-    let today = chrono::Local::now().format("%Y-%m-%d");
-    let text = format!(
-        "---\ntitle: {}\ndescription: \"\"\ndate: {today}\ndraft: true\n---\n\nWrite here. Link to other pages with [text](@/path/to/page.md).\n",
-        serde_json::to_string(&title).unwrap_or_else(|_| "\"New page\"".into())
-    );
-    if let Some(parent) = file.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| charter::error::io_error(parent, "create the folder", &e))?;
-    }
-    std::fs::write(&file, text).map_err(|e| charter::error::io_error(&file, "write the page", &e))?;
-    Ok(file)
 }

@@ -27,8 +27,9 @@ pub(crate) struct JekyllConfig {
     pub permalink: String,
     /// Collection name -> (output, permalink template).
     pub collections: HashMap<String, (bool, Option<String>)>,
-    pub defaults: Vec<(String, Option<String>, Map<String, Value>)>,
-    pub exclude: Vec<String>,
+    /// `defaults`: (scope path, scope type, values).
+    pub defaults: Vec<(PathScope, Option<String>, Map<String, Value>)>,
+    pub exclude: Vec<PathScope>,
     pub include: Vec<String>,
     pub future: bool,
     pub notes: Vec<Note>,
@@ -67,10 +68,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             return false;
         }
         default_excludes.contains(&s.as_str()) && !config.include.iter().any(|i| i == &s)
-            || config.exclude.iter().any(|e| {
-                let e = e.trim_matches('/');
-                !e.is_empty() && (s == e || s.starts_with(&format!("{e}/")) || glob_match(e, &s))
-            })
+            || config.exclude.iter().any(|e| !e.is_empty() && e.contains(&s))
     };
     let files = walk(root, root, &excluded, &mut imported.notes).map_err(Diagnostics::from)?;
 
@@ -224,26 +222,36 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
     Ok(imported)
 }
 
-/// `*` in an `exclude` entry matches within one path segment.
-fn glob_match(pattern: &str, path: &str) -> bool {
-    if !pattern.contains('*') {
-        return false;
+/// A path from `_config.yml` (a `defaults` scope or an `exclude` entry): the file or folder it
+/// names, or, when it holds a `*`, a glob (where `*` also matches across `/`).
+#[derive(Debug, Clone)]
+pub(crate) struct PathScope {
+    /// The path without leading and trailing `/`.
+    path: String,
+    glob: Option<globset::GlobMatcher>,
+}
+
+impl PathScope {
+    pub(crate) fn new(path: &str) -> Self {
+        let path = path.trim_matches('/').to_string();
+        let glob = if path.contains('*') { globset::Glob::new(&path).ok().map(|g| g.compile_matcher()) } else { None };
+        PathScope { path, glob }
     }
-    let parts: Vec<&str> = pattern.split('*').collect();
-    let mut rest = path;
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 {
-            if !rest.starts_with(part) {
-                return false;
-            }
-            rest = &rest[part.len()..];
-        } else if let Some(pos) = rest.find(part) {
-            rest = &rest[pos + part.len()..];
-        } else {
-            return false;
-        }
+
+    /// Whether the scope is the empty path (every file for `defaults`, none for `exclude`).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.path.is_empty()
     }
-    parts.last().is_some_and(|l| l.is_empty()) || rest.is_empty()
+
+    /// Whether the site-relative path `rel` (with `/`) is the scope, lies under it or matches its
+    /// glob; the empty scope holds everything.
+    pub(crate) fn contains(&self, rel: &str) -> bool {
+        let path = self.path.as_str();
+        path.is_empty()
+            || rel == path
+            || rel.strip_prefix(path).is_some_and(|rest| rest.starts_with('/'))
+            || self.glob.as_ref().is_some_and(|g| g.is_match(rel))
+    }
 }
 
 fn ext(f: &Path) -> String {
@@ -334,7 +342,7 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
             let path = scope.and_then(|s| s.get("path")).and_then(value_text).unwrap_or_default();
             let kind = scope.and_then(|s| s.get("type")).and_then(value_text);
             if let Some(Value::Object(values)) = d.get("values") {
-                defaults.push((path, kind, values.clone()));
+                defaults.push((PathScope::new(&path), kind, values.clone()));
             }
         }
     }
@@ -344,7 +352,7 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
             _ => vec![],
         }
     };
-    let exclude = list("exclude");
+    let exclude = list("exclude").iter().map(|e| PathScope::new(e)).collect();
     let include = list("include");
     let future = raw.get("future").and_then(Value::as_bool).unwrap_or(false);
     let description = get_str("description");
@@ -533,9 +541,8 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
         Kind::Page => "pages",
     };
     let mut fm: Map<String, Value> = Map::new();
-    for (path, t, values) in &config.defaults {
-        let path = path.trim_matches('/');
-        let path_ok = path.is_empty() || rel_slash == path || rel_slash.starts_with(&format!("{path}/")) || glob_match(path, &rel_slash);
+    for (scope, t, values) in &config.defaults {
+        let path_ok = scope.contains(&rel_slash);
         let type_ok = t.as_deref().is_none_or(|t| t == type_name || (t == "posts" && type_name == "drafts"));
         if path_ok && type_ok {
             for (k, v) in values {
@@ -863,9 +870,9 @@ mod tests {
 
     #[test]
     fn exclude_globs() {
-        assert!(glob_match("*.sh", "build.sh"));
-        assert!(!glob_match("*.sh", "build.rb"));
-        assert!(glob_match("docs/*.txt", "docs/a.txt"));
+        assert!(PathScope::new("*.sh").contains("build.sh"));
+        assert!(!PathScope::new("*.sh").contains("build.rb"));
+        assert!(PathScope::new("docs/*.txt").contains("docs/a.txt"));
     }
 
     #[test]

@@ -33,9 +33,11 @@ use std::path::{Component, Path, PathBuf};
 use std::time::Instant;
 
 /// Which generator wrote the source site.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImportSource {
+    /// A Hugo site (`hugo.toml` or `config.toml`, `content/`).
     Hugo,
+    /// A Jekyll site (`_config.yml`, `_posts/`).
     Jekyll,
 }
 

@@ -6,11 +6,27 @@ use crate::content::{Library, PageId, SectionId};
 use crate::render::values::{SiteValues, Urls};
 use crate::text::escape_xml;
 
-/// Rewrites root-relative `href="/` and `src="/` to absolute URLs (feeds are read elsewhere).
+/// Rewrites root-relative URLs in `href` and `src` attributes (and `data-src`, `xlink:href`, …)
+/// to absolute URLs on the site's origin (feeds are read elsewhere). lol_html's tokenizer finds
+/// the attributes; protocol-relative `//host/…` URLs are left as they are, and so is every byte
+/// of a tag it does not change.
 pub fn absolutise(html: &str, config: &Config) -> String {
     let host_end = config.base_url.len() - config.base_path().len();
     let host = &config.base_url[..host_end];
-    html.replace("href=\"/", &format!("href=\"{host}/")).replace("src=\"/", &format!("src=\"{host}/"))
+    let settings = lol_html::RewriteStrSettings::new().append_element_content_handler(lol_html::element!("*", |el| {
+        let root_relative: Vec<(String, String)> = el
+            .attributes()
+            .iter()
+            .map(|a| (a.name(), a.value()))
+            .filter(|(name, value)| (name.ends_with("href") || name.ends_with("src")) && value.starts_with('/') && !value.starts_with("//"))
+            .collect();
+        for (name, value) in root_relative {
+            el.set_attribute(&name, &format!("{host}{value}"))?;
+        }
+        Ok(())
+    }));
+    // lol_html fails only on its memory limits; the body is then kept as it is.
+    lol_html::rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
 }
 
 fn page_date(lib: &Library, pid: PageId) -> Option<String> {
