@@ -32,32 +32,7 @@ use crate::output::Writer;
 use crate::render::{self, Output, RenderInput};
 use crate::site::Site;
 
-/// Which deploy transforms a build applies. All off by default.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct DeployOptions {
-    pub minify: bool,
-    pub fingerprint: bool,
-    pub precompress: bool,
-}
-
-impl DeployOptions {
-    /// All three transforms (`--deploy`).
-    pub fn all() -> Self {
-        DeployOptions { minify: true, fingerprint: true, precompress: true }
-    }
-
-    pub fn any(&self) -> bool {
-        self.minify || self.fingerprint || self.precompress
-    }
-}
-
-/// Extensions that get `.gz` and `.br` siblings.
-pub const COMPRESSIBLE: &[&str] = &["html", "htm", "css", "js", "mjs", "xml", "svg", "json", "txt", "map", "webmanifest", "ico"];
-
-/// Whether `relative` (an output path) gets precompressed siblings.
-pub fn is_compressible(relative: &str) -> bool {
-    extension(relative).is_some_and(|e| COMPRESSIBLE.contains(&e.as_str()))
-}
+pub use crate::options::{is_compressible, DeployOptions, COMPRESSIBLE};
 
 fn extension(relative: &str) -> Option<String> {
     let name = relative.rsplit('/').next()?;

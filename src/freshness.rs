@@ -24,7 +24,7 @@ use crate::config::CONFIG_FILE;
 use crate::error::Diagnostics;
 use crate::output::MANIFEST;
 use crate::site_files::SiteFiles;
-use crate::site::BuildOptions;
+use crate::options::BuildOptions;
 
 /// The record of the last full build that may be skipped, in the output folder.
 pub const RECORD: &str = ".charter-inputs";

@@ -17,6 +17,7 @@ pub mod highlight;
 pub mod incremental;
 pub mod init;
 pub mod markdown;
+pub mod options;
 pub mod output;
 pub mod render;
 pub mod serve;

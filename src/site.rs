@@ -13,6 +13,7 @@ use crate::content::load::{self, ContentAsset};
 use crate::content::Library;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
+pub use crate::options::BuildOptions;
 use crate::output::{self, Plan, PlanBuilder, Producer, WriteStats, Writer};
 use crate::render::values::{self, Bodies, PageFacts, SiteValues};
 use crate::render::{self, Output, RenderInput};
@@ -23,28 +24,6 @@ use crate::templates::{Lookups, Templates};
 /// line reads them to draw a progress bar (the library itself never prints).
 pub static PROGRESS_DONE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 pub static PROGRESS_TOTAL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-/// What to build and how.
-#[derive(Debug, Clone)]
-pub struct BuildOptions {
-    pub root: PathBuf,
-    /// Defaults to `<root>/public`.
-    pub output: Option<PathBuf>,
-    pub drafts: bool,
-    pub base_url: Option<String>,
-    /// `--minify`, `--fingerprint`, `--precompress` (all off by default).
-    pub deploy: crate::deploy::DeployOptions,
-}
-
-impl BuildOptions {
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        BuildOptions { root: root.into(), output: None, drafts: false, base_url: None, deploy: Default::default() }
-    }
-
-    pub fn output_dir(&self) -> PathBuf {
-        self.output.clone().unwrap_or_else(|| self.root.join("public"))
-    }
-}
 
 /// The one line a build prints.
 #[derive(Debug, Clone)]
@@ -363,7 +342,7 @@ impl Site {
         }
         let plan = plan.finish()?;
         if self.options.deploy.precompress {
-            return plan.with_siblings(&[".gz", ".br"], crate::deploy::is_compressible);
+            return plan.with_siblings(&[".gz", ".br"], crate::options::is_compressible);
         }
         Ok(plan)
     }
