@@ -233,7 +233,7 @@ pub fn run() -> i32 {
         Command::Check { drafts, format } => {
             let format: charter::check::Format = format.parse().unwrap_or_default();
             let options = BuildOptions { drafts, ..BuildOptions::new(root) };
-            let result = charter::site::check(options);
+            let result = charter::check::check(options);
             if format != charter::check::Format::Human {
                 let (Ok(d) | Err(d)) = &result;
                 match format {

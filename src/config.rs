@@ -97,6 +97,11 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The files of the site at `root`, read with this configuration's size limit.
+    pub fn site_files(&self, root: &Path) -> crate::site_files::SiteFiles {
+        crate::site_files::SiteFiles::new(root, self.max_file_size)
+    }
+
     /// Reads and validates `site.yaml` in `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         let files = crate::site_files::SiteFiles::new(root, crate::site_files::DEFAULT_MAX_FILE_SIZE);

@@ -6,6 +6,7 @@
 //! parallel and written through an [`output::Writer`] that swaps the result in only when the
 //! whole build succeeded. `serve` drives the same stages from a set of changes ([`site`]).
 
+pub mod build;
 pub mod check;
 pub mod config;
 pub mod content;
@@ -30,5 +31,7 @@ pub mod watch;
 pub mod yaml;
 
 pub use error::{Diagnostic, Diagnostics};
-pub use site::{build, BuildOptions, BuildSummary, Site};
+pub use build::{build, BuildSummary};
+pub use options::BuildOptions;
+pub use site::Site;
 pub mod import;

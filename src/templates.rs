@@ -129,6 +129,15 @@ impl Templates {
         Ok(Templates { tera, files, lookups })
     }
 
+    /// The same parsed templates with lookups of their own (a rebuild's site gets its values
+    /// without touching those of the site it may replace): no file is read again.
+    pub fn fork(&self) -> Templates {
+        let mut tera = self.tera.clone();
+        let lookups: Arc<RwLock<Arc<Lookups>>> = Arc::new(RwLock::new(Arc::new(Lookups::default())));
+        register_functions(&mut tera, lookups.clone());
+        Templates { tera, files: self.files.clone(), lookups }
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.files.contains_key(name)
     }

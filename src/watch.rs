@@ -12,8 +12,8 @@
 //! when a batch arrives while other paths are held, a burst is under way. The caller uses that to
 //! rebuild a lone save at once and to wait for the end of a burst (see [`crate::serve`]).
 //!
-//! This module does not decide what to rebuild (that is [`crate::site::Site::rebuild`]) nor when
-//! (the caller coalesces batches).
+//! This module does not decide what to rebuild (that is `Site::rebuild`, in [`crate::incremental`])
+//! nor when (the caller coalesces batches).
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};

@@ -21,7 +21,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::error::{io_error, Diagnostic, Diagnostics};
-use crate::site::{BuildOptions, Site};
+use crate::options::BuildOptions;
+use crate::site::Site;
 use crate::watch::Watcher;
 
 pub use livereload::Hub;
@@ -290,7 +291,7 @@ impl Builder {
         let options = self.options.clone();
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             let site = Site::load(options)?;
-            let stats = site.write_all()?;
+            let stats = crate::build::write_all(&site)?;
             Ok::<_, Diagnostics>((site, stats))
         }))
         .unwrap_or_else(|_| Err(panicked()));
