@@ -3,6 +3,8 @@
 //! through every stage and writes it, plainly or through the deploy transforms
 //! ([`crate::deploy`]), atomically ([`crate::output::Writer`]).
 
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -10,7 +12,7 @@ use rayon::prelude::*;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::options::BuildOptions;
 use crate::output::{self, WriteStats, Writer};
-use crate::site::{Site, PROGRESS_DONE, PROGRESS_TOTAL};
+use crate::site::{Progress, Site};
 
 /// The one line a build prints.
 #[derive(Debug, Clone)]
@@ -36,21 +38,31 @@ impl std::fmt::Display for BuildSummary {
                 self.elapsed.as_millis()
             );
         }
-        write!(
-            f,
-            "built {} pages, {} sections: {} files written, {} unchanged, {} removed in {} ms",
-            self.pages,
-            self.sections,
-            self.stats.written,
-            self.stats.unchanged,
-            self.stats.removed,
-            self.elapsed.as_millis()
-        )
+        write!(f, "{}", built_line(self.pages, self.sections, &self.stats, self.elapsed))
     }
+}
+
+/// The line of a build that wrote: `built N pages, M sections: ...` (`charter build`, and
+/// `serve`'s first build).
+pub fn built_line(pages: usize, sections: usize, stats: &WriteStats, elapsed: Duration) -> String {
+    format!(
+        "built {} pages, {} sections: {} files written, {} unchanged, {} removed in {} ms",
+        pages,
+        sections,
+        stats.written,
+        stats.unchanged,
+        stats.removed,
+        elapsed.as_millis()
+    )
 }
 
 /// A full build: load every stage, then write the output atomically.
 pub fn build(options: BuildOptions) -> Result<BuildSummary, Diagnostics> {
+    build_counting(options, Arc::default())
+}
+
+/// [`build`], counting the outputs it renders in `progress` (for a progress bar).
+pub fn build_counting(options: BuildOptions, progress: Arc<Progress>) -> Result<BuildSummary, Diagnostics> {
     let started = Instant::now();
     let output_dir = options.output_dir();
     // Held to the end: one run writes an output folder at a time, and a commit a killed run left
@@ -69,10 +81,11 @@ pub fn build(options: BuildOptions) -> Result<BuildSummary, Diagnostics> {
         });
     }
     let mut site = Site::load_once(options)?;
+    site.progress = progress;
     let stats = write_all(&site)?;
     let summary = BuildSummary {
         pages: site.library.pages.len(),
-        sections: site.library.sections.iter().filter(|s| s.publishes_page()).count(),
+        sections: site.published_sections(),
         stats,
         elapsed: started.elapsed(),
         warnings: std::mem::take(&mut site.warnings),
@@ -93,8 +106,8 @@ pub fn write_all(site: &Site) -> Result<WriteStats, Diagnostics> {
     let output_dir = site.options.output_dir();
     output::check_output_dir(&site.options.root, &output_dir).map_err(Diagnostics::from)?;
     let outputs = site.outputs();
-    PROGRESS_DONE.store(0, std::sync::atomic::Ordering::Relaxed);
-    PROGRESS_TOTAL.store(outputs.len(), std::sync::atomic::Ordering::Relaxed);
+    site.progress.done.store(0, Ordering::Relaxed);
+    site.progress.total.store(outputs.len(), Ordering::Relaxed);
     let plan = site.plan(&outputs)?;
     let writer = Writer::begin(&output_dir, plan).map_err(Diagnostics::from)?;
     let mut errors = if site.options.deploy.any() {

@@ -29,7 +29,7 @@ use rayon::prelude::*;
 
 use crate::error::{io_error, Diagnostic, Diagnostics};
 use crate::output::Writer;
-use crate::render::{self, Output, RenderInput};
+use crate::render::{self, Output};
 use crate::site::Site;
 
 pub use crate::options::{is_compressible, DeployOptions, COMPRESSIBLE};
@@ -251,9 +251,8 @@ fn minify_by_type(relative: &str, bytes: &[u8]) -> Option<Vec<u8>> {
 pub fn write_site(site: &Site, outputs: &[Output], writer: &Writer, options: DeployOptions) -> Diagnostics {
     let config = &site.config;
     let base_path = config.base_path().trim_end_matches('/').to_string();
-    let host_end = config.base_url.len() - config.base_path().len();
-    let origin = config.base_url[..host_end].to_string();
-    let input = RenderInput { lib: &site.library, config, templates: &site.templates, values: &site.values, page_bodies: &site.page_bodies };
+    let origin = config.origin().to_string();
+    let input = site.render_input();
     let files = site.files_to_copy();
     let root = &site.options.root;
     let mut static_dirs = vec![root.join("static")];

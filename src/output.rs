@@ -63,7 +63,7 @@ pub fn check_output_dir(site_root: &Path, output: &Path) -> Result<(), Diagnosti
     if root.starts_with(&out) {
         return refuse("it contains the site".into());
     }
-    for protected in ["content", "themes", "templates", "static", "data"] {
+    for protected in crate::config::INPUT_DIRS {
         let p = root.join(protected);
         if out == p || out.starts_with(&p) {
             return refuse(format!("it is inside the site's {protected}/ folder"));

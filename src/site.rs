@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -23,10 +25,14 @@ use crate::render::{self, Output, RenderInput};
 use crate::site_files::SiteFiles;
 use crate::templates::{Lookups, Templates};
 
-/// Outputs rendered so far by the build in progress, and how many it has in all: the command
-/// line reads them to draw a progress bar (the library itself never prints).
-pub static PROGRESS_DONE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-pub static PROGRESS_TOTAL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// How far a write of the site has got: outputs rendered so far, and how many it has in all. A
+/// caller that draws a progress bar shares it with the site and reads it from another thread
+/// (the library itself never prints).
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub done: AtomicUsize,
+    pub total: AtomicUsize,
+}
 
 /// A site loaded through every stage before writing.
 pub struct Site {
@@ -45,6 +51,8 @@ pub struct Site {
     pub warnings: Diagnostics,
     /// Content path looked up with `get_page`/`get_section` -> the outputs that looked it up.
     pub lookup_deps: std::sync::Mutex<HashMap<String, std::collections::HashSet<Output>>>,
+    /// Counted by every write of the site ([`Site::render_into`]).
+    pub progress: Arc<Progress>,
 }
 
 /// What a load reads from disk besides the content: the inputs of [`Site::finish`].
@@ -194,7 +202,7 @@ impl Site {
             }
         }
         let Some(mut tpl) = templates.take() else { return Err(diagnostics) };
-        crate::templates::register_absolute_url(&mut tpl, &config.base_url, config.base_path());
+        crate::templates::register_absolute_url(&mut tpl, config.origin(), config.base_path());
         let values = values::build(&library, &Bodies { pages: &page_bodies, sections: &section_bodies }, &config, data::data_value(&data), &build_time(), &facts);
         if retain == render::Retain::ForOneBuild {
             // The values hold all a template reads of the front matter and the tables of contents.
@@ -219,6 +227,7 @@ impl Site {
             facts,
             warnings: diagnostics,
             lookup_deps: std::sync::Mutex::new(HashMap::new()),
+            progress: Arc::default(),
         };
         site.install_lookups();
         Ok(site)
@@ -229,6 +238,7 @@ impl Site {
         let urls = values::Urls { config: &self.config };
         let mut lookups = Lookups {
             base_url: self.config.base_url.clone(),
+            origin: self.config.origin().to_string(),
             base_path: self.config.base_path().to_string(),
             build_time: build_time(),
             data_files: self.data.clone(),
@@ -295,19 +305,23 @@ impl Site {
         Ok(plan)
     }
 
+    /// How many sections publish a page (what the build line counts).
+    pub fn published_sections(&self) -> usize {
+        self.library.sections.iter().filter(|s| s.publishes_page()).count()
+    }
+
+    /// What rendering an output of this site reads.
+    pub fn render_input(&self) -> RenderInput<'_> {
+        RenderInput { lib: &self.library, config: &self.config, templates: &self.templates, values: &self.values, page_bodies: &self.page_bodies }
+    }
+
     /// Renders `outputs` in parallel and writes them through `writer`. Returns every error.
     pub fn render_into(&self, outputs: &[Output], writer: &Writer) -> Diagnostics {
-        let input = RenderInput {
-            lib: &self.library,
-            config: &self.config,
-            templates: &self.templates,
-            values: &self.values,
-            page_bodies: &self.page_bodies,
-        };
+        let input = self.render_input();
         let results: Vec<(Option<Diagnostic>, Vec<String>)> = outputs
             .par_iter()
             .map(|o| {
-                PROGRESS_DONE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                self.progress.done.fetch_add(1, Ordering::Relaxed);
                 let path = render::output_path(o, &self.library, &self.config);
                 crate::templates::start_recording();
                 let result = input.render(o);

@@ -32,6 +32,8 @@ pub struct Lookups {
     /// `data/x.yaml` -> parsed value.
     pub data_files: HashMap<String, Value>,
     pub base_url: String,
+    /// The scheme and host of `base_url` ([`crate::config::Config::origin`]).
+    pub origin: String,
     pub base_path: String,
     pub build_time: String,
 }
@@ -509,8 +511,7 @@ fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
                 format!("{}/{}", lookups.base_path, crate::text::encode_path(path.trim_start_matches('/')))
             };
             if absolute {
-                let host_end = lookups.base_url.len() - lookups.base_path.len();
-                Ok(Value::from(format!("{}{}", &lookups.base_url[..host_end], url)))
+                Ok(Value::from(format!("{}{}", lookups.origin, url)))
             } else {
                 Ok(Value::from(url))
             }
@@ -537,9 +538,8 @@ fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
 }
 
 /// Adds the `absolute_url` filter, which needs the base URL (called once the config is known).
-pub fn register_absolute_url(templates: &mut Templates, base_url: &str, base_path: &str) {
-    let host_end = base_url.len() - base_path.len();
-    let host = base_url[..host_end].to_string();
+pub fn register_absolute_url(templates: &mut Templates, origin: &str, base_path: &str) {
+    let host = origin.to_string();
     let base_path = base_path.to_string();
     templates.tera.register_filter("absolute_url", move |value: &str, _: Kwargs, _: &State| {
         if value.starts_with("http://") || value.starts_with("https://") {

@@ -8,8 +8,7 @@ use crate::text::escape_xml;
 
 /// Rewrites root-relative `href="/` and `src="/` to absolute URLs (feeds are read elsewhere).
 pub fn absolutise(html: &str, config: &Config) -> String {
-    let host_end = config.base_url.len() - config.base_path().len();
-    let host = &config.base_url[..host_end];
+    let host = config.origin();
     html.replace("href=\"/", &format!("href=\"{host}/")).replace("src=\"/", &format!("src=\"{host}/"))
 }
 

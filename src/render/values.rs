@@ -52,8 +52,7 @@ impl Urls<'_> {
     }
     /// Absolute URL.
     pub fn permalink(&self, path: &str) -> String {
-        let host_end = self.config.base_url.len() - self.config.base_path().len();
-        format!("{}{}", &self.config.base_url[..host_end], self.path(path))
+        format!("{}{}", self.config.origin(), self.path(path))
     }
 }
 

@@ -297,15 +297,7 @@ impl Builder {
         .unwrap_or_else(|_| Err(panicked()));
         match result {
             Ok((site, stats)) => {
-                let line = format!(
-                    "built {} pages, {} sections: {} files written, {} unchanged, {} removed in {} ms",
-                    site.library.pages.len(),
-                    site.library.sections.iter().filter(|s| s.publishes_page()).count(),
-                    stats.written,
-                    stats.unchanged,
-                    stats.removed,
-                    started.elapsed().as_millis()
-                );
+                let line = crate::build::built_line(site.library.pages.len(), site.published_sections(), &stats, started.elapsed());
                 self.warnings(&site.warnings);
                 self.site = Some(site);
                 self.succeeded(line, &[], first);
