@@ -12,7 +12,8 @@
 //! | `external-link` | a malformed external link (`www.x.org`, `http//x.org`, `htps://`, no host) | error |
 //!
 //! Every finding names the file (relative to the site root) and the line. Rendering, output
-//! writing and the report printing stay elsewhere: `site::check` renders, the CLI prints.
+//! writing and the report printing stay elsewhere: [`check`] loads and renders (through [`run`]),
+//! the CLI prints.
 
 use std::collections::HashSet;
 
@@ -24,6 +25,26 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::render::values::Urls;
 use crate::render::{Output, RenderInput};
 use crate::site::Site;
+
+/// Everything a build checks, writing nothing.
+pub fn check(options: crate::options::BuildOptions) -> Result<Diagnostics, Diagnostics> {
+    // A commit a killed run left half done is finished first: `check` never reports over a mix.
+    drop(crate::output::open_existing(&options.output_dir()).map_err(Diagnostics::from)?);
+    let site = Site::load(options)?;
+    let outputs = site.outputs();
+    let mut diagnostics = site.warnings.clone();
+    if let Err(clashes) = site.plan(&outputs) {
+        diagnostics.extend(clashes.0);
+    }
+    // Renders every output (its errors are the build's) and runs the lints of `check`.
+    diagnostics.extend(run(&site, &outputs).0);
+    diagnostics.sort();
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(diagnostics)
+    }
+}
 
 /// How `charter check` prints its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

@@ -171,13 +171,15 @@ fn print_diagnostics(diagnostics: &Diagnostics, quiet: bool) {
 
 /// Runs `work`; when it takes longer than a second and stderr is a terminal, draws a progress
 /// bar of the outputs rendered (cleared when done).
-fn with_progress<T>(quiet: bool, work: impl FnOnce() -> T) -> T {
+fn with_progress<T>(quiet: bool, work: impl FnOnce(std::sync::Arc<charter::site::Progress>) -> T) -> T {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
     use std::time::{Duration, Instant};
+    let progress = Arc::new(charter::site::Progress::default());
     if quiet || !std::io::stderr().is_terminal() {
-        return work();
+        return work(progress);
     }
+    let counted = progress.clone();
     let finished = Arc::new(AtomicBool::new(false));
     let flag = finished.clone();
     let drawer = std::thread::spawn(move || {
@@ -192,14 +194,14 @@ fn with_progress<T>(quiet: bool, work: impl FnOnce() -> T) -> T {
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
         let bar = indicatif::ProgressBar::new(0).with_style(style);
         while !flag.load(Ordering::Relaxed) {
-            bar.set_length(charter::site::PROGRESS_TOTAL.load(Ordering::Relaxed) as u64);
-            bar.set_position(charter::site::PROGRESS_DONE.load(Ordering::Relaxed) as u64);
+            bar.set_length(counted.total.load(Ordering::Relaxed) as u64);
+            bar.set_position(counted.done.load(Ordering::Relaxed) as u64);
             bar.tick();
             std::thread::sleep(Duration::from_millis(80));
         }
         bar.finish_and_clear();
     });
-    let result = work();
+    let result = work(progress);
     finished.store(true, Ordering::Relaxed);
     let _ = drawer.join();
     result
@@ -222,7 +224,7 @@ pub fn run() -> i32 {
                 precompress: args.precompress || args.deploy,
             };
             let options = BuildOptions { root, output: args.output, drafts: args.drafts, base_url: args.base_url, deploy };
-            match with_progress(cli.quiet, || charter::build(options)) {
+            match with_progress(cli.quiet, |progress| charter::build::build_counting(options, progress)) {
                 Ok(summary) => {
                     print_diagnostics(&summary.warnings, cli.quiet);
                     if !cli.quiet {
@@ -238,7 +240,7 @@ pub fn run() -> i32 {
         }
         Command::Check { drafts, format } => {
             let options = BuildOptions { drafts, ..BuildOptions::new(root) };
-            let result = charter::site::check(options);
+            let result = charter::check::check(options);
             if format != charter::check::Format::Human {
                 let (Ok(d) | Err(d)) = &result;
                 match format {

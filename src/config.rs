@@ -96,7 +96,21 @@ impl Default for Config {
     }
 }
 
+/// The folders under the site root whose files are inputs of a build (with [`CONFIG_FILE`]):
+/// what `serve` watches, what `freshness` digests, what the output folder may not be inside.
+pub const INPUT_DIRS: &[&str] = &["content", "themes", "templates", "static", "data"];
+
 impl Config {
+    /// The scheme and host of `base_url`, without its path: `https://example.org`.
+    pub fn origin(&self) -> &str {
+        &self.base_url[..self.base_url.len() - self.base_path().len()]
+    }
+
+    /// The files of the site at `root`, read with this configuration's size limit.
+    pub fn site_files(&self, root: &Path) -> crate::site_files::SiteFiles {
+        crate::site_files::SiteFiles::new(root, self.max_file_size)
+    }
+
     /// Reads and validates `site.yaml` in `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         let files = crate::site_files::SiteFiles::new(root, crate::site_files::DEFAULT_MAX_FILE_SIZE);

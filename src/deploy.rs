@@ -29,35 +29,10 @@ use rayon::prelude::*;
 
 use crate::error::{io_error, Diagnostic, Diagnostics};
 use crate::output::Writer;
-use crate::render::{self, Output, RenderInput};
+use crate::render::{self, Output};
 use crate::site::Site;
 
-/// Which deploy transforms a build applies. All off by default.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct DeployOptions {
-    pub minify: bool,
-    pub fingerprint: bool,
-    pub precompress: bool,
-}
-
-impl DeployOptions {
-    /// All three transforms (`--deploy`).
-    pub fn all() -> Self {
-        DeployOptions { minify: true, fingerprint: true, precompress: true }
-    }
-
-    pub fn any(&self) -> bool {
-        self.minify || self.fingerprint || self.precompress
-    }
-}
-
-/// Extensions that get `.gz` and `.br` siblings.
-pub const COMPRESSIBLE: &[&str] = &["html", "htm", "css", "js", "mjs", "xml", "svg", "json", "txt", "map", "webmanifest", "ico"];
-
-/// Whether `relative` (an output path) gets precompressed siblings.
-pub fn is_compressible(relative: &str) -> bool {
-    extension(relative).is_some_and(|e| COMPRESSIBLE.contains(&e.as_str()))
-}
+pub use crate::options::{is_compressible, DeployOptions, COMPRESSIBLE};
 
 fn extension(relative: &str) -> Option<String> {
     let name = relative.rsplit('/').next()?;
@@ -276,9 +251,8 @@ fn minify_by_type(relative: &str, bytes: &[u8]) -> Option<Vec<u8>> {
 pub fn write_site(site: &Site, outputs: &[Output], writer: &Writer, options: DeployOptions) -> Diagnostics {
     let config = &site.config;
     let base_path = config.base_path().trim_end_matches('/').to_string();
-    let host_end = config.base_url.len() - config.base_path().len();
-    let origin = config.base_url[..host_end].to_string();
-    let input = RenderInput { lib: &site.library, config, templates: &site.templates, values: &site.values, page_bodies: &site.page_bodies };
+    let origin = config.origin().to_string();
+    let input = site.render_input();
     let files = site.files_to_copy();
     let root = &site.options.root;
     let mut static_dirs = vec![root.join("static")];

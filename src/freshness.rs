@@ -24,13 +24,11 @@ use crate::config::CONFIG_FILE;
 use crate::error::Diagnostics;
 use crate::output::MANIFEST;
 use crate::site_files::SiteFiles;
-use crate::site::BuildOptions;
+use crate::options::BuildOptions;
 
 /// The record of the last full build that may be skipped, in the output folder.
 pub const RECORD: &str = ".charter-inputs";
 
-/// Folders (and the one file) under the site root whose files are inputs of a build.
-const INPUTS: &[&str] = &[CONFIG_FILE, "content", "templates", "static", "data", "themes"];
 
 /// What a skipped build reports: the counts of the build it stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +50,7 @@ pub fn inputs_digest(options: &BuildOptions) -> Option<String> {
     let site_files = SiteFiles::new(root, u64::MAX);
     let mut problems = Diagnostics::new();
     let mut files: Vec<(PathBuf, u64, u128)> = Vec::new();
-    for input in INPUTS {
+    for input in std::iter::once(&CONFIG_FILE).chain(crate::config::INPUT_DIRS) {
         let path = root.join(input);
         if *input == CONFIG_FILE {
             let confined = site_files.confine(Path::new(CONFIG_FILE)).map_err(|d| problems.push(d));

@@ -12,7 +12,14 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::render::values::PageFacts;
+
+/// Per-page facts that come from outside the content (git history), by content path.
+#[derive(Default, Clone)]
+pub struct PageFacts {
+    pub contributors: Vec<String>,
+    /// RFC 3339 date of the last commit, used when the page has no `updated`.
+    pub last_commit: Option<String>,
+}
 
 /// The environment variable that turns the git step off: `CHARTER_GIT=off` (or `0`, `false`, `no`).
 pub const ENV_SWITCH: &str = "CHARTER_GIT";

@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -18,8 +18,59 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
 use crate::output::{WriteStats, Writer};
 use crate::render::{self, values, Output};
-use crate::site::{describe_changes, load_data, RebuildReport, Site, Stages};
-use crate::templates::Templates;
+use crate::site::{read_content, read_data, read_templates, Site, Stages};
+
+/// What one rebuild did, for the one line `serve` prints.
+#[derive(Debug, Clone)]
+pub struct RebuildReport {
+    /// What kind of change it was: `page body`, `front matter`, `template`, `static file`, `config`, ...
+    pub change: String,
+    /// How many outputs were rendered again.
+    pub rendered: usize,
+    pub stats: WriteStats,
+    pub elapsed: Duration,
+    pub warnings: Diagnostics,
+    /// Output paths (relative, `/`-separated) whose bytes changed: `serve` reloads on these;
+    /// when every one ends in `.css` it swaps stylesheets instead of reloading.
+    pub changed_outputs: Vec<String>,
+}
+
+impl RebuildReport {
+    /// A rebuild that did nothing: no output rendered, no file written.
+    pub fn nothing(change: String, started: Instant) -> RebuildReport {
+        RebuildReport {
+            change,
+            rendered: 0,
+            stats: WriteStats::default(),
+            elapsed: started.elapsed(),
+            warnings: Diagnostics::new(),
+            changed_outputs: Vec::new(),
+        }
+    }
+}
+
+impl std::fmt::Display for RebuildReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: rendered {} outputs, wrote {} files in {} ms",
+            self.change,
+            self.rendered,
+            self.stats.written,
+            self.elapsed.as_millis()
+        )
+    }
+}
+
+/// `changed` in a few words: the first path, relative to `root`, and how many more.
+pub(crate) fn describe_changes(root: &Path, changed: &[PathBuf]) -> String {
+    let names: Vec<String> = changed.iter().map(|p| load::relative_to(root, p).display().to_string()).collect();
+    match names.len() {
+        0 => "rebuild".to_string(),
+        1 => names[0].clone(),
+        n => format!("{} and {} more", names[0], n - 1),
+    }
+}
 
 /// What a set of changed paths touches.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -143,14 +194,7 @@ impl Site {
         let set = ChangeSet::classify(&self.options.root, self.config.theme.as_deref(), changed);
         let label = format!("{} ({})", describe_changes(&self.options.root, changed), set.describe());
         if set == ChangeSet::default() {
-            return Ok(RebuildReport {
-                change: label,
-                rendered: 0,
-                stats: WriteStats::default(),
-                elapsed: started.elapsed(),
-                warnings: Diagnostics::new(),
-                changed_outputs: Vec::new(),
-            });
+            return Ok(RebuildReport::nothing(label, started));
         }
         if set.config {
             return self.full_reload(label, started);
@@ -180,17 +224,13 @@ impl Site {
 
     fn full_reload(&mut self, label: String, started: Instant) -> Result<RebuildReport, Diagnostics> {
         let fresh = Site::load(self.options.clone())?;
-        let (stats, changed_outputs) = fresh.write_everything()?;
-        let rendered = fresh.outputs().len();
-        let warnings = fresh.warnings.clone();
-        *self = fresh;
-        Ok(RebuildReport { change: label, rendered, stats, elapsed: started.elapsed(), warnings, changed_outputs })
+        self.replace_with(fresh, label, started)
     }
 
     /// Renders and writes every output (as a full build does), reporting what changed.
     fn write_everything(&self) -> Result<(WriteStats, Vec<String>), Diagnostics> {
         let before = std::time::SystemTime::now();
-        let stats = self.write_all()?;
+        let stats = crate::build::write_all(self)?;
         let output = self.options.output_dir();
         let changed = self
             .outputs()
@@ -244,7 +284,7 @@ impl Site {
         }
         let mut changed_outputs = writer.produced();
         changed_outputs.extend(statics.iter().filter(|s| !sources.contains_key(*s)).cloned());
-        let stats = writer.commit()?;
+        let stats = crate::build::commit(writer, &self.options.output_dir())?;
         Ok(RebuildReport { change: label, rendered: 0, stats, elapsed: started.elapsed(), warnings: Diagnostics::new(), changed_outputs })
     }
 
@@ -265,14 +305,7 @@ impl Site {
             return Ok(None);
         }
         if doc.hash == old.hash {
-            return Ok(Some(RebuildReport {
-                change: label.to_string(),
-                rendered: 0,
-                stats: WriteStats::default(),
-                elapsed: started.elapsed(),
-                warnings,
-                changed_outputs: Vec::new(),
-            }));
+            return Ok(Some(RebuildReport { warnings, ..RebuildReport::nothing(label.to_string(), started) }));
         }
         // Validate before touching `self`: the body renders against the current library (the
         // page's own URL and every link target are unchanged by a body edit).
@@ -301,7 +334,7 @@ impl Site {
                 return Err(errors);
             }
             let changed = writer.written();
-            writer.commit().map(|stats| (stats, changed))
+            crate::build::commit(writer, &self.options.output_dir()).map(|stats| (stats, changed))
         });
         match result {
             Ok((stats, changed_outputs)) => Ok(Some(RebuildReport {
@@ -346,33 +379,14 @@ impl Site {
         values::refresh_holders_of_page(&mut self.values, &self.library, &bodies, &self.config, pid);
     }
 
-    /// Content structure, templates or data changed: re-read what changed, reuse the rest.
+    /// Content structure, templates or data changed: re-read what changed through the readers
+    /// of a full load ([`crate::site`]), reuse the rest (the parsed templates when none changed,
+    /// every untouched document, and the bodies whose source and links are unchanged).
     fn restructure(&mut self, set: &ChangeSet, label: String, started: Instant) -> Result<RebuildReport, Diagnostics> {
-        let root = self.options.root.clone();
         let files = self.files();
         let mut diagnostics = Diagnostics::new();
-        let templates = if set.templates {
-            match Templates::load(&files, self.config.theme.as_deref()) {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    diagnostics.extend(e.0);
-                    None
-                }
-            }
-        } else {
-            None
-        };
-        let data = if set.data {
-            match load_data(&files) {
-                Ok(d) => d,
-                Err(e) => {
-                    diagnostics.extend(e.0);
-                    HashMap::new()
-                }
-            }
-        } else {
-            self.data.clone()
-        };
+        let templates = if set.templates { read_templates(&files, &self.config, &mut diagnostics) } else { Some(self.templates.fork()) };
+        let data = if set.data { read_data(&files, &mut diagnostics) } else { self.data.clone() };
         // Re-walk content/ (cheap) and re-read only changed files and files we do not know.
         let mut known: HashMap<String, Document> = HashMap::new();
         for p in &self.library.pages {
@@ -384,38 +398,28 @@ impl Site {
             }
         }
         let touched = |rel: &str| set.content.iter().any(|c| c.is_empty() || rel == c || rel.starts_with(&format!("{c}/")));
-        let found = load::walk(&files, &root.join("content"), &mut diagnostics);
-        // Drafts are not in the library: a known document is reused only when untouched.
-        let docs = load::read_all_reusing(&files, &found, &self.config.taxonomies, &mut diagnostics, |rel| {
-            known.get(rel).filter(|_| !touched(rel)).cloned()
-        });
-        let broken = load::unreadable(&found, &docs);
-        // Drafts were never in the library: re-read them so the build is the same as a full one.
-        let templates = match templates {
-            Some(t) => Some(t),
-            None if set.templates => None,
-            None => match Templates::load(&files, self.config.theme.as_deref()) {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    diagnostics.extend(e.0);
-                    None
-                }
-            },
-        };
-        let stages = Stages {
+        // Drafts are not in the library: they are read again, so the build is the same as a full one.
+        let content = read_content(&files, &self.config, |rel| known.get(rel).filter(|_| !touched(rel)).cloned(), &mut diagnostics);
+        let static_files = crate::output::static_files(&files, self.config.theme.as_deref(), &mut diagnostics);
+        let mut stages = Stages {
             options: self.options.clone(),
             config: self.config.clone(),
             templates,
-            docs,
-            assets: found.assets,
-            broken,
             data,
-            static_files: crate::output::static_files(&files, self.config.theme.as_deref(), &mut diagnostics),
+            static_files,
             facts: self.facts.clone(),
             diagnostics,
             retain: crate::render::Retain::ForRebuilds,
         };
-        let fresh = Site::finish(stages, Some(self))?;
+        let library = stages.place(content)?;
+        let bodies = render_bodies_reusing(&library, &stages.config, self);
+        let fresh = Site::finish(stages, library, bodies)?;
+        self.replace_with(fresh, label, started)
+    }
+
+    /// Writes every output of `fresh` (as a full build does) and, when that succeeded, makes it
+    /// the site: the end of every rebuild that reloaded more than one page.
+    fn replace_with(&mut self, fresh: Site, label: String, started: Instant) -> Result<RebuildReport, Diagnostics> {
         let (stats, changed_outputs) = fresh.write_everything()?;
         let rendered = fresh.outputs().len();
         let warnings = fresh.warnings.clone();

@@ -1,11 +1,26 @@
-//! Charter: a static-site generator. Data flows one way:
+//! Charter: a static-site generator. Data flows one way; `docs/architecture.md` is the map.
 //!
-//! `site.yaml` -> [`config::Config`] -> `content/` walked and parsed ([`content::load`]) ->
-//! placed in a [`content::Library`] -> Markdown bodies rendered ([`render::render_bodies`]) ->
-//! template values built once ([`render::values`]) -> every [`render::Output`] rendered in
-//! parallel and written through an [`output::Writer`] that swaps the result in only when the
-//! whole build succeeded. `serve` drives the same stages from a set of changes ([`site`]).
+//! ```text
+//! BuildOptions (options)                       what the command line asks
+//!   -> build::build                            the driver of `charter build`
+//!      -> freshness::up_to_date                inputs unchanged since the last build: done
+//!      -> Site::load (site)                    the model, through every stage before writing:
+//!         site.yaml -> config::Config
+//!         templates/ -> templates::Templates   (in parallel with content/)
+//!         content/ -> content::load -> content::Library
+//!         data/ -> content::data;  static/ -> output::static_files;  git -> git::PageFacts
+//!         -> render::render_bodies (markdown)  -> render::values   (Site::finish)
+//!      -> build::write_all                     every render::Output planned (output::Plan),
+//!         rendered in parallel (render::RenderInput), plainly or through deploy,
+//!         into an output::Writer that swaps the result in only when all succeeded
+//!      -> freshness::record
+//! check::check                                 the same Site, rendered without writing, + lints
+//! serve -> watch -> Site::rebuild (incremental) the same readers and stages, for what changed
+//! ```
+//!
+//! The modules import downwards only (`scripts/module-cycles.py` checks there is no circle).
 
+pub mod build;
 pub mod check;
 pub mod config;
 pub mod content;
@@ -18,6 +33,7 @@ pub mod incremental;
 pub mod init;
 pub mod markdown;
 pub mod new_page;
+pub mod options;
 pub mod output;
 pub mod render;
 pub mod serve;
@@ -30,5 +46,7 @@ pub mod watch;
 pub mod yaml;
 
 pub use error::{Diagnostic, Diagnostics};
-pub use site::{build, BuildOptions, BuildSummary, Site};
+pub use build::{build, BuildSummary};
+pub use options::BuildOptions;
+pub use site::Site;
 pub mod import;

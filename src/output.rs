@@ -63,7 +63,7 @@ pub fn check_output_dir(site_root: &Path, output: &Path) -> Result<(), Diagnosti
     if root.starts_with(&out) {
         return refuse("it contains the site".into());
     }
-    for protected in ["content", "themes", "templates", "static", "data"] {
+    for protected in crate::config::INPUT_DIRS {
         let p = root.join(protected);
         if out == p || out.starts_with(&p) {
             return refuse(format!("it is inside the site's {protected}/ folder"));
@@ -225,7 +225,10 @@ impl Writer {
     /// The run succeeded: moves staged files into place and removes stale files of the previous
     /// build, through the commit journal (see the module documentation): once the journal is
     /// written, a run killed at any instant is finished by the next command that opens the output.
-    pub fn commit(self) -> Result<WriteStats, Diagnostics> {
+    ///
+    /// `before_moves` runs once, when the commit is sure to change the output, before the first
+    /// file moves: the caller drops there what describes the output as it was.
+    pub fn commit(self, before_moves: impl FnOnce()) -> Result<WriteStats, Diagnostics> {
         let staged = std::mem::take(&mut *Self::lock(&self.staged));
         let produced: HashSet<String> = Self::lock(&self.produced).iter().cloned().collect();
         let mut stats = WriteStats { written: staged.len(), unchanged: *Self::lock(&self.unchanged), removed: 0 };
@@ -284,8 +287,7 @@ impl Writer {
                 return Err(io_error(&manifest_path, "write the manifest", &e).into());
             }
         }
-        // The record of the last build describes the output as it was: it goes before any move.
-        crate::freshness::forget(&self.output);
+        before_moves();
         if let Err(e) = write_journal(&self.output, &staged, &removals) {
             self.discard();
             return Err(io_error(&self.output.join(JOURNAL), "write the commit journal", &e).into());

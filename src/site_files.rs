@@ -117,11 +117,6 @@ impl SiteFiles {
         SiteFiles { root: root.to_path_buf(), root_canonical, max_file_size }
     }
 
-    /// The files of the site whose configuration is `config`.
-    pub fn of_site(root: &Path, config: &crate::config::Config) -> SiteFiles {
-        SiteFiles::new(root, config.max_file_size)
-    }
-
     pub fn root(&self) -> &Path {
         &self.root
     }
@@ -316,7 +311,7 @@ impl SiteFiles {
     /// Reads a file a walk found as UTF-8 text.
     pub fn read_text(&self, path: &Path) -> Result<String, Diagnostic> {
         let bytes = self.read(path)?;
-        crate::content::load::decode_utf8(bytes, &self.relative(path))
+        decode_utf8(bytes, &self.relative(path))
     }
 
     /// Checks a file the site names directly (`site.yaml`, a page `serve` was told changed):
@@ -411,6 +406,25 @@ pub fn parse_size(text: &str) -> Option<u64> {
         _ => return None,
     };
     number.checked_mul(factor).filter(|n| *n > 0)
+}
+
+/// Reads bytes as UTF-8, or says at which byte they stop being UTF-8.
+pub fn decode_utf8(bytes: Vec<u8>, file: &Path) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|err| {
+        let offset = err.utf8_error().valid_up_to();
+        let (line, column) = line_and_column(&err.as_bytes()[..offset]);
+        Diagnostic::error("encoding", format!("the file is not valid UTF-8 (first bad byte at offset {offset})"))
+            .in_file(file)
+            .at(Some(line), Some(column))
+            .hint("save the file as UTF-8 in your editor (it is probably Latin-1 or Windows-1252)")
+    })
+}
+
+/// The 1-based line and column (in bytes) just after `before`.
+pub(crate) fn line_and_column(before: &[u8]) -> (usize, usize) {
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = before.len() - before.iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0) + 1;
+    (line, column)
 }
 
 #[cfg(test)]

@@ -32,6 +32,8 @@ pub struct Lookups {
     /// `data/x.yaml` -> parsed value.
     pub data_files: HashMap<String, Value>,
     pub base_url: String,
+    /// The scheme and host of `base_url` ([`crate::config::Config::origin`]).
+    pub origin: String,
     pub base_path: String,
     pub build_time: String,
 }
@@ -127,6 +129,15 @@ impl Templates {
             return Err(load_errors(&err, &files));
         }
         Ok(Templates { tera, files, lookups })
+    }
+
+    /// The same parsed templates with lookups of their own (a rebuild's site gets its values
+    /// without touching those of the site it may replace): no file is read again.
+    pub fn fork(&self) -> Templates {
+        let mut tera = self.tera.clone();
+        let lookups: Arc<RwLock<Arc<Lookups>>> = Arc::new(RwLock::new(Arc::new(Lookups::default())));
+        register_functions(&mut tera, lookups.clone());
+        Templates { tera, files: self.files.clone(), lookups }
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -500,8 +511,7 @@ fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
                 format!("{}/{}", lookups.base_path, crate::text::encode_path(path.trim_start_matches('/')))
             };
             if absolute {
-                let host_end = lookups.base_url.len() - lookups.base_path.len();
-                Ok(Value::from(format!("{}{}", &lookups.base_url[..host_end], url)))
+                Ok(Value::from(format!("{}{}", lookups.origin, url)))
             } else {
                 Ok(Value::from(url))
             }
@@ -528,9 +538,8 @@ fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
 }
 
 /// Adds the `absolute_url` filter, which needs the base URL (called once the config is known).
-pub fn register_absolute_url(templates: &mut Templates, base_url: &str, base_path: &str) {
-    let host_end = base_url.len() - base_path.len();
-    let host = base_url[..host_end].to_string();
+pub fn register_absolute_url(templates: &mut Templates, origin: &str, base_path: &str) {
+    let host = origin.to_string();
     let base_path = base_path.to_string();
     templates.tera.register_filter("absolute_url", move |value: &str, _: Kwargs, _: &State| {
         if value.starts_with("http://") || value.starts_with("https://") {

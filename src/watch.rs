@@ -12,8 +12,8 @@
 //! when a batch arrives while other paths are held, a burst is under way. The caller uses that to
 //! rebuild a lone save at once and to wait for the end of a burst (see [`crate::serve`]).
 //!
-//! This module does not decide what to rebuild (that is [`crate::site::Site::rebuild`]) nor when
-//! (the caller coalesces batches).
+//! This module does not decide what to rebuild (that is `Site::rebuild`, in [`crate::incremental`])
+//! nor when (the caller coalesces batches).
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -27,10 +27,8 @@ use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, R
 
 use crate::error::Diagnostic;
 
-/// The folders under the site root whose files feed a build.
-pub const WATCHED_DIRS: &[&str] = &["content", "themes", "templates", "static", "data"];
-/// The one file at the site root that feeds a build.
-pub const CONFIG_FILE: &str = "site.yaml";
+/// The folders under the site root whose files feed a build, and the one file.
+pub use crate::config::{CONFIG_FILE, INPUT_DIRS as WATCHED_DIRS};
 
 /// How long the debouncer waits for a path's events to settle before reporting them.
 pub const DEBOUNCE: Duration = Duration::from_millis(5);

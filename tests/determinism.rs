@@ -5,6 +5,9 @@
 
 mod corpus;
 
+mod common;
+
+use common::copy_tree;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -89,14 +92,3 @@ fn generated_corpus_output_is_the_same_with_one_thread_and_many() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn copy_tree(src: &Path, dest: &Path) {
-    for entry in walkdir::WalkDir::new(src) {
-        let entry = entry.expect("walk the fixture");
-        let target = dest.join(entry.path().strip_prefix(src).expect("under the fixture"));
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("create a folder");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy a file");
-        }
-    }
-}

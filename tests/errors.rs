@@ -7,6 +7,9 @@
 //! (`help:`), and `public/` is byte for byte what the last good build wrote. Huge or hostile
 //! inputs (a 50 MB file, 10,000 levels of nesting, YAML bombs) are generated at run time.
 
+mod common;
+
+use common::copy_tree;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -57,19 +60,6 @@ impl Run {
 
 fn fixture_dir(case: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid").join(case)
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
-        let entry = entry.expect("walk the fixture");
-        let rel = entry.path().strip_prefix(from).expect("under the fixture");
-        let target = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("create a folder");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy a fixture file");
-        }
-    }
 }
 
 impl TestSite {

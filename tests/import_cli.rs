@@ -2,7 +2,7 @@
 
 mod import_support;
 
-use import_support::{charter, copy_dir, fixture, text};
+use import_support::{charter, copy_tree, fixture, text};
 use std::path::{Path, PathBuf};
 
 /// Every file under `root` with its bytes, to prove a tree unchanged.
@@ -69,7 +69,7 @@ fn a_non_empty_dest_is_refused_unless_forced() {
 fn dest_inside_source_and_source_inside_dest_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let src = tmp.path().join("site");
-    copy_dir(&fixture("jekyll"), &src);
+    copy_tree(&fixture("jekyll"), &src);
     let before = snapshot(&src);
     let out = charter(&["import", "jekyll", src.to_str().unwrap(), src.join("charter").to_str().unwrap()]);
     assert!(!out.status.success());

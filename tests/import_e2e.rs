@@ -21,7 +21,7 @@
 use std::collections::BTreeSet;
 mod import_support;
 
-use import_support::{charter, copy_dir, fixture, text};
+use import_support::{charter, copy_tree, fixture, text};
 use std::path::Path;
 use std::process::Command;
 
@@ -79,7 +79,7 @@ fn hugo_fixture_publishes_the_same_urls_with_charter_as_with_hugo() {
     // Hugo itself. Current Hugo rejects a duplicate front matter key that older Hugo accepted
     // (last one wins); Hugo builds a copy where the earlier `title:` of dup.md is gone.
     let hugo_src = tmp.path().join("hugo-src");
-    copy_dir(&fixture("hugo"), &hugo_src);
+    copy_tree(&fixture("hugo"), &hugo_src);
     let dup = hugo_src.join("content/posts/dup.md");
     let fixed: Vec<String> = std::fs::read_to_string(&dup).unwrap().lines().filter(|l| *l != "title: \"Duplicate, first\"").map(String::from).collect();
     std::fs::write(&dup, fixed.join("\n") + "\n").unwrap();
@@ -174,7 +174,7 @@ fn hugo_urls_charter_cannot_keep_are_each_named_in_the_report() {
     };
     // Hugo runs on a copy: it writes a lock file into its source.
     let hugo_src = tmp.path().join("hugo-src");
-    copy_dir(&fixture("hugo-quirks"), &hugo_src);
+    copy_tree(&fixture("hugo-quirks"), &hugo_src);
     let hugo_out = tmp.path().join("hugo-out");
     let run = Command::new(&hugo[0]).args(&hugo[1..]).args(["--quiet", "--source"]).arg(&hugo_src).arg("--destination").arg(&hugo_out).output().expect("run hugo");
     assert!(run.status.success(), "hugo failed: {}", text(&run));

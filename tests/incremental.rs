@@ -40,7 +40,7 @@ fn assert_same_as_fresh(site: &Path, step: &str) {
 
 fn load(site: &Path) -> Site {
     let site = Site::load(BuildOptions::new(site)).unwrap_or_else(|e| panic!("{e}"));
-    site.write_all().unwrap_or_else(|e| panic!("{e}"));
+    charter::build::write_all(&site).unwrap_or_else(|e| panic!("{e}"));
     site
 }
 

@@ -288,7 +288,7 @@ fn a_burst_of_200_files_is_one_rebuild() {
 fn a_thousand_files_touched_at_once() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().join("site");
-    serve_support::copy_dir(&serve_support::fixture(SITE), &root);
+    serve_support::copy_tree(&serve_support::fixture(SITE), &root);
     for i in 0..1000 {
         let path = root.join(format!("content/notes/many-{i:04}.md"));
         std::fs::write(path, format!("---\ntitle: Many {i}\ndate: 2026-03-01\n---\n\nVersion one of {i}.\n")).expect("write");
@@ -329,7 +329,7 @@ fn a_thousand_files_touched_at_once() {
 fn files_deleted_mid_rebuild() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().join("site");
-    serve_support::copy_dir(&serve_support::fixture(SITE), &root);
+    serve_support::copy_tree(&serve_support::fixture(SITE), &root);
     for i in 0..300 {
         std::fs::write(root.join(format!("content/notes/gone-{i:03}.md")), format!("---\ntitle: Gone {i}\n---\n\nSoon deleted {i}.\n")).expect("write");
     }

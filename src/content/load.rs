@@ -9,7 +9,8 @@ use rayon::prelude::*;
 
 use crate::content::frontmatter::{self, FrontMatter, Origin};
 use crate::error::{io_error, Diagnostic, Diagnostics};
-use crate::site_files::SiteFiles;
+pub use crate::site_files::decode_utf8;
+use crate::site_files::{line_and_column, SiteFiles};
 
 /// What a file under `content/` is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,25 +86,6 @@ pub fn kind_of(relative_path: &str) -> DocKind {
         "index.md" if relative_path.contains('/') => DocKind::Bundle,
         _ => DocKind::Page,
     }
-}
-
-/// Reads bytes as UTF-8, or says at which byte they stop being UTF-8.
-pub fn decode_utf8(bytes: Vec<u8>, file: &Path) -> Result<String, Diagnostic> {
-    String::from_utf8(bytes).map_err(|err| {
-        let offset = err.utf8_error().valid_up_to();
-        let (line, column) = line_and_column(&err.as_bytes()[..offset]);
-        Diagnostic::error("encoding", format!("the file is not valid UTF-8 (first bad byte at offset {offset})"))
-            .in_file(file)
-            .at(Some(line), Some(column))
-            .hint("save the file as UTF-8 in your editor (it is probably Latin-1 or Windows-1252)")
-    })
-}
-
-/// The 1-based line and column (in bytes) just after `before`.
-fn line_and_column(before: &[u8]) -> (usize, usize) {
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = before.len() - before.iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0) + 1;
-    (line, column)
 }
 
 /// Reads and parses one Markdown file.

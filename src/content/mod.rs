@@ -2,6 +2,7 @@
 //! and taxonomies. One `Library` owns every page and section; everything else refers to them by
 //! `PageId`/`SectionId`.
 
+pub mod data;
 pub mod frontmatter;
 pub mod load;
 pub mod paths;

@@ -11,8 +11,7 @@ use crate::text::escape_xml;
 /// the attributes; protocol-relative `//host/…` URLs are left as they are, and so is every byte
 /// of a tag it does not change.
 pub fn absolutise(html: &str, config: &Config) -> String {
-    let host_end = config.base_url.len() - config.base_path().len();
-    let host = &config.base_url[..host_end];
+    let host = config.origin();
     let settings = lol_html::RewriteStrSettings::new().append_element_content_handler(lol_html::element!("*", |el| {
         let root_relative: Vec<(String, String)> = el
             .attributes()

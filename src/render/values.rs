@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use tera::{Map, Value};
 
 use crate::config::Config;
+use crate::content::data::from_json;
 use crate::content::{Library, PageId, SectionId};
 use crate::markdown::{Rendered, TocEntry};
 
@@ -34,29 +35,6 @@ fn key(s: &'static str) -> tera::value::Key<'static> {
     tera::value::Key::Str(s)
 }
 
-/// A front-matter value as a template value, converted directly (through serde it was a tenth
-/// of building the values).
-pub(crate) fn from_json(v: &serde_json::Value) -> Value {
-    match v {
-        serde_json::Value::Null => Value::none(),
-        serde_json::Value::Bool(b) => Value::from(*b),
-        serde_json::Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
-            (Some(u), _, _) => Value::from(u),
-            (None, Some(i), _) => Value::from(i),
-            (None, None, Some(f)) => Value::from(f),
-            _ => Value::try_from_serializable(n).unwrap_or_else(|_| Value::none()),
-        },
-        serde_json::Value::String(s) => Value::from(s.as_str()),
-        serde_json::Value::Array(items) => Value::from(items.iter().map(from_json).collect::<Vec<Value>>()),
-        serde_json::Value::Object(entries) => {
-            let mut map = Map::with_capacity(entries.len());
-            for (k, v) in entries {
-                map.insert(tera::value::Key::String(k.as_str().into()), from_json(v));
-            }
-            Value::from(map)
-        }
-    }
-}
 
 fn opt_str(s: Option<&str>) -> Value {
     s.map(Value::from).unwrap_or_else(Value::none)
@@ -74,8 +52,7 @@ impl Urls<'_> {
     }
     /// Absolute URL.
     pub fn permalink(&self, path: &str) -> String {
-        let host_end = self.config.base_url.len() - self.config.base_path().len();
-        format!("{}{}", &self.config.base_url[..host_end], self.path(path))
+        format!("{}{}", self.config.origin(), self.path(path))
     }
 }
 
@@ -204,13 +181,7 @@ fn ancestors_value(lib: &Library, section: SectionId, urls: &Urls<'_>, include_s
     Value::from(list)
 }
 
-/// Per-page facts that come from outside the content (git history), by content path.
-#[derive(Default, Clone)]
-pub struct PageFacts {
-    pub contributors: Vec<String>,
-    /// RFC 3339 date of the last commit, used when the page has no `updated`.
-    pub last_commit: Option<String>,
-}
+pub use crate::git::PageFacts;
 
 /// Builds one page's value (without neighbours).
 pub fn page_value(

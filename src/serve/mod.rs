@@ -21,7 +21,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::error::{io_error, Diagnostic, Diagnostics};
-use crate::site::{BuildOptions, Site};
+use crate::options::BuildOptions;
+use crate::site::Site;
 use crate::watch::Watcher;
 
 pub use livereload::Hub;
@@ -290,21 +291,13 @@ impl Builder {
         let options = self.options.clone();
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             let site = Site::load(options)?;
-            let stats = site.write_all()?;
+            let stats = crate::build::write_all(&site)?;
             Ok::<_, Diagnostics>((site, stats))
         }))
         .unwrap_or_else(|_| Err(panicked()));
         match result {
             Ok((site, stats)) => {
-                let line = format!(
-                    "built {} pages, {} sections: {} files written, {} unchanged, {} removed in {} ms",
-                    site.library.pages.len(),
-                    site.library.sections.iter().filter(|s| s.publishes_page()).count(),
-                    stats.written,
-                    stats.unchanged,
-                    stats.removed,
-                    started.elapsed().as_millis()
-                );
+                let line = crate::build::built_line(site.library.pages.len(), site.published_sections(), &stats, started.elapsed());
                 self.warnings(&site.warnings);
                 self.site = Some(site);
                 self.succeeded(line, &[], first);

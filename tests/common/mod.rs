@@ -17,16 +17,16 @@ pub fn fixture(name: &str) -> PathBuf {
     dest
 }
 
+/// Copies the folder tree `src` to `dest` (created): the one fixture copier of the tests
+/// (`serve_support` and `import_support` include this file with `#[path]`).
 pub fn copy_tree(src: &Path, dest: &Path) {
-    std::fs::create_dir_all(dest).expect("create dir");
-    for entry in std::fs::read_dir(src).expect("read fixture") {
-        let entry = entry.expect("entry");
-        let path = entry.path();
-        let target = dest.join(entry.file_name());
-        if path.is_dir() {
-            copy_tree(&path, &target);
+    for entry in walkdir::WalkDir::new(src).sort_by_file_name() {
+        let entry = entry.expect("walk the fixture");
+        let target = dest.join(entry.path().strip_prefix(src).expect("under the fixture"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("create a folder");
         } else {
-            std::fs::copy(&path, &target).expect("copy");
+            std::fs::copy(entry.path(), &target).expect("copy a fixture file");
         }
     }
 }

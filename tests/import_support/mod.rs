@@ -3,6 +3,10 @@
 
 #![allow(dead_code)]
 
+#[path = "../common/mod.rs"]
+mod common;
+pub use common::copy_tree;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -21,20 +25,6 @@ pub fn charter(args: &[&str]) -> Output {
 /// What a run printed, stdout then stderr.
 pub fn text(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
-}
-
-/// Copies a folder tree.
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create the folder");
-    for entry in std::fs::read_dir(from).expect("read the folder") {
-        let entry = entry.expect("an entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("its type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy a file");
-        }
-    }
 }
 
 /// `charter import <kind>` of the fixture of that name into a temporary folder (kept with the

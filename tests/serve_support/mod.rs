@@ -3,6 +3,10 @@
 
 #![allow(dead_code)]
 
+#[path = "../common/mod.rs"]
+mod common;
+pub use common::copy_tree;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -14,19 +18,6 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 
 pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve").join(name)
-}
-
-pub fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("walk the fixture");
-        let rel = entry.path().strip_prefix(from).expect("under the fixture");
-        let target = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("create a folder");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy a file");
-        }
-    }
 }
 
 /// One event read from `/__charter/events`.
@@ -64,7 +55,7 @@ impl Server {
     pub fn start(name: &str, args: &[&str]) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path().join("site");
-        copy_dir(&fixture(name), &root);
+        copy_tree(&fixture(name), &root);
         Server::start_at(dir, root, args)
     }
 
