@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use crate::content::load::Document;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::render::values::Urls;
-use crate::render::{Output, RenderInput};
+use crate::render::Output;
 use crate::site::Site;
 
 /// Everything a build checks, writing nothing.
@@ -61,13 +61,7 @@ pub enum Format {
 /// Renders every output (to find the links between pages) and runs the lints. Returns render
 /// errors and findings together.
 pub fn run(site: &Site, outputs: &[Output]) -> Diagnostics {
-    let input = RenderInput {
-        lib: &site.library,
-        config: &site.config,
-        templates: &site.templates,
-        values: &site.values,
-        page_bodies: &site.page_bodies,
-    };
+    let input = site.render_input();
     let results: Vec<Result<Option<(String, Vec<String>)>, Diagnostic>> = outputs
         .par_iter()
         .map(|o| {
@@ -316,8 +310,7 @@ fn check_authority(rest: &str) -> Option<String> {
 fn orphans(site: &Site, links: &[(String, Vec<String>)]) -> Vec<Diagnostic> {
     let config = &site.config;
     let urls = Urls { config };
-    let host_end = config.base_url.len() - config.base_path().len();
-    let origin = &config.base_url[..host_end];
+    let origin = config.origin();
     let mut linked: HashSet<String> = HashSet::new();
     for (source, hrefs) in links {
         for href in hrefs {
