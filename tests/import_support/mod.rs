@@ -5,6 +5,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[allow(unused_imports)] // not every importer test copies a tree
 pub use common::copy_tree;
 
 use std::path::{Path, PathBuf};
