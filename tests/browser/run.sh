@@ -3,12 +3,13 @@
 # Installs what is missing (Chromium from Debian, the npm packages from package-lock.json), builds
 # the site with a local base URL into target/browser-site, and runs both checks.
 #   bash tests/browser/run.sh            # everything
-#   PORT=9000 bash tests/browser/run.sh  # another local port
+#   PORT=9000 bash tests/browser/run.sh  # a given local port (default: a free one)
 #   SKIP_LIGHTHOUSE=1 bash tests/browser/run.sh
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
-PORT="${PORT:-47321}"
+# A free local port unless one is given, so that two checkouts can run their checks at once.
+PORT="${PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 OUT="target/browser-site"
 export CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}"
 export PUPPETEER_SKIP_DOWNLOAD=1
