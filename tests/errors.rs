@@ -10,11 +10,10 @@
 mod common;
 
 use common::copy_tree;
-use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------------------------
 // A small valid site, the binary, and snapshots of an output tree
@@ -136,45 +135,11 @@ fn run(mut cmd: Command) -> Run {
     }
 }
 
-/// One entry of a folder snapshot: a folder, or a file's bytes and modification time.
-#[derive(Debug, PartialEq, Eq)]
-enum Entry {
-    Dir,
-    File { bytes: Vec<u8>, modified: SystemTime },
-    Link(PathBuf),
-}
-
-/// Every path under `dir` with its bytes and modification time (folders by name only: their
-/// times change when a failed build creates and removes its staging folder inside).
-fn snapshot(dir: &Path) -> BTreeMap<String, Entry> {
-    let mut map = BTreeMap::new();
-    if !dir.exists() {
-        return map;
-    }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.expect("walk the output");
-        let rel = entry.path().strip_prefix(dir).expect("under dir").to_string_lossy().into_owned();
-        let e = if entry.path_is_symlink() {
-            Entry::Link(std::fs::read_link(entry.path()).expect("read link"))
-        } else if entry.file_type().is_dir() {
-            Entry::Dir
-        } else {
-            let meta = entry.metadata().expect("metadata");
-            Entry::File { bytes: std::fs::read(entry.path()).expect("read"), modified: meta.modified().expect("mtime") }
-        };
-        map.insert(rel, e);
-    }
-    map
-}
-
-fn assert_same_tree(before: &BTreeMap<String, Entry>, after: &BTreeMap<String, Entry>, what: &str) {
-    let keys_before: Vec<&String> = before.keys().collect();
-    let keys_after: Vec<&String> = after.keys().collect();
-    assert_eq!(keys_before, keys_after, "{what}: the set of files changed");
-    for (k, v) in before {
-        assert!(after.get(k) == Some(v), "{what}: {k} changed (bytes or modification time)");
-    }
-}
+// Snapshots of an output tree, and the check that a refused build changed nothing: the same
+// helpers as the safety cases'.
+#[path = "safety/support.rs"]
+mod safety_support;
+use safety_support::{assert_same_tree, snapshot};
 
 /// Builds the good site, adds the fixture `case`, builds again: the second build must fail and
 /// leave `public/` exactly as the first wrote it. Returns the failed run.
