@@ -209,6 +209,10 @@ impl Site {
             }
             self.static_files = static_files;
         }
+        if set.config || set.templates || set.data || !set.statics.is_empty() || set.content.len() != 1 {
+            // Only a lone page-body edit leaves every output path as it was.
+            *self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        }
         if !set.templates && !set.data && set.content.len() == 1 {
             if let Some(report) = self.try_body_edit(&set.content[0], &label, started)? {
                 if set.statics.is_empty() {
@@ -327,7 +331,12 @@ impl Site {
 
         let outputs = outputs_depending_on_page(self, pid);
         let output_dir = self.options.output_dir();
-        let result = self.plan(&self.outputs()).and_then(|plan| Writer::update(&output_dir, plan).map_err(Diagnostics::from)).and_then(|writer| {
+        let cached = self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let plan = match cached {
+            Some(plan) => Ok(plan),
+            None => self.plan(&self.outputs()).inspect(|plan| *self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()) = Some(plan.clone())),
+        };
+        let result = plan.and_then(|plan| Writer::update(&output_dir, plan).map_err(Diagnostics::from)).and_then(|writer| {
             let errors = self.render_into(&outputs, &writer);
             if errors.has_errors() {
                 writer.abort();

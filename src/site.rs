@@ -53,6 +53,9 @@ pub struct Site {
     pub lookup_deps: std::sync::Mutex<HashMap<String, std::collections::HashSet<Output>>>,
     /// Counted by every write of the site ([`Site::render_into`]).
     pub progress: Arc<Progress>,
+    /// The output plan of the last page-body rebuild: a body edit changes no output path, so
+    /// the next one reuses it (see `incremental`); any other change clears it.
+    pub(crate) body_edit_plan: std::sync::Mutex<Option<Plan>>,
 }
 
 /// What a load reads from disk besides the content: the inputs of [`Site::finish`].
@@ -228,6 +231,7 @@ impl Site {
             warnings: diagnostics,
             lookup_deps: std::sync::Mutex::new(HashMap::new()),
             progress: Arc::default(),
+            body_edit_plan: std::sync::Mutex::new(None),
         };
         site.install_lookups();
         Ok(site)
