@@ -93,7 +93,9 @@ fn work_dir() -> PathBuf {
     if shm.is_dir() {
         return shm.join("charter-bench");
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"));
     let target = if target.is_absolute() { target } else { repo_root().join(target) };
     target.join("bench-build")
 }
@@ -115,14 +117,20 @@ struct Measure {
 fn run(sizes: &[usize], edits: usize) -> Res<()> {
     let work = work_dir();
     std::fs::create_dir_all(&work).map_err(|e| format!("create {}: {e}", work.display()))?;
-    println!("Charter build benchmark ({} cores; corpora under {}; load average {})", cores(), work.display(), load_average());
+    println!(
+        "Charter build benchmark ({} cores; corpora under {}; load average {})",
+        cores(),
+        work.display(),
+        load_average()
+    );
     let mut rows: Vec<Row> = Vec::new();
     let mut checks: Vec<(String, bool)> = Vec::new();
     for &n in sizes {
         let corpus = work.join(format!("corpus-{n}"));
         eprintln!("[{n}] generating the corpus");
         remove(&corpus)?;
-        corpus::generate(&corpus, n, corpus::Flavor::Charter, 7).map_err(|e| format!("write the corpus into {}: {e}", corpus.display()))?;
+        corpus::generate(&corpus, n, corpus::Flavor::Charter, 7)
+            .map_err(|e| format!("write the corpus into {}: {e}", corpus.display()))?;
         let floor_out = work.join(format!("floor-{n}"));
         let out = work.join(format!("public-{n}"));
         remove(&floor_out)?;
@@ -151,18 +159,27 @@ fn run(sizes: &[usize], edits: usize) -> Res<()> {
             time_ratio: format!("{:.2}x", m.wall.as_secs_f64() / fw),
             cpu_ratio: format!("{:.2}x", m.cpu.as_secs_f64() / floor.cpu.as_secs_f64().max(1e-9)),
             mem_ratio: format!("{:.1}x", m.peak_kib as f64 / fm),
-            target: target.map(|(t, ok)| format!("{t} {}", if ok { "PASS" } else { "FAIL" })).unwrap_or_default(),
+            target: target
+                .map(|(t, ok)| format!("{t} {}", if ok { "PASS" } else { "FAIL" }))
+                .unwrap_or_default(),
         };
         let big = n >= 10000;
         let cold_ratio = cold.wall.as_secs_f64() / fw;
         let warm_ratio = warm.wall.as_secs_f64() / fw;
-        let max_peak = [cold.peak_kib, warm.peak_kib, full_pass.peak_kib, edit.peak_kib].into_iter().max().unwrap_or(0);
+        let max_peak = [cold.peak_kib, warm.peak_kib, full_pass.peak_kib, edit.peak_kib]
+            .into_iter()
+            .max()
+            .unwrap_or(0);
         let peak_ok = (max_peak as f64) < 250.0 * 1024.0;
         let median = ms(&edit.extra, "median_ms");
         let p95 = ms(&edit.extra, "p95_ms");
         rows.push(row("floor", &floor, None));
         rows.push(row("cold build", &cold, big.then_some(("<= 3x floor", cold_ratio <= 3.0))));
-        rows.push(row("nothing changed", &warm, big.then_some(("<= 1.5x floor", warm_ratio <= 1.5))));
+        rows.push(row(
+            "nothing changed",
+            &warm,
+            big.then_some(("<= 1.5x floor", warm_ratio <= 1.5)),
+        ));
         rows.push(row("unchanged, full pass", &full_pass, None));
         let mut edit_row = row("one-page edit (median)", &edit, None);
         edit_row.wall = format!("{median:.1} ms");
@@ -170,7 +187,8 @@ fn run(sizes: &[usize], edits: usize) -> Res<()> {
         edit_row.cpu = "-".into();
         edit_row.cpu_ratio = "-".into();
         edit_row.time_ratio = format!("{:.3}x", median / 1000.0 / fw);
-        edit_row.target = if big { format!("< 25 ms {}", pass(median < 25.0)) } else { String::new() };
+        edit_row.target =
+            if big { format!("< 25 ms {}", pass(median < 25.0)) } else { String::new() };
         rows.push(edit_row);
         rows.push(Row {
             corpus: n.to_string(),
@@ -185,16 +203,30 @@ fn run(sizes: &[usize], edits: usize) -> Res<()> {
             target: if big { format!("< 50 ms {}", pass(p95 < 50.0)) } else { String::new() },
         });
         if big {
-            checks.push((format!("{n}: cold build {cold_ratio:.2}x floor (<= 3x)"), cold_ratio <= 3.0));
-            checks.push((format!("{n}: nothing changed {warm_ratio:.2}x floor (<= 1.5x)"), warm_ratio <= 1.5));
-            checks.push((format!("{n}: peak memory {:.1} MiB (< 250 MiB)", max_peak as f64 / 1024.0), peak_ok));
-            checks.push((format!("{n}: one-page edit median {median:.1} ms (< 25 ms)"), median < 25.0));
+            checks.push((
+                format!("{n}: cold build {cold_ratio:.2}x floor (<= 3x)"),
+                cold_ratio <= 3.0,
+            ));
+            checks.push((
+                format!("{n}: nothing changed {warm_ratio:.2}x floor (<= 1.5x)"),
+                warm_ratio <= 1.5,
+            ));
+            checks.push((
+                format!("{n}: peak memory {:.1} MiB (< 250 MiB)", max_peak as f64 / 1024.0),
+                peak_ok,
+            ));
+            checks.push((
+                format!("{n}: one-page edit median {median:.1} ms (< 25 ms)"),
+                median < 25.0,
+            ));
             checks.push((format!("{n}: one-page edit p95 {p95:.1} ms (< 50 ms)"), p95 < 50.0));
         }
         if edit.extra.get("landed").map(String::as_str) != Some("yes") {
             checks.push((format!("{n}: every edit reached its output file"), false));
         }
-        for (label, m) in [("cold", &cold), ("nothing changed", &warm), ("unchanged, full pass", &full_pass)] {
+        for (label, m) in
+            [("cold", &cold), ("nothing changed", &warm), ("unchanged, full pass", &full_pass)]
+        {
             if let Some(summary) = m.extra.get("summary") {
                 eprintln!("[{n}] {label}: {summary}");
             }
@@ -216,7 +248,10 @@ fn run(sizes: &[usize], edits: usize) -> Res<()> {
         mem_ratio: "-".into(),
         target: format!("< 150 ms {}", pass(micro.wall < Duration::from_millis(150))),
     });
-    checks.push((format!("microsite: cold build {} (< 150 ms)", fmt_duration(micro.wall)), micro.wall < Duration::from_millis(150)));
+    checks.push((
+        format!("microsite: cold build {} (< 150 ms)", fmt_duration(micro.wall)),
+        micro.wall < Duration::from_millis(150),
+    ));
 
     let det_pages = sizes.iter().copied().min().unwrap_or(1000);
     eprintln!("[determinism] corpus-{det_pages}: RAYON_NUM_THREADS=1 vs every core");
@@ -255,7 +290,9 @@ fn ms(extra: &BTreeMap<String, String>, k: &str) -> f64 {
 
 /// `/proc/loadavg`'s first three fields: how busy the machine was (other builds share it).
 fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg").map(|t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" ")).unwrap_or_else(|_| "unknown".into())
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 fn cores() -> usize {
@@ -376,7 +413,11 @@ fn stage(args: &[&str], env: &[(&str, &str)]) -> Res<Measure> {
 /// CPU time).
 fn spawn_measured(mut cmd: Command) -> Res<(String, u64, Duration, Duration)> {
     let started = Instant::now();
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().map_err(|e| format!("spawn {cmd:?}: {e}"))?;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("spawn {cmd:?}: {e}"))?;
     let mut out = String::new();
     if let Some(mut so) = child.stdout.take() {
         so.read_to_string(&mut out).map_err(|e| format!("read the child's output: {e}"))?;
@@ -393,7 +434,9 @@ fn spawn_measured(mut cmd: Command) -> Res<(String, u64, Duration, Duration)> {
     if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
         return Err(format!("{cmd:?} failed (status {status}); its output:\n{out}"));
     }
-    let tv = |t: libc::timeval| Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64);
+    let tv = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
+    };
     // Linux reports ru_maxrss in KiB.
     Ok((out, usage.ru_maxrss.max(0) as u64, wall, tv(usage.ru_utime) + tv(usage.ru_stime)))
 }
@@ -415,7 +458,9 @@ fn parse_report(out: &str) -> Measure {
 
 /// The child's side: runs one stage and prints `key=value` lines.
 fn run_stage(args: &[String]) -> Res<()> {
-    let get = |i: usize| args.get(i).map(String::as_str).ok_or_else(|| format!("missing argument {i} of --stage"));
+    let get = |i: usize| {
+        args.get(i).map(String::as_str).ok_or_else(|| format!("missing argument {i} of --stage"))
+    };
     match get(0)? {
         "floor" => {
             let started = Instant::now();
@@ -427,7 +472,8 @@ fn run_stage(args: &[String]) -> Res<()> {
             let mut options = BuildOptions::new(get(1)?);
             options.output = Some(PathBuf::from(get(2)?));
             let started = Instant::now();
-            let summary = charter::build(options).map_err(|d| format!("the build failed: {d:?}"))?;
+            let summary =
+                charter::build(options).map_err(|d| format!("the build failed: {d:?}"))?;
             println!("wall_s={}", started.elapsed().as_secs_f64());
             println!("summary={summary}");
         }
@@ -480,18 +526,25 @@ fn floor(root: &Path, out: &Path) -> Res<usize> {
     let mut html = String::new();
     let mut pages = 0;
     for file in &files {
-        let text = std::fs::read_to_string(file).map_err(|e| format!("read {}: {e}", file.display()))?;
+        let text =
+            std::fs::read_to_string(file).map_err(|e| format!("read {}: {e}", file.display()))?;
         let (front, body) = split_front_matter(&text);
-        let front: serde_json::Value = charter::yaml::from_str(front).map_err(|e| format!("{}: {e}", file.display()))?;
+        let front: serde_json::Value =
+            charter::yaml::from_str(front).map_err(|e| format!("{}: {e}", file.display()))?;
         std::hint::black_box(&front);
         html.clear();
-        pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(body, cmark_options()));
+        pulldown_cmark::html::push_html(
+            &mut html,
+            pulldown_cmark::Parser::new_ext(body, cmark_options()),
+        );
         let rel = file.strip_prefix(&content).map_err(|e| e.to_string())?.with_extension("html");
         let target = out.join(rel);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("create {}: {e}", parent.display()))?;
         }
-        std::fs::write(&target, html.as_bytes()).map_err(|e| format!("write {}: {e}", target.display()))?;
+        std::fs::write(&target, html.as_bytes())
+            .map_err(|e| format!("write {}: {e}", target.display()))?;
         if !file.ends_with("_index.md") {
             pages += 1;
         }
@@ -518,8 +571,12 @@ fn edits(root: &Path, out: &Path, count: usize) -> Res<()> {
     let started = Instant::now();
     let mut site = Site::load(options).map_err(|d| format!("load: {d:?}"))?;
     println!("load_s={}", started.elapsed().as_secs_f64());
-    let pages: Vec<(PathBuf, String)> =
-        site.library.pages.iter().map(|p| (root.join("content").join(&p.doc.relative_path), p.path.clone())).collect();
+    let pages: Vec<(PathBuf, String)> = site
+        .library
+        .pages
+        .iter()
+        .map(|p| (root.join("content").join(&p.doc.relative_path), p.path.clone()))
+        .collect();
     if pages.is_empty() {
         return Err("the corpus has no pages".into());
     }
@@ -529,7 +586,8 @@ fn edits(root: &Path, out: &Path, count: usize) -> Res<()> {
         // Spread the edits over the corpus (and its sections).
         let (file, url_path) = &pages[(k * 7919 + 13) % pages.len()];
         let marker = format!("Benchmark edit number {k} lands here.");
-        let before = std::fs::read_to_string(file).map_err(|e| format!("read {}: {e}", file.display()))?;
+        let before =
+            std::fs::read_to_string(file).map_err(|e| format!("read {}: {e}", file.display()))?;
         let edited = format!("{before}\n{marker}\n");
         let t = Instant::now();
         std::fs::write(file, edited).map_err(|e| format!("write {}: {e}", file.display()))?;
@@ -619,7 +677,8 @@ fn determinism(corpus: &Path, work: &Path) -> Res<(bool, usize, String)> {
     let a = tree(&one)?;
     let b = tree(&all)?;
     let files = a.len();
-    let mut differing: Vec<&String> = a.keys().chain(b.keys()).filter(|k| a.get(*k) != b.get(*k)).collect();
+    let mut differing: Vec<&String> =
+        a.keys().chain(b.keys()).filter(|k| a.get(*k) != b.get(*k)).collect();
     differing.sort();
     differing.dedup();
     let detail = match differing.first() {
@@ -641,8 +700,15 @@ fn tree(dir: &Path) -> Res<BTreeMap<String, Vec<u8>>> {
             } else if p.file_name().is_some_and(|n| n == charter::freshness::RECORD) {
                 // The skip record names the output folder: a record of the build, not the site.
             } else {
-                let rel = p.strip_prefix(base).map_err(|e| e.to_string())?.to_string_lossy().replace('\\', "/");
-                out.insert(rel, std::fs::read(&p).map_err(|e| format!("read {}: {e}", p.display()))?);
+                let rel = p
+                    .strip_prefix(base)
+                    .map_err(|e| e.to_string())?
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(
+                    rel,
+                    std::fs::read(&p).map_err(|e| format!("read {}: {e}", p.display()))?,
+                );
             }
         }
         Ok(())

@@ -39,7 +39,9 @@ fn pages_under(dir: &Path, out: &mut Vec<PathBuf>) {
     for path in entries {
         if path.is_dir() {
             pages_under(&path, out);
-        } else if path.extension().is_some_and(|e| e == "md") && path.file_name().is_none_or(|n| n != "_index.md") {
+        } else if path.extension().is_some_and(|e| e == "md")
+            && path.file_name().is_none_or(|n| n != "_index.md")
+        {
             out.push(path);
         }
     }
@@ -51,7 +53,8 @@ fn main() {
         println!("serve benchmark: run with `cargo bench --bench serve`");
         return;
     }
-    let pages: usize = std::env::var("CHARTER_BENCH_PAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let pages: usize =
+        std::env::var("CHARTER_BENCH_PAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
     let work = tempfile::tempdir().expect("a temporary folder");
     let root = work.path().join("site");
     corpus::generate(&root, pages, corpus::Flavor::Charter, 7).expect("write the corpus");
@@ -59,7 +62,11 @@ fn main() {
     // The full build of the same site, for comparison (in process, into another folder).
     let build_out = work.path().join("full-build");
     let started = Instant::now();
-    let summary = charter::build(charter::BuildOptions { output: Some(build_out.clone()), ..charter::BuildOptions::new(&root) }).expect("the generated site builds");
+    let summary = charter::build(charter::BuildOptions {
+        output: Some(build_out.clone()),
+        ..charter::BuildOptions::new(&root)
+    })
+    .expect("the generated site builds");
     let full_build = started.elapsed();
     println!("full build: {summary}");
 
@@ -83,11 +90,19 @@ fn main() {
             let mut serving = false;
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 if let Some(at) = line.find("http://") {
-                    let url = line[at..].split_whitespace().next().unwrap_or("").trim_end_matches('/').to_string();
+                    let url = line[at..]
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .trim_end_matches('/')
+                        .to_string();
                     let _ = url_tx.send(url);
                     serving = true;
                 } else if serving {
-                    let n = line.strip_suffix(" ms").and_then(|l| l.rsplit(' ').next()).and_then(|n| n.parse::<u64>().ok());
+                    let n = line
+                        .strip_suffix(" ms")
+                        .and_then(|l| l.rsplit(' ').next())
+                        .and_then(|n| n.parse::<u64>().ok());
                     if let Some(n) = n {
                         rebuild_times.lock().expect("times").push(Duration::from_millis(n));
                     }
@@ -105,7 +120,10 @@ fn main() {
         let events = events.clone();
         let url = format!("{base}/__charter/events");
         std::thread::spawn(move || {
-            let client = reqwest::blocking::Client::builder().timeout(None::<Duration>).build().expect("client");
+            let client = reqwest::blocking::Client::builder()
+                .timeout(None::<Duration>)
+                .build()
+                .expect("client");
             let response = client.get(&url).send().expect("connect to the reload stream");
             for line in BufReader::new(response).lines().map_while(Result::ok) {
                 if let Some(name) = line.strip_prefix("event:") {
@@ -124,11 +142,15 @@ fn main() {
     pages_under(&root.join("content"), &mut sources);
     assert!(sources.len() >= EDITS, "the corpus has too few pages");
     let output = root.join("public");
-    let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("client");
     let (mut disk, mut event, mut http) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..EDITS {
         let source = &sources[(i * 7919) % sources.len()];
-        let rel = source.strip_prefix(root.join("content")).expect("under content").with_extension("");
+        let rel =
+            source.strip_prefix(root.join("content")).expect("under content").with_extension("");
         let url_path = format!("/{}/", rel.to_string_lossy().replace('\\', "/"));
         let out_file = output.join(&rel).join("index.html");
         assert!(out_file.is_file(), "no output for {} at {}", source.display(), out_file.display());
@@ -155,7 +177,12 @@ fn main() {
             let client = client.clone();
             let sentence = sentence.clone();
             std::thread::spawn(move || loop {
-                if client.get(&url).send().and_then(|r| r.text()).is_ok_and(|t| t.contains(&sentence)) {
+                if client
+                    .get(&url)
+                    .send()
+                    .and_then(|r| r.text())
+                    .is_ok_and(|t| t.contains(&sentence))
+                {
                     return Instant::now();
                 }
                 assert!(saved.elapsed() < GIVE_UP, "the page was never served with the edit");
@@ -165,7 +192,13 @@ fn main() {
         let on_disk = disk_probe.join().expect("disk probe");
         let served = http_probe.join().expect("http probe");
         let reloaded = loop {
-            let found = events.lock().expect("events").iter().skip(before).find(|(_, n)| n == "reload" || n == "css").map(|(t, _)| *t);
+            let found = events
+                .lock()
+                .expect("events")
+                .iter()
+                .skip(before)
+                .find(|(_, n)| n == "reload" || n == "css")
+                .map(|(t, _)| *t);
             if let Some(t) = found {
                 break t;
             }
@@ -187,8 +220,18 @@ fn main() {
     }
     println!("serve benchmark: {pages} pages, {EDITS} edits of one page's body");
     println!("  full build (charter build):          {}", ms(full_build));
-    for (name, v) in [("save -> rebuilt file on disk", &disk), ("save -> reload event (SSE)", &event), ("save -> new page over HTTP", &http), ("the rebuild itself (as printed)", &rebuilds)] {
-        println!("  {name:<36} median {:>9}   p95 {:>9}   max {:>9}", ms(percentile(v, 50.0)), ms(percentile(v, 95.0)), ms(percentile(v, 100.0)));
+    for (name, v) in [
+        ("save -> rebuilt file on disk", &disk),
+        ("save -> reload event (SSE)", &event),
+        ("save -> new page over HTTP", &http),
+        ("the rebuild itself (as printed)", &rebuilds),
+    ] {
+        println!(
+            "  {name:<36} median {:>9}   p95 {:>9}   max {:>9}",
+            ms(percentile(v, 50.0)),
+            ms(percentile(v, 95.0)),
+            ms(percentile(v, 100.0))
+        );
     }
     println!(
         "  ({} rebuilds for {EDITS} edits; watching adds {} ms of debounce and, for a lone save, a {} ms lull before each)",

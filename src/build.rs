@@ -62,7 +62,10 @@ pub fn build(options: BuildOptions) -> Result<BuildSummary, Diagnostics> {
 }
 
 /// [`build`], counting the outputs it renders in `progress` (for a progress bar).
-pub fn build_counting(options: BuildOptions, progress: Arc<Progress>) -> Result<BuildSummary, Diagnostics> {
+pub fn build_counting(
+    options: BuildOptions,
+    progress: Arc<Progress>,
+) -> Result<BuildSummary, Diagnostics> {
     let started = Instant::now();
     let output_dir = options.output_dir();
     // Held to the end: one run writes an output folder at a time, and a commit a killed run left
@@ -70,7 +73,9 @@ pub fn build_counting(options: BuildOptions, progress: Arc<Progress>) -> Result<
     output::check_output_dir(&options.root, &output_dir).map_err(Diagnostics::from)?;
     let _lock = output::open_existing(&output_dir).map_err(Diagnostics::from)?;
     let inputs = crate::freshness::inputs_digest(&options);
-    if let Some(done) = inputs.as_deref().and_then(|digest| crate::freshness::up_to_date(&output_dir, digest)) {
+    if let Some(done) =
+        inputs.as_deref().and_then(|digest| crate::freshness::up_to_date(&output_dir, digest))
+    {
         return Ok(BuildSummary {
             pages: done.pages,
             sections: done.sections,
@@ -114,7 +119,11 @@ pub fn write_all(site: &Site) -> Result<WriteStats, Diagnostics> {
         crate::deploy::write_site(site, &outputs, &writer, site.options.deploy)
     } else {
         let mut errors = site.render_into(&outputs, &writer);
-        let copy_errors: Vec<Diagnostic> = site.files_to_copy().par_iter().filter_map(|(rel, path)| writer.copy(rel, path).err()).collect();
+        let copy_errors: Vec<Diagnostic> = site
+            .files_to_copy()
+            .par_iter()
+            .filter_map(|(rel, path)| writer.copy(rel, path).err())
+            .collect();
         errors.extend(copy_errors);
         errors
     };
@@ -128,6 +137,9 @@ pub fn write_all(site: &Site) -> Result<WriteStats, Diagnostics> {
 
 /// Commits `writer`'s output into `output_dir`. The record of the last full build describes the
 /// output as it was: it is forgotten before the first file moves (see [`crate::freshness`]).
-pub(crate) fn commit(writer: Writer, output_dir: &std::path::Path) -> Result<WriteStats, Diagnostics> {
+pub(crate) fn commit(
+    writer: Writer,
+    output_dir: &std::path::Path,
+) -> Result<WriteStats, Diagnostics> {
     writer.commit(|| crate::freshness::forget(output_dir))
 }

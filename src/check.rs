@@ -66,7 +66,8 @@ pub fn run(site: &Site, outputs: &[Output]) -> Diagnostics {
         .par_iter()
         .map(|o| {
             let bytes = input.render(o)?;
-            Ok(source_url(site, o).map(|url| (url, hrefs_in_html(&String::from_utf8_lossy(&bytes)))))
+            Ok(source_url(site, o)
+                .map(|url| (url, hrefs_in_html(&String::from_utf8_lossy(&bytes)))))
         })
         .collect();
     let mut diagnostics = Diagnostics::new();
@@ -101,8 +102,14 @@ fn source_url(site: &Site, output: &Output) -> Option<String> {
 /// The lints, given the links of every rendered HTML output (`(its URL path, hrefs)`).
 pub fn lint(site: &Site, links: &[(String, Vec<String>)]) -> Diagnostics {
     let lib = &site.library;
-    let docs: Vec<&Document> = lib.pages.iter().map(|p| &p.doc).chain(lib.sections.iter().filter(|s| !s.implicit).map(|s| &s.doc)).collect();
-    let found: Vec<Diagnostic> = docs.par_iter().flat_map_iter(|doc| lint_document(site, doc)).collect();
+    let docs: Vec<&Document> = lib
+        .pages
+        .iter()
+        .map(|p| &p.doc)
+        .chain(lib.sections.iter().filter(|s| !s.implicit).map(|s| &s.doc))
+        .collect();
+    let found: Vec<Diagnostic> =
+        docs.par_iter().flat_map_iter(|doc| lint_document(site, doc)).collect();
     let mut diagnostics = Diagnostics(found);
     diagnostics.extend(orphans(site, links));
     diagnostics.sort();
@@ -130,7 +137,9 @@ fn lint_document(site: &Site, doc: &Document) -> Vec<Diagnostic> {
         );
     }
     match crate::content::load::body_of(&site.options.root, doc) {
-        Ok(body) => lint_body(&body, doc.body_first_line, &mut |line, d: Diagnostic| out.push(d.in_file(&doc.file).at(Some(line), None))),
+        Ok(body) => lint_body(&body, doc.body_first_line, &mut |line, d: Diagnostic| {
+            out.push(d.in_file(&doc.file).at(Some(line), None))
+        }),
         Err(d) => out.push(d),
     }
     out
@@ -139,12 +148,16 @@ fn lint_document(site: &Site, doc: &Document) -> Vec<Diagnostic> {
 /// Runs the body lints over a Markdown body starting at file line `first_line`; reports each
 /// finding with its line.
 pub fn lint_body(body: &str, first_line: usize, report: &mut dyn FnMut(usize, Diagnostic)) {
-    let line_starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let line_starts: Vec<usize> =
+        std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let line_of = |offset: usize| match line_starts.binary_search(&offset) {
         Ok(i) => i + first_line,
         Err(i) => i.saturating_sub(1) + first_line,
     };
-    let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES;
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut previous_level = 1u8;
     let mut image: Option<(String, String, usize)> = None;
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
@@ -157,13 +170,22 @@ pub fn lint_body(body: &str, first_line: usize, report: &mut dyn FnMut(usize, Di
                 if level > previous_level + 1 {
                     report(
                         line_of(range.start),
-                        Diagnostic::warning("heading-level", format!("the heading skips a level: h{level} after h{previous_level}"))
-                            .hint(format!("use a level-{} heading ({}) here, or add the missing level above", previous_level + 1, "#".repeat(usize::from(previous_level) + 1))),
+                        Diagnostic::warning(
+                            "heading-level",
+                            format!("the heading skips a level: h{level} after h{previous_level}"),
+                        )
+                        .hint(format!(
+                            "use a level-{} heading ({}) here, or add the missing level above",
+                            previous_level + 1,
+                            "#".repeat(usize::from(previous_level) + 1)
+                        )),
                     );
                 }
                 previous_level = level;
             }
-            Event::Start(Tag::Image { dest_url, .. }) => image = Some((dest_url.to_string(), String::new(), line_of(range.start))),
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image = Some((dest_url.to_string(), String::new(), line_of(range.start)))
+            }
             Event::End(TagEnd::Image) => {
                 if let Some((src, alt, line)) = image.take() {
                     if alt.trim().is_empty() {
@@ -183,7 +205,8 @@ pub fn lint_body(body: &str, first_line: usize, report: &mut dyn FnMut(usize, Di
             Event::Html(html) | Event::InlineHtml(html) => {
                 let start_line = line_of(range.start);
                 for tag in start_tags(&html) {
-                    let line = start_line + html.get(..tag.offset).unwrap_or_default().matches('\n').count();
+                    let line = start_line
+                        + html.get(..tag.offset).unwrap_or_default().matches('\n').count();
                     if tag.img_without_alt {
                         let src = tag.src.as_deref().unwrap_or_default();
                         report(
@@ -213,7 +236,13 @@ fn link_error(url: &str, why: &str) -> Diagnostic {
 /// (`@/` links, anchors, root-relative and relative paths are the build's business).
 pub fn malformed_external(url: &str) -> Option<String> {
     let url = url.trim();
-    if url.is_empty() || url.starts_with("@/") || url.starts_with('#') || url.starts_with("./") || url.starts_with("../") || url.starts_with('?') {
+    if url.is_empty()
+        || url.starts_with("@/")
+        || url.starts_with('#')
+        || url.starts_with("./")
+        || url.starts_with("../")
+        || url.starts_with('?')
+    {
         return None;
     }
     if url.starts_with('/') && !url.starts_with("//") {
@@ -221,7 +250,9 @@ pub fn malformed_external(url: &str) -> Option<String> {
     }
     let lower = url.to_ascii_lowercase();
     if lower.starts_with("www.") {
-        return Some("it has no scheme, so browsers treat it as a path on this site; add `https://`".into());
+        return Some(
+            "it has no scheme, so browsers treat it as a path on this site; add `https://`".into(),
+        );
     }
     if let Some(rest) = url.strip_prefix("//") {
         return check_authority(rest);
@@ -229,13 +260,18 @@ pub fn malformed_external(url: &str) -> Option<String> {
     let scheme_end = url.find(':');
     let scheme = scheme_end.map(|i| &lower[..i]).filter(|s| {
         let mut chars = s.chars();
-        chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
     });
     let Some(scheme) = scheme else {
         // No scheme: a relative path, unless it is an attempt at one (`http//x.org`, `https;//x`).
         for attempt in ["https", "http"] {
             if let Some(rest) = lower.strip_prefix(attempt) {
-                if rest.starts_with("//") || rest.starts_with(";//") || rest.starts_with(":") || rest.starts_with("/") {
+                if rest.starts_with("//")
+                    || rest.starts_with(";//")
+                    || rest.starts_with(":")
+                    || rest.starts_with("/")
+                {
                     return Some(format!("`{attempt}` must be followed by `://`"));
                 }
             }
@@ -261,11 +297,16 @@ pub fn malformed_external(url: &str) -> Option<String> {
                 Some("a `mailto:` link needs an address like `mailto:name@example.org`".into())
             }
         }
-        "tel" | "sms" | "data" | "javascript" | "irc" | "ircs" | "news" | "xmpp" | "geo" | "magnet" | "urn" | "doi" | "file" => None,
+        "tel" | "sms" | "data" | "javascript" | "irc" | "ircs" | "news" | "xmpp" | "geo"
+        | "magnet" | "urn" | "doi" | "file" => None,
         other => {
-            let near = ["http", "https"].into_iter().find(|w| strsim::levenshtein(other, w) <= 2 && other != *w);
+            let near = ["http", "https"]
+                .into_iter()
+                .find(|w| strsim::levenshtein(other, w) <= 2 && other != *w);
             match near {
-                Some(w) => Some(format!("the scheme `{other}:` is not a known scheme; did you mean `{w}:`?")),
+                Some(w) => Some(format!(
+                    "the scheme `{other}:` is not a known scheme; did you mean `{w}:`?"
+                )),
                 None => None,
             }
         }
@@ -280,7 +321,11 @@ fn check_authority(rest: &str) -> Option<String> {
         return Some("it has no host name".into());
     }
     if host_port.starts_with('[') {
-        return if host_port.contains(']') { None } else { Some("the IPv6 address is not closed with `]`".into()) };
+        return if host_port.contains(']') {
+            None
+        } else {
+            Some("the IPv6 address is not closed with `]`".into())
+        };
     }
     let (host, port) = match host_port.rsplit_once(':') {
         Some((h, p)) => (h, Some(p)),
@@ -294,10 +339,14 @@ fn check_authority(rest: &str) -> Option<String> {
     if host.is_empty() {
         return Some("it has no host name".into());
     }
-    if let Some(bad) = host.chars().find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '.' || *c == '%' || *c == '_')) {
+    if let Some(bad) = host
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '.' || *c == '%' || *c == '_'))
+    {
         return Some(format!("the host name `{host}` contains `{bad}`"));
     }
-    if host.starts_with('.') || host.ends_with("..") || host.contains("..") || host.starts_with('-') {
+    if host.starts_with('.') || host.ends_with("..") || host.contains("..") || host.starts_with('-')
+    {
         return Some(format!("the host name `{host}` is not valid"));
     }
     if !host.contains('.') && !host.eq_ignore_ascii_case("localhost") {
@@ -403,10 +452,13 @@ fn start_tags(html: &str) -> Vec<StartTag> {
 /// Runs `on_element` on every start tag that matches the CSS `selector`, in document order; the
 /// output of the rewriter is not kept.
 fn scan(html: &str, selector: &str, mut on_element: impl FnMut(&lol_html::html_content::Element)) {
-    let settings = lol_html::Settings::new().append_element_content_handler(lol_html::element!(selector, |el| {
-        on_element(el);
-        Ok(())
-    }));
+    let settings = lol_html::Settings::new().append_element_content_handler(lol_html::element!(
+        selector,
+        |el| {
+            on_element(el);
+            Ok(())
+        }
+    ));
     let mut rewriter = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
     // The rewriter fails only on its memory limits; the tags found until then are kept.
     if rewriter.write(html.as_bytes()).is_ok() {
@@ -417,7 +469,9 @@ fn scan(html: &str, selector: &str, mut on_element: impl FnMut(&lol_html::html_c
 /// Every `href` of `<a>` and `<area>` elements in an HTML document.
 pub fn hrefs_in_html(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    scan(html, "a[href], area[href]", |el| out.extend(el.get_attribute("href").map(|v| v.replace("&amp;", "&"))));
+    scan(html, "a[href], area[href]", |el| {
+        out.extend(el.get_attribute("href").map(|v| v.replace("&amp;", "&")))
+    });
     out
 }
 
@@ -440,7 +494,11 @@ pub fn to_github(diagnostics: &Diagnostics, prefix: &str) -> String {
         let mut props = Vec::new();
         if let Some(file) = &d.file {
             let path = file.display().to_string().replace('\\', "/");
-            let path = if prefix.is_empty() { path } else { format!("{}/{path}", prefix.trim_end_matches('/')) };
+            let path = if prefix.is_empty() {
+                path
+            } else {
+                format!("{}/{path}", prefix.trim_end_matches('/'))
+            };
             props.push(format!("file={}", github_escape_property(&path)));
         }
         if let Some(line) = d.line {
@@ -491,36 +549,80 @@ mod tests {
 
     #[test]
     fn malformed_external_links() {
-        for bad in ["www.example.org", "http//example.org", "https:/example.org", "https://", "https://exa_mple org", "htps://example.org", "https://example", "mailto:nobody", "http://example.org:80a/"] {
+        for bad in [
+            "www.example.org",
+            "http//example.org",
+            "https:/example.org",
+            "https://",
+            "https://exa_mple org",
+            "htps://example.org",
+            "https://example",
+            "mailto:nobody",
+            "http://example.org:80a/",
+        ] {
             assert!(malformed_external(bad).is_some(), "{bad} should be malformed");
         }
-        for good in ["https://example.org/a?b=c#d", "http://localhost:8080/", "mailto:a@b.org", "@/x.md", "/about/", "../x/", "#top", "tel:+441234", "https://[::1]/", "//cdn.example.org/x.js", "page/"] {
-            assert!(malformed_external(good).is_none(), "{good} should pass: {:?}", malformed_external(good));
+        for good in [
+            "https://example.org/a?b=c#d",
+            "http://localhost:8080/",
+            "mailto:a@b.org",
+            "@/x.md",
+            "/about/",
+            "../x/",
+            "#top",
+            "tel:+441234",
+            "https://[::1]/",
+            "//cdn.example.org/x.js",
+            "page/",
+        ] {
+            assert!(
+                malformed_external(good).is_none(),
+                "{good} should pass: {:?}",
+                malformed_external(good)
+            );
         }
     }
 
     #[test]
     fn body_lints_name_lines() {
-        let body = "## A\n\n#### Skipped\n\n![](x.png)\n\n<img src=\"y.png\">\n\n[bad](www.x.org)\n";
+        let body =
+            "## A\n\n#### Skipped\n\n![](x.png)\n\n<img src=\"y.png\">\n\n[bad](www.x.org)\n";
         let mut found = Vec::new();
         lint_body(body, 5, &mut |line, d| found.push((line, d.code)));
-        assert_eq!(found, vec![(7, "heading-level"), (9, "alt-text"), (11, "alt-text"), (13, "external-link")]);
+        assert_eq!(
+            found,
+            vec![(7, "heading-level"), (9, "alt-text"), (11, "alt-text"), (13, "external-link")]
+        );
     }
 
     #[test]
     fn hrefs_resolve_relative_to_the_page() {
         assert_eq!(resolve_href("/a/b/", "../c/", "https://x.org").as_deref(), Some("/a/c/"));
-        assert_eq!(resolve_href("/a/b/", "https://x.org/d#x", "https://x.org").as_deref(), Some("/d/"));
+        assert_eq!(
+            resolve_href("/a/b/", "https://x.org/d#x", "https://x.org").as_deref(),
+            Some("/d/")
+        );
         assert_eq!(resolve_href("/a/", "https://y.org/d", "https://x.org"), None);
-        assert_eq!(hrefs_in_html("<a class=x href=\"/p/\">p</a><abbr title=y><a href=/q/>"), vec!["/p/".to_string(), "/q/".to_string()]);
+        assert_eq!(
+            hrefs_in_html("<a class=x href=\"/p/\">p</a><abbr title=y><a href=/q/>"),
+            vec!["/p/".to_string(), "/q/".to_string()]
+        );
         // Non-ASCII text in attributes (here a no-break space, bytes C2 A0) is not split.
-        assert_eq!(hrefs_in_html("<a title=\"é\u{a0}x\" data-x=ü\u{a0}ü href=\"/r/\">"), vec!["/r/".to_string()]);
+        assert_eq!(
+            hrefs_in_html("<a title=\"é\u{a0}x\" data-x=ü\u{a0}ü href=\"/r/\">"),
+            vec!["/r/".to_string()]
+        );
     }
 
     #[test]
     fn github_lines_escape() {
-        let d = Diagnostic::error("alt-text", "50% bad\nthing").in_file("content/a,b.md").at(Some(3), None);
+        let d = Diagnostic::error("alt-text", "50% bad\nthing")
+            .in_file("content/a,b.md")
+            .at(Some(3), None);
         let out = to_github(&Diagnostics(vec![d]), "");
-        assert_eq!(out, "::error file=content/a%2Cb.md,line=3,title=charter alt-text::50%25 bad%0Athing\n");
+        assert_eq!(
+            out,
+            "::error file=content/a%2Cb.md,line=3,title=charter alt-text::50%25 bad%0Athing\n"
+        );
     }
 }

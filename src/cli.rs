@@ -58,10 +58,14 @@ struct BuildArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into public/ (or --output).
-    #[command(after_help = "Examples:\n  charter build\n  charter build --drafts --output /tmp/preview\n  charter build --base-url https://staging.example.org\n  charter build --deploy        minified, fingerprinted, with .gz/.br files (see docs/deploy.md)")]
+    #[command(
+        after_help = "Examples:\n  charter build\n  charter build --drafts --output /tmp/preview\n  charter build --base-url https://staging.example.org\n  charter build --deploy        minified, fingerprinted, with .gz/.br files (see docs/deploy.md)"
+    )]
     Build(BuildArgs),
     /// Build, serve the site locally and rebuild on every save, with live reload in the browser.
-    #[command(after_help = "Examples:\n  charter serve                     http://127.0.0.1:1111 with live reload\n  charter serve --port 0 --open     any free port, opened in the browser\n  charter serve --drafts            include pages marked `draft: true`\n  charter serve --bind 0.0.0.0      reachable from other machines (prints a warning)")]
+    #[command(
+        after_help = "Examples:\n  charter serve                     http://127.0.0.1:1111 with live reload\n  charter serve --port 0 --open     any free port, opened in the browser\n  charter serve --drafts            include pages marked `draft: true`\n  charter serve --bind 0.0.0.0      reachable from other machines (prints a warning)"
+    )]
     Serve {
         /// The port to listen on (0: any free port).
         #[arg(long, default_value_t = 1111)]
@@ -77,7 +81,9 @@ enum Command {
         open: bool,
     },
     /// Check everything a build checks; write nothing. Non-zero exit on any error.
-    #[command(after_help = "Findings: errors (exit 1) for everything a build rejects, images without alt text and\nmalformed external links; warnings for missing descriptions, headings that skip a level and\npages no other page links to. See docs/check.md.\n\nExamples:\n  charter check\n  charter check --root path/to/site\n  charter check --format github   annotations on a pull request (GitHub Actions)\n  charter check --format json     for other tools")]
+    #[command(
+        after_help = "Findings: errors (exit 1) for everything a build rejects, images without alt text and\nmalformed external links; warnings for missing descriptions, headings that skip a level and\npages no other page links to. See docs/check.md.\n\nExamples:\n  charter check\n  charter check --root path/to/site\n  charter check --format github   annotations on a pull request (GitHub Actions)\n  charter check --format json     for other tools"
+    )]
     Check {
         /// Include pages marked `draft: true`.
         #[arg(long)]
@@ -87,7 +93,9 @@ enum Command {
         format: charter::check::Format,
     },
     /// Create a page with its front matter filled in.
-    #[command(after_help = "Examples:\n  charter new proposal/new-page.md\n  charter new briefs/_index.md     (a section)")]
+    #[command(
+        after_help = "Examples:\n  charter new proposal/new-page.md\n  charter new briefs/_index.md     (a section)"
+    )]
     New {
         /// The page's path under content/, e.g. `proposal/new-page.md`.
         path: String,
@@ -96,7 +104,9 @@ enum Command {
         title: Option<String>,
     },
     /// Import a Hugo or Jekyll site into a new Charter site, keeping every URL.
-    #[command(after_help = "Writes site.yaml, content/, static/, data/, templates/ and import-report.md into DEST;\nSOURCE is only read.\n\nExamples:\n  charter import hugo ../old-site ./new-site\n  charter import jekyll ../blog ./blog-charter --format json")]
+    #[command(
+        after_help = "Writes site.yaml, content/, static/, data/, templates/ and import-report.md into DEST;\nSOURCE is only read.\n\nExamples:\n  charter import hugo ../old-site ./new-site\n  charter import jekyll ../blog ./blog-charter --format json"
+    )]
     Import {
         /// The generator that built the source site.
         #[arg(value_enum)]
@@ -132,7 +142,9 @@ enum ReportFormat {
 /// `--base-url` through the one base-URL rule ([`charter::validate::BaseUrl`]); a refused value
 /// is a command-line error (exit 2) with what to write instead.
 fn parse_base_url(text: &str) -> Result<String, String> {
-    charter::validate::BaseUrl::parse(text).map(|url| url.as_str().to_string()).map_err(|e| format!("{}\n\n  help: {}", e.message, e.hint))
+    charter::validate::BaseUrl::parse(text)
+        .map(|url| url.as_str().to_string())
+        .map_err(|e| format!("{}\n\n  help: {}", e.message, e.hint))
 }
 
 /// Whether to colour the output on stderr.
@@ -165,13 +177,25 @@ fn print_diagnostics(diagnostics: &Diagnostics, quiet: bool) {
     }
     let errors = diagnostics.errors().count();
     if errors > 0 {
-        eprintln!("{}", paint(&format!("{errors} error{} found; nothing was changed in the output", if errors == 1 { "" } else { "s" }), red));
+        eprintln!(
+            "{}",
+            paint(
+                &format!(
+                    "{errors} error{} found; nothing was changed in the output",
+                    if errors == 1 { "" } else { "s" }
+                ),
+                red
+            )
+        );
     }
 }
 
 /// Runs `work`; when it takes longer than a second and stderr is a terminal, draws a progress
 /// bar of the outputs rendered (cleared when done).
-fn with_progress<T>(quiet: bool, work: impl FnOnce(std::sync::Arc<charter::site::Progress>) -> T) -> T {
+fn with_progress<T>(
+    quiet: bool,
+    work: impl FnOnce(std::sync::Arc<charter::site::Progress>) -> T,
+) -> T {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
     use std::time::{Duration, Instant};
@@ -190,8 +214,10 @@ fn with_progress<T>(quiet: bool, work: impl FnOnce(std::sync::Arc<charter::site:
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        let style = indicatif::ProgressStyle::with_template("{spinner} building: {pos}/{len} outputs {wide_bar} {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        let style = indicatif::ProgressStyle::with_template(
+            "{spinner} building: {pos}/{len} outputs {wide_bar} {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
         let bar = indicatif::ProgressBar::new(0).with_style(style);
         while !flag.load(Ordering::Relaxed) {
             bar.set_length(counted.total.load(Ordering::Relaxed) as u64);
@@ -223,8 +249,16 @@ pub fn run() -> i32 {
                 fingerprint: args.fingerprint || args.deploy,
                 precompress: args.precompress || args.deploy,
             };
-            let options = BuildOptions { root, output: args.output, drafts: args.drafts, base_url: args.base_url, deploy };
-            match with_progress(cli.quiet, |progress| charter::build::build_counting(options, progress)) {
+            let options = BuildOptions {
+                root,
+                output: args.output,
+                drafts: args.drafts,
+                base_url: args.base_url,
+                deploy,
+            };
+            match with_progress(cli.quiet, |progress| {
+                charter::build::build_counting(options, progress)
+            }) {
                 Ok(summary) => {
                     print_diagnostics(&summary.warnings, cli.quiet);
                     if !cli.quiet {
@@ -245,7 +279,9 @@ pub fn run() -> i32 {
                 let (Ok(d) | Err(d)) = &result;
                 match format {
                     charter::check::Format::Json => println!("{}", charter::check::to_json(d)),
-                    charter::check::Format::Github | charter::check::Format::Human => print!("{}", charter::check::to_github(d, &github_prefix(&cli.root))),
+                    charter::check::Format::Github | charter::check::Format::Human => {
+                        print!("{}", charter::check::to_github(d, &github_prefix(&cli.root)))
+                    }
                 }
                 return if result.is_ok() { 0 } else { EXIT_SITE_ERROR };
             }
@@ -263,20 +299,30 @@ pub fn run() -> i32 {
                 }
             }
         }
-        Command::New { path, title } => match charter::new_page::new_page(&root, &path, title.as_deref()) {
-            Ok(file) => {
-                if !cli.quiet {
-                    println!("created {}", charter::text::escape_control_line(&file.display().to_string()));
+        Command::New { path, title } => {
+            match charter::new_page::new_page(&root, &path, title.as_deref()) {
+                Ok(file) => {
+                    if !cli.quiet {
+                        println!(
+                            "created {}",
+                            charter::text::escape_control_line(&file.display().to_string())
+                        );
+                    }
+                    0
                 }
-                0
+                Err(d) => {
+                    print_diagnostics(&Diagnostics::from(d), cli.quiet);
+                    EXIT_SITE_ERROR
+                }
             }
-            Err(d) => {
-                print_diagnostics(&Diagnostics::from(d), cli.quiet);
-                EXIT_SITE_ERROR
-            }
-        },
+        }
         Command::Import { from, source, dest, force, format } => {
-            match charter::import::import_site(from, &source, &dest, &charter::import::ImportOptions { force }) {
+            match charter::import::import_site(
+                from,
+                &source,
+                &dest,
+                &charter::import::ImportOptions { force },
+            ) {
                 Ok(report) => {
                     if format == ReportFormat::Json {
                         println!("{}", report.to_json());
@@ -294,7 +340,11 @@ pub fn run() -> i32 {
         Command::Init { dir } => match charter::init::init_site(&dir) {
             Ok(()) => {
                 if !cli.quiet {
-                    println!("created a new site in {}; build it with: cd {} && charter build", dir.display(), dir.display());
+                    println!(
+                        "created a new site in {}; build it with: cd {} && charter build",
+                        dir.display(),
+                        dir.display()
+                    );
                 }
                 0
             }
@@ -303,12 +353,21 @@ pub fn run() -> i32 {
                 EXIT_SITE_ERROR
             }
         },
-        Command::Serve { port, bind, drafts, open } => serve(root, port, bind, drafts, open, cli.quiet),
+        Command::Serve { port, bind, drafts, open } => {
+            serve(root, port, bind, drafts, open, cli.quiet)
+        }
     }
 }
 
 /// `charter serve`: runs until Ctrl-C; notices are printed as they come.
-fn serve(root: PathBuf, port: u16, bind: std::net::IpAddr, drafts: bool, open: bool, quiet: bool) -> i32 {
+fn serve(
+    root: PathBuf,
+    port: u16,
+    bind: std::net::IpAddr,
+    drafts: bool,
+    open: bool,
+    quiet: bool,
+) -> i32 {
     use charter::serve::Notice;
     let reporter = std::sync::Arc::new(move |notice: &Notice| match notice {
         Notice::Failed(d) => {
@@ -321,7 +380,14 @@ fn serve(root: PathBuf, port: u16, bind: std::net::IpAddr, drafts: bool, open: b
         other if !quiet => println!("{}", charter::text::escape_control(&other.to_string())),
         _ => {}
     });
-    let options = charter::serve::ServeOptions { port, bind, drafts, open, reporter, ..charter::serve::ServeOptions::new(root) };
+    let options = charter::serve::ServeOptions {
+        port,
+        bind,
+        drafts,
+        open,
+        reporter,
+        ..charter::serve::ServeOptions::new(root)
+    };
     match charter::serve::serve(options) {
         Ok(()) => 0,
         Err(d) => {
@@ -334,9 +400,16 @@ fn serve(root: PathBuf, port: u16, bind: std::net::IpAddr, drafts: bool, open: b
 /// The site root's path inside its git repository (`docs/site`), so GitHub annotations name the
 /// right file; empty when the root is the repository's top or not in one.
 fn github_prefix(root: &Path) -> String {
-    let out = std::process::Command::new("git").arg("-C").arg(root).args(["rev-parse", "--show-prefix"]).stderr(std::process::Stdio::null()).output();
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--show-prefix"])
+        .stderr(std::process::Stdio::null())
+        .output();
     match out {
-        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().trim_end_matches('/').to_string(),
+        Ok(o) if o.status.success() => {
+            String::from_utf8_lossy(&o.stdout).trim().trim_end_matches('/').to_string()
+        }
         _ => String::new(),
     }
 }

@@ -113,7 +113,8 @@ impl Config {
 
     /// Reads and validates `site.yaml` in `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
-        let files = crate::site_files::SiteFiles::new(root, crate::site_files::DEFAULT_MAX_FILE_SIZE);
+        let files =
+            crate::site_files::SiteFiles::new(root, crate::site_files::DEFAULT_MAX_FILE_SIZE);
         let path = files.confine(Path::new(CONFIG_FILE)).map_err(Diagnostics::from)?;
         if let Err(err) = std::fs::metadata(&path) {
             let d = if err.kind() == std::io::ErrorKind::NotFound {
@@ -144,10 +145,13 @@ impl Config {
             Value::Object(map) => map,
             Value::Null => Map::new(),
             _ => {
-                return Err(Diagnostic::error("config", format!("{CONFIG_FILE} must be a map of settings"))
-                    .in_file(CONFIG_FILE)
-                    .hint("write `key: value` lines, e.g. `title: My site`")
-                    .into())
+                return Err(Diagnostic::error(
+                    "config",
+                    format!("{CONFIG_FILE} must be a map of settings"),
+                )
+                .in_file(CONFIG_FILE)
+                .hint("write `key: value` lines, e.g. `title: My site`")
+                .into())
             }
         };
         let mut reader = ConfigReader { text, diagnostics: Diagnostics::new() };
@@ -198,7 +202,11 @@ impl ConfigReader<'_> {
             Some(Value::Number(n)) => Some(n.to_string()),
             Some(Value::Bool(b)) => Some(b.to_string()),
             Some(_) => {
-                self.error(key, format!("`{key}` must be a string"), &format!("write `{key}: \"...\"`"));
+                self.error(
+                    key,
+                    format!("`{key}` must be a string"),
+                    &format!("write `{key}: \"...\"`"),
+                );
                 None
             }
         }
@@ -209,8 +217,13 @@ impl ConfigReader<'_> {
         for key in map.keys() {
             if !KNOWN_KEYS.contains(&key.as_str()) {
                 let hint = match closest_match(key, KNOWN_KEYS) {
-                    Some(best) => format!("did you mean `{best}`? Free-form settings go under `extra:`"),
-                    None => format!("known keys: {}; free-form settings go under `extra:`", KNOWN_KEYS.join(", ")),
+                    Some(best) => {
+                        format!("did you mean `{best}`? Free-form settings go under `extra:`")
+                    }
+                    None => format!(
+                        "known keys: {}; free-form settings go under `extra:`",
+                        KNOWN_KEYS.join(", ")
+                    ),
                 };
                 self.error(key, format!("unknown key `{key}` in {CONFIG_FILE}"), &hint);
             }
@@ -221,7 +234,11 @@ impl ConfigReader<'_> {
                 Ok(url) => config.base_url = url.as_str().to_string(),
                 Err(e) => self.error("base_url", format!("`base_url`: {}", e.message), &e.hint),
             },
-            None => self.error("base_url", "`base_url` is missing".into(), "add e.g. `base_url: https://example.org`"),
+            None => self.error(
+                "base_url",
+                "`base_url` is missing".into(),
+                "add e.g. `base_url: https://example.org`",
+            ),
         }
         config.description = self.string(map, "description");
         if let Some(lang) = self.string(map, "language") {
@@ -231,7 +248,11 @@ impl ConfigReader<'_> {
         if let Some(theme) = &config.theme {
             if theme.contains(['/', '\\']) || theme.contains("..") {
                 let theme = theme.clone();
-                self.error("theme", format!("`theme` must be a folder name under themes/, not `{theme}`"), "write e.g. `theme: institute`");
+                self.error(
+                    "theme",
+                    format!("`theme` must be a folder name under themes/, not `{theme}`"),
+                    "write e.g. `theme: institute`",
+                );
             }
         }
         match map.get("taxonomies") {
@@ -239,7 +260,9 @@ impl ConfigReader<'_> {
             Some(Value::Array(items)) => {
                 for item in items {
                     match item.as_str() {
-                        Some(name) if crate::text::is_safe_segment(name) => config.taxonomies.push(name.to_string()),
+                        Some(name) if crate::text::is_safe_segment(name) => {
+                            config.taxonomies.push(name.to_string())
+                        }
                         _ => self.error(
                             "taxonomies",
                             format!("taxonomy name {item} is not a plain name"),
@@ -248,7 +271,11 @@ impl ConfigReader<'_> {
                     }
                 }
             }
-            Some(_) => self.error("taxonomies", "`taxonomies` must be a list".into(), "write `taxonomies: [topics]`"),
+            Some(_) => self.error(
+                "taxonomies",
+                "`taxonomies` must be a list".into(),
+                "write `taxonomies: [topics]`",
+            ),
         }
         match map.get("feed") {
             None | Some(Value::Null) => {}
@@ -269,7 +296,11 @@ impl ConfigReader<'_> {
                     }
                 }
             }
-            Some(_) => self.error("feed", "`feed` must be true, false or a map".into(), "write `feed: { enabled: true, limit: 20 }`"),
+            Some(_) => self.error(
+                "feed",
+                "`feed` must be true, false or a map".into(),
+                "write `feed: { enabled: true, limit: 20 }`",
+            ),
         }
         match map.get("highlight") {
             None | Some(Value::Null) => {}
@@ -285,17 +316,26 @@ impl ConfigReader<'_> {
                         ),
                     }
                 }
-                for theme in [config.highlight.light_theme.clone(), config.highlight.dark_theme.clone()] {
+                for theme in
+                    [config.highlight.light_theme.clone(), config.highlight.dark_theme.clone()]
+                {
                     if !crate::highlight::theme_exists(&theme) {
                         self.error(
                             "highlight",
                             format!("unknown highlighting theme `{theme}`"),
-                            &format!("available themes: {}", crate::highlight::theme_names().join(", ")),
+                            &format!(
+                                "available themes: {}",
+                                crate::highlight::theme_names().join(", ")
+                            ),
                         );
                     }
                 }
             }
-            Some(_) => self.error("highlight", "`highlight` must be a map".into(), "write `highlight: { light_theme: InspiredGitHub, dark_theme: base16-ocean.dark }`"),
+            Some(_) => self.error(
+                "highlight",
+                "`highlight` must be a map".into(),
+                "write `highlight: { light_theme: InspiredGitHub, dark_theme: base16-ocean.dark }`",
+            ),
         }
         match map.get("markdown") {
             None | Some(Value::Null) => {}
@@ -313,9 +353,14 @@ impl ConfigReader<'_> {
                     }
                 }
             }
-            Some(_) => self.error("markdown", "`markdown` must be a map".into(), "write `markdown: { sanitize_html: true }`"),
+            Some(_) => self.error(
+                "markdown",
+                "`markdown` must be a map".into(),
+                "write `markdown: { sanitize_html: true }`",
+            ),
         }
-        config.repository = self.string(map, "repository").map(|s| s.trim_end_matches('/').to_string());
+        config.repository =
+            self.string(map, "repository").map(|s| s.trim_end_matches('/').to_string());
         match map.get("max_file_size") {
             None | Some(Value::Null) => {}
             Some(value) => match value.as_u64().filter(|n| *n > 0).or_else(|| value.as_str().and_then(crate::site_files::parse_size)) {
@@ -330,7 +375,11 @@ impl ConfigReader<'_> {
         match map.get("extra") {
             None | Some(Value::Null) => {}
             Some(v @ Value::Object(_)) => config.extra = v.clone(),
-            Some(_) => self.error("extra", "`extra` must be a map".into(), "write `extra:` followed by indented `key: value` lines"),
+            Some(_) => self.error(
+                "extra",
+                "`extra` must be a map".into(),
+                "write `extra:` followed by indented `key: value` lines",
+            ),
         }
         config
     }
@@ -350,7 +399,8 @@ mod tests {
 
     #[test]
     fn unknown_key_suggests_the_nearest() {
-        let err = Config::parse("title: x\nbase_url: https://a.org\ntaxonomy: [tags]\n").unwrap_err();
+        let err =
+            Config::parse("title: x\nbase_url: https://a.org\ntaxonomy: [tags]\n").unwrap_err();
         let text = err.to_string();
         assert!(text.contains("unknown key `taxonomy`"), "{text}");
         assert!(text.contains("did you mean `taxonomies`"), "{text}");
@@ -369,11 +419,25 @@ mod tests {
     #[test]
     fn max_file_size_takes_bytes_or_a_unit() {
         assert_eq!(Config::parse("base_url: https://a.org\n").unwrap().max_file_size, 64 << 20);
-        assert_eq!(Config::parse("base_url: https://a.org\nmax_file_size: 1000\n").unwrap().max_file_size, 1000);
-        assert_eq!(Config::parse("base_url: https://a.org\nmax_file_size: 2 MiB\n").unwrap().max_file_size, 2 << 20);
-        let err = Config::parse("base_url: https://a.org\nmax_file_size: lots\n").unwrap_err().to_string();
-        assert!(err.contains("site.yaml:2") && err.contains("`max_file_size` must be a size") && err.contains("help:"), "{err}");
-        let err = Config::parse("base_url: https://a.org\nmax_filesize: 10\n").unwrap_err().to_string();
+        assert_eq!(
+            Config::parse("base_url: https://a.org\nmax_file_size: 1000\n").unwrap().max_file_size,
+            1000
+        );
+        assert_eq!(
+            Config::parse("base_url: https://a.org\nmax_file_size: 2 MiB\n").unwrap().max_file_size,
+            2 << 20
+        );
+        let err = Config::parse("base_url: https://a.org\nmax_file_size: lots\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("site.yaml:2")
+                && err.contains("`max_file_size` must be a size")
+                && err.contains("help:"),
+            "{err}"
+        );
+        let err =
+            Config::parse("base_url: https://a.org\nmax_filesize: 10\n").unwrap_err().to_string();
         assert!(err.contains("did you mean `max_file_size`"), "{err}");
     }
 

@@ -50,7 +50,12 @@ fn is_fingerprintable(relative: &str) -> bool {
 
 /// Minifies an HTML document (with its inline CSS and JS).
 pub fn minify_html(html: &[u8]) -> Vec<u8> {
-    let cfg = minify_html::Cfg { minify_css: true, minify_js: false, keep_html_and_head_opening_tags: true, ..minify_html::Cfg::default() };
+    let cfg = minify_html::Cfg {
+        minify_css: true,
+        minify_js: false,
+        keep_html_and_head_opening_tags: true,
+        ..minify_html::Cfg::default()
+    };
     minify_html::minify(html, &cfg)
 }
 
@@ -95,13 +100,19 @@ pub fn hashed_name(relative: &str, bytes: &[u8]) -> String {
 pub fn is_fingerprinted(name: &str) -> bool {
     let mut parts = name.rsplit('.');
     let (Some(ext), Some(hash)) = (parts.next(), parts.next()) else { return false };
-    matches!(ext, "css" | "js") && hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    matches!(ext, "css" | "js")
+        && hash.len() == 8
+        && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
 /// Rewrites the URL paths `from -> to` in `html` where they stand as a whole URL (in an attribute
 /// value, a `url()`, a `srcset`), also after the site's origin (`https://host`). `None` when
 /// nothing changed.
-pub fn rewrite_references(html: &str, renames: &[(String, String)], origin: &str) -> Option<String> {
+pub fn rewrite_references(
+    html: &str,
+    renames: &[(String, String)],
+    origin: &str,
+) -> Option<String> {
     let mut text = std::borrow::Cow::Borrowed(html);
     for (from, to) in renames {
         if !text.contains(from.as_str()) {
@@ -113,8 +124,10 @@ pub fn rewrite_references(html: &str, renames: &[(String, String)], origin: &str
         while let Some(i) = rest.find(from.as_str()) {
             let before = &rest[..i];
             let after = &rest[i + from.len()..];
-            let starts_ok = before.ends_with(['"', '\'', '=', '(', ' ', '\n', '\t', ',']) || (!origin.is_empty() && before.ends_with(origin));
-            let ends_ok = after.is_empty() || after.starts_with(['"', '\'', '?', '#', ')', ' ', '\n', '\t', '>', ',']);
+            let starts_ok = before.ends_with(['"', '\'', '=', '(', ' ', '\n', '\t', ','])
+                || (!origin.is_empty() && before.ends_with(origin));
+            let ends_ok = after.is_empty()
+                || after.starts_with(['"', '\'', '?', '#', ')', ' ', '\n', '\t', '>', ',']);
             out.push_str(before);
             if starts_ok && ends_ok {
                 out.push_str(to);
@@ -159,7 +172,8 @@ pub fn gzip(bytes: &[u8], effort: Effort) -> Vec<u8> {
         Effort::Fast => flate2::Compression::new(6),
         Effort::Best => flate2::Compression::best(),
     };
-    let mut encoder = flate2::GzBuilder::new().mtime(0).write(Vec::with_capacity(bytes.len() / 3 + 64), level);
+    let mut encoder =
+        flate2::GzBuilder::new().mtime(0).write(Vec::with_capacity(bytes.len() / 3 + 64), level);
     // Writing into a Vec cannot fail.
     let _ = encoder.write_all(bytes);
     encoder.finish().unwrap_or_default()
@@ -181,7 +195,12 @@ pub fn brotli(bytes: &[u8], effort: Effort) -> Vec<u8> {
 }
 
 /// Writes a file, and its `.gz` and `.br` siblings when `precompress` and the file is compressible.
-pub fn write_file(writer: &Writer, relative: &str, bytes: &[u8], precompress: bool) -> Result<(), Diagnostic> {
+pub fn write_file(
+    writer: &Writer,
+    relative: &str,
+    bytes: &[u8],
+    precompress: bool,
+) -> Result<(), Diagnostic> {
     writer.write(relative, bytes)?;
     if precompress && is_compressible(relative) {
         let effort = effort_for(relative);
@@ -203,14 +222,23 @@ pub struct AssetPlan {
 
 /// Reads, minifies and names the static CSS and JS files (the only files pages refer to by a name
 /// that changes).
-fn plan_assets(files: &[(String, PathBuf)], static_dirs: &[PathBuf], options: DeployOptions, base_path: &str) -> Result<AssetPlan, Diagnostics> {
+fn plan_assets(
+    files: &[(String, PathBuf)],
+    static_dirs: &[PathBuf],
+    options: DeployOptions,
+    base_path: &str,
+) -> Result<AssetPlan, Diagnostics> {
     // Only `static/` files: a bundle's own script is referred to by a relative name.
     let results: Vec<Result<(String, String, Vec<u8>), Diagnostic>> = files
         .par_iter()
-        .filter(|(rel, path)| is_fingerprintable(rel) && static_dirs.iter().any(|d| path.starts_with(d)))
+        .filter(|(rel, path)| {
+            is_fingerprintable(rel) && static_dirs.iter().any(|d| path.starts_with(d))
+        })
         .map(|(rel, path)| {
-            let bytes = std::fs::read(path).map_err(|e| io_error(path, "read the file to copy", &e))?;
-            let bytes = if options.minify { minify_by_type(rel, &bytes).unwrap_or(bytes) } else { bytes };
+            let bytes =
+                std::fs::read(path).map_err(|e| io_error(path, "read the file to copy", &e))?;
+            let bytes =
+                if options.minify { minify_by_type(rel, &bytes).unwrap_or(bytes) } else { bytes };
             let target = if options.fingerprint { hashed_name(rel, &bytes) } else { rel.clone() };
             Ok((rel.clone(), target, bytes))
         })
@@ -221,7 +249,10 @@ fn plan_assets(files: &[(String, PathBuf)], static_dirs: &[PathBuf], options: De
         match r {
             Ok((rel, target, bytes)) => {
                 if target != rel {
-                    plan.renames.push((format!("{base_path}/{}", crate::text::encode_path(&rel)), format!("{base_path}/{}", crate::text::encode_path(&target))));
+                    plan.renames.push((
+                        format!("{base_path}/{}", crate::text::encode_path(&rel)),
+                        format!("{base_path}/{}", crate::text::encode_path(&target)),
+                    ));
                 }
                 plan.prepared.insert(rel, (target, bytes));
             }
@@ -248,7 +279,12 @@ fn minify_by_type(relative: &str, bytes: &[u8]) -> Option<Vec<u8>> {
 
 /// Renders every output and copies every file through `writer`, applying the deploy transforms.
 /// Returns every error.
-pub fn write_site(site: &Site, outputs: &[Output], writer: &Writer, options: DeployOptions) -> Diagnostics {
+pub fn write_site(
+    site: &Site,
+    outputs: &[Output],
+    writer: &Writer,
+    options: DeployOptions,
+) -> Diagnostics {
     let config = &site.config;
     let base_path = config.base_path().trim_end_matches('/').to_string();
     let origin = config.origin().to_string();
@@ -271,10 +307,18 @@ pub fn write_site(site: &Site, outputs: &[Output], writer: &Writer, options: Dep
         let rel = render::output_path(o, &site.library, config);
         match input.render(o) {
             Ok(bytes) => {
-                let bytes = if options.minify { minify_by_type(&rel, &bytes).unwrap_or(bytes) } else { bytes };
-                let target = if options.fingerprint { hashed_name(&rel, &bytes) } else { rel.clone() };
+                let bytes = if options.minify {
+                    minify_by_type(&rel, &bytes).unwrap_or(bytes)
+                } else {
+                    bytes
+                };
+                let target =
+                    if options.fingerprint { hashed_name(&rel, &bytes) } else { rel.clone() };
                 if target != rel {
-                    plan.renames.push((format!("{base_path}/{}", crate::text::encode_path(&rel)), format!("{base_path}/{}", crate::text::encode_path(&target))));
+                    plan.renames.push((
+                        format!("{base_path}/{}", crate::text::encode_path(&rel)),
+                        format!("{base_path}/{}", crate::text::encode_path(&target)),
+                    ));
                 }
                 early.push((target, bytes));
             }
@@ -284,14 +328,21 @@ pub fn write_site(site: &Site, outputs: &[Output], writer: &Writer, options: Dep
     plan.renames.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
     // Fingerprinted names go into the output plan before any byte is written, checked like
     // every other path (a static file may already have that name).
-    let syntax_css = outputs.iter().find(|o| matches!(o, Output::SyntaxCss)).map(|o| render::output_path(o, &site.library, config));
-    let mut renamed: Vec<(&str, &str)> = plan.prepared.iter().map(|(rel, (target, _))| (rel.as_str(), target.as_str())).collect();
+    let syntax_css = outputs
+        .iter()
+        .find(|o| matches!(o, Output::SyntaxCss))
+        .map(|o| render::output_path(o, &site.library, config));
+    let mut renamed: Vec<(&str, &str)> =
+        plan.prepared.iter().map(|(rel, (target, _))| (rel.as_str(), target.as_str())).collect();
     renamed.extend(syntax_css.as_deref().zip(early.first().map(|(target, _)| target.as_str())));
     renamed.sort();
     for (from, to) in renamed.into_iter().filter(|(from, to)| from != to) {
-        let siblings: &[&str] = if options.precompress && is_compressible(from) { &["", ".gz", ".br"] } else { &[""] };
+        let siblings: &[&str] =
+            if options.precompress && is_compressible(from) { &["", ".gz", ".br"] } else { &[""] };
         for suffix in siblings {
-            if let Err(d) = writer.rename_planned(&format!("{from}{suffix}"), &format!("{to}{suffix}")) {
+            if let Err(d) =
+                writer.rename_planned(&format!("{from}{suffix}"), &format!("{to}{suffix}"))
+            {
                 errors.push(d);
             }
         }
@@ -326,7 +377,8 @@ pub fn write_site(site: &Site, outputs: &[Output], writer: &Writer, options: Dep
             if let Some((target, bytes)) = plan.prepared.get(rel) {
                 return write_file(writer, target, bytes, options.precompress).err();
             }
-            let needs_bytes = options.precompress && is_compressible(rel) || options.minify && (is_html(rel) || is_fingerprintable(rel));
+            let needs_bytes = options.precompress && is_compressible(rel)
+                || options.minify && (is_html(rel) || is_fingerprintable(rel));
             if !needs_bytes {
                 return writer.copy(rel, path).err();
             }
@@ -345,9 +397,18 @@ pub fn write_site(site: &Site, outputs: &[Output], writer: &Writer, options: Dep
 }
 
 /// Rewrites references and minifies one rendered output (HTML), or minifies generated CSS/JS.
-fn transform(relative: &str, bytes: Vec<u8>, options: DeployOptions, renames: &[(String, String)], origin: &str) -> Vec<u8> {
+fn transform(
+    relative: &str,
+    bytes: Vec<u8>,
+    options: DeployOptions,
+    renames: &[(String, String)],
+    origin: &str,
+) -> Vec<u8> {
     if is_html(relative) {
-        let bytes = match std::str::from_utf8(&bytes).ok().and_then(|t| rewrite_references(t, renames, origin)) {
+        let bytes = match std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(|t| rewrite_references(t, renames, origin))
+        {
             Some(rewritten) => rewritten.into_bytes(),
             None => bytes,
         };
@@ -369,7 +430,12 @@ mod tests {
     #[test]
     fn hashed_names_keep_folder_and_extension() {
         let name = hashed_name("css/style.css", b"body{}");
-        assert!(name.starts_with("css/style.") && name.ends_with(".css") && name.len() == "css/style.12345678.css".len(), "{name}");
+        assert!(
+            name.starts_with("css/style.")
+                && name.ends_with(".css")
+                && name.len() == "css/style.12345678.css".len(),
+            "{name}"
+        );
         assert!(is_fingerprinted(name.rsplit('/').next().unwrap_or_default()));
         assert!(!is_fingerprinted("style.css"));
     }

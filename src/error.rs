@@ -68,7 +68,8 @@ impl Diagnostic {
     pub fn at_line_of(mut self, source: &str, line: usize, column: Option<usize>) -> Self {
         self.line = Some(line);
         self.column = column;
-        self.source_line = source.lines().nth(line.saturating_sub(1)).map(|l| l.trim_end().to_string());
+        self.source_line =
+            source.lines().nth(line.saturating_sub(1)).map(|l| l.trim_end().to_string());
         self
     }
 
@@ -179,7 +180,9 @@ impl Diagnostics {
     }
     /// Orders by file, then line, so reports read top to bottom and do not depend on threads.
     pub fn sort(&mut self) {
-        self.0.sort_by(|a, b| (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message)));
+        self.0.sort_by(|a, b| {
+            (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
+        });
         self.0.dedup();
     }
 }

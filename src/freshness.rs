@@ -22,13 +22,12 @@ use rayon::prelude::*;
 
 use crate::config::CONFIG_FILE;
 use crate::error::Diagnostics;
+use crate::options::BuildOptions;
 use crate::output::MANIFEST;
 use crate::site_files::SiteFiles;
-use crate::options::BuildOptions;
 
 /// The record of the last full build that may be skipped, in the output folder.
 pub const RECORD: &str = ".charter-inputs";
-
 
 /// What a skipped build reports: the counts of the build it stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +59,11 @@ pub fn inputs_digest(options: &BuildOptions) -> Option<String> {
             continue;
         }
         for file in site_files.walk(&path, &mut problems) {
-            let mtime = file.modified.and_then(|m| m.duration_since(UNIX_EPOCH).ok()).map(|d| d.as_nanos()).unwrap_or(0);
+            let mtime = file
+                .modified
+                .and_then(|m| m.duration_since(UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos())
+                .unwrap_or(0);
             files.push((Path::new(input).join(&file.relative), file.len, mtime));
         }
     }
@@ -76,7 +79,10 @@ pub fn inputs_digest(options: &BuildOptions) -> Option<String> {
         hasher.update(&mtime.to_le_bytes());
         let is_template = relative.components().any(|c| c.as_os_str() == "templates");
         // A template too large to read here is left to the build, which refuses or reads it.
-        if is_template && (*len > crate::site_files::DEFAULT_MAX_FILE_SIZE || asks_for_the_time(&site_files, &root.join(relative))) {
+        if is_template
+            && (*len > crate::site_files::DEFAULT_MAX_FILE_SIZE
+                || asks_for_the_time(&site_files, &root.join(relative)))
+        {
             return None;
         }
     }
@@ -106,12 +112,17 @@ pub fn inputs_digest(options: &BuildOptions) -> Option<String> {
 pub fn up_to_date(output: &Path, digest: &str) -> Option<UpToDate> {
     let record = std::fs::read_to_string(output.join(RECORD)).ok()?;
     let mut fields = record.split_whitespace();
-    let (recorded_inputs, pages, sections, recorded_outputs) = (fields.next()?, fields.next()?, fields.next()?, fields.next()?);
+    let (recorded_inputs, pages, sections, recorded_outputs) =
+        (fields.next()?, fields.next()?, fields.next()?, fields.next()?);
     if recorded_inputs != digest {
         return None;
     }
     let (outputs, files) = outputs_digest(output)?;
-    (outputs == recorded_outputs).then_some(UpToDate { pages: pages.parse().ok()?, sections: sections.parse().ok()?, files })
+    (outputs == recorded_outputs).then_some(UpToDate {
+        pages: pages.parse().ok()?,
+        sections: sections.parse().ok()?,
+        files,
+    })
 }
 
 /// Records, after a full build that succeeded without warnings, what the next build compares.
@@ -120,7 +131,9 @@ pub fn record(output: &Path, digest: &str, pages: usize, sections: usize) {
     let Some((outputs, _)) = outputs_digest(output) else { return };
     let path = output.join(RECORD);
     let tmp = output.join(format!("{RECORD}.tmp"));
-    if std::fs::write(&tmp, format!("{digest} {pages} {sections} {outputs}\n")).is_ok() && std::fs::rename(&tmp, &path).is_ok() {
+    if std::fs::write(&tmp, format!("{digest} {pages} {sections} {outputs}\n")).is_ok()
+        && std::fs::rename(&tmp, &path).is_ok()
+    {
         return;
     }
     let _ = std::fs::remove_file(&tmp);
@@ -136,7 +149,8 @@ pub fn forget(output: &Path) {
 fn outputs_digest(output: &Path) -> Option<(String, usize)> {
     let manifest = std::fs::read_to_string(output.join(MANIFEST)).ok()?;
     let listed: Vec<&str> = manifest.lines().filter(|l| !l.is_empty()).collect();
-    let stamps: Vec<Option<(u64, u128)>> = listed.par_iter().map(|rel| stamp(&output.join(rel))).collect();
+    let stamps: Vec<Option<(u64, u128)>> =
+        listed.par_iter().map(|rel| stamp(&output.join(rel))).collect();
     let mut hasher = blake3::Hasher::new();
     for (rel, stamp) in listed.iter().zip(stamps) {
         let (len, mtime) = stamp?; // a listed file is gone: not up to date
@@ -157,7 +171,9 @@ fn stamp(path: &Path) -> Option<(u64, u128)> {
 
 /// Whether a template asks for the time of the build (so its output changes every build).
 fn asks_for_the_time(site_files: &SiteFiles, template: &Path) -> bool {
-    site_files.read_text(template).is_ok_and(|text| text.contains("now(") || text.contains("build_time"))
+    site_files
+        .read_text(template)
+        .is_ok_and(|text| text.contains("now(") || text.contains("build_time"))
 }
 
 #[cfg(test)]

@@ -12,7 +12,6 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-
 /// Per-page facts that come from outside the content (git history), by content path.
 #[derive(Default, Clone)]
 pub struct PageFacts {

@@ -52,7 +52,8 @@ pub enum Highlighted {
 pub fn highlight(lang: &str, code: &str) -> Highlighted {
     let lang = lang.split([' ', ',', '{']).next().unwrap_or("").trim();
     if PLAIN.contains(&lang.to_ascii_lowercase().as_str()) {
-        let html: Arc<str> = format!("<pre><code>{}</code></pre>", crate::text::escape_xml(code)).into();
+        let html: Arc<str> =
+            format!("<pre><code>{}</code></pre>", crate::text::escape_xml(code)).into();
         return Highlighted::Html(html);
     }
     let key = crate::text::hash64(format!("{lang}\u{0}{code}").as_bytes());
@@ -62,7 +63,9 @@ pub fn highlight(lang: &str, code: &str) -> Highlighted {
         }
     }
     let set = syntaxes();
-    let syntax = set.find_syntax_by_token(lang).or_else(|| set.find_syntax_by_token(&lang.to_ascii_lowercase()));
+    let syntax = set
+        .find_syntax_by_token(lang)
+        .or_else(|| set.find_syntax_by_token(&lang.to_ascii_lowercase()));
     let Some(syntax) = syntax else { return Highlighted::UnknownLanguage };
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
@@ -82,9 +85,13 @@ pub fn highlight(lang: &str, code: &str) -> Highlighted {
 /// The stylesheet for the light theme, with the dark theme under `prefers-color-scheme: dark`.
 pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
     let set = themes();
-    let get = |name: &str| set.themes.get(name).ok_or_else(|| format!("unknown highlighting theme `{name}`"));
-    let light_css = css_for_theme_with_class_style(get(light)?, CLASS_STYLE).map_err(|e| e.to_string())?;
-    let dark_css = css_for_theme_with_class_style(get(dark)?, CLASS_STYLE).map_err(|e| e.to_string())?;
+    let get = |name: &str| {
+        set.themes.get(name).ok_or_else(|| format!("unknown highlighting theme `{name}`"))
+    };
+    let light_css =
+        css_for_theme_with_class_style(get(light)?, CLASS_STYLE).map_err(|e| e.to_string())?;
+    let dark_css =
+        css_for_theme_with_class_style(get(dark)?, CLASS_STYLE).map_err(|e| e.to_string())?;
     Ok(format!(
         "/* Syntax highlighting: {light} (light), {dark} (dark). Written by Charter. */\n{light_css}\n@media (prefers-color-scheme: dark) {{\n{dark_css}\n}}\n"
     ))
@@ -96,7 +103,9 @@ mod tests {
 
     #[test]
     fn rust_gets_classes_not_styles() {
-        let Highlighted::Html(html) = highlight("rust", "fn main() {}\n") else { panic!("rust is known") };
+        let Highlighted::Html(html) = highlight("rust", "fn main() {}\n") else {
+            panic!("rust is known")
+        };
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(!html.contains("style="), "{html}");
     }

@@ -64,7 +64,8 @@ impl std::fmt::Display for RebuildReport {
 
 /// `changed` in a few words: the first path, relative to `root`, and how many more.
 pub(crate) fn describe_changes(root: &Path, changed: &[PathBuf]) -> String {
-    let names: Vec<String> = changed.iter().map(|p| load::relative_to(root, p).display().to_string()).collect();
+    let names: Vec<String> =
+        changed.iter().map(|p| load::relative_to(root, p).display().to_string()).collect();
     match names.len() {
         0 => "rebuild".to_string(),
         1 => names[0].clone(),
@@ -146,7 +147,11 @@ impl ChangeSet {
 
 /// Renders bodies, reusing `previous`'s where the file is unchanged and its `@/` links still
 /// resolve to the same URLs.
-pub fn render_bodies_reusing(lib: &Library, config: &Config, previous: &Site) -> (Vec<Rendered>, Vec<Rendered>) {
+pub fn render_bodies_reusing(
+    lib: &Library,
+    config: &Config,
+    previous: &Site,
+) -> (Vec<Rendered>, Vec<Rendered>) {
     let prev_pages: HashMap<&str, (u64, &Rendered)> = previous
         .library
         .pages
@@ -167,20 +172,26 @@ pub fn render_bodies_reusing(lib: &Library, config: &Config, previous: &Site) ->
         if *hash != doc.hash || !same_config || doc.hash == 0 {
             return None;
         }
-        let links_same = body.internal_links.iter().all(|l| {
-            lib.path_of(&l.target) == previous.library.path_of(&l.target)
-        });
+        let links_same = body
+            .internal_links
+            .iter()
+            .all(|l| lib.path_of(&l.target) == previous.library.path_of(&l.target));
         links_same.then(|| (*body).clone())
     };
     let pages = lib
         .pages
         .par_iter()
-        .map(|p| reuse(&p.doc, &prev_pages).unwrap_or_else(|| render::render_body(lib, config, &p.doc)))
+        .map(|p| {
+            reuse(&p.doc, &prev_pages).unwrap_or_else(|| render::render_body(lib, config, &p.doc))
+        })
         .collect();
     let sections = lib
         .sections
         .par_iter()
-        .map(|s| reuse(&s.doc, &prev_sections).unwrap_or_else(|| render::render_body(lib, config, &s.doc)))
+        .map(|s| {
+            reuse(&s.doc, &prev_sections)
+                .unwrap_or_else(|| render::render_body(lib, config, &s.doc))
+        })
         .collect();
     (pages, sections)
 }
@@ -192,7 +203,8 @@ impl Site {
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<RebuildReport, Diagnostics> {
         let started = Instant::now();
         let set = ChangeSet::classify(&self.options.root, self.config.theme.as_deref(), changed);
-        let label = format!("{} ({})", describe_changes(&self.options.root, changed), set.describe());
+        let label =
+            format!("{} ({})", describe_changes(&self.options.root, changed), set.describe());
         if set == ChangeSet::default() {
             return Ok(RebuildReport::nothing(label, started));
         }
@@ -203,13 +215,22 @@ impl Site {
             // The static files as they are now, through the same checks as in a full build
             // (links, size): every output plan below is made from them.
             let mut listing = Diagnostics::new();
-            let static_files = crate::output::static_files(&self.files(), self.config.theme.as_deref(), &mut listing);
+            let static_files = crate::output::static_files(
+                &self.files(),
+                self.config.theme.as_deref(),
+                &mut listing,
+            );
             if listing.has_errors() {
                 return Err(listing);
             }
             self.static_files = static_files;
         }
-        if set.config || set.templates || set.data || !set.statics.is_empty() || set.content.len() != 1 {
+        if set.config
+            || set.templates
+            || set.data
+            || !set.statics.is_empty()
+            || set.content.len() != 1
+        {
             // Only a lone page-body edit leaves every output path as it was.
             *self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()) = None;
         }
@@ -226,7 +247,11 @@ impl Site {
         self.restructure(&set, label, started)
     }
 
-    fn full_reload(&mut self, label: String, started: Instant) -> Result<RebuildReport, Diagnostics> {
+    fn full_reload(
+        &mut self,
+        label: String,
+        started: Instant,
+    ) -> Result<RebuildReport, Diagnostics> {
         let fresh = Site::load(self.options.clone())?;
         self.replace_with(fresh, label, started)
     }
@@ -242,14 +267,22 @@ impl Site {
             .map(|o| render::output_path(o, &self.library, &self.config))
             .chain(self.files_to_copy().into_iter().map(|(rel, _)| rel))
             .filter(|rel| {
-                std::fs::metadata(output.join(rel)).and_then(|m| m.modified()).map(|m| m >= before).unwrap_or(false)
+                std::fs::metadata(output.join(rel))
+                    .and_then(|m| m.modified())
+                    .map(|m| m >= before)
+                    .unwrap_or(false)
             })
             .collect();
         Ok((stats, changed))
     }
 
     /// Static files only: copy (or remove) them.
-    fn copy_statics(&mut self, statics: &[String], label: String, started: Instant) -> Result<RebuildReport, Diagnostics> {
+    fn copy_statics(
+        &mut self,
+        statics: &[String],
+        label: String,
+        started: Instant,
+    ) -> Result<RebuildReport, Diagnostics> {
         // A folder, or a static file that replaces a generated one (robots.txt) or stops doing so.
         let replaceable: Vec<String> = render::outputs(&self.library, &self.config)
             .iter()
@@ -289,11 +322,23 @@ impl Site {
         let mut changed_outputs = writer.produced();
         changed_outputs.extend(statics.iter().filter(|s| !sources.contains_key(*s)).cloned());
         let stats = crate::build::commit(writer, &self.options.output_dir())?;
-        Ok(RebuildReport { change: label, rendered: 0, stats, elapsed: started.elapsed(), warnings: Diagnostics::new(), changed_outputs })
+        Ok(RebuildReport {
+            change: label,
+            rendered: 0,
+            stats,
+            elapsed: started.elapsed(),
+            warnings: Diagnostics::new(),
+            changed_outputs,
+        })
     }
 
     /// The fast path: one page's file changed and only its body did.
-    fn try_body_edit(&mut self, rel: &str, label: &str, started: Instant) -> Result<Option<RebuildReport>, Diagnostics> {
+    fn try_body_edit(
+        &mut self,
+        rel: &str,
+        label: &str,
+        started: Instant,
+    ) -> Result<Option<RebuildReport>, Diagnostics> {
         let Some(&pid) = self.library.page_by_path.get(rel) else { return Ok(None) };
         if !self.library.pages[pid].assets.is_empty() {
             return Ok(None);
@@ -309,7 +354,10 @@ impl Site {
             return Ok(None);
         }
         if doc.hash == old.hash {
-            return Ok(Some(RebuildReport { warnings, ..RebuildReport::nothing(label.to_string(), started) }));
+            return Ok(Some(RebuildReport {
+                warnings,
+                ..RebuildReport::nothing(label.to_string(), started)
+            }));
         }
         // Validate before touching `self`: the body renders against the current library (the
         // page's own URL and every link target are unchanged by a body edit).
@@ -318,7 +366,13 @@ impl Site {
         diagnostics.extend(body.diagnostics.iter().cloned());
         let mut page_bodies_view: Vec<&Rendered> = self.page_bodies.iter().collect();
         page_bodies_view[pid] = &body;
-        check_anchors_touching(&self.library, pid, &page_bodies_view, &self.section_bodies, &mut diagnostics);
+        check_anchors_touching(
+            &self.library,
+            pid,
+            &page_bodies_view,
+            &self.section_bodies,
+            &mut diagnostics,
+        );
         if diagnostics.has_errors() {
             diagnostics.sort();
             return Err(diagnostics);
@@ -334,17 +388,22 @@ impl Site {
         let cached = self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let plan = match cached {
             Some(plan) => Ok(plan),
-            None => self.plan(&self.outputs()).inspect(|plan| *self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()) = Some(plan.clone())),
+            None => self.plan(&self.outputs()).inspect(|plan| {
+                *self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()) = Some(plan.clone())
+            }),
         };
-        let result = plan.and_then(|plan| Writer::update(&output_dir, plan).map_err(Diagnostics::from)).and_then(|writer| {
-            let errors = self.render_into(&outputs, &writer);
-            if errors.has_errors() {
-                writer.abort();
-                return Err(errors);
-            }
-            let changed = writer.written();
-            crate::build::commit(writer, &self.options.output_dir()).map(|stats| (stats, changed))
-        });
+        let result = plan
+            .and_then(|plan| Writer::update(&output_dir, plan).map_err(Diagnostics::from))
+            .and_then(|writer| {
+                let errors = self.render_into(&outputs, &writer);
+                if errors.has_errors() {
+                    writer.abort();
+                    return Err(errors);
+                }
+                let changed = writer.written();
+                crate::build::commit(writer, &self.options.output_dir())
+                    .map(|stats| (stats, changed))
+            });
         match result {
             Ok((stats, changed_outputs)) => Ok(Some(RebuildReport {
                 change: format!("{label}: page body"),
@@ -369,7 +428,8 @@ impl Site {
     /// Gives `get_page`/`get_section` the new values of page `pid` and of every section (section
     /// values were rebuilt around it); URLs and the rest are unchanged by a body edit.
     fn patch_lookups(&self, pid: PageId) {
-        let page = (self.library.pages[pid].doc.relative_path.clone(), self.values.pages[pid].clone());
+        let page =
+            (self.library.pages[pid].doc.relative_path.clone(), self.values.pages[pid].clone());
         let mut sections = Vec::with_capacity(self.library.sections.len() * 2);
         for (sid, s) in self.library.sections.iter().enumerate() {
             sections.push((s.doc.relative_path.clone(), self.values.sections[sid].clone()));
@@ -383,18 +443,41 @@ impl Site {
         let urls = values::Urls { config: &self.config };
         let term_refs = values::term_refs(&self.library, &urls);
         let facts = self.facts.get(&self.library.pages[pid].doc.relative_path);
-        self.values.pages[pid] = values::page_value(&self.library, pid, &self.page_bodies[pid], &urls, &self.config, &term_refs, facts);
+        self.values.pages[pid] = values::page_value(
+            &self.library,
+            pid,
+            &self.page_bodies[pid],
+            &urls,
+            &self.config,
+            &term_refs,
+            facts,
+        );
         let bodies = values::Bodies { pages: &self.page_bodies, sections: &self.section_bodies };
-        values::refresh_holders_of_page(&mut self.values, &self.library, &bodies, &self.config, pid);
+        values::refresh_holders_of_page(
+            &mut self.values,
+            &self.library,
+            &bodies,
+            &self.config,
+            pid,
+        );
     }
 
     /// Content structure, templates or data changed: re-read what changed through the readers
     /// of a full load ([`crate::site`]), reuse the rest (the parsed templates when none changed,
     /// every untouched document, and the bodies whose source and links are unchanged).
-    fn restructure(&mut self, set: &ChangeSet, label: String, started: Instant) -> Result<RebuildReport, Diagnostics> {
+    fn restructure(
+        &mut self,
+        set: &ChangeSet,
+        label: String,
+        started: Instant,
+    ) -> Result<RebuildReport, Diagnostics> {
         let files = self.files();
         let mut diagnostics = Diagnostics::new();
-        let templates = if set.templates { read_templates(&files, &self.config, &mut diagnostics) } else { Some(self.templates.fork()) };
+        let templates = if set.templates {
+            read_templates(&files, &self.config, &mut diagnostics)
+        } else {
+            Some(self.templates.fork())
+        };
         let data = if set.data { read_data(&files, &mut diagnostics) } else { self.data.clone() };
         // Re-walk content/ (cheap) and re-read only changed files and files we do not know.
         let mut known: HashMap<String, Document> = HashMap::new();
@@ -406,10 +489,20 @@ impl Site {
                 known.insert(s.doc.relative_path.clone(), s.doc.clone());
             }
         }
-        let touched = |rel: &str| set.content.iter().any(|c| c.is_empty() || rel == c || rel.starts_with(&format!("{c}/")));
+        let touched = |rel: &str| {
+            set.content
+                .iter()
+                .any(|c| c.is_empty() || rel == c || rel.starts_with(&format!("{c}/")))
+        };
         // Drafts are not in the library: they are read again, so the build is the same as a full one.
-        let content = read_content(&files, &self.config, |rel| known.get(rel).filter(|_| !touched(rel)).cloned(), &mut diagnostics);
-        let static_files = crate::output::static_files(&files, self.config.theme.as_deref(), &mut diagnostics);
+        let content = read_content(
+            &files,
+            &self.config,
+            |rel| known.get(rel).filter(|_| !touched(rel)).cloned(),
+            &mut diagnostics,
+        );
+        let static_files =
+            crate::output::static_files(&files, self.config.theme.as_deref(), &mut diagnostics);
         let mut stages = Stages {
             options: self.options.clone(),
             config: self.config.clone(),
@@ -428,43 +521,71 @@ impl Site {
 
     /// Writes every output of `fresh` (as a full build does) and, when that succeeded, makes it
     /// the site: the end of every rebuild that reloaded more than one page.
-    fn replace_with(&mut self, fresh: Site, label: String, started: Instant) -> Result<RebuildReport, Diagnostics> {
+    fn replace_with(
+        &mut self,
+        fresh: Site,
+        label: String,
+        started: Instant,
+    ) -> Result<RebuildReport, Diagnostics> {
         let (stats, changed_outputs) = fresh.write_everything()?;
         let rendered = fresh.outputs().len();
         let warnings = fresh.warnings.clone();
         *self = fresh;
-        Ok(RebuildReport { change: label, rendered, stats, elapsed: started.elapsed(), warnings, changed_outputs })
+        Ok(RebuildReport {
+            change: label,
+            rendered,
+            stats,
+            elapsed: started.elapsed(),
+            warnings,
+            changed_outputs,
+        })
     }
 }
 
 /// Anchors in links to or from page `pid`.
-fn check_anchors_touching(lib: &Library, pid: PageId, pages: &[&Rendered], sections: &[Rendered], diagnostics: &mut Diagnostics) {
+fn check_anchors_touching(
+    lib: &Library,
+    pid: PageId,
+    pages: &[&Rendered],
+    sections: &[Rendered],
+    diagnostics: &mut Diagnostics,
+) {
     let target_rel = &lib.pages[pid].doc.relative_path;
-    let check = |file: &Path, body: &Rendered, diagnostics: &mut Diagnostics, only_target: Option<&str>| {
-        for link in &body.internal_links {
-            let Some(anchor) = &link.anchor else { continue };
-            if let Some(t) = only_target {
-                if link.target != t {
-                    continue;
+    let check =
+        |file: &Path, body: &Rendered, diagnostics: &mut Diagnostics, only_target: Option<&str>| {
+            for link in &body.internal_links {
+                let Some(anchor) = &link.anchor else { continue };
+                if let Some(t) = only_target {
+                    if link.target != t {
+                        continue;
+                    }
                 }
-            }
-            let target_body: Option<&Rendered> = if let Some(&p) = lib.page_by_path.get(&link.target) {
-                Some(pages[p])
-            } else {
-                lib.section_by_path.get(link.target.trim_start_matches('/')).map(|&s| &sections[s])
-            };
-            if let Some(tb) = target_body {
-                if !tb.ids.contains(anchor) {
-                    diagnostics.push(
-                        Diagnostic::error("link", format!("the anchor `#{anchor}` does not exist in content/{}", link.target))
+                let target_body: Option<&Rendered> =
+                    if let Some(&p) = lib.page_by_path.get(&link.target) {
+                        Some(pages[p])
+                    } else {
+                        lib.section_by_path
+                            .get(link.target.trim_start_matches('/'))
+                            .map(|&s| &sections[s])
+                    };
+                if let Some(tb) = target_body {
+                    if !tb.ids.contains(anchor) {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                "link",
+                                format!(
+                                    "the anchor `#{anchor}` does not exist in content/{}",
+                                    link.target
+                                ),
+                            )
                             .in_file(file)
                             .at(Some(link.line), None)
                             .hint("fix the anchor, or the heading it points to"),
-                    );
+                        );
+                    }
                 }
             }
-        }
-    };
+        };
     check(&lib.pages[pid].doc.file, pages[pid], diagnostics, None);
     for (i, p) in lib.pages.iter().enumerate() {
         if i != pid {
@@ -488,7 +609,9 @@ fn outputs_depending_on_page(site: &Site, pid: PageId) -> Vec<Output> {
     if let Some(n) = page.next {
         set.insert(Output::Page(n));
     }
-    for sid in lib.ancestry(page.section).into_iter().filter(|&sid| lib.sections[sid].publishes_page()) {
+    for sid in
+        lib.ancestry(page.section).into_iter().filter(|&sid| lib.sections[sid].publishes_page())
+    {
         set.insert(Output::Section(sid));
         if site.config.feed.enabled && lib.sections[sid].doc.front.feed && sid != lib.root() {
             set.insert(Output::Feed(Some(sid)));
@@ -525,4 +648,3 @@ fn outputs_depending_on_page(site: &Site, pid: PageId) -> Vec<Output> {
     list.sort();
     list
 }
-

@@ -58,10 +58,12 @@ pub fn init_site(dir: &Path) -> Result<(), Diagnostic> {
     for (rel, text) in FILES {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| io_error(parent, "create the folder", &e))?;
         }
         std::fs::write(&path, text).map_err(|e| io_error(&path, "write the file", &e))?;
     }
-    std::fs::write(dir.join(".gitignore"), "/public\n").map_err(|e| io_error(dir, "write .gitignore", &e))?;
+    std::fs::write(dir.join(".gitignore"), "/public\n")
+        .map_err(|e| io_error(dir, "write .gitignore", &e))?;
     Ok(())
 }

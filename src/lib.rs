@@ -45,8 +45,8 @@ pub mod validate;
 pub mod watch;
 pub mod yaml;
 
-pub use error::{Diagnostic, Diagnostics};
 pub use build::{build, BuildSummary};
+pub use error::{Diagnostic, Diagnostics};
 pub use options::BuildOptions;
 pub use site::Site;
 pub mod import;

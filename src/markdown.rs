@@ -144,7 +144,8 @@ struct PendingHeading<'a> {
 
 /// Renders a Markdown body.
 pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
-    let line_starts: Vec<usize> = std::iter::once(0).chain(input.body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let line_starts: Vec<usize> =
+        std::iter::once(0).chain(input.body.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let line_of = |offset: usize| -> usize {
         let idx = match line_starts.binary_search(&offset) {
             Ok(i) => i,
@@ -170,7 +171,12 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
     let mut open_anchor: Option<String> = None;
 
     /// Events borrow the body's text (no copy of a 50 MB file event by event).
-    fn push<'a>(event: Event<'a>, heading: &mut Option<PendingHeading<'a>>, footnote: &mut Option<(String, Vec<Event<'a>>)>, out: &mut Vec<Event<'a>>) {
+    fn push<'a>(
+        event: Event<'a>,
+        heading: &mut Option<PendingHeading<'a>>,
+        footnote: &mut Option<(String, Vec<Event<'a>>)>,
+        out: &mut Vec<Event<'a>>,
+    ) {
         if let Some(h) = heading.as_mut() {
             h.events.push(event);
         } else if let Some((_, events)) = footnote.as_mut() {
@@ -207,7 +213,14 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
         }
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-                heading = Some(PendingHeading { level, id, classes, attrs, events: Vec::new(), text: String::new() });
+                heading = Some(PendingHeading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                    events: Vec::new(),
+                    text: String::new(),
+                });
             }
             Event::End(TagEnd::Heading(_)) => {
                 let Some(h) = heading.take() else { continue };
@@ -230,7 +243,10 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
                 }
                 rendered.ids.insert(id.clone());
                 flat_toc.push((h.level as u8, id.clone(), h.text.trim().to_string()));
-                let small = matches!(h.level, pulldown_cmark::HeadingLevel::H2 | pulldown_cmark::HeadingLevel::H3);
+                let small = matches!(
+                    h.level,
+                    pulldown_cmark::HeadingLevel::H2 | pulldown_cmark::HeadingLevel::H3
+                );
                 if small && footnote.is_none() {
                     section_id = id.clone();
                     paragraph_n = 0;
@@ -240,16 +256,31 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
                 let has_link = h.events.iter().any(|e| matches!(e, Event::Start(Tag::Link { .. })));
                 let anchor = (input.anchors.headings && small && footnote.is_none() && !has_link)
                     .then(|| format!("<a class=\"heading-anchor\" href=\"#{id}\">"));
-                let start = Event::Start(Tag::Heading { level: h.level, id: Some(CowStr::from(id)), classes: h.classes, attrs: h.attrs });
+                let start = Event::Start(Tag::Heading {
+                    level: h.level,
+                    id: Some(CowStr::from(id)),
+                    classes: h.classes,
+                    attrs: h.attrs,
+                });
                 push(start, &mut heading, &mut footnote, &mut out);
                 if let Some(a) = &anchor {
-                    push(Event::InlineHtml(CowStr::from(a.clone())), &mut heading, &mut footnote, &mut out);
+                    push(
+                        Event::InlineHtml(CowStr::from(a.clone())),
+                        &mut heading,
+                        &mut footnote,
+                        &mut out,
+                    );
                 }
                 for e in h.events {
                     push(e, &mut heading, &mut footnote, &mut out);
                 }
                 if anchor.is_some() {
-                    push(Event::InlineHtml(CowStr::from("</a>")), &mut heading, &mut footnote, &mut out);
+                    push(
+                        Event::InlineHtml(CowStr::from("</a>")),
+                        &mut heading,
+                        &mut footnote,
+                        &mut out,
+                    );
                 }
                 push(Event::End(TagEnd::Heading(h.level)), &mut heading, &mut footnote, &mut out);
             }
@@ -290,7 +321,9 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
                 };
                 push(Event::Html(CowStr::from(html)), &mut heading, &mut footnote, &mut out);
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id })
+                if dest_url.starts_with("@/") =>
+            {
                 let line = line_of(range.start);
                 let (target, anchor) = match dest_url[2..].split_once('#') {
                     Some((t, a)) => (t.to_string(), Some(a.to_string())),
@@ -298,7 +331,11 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
                 };
                 let url = match links.resolve(&target) {
                     Some(url) => {
-                        rendered.internal_links.push(InternalLink { target: target.clone(), anchor: anchor.clone(), line });
+                        rendered.internal_links.push(InternalLink {
+                            target: target.clone(),
+                            anchor: anchor.clone(),
+                            line,
+                        });
                         match &anchor {
                             Some(a) => format!("{url}#{a}"),
                             None => url,
@@ -316,7 +353,12 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
                         "#".to_string()
                     }
                 };
-                push(Event::Start(Tag::Link { link_type, dest_url: CowStr::from(url), title, id }), &mut heading, &mut footnote, &mut out);
+                push(
+                    Event::Start(Tag::Link { link_type, dest_url: CowStr::from(url), title, id }),
+                    &mut heading,
+                    &mut footnote,
+                    &mut out,
+                );
             }
             Event::Html(html) | Event::InlineHtml(html) if html.trim() == "<!-- more -->" => {
                 if summary_cut.is_none() && heading.is_none() && footnote.is_none() {
@@ -354,14 +396,28 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
                 list_depth = list_depth.saturating_sub(1);
                 push(Event::End(TagEnd::Item), &mut heading, &mut footnote, &mut out);
             }
-            Event::Start(Tag::Paragraph) if input.anchors.paragraphs && list_depth == 0 && footnote.is_none() && heading.is_none() => {
+            Event::Start(Tag::Paragraph)
+                if input.anchors.paragraphs
+                    && list_depth == 0
+                    && footnote.is_none()
+                    && heading.is_none() =>
+            {
                 paragraph_n += 1;
-                let mut id = if section_id.is_empty() { format!("p{paragraph_n}") } else { format!("{section_id}-p{paragraph_n}") };
+                let mut id = if section_id.is_empty() {
+                    format!("p{paragraph_n}")
+                } else {
+                    format!("{section_id}-p{paragraph_n}")
+                };
                 while rendered.ids.contains(&id) {
                     id.push('_');
                 }
                 rendered.ids.insert(id.clone());
-                push(Event::Html(CowStr::from(format!("<p id=\"{id}\">"))), &mut heading, &mut footnote, &mut out);
+                push(
+                    Event::Html(CowStr::from(format!("<p id=\"{id}\">"))),
+                    &mut heading,
+                    &mut footnote,
+                    &mut out,
+                );
                 open_anchor = Some(id);
             }
             Event::End(TagEnd::Paragraph) if open_anchor.is_some() => {
@@ -473,7 +529,8 @@ const ALIGNMENT: &str = " style=\"text-align: ";
 
 /// A vectorised search for [`ALIGNMENT`] (`str::find` was 3% of a build: every body is searched).
 fn alignment_finder() -> &'static memchr::memmem::Finder<'static> {
-    static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+    static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
     FINDER.get_or_init(|| memchr::memmem::Finder::new(ALIGNMENT))
 }
 
@@ -529,8 +586,9 @@ impl HtmlNesting {
     /// Reads one piece of raw HTML; true the first time the depth passes [`MAX_HTML_NESTING`].
     fn read(&mut self, html: &str) -> bool {
         const NOT_NESTING: &[&str] = &[
-            "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p", "li", "dt", "dd", "tr",
-            "td", "th", "option", "optgroup", "thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rtc", "rp",
+            "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+            "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
+            "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rtc", "rp",
         ];
         let bytes = html.as_bytes();
         let mut i = 0;
@@ -538,7 +596,10 @@ impl HtmlNesting {
             i += at + 1;
             let closing = bytes.get(i) == Some(&b'/');
             let start = if closing { i + 1 } else { i };
-            let len = bytes[start..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'-').count();
+            let len = bytes[start..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+                .count();
             if len == 0 {
                 continue;
             }
@@ -552,7 +613,8 @@ impl HtmlNesting {
             }
             // The tag ends at the next `>` (looking no further than the next `<`, so the pass stays
             // linear).
-            let end = bytes[start..].iter().position(|&b| b == b'>' || b == b'<').map(|e| start + e);
+            let end =
+                bytes[start..].iter().position(|&b| b == b'>' || b == b'<').map(|e| start + e);
             if end.is_some_and(|e| bytes[e] == b'>' && bytes[e - 1] == b'/') {
                 continue;
             }
@@ -616,14 +678,34 @@ mod tests {
     #[test]
     fn words_are_counted_as_split_whitespace_counts_them() {
         let long = "word ".repeat(40) + "  two\tspaces " + &"x".repeat(70) + " tail";
-        let samples = ["", " ", "one", " one  two\tthree\nfour ", "a\x0bb\x0cc\rd", "déjà vu\u{a0}x", "x\u{2003}y z", long.as_str(), &long[1..], &long[3..]];
+        let samples = [
+            "",
+            " ",
+            "one",
+            " one  two\tthree\nfour ",
+            "a\x0bb\x0cc\rd",
+            "déjà vu\u{a0}x",
+            "x\u{2003}y z",
+            long.as_str(),
+            &long[1..],
+            &long[3..],
+        ];
         for text in samples {
             assert_eq!(count_words(text), text.split_whitespace().count(), "{text:?}");
         }
     }
 
     fn md(body: &str) -> Rendered {
-        render(&Input { body, first_line: 1, file: Path::new("t.md"), sanitize_html: false, anchors: Anchors::default() }, &Links)
+        render(
+            &Input {
+                body,
+                first_line: 1,
+                file: Path::new("t.md"),
+                sanitize_html: false,
+                anchors: Anchors::default(),
+            },
+            &Links,
+        )
     }
 
     #[test]
@@ -657,10 +739,28 @@ mod tests {
     #[test]
     fn anchors_for_headings_and_paragraphs_when_asked() {
         let anchors = Anchors { headings: true, paragraphs: true };
-        let r = render(&Input { body: "Intro.\n\n## Part one\n\nFirst.\n\n- item\n\nSecond.\n", first_line: 1, file: Path::new("t.md"), sanitize_html: false, anchors }, &Links);
+        let r = render(
+            &Input {
+                body: "Intro.\n\n## Part one\n\nFirst.\n\n- item\n\nSecond.\n",
+                first_line: 1,
+                file: Path::new("t.md"),
+                sanitize_html: false,
+                anchors,
+            },
+            &Links,
+        );
         assert!(r.html.contains("<p id=\"p1\">Intro.<a class=\"para-anchor\" href=\"#p1\" tabindex=\"-1\" aria-hidden=\"true\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"part-one\"><a class=\"heading-anchor\" href=\"#part-one\">Part one</a></h2>"), "{}", r.html);
-        let linked = render(&Input { body: "## See [x](https://e.org)\n", first_line: 1, file: Path::new("t.md"), sanitize_html: false, anchors }, &Links);
+        let linked = render(
+            &Input {
+                body: "## See [x](https://e.org)\n",
+                first_line: 1,
+                file: Path::new("t.md"),
+                sanitize_html: false,
+                anchors,
+            },
+            &Links,
+        );
         assert!(!linked.html.contains("heading-anchor"), "no link inside a link: {}", linked.html);
         assert!(r.html.contains("<p id=\"part-one-p2\">Second."), "{}", r.html);
         assert!(r.html.contains("<li>item</li>"), "list items get no anchors: {}", r.html);

@@ -8,16 +8,23 @@ use crate::error::Diagnostic;
 /// Writes `content/<path>` under `root`: a Markdown file with its front matter filled in (the
 /// title from `title` or the file name, today's date, `draft: true`). Returns the file written.
 pub fn new_page(root: &Path, path: &str, title: Option<&str>) -> Result<PathBuf, Diagnostic> {
-    let rel = crate::validate::content_path(path).map_err(|e| Diagnostic::error("new", e.message).hint(e.hint))?;
+    let rel = crate::validate::content_path(path)
+        .map_err(|e| Diagnostic::error("new", e.message).hint(e.hint))?;
     if !root.join(crate::config::CONFIG_FILE).is_file() {
-        return Err(Diagnostic::error("new", format!("no site.yaml in {}", root.display())).hint("run from the site's root or pass --root DIR"));
+        return Err(Diagnostic::error("new", format!("no site.yaml in {}", root.display()))
+            .hint("run from the site's root or pass --root DIR"));
     }
     let file = root.join("content").join(&rel);
     if file.exists() {
-        return Err(Diagnostic::error("new", format!("{} already exists", file.display())).hint("choose another name or edit the existing file"));
+        return Err(Diagnostic::error("new", format!("{} already exists", file.display()))
+            .hint("choose another name or edit the existing file"));
     }
     let stem = rel.rsplit('/').next().unwrap_or(&rel).trim_end_matches(".md");
-    let stem = if stem == "_index" || stem == "index" { rel.rsplit('/').nth(1).unwrap_or("home") } else { stem };
+    let stem = if stem == "_index" || stem == "index" {
+        rel.rsplit('/').nth(1).unwrap_or("home")
+    } else {
+        stem
+    };
     let made_title = {
         let words = stem.replace(['-', '_'], " ");
         let mut c = words.chars();
@@ -33,7 +40,8 @@ pub fn new_page(root: &Path, path: &str, title: Option<&str>) -> Result<PathBuf,
         serde_json::to_string(&title).unwrap_or_else(|_| "\"New page\"".into())
     );
     if let Some(parent) = file.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| crate::error::io_error(parent, "create the folder", &e))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| crate::error::io_error(parent, "create the folder", &e))?;
     }
     std::fs::write(&file, text).map_err(|e| crate::error::io_error(&file, "write the page", &e))?;
     Ok(file)

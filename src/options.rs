@@ -18,7 +18,13 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        BuildOptions { root: root.into(), output: None, drafts: false, base_url: None, deploy: Default::default() }
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            drafts: false,
+            base_url: None,
+            deploy: Default::default(),
+        }
     }
 
     pub fn output_dir(&self) -> PathBuf {
@@ -46,10 +52,12 @@ impl DeployOptions {
 }
 
 /// Extensions that get `.gz` and `.br` siblings when precompressing.
-pub const COMPRESSIBLE: &[&str] = &["html", "htm", "css", "js", "mjs", "xml", "svg", "json", "txt", "map", "webmanifest", "ico"];
+pub const COMPRESSIBLE: &[&str] =
+    &["html", "htm", "css", "js", "mjs", "xml", "svg", "json", "txt", "map", "webmanifest", "ico"];
 
 /// Whether `relative` (an output path) gets precompressed siblings.
 pub fn is_compressible(relative: &str) -> bool {
     let name = relative.rsplit('/').next().unwrap_or(relative);
-    name.rsplit_once('.').is_some_and(|(_, ext)| COMPRESSIBLE.contains(&ext.to_ascii_lowercase().as_str()))
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| COMPRESSIBLE.contains(&ext.to_ascii_lowercase().as_str()))
 }

@@ -46,8 +46,11 @@ pub fn check_output_dir(site_root: &Path, output: &Path) -> Result<(), Diagnosti
     let out = canonical(output);
     let root = canonical(site_root);
     let refuse = |why: String| {
-        Err(Diagnostic::error("output", format!("refusing to write the site into {}: {why}", output.display()))
-            .hint("choose an empty folder (or the default `public/`) with --output"))
+        Err(Diagnostic::error(
+            "output",
+            format!("refusing to write the site into {}: {why}", output.display()),
+        )
+        .hint("choose an empty folder (or the default `public/`) with --output"))
     };
     if out.parent().is_none() {
         return refuse("it is the file system root".into());
@@ -76,7 +79,10 @@ pub fn check_output_dir(site_root: &Path, output: &Path) -> Result<(), Diagnosti
         // Charter's own files (a lock, the staging folder of a first build that was killed) are
         // not someone else's.
         let has_files = std::fs::read_dir(&out)
-            .map(|d| d.filter_map(Result::ok).any(|e| !e.file_name().to_string_lossy().starts_with(plan::RESERVED_PREFIX)))
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .any(|e| !e.file_name().to_string_lossy().starts_with(plan::RESERVED_PREFIX))
+            })
             .unwrap_or(false);
         if has_files {
             return refuse("it holds files Charter did not write (no .charter-manifest); empty it or choose another folder".into());
@@ -135,7 +141,8 @@ impl Writer {
 
     fn new(output: &Path, plan: Plan, full: bool) -> Result<Writer, Diagnostic> {
         let created_output = !output.exists();
-        std::fs::create_dir_all(output).map_err(|e| io_error(output, "create the output folder", &e))?;
+        std::fs::create_dir_all(output)
+            .map_err(|e| io_error(output, "create the output folder", &e))?;
         let lock = OutputLock::acquire(output)?;
         finish_interrupted_commit(output)?;
         let staging = output.join(STAGING);
@@ -169,8 +176,11 @@ impl Writer {
     /// Writes `bytes` to `relative` unless the output already holds exactly these bytes.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         if !self.plan.read().unwrap_or_else(|p| p.into_inner()).contains(relative) {
-            return Err(Diagnostic::error("output", format!("{relative} is not in the output plan, so Charter does not write it"))
-                .hint("this is a bug in Charter: please report it with the site that shows it"));
+            return Err(Diagnostic::error(
+                "output",
+                format!("{relative} is not in the output plan, so Charter does not write it"),
+            )
+            .hint("this is a bug in Charter: please report it with the site that shows it"));
         }
         Self::lock(&self.produced).push(relative.to_string());
         let target = self.output.join(relative);
@@ -186,7 +196,8 @@ impl Writer {
 
     /// Copies a file into the output unless an identical one is already there.
     pub fn copy(&self, relative: &str, source: &Path) -> Result<(), Diagnostic> {
-        let bytes = std::fs::read(source).map_err(|e| io_error(source, "read the file to copy", &e))?;
+        let bytes =
+            std::fs::read(source).map_err(|e| io_error(source, "read the file to copy", &e))?;
         self.write(relative, &bytes)
     }
 
@@ -204,7 +215,9 @@ impl Writer {
     /// path the plan holds is produced by someone else and stays; so does a file Charter did not
     /// write (not in the manifest).
     pub fn remove(&self, relative: &str) {
-        if !self.plan.read().unwrap_or_else(|p| p.into_inner()).contains(relative) && path_problem(relative).is_none() {
+        if !self.plan.read().unwrap_or_else(|p| p.into_inner()).contains(relative)
+            && path_problem(relative).is_none()
+        {
             Self::lock(&self.removed).push(relative.to_string());
         }
     }
@@ -231,9 +244,15 @@ impl Writer {
     pub fn commit(self, before_moves: impl FnOnce()) -> Result<WriteStats, Diagnostics> {
         let staged = std::mem::take(&mut *Self::lock(&self.staged));
         let produced: HashSet<String> = Self::lock(&self.produced).iter().cloned().collect();
-        let mut stats = WriteStats { written: staged.len(), unchanged: *Self::lock(&self.unchanged), removed: 0 };
-        let folders: std::collections::BTreeSet<&str> =
-            produced.iter().flat_map(|rel| rel.match_indices('/').map(move |(i, _)| &rel[..i])).collect();
+        let mut stats = WriteStats {
+            written: staged.len(),
+            unchanged: *Self::lock(&self.unchanged),
+            removed: 0,
+        };
+        let folders: std::collections::BTreeSet<&str> = produced
+            .iter()
+            .flat_map(|rel| rel.match_indices('/').map(move |(i, _)| &rel[..i]))
+            .collect();
         for folder in folders {
             let path = self.output.join(folder);
             if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -249,7 +268,11 @@ impl Writer {
         let previous_text = std::fs::read_to_string(&manifest_path).unwrap_or_default();
         let previous: HashSet<&str> = previous_text.lines().filter(|l| !l.is_empty()).collect();
         let removals: Vec<String> = if self.full {
-            let mut stale: Vec<String> = previous.iter().filter(|p| !produced.contains(**p)).map(|p| p.to_string()).collect();
+            let mut stale: Vec<String> = previous
+                .iter()
+                .filter(|p| !produced.contains(**p))
+                .map(|p| p.to_string())
+                .collect();
             stale.sort();
             stale
         } else {
@@ -259,13 +282,20 @@ impl Writer {
             asked.dedup();
             asked
         };
-        let removals: Vec<String> =
-            removals.into_iter().filter(|p| path_problem(p).is_none() && symlink_on_the_way(&self.output, p).is_none()).collect();
+        let removals: Vec<String> = removals
+            .into_iter()
+            .filter(|p| path_problem(p).is_none() && symlink_on_the_way(&self.output, p).is_none())
+            .collect();
         let mut listed: Vec<&str> = if self.full {
             produced.iter().map(String::as_str).collect()
         } else {
             let gone: HashSet<&str> = removals.iter().map(String::as_str).collect();
-            previous.iter().copied().filter(|p| !gone.contains(p)).chain(produced.iter().map(String::as_str)).collect()
+            previous
+                .iter()
+                .copied()
+                .filter(|p| !gone.contains(p))
+                .chain(produced.iter().map(String::as_str))
+                .collect()
         };
         listed.sort_unstable();
         listed.dedup();
@@ -298,7 +328,12 @@ impl Writer {
 
     /// Before the journal: refuses a commit that would have to delete files Charter did not
     /// write: a file where a new path needs a folder, or a folder where a new file goes.
-    fn check_obstacles(&self, staged: &[String], removals: &[String], previous: &HashSet<&str>) -> Result<(), Diagnostic> {
+    fn check_obstacles(
+        &self,
+        staged: &[String],
+        removals: &[String],
+        previous: &HashSet<&str>,
+    ) -> Result<(), Diagnostic> {
         let removed: HashSet<&str> = removals.iter().map(String::as_str).collect();
         let goes = |rel: &str| removed.contains(rel) || (self.full && previous.contains(rel));
         let refuse = |path: &Path, what: &str| {
@@ -309,7 +344,9 @@ impl Writer {
         for rel in staged {
             for (i, _) in rel.match_indices('/') {
                 let ancestor = self.output.join(&rel[..i]);
-                if std::fs::symlink_metadata(&ancestor).is_ok_and(|m| !m.is_dir()) && !goes(&rel[..i]) {
+                if std::fs::symlink_metadata(&ancestor).is_ok_and(|m| !m.is_dir())
+                    && !goes(&rel[..i])
+                {
                     return refuse(&ancestor, "a file");
                 }
             }
@@ -375,19 +412,28 @@ pub fn finish_interrupted_commit(output: &Path) -> Result<usize, Diagnostic> {
         _ => {
             let _ = std::fs::remove_file(&journal_path);
             if staging.exists() {
-                std::fs::remove_dir_all(&staging).map_err(|e| io_error(&staging, "remove the staging folder of an unfinished build", &e))?;
+                std::fs::remove_dir_all(&staging).map_err(|e| {
+                    io_error(&staging, "remove the staging folder of an unfinished build", &e)
+                })?;
             }
             return Ok(0);
         }
     };
     let mut removed = 0;
-    let steps: Vec<(&str, &str)> = journal.lines().skip(1).filter_map(|l| l.split_once(' ')).filter(|(_, rel)| path_problem(rel).is_none()).collect();
+    let steps: Vec<(&str, &str)> = journal
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(' '))
+        .filter(|(_, rel)| path_problem(rel).is_none())
+        .collect();
     for (step, rel) in &steps {
         if *step != "remove" || symlink_on_the_way(output, rel).is_some() {
             continue;
         }
         let path = output.join(rel);
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir()) && std::fs::remove_file(&path).is_ok() {
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir())
+            && std::fs::remove_file(&path).is_ok()
+        {
             removed += 1;
             remove_empty_parents(output, &path);
         }
@@ -407,14 +453,17 @@ pub fn finish_interrupted_commit(output: &Path) -> Result<usize, Diagnostic> {
         for segment in &segments[..segments.len() - 1] {
             dir.push(segment);
             if std::fs::symlink_metadata(&dir).is_ok_and(|m| !m.is_dir()) {
-                std::fs::remove_file(&dir).map_err(|e| io_error(&dir, "remove a stale output file", &e))?;
+                std::fs::remove_file(&dir)
+                    .map_err(|e| io_error(&dir, "remove a stale output file", &e))?;
             }
         }
         if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, "create an output folder", &e))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| io_error(parent, "create an output folder", &e))?;
         }
         if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
-            std::fs::remove_dir_all(&to).map_err(|e| io_error(&to, "remove a stale output folder", &e))?;
+            std::fs::remove_dir_all(&to)
+                .map_err(|e| io_error(&to, "remove a stale output folder", &e))?;
         }
         let moved = match injected_failure(FailurePoint::Move) {
             Some(err) => Err(err),
@@ -427,9 +476,11 @@ pub fn finish_interrupted_commit(output: &Path) -> Result<usize, Diagnostic> {
     }
     let staged_manifest = staging.join(MANIFEST);
     if staged_manifest.exists() {
-        std::fs::rename(&staged_manifest, output.join(MANIFEST)).map_err(|e| io_error(&output.join(MANIFEST), "write the manifest", &e))?;
+        std::fs::rename(&staged_manifest, output.join(MANIFEST))
+            .map_err(|e| io_error(&output.join(MANIFEST), "write the manifest", &e))?;
     }
-    std::fs::remove_file(&journal_path).map_err(|e| io_error(&journal_path, "remove the commit journal", &e))?;
+    std::fs::remove_file(&journal_path)
+        .map_err(|e| io_error(&journal_path, "remove the commit journal", &e))?;
     let _ = std::fs::remove_dir_all(&staging);
     Ok(removed)
 }
@@ -439,7 +490,9 @@ pub fn finish_interrupted_commit(output: &Path) -> Result<usize, Diagnostic> {
 /// site, `check`, `serve` at start. `None` when there is no output folder yet.
 pub fn open_existing(output: &Path) -> Result<Option<OutputLock>, Diagnostic> {
     // Only a folder Charter wrote (or began to): never a lock file in someone else's folder.
-    if !output.is_dir() || ![MANIFEST, JOURNAL, STAGING].iter().any(|name| output.join(name).exists()) {
+    if !output.is_dir()
+        || ![MANIFEST, JOURNAL, STAGING].iter().any(|name| output.join(name).exists())
+    {
         return Ok(None);
     }
     let lock = OutputLock::acquire(output)?;
@@ -465,13 +518,17 @@ const LOCK_WAIT: Duration = Duration::from_secs(10);
 
 /// The lock file of the output folder `canonical`.
 pub fn lock_path(canonical: &Path) -> PathBuf {
-    let name = canonical.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+    let name = canonical
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
     canonical.with_file_name(format!(".{name}{LOCK_SUFFIX}"))
 }
 
 impl OutputLock {
     pub fn acquire(output: &Path) -> Result<OutputLock, Diagnostic> {
-        let key = output.canonicalize().map_err(|e| io_error(output, "open the output folder", &e))?;
+        let key =
+            output.canonicalize().map_err(|e| io_error(output, "open the output folder", &e))?;
         let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
         let map = held.get_or_insert_with(HashMap::new);
         if let Some((_, _, holders)) = map.get_mut(&key) {
@@ -501,7 +558,10 @@ impl OutputLock {
                     std::thread::sleep(Duration::from_millis(50));
                 }
                 Err(std::fs::TryLockError::WouldBlock) => {
-                    let holder = std::fs::read_to_string(&path).ok().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+                    let holder = std::fs::read_to_string(&path)
+                        .ok()
+                        .map(|t| t.trim().to_string())
+                        .filter(|t| !t.is_empty());
                     let who = holder.map(|pid| format!(" (pid {pid})")).unwrap_or_default();
                     return Err(Diagnostic::error(
                         "output",
@@ -509,7 +569,9 @@ impl OutputLock {
                     )
                     .hint("wait for it to finish (or stop it) and run the command again; one run writes an output folder at a time"));
                 }
-                Err(std::fs::TryLockError::Error(e)) => return Err(io_error(&path, "lock the output folder", &e)),
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(io_error(&path, "lock the output folder", &e))
+                }
             }
         }
     }
@@ -550,7 +612,9 @@ fn same_file(file: &std::fs::File, path: &Path) -> bool {
 
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     match std::fs::metadata(path) {
-        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => std::fs::read(path).map(|old| old == bytes).unwrap_or(false),
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            std::fs::read(path).map(|old| old == bytes).unwrap_or(false)
+        }
         _ => false,
     }
 }
@@ -573,13 +637,15 @@ fn injected_failure(point: FailurePoint) -> Option<std::io::Error> {
     static LIMITS: OnceLock<[Option<usize>; 2]> = OnceLock::new();
     static COUNTS: [AtomicUsize; 2] = [AtomicUsize::new(0), AtomicUsize::new(0)];
     let read = |v: &str| std::env::var(v).ok().and_then(|v| v.trim().parse().ok());
-    let limits = LIMITS.get_or_init(|| [read("CHARTER_FAIL_WRITE_AFTER"), read("CHARTER_FAIL_MOVE_AFTER")]);
+    let limits =
+        LIMITS.get_or_init(|| [read("CHARTER_FAIL_WRITE_AFTER"), read("CHARTER_FAIL_MOVE_AFTER")]);
     let (i, variable) = match point {
         FailurePoint::Write => (0, "CHARTER_FAIL_WRITE_AFTER"),
         FailurePoint::Move => (1, "CHARTER_FAIL_MOVE_AFTER"),
     };
     let limit = limits[i]?;
-    (COUNTS[i].fetch_add(1, Ordering::SeqCst) >= limit).then(|| std::io::Error::other(format!("injected failure ({variable} is set)")))
+    (COUNTS[i].fetch_add(1, Ordering::SeqCst) >= limit)
+        .then(|| std::io::Error::other(format!("injected failure ({variable} is set)")))
 }
 
 #[cfg(not(feature = "fault-injection"))]
@@ -590,7 +656,10 @@ fn injected_failure(_point: FailurePoint) -> Option<std::io::Error> {
 /// Whether this binary injects failures (built with `fault-injection` and asked to by the
 /// environment): such a build must really write, so it is never skipped as up to date.
 pub fn injects_failures() -> bool {
-    cfg!(feature = "fault-injection") && ["CHARTER_FAIL_WRITE_AFTER", "CHARTER_FAIL_MOVE_AFTER"].iter().any(|v| std::env::var_os(v).is_some())
+    cfg!(feature = "fault-injection")
+        && ["CHARTER_FAIL_WRITE_AFTER", "CHARTER_FAIL_MOVE_AFTER"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some())
 }
 
 /// The first folder on the way from `root` to `relative` (exclusive of `root`) that is a symlink.
@@ -634,7 +703,11 @@ fn remove_empty_parents(root: &Path, file: &Path) {
 
 /// Static files to copy: the theme's `static/`, then the site's `static/` over it, listed
 /// through [`crate::site_files`] (which reports links out of the site and oversized files).
-pub fn static_files(files: &crate::site_files::SiteFiles, theme: Option<&str>, diagnostics: &mut Diagnostics) -> Vec<(String, PathBuf)> {
+pub fn static_files(
+    files: &crate::site_files::SiteFiles,
+    theme: Option<&str>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<(String, PathBuf)> {
     let root = files.root();
     let mut map: std::collections::BTreeMap<String, PathBuf> = Default::default();
     let mut dirs = Vec::new();

@@ -83,14 +83,20 @@ pub(crate) fn read_config(options: &BuildOptions) -> Result<Config, Diagnostics>
     let mut config = Config::load(&options.root)?;
     if let Some(url) = &options.base_url {
         config.set_base_url(url).map_err(|e| {
-            Diagnostics::from(Diagnostic::error("config", format!("--base-url: {}", e.message)).hint(e.hint))
+            Diagnostics::from(
+                Diagnostic::error("config", format!("--base-url: {}", e.message)).hint(e.hint),
+            )
         })?;
     }
     Ok(config)
 }
 
 /// The site's and its theme's templates, or `None` with their errors in `diagnostics`.
-pub(crate) fn read_templates(files: &SiteFiles, config: &Config, diagnostics: &mut Diagnostics) -> Option<Templates> {
+pub(crate) fn read_templates(
+    files: &SiteFiles,
+    config: &Config,
+    diagnostics: &mut Diagnostics,
+) -> Option<Templates> {
     match Templates::load(files, config.theme.as_deref()) {
         Ok(t) => Some(t),
         Err(errs) => {
@@ -115,7 +121,10 @@ pub(crate) fn read_content(
 }
 
 /// The data files, or none with their errors in `diagnostics`.
-pub(crate) fn read_data(files: &SiteFiles, diagnostics: &mut Diagnostics) -> HashMap<String, tera::Value> {
+pub(crate) fn read_data(
+    files: &SiteFiles,
+    diagnostics: &mut Diagnostics,
+) -> HashMap<String, tera::Value> {
     match data::load_data(files) {
         Ok(d) => d,
         Err(errs) => {
@@ -177,7 +186,8 @@ impl Site {
         let data = read_data(&files, &mut diagnostics);
         let static_files = output::static_files(&files, config.theme.as_deref(), &mut diagnostics);
         let facts = crate::git::page_facts(&options.root);
-        let mut stages = Stages { options, config, templates, data, static_files, facts, diagnostics, retain };
+        let mut stages =
+            Stages { options, config, templates, data, static_files, facts, diagnostics, retain };
         let mut library = stages.place(content)?;
         let bodies = render::render_bodies(&mut library, &stages.config);
         Site::finish(stages, library, bodies)
@@ -185,8 +195,21 @@ impl Site {
 
     /// The stages after placing: collect the bodies' messages, check anchors, build the values.
     /// `bodies` are the rendered bodies of `library`'s pages and sections, in order.
-    pub(crate) fn finish(stages: Stages, mut library: Library, bodies: (Vec<Rendered>, Vec<Rendered>)) -> Result<Site, Diagnostics> {
-        let Stages { options, config, mut templates, data, static_files, facts, mut diagnostics, retain } = stages;
+    pub(crate) fn finish(
+        stages: Stages,
+        mut library: Library,
+        bodies: (Vec<Rendered>, Vec<Rendered>),
+    ) -> Result<Site, Diagnostics> {
+        let Stages {
+            options,
+            config,
+            mut templates,
+            data,
+            static_files,
+            facts,
+            mut diagnostics,
+            retain,
+        } = stages;
         let (page_bodies, section_bodies) = bodies;
         for body in page_bodies.iter().chain(section_bodies.iter()) {
             diagnostics.extend(body.diagnostics.iter().cloned());
@@ -206,13 +229,25 @@ impl Site {
         }
         let Some(mut tpl) = templates.take() else { return Err(diagnostics) };
         crate::templates::register_absolute_url(&mut tpl, config.origin(), config.base_path());
-        let values = values::build(&library, &Bodies { pages: &page_bodies, sections: &section_bodies }, &config, data::data_value(&data), &build_time(), &facts);
+        let values = values::build(
+            &library,
+            &Bodies { pages: &page_bodies, sections: &section_bodies },
+            &config,
+            data::data_value(&data),
+            &build_time(),
+            &facts,
+        );
         if retain == render::Retain::ForOneBuild {
             // The values hold all a template reads of the front matter and the tables of contents.
             for body in page_bodies.iter_mut().chain(section_bodies.iter_mut()) {
                 body.toc = Vec::new();
             }
-            for doc in library.pages.iter_mut().map(|p| &mut p.doc).chain(library.sections.iter_mut().map(|s| &mut s.doc)) {
+            for doc in library
+                .pages
+                .iter_mut()
+                .map(|p| &mut p.doc)
+                .chain(library.sections.iter_mut().map(|s| &mut s.doc))
+            {
                 doc.front.release_converted();
             }
         }
@@ -264,7 +299,10 @@ impl Site {
     /// its theme's `static/robots.txt`: [`Output::replaceable_by_static`]).
     pub fn outputs(&self) -> Vec<Output> {
         let mut outputs = render::outputs(&self.library, &self.config);
-        outputs.retain(|o| !(o.replaceable_by_static() && self.has_static_file(&render::output_path(o, &self.library, &self.config))));
+        outputs.retain(|o| {
+            !(o.replaceable_by_static()
+                && self.has_static_file(&render::output_path(o, &self.library, &self.config)))
+        });
         outputs
     }
 
@@ -281,7 +319,12 @@ impl Site {
     /// Static files and content assets, by output path.
     pub fn files_to_copy(&self) -> Vec<(String, PathBuf)> {
         let mut files = self.static_files.clone();
-        files.extend(self.library.assets.iter().map(|a: &ContentAsset| (a.relative_path.clone(), a.absolute.clone())));
+        files.extend(
+            self.library
+                .assets
+                .iter()
+                .map(|a: &ContentAsset| (a.relative_path.clone(), a.absolute.clone())),
+        );
         files
     }
 
@@ -291,14 +334,25 @@ impl Site {
     pub fn plan(&self, outputs: &[Output]) -> Result<Plan, Diagnostics> {
         let mut plan = PlanBuilder::new();
         for o in outputs {
-            plan.claim(render::output_path(o, &self.library, &self.config), render::producer(o, &self.library));
+            plan.claim(
+                render::output_path(o, &self.library, &self.config),
+                render::producer(o, &self.library),
+            );
         }
         for (rel, path) in self.files_to_copy() {
             let file = load::relative_to(&self.options.root, &path);
             let producer = if file.starts_with("content") {
-                Producer::new(format!("the page file {}", file.display()), Some(file), "rename the file")
+                Producer::new(
+                    format!("the page file {}", file.display()),
+                    Some(file),
+                    "rename the file",
+                )
             } else {
-                Producer::new(format!("the static file {}", file.display()), Some(file), "rename the static file")
+                Producer::new(
+                    format!("the static file {}", file.display()),
+                    Some(file),
+                    "rename the static file",
+                )
             };
             plan.claim(rel, producer);
         }
@@ -316,7 +370,13 @@ impl Site {
 
     /// What rendering an output of this site reads.
     pub fn render_input(&self) -> RenderInput<'_> {
-        RenderInput { lib: &self.library, config: &self.config, templates: &self.templates, values: &self.values, page_bodies: &self.page_bodies }
+        RenderInput {
+            lib: &self.library,
+            config: &self.config,
+            templates: &self.templates,
+            values: &self.values,
+            page_bodies: &self.page_bodies,
+        }
     }
 
     /// Renders `outputs` in parallel and writes them through `writer`. Returns every error.
@@ -356,4 +416,3 @@ impl Site {
 pub fn build_time() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
-

@@ -74,7 +74,12 @@ pub struct WalkOptions<'a> {
 
 impl WalkOptions<'_> {
     /// The walk of a site folder: editor leftovers ignored, bad links refused, every subfolder.
-    pub const SITE: WalkOptions<'static> = WalkOptions { names: Names::Site, bad_links: BadLinks::Refuse, top_level_only: false, skip: &|_| false };
+    pub const SITE: WalkOptions<'static> = WalkOptions {
+        names: Names::Site,
+        bad_links: BadLinks::Refuse,
+        top_level_only: false,
+        skip: &|_| false,
+    };
 }
 
 /// A link a walk left out, and why.
@@ -137,7 +142,12 @@ impl SiteFiles {
     }
 
     /// Every file under `dir`, as `options` say.
-    pub fn walk_with(&self, dir: &Path, options: &WalkOptions<'_>, diagnostics: &mut Diagnostics) -> Walk {
+    pub fn walk_with(
+        &self,
+        dir: &Path,
+        options: &WalkOptions<'_>,
+        diagnostics: &mut Diagnostics,
+    ) -> Walk {
         let mut walk = Walk::default();
         // The folder itself may be a link (`static -> /srv/shared`), or lie under one.
         if let Some((link, target)) = self.first_bad_link(&self.relative(dir)) {
@@ -146,14 +156,27 @@ impl SiteFiles {
         }
         let Ok(canonical) = dir.canonicalize() else { return walk };
         if !canonical.starts_with(&self.root_canonical) {
-            self.bad_link(dir, LinkTarget::Bad { why: format!("this folder lies outside the site, at {}", canonical.display()), hint: HINT_OUTSIDE }, options, &mut walk, diagnostics);
+            self.bad_link(
+                dir,
+                LinkTarget::Bad {
+                    why: format!("this folder lies outside the site, at {}", canonical.display()),
+                    hint: HINT_OUTSIDE,
+                },
+                options,
+                &mut walk,
+                diagnostics,
+            );
             return walk;
         }
         if !canonical.is_dir() {
             return walk;
         }
         // Every folder from the root down to `dir` counts as read: a link back up is a loop.
-        let mut visited: HashSet<PathBuf> = canonical.ancestors().take_while(|a| a.starts_with(&self.root_canonical)).map(Path::to_path_buf).collect();
+        let mut visited: HashSet<PathBuf> = canonical
+            .ancestors()
+            .take_while(|a| a.starts_with(&self.root_canonical))
+            .map(Path::to_path_buf)
+            .collect();
         visited.insert(canonical.clone());
         self.walk_dir(dir, &canonical, "", options, &mut visited, &mut walk, diagnostics);
         walk
@@ -189,7 +212,10 @@ impl SiteFiles {
                             .in_file(self.relative(&path))
                             .hint("rename the file using UTF-8 characters"),
                     ),
-                    BadLinks::Skip => walk.skipped.push(Skipped { link: self.relative(&path), why: "its name is not valid UTF-8".into() }),
+                    BadLinks::Skip => walk.skipped.push(Skipped {
+                        link: self.relative(&path),
+                        why: "its name is not valid UTF-8".into(),
+                    }),
                 }
                 continue;
             };
@@ -200,7 +226,8 @@ impl SiteFiles {
             if ignored {
                 continue;
             }
-            let relative = if prefix.is_empty() { name.to_string() } else { format!("{prefix}/{name}") };
+            let relative =
+                if prefix.is_empty() { name.to_string() } else { format!("{prefix}/{name}") };
             if (options.skip)(&relative) {
                 continue;
             }
@@ -211,7 +238,13 @@ impl SiteFiles {
                         let is_dir = target.is_dir();
                         if is_dir && !visited.insert(target.clone()) {
                             let why = format!("this symlink leads back into a folder already read, {} (a symlink loop)", self.relative_target(&target));
-                            self.bad_link(&path, LinkTarget::Bad { why, hint: HINT_LOOP }, options, walk, diagnostics);
+                            self.bad_link(
+                                &path,
+                                LinkTarget::Bad { why, hint: HINT_LOOP },
+                                options,
+                                walk,
+                                diagnostics,
+                            );
                             continue;
                         }
                         (is_dir, target)
@@ -230,7 +263,15 @@ impl SiteFiles {
             };
             if is_dir {
                 if !options.top_level_only {
-                    self.walk_dir(&path, &child_canonical, &relative, options, visited, walk, diagnostics);
+                    self.walk_dir(
+                        &path,
+                        &child_canonical,
+                        &relative,
+                        options,
+                        visited,
+                        walk,
+                        diagnostics,
+                    );
                 }
                 continue;
             }
@@ -248,21 +289,36 @@ impl SiteFiles {
                 diagnostics.push(self.too_large(&path, meta.len()));
                 continue;
             }
-            walk.files.push(SiteFile { relative, path, len: meta.len(), modified: meta.modified().ok() });
+            walk.files.push(SiteFile {
+                relative,
+                path,
+                len: meta.len(),
+                modified: meta.modified().ok(),
+            });
         }
     }
 
     /// Where a symlink leads, given the result of canonicalizing it.
     fn resolve_link(&self, link: &Path, canonical: std::io::Result<PathBuf>) -> LinkTarget {
-        let written = std::fs::read_link(link).map(|t| t.display().to_string()).unwrap_or_else(|_| "?".into());
+        let written = std::fs::read_link(link)
+            .map(|t| t.display().to_string())
+            .unwrap_or_else(|_| "?".into());
         match canonical {
             Ok(target) if target.starts_with(&self.root_canonical) => LinkTarget::Inside(target),
             Ok(target) => LinkTarget::Bad { why: outside(&target), hint: HINT_OUTSIDE },
             // ELOOP: the chain of links comes back to itself.
             Err(e) if e.raw_os_error() == Some(40) || e.raw_os_error() == Some(62) => {
-                LinkTarget::Bad { why: format!("this symlink leads back to itself through {written} (a symlink loop)"), hint: HINT_LOOP }
+                LinkTarget::Bad {
+                    why: format!(
+                        "this symlink leads back to itself through {written} (a symlink loop)"
+                    ),
+                    hint: HINT_LOOP,
+                }
             }
-            Err(_) => LinkTarget::Bad { why: format!("this symlink is broken: its target {written} does not exist"), hint: HINT_BROKEN },
+            Err(_) => LinkTarget::Bad {
+                why: format!("this symlink is broken: its target {written} does not exist"),
+                hint: HINT_BROKEN,
+            },
         }
     }
 
@@ -274,10 +330,18 @@ impl SiteFiles {
         }
     }
 
-    fn bad_link(&self, link: &Path, target: LinkTarget, options: &WalkOptions<'_>, walk: &mut Walk, diagnostics: &mut Diagnostics) {
+    fn bad_link(
+        &self,
+        link: &Path,
+        target: LinkTarget,
+        options: &WalkOptions<'_>,
+        walk: &mut Walk,
+        diagnostics: &mut Diagnostics,
+    ) {
         let LinkTarget::Bad { why, hint } = target else { return };
         match options.bad_links {
-            BadLinks::Refuse => diagnostics.push(Diagnostic::error("path", why).in_file(self.relative(link)).hint(hint)),
+            BadLinks::Refuse => diagnostics
+                .push(Diagnostic::error("path", why).in_file(self.relative(link)).hint(hint)),
             BadLinks::Skip => walk.skipped.push(Skipped { link: self.relative(link), why }),
         }
     }
@@ -294,14 +358,18 @@ impl SiteFiles {
     /// Reads a file a walk found, refusing (before reading) one that grew past the limit since.
     pub fn read(&self, path: &Path) -> Result<Vec<u8>, Diagnostic> {
         let file = self.relative(path);
-        let mut handle = std::fs::File::open(path).map_err(|e| io_error(&file, "read the file", &e))?;
+        let mut handle =
+            std::fs::File::open(path).map_err(|e| io_error(&file, "read the file", &e))?;
         let len = handle.metadata().map(|m| m.len()).unwrap_or(0);
         if len > self.max_file_size {
             return Err(self.too_large(path, len));
         }
         let mut bytes = Vec::with_capacity(len as usize);
         // A file that grows while it is read still stops at the limit.
-        (&mut handle).take(self.max_file_size.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| io_error(&file, "read the file", &e))?;
+        (&mut handle)
+            .take(self.max_file_size.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| io_error(&file, "read the file", &e))?;
         if bytes.len() as u64 > self.max_file_size {
             return Err(self.too_large(path, bytes.len() as u64));
         }
@@ -319,12 +387,17 @@ impl SiteFiles {
     /// open.
     pub fn confine(&self, relative: &Path) -> Result<PathBuf, Diagnostic> {
         if relative.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
-            return Err(Diagnostic::error("path", format!("`{}` is not a path inside the site", relative.display()))
-                .in_file(relative)
-                .hint(HINT_NAME));
+            return Err(Diagnostic::error(
+                "path",
+                format!("`{}` is not a path inside the site", relative.display()),
+            )
+            .in_file(relative)
+            .hint(HINT_NAME));
         }
         match self.first_bad_link(relative) {
-            Some((link, LinkTarget::Bad { why, hint })) => Err(Diagnostic::error("path", why).in_file(self.relative(&link)).hint(hint)),
+            Some((link, LinkTarget::Bad { why, hint })) => {
+                Err(Diagnostic::error("path", why).in_file(self.relative(&link)).hint(hint))
+            }
             _ => Ok(self.root.join(relative)),
         }
     }
@@ -337,7 +410,9 @@ impl SiteFiles {
             path.push(component);
             match std::fs::symlink_metadata(&path) {
                 Ok(meta) if meta.file_type().is_symlink() => {
-                    if let bad @ LinkTarget::Bad { .. } = self.resolve_link(&path, path.canonicalize()) {
+                    if let bad @ LinkTarget::Bad { .. } =
+                        self.resolve_link(&path, path.canonicalize())
+                    {
                         return Some((path, bad));
                     }
                 }
@@ -357,8 +432,12 @@ pub fn plain_relative(name: &str) -> Result<String, String> {
     if trimmed.is_empty() {
         return Err(format!("`{name}` names no file"));
     }
-    if trimmed.contains(['\\', '\0']) || trimmed.split('/').any(|s| s.is_empty() || s == "." || s == "..") {
-        return Err(format!("`{name}` is not a plain path inside the site (no `..`, `.`, `\\` or empty parts)"));
+    if trimmed.contains(['\\', '\0'])
+        || trimmed.split('/').any(|s| s.is_empty() || s == "." || s == "..")
+    {
+        return Err(format!(
+            "`{name}` is not a plain path inside the site (no `..`, `.`, `\\` or empty parts)"
+        ));
     }
     Ok(trimmed.to_string())
 }
@@ -373,9 +452,12 @@ fn outside(target: &Path) -> String {
 }
 
 const HINT_OUTSIDE: &str = "copy the file into the site instead of linking to it (Charter reads nothing outside the site), or remove the link";
-const HINT_LOOP: &str = "remove the symlink or point it somewhere that does not lead back to itself";
-const HINT_BROKEN: &str = "remove the symlink or make it point to a file that exists inside the site";
-const HINT_NAME: &str = "name a file inside the site, e.g. `data/people.yaml`, without `..` or a leading `/`";
+const HINT_LOOP: &str =
+    "remove the symlink or point it somewhere that does not lead back to itself";
+const HINT_BROKEN: &str =
+    "remove the symlink or make it point to a file that exists inside the site";
+const HINT_NAME: &str =
+    "name a file inside the site, e.g. `data/people.yaml`, without `..` or a leading `/`";
 
 /// A size for people: `70 MiB`, `1.5 KiB`, `12 bytes`.
 pub fn describe_size(bytes: u64) -> String {
@@ -384,7 +466,11 @@ pub fn describe_size(bytes: u64) -> String {
         if bytes >= *size {
             let whole = bytes / size;
             let tenths = (bytes % size) * 10 / size;
-            return if tenths == 0 { format!("{whole} {unit} ({bytes} bytes)") } else { format!("{whole}.{tenths} {unit} ({bytes} bytes)") };
+            return if tenths == 0 {
+                format!("{whole} {unit} ({bytes} bytes)")
+            } else {
+                format!("{whole}.{tenths} {unit} ({bytes} bytes)")
+            };
         }
     }
     format!("{bytes} bytes")
@@ -413,17 +499,21 @@ pub fn decode_utf8(bytes: Vec<u8>, file: &Path) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|err| {
         let offset = err.utf8_error().valid_up_to();
         let (line, column) = line_and_column(&err.as_bytes()[..offset]);
-        Diagnostic::error("encoding", format!("the file is not valid UTF-8 (first bad byte at offset {offset})"))
-            .in_file(file)
-            .at(Some(line), Some(column))
-            .hint("save the file as UTF-8 in your editor (it is probably Latin-1 or Windows-1252)")
+        Diagnostic::error(
+            "encoding",
+            format!("the file is not valid UTF-8 (first bad byte at offset {offset})"),
+        )
+        .in_file(file)
+        .at(Some(line), Some(column))
+        .hint("save the file as UTF-8 in your editor (it is probably Latin-1 or Windows-1252)")
     })
 }
 
 /// The 1-based line and column (in bytes) just after `before`.
 pub(crate) fn line_and_column(before: &[u8]) -> (usize, usize) {
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = before.len() - before.iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0) + 1;
+    let column =
+        before.len() - before.iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0) + 1;
     (line, column)
 }
 
@@ -450,7 +540,9 @@ mod tests {
     fn names_from_templates_stay_plain() {
         assert_eq!(plain_relative("data/x.yaml").as_deref(), Ok("data/x.yaml"));
         assert_eq!(plain_relative("/data/x.yaml").as_deref(), Ok("data/x.yaml"));
-        for bad in ["../x.yaml", "data/../../x", "data//x", "./data/x", "data\\..\\x", "", "/", "data/x\0"] {
+        for bad in
+            ["../x.yaml", "data/../../x", "data//x", "./data/x", "data\\..\\x", "", "/", "data/x\0"]
+        {
             assert!(plain_relative(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -478,12 +570,21 @@ mod tests {
         let text = diagnostics.to_string();
         assert!(text.contains("static/leak: this symlink points outside the site"), "{text}");
         assert!(text.contains("static/broken: this symlink is broken"), "{text}");
-        assert!(text.contains("static/up: this symlink leads back into a folder already read"), "{text}");
-        assert!(text.contains("static/big.bin: the file is 200 bytes, larger than the limit of 100 bytes"), "{text}");
+        assert!(
+            text.contains("static/up: this symlink leads back into a folder already read"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "static/big.bin: the file is 200 bytes, larger than the limit of 100 bytes"
+            ),
+            "{text}"
+        );
         assert_eq!(diagnostics.len(), 4, "{text}");
         let skipping = WalkOptions { bad_links: BadLinks::Skip, ..WalkOptions::SITE };
         let mut none = Diagnostics::new();
-        let walk = SiteFiles::new(&root, u64::MAX).walk_with(&root.join("static"), &skipping, &mut none);
+        let walk =
+            SiteFiles::new(&root, u64::MAX).walk_with(&root.join("static"), &skipping, &mut none);
         assert!(none.is_empty(), "{none}");
         assert_eq!(walk.skipped.len(), 3, "{:?}", walk.skipped);
         assert!(files.confine(Path::new("static/leak")).is_err());

@@ -85,7 +85,11 @@ impl Templates {
             let dir = root.join("themes").join(theme);
             if !dir.is_dir() {
                 let available: Vec<String> = std::fs::read_dir(root.join("themes"))
-                    .map(|d| d.filter_map(Result::ok).filter_map(|e| e.file_name().to_str().map(str::to_string)).collect())
+                    .map(|d| {
+                        d.filter_map(Result::ok)
+                            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 return Err(Diagnostic::error("theme", format!("the theme `{theme}` is not in themes/"))
                     .in_file(crate::config::CONFIG_FILE)
@@ -100,7 +104,9 @@ impl Templates {
         let mut diagnostics = Diagnostics::new();
         let mut found: Vec<(String, PathBuf)> = Vec::new();
         for dir in template_dirs(root, theme) {
-            found.extend(site_files.walk(&dir, &mut diagnostics).into_iter().map(|f| (f.relative, f.path)));
+            found.extend(
+                site_files.walk(&dir, &mut diagnostics).into_iter().map(|f| (f.relative, f.path)),
+            );
         }
         let mut sources: HashMap<String, (String, PathBuf)> = HashMap::new();
         for (name, path) in found {
@@ -112,19 +118,24 @@ impl Templates {
             }
         }
         for (name, text) in FALLBACKS {
-            sources.entry(name.to_string()).or_insert_with(|| (text.to_string(), PathBuf::from(format!("(built-in) {name}"))));
+            sources
+                .entry(name.to_string())
+                .or_insert_with(|| (text.to_string(), PathBuf::from(format!("(built-in) {name}"))));
         }
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
-        let files: HashMap<String, PathBuf> = sources.iter().map(|(n, (_, f))| (n.clone(), f.clone())).collect();
+        let files: HashMap<String, PathBuf> =
+            sources.iter().map(|(n, (_, f))| (n.clone(), f.clone())).collect();
         let mut tera = Tera::new();
-        let lookups: Arc<RwLock<Arc<Lookups>>> = Arc::new(RwLock::new(Arc::new(Lookups::default())));
+        let lookups: Arc<RwLock<Arc<Lookups>>> =
+            Arc::new(RwLock::new(Arc::new(Lookups::default())));
         register_filters(&mut tera);
         register_functions(&mut tera, lookups.clone());
         let mut names: Vec<&String> = sources.keys().collect();
         names.sort();
-        let batch: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), sources[*n].0.as_str())).collect();
+        let batch: Vec<(&str, &str)> =
+            names.iter().map(|n| (n.as_str(), sources[*n].0.as_str())).collect();
         if let Err(err) = tera.add_raw_templates(batch) {
             return Err(load_errors(&err, &files));
         }
@@ -135,7 +146,8 @@ impl Templates {
     /// without touching those of the site it may replace): no file is read again.
     pub fn fork(&self) -> Templates {
         let mut tera = self.tera.clone();
-        let lookups: Arc<RwLock<Arc<Lookups>>> = Arc::new(RwLock::new(Arc::new(Lookups::default())));
+        let lookups: Arc<RwLock<Arc<Lookups>>> =
+            Arc::new(RwLock::new(Arc::new(Lookups::default())));
         register_functions(&mut tera, lookups.clone());
         Templates { tera, files: self.files.clone(), lookups }
     }
@@ -161,7 +173,11 @@ impl Templates {
     /// On the 10,000-page corpus, rebuilding every lookup instead ([`Self::set_lookups`]) is
     /// more than half of a one-page edit. Between renders the lookups are not shared, so they
     /// are patched in place.
-    pub fn update_lookups(&self, pages: impl IntoIterator<Item = (String, Value)>, sections: impl IntoIterator<Item = (String, Value)>) {
+    pub fn update_lookups(
+        &self,
+        pages: impl IntoIterator<Item = (String, Value)>,
+        sections: impl IntoIterator<Item = (String, Value)>,
+    ) {
         let mut guard = match self.lookups.write() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
@@ -172,7 +188,12 @@ impl Templates {
     }
 
     /// Renders `name`; `for_file` is the content file the output comes from (for messages).
-    pub fn render(&self, name: &str, context: &Context, for_file: Option<&Path>) -> Result<String, Diagnostic> {
+    pub fn render(
+        &self,
+        name: &str,
+        context: &Context,
+        for_file: Option<&Path>,
+    ) -> Result<String, Diagnostic> {
         if !self.has(name) {
             let mut d = Diagnostic::error("template", format!("the template `{name}` does not exist"))
                 .hint(format!("add templates/{name} (or themes/<theme>/templates/{name}), or fix the `template:` name"));
@@ -189,7 +210,11 @@ impl Templates {
         }
         result.map_err(|err| template_error(&err, &self.files, for_file))?;
         String::from_utf8(output.bytes).map_err(|_| {
-            let mut d = Diagnostic::error("template", format!("the template `{name}` produced text that is not UTF-8")).hint("check the template and the data it prints");
+            let mut d = Diagnostic::error(
+                "template",
+                format!("the template `{name}` produced text that is not UTF-8"),
+            )
+            .hint("check the template and the data it prints");
             if let Some(f) = for_file {
                 d = d.in_file(f);
             }
@@ -244,7 +269,12 @@ pub mod render_limit {
 
     impl BoundedOutput {
         pub fn new() -> BoundedOutput {
-            BoundedOutput { bytes: Vec::with_capacity(16 * 1024), started: Instant::now(), writes: 0, exceeded: None }
+            BoundedOutput {
+                bytes: Vec::with_capacity(16 * 1024),
+                started: Instant::now(),
+                writes: 0,
+                exceeded: None,
+            }
         }
 
         fn refuse(&mut self, why: Exceeded) -> std::io::Result<usize> {
@@ -281,7 +311,12 @@ pub mod render_limit {
     }
 
     /// The error of a render stopped by a bound: the template, its file, the page.
-    pub fn stopped(name: &str, template_file: Option<&PathBuf>, for_file: Option<&Path>, why: Exceeded) -> Diagnostic {
+    pub fn stopped(
+        name: &str,
+        template_file: Option<&PathBuf>,
+        for_file: Option<&Path>,
+        why: Exceeded,
+    ) -> Diagnostic {
         let what = match why {
             Exceeded::Time => format!("took longer than {} s", MAX_RENDER_TIME.as_secs()),
             Exceeded::Size => format!("produced more than {} MiB", MAX_OUTPUT_BYTES >> 20),
@@ -306,7 +341,8 @@ pub mod render_limit {
     fn in_flight() -> &'static Mutex<HashMap<ThreadId, InFlight>> {
         static RENDERS: OnceLock<Mutex<HashMap<ThreadId, InFlight>>> = OnceLock::new();
         RENDERS.get_or_init(|| {
-            let _ = std::thread::Builder::new().name("charter-render-watchdog".into()).spawn(watchdog);
+            let _ =
+                std::thread::Builder::new().name("charter-render-watchdog".into()).spawn(watchdog);
             Mutex::new(HashMap::new())
         })
     }
@@ -319,8 +355,15 @@ pub mod render_limit {
                 Ok(g) => g,
                 Err(poisoned) => poisoned.into_inner(),
             };
-            if let Some(stuck) = renders.values().find(|r| r.started.elapsed() > 2 * MAX_RENDER_TIME) {
-                let d = stopped(&stuck.name, stuck.template_file.as_ref(), stuck.for_file.as_deref(), Exceeded::Time);
+            if let Some(stuck) =
+                renders.values().find(|r| r.started.elapsed() > 2 * MAX_RENDER_TIME)
+            {
+                let d = stopped(
+                    &stuck.name,
+                    stuck.template_file.as_ref(),
+                    stuck.for_file.as_deref(),
+                    Exceeded::Time,
+                );
                 eprintln!("{d}");
                 std::process::exit(1);
             }
@@ -331,8 +374,17 @@ pub mod render_limit {
     pub struct Watched(());
 
     impl Watched {
-        pub fn start(name: &str, template_file: Option<&PathBuf>, for_file: Option<&Path>) -> Watched {
-            let entry = InFlight { name: name.to_string(), template_file: template_file.cloned(), for_file: for_file.map(Path::to_path_buf), started: Instant::now() };
+        pub fn start(
+            name: &str,
+            template_file: Option<&PathBuf>,
+            for_file: Option<&Path>,
+        ) -> Watched {
+            let entry = InFlight {
+                name: name.to_string(),
+                template_file: template_file.cloned(),
+                for_file: for_file.map(Path::to_path_buf),
+                started: Instant::now(),
+            };
             if let Ok(mut renders) = in_flight().lock() {
                 renders.insert(std::thread::current().id(), entry);
             }
@@ -353,13 +405,17 @@ pub mod render_limit {
 /// include when templates load and joins the reports into one message: split them apart so each
 /// names its template file and line.
 fn load_errors(err: &tera::Error, files: &HashMap<String, PathBuf>) -> Diagnostics {
-    let tera::ErrorKind::Msg(text) = err.kind() else { return template_error(err, files, None).into() };
+    let tera::ErrorKind::Msg(text) = err.kind() else {
+        return template_error(err, files, None).into();
+    };
     let mut diagnostics = Diagnostics::new();
     let mut message: Option<String> = None;
     for line in text.lines() {
         if let Some(m) = line.trim_start().strip_prefix("error: ") {
             message = Some(m.to_string());
-        } else if let (Some(loc), Some(m)) = (line.trim_start().strip_prefix("--> "), message.take()) {
+        } else if let (Some(loc), Some(m)) =
+            (line.trim_start().strip_prefix("--> "), message.take())
+        {
             let mut parts = loc.rsplitn(3, ':');
             let col = parts.next().and_then(|c| c.parse::<usize>().ok());
             let line_no = parts.next().and_then(|l| l.parse::<usize>().ok());
@@ -373,7 +429,9 @@ fn load_errors(err: &tera::Error, files: &HashMap<String, PathBuf>) -> Diagnosti
             } else {
                 "fix the template at the line shown"
             };
-            let mut d = Diagnostic::error("template", format!("template error: {m}")).in_file(&file).hint(hint);
+            let mut d = Diagnostic::error("template", format!("template error: {m}"))
+                .in_file(&file)
+                .hint(hint);
             if let Some(l) = line_no {
                 d = d.at_line_of(&source, l, col);
             }
@@ -387,45 +445,67 @@ fn load_errors(err: &tera::Error, files: &HashMap<String, PathBuf>) -> Diagnosti
 }
 
 /// Turns a Tera error into a diagnostic naming the template file and line.
-fn template_error(err: &tera::Error, files: &HashMap<String, PathBuf>, for_file: Option<&Path>) -> Diagnostic {
+fn template_error(
+    err: &tera::Error,
+    files: &HashMap<String, PathBuf>,
+    for_file: Option<&Path>,
+) -> Diagnostic {
     use tera::ErrorKind;
-    let for_page = for_file.map(|f| format!(" while rendering {}", f.display())).unwrap_or_default();
+    let for_page =
+        for_file.map(|f| format!(" while rendering {}", f.display())).unwrap_or_default();
     let file_of = |name: &str| files.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
     let mut d = match err.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
-            let kind = if matches!(err.kind(), ErrorKind::SyntaxError(_)) { "syntax error" } else { "error" };
+            let kind = if matches!(err.kind(), ErrorKind::SyntaxError(_)) {
+                "syntax error"
+            } else {
+                "error"
+            };
             let file = file_of(report.filename());
             let line = report.span().start_line;
             let col = report.span().start_col + 1;
             let source = std::fs::read_to_string(&file).unwrap_or_default();
-            let hint = if report.message().contains("not found") && report.message().to_lowercase().contains("filter") {
+            let hint = if report.message().contains("not found")
+                && report.message().to_lowercase().contains("filter")
+            {
                 "check the filter's name; Charter adds date, slugify, urlencode, json_encode, striptags, absolute_url to Tera's own"
             } else if report.message().to_lowercase().contains("function") {
                 "check the function's name; Charter adds get_page, get_section, get_url, load_data, now"
             } else {
                 "fix the template at the line shown"
             };
-            Diagnostic::error("template", format!("template {kind}{for_page}: {}", report.message()))
-                .in_file(&file)
-                .at_line_of(&source, line.max(1), Some(col))
-                .hint(hint)
+            Diagnostic::error(
+                "template",
+                format!("template {kind}{for_page}: {}", report.message()),
+            )
+            .in_file(&file)
+            .at_line_of(&source, line.max(1), Some(col))
+            .hint(hint)
         }
-        ErrorKind::TemplateNotFound(name) => Diagnostic::error("template", format!("the template `{name}` does not exist{for_page}"))
-            .hint(format!("add templates/{name} or fix the name in `extends`/`include`")),
-        ErrorKind::MissingParent { current, parent } => Diagnostic::error("template", format!("`{current}` extends `{parent}`, which does not exist"))
-            .in_file(file_of(current))
-            .hint(format!("add templates/{parent} or fix the name after `extends`")),
-        ErrorKind::CircularExtend { tpl, inheritance_chain } => {
-            Diagnostic::error("template", format!("`{tpl}` extends itself through {}", inheritance_chain.join(" -> ")))
-                .in_file(file_of(tpl))
-                .hint("break the loop of `extends`")
+        ErrorKind::TemplateNotFound(name) => {
+            Diagnostic::error("template", format!("the template `{name}` does not exist{for_page}"))
+                .hint(format!("add templates/{name} or fix the name in `extends`/`include`"))
         }
-        ErrorKind::CircularInclude { tpl, include_chain } => {
-            Diagnostic::error("template", format!("`{tpl}` includes itself through {}", include_chain.join(" -> ")))
-                .in_file(file_of(tpl))
-                .hint("break the loop of `include`")
-        }
-        _ => Diagnostic::error("template", format!("template error{for_page}: {err}")).hint("fix the template named above"),
+        ErrorKind::MissingParent { current, parent } => Diagnostic::error(
+            "template",
+            format!("`{current}` extends `{parent}`, which does not exist"),
+        )
+        .in_file(file_of(current))
+        .hint(format!("add templates/{parent} or fix the name after `extends`")),
+        ErrorKind::CircularExtend { tpl, inheritance_chain } => Diagnostic::error(
+            "template",
+            format!("`{tpl}` extends itself through {}", inheritance_chain.join(" -> ")),
+        )
+        .in_file(file_of(tpl))
+        .hint("break the loop of `extends`"),
+        ErrorKind::CircularInclude { tpl, include_chain } => Diagnostic::error(
+            "template",
+            format!("`{tpl}` includes itself through {}", include_chain.join(" -> ")),
+        )
+        .in_file(file_of(tpl))
+        .hint("break the loop of `include`"),
+        _ => Diagnostic::error("template", format!("template error{for_page}: {err}"))
+            .hint("fix the template named above"),
     };
     if d.file.is_none() {
         if let Some(f) = for_file {
@@ -436,26 +516,45 @@ fn template_error(err: &tera::Error, files: &HashMap<String, PathBuf>, for_file:
 }
 
 fn register_filters(tera: &mut Tera) {
-    tera.register_filter("date", |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let format: String = kwargs.get("format")?.unwrap_or_else(|| "%Y-%m-%d".to_string());
-        let date = crate::content::frontmatter::parse_date(value)
-            .ok_or_else(|| tera::Error::message(format!("`{value}` is not a date (expected YYYY-MM-DD or RFC 3339)")))?;
-        let items: Vec<_> = chrono::format::StrftimeItems::new(&format).collect();
-        if items.iter().any(|i| matches!(i, chrono::format::Item::Error)) {
-            return Err(tera::Error::message(format!("`{format}` is not a valid date format")));
-        }
-        Ok(date.instant.format_with_items(items.into_iter()).to_string())
+    tera.register_filter(
+        "date",
+        |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let format: String = kwargs.get("format")?.unwrap_or_else(|| "%Y-%m-%d".to_string());
+            let date = crate::content::frontmatter::parse_date(value).ok_or_else(|| {
+                tera::Error::message(format!(
+                    "`{value}` is not a date (expected YYYY-MM-DD or RFC 3339)"
+                ))
+            })?;
+            let items: Vec<_> = chrono::format::StrftimeItems::new(&format).collect();
+            if items.iter().any(|i| matches!(i, chrono::format::Item::Error)) {
+                return Err(tera::Error::message(format!("`{format}` is not a valid date format")));
+            }
+            Ok(date.instant.format_with_items(items.into_iter()).to_string())
+        },
+    );
+    tera.register_filter("slugify", |value: &str, _: Kwargs, _: &State| {
+        crate::text::slugify(value)
     });
-    tera.register_filter("slugify", |value: &str, _: Kwargs, _: &State| crate::text::slugify(value));
-    tera.register_filter("urlencode", |value: &str, _: Kwargs, _: &State| crate::text::encode_path(value));
-    tera.register_filter("striptags", |value: &str, _: Kwargs, _: &State| crate::text::strip_tags(value));
-    tera.register_filter("json_encode", |value: Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let pretty: bool = kwargs.get("pretty")?.unwrap_or(false);
-        let json = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }
+    tera.register_filter("urlencode", |value: &str, _: Kwargs, _: &State| {
+        crate::text::encode_path(value)
+    });
+    tera.register_filter("striptags", |value: &str, _: Kwargs, _: &State| {
+        crate::text::strip_tags(value)
+    });
+    tera.register_filter(
+        "json_encode",
+        |value: Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let pretty: bool = kwargs.get("pretty")?.unwrap_or(false);
+            let json = if pretty {
+                serde_json::to_string_pretty(&value)
+            } else {
+                serde_json::to_string(&value)
+            }
             .map_err(|e| tera::Error::message(e.to_string()))?;
-        let json = json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
-        Ok(Value::safe_string(&json))
-    });
+            let json = json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+            Ok(Value::safe_string(&json))
+        },
+    );
 }
 
 fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
@@ -487,35 +586,40 @@ fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
     }
     {
         let l = lookups.clone();
-        tera.register_function("get_url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let path: String = kwargs.must_get("path")?;
-            let absolute: bool = kwargs.get("absolute")?.unwrap_or(false);
-            let lookups = current(&l);
-            let url = if let Some(target) = path.strip_prefix("@/") {
-                let (target, anchor) = match target.split_once('#') {
-                    Some((t, a)) => (t, Some(a)),
-                    None => (target, None),
+        tera.register_function(
+            "get_url",
+            move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+                let path: String = kwargs.must_get("path")?;
+                let absolute: bool = kwargs.get("absolute")?.unwrap_or(false);
+                let lookups = current(&l);
+                let url = if let Some(target) = path.strip_prefix("@/") {
+                    let (target, anchor) = match target.split_once('#') {
+                        Some((t, a)) => (t, Some(a)),
+                        None => (target, None),
+                    };
+                    let base = lookups.urls.get(target).cloned().ok_or_else(|| {
+                        tera::Error::message(format!("get_url: there is no page content/{target}"))
+                    })?;
+                    match anchor {
+                        Some(a) => format!("{base}#{a}"),
+                        None => base,
+                    }
+                } else if path.starts_with("http://") || path.starts_with("https://") {
+                    return Ok(Value::from(path));
+                } else {
+                    format!(
+                        "{}/{}",
+                        lookups.base_path,
+                        crate::text::encode_path(path.trim_start_matches('/'))
+                    )
                 };
-                let base = lookups
-                    .urls
-                    .get(target)
-                    .cloned()
-                    .ok_or_else(|| tera::Error::message(format!("get_url: there is no page content/{target}")))?;
-                match anchor {
-                    Some(a) => format!("{base}#{a}"),
-                    None => base,
+                if absolute {
+                    Ok(Value::from(format!("{}{}", lookups.origin, url)))
+                } else {
+                    Ok(Value::from(url))
                 }
-            } else if path.starts_with("http://") || path.starts_with("https://") {
-                return Ok(Value::from(path));
-            } else {
-                format!("{}/{}", lookups.base_path, crate::text::encode_path(path.trim_start_matches('/')))
-            };
-            if absolute {
-                Ok(Value::from(format!("{}{}", lookups.origin, url)))
-            } else {
-                Ok(Value::from(url))
-            }
-        });
+            },
+        );
     }
     {
         let l = lookups.clone();
@@ -532,7 +636,9 @@ fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
     }
     {
         let l = lookups;
-        tera.register_function("now", move |_: Kwargs, _: &State| Value::from(current(&l).build_time.clone()));
+        tera.register_function("now", move |_: Kwargs, _: &State| {
+            Value::from(current(&l).build_time.clone())
+        });
     }
     let _ = |base: &str, path: &str| format!("{base}{path}");
 }

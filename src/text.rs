@@ -69,7 +69,8 @@ pub fn is_safe_segment(name: &str) -> bool {
 /// direction overrides that make text read differently from what it is. Tab and newline are
 /// left to the caller.
 fn acts_on_terminal(c: char) -> bool {
-    (c.is_control() && c != '\t' && c != '\n') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `text` with every character that would act on a terminal written as a visible escape
@@ -170,7 +171,10 @@ mod tests {
         assert_eq!(slugify("The End of the Beginning"), "the-end-of-the-beginning");
         assert_eq!(slugify("“War with Russia”"), "war-with-russia");
         assert_eq!(slugify("Morjé Howard"), "morje-howard");
-        assert_eq!(slugify("General Assembly vs. Security Council"), "general-assembly-vs-security-council");
+        assert_eq!(
+            slugify("General Assembly vs. Security Council"),
+            "general-assembly-vs-security-council"
+        );
     }
 
     #[test]

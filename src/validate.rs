@@ -46,12 +46,20 @@ impl BaseUrl {
             return Ok(BaseUrl(LOCAL_BASE_URL.to_string()));
         }
         if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(refuse(format!("the base URL `{shown}` contains white space or control characters"), HINT));
+            return Err(refuse(
+                format!("the base URL `{shown}` contains white space or control characters"),
+                HINT,
+            ));
         }
         let lower = text.to_ascii_lowercase();
         let (scheme, rest) = match lower.split_once("://") {
             Some((scheme @ ("http" | "https"), _)) => (scheme, &text[scheme.len() + 3..]),
-            _ => return Err(refuse(format!("the base URL `{shown}` is not an absolute http(s) URL"), HINT)),
+            _ => {
+                return Err(refuse(
+                    format!("the base URL `{shown}` is not an absolute http(s) URL"),
+                    HINT,
+                ))
+            }
         };
         if rest.contains(['\\', '?', '#', '@', '"', '<', '>', '`', '{', '}', '|', '^']) {
             return Err(refuse(format!("the base URL `{shown}` has characters a base URL cannot have (`\\ ? # @ \" < > ` and braces)"), HINT));
@@ -78,18 +86,27 @@ impl BaseUrl {
             ip6.strip_suffix(']').is_some_and(|a| a.parse::<std::net::Ipv6Addr>().is_ok())
         } else {
             !host.is_empty()
-                && host.split('.').all(|label| !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_'))
+                && host.split('.').all(|label| {
+                    !label.is_empty()
+                        && label.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+                })
         };
         if !host_ok {
             return Err(refuse(format!("the base URL `{shown}` has no valid host name"), HINT));
         }
         if let Some(port) = port {
             if port.parse::<u16>().is_err() {
-                return Err(refuse(format!("the base URL `{shown}` has an invalid port `{port}`"), HINT));
+                return Err(refuse(
+                    format!("the base URL `{shown}` has an invalid port `{port}`"),
+                    HINT,
+                ));
             }
         }
         if path.split('/').any(|segment| segment == ".." || segment == ".") || path.contains("//") {
-            return Err(refuse(format!("the base URL `{shown}` has `.`, `..` or an empty segment in its path"), HINT));
+            return Err(refuse(
+                format!("the base URL `{shown}` has `.`, `..` or an empty segment in its path"),
+                HINT,
+            ));
         }
         let url = format!("{scheme}://{}{}", &rest[..authority.len()], path.trim_end_matches('/'));
         Ok(BaseUrl(url))
@@ -139,7 +156,10 @@ pub fn content_path(text: &str) -> Result<String, ValueError> {
         return Err(refuse("no page path given".to_string(), HINT));
     }
     if text.starts_with(['/', '\\']) || text.as_bytes().get(1) == Some(&b':') {
-        return Err(refuse(format!("`{shown}` is an absolute path, not a path under content/"), HINT));
+        return Err(refuse(
+            format!("`{shown}` is an absolute path, not a path under content/"),
+            HINT,
+        ));
     }
     let rel = text.strip_prefix("content/").unwrap_or(text);
     let rel = if rel.ends_with(".md") { rel.to_string() } else { format!("{rel}.md") };
@@ -147,7 +167,10 @@ pub fn content_path(text: &str) -> Result<String, ValueError> {
         if segment == ".." {
             return Err(refuse(format!("`{shown}` climbs out of content/ with `..`"), HINT));
         }
-        if !crate::text::is_safe_segment(segment) || segment.starts_with('.') || segment.trim() != segment {
+        if !crate::text::is_safe_segment(segment)
+            || segment.starts_with('.')
+            || segment.trim() != segment
+        {
             return Err(refuse(format!("`{shown}` is not a path under content/: `{}` is not a plain file or folder name", crate::text::escape_control_line(segment)), HINT));
         }
     }
@@ -161,8 +184,14 @@ mod tests {
     #[test]
     fn base_urls_are_http_or_https_with_a_host() {
         assert_eq!(BaseUrl::parse("https://example.org/").unwrap().as_str(), "https://example.org");
-        assert_eq!(BaseUrl::parse("HTTPS://Example.org/blog/").unwrap().as_str(), "https://Example.org/blog");
-        assert_eq!(BaseUrl::parse("http://127.0.0.1:1111").unwrap().as_str(), "http://127.0.0.1:1111");
+        assert_eq!(
+            BaseUrl::parse("HTTPS://Example.org/blog/").unwrap().as_str(),
+            "https://Example.org/blog"
+        );
+        assert_eq!(
+            BaseUrl::parse("http://127.0.0.1:1111").unwrap().as_str(),
+            "http://127.0.0.1:1111"
+        );
         assert_eq!(BaseUrl::parse("http://[::1]:8080").unwrap().as_str(), "http://[::1]:8080");
         assert_eq!(BaseUrl::parse("http://[::1]").unwrap().as_str(), "http://[::1]");
         assert_eq!(BaseUrl::parse("").unwrap().as_str(), LOCAL_BASE_URL);
@@ -202,7 +231,21 @@ mod tests {
     fn content_paths_stay_under_content() {
         assert_eq!(content_path("proposal/x.md").unwrap(), "proposal/x.md");
         assert_eq!(content_path("content/notes/a").unwrap(), "notes/a.md");
-        for bad in ["", " ", "/abs/path.md", "../x.md", "a/../../x.md", "a//b.md", ".hidden.md", "a/.git/x.md", "C:/x.md", "\\x.md", "a\u{1b}b.md", ".md", "a/ b.md"] {
+        for bad in [
+            "",
+            " ",
+            "/abs/path.md",
+            "../x.md",
+            "a/../../x.md",
+            "a//b.md",
+            ".hidden.md",
+            "a/.git/x.md",
+            "C:/x.md",
+            "\\x.md",
+            "a\u{1b}b.md",
+            ".md",
+            "a/ b.md",
+        ] {
             assert!(content_path(bad).is_err(), "{bad:?} should be refused");
         }
     }

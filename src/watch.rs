@@ -22,7 +22,9 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use notify_debouncer_full::notify::{self, Event, EventHandler, EventKind, RecommendedWatcher, RecursiveMode, WatcherKind};
+use notify_debouncer_full::notify::{
+    self, Event, EventHandler, EventKind, RecommendedWatcher, RecursiveMode, WatcherKind,
+};
 use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, RecommendedCache};
 
 use crate::error::Diagnostic;
@@ -79,7 +81,11 @@ pub fn is_relevant(root: &Path, output: &Path, path: &Path) -> bool {
 /// Turns debounced events into the sorted list of changed paths that matter (possibly empty).
 /// Read-only access events are dropped. An event that says the watcher lost track (a queue
 /// overflow: rescan) reports every watched folder and `site.yaml`, so everything is looked at.
-pub fn changed_paths<'a>(root: &Path, output: &Path, events: impl IntoIterator<Item = (&'a EventKind, &'a [PathBuf], bool)>) -> Vec<PathBuf> {
+pub fn changed_paths<'a>(
+    root: &Path,
+    output: &Path,
+    events: impl IntoIterator<Item = (&'a EventKind, &'a [PathBuf], bool)>,
+) -> Vec<PathBuf> {
     let mut out = BTreeSet::new();
     for (kind, paths, rescan) in events {
         if rescan {
@@ -197,13 +203,24 @@ impl Watcher {
     /// Starts watching the site at `root` (the root itself, not recursively, for `site.yaml` and
     /// folders created later; each of [`WATCHED_DIRS`] that exists, recursively). Paths in the
     /// batches are under `root` as canonicalised here.
-    pub fn start(root: &Path, output: &Path, batches: Sender<Vec<PathBuf>>) -> Result<Watcher, Diagnostic> {
-        let root = root.canonicalize().map_err(|e| crate::error::io_error(root, "open the site folder", &e))?;
+    pub fn start(
+        root: &Path,
+        output: &Path,
+        batches: Sender<Vec<PathBuf>>,
+    ) -> Result<Watcher, Diagnostic> {
+        let root = root
+            .canonicalize()
+            .map_err(|e| crate::error::io_error(root, "open the site folder", &e))?;
         let output = output.canonicalize().unwrap_or_else(|_| output.to_path_buf());
         let in_flight = Arc::new(InFlight::default());
-        let (hook_root, hook_output, hook_in_flight) = (root.clone(), output.clone(), in_flight.clone());
+        let (hook_root, hook_output, hook_in_flight) =
+            (root.clone(), output.clone(), in_flight.clone());
         let hook: RawHook = Box::new(move |event: &Event| {
-            let paths = changed_paths(&hook_root, &hook_output, [(&event.kind, event.paths.as_slice(), event.need_rescan())]);
+            let paths = changed_paths(
+                &hook_root,
+                &hook_output,
+                [(&event.kind, event.paths.as_slice(), event.need_rescan())],
+            );
             if !paths.is_empty() {
                 hook_in_flight.saw(paths, Instant::now());
             }
@@ -211,7 +228,13 @@ impl Watcher {
         let (handler_root, handler_in_flight) = (root.clone(), in_flight.clone());
         let handler = move |result: DebounceEventResult| {
             let Ok(events) = result else { return };
-            let paths = changed_paths(&handler_root, &output, events.iter().map(|e| (&e.event.kind, e.event.paths.as_slice(), e.event.need_rescan())));
+            let paths = changed_paths(
+                &handler_root,
+                &output,
+                events
+                    .iter()
+                    .map(|e| (&e.event.kind, e.event.paths.as_slice(), e.event.need_rescan())),
+            );
             if !paths.is_empty() {
                 let reported = paths.clone();
                 handler_in_flight.reported(&reported, Instant::now(), || {
@@ -220,7 +243,13 @@ impl Watcher {
             }
         };
         NEXT_HOOK.with(|h| *h.borrow_mut() = Some(hook));
-        let started = new_debouncer_opt::<_, Hooked, RecommendedCache>(DEBOUNCE, Some(TICK), handler, RecommendedCache::new(), notify::Config::default());
+        let started = new_debouncer_opt::<_, Hooked, RecommendedCache>(
+            DEBOUNCE,
+            Some(TICK),
+            handler,
+            RecommendedCache::new(),
+            notify::Config::default(),
+        );
         NEXT_HOOK.with(|h| h.borrow_mut().take());
         let mut debouncer = started.map_err(|e| watch_error(&root, &e))?;
         debouncer.watch(&root, RecursiveMode::NonRecursive).map_err(|e| watch_error(&root, &e))?;
@@ -249,7 +278,10 @@ impl Watcher {
             if touched && self.watching.remove(dir) {
                 let _ = self.debouncer.unwatch(&path);
             }
-            if !self.watching.contains(dir) && path.is_dir() && self.debouncer.watch(&path, RecursiveMode::Recursive).is_ok() {
+            if !self.watching.contains(dir)
+                && path.is_dir()
+                && self.debouncer.watch(&path, RecursiveMode::Recursive).is_ok()
+            {
                 self.watching.insert(dir);
             }
         }
@@ -265,7 +297,9 @@ fn watch_error(root: &Path, e: &notify_debouncer_full::notify::Error) -> Diagnos
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify_debouncer_full::notify::event::{AccessKind, CreateKind, ModifyKind, RemoveKind, RenameMode};
+    use notify_debouncer_full::notify::event::{
+        AccessKind, CreateKind, ModifyKind, RemoveKind, RenameMode,
+    };
 
     fn root() -> PathBuf {
         PathBuf::from("/site")
@@ -279,23 +313,59 @@ mod tests {
 
     #[test]
     fn site_files_count() {
-        for p in ["content/a.md", "content/notes/_index.md", "content/notes/bundle/pic.png", "themes/t/templates/page.html", "templates/base.html", "static/css/site.css", "data/people.yaml", "site.yaml", "content"] {
+        for p in [
+            "content/a.md",
+            "content/notes/_index.md",
+            "content/notes/bundle/pic.png",
+            "themes/t/templates/page.html",
+            "templates/base.html",
+            "static/css/site.css",
+            "data/people.yaml",
+            "site.yaml",
+            "content",
+        ] {
             assert!(relevant(p), "{p} should count");
         }
     }
 
     #[test]
     fn output_and_tool_folders_do_not_count() {
-        for p in ["public/index.html", "public/.charter-staging/x.html", ".git/index", "target/debug/charter", "node_modules/x/y.js", "README.md", "content/../site.yaml.bak", "other/site.yaml"] {
+        for p in [
+            "public/index.html",
+            "public/.charter-staging/x.html",
+            ".git/index",
+            "target/debug/charter",
+            "node_modules/x/y.js",
+            "README.md",
+            "content/../site.yaml.bak",
+            "other/site.yaml",
+        ] {
             assert!(!relevant(p), "{p} should not count");
         }
-        assert!(!is_relevant(&root(), Path::new("/elsewhere/out"), Path::new("/elsewhere/out/index.html")));
+        assert!(!is_relevant(
+            &root(),
+            Path::new("/elsewhere/out"),
+            Path::new("/elsewhere/out/index.html")
+        ));
         assert!(!is_relevant(&root(), &out(), Path::new("/other/content/a.md")));
     }
 
     #[test]
     fn editor_litter_does_not_count() {
-        for p in ["content/a.md.swp", "content/.a.md.swx", "content/a.md~", "content/.#a.md", "content/#a.md#", "content/4913", "content/a.md.tmp", "content/.hidden.md", "content/a.md.swo", "static/.DS_Store", "content/.git/x", "content/.a.md.charter-tmp-12"] {
+        for p in [
+            "content/a.md.swp",
+            "content/.a.md.swx",
+            "content/a.md~",
+            "content/.#a.md",
+            "content/#a.md#",
+            "content/4913",
+            "content/a.md.tmp",
+            "content/.hidden.md",
+            "content/a.md.swo",
+            "static/.DS_Store",
+            "content/.git/x",
+            "content/.a.md.charter-tmp-12",
+        ] {
             assert!(!relevant(p), "{p} should not count");
         }
     }
@@ -314,16 +384,33 @@ mod tests {
         let e4 = vec![root().join("content/old")];
         let e5 = vec![root().join("content/read-only.md")];
         let e6 = vec![root().join("public/index.html")];
-        let events = vec![(&create, e1.as_slice(), false), (&modify, e2.as_slice(), false), (&rename, e3.as_slice(), false), (&remove, e4.as_slice(), false), (&access, e5.as_slice(), false), (&modify, e6.as_slice(), false)];
+        let events = vec![
+            (&create, e1.as_slice(), false),
+            (&modify, e2.as_slice(), false),
+            (&rename, e3.as_slice(), false),
+            (&remove, e4.as_slice(), false),
+            (&access, e5.as_slice(), false),
+            (&modify, e6.as_slice(), false),
+        ];
         let paths = changed_paths(&root(), &out(), events);
-        assert_eq!(paths, vec![root().join("content/a.md"), root().join("content/b.md"), root().join("content/old")]);
+        assert_eq!(
+            paths,
+            vec![
+                root().join("content/a.md"),
+                root().join("content/b.md"),
+                root().join("content/old")
+            ]
+        );
     }
 
     #[test]
     fn a_section_rename_reports_both_folders() {
         let rename = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
         let e = vec![root().join("content/notes"), root().join("content/essays")];
-        assert_eq!(changed_paths(&root(), &out(), [(&rename, e.as_slice(), false)]), vec![root().join("content/essays"), root().join("content/notes")]);
+        assert_eq!(
+            changed_paths(&root(), &out(), [(&rename, e.as_slice(), false)]),
+            vec![root().join("content/essays"), root().join("content/notes")]
+        );
     }
 
     #[test]
@@ -344,7 +431,11 @@ mod tests {
         // A burst: three pages touched; the debouncer reports two of them first.
         in_flight.saw(vec![root().join("content/a.md"), root().join("content/b.md")], t0);
         in_flight.saw(vec![root().join("content/c.md")], after(3));
-        let sent = in_flight.reported(&[root().join("content/a.md"), root().join("content/b.md")], after(6), || "sent");
+        let sent = in_flight.reported(
+            &[root().join("content/a.md"), root().join("content/b.md")],
+            after(6),
+            || "sent",
+        );
         assert_eq!(sent, "sent");
         assert!(in_flight.any(after(6)), "c.md is still held by the debouncer");
         in_flight.reported(&[root().join("content/c.md")], after(9), || ());

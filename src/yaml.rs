@@ -12,7 +12,9 @@
 use std::cell::Cell;
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+};
 use serde::Serialize;
 use serde_json::{Map, Number, Value};
 use serde_yaml as backend;
@@ -43,7 +45,9 @@ impl From<backend::Error> for YamlError {
         }
         // Say in the user's terms what the backend's limits mean.
         if message.starts_with("repetition limit exceeded") {
-            message = "aliases (`*name`) repeat the data too many times (repetition limit exceeded)".into();
+            message =
+                "aliases (`*name`) repeat the data too many times (repetition limit exceeded)"
+                    .into();
         } else if message.starts_with("recursion limit exceeded") {
             message = "the YAML nests more than 128 levels deep (recursion limit exceeded)".into();
         }
@@ -71,8 +75,14 @@ const VALUE_COST: usize = 32;
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     check_flow_depth(text)?;
     let budget = Cell::new(budget_for(text));
-    let tree = Bounded { budget: &budget }.deserialize(backend::Deserializer::from_str(text)).map_err(|e| explain(YamlError::from(e), text))?;
-    serde_json::from_value(tree).map_err(|e| YamlError { message: e.to_string(), line: None, column: None })
+    let tree = Bounded { budget: &budget }
+        .deserialize(backend::Deserializer::from_str(text))
+        .map_err(|e| explain(YamlError::from(e), text))?;
+    serde_json::from_value(tree).map_err(|e| YamlError {
+        message: e.to_string(),
+        line: None,
+        column: None,
+    })
 }
 
 /// The deepest nesting the backend accepts.
@@ -99,7 +109,9 @@ fn check_flow_depth(text: &str) -> Result<(), YamlError> {
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
             (None, '#') if previous.is_whitespace() => comment = true,
-            (None, '"' | '\'') if matches!(previous, ' ' | '\t' | '\n' | '[' | '{' | ',' | ':') => quote = Some(c),
+            (None, '"' | '\'') if matches!(previous, ' ' | '\t' | '\n' | '[' | '{' | ',' | ':') => {
+                quote = Some(c)
+            }
             (None, '[' | '{') => {
                 depth += 1;
                 if depth > MAX_DEPTH {
@@ -122,15 +134,18 @@ fn check_flow_depth(text: &str) -> Result<(), YamlError> {
 /// "found character that cannot start any token").
 fn explain(mut err: YamlError, text: &str) -> YamlError {
     // A duplicate is reported where its map starts; point at the second entry instead.
-    if let Some(key) = err.message.strip_prefix("duplicate key `").and_then(|r| r.split('`').next()) {
+    if let Some(key) = err.message.strip_prefix("duplicate key `").and_then(|r| r.split('`').next())
+    {
         let from = err.line.unwrap_or(1).saturating_sub(1);
         let is_key_line = |l: &str| {
             let t = l.trim_start().trim_start_matches("- ");
-            [key.to_string(), format!("\"{key}\""), format!("'{key}'")]
-                .iter()
-                .any(|k| t.strip_prefix(k.as_str()).is_some_and(|rest| rest.trim_start().starts_with(':')))
+            [key.to_string(), format!("\"{key}\""), format!("'{key}'")].iter().any(|k| {
+                t.strip_prefix(k.as_str()).is_some_and(|rest| rest.trim_start().starts_with(':'))
+            })
         };
-        if let Some((i, _)) = text.lines().enumerate().skip(from).filter(|(_, l)| is_key_line(l)).nth(1) {
+        if let Some((i, _)) =
+            text.lines().enumerate().skip(from).filter(|(_, l)| is_key_line(l)).nth(1)
+        {
             err.line = Some(i + 1);
             err.column = None;
         }
@@ -139,8 +154,11 @@ fn explain(mut err: YamlError, text: &str) -> YamlError {
     if let Some(line) = err.line {
         let source = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
         let indent: &str = &source[..source.len() - source.trim_start().len()];
-        if indent.contains('\t') || (err.message.contains("cannot start any token") && source.contains('\t')) {
-            err.message = format!("a tab is used for indentation; YAML allows only spaces ({})", err.message);
+        if indent.contains('\t')
+            || (err.message.contains("cannot start any token") && source.contains('\t'))
+        {
+            err.message =
+                format!("a tab is used for indentation; YAML allows only spaces ({})", err.message);
         }
     }
     err
@@ -341,7 +359,8 @@ mod tests {
     #[test]
     fn quadratic_alias_bombs_fail_fast() {
         let n = 20_000;
-        let text = format!("a: &a [{}]\nb: [{}]\n", vec!["x"; n].join(","), vec!["*a"; n].join(","));
+        let text =
+            format!("a: &a [{}]\nb: [{}]\n", vec!["x"; n].join(","), vec!["*a"; n].join(","));
         let started = std::time::Instant::now();
         let e = from_str::<Value>(&text).unwrap_err();
         assert!(e.message.contains("alias"), "{e:?}");

@@ -29,7 +29,10 @@ fn sections_pages_and_bundles_land_at_pretty_urls() {
     let bundle = read(&out, "briefs/bundle/index.html");
     assert!(bundle.contains("src=\"map.svg\""), "{bundle}");
     let briefs = read(&out, "briefs/index.html");
-    assert!(briefs.contains("Briefs of 2023 (1)"), "nested section listed with its pages: {briefs}");
+    assert!(
+        briefs.contains("Briefs of 2023 (1)"),
+        "nested section listed with its pages: {briefs}"
+    );
 }
 
 #[test]
@@ -40,8 +43,14 @@ fn a_folder_without_index_md_groups_its_pages_but_publishes_no_list_page() {
     assert!(out.join("briefs/letters/open-letter/index.html").is_file());
     assert!(out.join("notes/memo/index.html").is_file());
     // ...but the folders have no page of their own, nested or top-level.
-    assert!(!out.join("briefs/letters/index.html").exists(), "a folder without _index.md got a list page");
-    assert!(!out.join("notes/index.html").exists(), "a top-level folder without _index.md got a list page");
+    assert!(
+        !out.join("briefs/letters/index.html").exists(),
+        "a folder without _index.md got a list page"
+    );
+    assert!(
+        !out.join("notes/index.html").exists(),
+        "a top-level folder without _index.md got a list page"
+    );
     // They still group their pages: the parent lists the folder with its page, the home page
     // shows the folder (`implicit: true`) without a link to it.
     let briefs = read(&out, "briefs/index.html");
@@ -55,8 +64,14 @@ fn a_folder_without_index_md_groups_its_pages_but_publishes_no_list_page() {
     assert!(letter.contains("<ol class=\"crumbs\"><li>Home</li><li>Briefs</li></ol>"), "{letter}");
     // Not in the sitemap, no feed of its own; its pages are in the feeds above it.
     let sitemap = read(&out, "sitemap.xml");
-    assert!(sitemap.contains("<loc>https://fixture.example.org/briefs/letters/open-letter/</loc>"), "{sitemap}");
-    assert!(!sitemap.contains("<loc>https://fixture.example.org/briefs/letters/</loc>"), "{sitemap}");
+    assert!(
+        sitemap.contains("<loc>https://fixture.example.org/briefs/letters/open-letter/</loc>"),
+        "{sitemap}"
+    );
+    assert!(
+        !sitemap.contains("<loc>https://fixture.example.org/briefs/letters/</loc>"),
+        "{sitemap}"
+    );
     assert!(!sitemap.contains("<loc>https://fixture.example.org/notes/</loc>"), "{sitemap}");
     assert!(!out.join("briefs/letters/atom.xml").exists());
     assert!(read(&out, "briefs/atom.xml").contains("/briefs/letters/open-letter/"));
@@ -75,21 +90,33 @@ fn a_link_to_a_folder_without_index_md_fails_and_says_why() {
 #[test]
 fn an_index_md_makes_a_folder_a_published_section() {
     let site = fixture("basic");
-    fs::write(site.join("content/briefs/letters/_index.md"), "---\ntitle: Letters\ndescription: Open letters.\n---\n").unwrap();
+    fs::write(
+        site.join("content/briefs/letters/_index.md"),
+        "---\ntitle: Letters\ndescription: Open letters.\n---\n",
+    )
+    .unwrap();
     append(&site, "content/about.md", "\nSee [the letters](@/briefs/letters/_index.md).\n");
     let out = build_ok(&site, &[]);
     assert!(read(&out, "briefs/letters/index.html").contains("Open letter"));
     assert!(read(&out, "about/index.html").contains("href=\"/briefs/letters/\""));
-    assert!(read(&out, "sitemap.xml").contains("<loc>https://fixture.example.org/briefs/letters/</loc>"));
+    assert!(read(&out, "sitemap.xml")
+        .contains("<loc>https://fixture.example.org/briefs/letters/</loc>"));
     let letter = read(&out, "briefs/letters/open-letter/index.html");
-    assert!(letter.contains("<ol class=\"crumbs\"><li>Home</li><li>Briefs</li><li>Letters</li></ol>"), "{letter}");
+    assert!(
+        letter.contains("<ol class=\"crumbs\"><li>Home</li><li>Briefs</li><li>Letters</li></ol>"),
+        "{letter}"
+    );
 }
 
 #[test]
 fn a_page_may_live_at_the_url_of_a_folder_without_index_md() {
     // content/notes.md publishes /notes/; content/notes/ has no _index.md, so nothing else does.
     let site = fixture("basic");
-    fs::write(site.join("content/notes.md"), "---\ntitle: All our notes\ndescription: Notes.\n---\n").unwrap();
+    fs::write(
+        site.join("content/notes.md"),
+        "---\ntitle: All our notes\ndescription: Notes.\n---\n",
+    )
+    .unwrap();
     let out = build_ok(&site, &[]);
     assert!(read(&out, "notes/index.html").contains("All our notes"));
     assert!(out.join("notes/memo/index.html").is_file());
@@ -105,8 +132,14 @@ fn sections_sort_their_pages_and_pages_know_their_neighbours() {
     let site = fixture("basic");
     let out = build_ok(&site, &[]);
     let briefs = read(&out, "briefs/index.html");
-    let order: Vec<usize> = ["Second brief", "First brief", "Bundle brief"].iter().map(|t| briefs.find(t).unwrap_or(usize::MAX)).collect();
-    assert!(order[0] < order[1] && order[1] < order[2], "sort_by: date puts newest first: {briefs}");
+    let order: Vec<usize> = ["Second brief", "First brief", "Bundle brief"]
+        .iter()
+        .map(|t| briefs.find(t).unwrap_or(usize::MAX))
+        .collect();
+    assert!(
+        order[0] < order[1] && order[1] < order[2],
+        "sort_by: date puts newest first: {briefs}"
+    );
     let first = read(&out, "briefs/first/index.html");
     assert!(first.contains("class=\"prev\" href=\"/briefs/brief-two/\""), "{first}");
     assert!(first.contains("class=\"next\" href=\"/briefs/bundle/\""), "{first}");
@@ -160,7 +193,10 @@ fn headings_get_unique_ids_and_a_toc_tree() {
     let first = read(&out, "briefs/first/index.html");
     assert!(first.contains("<h2 id=\"background\">"));
     assert!(first.contains("<h2 id=\"background-1\">"));
-    assert!(first.contains("<a class=\"child\" href=\"#details\">Details</a>"), "toc children: {first}");
+    assert!(
+        first.contains("<a class=\"child\" href=\"#details\">Details</a>"),
+        "toc children: {first}"
+    );
 }
 
 #[test]
@@ -196,7 +232,8 @@ fn a_broken_anchor_fails_the_build_and_suggests_the_nearest() {
 fn all_content_errors_are_reported_not_only_the_first() {
     let site = fixture("basic");
     append(&site, "content/about.md", "\n[a](@/nope-one.md)\n");
-    fs::write(site.join("content/briefs/bad.md"), "---\ntitle: x\ndate: 2023-13-45\n---\n").unwrap();
+    fs::write(site.join("content/briefs/bad.md"), "---\ntitle: x\ndate: 2023-13-45\n---\n")
+        .unwrap();
     let (_, stderr) = build_err(&site, &[]);
     assert!(stderr.contains("nope-one.md"), "{stderr}");
     assert!(stderr.contains("content/briefs/bad.md:3"), "{stderr}");
@@ -211,7 +248,10 @@ fn code_is_highlighted_with_classes_and_both_schemes_get_css() {
     assert!(first.contains("<span class=\"hl-"), "{first}");
     assert!(!first.contains("style=\""), "no inline styles: {first}");
     assert!(first.contains("&lt;raw &amp; code&gt;"), "unknown language rendered escaped");
-    assert!(stderr.contains("warning: content/briefs/first.md:32: unknown code language `nosuchlang`"), "{stderr}");
+    assert!(
+        stderr.contains("warning: content/briefs/first.md:32: unknown code language `nosuchlang`"),
+        "{stderr}"
+    );
     let css = read(&out, "syntax.css");
     assert!(css.contains(".hl-"));
     assert!(css.contains("@media (prefers-color-scheme: dark)"));
@@ -227,7 +267,10 @@ fn feeds_and_sitemap_are_valid_xml_with_absolute_links() {
     }
     let feed = read(&out, "atom.xml");
     assert!(feed.contains("<link rel=\"alternate\" type=\"text/html\" href=\"https://fixture.example.org/briefs/first/\"/>"), "{feed}");
-    assert!(feed.contains("href=&quot;https://fixture.example.org/briefs/brief-two/&quot;"), "content links are absolute: {feed}");
+    assert!(
+        feed.contains("href=&quot;https://fixture.example.org/briefs/brief-two/&quot;"),
+        "content links are absolute: {feed}"
+    );
     assert!(!feed.contains("Unfinished"), "drafts stay out of the feed");
     let sitemap = read(&out, "sitemap.xml");
     assert!(sitemap.contains("<loc>https://fixture.example.org/briefs/first/</loc>"));
@@ -238,7 +281,9 @@ fn feeds_and_sitemap_are_valid_xml_with_absolute_links() {
 #[test]
 fn the_feed_can_be_switched_off() {
     let site = fixture("basic");
-    let config = fs::read_to_string(site.join("site.yaml")).unwrap().replace("feed:\n  limit: 10\n", "feed: false\n");
+    let config = fs::read_to_string(site.join("site.yaml"))
+        .unwrap()
+        .replace("feed:\n  limit: 10\n", "feed: false\n");
     fs::write(site.join("site.yaml"), config).unwrap();
     let out = build_ok(&site, &[]);
     assert!(!out.join("atom.xml").exists());
@@ -248,7 +293,8 @@ fn the_feed_can_be_switched_off() {
 fn a_static_robots_txt_replaces_the_generated_one() {
     // The theme's static/robots.txt replaces the generated file; the site's own replaces both.
     let site = fixture("basic");
-    fs::write(site.join("themes/plain/static/robots.txt"), "User-agent: *\nDisallow: /theme/\n").unwrap();
+    fs::write(site.join("themes/plain/static/robots.txt"), "User-agent: *\nDisallow: /theme/\n")
+        .unwrap();
     let out = build_ok(&site, &[]);
     assert_eq!(read(&out, "robots.txt"), "User-agent: *\nDisallow: /theme/\n");
     fs::write(site.join("static/robots.txt"), "User-agent: *\nDisallow: /drafts/\n").unwrap();
@@ -297,7 +343,10 @@ fn unchanged_files_keep_their_modification_time_and_stale_files_go() {
     fs::remove_file(site.join("content/briefs/2023/nested.md")).unwrap();
     let out = build_ok(&site, &[]);
     assert_eq!(mtime("about/index.html"), about_before, "an unchanged file was rewritten");
-    assert!(!out.join("briefs/2023/nested").exists(), "a page removed from content stays in public/");
+    assert!(
+        !out.join("briefs/2023/nested").exists(),
+        "a page removed from content stays in public/"
+    );
 }
 
 #[test]
@@ -308,7 +357,10 @@ fn site_templates_and_static_files_override_the_theme() {
     assert_eq!(read(&out, "style.css").trim(), "body { color: navy; }");
     assert_eq!(read(&out, "favicon.txt").trim(), "theme favicon");
     assert_eq!(read(&out, "extra.txt").trim(), "site only");
-    assert!(read(&out, "about/index.html").contains("site-override-template"), "front matter `template:` picks a site template");
+    assert!(
+        read(&out, "about/index.html").contains("site-override-template"),
+        "front matter `template:` picks a site template"
+    );
 }
 
 #[test]
@@ -336,11 +388,19 @@ fn dates_take_the_hugo_form() {
 #[test]
 fn front_matter_values_are_escaped_in_templates() {
     let site = fixture("basic");
-    fs::write(site.join("content/briefs/xss.md"), "---\ntitle: \"<script>alert(1)</script>\"\n---\nx\n").unwrap();
+    fs::write(
+        site.join("content/briefs/xss.md"),
+        "---\ntitle: \"<script>alert(1)</script>\"\n---\nx\n",
+    )
+    .unwrap();
     let out = build_ok(&site, &[]);
     let page = read(&out, "briefs/xss/index.html");
     assert!(!page.contains("<script>alert(1)</script>"), "{page}");
-    assert!(page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;") || page.contains("&lt;script&gt;"), "{page}");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || page.contains("&lt;script&gt;"),
+        "{page}"
+    );
 }
 
 #[test]
@@ -357,9 +417,14 @@ fn unknown_site_keys_are_errors_with_a_suggestion() {
 #[test]
 fn a_front_matter_typo_is_a_warning_naming_the_line_and_the_key() {
     let site = fixture("basic");
-    fs::write(site.join("content/briefs/typo.md"), "---\ntitle: Typo\ndescriptoin: x\n---\nx\n").unwrap();
+    fs::write(site.join("content/briefs/typo.md"), "---\ntitle: Typo\ndescriptoin: x\n---\nx\n")
+        .unwrap();
     let (_, stderr) = build_with_stderr(&site, &[]);
-    assert!(stderr.contains("warning: content/briefs/typo.md:3: unknown front matter key `descriptoin`"), "{stderr}");
+    assert!(
+        stderr
+            .contains("warning: content/briefs/typo.md:3: unknown front matter key `descriptoin`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("did you mean `description`"), "{stderr}");
 }
 
@@ -388,7 +453,11 @@ fn base_url_can_be_overridden() {
 fn init_gives_a_site_that_builds_and_new_makes_a_page() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("fresh");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_charter")).arg("init").arg(&site).output().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_charter"))
+        .arg("init")
+        .arg(&site)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let built = build_ok(&site, &[]);
     assert!(built.join("notes/first/index.html").is_file());
@@ -432,14 +501,24 @@ fn a_build_with_nothing_changed_does_no_work_and_any_change_builds_in_full() {
     if !clean {
         // A build that printed warnings prints them again every time: it is never skipped.
         let (again, warnings_again) = build_summary(&site);
-        assert!(!again.contains(SKIPPED) && warnings_again == warnings, "{again}\n{warnings_again}");
-        for file in walkdir::WalkDir::new(site.join("content")).into_iter().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "md")) {
+        assert!(
+            !again.contains(SKIPPED) && warnings_again == warnings,
+            "{again}\n{warnings_again}"
+        );
+        for file in walkdir::WalkDir::new(site.join("content"))
+            .into_iter()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        {
             let text = fs::read_to_string(file.path()).unwrap();
             fs::write(file.path(), text.replace("```nosuchlang", "```text")).unwrap();
         }
     }
     let (_, warnings) = build_summary(&site);
-    assert!(warnings.trim().is_empty(), "the fixture should build without warnings here:\n{warnings}");
+    assert!(
+        warnings.trim().is_empty(),
+        "the fixture should build without warnings here:\n{warnings}"
+    );
     let before = snapshot(&out);
     let (second, _) = build_summary(&site);
     assert!(second.contains(SKIPPED), "{second}");

@@ -39,7 +39,8 @@ const EXPECTED: &[(&str, &str, &str, u64)] = &[
 fn json_lists_every_finding_with_file_and_line() {
     let out = charter(&["check", "--format", "json"], &fixture());
     assert_eq!(out.status.code(), Some(1), "errors give exit 1; stderr: {}", text(&out.stderr));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("check --format json prints JSON");
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("check --format json prints JSON");
     let found: Vec<(String, String, String, u64)> = doc["findings"]
         .as_array()
         .expect("findings is a list")
@@ -53,8 +54,10 @@ fn json_lists_every_finding_with_file_and_line() {
             )
         })
         .collect();
-    let expected: Vec<(String, String, String, u64)> =
-        EXPECTED.iter().map(|(s, c, f, l)| (s.to_string(), c.to_string(), f.to_string(), *l)).collect();
+    let expected: Vec<(String, String, String, u64)> = EXPECTED
+        .iter()
+        .map(|(s, c, f, l)| (s.to_string(), c.to_string(), f.to_string(), *l))
+        .collect();
     assert_eq!(found, expected, "{}", text(&out.stdout));
     assert_eq!(doc["errors"], 4);
     assert_eq!(doc["warnings"], 3);
@@ -107,7 +110,11 @@ fn human_format_names_file_and_line_on_stderr() {
 fn warnings_alone_pass_and_a_new_site_is_clean() {
     let dir = tempfile::tempdir().expect("temp dir");
     let site = dir.path().join("site");
-    let init = Command::new(env!("CARGO_BIN_EXE_charter")).arg("init").arg(&site).output().expect("run charter init");
+    let init = Command::new(env!("CARGO_BIN_EXE_charter"))
+        .arg("init")
+        .arg(&site)
+        .output()
+        .expect("run charter init");
     assert!(init.status.success(), "{}", text(&init.stderr));
     let out = charter(&["check", "--format", "json"], &site);
     assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
@@ -116,7 +123,11 @@ fn warnings_alone_pass_and_a_new_site_is_clean() {
     assert_eq!(doc["warnings"], 0, "a new site has nothing to report: {doc}");
 
     // A page without description is a warning only: still exit 0.
-    std::fs::write(site.join("content/notes/second.md"), "---\ntitle: Second\ndate: 2026-01-03\n---\n\nText.\n").expect("write page");
+    std::fs::write(
+        site.join("content/notes/second.md"),
+        "---\ntitle: Second\ndate: 2026-01-03\n---\n\nText.\n",
+    )
+    .expect("write page");
     let out = charter(&["check", "--format", "github"], &site);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     assert_eq!(text(&out.stdout).trim(), "::warning file=content/notes/second.md,line=2,title=charter description::the page has no description (search results and link previews show it)%0Ahelp: add `description: \"One or two sentences on what this page says.\"` to the front matter");
@@ -126,9 +137,17 @@ fn warnings_alone_pass_and_a_new_site_is_clean() {
 fn build_errors_are_reported_in_the_chosen_format() {
     let dir = tempfile::tempdir().expect("temp dir");
     let site = dir.path().join("site");
-    let init = Command::new(env!("CARGO_BIN_EXE_charter")).arg("init").arg(&site).output().expect("run charter init");
+    let init = Command::new(env!("CARGO_BIN_EXE_charter"))
+        .arg("init")
+        .arg(&site)
+        .output()
+        .expect("run charter init");
     assert!(init.status.success());
-    std::fs::write(site.join("content/notes/broken.md"), "---\ntitle: Broken\ndescription: x\n---\n\nSee [nothing](@/notes/missing.md).\n").expect("write page");
+    std::fs::write(
+        site.join("content/notes/broken.md"),
+        "---\ntitle: Broken\ndescription: x\n---\n\nSee [nothing](@/notes/missing.md).\n",
+    )
+    .expect("write page");
     let out = charter(&["check", "--format", "github"], &site);
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);

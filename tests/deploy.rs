@@ -9,21 +9,40 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn charter(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_charter")).args(args).env("NO_COLOR", "1").env("CHARTER_GIT", "off").output().expect("run charter")
+    Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("CHARTER_GIT", "off")
+        .output()
+        .expect("run charter")
 }
 
 fn new_site(dir: &Path) -> PathBuf {
     let root = dir.join("site");
-    let out = Command::new(env!("CARGO_BIN_EXE_charter")).arg("init").arg(&root).output().expect("charter init");
+    let out = Command::new(env!("CARGO_BIN_EXE_charter"))
+        .arg("init")
+        .arg(&root)
+        .output()
+        .expect("charter init");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     root
 }
 
 fn build(root: &Path, out: &Path, extra: &[&str]) -> String {
-    let mut args = vec!["build", "--root", root.to_str().unwrap_or_default(), "--output", out.to_str().unwrap_or_default()];
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().unwrap_or_default(),
+        "--output",
+        out.to_str().unwrap_or_default(),
+    ];
     args.extend_from_slice(extra);
     let result = charter(&args);
-    assert!(result.status.success(), "build {extra:?} failed: {}", String::from_utf8_lossy(&result.stderr));
+    assert!(
+        result.status.success(),
+        "build {extra:?} failed: {}",
+        String::from_utf8_lossy(&result.stderr)
+    );
     String::from_utf8_lossy(&result.stdout).into_owned()
 }
 
@@ -33,7 +52,9 @@ fn files(out: &Path) -> BTreeSet<String> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .filter_map(|e| e.path().strip_prefix(out).ok().map(|p| p.to_string_lossy().replace('\\', "/")))
+        .filter_map(|e| {
+            e.path().strip_prefix(out).ok().map(|p| p.to_string_lossy().replace('\\', "/"))
+        })
         .filter(|p| !p.starts_with(".charter"))
         .collect()
 }
@@ -73,7 +94,11 @@ fn broken_links(out: &Path, origin: &str) -> Vec<String> {
                 None => continue,
             };
             let path = percent_decode(path.trim_start_matches('/'));
-            let target = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path };
+            let target = if path.is_empty() || path.ends_with('/') {
+                format!("{path}index.html")
+            } else {
+                path
+            };
             if !all.contains(&target) {
                 broken.push(format!("{file} -> {r}"));
             }
@@ -88,7 +113,10 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(b);
                 i += 3;
                 continue;
@@ -126,19 +154,33 @@ fn deploy_build_fingerprints_minifies_and_precompresses() {
 
     // Fingerprinted: the theme's style.css and the generated syntax.css, named by their bytes.
     for stem in ["style", "syntax"] {
-        assert!(!produced.contains(&format!("{stem}.css")), "{stem}.css should only exist under its hashed name: {produced:?}");
-        let hashed: Vec<&String> = produced.iter().filter(|f| f.starts_with(&format!("{stem}.")) && f.ends_with(".css")).collect();
+        assert!(
+            !produced.contains(&format!("{stem}.css")),
+            "{stem}.css should only exist under its hashed name: {produced:?}"
+        );
+        let hashed: Vec<&String> = produced
+            .iter()
+            .filter(|f| f.starts_with(&format!("{stem}.")) && f.ends_with(".css"))
+            .collect();
         assert_eq!(hashed.len(), 1, "{produced:?}");
         let bytes = std::fs::read(out.join(hashed[0])).expect("read asset");
         let hash = blake3::hash(&bytes).to_hex();
-        assert_eq!(hashed[0].as_str(), format!("{stem}.{}.css", &hash.as_str()[..8]), "the name is the hash of the bytes written");
+        assert_eq!(
+            hashed[0].as_str(),
+            format!("{stem}.{}.css", &hash.as_str()[..8]),
+            "the name is the hash of the bytes written"
+        );
         // Every page refers to the new name.
         let home = std::fs::read_to_string(out.join("index.html")).expect("home");
         assert!(home.contains(&format!("/{}", hashed[0])), "{home}");
         assert!(!home.contains(&format!("/{stem}.css")), "{home}");
     }
     assert_eq!(broken_links(&out, "https://example.org"), Vec::<String>::new());
-    assert_eq!(broken_links(&plain, "https://example.org"), Vec::<String>::new(), "the plain build is the reference");
+    assert_eq!(
+        broken_links(&plain, "https://example.org"),
+        Vec::<String>::new(),
+        "the plain build is the reference"
+    );
 
     // Minified: every HTML page is smaller than in the plain build, and the CSS too.
     for file in produced.iter().filter(|f| f.ends_with(".html")) {
@@ -146,7 +188,11 @@ fn deploy_build_fingerprints_minifies_and_precompresses() {
         let big = std::fs::metadata(plain.join(file)).map(|m| m.len()).unwrap_or(0);
         assert!(small > 0 && small < big, "{file}: {small} bytes minified, {big} plain");
     }
-    let css = produced.iter().find(|f| f.starts_with("style.") && f.ends_with(".css")).cloned().unwrap_or_default();
+    let css = produced
+        .iter()
+        .find(|f| f.starts_with("style.") && f.ends_with(".css"))
+        .cloned()
+        .unwrap_or_default();
     let minified_css = std::fs::read_to_string(out.join(&css)).unwrap_or_default();
     assert!(!minified_css.contains('\n'), "{minified_css}");
 
@@ -154,18 +200,23 @@ fn deploy_build_fingerprints_minifies_and_precompresses() {
     let mut checked = 0;
     for file in produced.iter().filter(|f| COMPRESSIBLE.iter().any(|ext| f.ends_with(ext))) {
         let bytes = std::fs::read(out.join(file)).expect("read file");
-        let gz = std::fs::read(out.join(format!("{file}.gz"))).unwrap_or_else(|_| panic!("{file}.gz missing"));
-        let br = std::fs::read(out.join(format!("{file}.br"))).unwrap_or_else(|_| panic!("{file}.br missing"));
+        let gz = std::fs::read(out.join(format!("{file}.gz")))
+            .unwrap_or_else(|_| panic!("{file}.gz missing"));
+        let br = std::fs::read(out.join(format!("{file}.br")))
+            .unwrap_or_else(|_| panic!("{file}.br missing"));
         assert_eq!(gunzip(&gz), bytes, "{file}.gz");
         assert_eq!(unbrotli(&br), bytes, "{file}.br");
         checked += 1;
     }
     assert!(checked >= 8, "only {checked} compressible files");
-    assert!(produced.iter().all(|f| !(f.ends_with(".gz.gz") || f.ends_with(".br.br") || f.ends_with(".gz.br"))));
+    assert!(produced
+        .iter()
+        .all(|f| !(f.ends_with(".gz.gz") || f.ends_with(".br.br") || f.ends_with(".gz.br"))));
 
     // The same input gives the same output: a second deploy build writes nothing (the skip
     // record removed, so that it runs in full rather than being skipped).
-    std::fs::remove_file(out.join(charter::freshness::RECORD)).expect("a clean deploy build leaves its record");
+    std::fs::remove_file(out.join(charter::freshness::RECORD))
+        .expect("a clean deploy build leaves its record");
     let again = build(&root, &out, &["--deploy"]);
     assert!(again.contains(" 0 files written"), "{again}");
 
@@ -174,7 +225,10 @@ fn deploy_build_fingerprints_minifies_and_precompresses() {
     let now = files(&out);
     assert!(now.contains("style.css"), "{now:?}");
     assert!(now.iter().all(|f| !f.ends_with(".gz") && !f.ends_with(".br")), "{now:?}");
-    assert!(!now.iter().any(|f| f.starts_with("style.") && f.len() == "style.12345678.css".len()), "{now:?}");
+    assert!(
+        !now.iter().any(|f| f.starts_with("style.") && f.len() == "style.12345678.css".len()),
+        "{now:?}"
+    );
 }
 
 #[test]
@@ -185,16 +239,28 @@ fn each_flag_works_alone() {
     let out = dir.path().join("gz");
     build(&root, &out, &["--precompress"]);
     let produced = files(&out);
-    assert!(produced.contains("style.css") && produced.contains("style.css.gz") && produced.contains("index.html.br"), "{produced:?}");
-    assert!(!produced.contains("notes/bundle/square.svg.gz") || produced.contains("notes/bundle/square.svg.br"));
+    assert!(
+        produced.contains("style.css")
+            && produced.contains("style.css.gz")
+            && produced.contains("index.html.br"),
+        "{produced:?}"
+    );
+    assert!(
+        !produced.contains("notes/bundle/square.svg.gz")
+            || produced.contains("notes/bundle/square.svg.br")
+    );
 
     // A bundle's own script is named relatively by its page: it keeps its name.
-    std::fs::write(root.join("content/notes/bundle/chart.js"), "document.title += '';\n").expect("bundle script");
+    std::fs::write(root.join("content/notes/bundle/chart.js"), "document.title += '';\n")
+        .expect("bundle script");
     let out = dir.path().join("fp");
     build(&root, &out, &["--fingerprint"]);
     let produced = files(&out);
     assert!(produced.contains("notes/bundle/chart.js"), "{produced:?}");
-    assert!(!produced.contains("style.css") && produced.iter().all(|f| !f.ends_with(".gz")), "{produced:?}");
+    assert!(
+        !produced.contains("style.css") && produced.iter().all(|f| !f.ends_with(".gz")),
+        "{produced:?}"
+    );
     let home = std::fs::read_to_string(out.join("index.html")).expect("home");
     assert!(home.contains("\n"), "not minified without --minify");
     assert_eq!(broken_links(&out, "https://example.org"), Vec::<String>::new());
@@ -203,9 +269,13 @@ fn each_flag_works_alone() {
     build(&root, &out, &["--minify"]);
     let produced = files(&out);
     assert!(produced.contains("style.css"), "{produced:?}");
-    let source = std::fs::read_to_string(root.join("themes/starter/static/style.css")).unwrap_or_default();
+    let source =
+        std::fs::read_to_string(root.join("themes/starter/static/style.css")).unwrap_or_default();
     let minified = std::fs::read_to_string(out.join("style.css")).unwrap_or_default();
-    assert!(!minified.is_empty() && minified.len() < source.len() && !minified.contains('\n'), "{minified}");
+    assert!(
+        !minified.is_empty() && minified.len() < source.len() && !minified.contains('\n'),
+        "{minified}"
+    );
 }
 
 /// The real microsite: fingerprinted theme CSS and JS, no broken link, with a base path too.
@@ -216,8 +286,18 @@ fn microsite_deploy_build_has_no_broken_link() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     build(&root, &out, &["--deploy"]);
     let produced = files(&out);
-    assert!(produced.iter().any(|f| f.starts_with("css/institute.") && f.ends_with(".css") && f != "css/institute.css"), "{produced:?}");
-    assert!(produced.iter().any(|f| f.starts_with("js/institute.") && f.ends_with(".js") && f != "js/institute.js"), "{produced:?}");
+    assert!(
+        produced.iter().any(|f| f.starts_with("css/institute.")
+            && f.ends_with(".css")
+            && f != "css/institute.css"),
+        "{produced:?}"
+    );
+    assert!(
+        produced.iter().any(|f| f.starts_with("js/institute.")
+            && f.ends_with(".js")
+            && f != "js/institute.js"),
+        "{produced:?}"
+    );
     assert!(!produced.contains("css/institute.css") && !produced.contains("js/institute.js"));
     let origin = "https://aasc.example.org";
     assert_eq!(broken_links(&out, origin), Vec::<String>::new());
@@ -225,6 +305,17 @@ fn microsite_deploy_build_has_no_broken_link() {
     let sub = dir.path().join("sub");
     build(&root, &sub, &["--deploy", "--base-url", "https://example.org/policy/"]);
     let home = std::fs::read_to_string(sub.join("index.html")).expect("home");
-    let css = files(&sub).into_iter().find(|f| f.starts_with("css/institute.") && f.ends_with(".css") && !f.ends_with(".gz") && !f.ends_with(".br")).unwrap_or_default();
-    assert!(home.contains(&format!("/policy/{css}")), "the base path is kept in rewritten references");
+    let css = files(&sub)
+        .into_iter()
+        .find(|f| {
+            f.starts_with("css/institute.")
+                && f.ends_with(".css")
+                && !f.ends_with(".gz")
+                && !f.ends_with(".br")
+        })
+        .unwrap_or_default();
+    assert!(
+        home.contains(&format!("/policy/{css}")),
+        "the base path is kept in rewritten references"
+    );
 }

@@ -17,7 +17,10 @@ fn repo_root() -> PathBuf {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = tempfile::Builder::new().prefix(&format!("charter-determinism-{name}-")).tempdir().expect("temp dir");
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("charter-determinism-{name}-"))
+        .tempdir()
+        .expect("temp dir");
     dir.keep()
 }
 
@@ -34,7 +37,12 @@ fn build(site: &Path, out: &Path, threads: &str) {
         .env("NO_COLOR", "1")
         .output()
         .expect("charter runs");
-    assert!(output.status.success(), "build of {} with {threads} threads failed:\n{}", site.display(), String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "build of {} with {threads} threads failed:\n{}",
+        site.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// Every file under `dir` by relative path, with its bytes.
@@ -44,7 +52,12 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         let entry = entry.expect("walk the output");
         // The skip record names the output folder: a record of the build, not part of the site.
         if entry.file_type().is_file() && entry.file_name() != charter::freshness::RECORD {
-            let rel = entry.path().strip_prefix(dir).expect("under the output").to_string_lossy().replace('\\', "/");
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .expect("under the output")
+                .to_string_lossy()
+                .replace('\\', "/");
             out.insert(rel, std::fs::read(entry.path()).expect("read an output file"));
         }
     }
@@ -63,9 +76,16 @@ fn assert_same_output(site: &Path, name: &str) {
     assert!(a.len() > 1, "{name}: the build wrote nothing");
     let only_one: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
     let only_many: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
-    assert!(only_one.is_empty() && only_many.is_empty(), "{name}: files only with 1 thread {only_one:?}, only with 4 {only_many:?}");
-    let differing: Vec<&String> = a.iter().filter(|(k, v)| b.get(*k) != Some(*v)).map(|(k, _)| k).collect();
-    assert!(differing.is_empty(), "{name}: these files differ between 1 and 4 threads: {differing:?}");
+    assert!(
+        only_one.is_empty() && only_many.is_empty(),
+        "{name}: files only with 1 thread {only_one:?}, only with 4 {only_many:?}"
+    );
+    let differing: Vec<&String> =
+        a.iter().filter(|(k, v)| b.get(*k) != Some(*v)).map(|(k, _)| k).collect();
+    assert!(
+        differing.is_empty(),
+        "{name}: these files differ between 1 and 4 threads: {differing:?}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -91,4 +111,3 @@ fn generated_corpus_output_is_the_same_with_one_thread_and_many() {
     assert_same_output(&site, "corpus");
     let _ = std::fs::remove_dir_all(&dir);
 }
-

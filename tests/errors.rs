@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 // A small valid site, the binary, and snapshots of an output tree
 // ---------------------------------------------------------------------------------------------
 
-const SITE_YAML: &str = "title: \"Test site\"\nbase_url: \"https://example.org\"\ntaxonomies: [topics]\n";
+const SITE_YAML: &str =
+    "title: \"Test site\"\nbase_url: \"https://example.org\"\ntaxonomies: [topics]\n";
 
 const PAGE_HTML: &str = "<!doctype html><html><head><title>{{ page.title }}</title></head><body>\n<h1>{{ page.title }}</h1>\n{{ page.content | safe }}\n</body></html>\n";
 
@@ -42,16 +43,36 @@ struct Run {
 
 impl Run {
     fn assert_ok(&self) -> &Self {
-        assert_eq!(self.code, Some(0), "the build should succeed\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code,
+            Some(0),
+            "the build should succeed\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
         self
     }
 
     /// Exit code 1 (not a crash, not a signal) and every `needle` in stderr, plus a `help:` line.
     fn assert_error(&self, needles: &[&str]) -> &Self {
-        assert_eq!(self.code, Some(1), "the build should fail with exit code 1\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
-        assert!(self.stderr.contains("help:"), "the error should say what to do (help:)\n{}", self.stderr);
+        assert_eq!(
+            self.code,
+            Some(1),
+            "the build should fail with exit code 1\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        assert!(
+            self.stderr.contains("help:"),
+            "the error should say what to do (help:)\n{}",
+            self.stderr
+        );
         for n in needles {
-            assert!(self.stderr.contains(n), "stderr should mention {n:?}\n--- stderr\n{}", self.stderr);
+            assert!(
+                self.stderr.contains(n),
+                "stderr should mention {n:?}\n--- stderr\n{}",
+                self.stderr
+            );
         }
         self
     }
@@ -154,7 +175,13 @@ fn fails_keeping_public_in(site: &TestSite, break_it: impl FnOnce(&TestSite)) ->
     let before = snapshot(&site.public());
     break_it(site);
     let run = site.build();
-    assert_eq!(run.code, Some(1), "the broken build should fail with exit code 1\n--- stdout\n{}\n--- stderr\n{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.code,
+        Some(1),
+        "the broken build should fail with exit code 1\n--- stdout\n{}\n--- stderr\n{}",
+        run.stdout,
+        run.stderr
+    );
     assert_same_tree(&before, &snapshot(&site.public()), "public/ after a failed build");
     run
 }
@@ -165,12 +192,20 @@ fn fails_keeping_public_in(site: &TestSite, break_it: impl FnOnce(&TestSite)) ->
 
 #[test]
 fn front_matter_not_closed() {
-    fails_keeping_public("fm_not_closed").assert_error(&["content/bad.md:1", "not closed", "add a line `---`"]);
+    fails_keeping_public("fm_not_closed").assert_error(&[
+        "content/bad.md:1",
+        "not closed",
+        "add a line `---`",
+    ]);
 }
 
 #[test]
 fn front_matter_not_yaml() {
-    fails_keeping_public("fm_not_yaml").assert_error(&["content/bad.md:", "not valid YAML", "description: [this list is never closed"]);
+    fails_keeping_public("fm_not_yaml").assert_error(&[
+        "content/bad.md:",
+        "not valid YAML",
+        "description: [this list is never closed",
+    ]);
 }
 
 #[test]
@@ -180,7 +215,11 @@ fn front_matter_not_a_map() {
 
 #[test]
 fn front_matter_missing_title() {
-    fails_keeping_public("fm_missing_title").assert_error(&["content/bad.md:2", "no `title`", "add a line such as `title:"]);
+    fails_keeping_public("fm_missing_title").assert_error(&[
+        "content/bad.md:2",
+        "no `title`",
+        "add a line such as `title:",
+    ]);
 }
 
 #[test]
@@ -205,7 +244,11 @@ fn front_matter_wrong_types_are_all_reported() {
 
 #[test]
 fn front_matter_duplicate_key() {
-    fails_keeping_public("fm_duplicate_key").assert_error(&["content/bad.md:4", "duplicate", "remove one of the two"]);
+    fails_keeping_public("fm_duplicate_key").assert_error(&[
+        "content/bad.md:4",
+        "duplicate",
+        "remove one of the two",
+    ]);
 }
 
 #[test]
@@ -237,7 +280,11 @@ fn front_matter_only_works() {
 
 #[test]
 fn empty_file_is_an_error() {
-    fails_keeping_public("fm_empty_file").assert_error(&["content/empty.md:1", "no front matter", "the file is empty"]);
+    fails_keeping_public("fm_empty_file").assert_error(&[
+        "content/empty.md:1",
+        "no front matter",
+        "the file is empty",
+    ]);
 }
 
 /// Classic "billion laughs": nine levels of nine aliases.
@@ -286,12 +333,23 @@ fn yaml_bomb_quadratic_fails_fast() {
 
 #[test]
 fn yaml_bomb_in_site_yaml_and_data_fails_fast() {
-    let bomb_body: String = billion_laughs().lines().skip(2).take_while(|l| *l != "---").map(|l| format!("{l}\n")).collect();
+    let bomb_body: String = billion_laughs()
+        .lines()
+        .skip(2)
+        .take_while(|l| *l != "---")
+        .map(|l| format!("{l}\n"))
+        .collect();
     let site = TestSite::new();
-    let run = fails_keeping_public_in(&site, |s| s.write("site.yaml", format!("{SITE_YAML}{bomb_body}")));
+    let run =
+        fails_keeping_public_in(&site, |s| s.write("site.yaml", format!("{SITE_YAML}{bomb_body}")));
     run.assert_error(&["site.yaml", "alias"]);
     let site = TestSite::new();
-    let data: String = quadratic_bomb().lines().skip(2).take_while(|l| *l != "---").map(|l| format!("{l}\n")).collect();
+    let data: String = quadratic_bomb()
+        .lines()
+        .skip(2)
+        .take_while(|l| *l != "---")
+        .map(|l| format!("{l}\n"))
+        .collect();
     let started = Instant::now();
     let run = fails_keeping_public_in(&site, |s| s.write("data/bomb.yaml", data));
     run.assert_error(&["data/bomb.yaml", "alias"]);
@@ -305,7 +363,12 @@ fn yaml_bomb_in_site_yaml_and_data_fails_fast() {
 #[test]
 fn invalid_utf8_names_file_and_byte_offset() {
     // "---\ntitle: \"Latin-1\"\n---\nCaf" is 28 bytes; the Latin-1 é is byte 28, line 4, column 4.
-    fails_keeping_public("text_invalid_utf8").assert_error(&["content/latin1.md:4:4", "not valid UTF-8", "offset 28", "save the file as UTF-8"]);
+    fails_keeping_public("text_invalid_utf8").assert_error(&[
+        "content/latin1.md:4:4",
+        "not valid UTF-8",
+        "offset 28",
+        "save the file as UTF-8",
+    ]);
 }
 
 #[test]
@@ -316,12 +379,17 @@ fn nul_byte_is_a_clear_error() {
 /// Runs the child to completion while sampling its peak resident memory (VmHWM, in KiB).
 fn run_measuring(mut cmd: Command, limit: Duration) -> (Run, Duration, u64) {
     let started = Instant::now();
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn charter");
+    let mut child =
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn charter");
     let status_file = format!("/proc/{}/status", child.id());
     let mut peak_kib = 0;
     let status = loop {
         if let Ok(text) = std::fs::read_to_string(&status_file) {
-            if let Some(kib) = text.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok()) {
+            if let Some(kib) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            {
                 peak_kib = peak_kib.max(kib);
             }
         }
@@ -369,7 +437,9 @@ fn fifty_megabyte_markdown_builds_in_bounded_time_and_memory() {
     site.write("content/huge.md", text);
     let (run, elapsed, peak_kib) = run_measuring(site.command(&[]), Duration::from_secs(120));
     run.assert_ok();
-    let html = std::fs::metadata(site.public().join("huge/index.html")).expect("the huge page was written").len();
+    let html = std::fs::metadata(site.public().join("huge/index.html"))
+        .expect("the huge page was written")
+        .len();
     assert!(html > input_len / 2, "the page holds the content ({html} bytes)");
     eprintln!("50 MB build: {elapsed:?}, peak memory {} MiB", peak_kib / 1024);
     assert!(elapsed < Duration::from_secs(60), "50 MB took {elapsed:?}");
@@ -398,7 +468,10 @@ fn ten_thousand_nested_blockquotes_do_not_overflow_the_stack() {
 
 #[test]
 fn ten_thousand_nested_lists_do_not_overflow_the_stack() {
-    assert_deep_nesting_builds(format!("{}deep\n\n{}deep", "- ".repeat(10_000), "1. ".repeat(10_000)), false);
+    assert_deep_nesting_builds(
+        format!("{}deep\n\n{}deep", "- ".repeat(10_000), "1. ".repeat(10_000)),
+        false,
+    );
 }
 
 #[test]
@@ -407,13 +480,24 @@ fn ten_thousand_nested_levels_with_sanitising_do_not_overflow_the_stack() {
     // quadratic in depth, issue 12): a clean error, not a crash, each kind at its own line.
     let site = TestSite::new();
     site.write("site.yaml", format!("{SITE_YAML}markdown: {{ sanitize_html: true }}\n"));
-    site.write("content/deep.md", format!("---\ntitle: \"Deep\"\n---\n{}deep\n\n{}deep\n\n{}deep</div>\n", "> ".repeat(10_000), "- ".repeat(10_000), "<div>".repeat(10_000)));
+    site.write(
+        "content/deep.md",
+        format!(
+            "---\ntitle: \"Deep\"\n---\n{}deep\n\n{}deep\n\n{}deep</div>\n",
+            "> ".repeat(10_000),
+            "- ".repeat(10_000),
+            "<div>".repeat(10_000)
+        ),
+    );
     let (run, _, _) = run_measuring(site.command(&[]), Duration::from_secs(120));
     assert!(run.code.is_some(), "the build crashed (signal)\n{}", run.stderr);
     run.assert_error(&["content/deep.md:8", "nested more than 512 elements deep", "sanitize_html"]);
     let site = TestSite::new();
     site.write("site.yaml", format!("{SITE_YAML}markdown: {{ sanitize_html: true }}\n"));
-    site.write("content/deep.md", format!("---\ntitle: \"Deep\"\n---\n{}deep\n", "> ".repeat(10_000)));
+    site.write(
+        "content/deep.md",
+        format!("---\ntitle: \"Deep\"\n---\n{}deep\n", "> ".repeat(10_000)),
+    );
     let (run, _, _) = run_measuring(site.command(&[]), Duration::from_secs(120));
     assert!(run.code.is_some(), "the build crashed (signal)\n{}", run.stderr);
     run.assert_error(&["content/deep.md", "more than 512 levels deep"]);
@@ -439,29 +523,56 @@ fn unsafe_slugs_are_refused() {
 #[test]
 fn unsafe_aliases_are_refused() {
     let run = fails_keeping_public("path_bad_aliases");
-    run.assert_error(&["content/aliased.md:", "the alias `../../outside`", "the alias `old\\path`", "the alias `/etc/../../passwd`", "the alias `https://evil.example/x`", "the alias `//evil.example/x`", "an alias is a path on this site"]);
+    run.assert_error(&[
+        "content/aliased.md:",
+        "the alias `../../outside`",
+        "the alias `old\\path`",
+        "the alias `/etc/../../passwd`",
+        "the alias `https://evil.example/x`",
+        "the alias `//evil.example/x`",
+        "an alias is a path on this site",
+    ]);
 }
 
 #[test]
 fn two_pages_writing_the_same_file_are_named_both() {
-    fails_keeping_public("path_same_output").assert_error(&["content/first.md", "content/second.md", "/second/"]);
+    fails_keeping_public("path_same_output").assert_error(&[
+        "content/first.md",
+        "content/second.md",
+        "/second/",
+    ]);
 }
 
 #[test]
 fn names_differing_only_in_case_are_refused() {
-    fails_keeping_public("path_case_only").assert_error(&["content/About.md", "content/about.md", "only in letter case"]);
+    fails_keeping_public("path_case_only").assert_error(&[
+        "content/About.md",
+        "content/about.md",
+        "only in letter case",
+    ]);
 }
 
 #[test]
 fn slug_colliding_with_a_static_file_is_refused() {
-    fails_keeping_public("path_static_collision").assert_error(&["static/logo/index.html", "content/logo.md", "logo/index.html"]);
+    fails_keeping_public("path_static_collision").assert_error(&[
+        "static/logo/index.html",
+        "content/logo.md",
+        "logo/index.html",
+    ]);
 }
 
 #[test]
 fn a_static_file_on_a_generated_output_says_how_to_resolve_it() {
     // static/atom.xml and static/sitemap.xml: generated files; the hint fits each (no "slug").
     let run = fails_keeping_public("path_static_generated");
-    run.assert_error(&["static/atom.xml", "the generated site feed", "feed: false", "static/sitemap.xml", "the generated sitemap", "rename the static file"]);
+    run.assert_error(&[
+        "static/atom.xml",
+        "the generated site feed",
+        "feed: false",
+        "static/sitemap.xml",
+        "the generated sitemap",
+        "rename the static file",
+    ]);
     assert!(!run.stderr.contains("slug"), "{}", run.stderr);
 }
 
@@ -481,20 +592,30 @@ fn non_ascii_names_and_slugs_work_and_are_percent_encoded() {
     let tokyo = site.read("日本/東京/index.html");
     assert!(tokyo.contains("href=\"/caf%C3%A9/\""), "{tokyo}");
     let sitemap = site.read("sitemap.xml");
-    assert!(sitemap.contains("https://example.org/%E6%97%A5%E6%9C%AC/%E6%9D%B1%E4%BA%AC/"), "{sitemap}");
+    assert!(
+        sitemap.contains("https://example.org/%E6%97%A5%E6%9C%AC/%E6%9D%B1%E4%BA%AC/"),
+        "{sitemap}"
+    );
 }
 
 #[test]
 fn symlink_pointing_outside_the_site_is_refused() {
     let site = TestSite::new();
     let outside = site.scratch("outside");
-    std::fs::write(outside.join("secret.md"), "---\ntitle: \"Secret\"\n---\nprivate\n").expect("write");
+    std::fs::write(outside.join("secret.md"), "---\ntitle: \"Secret\"\n---\nprivate\n")
+        .expect("write");
     std::fs::write(outside.join("passwd"), "root:x:0:0").expect("write");
     let run = fails_keeping_public_in(&site, |s| {
-        std::os::unix::fs::symlink(outside.join("secret.md"), s.root.join("content/secret.md")).expect("symlink");
+        std::os::unix::fs::symlink(outside.join("secret.md"), s.root.join("content/secret.md"))
+            .expect("symlink");
         std::os::unix::fs::symlink(&outside, s.root.join("content/outside-dir")).expect("symlink");
     });
-    run.assert_error(&["content/secret.md", "content/outside-dir", "points outside the site", "copy the file into the site"]);
+    run.assert_error(&[
+        "content/secret.md",
+        "content/outside-dir",
+        "points outside the site",
+        "copy the file into the site",
+    ]);
 }
 
 #[test]
@@ -502,11 +623,17 @@ fn symlink_loops_are_refused() {
     let site = TestSite::new();
     let run = fails_keeping_public_in(&site, |s| {
         std::fs::create_dir_all(s.root.join("content/docs")).expect("mkdir");
-        std::os::unix::fs::symlink(s.root.join("content"), s.root.join("content/docs/back-to-top")).expect("symlink");
+        std::os::unix::fs::symlink(s.root.join("content"), s.root.join("content/docs/back-to-top"))
+            .expect("symlink");
         std::os::unix::fs::symlink("self-a", s.root.join("content/self-b")).expect("symlink");
         std::os::unix::fs::symlink("self-b", s.root.join("content/self-a")).expect("symlink");
     });
-    run.assert_error(&["content/docs/back-to-top", "symlink loop", "content/self-a", "content/self-b"]);
+    run.assert_error(&[
+        "content/docs/back-to-top",
+        "symlink loop",
+        "content/self-a",
+        "content/self-b",
+    ]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -515,11 +642,20 @@ fn symlink_loops_are_refused() {
 
 /// Builds the good site into public/, then runs `charter build --output <out>`, which must be
 /// refused with the site, public/ and `out` untouched.
-fn assert_output_refused(site: &TestSite, out: &Path, extra_env: &[(&str, OsString)], needle: &str) {
+fn assert_output_refused(
+    site: &TestSite,
+    out: &Path,
+    extra_env: &[(&str, OsString)],
+    needle: &str,
+) {
     site.build().assert_ok();
     let public_before = snapshot(&site.public());
     let site_before = snapshot(&site.root);
-    let out_before = if out.parent().is_some() && !out.starts_with(&site.root) { Some(snapshot(out)) } else { None };
+    let out_before = if out.parent().is_some() && !out.starts_with(&site.root) {
+        Some(snapshot(out))
+    } else {
+        None
+    };
     let mut cmd = site.command(&[]);
     cmd.arg("--output").arg(out);
     for (k, v) in extra_env {
@@ -563,7 +699,12 @@ fn output_at_the_home_folder_is_refused() {
     let site = TestSite::new();
     // An empty stand-in home folder: refused because it is home, not because it holds files.
     let home = site.scratch("home");
-    assert_output_refused(&site, &home, &[("HOME", home.clone().into_os_string())], "your home folder");
+    assert_output_refused(
+        &site,
+        &home,
+        &[("HOME", home.clone().into_os_string())],
+        "your home folder",
+    );
     assert_eq!(std::fs::read_dir(&home).expect("read home").count(), 0);
 }
 
@@ -573,7 +714,10 @@ fn output_folder_with_foreign_files_is_refused_unless_charter_wrote_it() {
     let foreign = site.scratch("somebody-elses");
     std::fs::write(foreign.join("thesis.docx"), "years of work").expect("write");
     assert_output_refused(&site, &foreign, &[], "holds files Charter did not write");
-    assert_eq!(std::fs::read_to_string(foreign.join("thesis.docx")).expect("still there"), "years of work");
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("thesis.docx")).expect("still there"),
+        "years of work"
+    );
     // A folder Charter wrote before (it has the manifest) is fine, and only Charter's files change.
     let previous = site.scratch("previous");
     site.build_into(&previous).assert_ok();
@@ -589,12 +733,23 @@ struct Mount(PathBuf);
 
 impl Mount {
     fn try_new(dir: &Path, options: &str) -> Option<Mount> {
-        let ok = Command::new("mount").args(["-t", "tmpfs", "-o", options, "tmpfs"]).arg(dir).stderr(Stdio::null()).status().map(|s| s.success()).unwrap_or(false);
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
+            .arg(dir)
+            .stderr(Stdio::null())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
         ok.then(|| Mount(dir.to_path_buf()))
     }
 
     fn remount(&self, options: &str) -> bool {
-        Command::new("mount").args(["-o", &format!("remount,{options}")]).arg(&self.0).status().map(|s| s.success()).unwrap_or(false)
+        Command::new("mount")
+            .args(["-o", &format!("remount,{options}")])
+            .arg(&self.0)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
     }
 }
 
@@ -643,7 +798,8 @@ fn full_disk_fails_and_keeps_the_previous_output() {
     site.build().assert_ok();
     let before = snapshot(&public);
     let run = if mount.is_some() {
-        let big: Vec<u8> = (0..(2u32 << 20)).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        let big: Vec<u8> =
+            (0..(2u32 << 20)).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
         site.write("static/big.bin", big);
         site.write("content/good.md", GOOD_MD.replace("Text.", "Edited text."));
         let run = site.build();
@@ -707,23 +863,36 @@ fn swap_failing_part_way_is_finished_by_the_next_command() {
     site.write("static/css/new.css", "body { color: red }");
     for after in 0..8 {
         site.write("content/good.md", GOOD_MD.replace("Text.", &format!("Edited text {after}.")));
-        site.write("content/_index.md", HOME_MD.replace("Welcome.", &format!("Welcome back {after}.")));
+        site.write(
+            "content/_index.md",
+            HOME_MD.replace("Welcome.", &format!("Welcome back {after}.")),
+        );
         let mut cmd = site.command(&[]);
         cmd.env("CHARTER_FAIL_MOVE_AFTER", after.to_string());
         let failed = run(cmd);
         if failed.code == Some(0) {
             break; // fewer files than `after`: nothing failed
         }
-        failed.assert_error(&["could not move the output file into place", "injected", "the next `charter` command"]);
+        failed.assert_error(&[
+            "could not move the output file into place",
+            "injected",
+            "the next `charter` command",
+        ]);
         let mut check = Command::new(env!("CARGO_BIN_EXE_charter"));
         check.arg("check").arg("--root").arg(&site.root).env("NO_COLOR", "1");
         run(check).assert_ok();
-        assert!(site.read("good/index.html").contains(&format!("Edited text {after}.")), "after a move failing at {after}");
+        assert!(
+            site.read("good/index.html").contains(&format!("Edited text {after}.")),
+            "after a move failing at {after}"
+        );
         assert!(site.read("index.html").contains(&format!("Welcome back {after}.")));
         assert!(site.read("fresh/new-page/index.html").contains("New."));
         assert!(site.read(".charter-manifest").lines().any(|l| l == "css/new.css"));
         for leftover in [".charter-commit", ".charter-staging"] {
-            assert!(!site.public().join(leftover).exists(), "{leftover} left after a move failing at {after}");
+            assert!(
+                !site.public().join(leftover).exists(),
+                "{leftover} left after a move failing at {after}"
+            );
         }
     }
     site.build().assert_ok();
@@ -757,17 +926,29 @@ fn template_syntax_error() {
 
 #[test]
 fn template_unknown_filter() {
-    fails_keeping_public("tpl_unknown_filter").assert_error(&["templates/page.html:2", "shout", "check the filter's name"]);
+    fails_keeping_public("tpl_unknown_filter").assert_error(&[
+        "templates/page.html:2",
+        "shout",
+        "check the filter's name",
+    ]);
 }
 
 #[test]
 fn template_unknown_function() {
-    fails_keeping_public("tpl_unknown_function").assert_error(&["templates/page.html:3", "fetch_weather", "check the function's name"]);
+    fails_keeping_public("tpl_unknown_function").assert_error(&[
+        "templates/page.html:3",
+        "fetch_weather",
+        "check the function's name",
+    ]);
 }
 
 #[test]
 fn template_missing() {
-    fails_keeping_public("tpl_missing").assert_error(&["content/wide.md", "wide.html", "does not exist"]);
+    fails_keeping_public("tpl_missing").assert_error(&[
+        "content/wide.md",
+        "wide.html",
+        "does not exist",
+    ]);
 }
 
 #[test]
@@ -777,13 +958,23 @@ fn template_including_a_missing_template() {
 
 #[test]
 fn template_including_itself() {
-    fails_keeping_public("tpl_self_include").assert_error(&["page.html", "includes itself", "break the loop"]);
+    fails_keeping_public("tpl_self_include").assert_error(&[
+        "page.html",
+        "includes itself",
+        "break the loop",
+    ]);
 }
 
 #[test]
 fn template_runtime_error_names_each_page() {
     let run = fails_keeping_public("tpl_runtime");
-    run.assert_error(&["templates/page.html:3", "content/broken-one.md", "content/broken-two.md", "nowhere.md", "also-missing.md"]);
+    run.assert_error(&[
+        "templates/page.html:3",
+        "content/broken-one.md",
+        "content/broken-two.md",
+        "nowhere.md",
+        "also-missing.md",
+    ]);
     assert!(!run.stderr.contains("content/fine.md"), "{}", run.stderr);
     assert!(run.stderr.contains("2 errors found"), "{}", run.stderr);
 }
@@ -794,22 +985,38 @@ fn template_runtime_error_names_each_page() {
 
 #[test]
 fn link_to_a_missing_page() {
-    fails_keeping_public("links_missing_page").assert_error(&["content/linker.md:6", "@/gone.md", "does not exist"]);
+    fails_keeping_public("links_missing_page").assert_error(&[
+        "content/linker.md:6",
+        "@/gone.md",
+        "does not exist",
+    ]);
 }
 
 #[test]
 fn link_to_a_missing_anchor() {
-    fails_keeping_public("links_missing_anchor").assert_error(&["content/linker.md:6", "#no-such-heading", "anchors in content/good.md: known-heading"]);
+    fails_keeping_public("links_missing_anchor").assert_error(&[
+        "content/linker.md:6",
+        "#no-such-heading",
+        "anchors in content/good.md: known-heading",
+    ]);
 }
 
 #[test]
 fn alias_shadowing_a_real_page() {
-    fails_keeping_public("links_alias_shadows").assert_error(&["content/old.md:5", "the alias /good/ shadows content/good.md", "remove the alias"]);
+    fails_keeping_public("links_alias_shadows").assert_error(&[
+        "content/old.md:5",
+        "the alias /good/ shadows content/good.md",
+        "remove the alias",
+    ]);
 }
 
 #[test]
 fn one_alias_on_two_pages() {
-    fails_keeping_public("links_alias_twice").assert_error(&["content/two.md:4", "the alias /old-home/ is also an alias of content/one.md", "remove one of the two aliases"]);
+    fails_keeping_public("links_alias_twice").assert_error(&[
+        "content/two.md:4",
+        "the alias /old-home/ is also an alias of content/one.md",
+        "remove one of the two aliases",
+    ]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -822,11 +1029,17 @@ fn raw_html_is_kept_by_default_and_titles_are_escaped() {
     site.overlay("html_raw");
     site.build().assert_ok();
     let html = site.read("raw/index.html");
-    assert!(html.contains("<div class=\"callout\" onclick=\"steal()\">Raw <em>HTML</em></div>"), "{html}");
+    assert!(
+        html.contains("<div class=\"callout\" onclick=\"steal()\">Raw <em>HTML</em></div>"),
+        "{html}"
+    );
     assert!(html.contains("<script>alert(\"body\")</script>"), "{html}");
     assert!(!html.contains("<script>alert(1)"), "the title must be escaped: {html}");
     assert!(html.contains("<h1>&lt;script&gt;alert(1)&lt;"), "{html}");
-    assert!(!site.read("index.html").contains("<script>alert(1)"), "the title in the section list must be escaped");
+    assert!(
+        !site.read("index.html").contains("<script>alert(1)"),
+        "the title in the section list must be escaped"
+    );
 }
 
 #[test]

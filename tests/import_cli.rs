@@ -29,13 +29,20 @@ fn the_source_is_never_modified_and_the_report_is_written_and_printed() {
         let before = snapshot(&fixture(kind));
         let tmp = tempfile::tempdir().unwrap();
         let dest = tmp.path().join("out");
-        let out = charter(&["import", kind, fixture(kind).to_str().unwrap(), dest.to_str().unwrap()]);
+        let out =
+            charter(&["import", kind, fixture(kind).to_str().unwrap(), dest.to_str().unwrap()]);
         assert!(out.status.success(), "{}", text(&out));
         assert_eq!(snapshot(&fixture(kind)), before, "the {kind} source changed");
         let report = std::fs::read_to_string(dest.join("import-report.md")).unwrap();
         assert!(report.starts_with("# Import report"), "{report}");
         assert!(text(&out).contains("Imported "), "{}", text(&out));
-        for f in ["site.yaml", "content/_index.md", "templates/page.html", "templates/section.html", "templates/index.html"] {
+        for f in [
+            "site.yaml",
+            "content/_index.md",
+            "templates/page.html",
+            "templates/section.html",
+            "templates/index.html",
+        ] {
             assert!(dest.join(f).is_file(), "{kind}: {f} missing");
         }
     }
@@ -47,20 +54,33 @@ fn a_non_empty_dest_is_refused_unless_forced() {
     let dest = tmp.path().join("out");
     std::fs::create_dir_all(&dest).unwrap();
     std::fs::write(dest.join("keep.txt"), "mine").unwrap();
-    let out = charter(&["import", "hugo", fixture("hugo").to_str().unwrap(), dest.to_str().unwrap()]);
+    let out =
+        charter(&["import", "hugo", fixture("hugo").to_str().unwrap(), dest.to_str().unwrap()]);
     assert!(!out.status.success());
     assert!(text(&out).contains("DEST is not empty"), "{}", text(&out));
     assert!(text(&out).contains("--force"), "{}", text(&out));
     assert!(!dest.join("site.yaml").exists(), "nothing may be written when refused");
 
-    let out = charter(&["import", "hugo", fixture("hugo").to_str().unwrap(), dest.to_str().unwrap(), "--force"]);
+    let out = charter(&[
+        "import",
+        "hugo",
+        fixture("hugo").to_str().unwrap(),
+        dest.to_str().unwrap(),
+        "--force",
+    ]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(dest.join("site.yaml").is_file());
     assert_eq!(std::fs::read_to_string(dest.join("keep.txt")).unwrap(), "mine");
 
     // Forced again over an earlier import: its content is replaced, not mixed with the new one.
     std::fs::write(dest.join("content/stale.md"), "---\ntitle: Stale\n---\n").unwrap();
-    let out = charter(&["import", "hugo", fixture("hugo").to_str().unwrap(), dest.to_str().unwrap(), "--force"]);
+    let out = charter(&[
+        "import",
+        "hugo",
+        fixture("hugo").to_str().unwrap(),
+        dest.to_str().unwrap(),
+        "--force",
+    ]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(!dest.join("content/stale.md").exists());
 }
@@ -71,12 +91,23 @@ fn dest_inside_source_and_source_inside_dest_are_refused() {
     let src = tmp.path().join("site");
     copy_tree(&fixture("jekyll"), &src);
     let before = snapshot(&src);
-    let out = charter(&["import", "jekyll", src.to_str().unwrap(), src.join("charter").to_str().unwrap()]);
+    let out = charter(&[
+        "import",
+        "jekyll",
+        src.to_str().unwrap(),
+        src.join("charter").to_str().unwrap(),
+    ]);
     assert!(!out.status.success());
     assert!(text(&out).contains("DEST lies inside SOURCE"), "{}", text(&out));
     assert_eq!(snapshot(&src), before);
 
-    let out = charter(&["import", "jekyll", src.to_str().unwrap(), tmp.path().to_str().unwrap(), "--force"]);
+    let out = charter(&[
+        "import",
+        "jekyll",
+        src.to_str().unwrap(),
+        tmp.path().to_str().unwrap(),
+        "--force",
+    ]);
     assert!(!out.status.success());
     assert!(text(&out).contains("SOURCE lies inside DEST"), "{}", text(&out));
     assert_eq!(snapshot(&src), before);
@@ -85,7 +116,12 @@ fn dest_inside_source_and_source_inside_dest_are_refused() {
 #[test]
 fn a_missing_source_is_an_error_that_says_what_to_do() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = charter(&["import", "hugo", tmp.path().join("nope").to_str().unwrap(), tmp.path().join("out").to_str().unwrap()]);
+    let out = charter(&[
+        "import",
+        "hugo",
+        tmp.path().join("nope").to_str().unwrap(),
+        tmp.path().join("out").to_str().unwrap(),
+    ]);
     assert!(!out.status.success());
     assert!(text(&out).contains("cannot read the source site"), "{}", text(&out));
 }
@@ -94,7 +130,14 @@ fn a_missing_source_is_an_error_that_says_what_to_do() {
 fn json_format_is_for_tools() {
     let tmp = tempfile::tempdir().unwrap();
     let dest = tmp.path().join("out");
-    let out = charter(&["import", "hugo", fixture("hugo").to_str().unwrap(), dest.to_str().unwrap(), "--format", "json"]);
+    let out = charter(&[
+        "import",
+        "hugo",
+        fixture("hugo").to_str().unwrap(),
+        dest.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert!(out.status.success(), "{}", text(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     assert_eq!(v["from"], "hugo");

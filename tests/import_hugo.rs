@@ -36,7 +36,21 @@ fn config_becomes_site_yaml_with_params_in_extra() {
     assert!(site["extra"]["menus"]["main"].is_array());
     let keys: Vec<&String> = site.as_object().unwrap().keys().collect();
     for k in keys {
-        assert!(["title", "base_url", "description", "language", "theme", "taxonomies", "feed", "highlight", "extra"].contains(&k.as_str()), "{k}");
+        assert!(
+            [
+                "title",
+                "base_url",
+                "description",
+                "language",
+                "theme",
+                "taxonomies",
+                "feed",
+                "highlight",
+                "extra"
+            ]
+            .contains(&k.as_str()),
+            "{k}"
+        );
     }
 }
 
@@ -65,7 +79,10 @@ fn url_and_slug_with_a_slash_keep_the_hugo_url() {
     assert!(imported().join("content/about-us.md").is_file());
     let toml = front("content/posts/reports/2015.md");
     // Relative aliases are relative to the page's folder, as in Hugo.
-    assert_eq!(toml["aliases"], serde_json::json!(["/posts/reports/old-toml/", "/archive/toml-page/", "/legacy/toml.html"]));
+    assert_eq!(
+        toml["aliases"],
+        serde_json::json!(["/posts/reports/old-toml/", "/archive/toml-page/", "/legacy/toml.html"])
+    );
     // A permalinks pattern (`news = "/:year/:month/:slug/"`).
     assert!(imported().join("content/2019/09/launch-day.md").is_file());
     assert!(report().contains("published at /about-us/ as Hugo did"), "{}", report());
@@ -82,7 +99,13 @@ fn sections_bundles_and_resources() {
     // Titled as Hugo titles it: the folder name pluralised and title-cased.
     for (dir, title) in [("news", "News"), ("notes", "Notes"), ("policy-brief", "Policy-Briefs")] {
         assert_eq!(front(&format!("content/{dir}/_index.md"))["title"], title);
-        assert!(report().contains(&format!("- `content/{dir}`: section without `_index.md`: wrote one titled \"{title}\"")), "{}", report());
+        assert!(
+            report().contains(&format!(
+                "- `content/{dir}`: section without `_index.md`: wrote one titled \"{title}\""
+            )),
+            "{}",
+            report()
+        );
     }
     assert!(report().contains("## Titles invented"), "{}", report());
     // A nested folder without _index.md is no section in Hugo (no list page): none is written.
@@ -110,7 +133,10 @@ fn leniency_is_applied_and_reported_with_file_and_line() {
     assert!(r.contains("`content/posts/first.md:3`: `date: 2010-10-22 11:33:15 -0400` written as `date: 2010-10-22T11:33:15-04:00`"), "{r}");
     assert!(r.contains("`content/posts/first.md:4`: `lastmod: 2011-01-02 9:05:00` written as `updated: 2011-01-02T09:05:00Z`"), "{r}");
     assert_eq!(front("content/posts/blank.md")["date"], "2012-03-04T05:06:07Z");
-    assert!(r.contains("`content/posts/blank.md:1`: 2 blank line(s) before the front matter removed"), "{r}");
+    assert!(
+        r.contains("`content/posts/blank.md:1`: 2 blank line(s) before the front matter removed"),
+        "{r}"
+    );
 }
 
 #[test]
@@ -135,7 +161,11 @@ fn shortcodes_become_links_markdown_and_html() {
 #[test]
 fn drafts_collisions_static_and_data() {
     assert_eq!(front("content/posts/draft.md")["draft"], true);
-    assert!(report().contains("- `/about/`: `content/about.md`, `content/posts/old-about.md`"), "{}", report());
+    assert!(
+        report().contains("- `/about/`: `content/about.md`, `content/posts/old-about.md`"),
+        "{}",
+        report()
+    );
     let second = front("content/about-2.md");
     assert_eq!(second["slug"], "about");
     assert_eq!(second["title"], "An older About page");
@@ -152,14 +182,28 @@ fn drafts_are_reported_as_unpublished_and_their_collisions_marked() {
     // Two drafts at /posts/draft/: Hugo publishes neither, `charter build --drafts` would fail.
     assert!(r.contains("Among drafts (marked `(draft)`; the source published no draft)"), "{r}");
     assert!(r.contains("- `/posts/draft/`: `content/posts/draft.md (draft)`, `content/posts/not-yet-either.md (draft)`"), "{r}");
-    assert!(!r.contains("- `/about/`: `content/about.md`, `content/posts/old-about.md` (draft)"), "{r}");
+    assert!(
+        !r.contains("- `/about/`: `content/about.md`, `content/posts/old-about.md` (draft)"),
+        "{r}"
+    );
     // `url: /?p=443` on a draft: no alias `/`, no "published … as Hugo did", a server rule to add.
     let leftover = front("content/posts/wp-leftover.md");
     assert_eq!(leftover["draft"], true);
     assert!(leftover.get("aliases").is_none() && leftover.get("slug").is_none(), "{leftover}");
-    assert!(r.contains("`content/posts/wp-leftover.md:4`: `url: /?p=443` has a query string"), "{r}");
-    assert!(r.contains("placed by its file path at /posts/wp-leftover/ (a draft: not published, as in Hugo)"), "{r}");
-    assert!(!r.contains("published at /?p=443") && !r.contains("published at /posts/wp-leftover/"), "{r}");
+    assert!(
+        r.contains("`content/posts/wp-leftover.md:4`: `url: /?p=443` has a query string"),
+        "{r}"
+    );
+    assert!(
+        r.contains(
+            "placed by its file path at /posts/wp-leftover/ (a draft: not published, as in Hugo)"
+        ),
+        "{r}"
+    );
+    assert!(
+        !r.contains("published at /?p=443") && !r.contains("published at /posts/wp-leftover/"),
+        "{r}"
+    );
     assert!(r.contains("1 server redirect)"), "{r}");
     // A static robots.txt is copied (and replaces the one Charter would write).
     assert_eq!(read("static/robots.txt"), "User-agent: *\nDisallow: /drafts/\n");

@@ -51,14 +51,23 @@ fn posts_take_date_and_slug_from_the_file_name_and_keep_their_permalink() {
     assert_eq!(dated["date"], "2013-01-05T10:00:00Z");
     assert_eq!(dated["categories"], serde_json::json!(["analysis", "policy"]));
     // The folder above _posts is a category.
-    assert_eq!(front("content/blog/2012/05/06/in-a-folder.md")["categories"], serde_json::json!(["blog"]));
+    assert_eq!(
+        front("content/blog/2012/05/06/in-a-folder.md")["categories"],
+        serde_json::json!(["blog"])
+    );
     // A permalink naming a file: the page is at the folder, the file URL a redirect.
-    assert_eq!(front("content/custom/path.md")["aliases"], serde_json::json!(["/custom/path.html"]));
+    assert_eq!(
+        front("content/custom/path.md")["aliases"],
+        serde_json::json!(["/custom/path.html"])
+    );
     // Jekyll publishes no page for a folder: the date and category folders get no _index.md, so
     // Charter publishes none either.
     for dir in ["news", "news/2010", "news/2010/07/21", "2011", "blog/2012/05", "custom", "work"] {
         assert!(imported().join("content").join(dir).is_dir(), "{dir}");
-        assert!(!imported().join("content").join(dir).join("_index.md").exists(), "{dir}/_index.md was written");
+        assert!(
+            !imported().join("content").join(dir).join("_index.md").exists(),
+            "{dir}/_index.md was written"
+        );
     }
 }
 
@@ -98,18 +107,29 @@ fn drafts_are_drafts() {
 
 #[test]
 fn liquid_links_become_charter_links_and_other_tags_are_reported() {
-    assert!(read("content/_index.md").contains("[the first post](@/news/2010/07/21/hello-world.md)"), "{}", read("content/_index.md"));
+    assert!(
+        read("content/_index.md").contains("[the first post](@/news/2010/07/21/hello-world.md)"),
+        "{}",
+        read("content/_index.md")
+    );
     assert!(read("content/_index.md").contains("Welcome to Think Tank Notes."));
     let hello = read("content/news/2010/07/21/hello-world.md");
     assert!(hello.contains("[second](@/2011/01/02/second-post.md)"), "{hello}");
-    assert!(hello.contains("<!-- liquid: {% include note.html text=\"Remember this\" %} -->"), "{hello}");
+    assert!(
+        hello.contains("<!-- liquid: {% include note.html text=\"Remember this\" %} -->"),
+        "{hello}"
+    );
     assert!(read("content/2011/01/02/second-post.md").contains("[about](@/about.md)"));
     assert!(read("content/docs/_index.md").contains("[setup](@/docs/setup.md)"));
     let setup = read("content/docs/setup.md");
     assert!(setup.contains("```ruby\nputs \"hello\"\n```"), "{setup}");
     assert!(setup.contains("{{ not liquid }}"), "{setup}");
     assert!(read("content/about.md").contains("![logo](/images/logo.png)"));
-    assert!(report().contains("| `include` | 1 | `_posts/2010-07-21-hello-world.md` |"), "{}", report());
+    assert!(
+        report().contains("| `include` | 1 | `_posts/2010-07-21-hello-world.md` |"),
+        "{}",
+        report()
+    );
 }
 
 #[test]

@@ -13,7 +13,10 @@ use std::path::{Path, PathBuf};
 fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     snapshot(dir)
         .into_iter()
-        .filter(|(p, _)| !p.to_string_lossy().contains(".charter-manifest") && !p.to_string_lossy().contains(charter::freshness::RECORD))
+        .filter(|(p, _)| {
+            !p.to_string_lossy().contains(".charter-manifest")
+                && !p.to_string_lossy().contains(charter::freshness::RECORD)
+        })
         .map(|(p, (bytes, _))| (p, bytes))
         .collect()
 }
@@ -34,7 +37,11 @@ fn assert_same_as_fresh(site: &Path, step: &str) {
     let fresh_keys: Vec<_> = fresh.keys().collect();
     assert_eq!(served_keys, fresh_keys, "after {step}: the set of files differs");
     for (path, bytes) in &fresh {
-        assert!(served.get(path) == Some(bytes), "after {step}: {} differs from a fresh build", path.display());
+        assert!(
+            served.get(path) == Some(bytes),
+            "after {step}: {} differs from a fresh build",
+            path.display()
+        );
     }
 }
 
@@ -58,8 +65,17 @@ fn a_body_edit_rerenders_only_what_lists_the_page_and_matches_a_full_build() {
     let path = edit(&root, "content/briefs/first.md", |t| t.replace("More.", "More, edited."));
     let report = site.rebuild(&[path]).unwrap();
     assert!(report.change.contains("page body"), "{}", report.change);
-    assert!(report.rendered < site.outputs().len(), "rendered {} of {}", report.rendered, site.outputs().len());
-    assert!(report.changed_outputs.contains(&"briefs/first/index.html".to_string()), "{:?}", report.changed_outputs);
+    assert!(
+        report.rendered < site.outputs().len(),
+        "rendered {} of {}",
+        report.rendered,
+        site.outputs().len()
+    );
+    assert!(
+        report.changed_outputs.contains(&"briefs/first/index.html".to_string()),
+        "{:?}",
+        report.changed_outputs
+    );
     assert!(!report.changed_outputs.contains(&"about/index.html".to_string()));
     assert!(read(&root.join("public"), "briefs/first/index.html").contains("More, edited."));
     assert_same_as_fresh(&root, "a body edit");
@@ -73,24 +89,41 @@ fn every_kind_of_change_matches_a_full_build() {
         site.rebuild(&paths).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_same_as_fresh(&root, name);
     };
-    let p = edit(&root, "content/briefs/first.md", |t| t.replace("title: First brief", "title: First brief, renamed"));
+    let p = edit(&root, "content/briefs/first.md", |t| {
+        t.replace("title: First brief", "title: First brief, renamed")
+    });
     step(&mut site, "front matter edit", vec![p]);
-    fs::write(root.join("content/briefs/third.md"), "---\ntitle: Third\ndate: 2024-02-02\ntopics: [Security]\n---\nNew.\n").unwrap();
+    fs::write(
+        root.join("content/briefs/third.md"),
+        "---\ntitle: Third\ndate: 2024-02-02\ntopics: [Security]\n---\nNew.\n",
+    )
+    .unwrap();
     step(&mut site, "page added", vec![root.join("content/briefs/third.md")]);
     fs::remove_file(root.join("content/briefs/third.md")).unwrap();
     step(&mut site, "page deleted", vec![root.join("content/briefs/third.md")]);
-    let p = edit(&root, "content/briefs/second.md", |t| t + "
+    let p = edit(&root, "content/briefs/second.md", |t| {
+        t + "
 A second body edit.
-");
+"
+    });
     step(&mut site, "body edit after structural changes", vec![p]);
     // first.md links to second.md: its body (released from memory after rendering) is read
     // again from its file and rendered with the new URL.
-    let p = edit(&root, "content/briefs/second.md", |t| t.replace("slug: brief-two", "slug: brief-two-renamed"));
+    let p = edit(&root, "content/briefs/second.md", |t| {
+        t.replace("slug: brief-two", "slug: brief-two-renamed")
+    });
     step(&mut site, "a linked page's slug changed", vec![p]);
-    assert!(read(&root.join("public"), "briefs/first/index.html").contains("href=\"/briefs/brief-two-renamed/\""));
+    assert!(read(&root.join("public"), "briefs/first/index.html")
+        .contains("href=\"/briefs/brief-two-renamed/\""));
     fs::rename(root.join("content/briefs/2023"), root.join("content/briefs/archive")).unwrap();
-    step(&mut site, "section renamed", vec![root.join("content/briefs/2023"), root.join("content/briefs/archive")]);
-    let p = edit(&root, "themes/plain/templates/page.html", |t| t.replace("<article>", "<article class=\"changed\">"));
+    step(
+        &mut site,
+        "section renamed",
+        vec![root.join("content/briefs/2023"), root.join("content/briefs/archive")],
+    );
+    let p = edit(&root, "themes/plain/templates/page.html", |t| {
+        t.replace("<article>", "<article class=\"changed\">")
+    });
     step(&mut site, "template edit", vec![p]);
     let p = edit(&root, "static/style.css", |t| t + "p { margin: 0 }\n");
     step(&mut site, "static edit", vec![p]);
@@ -101,7 +134,8 @@ A second body edit.
     fs::remove_file(root.join("static/robots.txt")).unwrap();
     step(&mut site, "static robots.txt removed", vec![root.join("static/robots.txt")]);
     assert!(read(&root.join("public"), "robots.txt").contains("Sitemap:"));
-    fs::write(root.join("themes/plain/static/robots.txt"), "User-agent: *\nDisallow: /theme/\n").unwrap();
+    fs::write(root.join("themes/plain/static/robots.txt"), "User-agent: *\nDisallow: /theme/\n")
+        .unwrap();
     step(&mut site, "theme robots.txt added", vec![root.join("themes/plain/static/robots.txt")]);
     fs::remove_file(root.join("themes/plain/static/robots.txt")).unwrap();
     step(&mut site, "theme robots.txt removed", vec![root.join("themes/plain/static/robots.txt")]);
@@ -119,7 +153,9 @@ fn a_broken_edit_changes_nothing_and_the_next_good_edit_recovers() {
     let mut site = load(&root);
     let before = snapshot(&root.join("public"));
     let good = fs::read_to_string(root.join("content/briefs/first.md")).unwrap();
-    let p = edit(&root, "content/briefs/first.md", |t| t.replace("[link to the second](@/briefs/second.md)", "[gone](@/briefs/none.md)"));
+    let p = edit(&root, "content/briefs/first.md", |t| {
+        t.replace("[link to the second](@/briefs/second.md)", "[gone](@/briefs/none.md)")
+    });
     let err = site.rebuild(&[p.clone()]).unwrap_err();
     assert!(err.to_string().contains("content/briefs/first.md"), "{err}");
     assert_eq!(snapshot(&root.join("public")), before);
@@ -138,7 +174,9 @@ fn a_page_looked_up_by_a_template_rerenders_its_reader() {
     let mut site = load(&root);
     // index.html calls get_page("briefs/first.md") and prints its title; a body edit of that page
     // must re-render the home page too (it could print the content).
-    let p = edit(&root, "content/briefs/first.md", |t| t.replace("Same title again.", "Same title again, edited."));
+    let p = edit(&root, "content/briefs/first.md", |t| {
+        t.replace("Same title again.", "Same title again, edited.")
+    });
     let report = site.rebuild(&[p]).unwrap();
     assert!(report.rendered > 0);
     assert_same_as_fresh(&root, "looked-up page edit");
@@ -161,10 +199,16 @@ fn an_index_md_added_or_removed_publishes_or_unpublishes_the_folder_page() {
     assert!(!out.join("briefs/letters/index.html").exists(), "{:?}", report.changed_outputs);
     assert_same_as_fresh(&root, "_index.md removed");
     // A body edit of a page in such a folder renders no folder page either.
-    let p = edit(&root, "content/briefs/letters/open-letter.md", |t| t.replace("A letter.", "A letter, edited."));
+    let p = edit(&root, "content/briefs/letters/open-letter.md", |t| {
+        t.replace("A letter.", "A letter, edited.")
+    });
     let report = site.rebuild(&[p]).unwrap();
     assert!(report.change.contains("page body"), "{}", report.change);
-    assert!(report.changed_outputs.contains(&"briefs/letters/open-letter/index.html".to_string()), "{:?}", report.changed_outputs);
+    assert!(
+        report.changed_outputs.contains(&"briefs/letters/open-letter/index.html".to_string()),
+        "{:?}",
+        report.changed_outputs
+    );
     assert!(!out.join("briefs/letters/index.html").exists(), "{:?}", report.changed_outputs);
     assert_same_as_fresh(&root, "a body edit in a folder without _index.md");
 }

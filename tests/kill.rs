@@ -25,11 +25,17 @@ impl Site {
         let site = Site { _tmp: tmp, root, pages };
         site.write("templates/page.html", "<!doctype html><title>{{ page.title }}</title><p class=marker>build {{ site.extra.marker }}</p>{{ page.content | safe }}\n");
         site.write("templates/section.html", "<!doctype html><title>{{ section.title }}</title><p class=marker>build {{ site.extra.marker }}</p>\n");
-        site.write("templates/index.html", "<!doctype html><title>Home</title><p class=marker>build {{ site.extra.marker }}</p>\n");
+        site.write(
+            "templates/index.html",
+            "<!doctype html><title>Home</title><p class=marker>build {{ site.extra.marker }}</p>\n",
+        );
         site.write("content/_index.md", "---\ntitle: \"Home\"\n---\n");
         site.write("content/notes/_index.md", "---\ntitle: \"Notes\"\n---\n");
         for i in 0..pages {
-            site.write(&format!("content/notes/page-{i:04}.md"), &format!("---\ntitle: \"Page {i}\"\n---\nThe text of page {i}.\n"));
+            site.write(
+                &format!("content/notes/page-{i:04}.md"),
+                &format!("---\ntitle: \"Page {i}\"\n---\nThe text of page {i}.\n"),
+            );
         }
         site.mark("m0");
         site
@@ -63,12 +69,20 @@ impl Site {
     /// The markers found in every page (and the home and section pages), with how many carry each.
     fn markers(&self) -> std::collections::BTreeMap<String, usize> {
         let mut found = std::collections::BTreeMap::new();
-        let mut files: Vec<PathBuf> = (0..self.pages).map(|i| self.public().join(format!("notes/page-{i:04}/index.html"))).collect();
+        let mut files: Vec<PathBuf> = (0..self.pages)
+            .map(|i| self.public().join(format!("notes/page-{i:04}/index.html")))
+            .collect();
         files.push(self.public().join("index.html"));
         files.push(self.public().join("notes/index.html"));
         for file in files {
-            let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{} is missing: {e}", file.display()));
-            let marker = text.split("build ").nth(1).and_then(|rest| rest.split('<').next()).unwrap_or("none").to_string();
+            let text = std::fs::read_to_string(&file)
+                .unwrap_or_else(|e| panic!("{} is missing: {e}", file.display()));
+            let marker = text
+                .split("build ")
+                .nth(1)
+                .and_then(|rest| rest.split('<').next())
+                .unwrap_or("none")
+                .to_string();
             *found.entry(marker).or_insert(0) += 1;
         }
         found
@@ -76,7 +90,11 @@ impl Site {
 }
 
 fn text(out: &std::process::Output) -> String {
-    format!("--- stdout\n{}\n--- stderr\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    format!(
+        "--- stdout\n{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 fn kill(child: &mut std::process::Child) {
@@ -88,7 +106,8 @@ fn kill(child: &mut std::process::Child) {
 /// Runs a build and kills it: as soon as its commit journal appears (the move phase), or after
 /// `delay`.
 fn build_and_kill(site: &Site, at_journal: bool, delay: Duration) -> bool {
-    let mut child = site.command().stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn charter");
+    let mut child =
+        site.command().stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn charter");
     let journal = site.public().join(".charter-commit");
     let started = Instant::now();
     loop {
@@ -116,7 +135,10 @@ fn assert_whole(site: &Site, allowed: &[&str], what: &str) -> String {
     let markers = site.markers();
     assert_eq!(markers.len(), 1, "{what}: a mixed site, pages by marker: {markers:?}");
     let (marker, _) = markers.into_iter().next().unwrap_or_default();
-    assert!(allowed.contains(&marker.as_str()), "{what}: marker {marker} is neither of {allowed:?}");
+    assert!(
+        allowed.contains(&marker.as_str()),
+        "{what}: marker {marker} is neither of {allowed:?}"
+    );
     for leftover in [".charter-commit", ".charter-staging"] {
         assert!(!site.public().join(leftover).exists(), "{what}: {leftover} is left over");
     }
@@ -132,7 +154,11 @@ fn failing_build_after(site: &Site) {
     assert_eq!(out.status.code(), Some(1), "the broken build fails\n{}", text(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("content/broken.md"), "{}", text(&out));
-    assert!(!stderr.contains("another Charter run"), "a killed build's lock is never in the way\n{}", text(&out));
+    assert!(
+        !stderr.contains("another Charter run"),
+        "a killed build's lock is never in the way\n{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -155,7 +181,10 @@ fn a_build_killed_at_any_point_leaves_the_old_site_or_the_new_one() {
         if journal_seen {
             killed_in_move_phase += 1;
         }
-        let what = format!("round {round} (killed {})", if at_journal { "in the move phase".to_string() } else { format!("after {delay:?}") });
+        let what = format!(
+            "round {round} (killed {})",
+            if at_journal { "in the move phase".to_string() } else { format!("after {delay:?}") }
+        );
         if !site.public().join(".charter-commit").exists() {
             // No journal: the output is already whole, the old site or the new one.
             let markers = site.markers();
@@ -175,13 +204,19 @@ fn two_builds_at_once_take_turns() {
     let site = Site::new(FEW_PAGES);
     assert!(site.build().status.success());
     site.mark("both");
-    let first = site.command().stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
-    let second = site.command().stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let first =
+        site.command().stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let second =
+        site.command().stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
     for out in [first.wait_with_output().expect("wait"), second.wait_with_output().expect("wait")] {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!stderr.contains("could not move"), "{}", text(&out));
         if !out.status.success() {
-            assert!(stderr.contains("another Charter run (pid"), "a second build waits or names the lock holder\n{}", text(&out));
+            assert!(
+                stderr.contains("another Charter run (pid"),
+                "a second build waits or names the lock holder\n{}",
+                text(&out)
+            );
         }
     }
     assert_whole(&site, &["both"], "after two builds at once");
@@ -197,5 +232,8 @@ fn a_lock_file_left_by_a_dead_process_is_not_in_the_way() {
     let out = site.build();
     assert!(out.status.success(), "{}", text(&out));
     assert_whole(&site, &["after"], "after a stale lock");
-    assert!(!Path::new(&site.root.join(".public.charter-lock")).exists(), "the lock is removed when the build ends");
+    assert!(
+        !Path::new(&site.root.join(".public.charter-lock")).exists(),
+        "the lock is removed when the build ends"
+    );
 }

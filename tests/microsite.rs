@@ -135,7 +135,11 @@ impl Site {
                 return Some("/".into());
             }
             if rest.starts_with('/') || rest.starts_with('#') || rest.starts_with('?') {
-                return Some(if rest.starts_with('/') { rest.to_string() } else { format!("/{rest}") });
+                return Some(if rest.starts_with('/') {
+                    rest.to_string()
+                } else {
+                    format!("/{rest}")
+                });
             }
             return None;
         }
@@ -286,7 +290,10 @@ impl Page {
     }
 
     fn title(&self) -> Option<String> {
-        self.elements("title").next().and_then(|t| t.text.clone()).map(|t| decode_entities(t.trim()))
+        self.elements("title")
+            .next()
+            .and_then(|t| t.text.clone())
+            .map(|t| decode_entities(t.trim()))
     }
 
     fn meta(&self, key: &str, value: &str) -> Option<&str> {
@@ -296,12 +303,15 @@ impl Page {
     }
 
     fn is_redirect(&self) -> bool {
-        self.elements("meta").any(|m| m.attr("http-equiv").is_some_and(|v| v.eq_ignore_ascii_case("refresh")))
+        self.elements("meta")
+            .any(|m| m.attr("http-equiv").is_some_and(|v| v.eq_ignore_ascii_case("refresh")))
     }
 
     fn json_ld(&self) -> Vec<&str> {
         self.elements("script")
-            .filter(|s| s.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")))
+            .filter(|s| {
+                s.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
+            })
             .map(|s| s.text.as_deref().unwrap_or(""))
             .collect()
     }
@@ -335,7 +345,11 @@ fn scan(html: &str) -> Vec<Tag> {
         }
         // A start tag.
         let mut j = i + 1;
-        while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>' && bytes[j] != b'/' {
+        while j < bytes.len()
+            && !bytes[j].is_ascii_whitespace()
+            && bytes[j] != b'>'
+            && bytes[j] != b'/'
+        {
             j += 1;
         }
         let name = html[i + 1..j].to_ascii_lowercase();
@@ -352,7 +366,10 @@ fn scan(html: &str) -> Vec<Tag> {
                 break;
             }
             let start = j;
-            while j < bytes.len() && !bytes[j].is_ascii_whitespace() && !matches!(bytes[j], b'=' | b'>') {
+            while j < bytes.len()
+                && !bytes[j].is_ascii_whitespace()
+                && !matches!(bytes[j], b'=' | b'>')
+            {
                 if bytes[j] == b'/' && bytes.get(j + 1) == Some(&b'>') {
                     break;
                 }
@@ -370,7 +387,8 @@ fn scan(html: &str) -> Vec<Tag> {
                 let value = if j < bytes.len() && (bytes[j] == b'"' || bytes[j] == b'\'') {
                     let quote = bytes[j] as char;
                     let vstart = j + 1;
-                    let vend = html[vstart..].find(quote).map(|e| vstart + e).unwrap_or(bytes.len());
+                    let vend =
+                        html[vstart..].find(quote).map(|e| vstart + e).unwrap_or(bytes.len());
                     j = (vend + 1).min(bytes.len());
                     &html[vstart..vend]
                 } else {
@@ -486,7 +504,10 @@ fn the_expected_pages_exist() {
     for file in ["atom.xml", "sitemap.xml", "robots.txt"] {
         assert!(site.out.join(file).is_file(), "{file} was not produced");
     }
-    assert!(site.pages.keys().any(|u| u.starts_with("/topics/") && u != "/topics/"), "no topic term pages");
+    assert!(
+        site.pages.keys().any(|u| u.starts_with("/topics/") && u != "/topics/"),
+        "no topic term pages"
+    );
 }
 
 #[test]
@@ -501,7 +522,12 @@ fn every_page_has_a_title_and_a_description() {
             Some(d) if !d.trim().is_empty() => {}
             _ => problems.push(format!("{url}: no meta description or an empty one")),
         }
-        if page.elements("html").next().and_then(|h| h.attr("lang")).is_none_or(|l| l.trim().is_empty()) {
+        if page
+            .elements("html")
+            .next()
+            .and_then(|h| h.attr("lang"))
+            .is_none_or(|l| l.trim().is_empty())
+        {
             problems.push(format!("{url}: <html> has no lang"));
         }
     }
@@ -526,7 +552,10 @@ fn every_image_has_alt_text() {
     for (url, page) in site().content_pages() {
         for img in page.elements("img") {
             if img.attr("alt").is_none_or(|a| a.trim().is_empty()) {
-                problems.push(format!("{url}: <img src={:?}> has no alt text", img.attr("src").unwrap_or("")));
+                problems.push(format!(
+                    "{url}: <img src={:?}> has no alt text",
+                    img.attr("src").unwrap_or("")
+                ));
             }
         }
     }
@@ -553,7 +582,9 @@ fn internal_links_and_anchors_resolve() {
         for tag in &page.tags {
             let href = match tag.name.as_str() {
                 "a" | "area" => tag.attr("href"),
-                "link" if !tag.rel_has("preconnect") && !tag.rel_has("dns-prefetch") => tag.attr("href"),
+                "link" if !tag.rel_has("preconnect") && !tag.rel_has("dns-prefetch") => {
+                    tag.attr("href")
+                }
                 _ => None,
             };
             let Some(href) = href.map(str::trim).filter(|h| !h.is_empty()) else { continue };
@@ -561,7 +592,10 @@ fn internal_links_and_anchors_resolve() {
             checked += 1;
             let (file_path, fragment) = split_path(&path);
             let Some(file) = site.file_for(file_path) else {
-                problems.push(format!("{url}: <{} href={href:?}> points to nothing ({file_path})", tag.name));
+                problems.push(format!(
+                    "{url}: <{} href={href:?}> points to nothing ({file_path})",
+                    tag.name
+                ));
                 continue;
             };
             let fragment = percent_decode(fragment.trim_start_matches('#'));
@@ -570,7 +604,10 @@ fn internal_links_and_anchors_resolve() {
             }
             match site.page_for_file(&file) {
                 Some(target) if target.ids.contains(&fragment) => {}
-                Some(_) => problems.push(format!("{url}: <{} href={href:?}>: no id {fragment:?} on {file_path}", tag.name)),
+                Some(_) => problems.push(format!(
+                    "{url}: <{} href={href:?}>: no id {fragment:?} on {file_path}",
+                    tag.name
+                )),
                 None => {}
             }
         }
@@ -594,30 +631,47 @@ fn assets_come_from_this_site_only() {
                     };
                     for c in candidates {
                         if site.is_external_asset(c) {
-                            problems.push(format!("{url}: <{} {attr}={c:?}> loads from another host", tag.name));
+                            problems.push(format!(
+                                "{url}: <{} {attr}={c:?}> loads from another host",
+                                tag.name
+                            ));
                         }
                     }
                 }
             };
             match tag.name.as_str() {
-                "script" | "img" | "iframe" | "audio" | "video" | "source" | "track" | "embed" | "input" => {
+                "script" | "img" | "iframe" | "audio" | "video" | "source" | "track" | "embed"
+                | "input" => {
                     check("src");
                     check("srcset");
                     check("poster");
                 }
                 "object" => check("data"),
                 "link" => {
-                    let loads = ["stylesheet", "icon", "apple-touch-icon", "mask-icon", "preload", "modulepreload", "prefetch", "manifest"];
+                    let loads = [
+                        "stylesheet",
+                        "icon",
+                        "apple-touch-icon",
+                        "mask-icon",
+                        "preload",
+                        "modulepreload",
+                        "prefetch",
+                        "manifest",
+                    ];
                     if loads.iter().any(|r| tag.rel_has(r)) {
                         check("href");
                     }
                     if tag.rel_has("preconnect") || tag.rel_has("dns-prefetch") {
-                        problems.push(format!("{url}: <link rel={:?}> reaches out to another host", tag.attr("rel").unwrap_or("")));
+                        problems.push(format!(
+                            "{url}: <link rel={:?}> reaches out to another host",
+                            tag.attr("rel").unwrap_or("")
+                        ));
                     }
                 }
                 "style" => {
                     let css = tag.text.as_deref().unwrap_or("");
-                    if css.contains("@import") || css.contains("url(http") || css.contains("url(//") {
+                    if css.contains("@import") || css.contains("url(http") || css.contains("url(//")
+                    {
                         problems.push(format!("{url}: an inline <style> loads from elsewhere"));
                     }
                 }
@@ -648,10 +702,16 @@ fn pages_survive_a_strict_content_security_policy() {
                     problems.push(format!("{url}: <{} {name}=…> inline event handler", tag.name));
                 }
                 if name == "style" {
-                    problems.push(format!("{url}: <{} style={:?}>", tag.name, value.as_deref().unwrap_or("")));
+                    problems.push(format!(
+                        "{url}: <{} style={:?}>",
+                        tag.name,
+                        value.as_deref().unwrap_or("")
+                    ));
                 }
                 if (name == "href" || name == "src")
-                    && value.as_deref().is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("javascript:"))
+                    && value.as_deref().is_some_and(|v| {
+                        v.trim_start().to_ascii_lowercase().starts_with("javascript:")
+                    })
                 {
                     problems.push(format!("{url}: <{} {name}=\"javascript:…\">", tag.name));
                 }
@@ -713,7 +773,9 @@ fn structured_data_describes_the_site_and_the_articles() {
                     }
                 }
                 let about = v["about"].to_string();
-                if !about.contains("The Case for a Security Guarantee for Ukraine") || !about.contains("Howard") {
+                if !about.contains("The Case for a Security Guarantee for Ukraine")
+                    || !about.contains("Howard")
+                {
                     problems.push(format!("{url}: Article JSON-LD is not about the essay"));
                 }
             }
@@ -731,7 +793,8 @@ fn pages_carry_canonical_and_social_metadata() {
         if url == "/404.html" {
             continue;
         }
-        let canonical = page.elements("link").find(|l| l.rel_has("canonical")).and_then(|l| l.attr("href"));
+        let canonical =
+            page.elements("link").find(|l| l.rel_has("canonical")).and_then(|l| l.attr("href"));
         match canonical {
             Some(c) if c == format!("{}{url}", site.base_url) => {}
             other => problems.push(format!("{url}: canonical is {other:?}")),
@@ -750,7 +813,9 @@ fn pages_carry_canonical_and_social_metadata() {
         if page.meta("name", "twitter:card").is_none() {
             problems.push(format!("{url}: no twitter:card"));
         }
-        let feed = page.elements("link").any(|l| l.rel_has("alternate") && l.attr("type") == Some("application/atom+xml"));
+        let feed = page
+            .elements("link")
+            .any(|l| l.rel_has("alternate") && l.attr("type") == Some("application/atom+xml"));
         if !feed {
             problems.push(format!("{url}: no link to the Atom feed"));
         }
@@ -800,7 +865,10 @@ fn the_sitemap_lists_pages_that_exist() {
     for loc in &locs {
         match loc.strip_prefix(&site.base_url) {
             Some(path) if site.file_for(if path.is_empty() { "/" } else { path }).is_some() => {}
-            _ => problems.push(format!("sitemap entry {loc} is not a produced page under {}", site.base_url)),
+            _ => problems.push(format!(
+                "sitemap entry {loc} is not a produced page under {}",
+                site.base_url
+            )),
         }
     }
     report(&problems, "bad sitemap entries");
@@ -885,7 +953,8 @@ fn sentences(body: &str) -> Vec<String> {
         let chars: Vec<char> = text.chars().collect();
         for (i, &c) in chars.iter().enumerate() {
             cur.push(c);
-            let end = matches!(c, '.' | '?' | '!' | '\n') && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+            let end = matches!(c, '.' | '?' | '!' | '\n')
+                && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
             if end {
                 out.push(cur.trim().replace("U_S_", "U.S."));
                 cur.clear();
@@ -899,7 +968,10 @@ fn sentences(body: &str) -> Vec<String> {
 }
 
 fn all_sentences() -> Vec<(String, String)> {
-    sources().into_iter().flat_map(|(rel, body, _)| sentences(&body).into_iter().map(move |s| (rel.clone(), s))).collect()
+    sources()
+        .into_iter()
+        .flat_map(|(rel, body, _)| sentences(&body).into_iter().map(move |s| (rel.clone(), s)))
+        .collect()
 }
 
 #[test]
@@ -907,23 +979,45 @@ fn fidelity_the_aasc_should_not_be_called_a_treaty_organization() {
     let mut problems = Vec::new();
     for (rel, s) in all_sentences() {
         let l = s.to_lowercase();
-        for wrong in ["would not be a treaty", "would be no treaty", "not a treaty body", "is not a treaty organization", "no treaty organization"] {
+        for wrong in [
+            "would not be a treaty",
+            "would be no treaty",
+            "not a treaty body",
+            "is not a treaty organization",
+            "no treaty organization",
+        ] {
             if l.contains(wrong) {
                 problems.push(format!("{rel}: {s}"));
             }
         }
     }
     report(&problems, "sentences that make the AASC not a treaty organization, where the essay says it should not be called one");
-    for rel in ["_index.md", "proposal/aasc.md", "glossary.md", "questions.md", "essay.md", "proposal/nato.md"] {
-        assert!(source(rel).contains("\"should not be called a treaty organization\" (¶ 8)"), "{rel} lacks the essay's wording");
+    for rel in [
+        "_index.md",
+        "proposal/aasc.md",
+        "glossary.md",
+        "questions.md",
+        "essay.md",
+        "proposal/nato.md",
+    ] {
+        assert!(
+            source(rel).contains("\"should not be called a treaty organization\" (¶ 8)"),
+            "{rel} lacks the essay's wording"
+        );
     }
 }
 
 #[test]
 fn fidelity_the_reason_beyond_paper_promises_is_ukraines_security() {
     let nato = source("proposal/nato.md");
-    assert!(!nato.contains("For the same reason they look beyond"), "nato.md ties the paper promises to the path to redemption");
-    assert!(nato.contains("to guarantee Ukraine's own security"), "nato.md lacks the essay's reason");
+    assert!(
+        !nato.contains("For the same reason they look beyond"),
+        "nato.md ties the paper promises to the path to redemption"
+    );
+    assert!(
+        nato.contains("to guarantee Ukraine's own security"),
+        "nato.md lacks the essay's reason"
+    );
     assert!(nato.contains("\"beyond the paper promises\" (¶ 7)"));
 }
 
@@ -931,13 +1025,18 @@ fn fidelity_the_reason_beyond_paper_promises_is_ukraines_security() {
 fn fidelity_the_united_states_defends_us_and_other_nato_troops() {
     let mut problems = Vec::new();
     for (rel, s) in all_sentences() {
-        if s.contains("defend its troops") || s.contains("members, whom the United States should be ready to defend") {
+        if s.contains("defend its troops")
+            || s.contains("members, whom the United States should be ready to defend")
+        {
             problems.push(format!("{rel}: {s}"));
         }
     }
     report(&problems, "sentences that narrow or widen whom the United States would defend");
     for rel in ["proposal/aasc.md", "questions.md", "glossary.md"] {
-        assert!(source(rel).contains("defend the U.S. and other NATO troops"), "{rel} does not name U.S. and other NATO troops");
+        assert!(
+            source(rel).contains("defend the U.S. and other NATO troops"),
+            "{rel} does not name U.S. and other NATO troops"
+        );
     }
     assert!(source("essay.md").contains("U.S. and other NATO troops should serve in it, and the United States should be ready to defend them"));
 }
@@ -965,8 +1064,12 @@ fn fidelity_the_response_to_probing_attacks_belongs_to_the_aasc_variant() {
         }
     }
     assert!(seen >= 4, "the probing attacks are discussed on {seen} blocks only");
-    report(&problems, "passages on probing attacks that do not tie them to the force placed under the AASC");
-    assert!(source("proposal/international-force.md").contains("This response belongs to the AASC-based variant"));
+    report(
+        &problems,
+        "passages on probing attacks that do not tie them to the force placed under the AASC",
+    );
+    assert!(source("proposal/international-force.md")
+        .contains("This response belongs to the AASC-based variant"));
 }
 
 #[test]
@@ -983,14 +1086,22 @@ fn fidelity_the_wartime_conferences_are_not_dated_before_victory() {
     }
     assert!(seen >= 3, "the conferences are mentioned {seen} times");
     report(&problems, "sentences that put the conferences (Potsdam among them) before the victory");
-    assert!(source("timeline.md").contains("\"began to contemplate the shape of the future peace\" (¶ 1)"));
+    assert!(source("timeline.md")
+        .contains("\"began to contemplate the shape of the future peace\" (¶ 1)"));
 }
 
 #[test]
 fn fidelity_clinton_and_bush_rounds_are_undated() {
     let timeline = source("timeline.md");
-    let nineties = timeline.split("### The 1990s").nth(1).and_then(|t| t.split("\n#").next()).expect("a 1990s section");
-    assert!(!nineties.contains("Clinton") && !nineties.contains("Bush"), "the 1990s section files the Clinton and Bush rounds");
+    let nineties = timeline
+        .split("### The 1990s")
+        .nth(1)
+        .and_then(|t| t.split("\n#").next())
+        .expect("a 1990s section");
+    assert!(
+        !nineties.contains("Clinton") && !nineties.contains("Bush"),
+        "the 1990s section files the Clinton and Bush rounds"
+    );
     let undated = timeline.split("## Undated in the essay").nth(1).expect("an undated section");
     assert!(undated.contains("Bill Clinton and George W. Bush"));
 }
@@ -1000,12 +1111,17 @@ fn fidelity_porcupine_is_others_proposals_not_the_authors_shorthand() {
     let mut problems = Vec::new();
     for (rel, body, front) in sources() {
         let all = format!("{front}\n{body}").to_lowercase();
-        if all.contains("porcupine strategy") || all.contains("porcupine\" strategy") || all.contains("authors' shorthand") {
+        if all.contains("porcupine strategy")
+            || all.contains("porcupine\" strategy")
+            || all.contains("authors' shorthand")
+        {
             problems.push(rel);
         }
     }
     report(&problems, "pages calling \"porcupine\" a strategy or the authors' shorthand");
-    assert!(source("glossary.md").contains("for what some proposals would turn Ukraine into \"by arming it to the teeth\" (¶ 7)"));
+    assert!(source("glossary.md").contains(
+        "for what some proposals would turn Ukraine into \"by arming it to the teeth\" (¶ 7)"
+    ));
 }
 
 #[test]
@@ -1028,8 +1144,13 @@ fn fidelity_sovereignty_is_recognized_unconditionally() {
         }
     }
     assert!(seen >= 2, "the sovereignty criterion is mentioned {seen} times");
-    report(&problems, "sentences on Russia recognizing Ukraine's sovereignty without \"unconditionally\"");
-    assert!(source("questions.md").contains("\"willingness to recognize unconditionally the sovereignty of Ukraine\" (¶ 14)"));
+    report(
+        &problems,
+        "sentences on Russia recognizing Ukraine's sovereignty without \"unconditionally\"",
+    );
+    assert!(source("questions.md").contains(
+        "\"willingness to recognize unconditionally the sovereignty of Ukraine\" (¶ 14)"
+    ));
 }
 
 #[test]
@@ -1063,28 +1184,40 @@ fn fidelity_kennan_gorbachev_and_burns_warned_only_against_expansion() {
         }
     }
     assert!(seen >= 3, "Kennan and Gorbachev are mentioned {seen} times");
-    report(&problems, "sentences tying Kennan, Gorbachev or Burns to the claim about future Russian leaders");
-    assert!(source("proposal/nato.md").contains("the claim about every plausible future Russian leader is the authors' own"));
+    report(
+        &problems,
+        "sentences tying Kennan, Gorbachev or Burns to the claim about future Russian leaders",
+    );
+    assert!(source("proposal/nato.md")
+        .contains("the claim about every plausible future Russian leader is the authors' own"));
 }
 
 #[test]
 fn fidelity_the_essay_is_dated_and_filed_not_published() {
     for rel in ["essay.md", "about.md"] {
         let s = source(rel);
-        assert!(s.contains("the \"Date Created\""), "{rel}: the date is not given as the page's \"Date Created\"");
+        assert!(
+            s.contains("the \"Date Created\""),
+            "{rel}: the date is not given as the page's \"Date Created\""
+        );
         assert!(!s.contains("**Date:**"), "{rel}: a bare date line");
     }
     let mut problems = Vec::new();
     for (url, _) in site().content_pages() {
         let Some(file) = site().file_for(url) else { continue };
         let html = std::fs::read_to_string(file).unwrap();
-        if html.contains(", published <time") || html.contains("only words in quotation marks are the authors") {
+        if html.contains(", published <time")
+            || html.contains("only words in quotation marks are the authors")
+        {
             problems.push(url.clone());
         }
     }
     report(&problems, "pages saying the essay was published on its date, or that all quoted words are the authors'");
     let essay = std::fs::read_to_string(site().file_for("/essay/").unwrap()).unwrap();
-    assert!(essay.contains(", dated <time datetime=\"2023-03-21\">"), "the source note does not say \"dated\"");
+    assert!(
+        essay.contains(", dated <time datetime=\"2023-03-21\">"),
+        "the source note does not say \"dated\""
+    );
 }
 
 #[test]
@@ -1092,8 +1225,11 @@ fn fidelity_the_essays_historical_claims_are_attributed() {
     let mut problems = Vec::new();
     let mut seen = 0;
     for (rel, s) in all_sentences() {
-        let claim = s.contains("1949") || s.contains("Soviet Premier") || (s.contains("2008") && s.contains("France"))
-            || s.contains("CIA Director") || s.contains("first secretary-general");
+        let claim = s.contains("1949")
+            || s.contains("Soviet Premier")
+            || (s.contains("2008") && s.contains("France"))
+            || s.contains("CIA Director")
+            || s.contains("first secretary-general");
         if claim {
             seen += 1;
             if !s.to_lowercase().contains("essay") {
@@ -1133,7 +1269,11 @@ fn essay_paragraphs(dir: &Path) -> Vec<String> {
             .filter(|b| !b.is_empty() && b.chars().any(|c| c.is_lowercase()))
             .collect();
         if paras.first().is_some_and(|p| p.starts_with("All wars end.")) {
-            assert_eq!(paras.len(), 16, "the essay's body has 16 paragraphs, as about.md counts them");
+            assert_eq!(
+                paras.len(),
+                16,
+                "the essay's body has 16 paragraphs, as about.md counts them"
+            );
             return paras;
         }
     }
@@ -1176,7 +1316,10 @@ fn every_quotation_cites_its_paragraph() {
             if NOT_QUOTATIONS.contains(&q.as_str()) {
                 continue;
             }
-            let ok = after.strip_prefix(" (¶ ").and_then(|t| t.split_once(')')).is_some_and(|(n, _)| n.parse::<usize>().is_ok_and(|n| (1..=16).contains(&n)));
+            let ok = after
+                .strip_prefix(" (¶ ")
+                .and_then(|t| t.split_once(')'))
+                .is_some_and(|(n, _)| n.parse::<usize>().is_ok_and(|n| (1..=16).contains(&n)));
             if ok {
                 cited += 1;
             } else {
@@ -1199,14 +1342,19 @@ fn each_quotation_stands_in_the_paragraph_it_cites() {
     let mut checked = 0;
     for (rel, body, _) in sources() {
         for (q, after) in quotations(&body) {
-            let Some(n) = after.strip_prefix(" (¶ ").and_then(|t| t.split_once(')')).and_then(|(n, _)| n.parse::<usize>().ok()) else {
+            let Some(n) = after
+                .strip_prefix(" (¶ ")
+                .and_then(|t| t.split_once(')'))
+                .and_then(|(n, _)| n.parse::<usize>().ok())
+            else {
                 continue;
             };
             let text = normalize_quotes(&q);
             let text = text.trim_end_matches(['.', ',', ';', ':']).trim();
             checked += 1;
             if !paras.get(n - 1).is_some_and(|p| p.contains(text)) {
-                let found: Vec<usize> = (0..paras.len()).filter(|&i| paras[i].contains(text)).map(|i| i + 1).collect();
+                let found: Vec<usize> =
+                    (0..paras.len()).filter(|&i| paras[i].contains(text)).map(|i| i + 1).collect();
                 problems.push(format!("{rel}: \"{q}\" cites ¶ {n}, found in {found:?}"));
             }
         }
@@ -1239,7 +1387,8 @@ fn overlap(dir: &Path) -> (Vec<(String, usize, usize)>, usize) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().and_then(|e| e.to_str()) == Some("txt") {
-            let w: Vec<String> = tokens(&std::fs::read_to_string(&path).unwrap()).into_iter().map(|t| t.0).collect();
+            let w: Vec<String> =
+                tokens(&std::fs::read_to_string(&path).unwrap()).into_iter().map(|t| t.0).collect();
             for win in w.windows(N) {
                 src.insert(win.to_vec());
             }
@@ -1282,7 +1431,8 @@ fn overlap(dir: &Path) -> (Vec<(String, usize, usize)>, usize) {
                 k += 1;
             }
         }
-        let quoted: Vec<bool> = tk.iter().map(|(_, s, e)| spans.iter().any(|&(a, b)| a <= *s && *e <= b)).collect();
+        let quoted: Vec<bool> =
+            tk.iter().map(|(_, s, e)| spans.iter().any(|&(a, b)| a <= *s && *e <= b)).collect();
         let mut unquoted = 0;
         let mut run = 0;
         for i in 0..w.len() {
@@ -1312,11 +1462,14 @@ fn the_prose_is_our_own_words() {
     for (rel, words, u) in &pages {
         println!("{rel:36} words={words:5} outside quotes={u:4}");
         if *u * 100 > *words * 4 {
-            problems.push(format!("{rel}: {u} of {words} words copied outside quotation marks (over 4%)"));
+            problems.push(format!(
+                "{rel}: {u} of {words} words copied outside quotation marks (over 4%)"
+            ));
         }
     }
     if unquoted * 100 > total * 2 {
-        problems.push(format!("{unquoted} of {total} words copied outside quotation marks (over 2%)"));
+        problems
+            .push(format!("{unquoted} of {total} words copied outside quotation marks (over 2%)"));
     }
     if longest > 15 {
         problems.push(format!("an unquoted copied passage of {longest} words (over 15)"));
@@ -1332,9 +1485,31 @@ fn the_prose_is_our_own_words() {
 #[test]
 fn one_spelling_american_and_us_with_periods() {
     const BRITISH: &[&str] = &[
-        "defence", "neighbour", "behaviour", "favour", "legitimis", "recognis", "organis", "centre", "sceptic",
-        "authoris", "summaris", "programme", "colour", "labour", "honour", "judgement", "travelled", "modelling",
-        "analys", "emphasis", "realis", "specialis", "apologis", "criticis", "catalogue",
+        "defence",
+        "neighbour",
+        "behaviour",
+        "favour",
+        "legitimis",
+        "recognis",
+        "organis",
+        "centre",
+        "sceptic",
+        "authoris",
+        "summaris",
+        "programme",
+        "colour",
+        "labour",
+        "honour",
+        "judgement",
+        "travelled",
+        "modelling",
+        "analys",
+        "emphasis",
+        "realis",
+        "specialis",
+        "apologis",
+        "criticis",
+        "catalogue",
     ];
     let mut problems = Vec::new();
     for (rel, body, front) in sources() {
@@ -1349,7 +1524,9 @@ fn one_spelling_american_and_us_with_periods() {
         for (i, _) in all.match_indices("US") {
             let before = i.checked_sub(1).map(|j| bytes[j]);
             let after = bytes.get(i + 2).copied();
-            let word = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_');
+            let word = |b: Option<u8>| {
+                b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_')
+            };
             if !word(before) && !word(after) {
                 problems.push(format!("{rel}: \"US\" rather than \"U.S.\""));
             }
@@ -1373,22 +1550,49 @@ fn titles_and_descriptions_are_typographic_and_short() {
             }
         }
     }
-    report(&problems, "titles or descriptions with straight apostrophes, or descriptions over 160 characters");
+    report(
+        &problems,
+        "titles or descriptions with straight apostrophes, or descriptions over 160 characters",
+    );
 }
 
 #[test]
 fn at_most_one_passage_per_page_on_what_the_essay_leaves_open() {
     const HEDGES: &[&str] = &[
-        "does not say", "does not specify", "not specified", "does not discuss", "does not define", "defines none",
-        "does not spell out", "does not name", "does not explain", "does not develop", "does not address",
-        "leaves open", "left open", "is silent", "gives no", "says nothing", "does not give",
+        "does not say",
+        "does not specify",
+        "not specified",
+        "does not discuss",
+        "does not define",
+        "defines none",
+        "does not spell out",
+        "does not name",
+        "does not explain",
+        "does not develop",
+        "does not address",
+        "leaves open",
+        "left open",
+        "is silent",
+        "gives no",
+        "says nothing",
+        "does not give",
     ];
     let mut problems = Vec::new();
     for (rel, body, _) in sources() {
-        let hedged: Vec<String> =
-            blocks(&body).into_iter().filter(|b| HEDGES.iter().any(|h| b.to_lowercase().contains(h))).collect();
+        let hedged: Vec<String> = blocks(&body)
+            .into_iter()
+            .filter(|b| HEDGES.iter().any(|h| b.to_lowercase().contains(h)))
+            .collect();
         if hedged.len() > 1 {
-            problems.push(format!("{rel}: {} passages: {}", hedged.len(), hedged.iter().map(|b| b.chars().take(60).collect::<String>()).collect::<Vec<_>>().join(" | ")));
+            problems.push(format!(
+                "{rel}: {} passages: {}",
+                hedged.len(),
+                hedged
+                    .iter()
+                    .map(|b| b.chars().take(60).collect::<String>())
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            ));
         }
     }
     report(&problems, "pages with more than one passage on what the essay leaves open");
@@ -1413,8 +1617,15 @@ fn the_home_page_opens_with_a_summary_of_at_most_50_words() {
     let html = std::fs::read_to_string(site().file_for("/").unwrap()).unwrap();
     let intro = html.split("home__intro").nth(1).expect("the home page's introduction");
     let first_h2 = intro.find("<h2").expect("a heading in the introduction");
-    assert!(intro[first_h2..].starts_with("<h2 id=\"in-brief\""), "the introduction does not open with the summary");
-    let p = intro[first_h2..].split("<p").nth(1).and_then(|t| t.split("</p>").next()).expect("the summary paragraph");
+    assert!(
+        intro[first_h2..].starts_with("<h2 id=\"in-brief\""),
+        "the introduction does not open with the summary"
+    );
+    let p = intro[first_h2..]
+        .split("<p")
+        .nth(1)
+        .and_then(|t| t.split("</p>").next())
+        .expect("the summary paragraph");
     let text = strip_tags(&format!("<p{p}"));
     let words = text.split_whitespace().filter(|w| w.chars().any(|c| c.is_alphanumeric())).count();
     assert!((20..=50).contains(&words), "the summary has {words} words: {text}");
@@ -1422,23 +1633,33 @@ fn the_home_page_opens_with_a_summary_of_at_most_50_words() {
 
 #[test]
 fn the_comparison_table_has_row_headers_a_caption_and_no_empty_corner() {
-    let html = std::fs::read_to_string(site().file_for("/proposal/two-approaches/").unwrap()).unwrap();
+    let html =
+        std::fs::read_to_string(site().file_for("/proposal/two-approaches/").unwrap()).unwrap();
     let start = html.find("<table").expect("a table");
     let table = &html[start..start + html[start..].find("</table>").expect("a closed table")];
-    let caption = table.split("<caption>").nth(1).and_then(|c| c.split("</caption>").next()).expect("a caption");
+    let caption = table
+        .split("<caption>")
+        .nth(1)
+        .and_then(|c| c.split("</caption>").next())
+        .expect("a caption");
     assert!(strip_tags(caption).contains("two approaches"), "caption: {caption}");
     let body = table.split("<tbody>").nth(1).expect("a tbody");
     let rows: Vec<&str> = body.split("<tr>").skip(1).collect();
     assert!(rows.len() >= 6, "{} rows", rows.len());
     for row in &rows {
-        assert!(row.trim_start().starts_with("<th scope=\"row\">"), "a row without a row header: {row}");
+        assert!(
+            row.trim_start().starts_with("<th scope=\"row\">"),
+            "a row without a row header: {row}"
+        );
     }
-    let headers = table.split("<th scope=").skip(1).map(|c| c.split_once('>').map(|(_, r)| r).unwrap_or(""));
+    let headers =
+        table.split("<th scope=").skip(1).map(|c| c.split_once('>').map(|(_, r)| r).unwrap_or(""));
     for cell in headers.chain(table.split("<td>").skip(1)) {
         let inner = cell.split("</t").next().unwrap_or("");
         assert!(!strip_tags(inner).trim().is_empty(), "an empty cell in the comparison table");
     }
-    let head = table.split("<thead>").nth(1).and_then(|t| t.split("</thead>").next()).expect("a thead");
+    let head =
+        table.split("<thead>").nth(1).and_then(|t| t.split("</thead>").next()).expect("a thead");
     assert_eq!(head.matches("<th scope=\"col\">").count(), 3, "three column headers");
 }
 
@@ -1452,7 +1673,8 @@ fn permalinks_are_quiet_for_screen_readers_and_the_keyboard() {
         for a in html.split("<a class=\"para-anchor\"").skip(1) {
             let tag = a.split('>').next().unwrap_or("");
             if !tag.contains("tabindex=\"-1\"") || !tag.contains("aria-hidden=\"true\"") {
-                problems.push(format!("{url}: a paragraph permalink in the tab order or read aloud"));
+                problems
+                    .push(format!("{url}: a paragraph permalink in the tab order or read aloud"));
                 break;
             }
         }
@@ -1475,10 +1697,19 @@ fn fidelity_the_essays_should_might_and_may_are_not_hardened() {
     let mut problems = Vec::new();
     for (rel, s) in all_sentences() {
         for wrong in [
-            "should be worked out now", "would still aim to deter", "it would deter by keeping", "It would deter Russia instead",
-            "foresees probing attacks", "usual success in persuading", "dismiss both in one sentence", "Nothing: no veto",
-            "part of the force's work would be to reassure Moscow", "but that is \"decades off\"", "Kennan, Gorbachev and Burns",
-            "in the authors' view, do past \"paper promises\" (¶ 7) or arming", "So the AASC should both deter",
+            "should be worked out now",
+            "would still aim to deter",
+            "it would deter by keeping",
+            "It would deter Russia instead",
+            "foresees probing attacks",
+            "usual success in persuading",
+            "dismiss both in one sentence",
+            "Nothing: no veto",
+            "part of the force's work would be to reassure Moscow",
+            "but that is \"decades off\"",
+            "Kennan, Gorbachev and Burns",
+            "in the authors' view, do past \"paper promises\" (¶ 7) or arming",
+            "So the AASC should both deter",
         ] {
             if s.contains(wrong) {
                 problems.push(format!("{rel}: {s}"));
@@ -1487,5 +1718,7 @@ fn fidelity_the_essays_should_might_and_may_are_not_hardened() {
     }
     report(&problems, "sentences that turn the essay's \"should\", \"might\" or \"may\" into \"would\" or a certainty");
     assert!(source("proposal/aasc.md").contains("the AASC should still try to deter Russia"));
-    assert!(source("questions.md").contains("and Burns against Ukraine's entry in particular (¶ 6)"));
+    assert!(
+        source("questions.md").contains("and Burns against Ukraine's entry in particular (¶ 6)")
+    );
 }

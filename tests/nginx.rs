@@ -32,7 +32,9 @@ fn find_nginx() -> Option<PathBuf> {
 
 /// Skips (prints why) or, in CI, fails.
 fn missing(what: &str) {
-    let message = format!("{what}; install it with: apt-get install -y nginx libnginx-mod-http-brotli-static");
+    let message = format!(
+        "{what}; install it with: apt-get install -y nginx libnginx-mod-http-brotli-static"
+    );
     if in_ci() {
         panic!("{message} (CI is set, so this is a failure)");
     }
@@ -59,15 +61,24 @@ impl Nginx {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 fn start_nginx(nginx: &Path, prefix: &Path, root: &Path, brotli: bool) -> (Nginx, u16) {
-    let template = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/nginx/nginx.conf.template")).expect("read the template");
+    let template = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/nginx/nginx.conf.template"),
+    )
+    .expect("read the template");
     for attempt in 0..5 {
         let port = free_port();
         let conf = template
-            .replace("@LOAD_MODULES@", &if brotli { format!("load_module {BROTLI_MODULE};") } else { String::new() })
+            .replace(
+                "@LOAD_MODULES@",
+                &if brotli { format!("load_module {BROTLI_MODULE};") } else { String::new() },
+            )
             .replace("@BROTLI@", if brotli { "" } else { "# " })
             .replace("@PREFIX@", &prefix.display().to_string())
             .replace("@PORT@", &port.to_string())
@@ -118,10 +129,14 @@ impl Fetched {
         let mut out = Vec::new();
         match self.header("content-encoding").as_str() {
             "br" => {
-                brotli::Decompressor::new(&self.body[..], 4096).read_to_end(&mut out).expect("valid brotli");
+                brotli::Decompressor::new(&self.body[..], 4096)
+                    .read_to_end(&mut out)
+                    .expect("valid brotli");
             }
             "gzip" => {
-                flate2::read::GzDecoder::new(&self.body[..]).read_to_end(&mut out).expect("valid gzip");
+                flate2::read::GzDecoder::new(&self.body[..])
+                    .read_to_end(&mut out)
+                    .expect("valid gzip");
             }
             _ => out = self.body.clone(),
         }
@@ -129,7 +144,12 @@ impl Fetched {
     }
 }
 
-fn fetch(client: &reqwest::blocking::Client, port: u16, path: &str, encoding: Option<&str>) -> Fetched {
+fn fetch(
+    client: &reqwest::blocking::Client,
+    port: u16,
+    path: &str,
+    encoding: Option<&str>,
+) -> Fetched {
     let mut request = client.get(format!("http://127.0.0.1:{port}{path}"));
     if let Some(e) = encoding {
         request = request.header("Accept-Encoding", e);
@@ -157,7 +177,11 @@ fn nginx_serves_precompressed_fingerprinted_output() {
 
     let dir = tempfile::tempdir().expect("temp dir");
     let site = dir.path().join("site");
-    let init = Command::new(env!("CARGO_BIN_EXE_charter")).arg("init").arg(&site).output().expect("charter init");
+    let init = Command::new(env!("CARGO_BIN_EXE_charter"))
+        .arg("init")
+        .arg(&site)
+        .output()
+        .expect("charter init");
     assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
     let public = dir.path().join("public");
     let build = Command::new(env!("CARGO_BIN_EXE_charter"))
@@ -179,7 +203,10 @@ fn nginx_serves_precompressed_fingerprinted_output() {
     let prefix = dir.path().join("nginx");
     std::fs::create_dir_all(&prefix).expect("nginx folder");
     let (server, port) = start_nginx(&nginx, &prefix, &public, brotli);
-    let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(10)).build().expect("HTTP client");
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("HTTP client");
 
     let cases: [(&str, &str, &str); 4] = [
         ("/", "index.html", "text/html"),
@@ -198,12 +225,23 @@ fn nginx_serves_precompressed_fingerprinted_output() {
             let log = server.error_log();
             assert_eq!(got.status, 200, "GET {url} ({accept:?}); nginx log: {log}");
             assert_eq!(got.header("content-encoding"), *encoding, "GET {url} with {accept:?}");
-            assert!(got.header("content-type").starts_with(content_type), "GET {url}: {}", got.header("content-type"));
+            assert!(
+                got.header("content-type").starts_with(content_type),
+                "GET {url}: {}",
+                got.header("content-type")
+            );
             assert_eq!(got.decoded(), expected, "GET {url} with {accept:?}: the bytes of {file}");
-            assert!(got.header("vary").contains("Accept-Encoding"), "GET {url}: Vary {:?}", got.header("vary"));
+            assert!(
+                got.header("vary").contains("Accept-Encoding"),
+                "GET {url}: Vary {:?}",
+                got.header("vary")
+            );
             assert_eq!(got.header("cache-control"), "no-cache", "pages revalidate");
             if !encoding.is_empty() {
-                let sibling = std::fs::read(public.join(format!("{file}.{}", if *encoding == "br" { "br" } else { "gz" }))).expect("sibling");
+                let sibling = std::fs::read(
+                    public.join(format!("{file}.{}", if *encoding == "br" { "br" } else { "gz" })),
+                )
+                .expect("sibling");
                 assert_eq!(got.body, sibling, "nginx sends the precompressed file as it is");
             }
         }
@@ -215,13 +253,21 @@ fn nginx_serves_precompressed_fingerprinted_output() {
         let got = fetch(&client, port, &format!("/{css}"), *accept);
         assert_eq!(got.status, 200);
         assert_eq!(got.header("content-encoding"), *encoding);
-        assert!(got.header("content-type").starts_with("text/css"), "{}", got.header("content-type"));
+        assert!(
+            got.header("content-type").starts_with("text/css"),
+            "{}",
+            got.header("content-type")
+        );
         assert_eq!(got.header("cache-control"), "public, max-age=31536000, immutable");
         assert_eq!(got.decoded(), expected);
     }
     // The plain name is not served: a stale reference would show as a 404, not stale CSS.
     let gone = fetch(&client, port, "/style.css", None);
     assert_eq!(gone.status, 404);
-    assert_eq!(gone.decoded(), std::fs::read(public.join("404.html")).expect("404 page"), "the site's own 404 page");
+    assert_eq!(
+        gone.decoded(),
+        std::fs::read(public.join("404.html")).expect("404 page"),
+        "the site's own 404 page"
+    );
     drop(server);
 }

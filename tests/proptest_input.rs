@@ -14,7 +14,8 @@ struct Links;
 
 impl LinkResolver for Links {
     fn resolve(&self, target: &str) -> Option<String> {
-        (target == "a.md" || target == "s/_index.md").then(|| format!("/{}/", target.trim_end_matches(".md")))
+        (target == "a.md" || target == "s/_index.md")
+            .then(|| format!("/{}/", target.trim_end_matches(".md")))
     }
 }
 
@@ -98,9 +99,26 @@ fn yaml_scalar() -> impl Strategy<Value = String> {
 
 fn yaml_key() -> impl Strategy<Value = String> {
     prop_oneof![
-        Just("title"), Just("description"), Just("date"), Just("updated"), Just("draft"), Just("slug"), Just("weight"),
-        Just("template"), Just("aliases"), Just("authors"), Just("toc"), Just("sort_by"), Just("extra"), Just("feed"),
-        Just("topics"), Just("tittle"), Just("? [complex]"), Just("1"), Just("\"quoted\""), Just("<<"),
+        Just("title"),
+        Just("description"),
+        Just("date"),
+        Just("updated"),
+        Just("draft"),
+        Just("slug"),
+        Just("weight"),
+        Just("template"),
+        Just("aliases"),
+        Just("authors"),
+        Just("toc"),
+        Just("sort_by"),
+        Just("extra"),
+        Just("feed"),
+        Just("topics"),
+        Just("tittle"),
+        Just("? [complex]"),
+        Just("1"),
+        Just("\"quoted\""),
+        Just("<<"),
     ]
     .prop_map(str::to_string)
 }
@@ -160,7 +178,10 @@ fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
                 break;
             }
             let attr_start = j;
-            while j < bytes.len() && !bytes[j].is_ascii_whitespace() && !matches!(bytes[j], b'=' | b'>') {
+            while j < bytes.len()
+                && !bytes[j].is_ascii_whitespace()
+                && !matches!(bytes[j], b'=' | b'>')
+            {
                 j += 1;
             }
             let attr = html[attr_start..j].to_ascii_lowercase();
@@ -219,11 +240,20 @@ fn the_tag_reader_tells_attributes_from_text_inside_values() {
     let read = tags(html);
     let names: Vec<&str> = read.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["p", "/p", "a", "/a", "img"]);
-    assert_eq!(read[2].1, [("aria-label".to_string(), "x onclick=&quot;y&quot; >".to_string()), ("href".to_string(), "#z".to_string())]);
+    assert_eq!(
+        read[2].1,
+        [
+            ("aria-label".to_string(), "x onclick=&quot;y&quot; >".to_string()),
+            ("href".to_string(), "#z".to_string())
+        ]
+    );
     assert!(read[4].1.iter().any(|(a, _)| a == "onerror"), "{:?}", read[4]);
     assert_eq!(unsafe_markup(html).as_deref(), Some("the handler onerror"));
     assert_eq!(unsafe_markup(r#"<p title="<script>">x</p>"#), None);
-    assert_eq!(unsafe_markup(r#"<a href=" JavaScript:x">"#).as_deref(), Some("the URL  JavaScript:x"));
+    assert_eq!(
+        unsafe_markup(r#"<a href=" JavaScript:x">"#).as_deref(),
+        Some("the URL  JavaScript:x")
+    );
 }
 
 fn assert_errors_are_useful(diagnostics: &charter::Diagnostics, file: &Path) {
@@ -247,7 +277,19 @@ fn check_document(text: &str) {
             assert!(!warnings.has_errors());
             assert_errors_are_useful(&warnings, &file);
             for sanitize_html in [false, true] {
-                let r = markdown::render(&Input { body: &doc.body, first_line: doc.body_first_line, file: &file, sanitize_html, anchors: markdown::Anchors { headings: sanitize_html, paragraphs: sanitize_html } }, &Links);
+                let r = markdown::render(
+                    &Input {
+                        body: &doc.body,
+                        first_line: doc.body_first_line,
+                        file: &file,
+                        sanitize_html,
+                        anchors: markdown::Anchors {
+                            headings: sanitize_html,
+                            paragraphs: sanitize_html,
+                        },
+                    },
+                    &Links,
+                );
                 if sanitize_html {
                     if let Some(found) = unsafe_markup(&r.html) {
                         panic!("sanitised HTML kept {found}: {}", r.html);
@@ -341,6 +383,10 @@ fn deeply_nested_yaml_is_an_error_not_a_crash() {
         assert!(e.message.contains("nests"), "{e:?}");
         let text = format!("---\n{}x\n---\n", "- ".repeat(depth));
         let _ = load::parse_document("p.md", PathBuf::from("content/p.md"), &text, 0, &[]);
-        assert!(started.elapsed() < std::time::Duration::from_secs(5), "depth {depth} took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "depth {depth} took {:?}",
+            started.elapsed()
+        );
     }
 }

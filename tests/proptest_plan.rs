@@ -8,7 +8,8 @@
 use proptest::prelude::*;
 
 /// Names that collide with each other and with Charter's generated outputs.
-const NAMES: &[&str] = &["a", "b", "topics", "notes", "atom.xml", "index.html", "sitemap.xml", "peace"];
+const NAMES: &[&str] =
+    &["a", "b", "topics", "notes", "atom.xml", "index.html", "sitemap.xml", "peace"];
 
 #[derive(Debug, Clone)]
 enum Item {
@@ -20,7 +21,12 @@ enum Item {
 fn item() -> impl Strategy<Value = Item> {
     let n = 0..NAMES.len();
     prop_oneof![
-        (0..3usize, n.clone(), proptest::option::of((n.clone(), n.clone())), proptest::option::of(n.clone()))
+        (
+            0..3usize,
+            n.clone(),
+            proptest::option::of((n.clone(), n.clone())),
+            proptest::option::of(n.clone())
+        )
             .prop_map(|(dir, name, alias, term)| Item::Page { dir, name, alias, term }),
         (n.clone(), n.clone()).prop_map(|(name, file)| Item::Bundle { name, file }),
         (proptest::option::of(n.clone()), n).prop_map(|(dir, name)| Item::Static { dir, name }),
@@ -30,7 +36,8 @@ fn item() -> impl Strategy<Value = Item> {
 /// Writes a source file; `false` when the tree cannot hold it (a file where a folder goes).
 fn write(root: &std::path::Path, rel: &str, text: &str) -> bool {
     let path = root.join(rel);
-    path.parent().is_some_and(|parent| std::fs::create_dir_all(parent).is_ok()) && std::fs::write(path, text).is_ok()
+    path.parent().is_some_and(|parent| std::fs::create_dir_all(parent).is_ok())
+        && std::fs::write(path, text).is_ok()
 }
 
 /// A page's file name stem must make a URL segment; `index.html` as a stem is fine.

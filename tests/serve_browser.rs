@@ -43,7 +43,10 @@ struct Driver {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 impl Driver {
@@ -57,7 +60,10 @@ impl Driver {
             .spawn()
             .expect("start chromedriver");
         let base = format!("http://127.0.0.1:{port}");
-        let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
+        let client = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("client");
         let profile = tempfile::tempdir().expect("profile dir");
         let mut driver = Driver { child, base, client, session: String::new(), _profile: profile };
         let started = Instant::now();
@@ -84,13 +90,23 @@ impl Driver {
             }}
         });
         let response = driver.post("/session", capabilities);
-        driver.session = response["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no WebDriver session: {response}")).to_string();
+        driver.session = response["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no WebDriver session: {response}"))
+            .to_string();
         driver
     }
 
     fn post(&self, path: &str, body: Value) -> Value {
         let url = format!("{}{path}", self.base);
-        let text = self.client.post(&url).header("content-type", "application/json").body(body.to_string()).send().and_then(|r| r.text()).expect("WebDriver request");
+        let text = self
+            .client
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .and_then(|r| r.text())
+            .expect("WebDriver request");
         serde_json::from_str(&text).unwrap_or(Value::Null)
     }
 
@@ -144,20 +160,31 @@ fn the_browser_reloads_and_shows_the_error_overlay() {
     let server = Server::start("site", &[]);
     let driver = Driver::start(&chromium, &chromedriver);
     driver.goto(&server.url("/notes/first/"));
-    driver.wait("the live-reload connection", "return !!(window.__charter && window.__charter.connected);");
+    driver.wait(
+        "the live-reload connection",
+        "return !!(window.__charter && window.__charter.connected);",
+    );
     driver.run("window.__charterTestMarker = 'before the edit'; return true;");
     assert_eq!(driver.run("return window.__charterTestMarker;"), json!("before the edit"));
 
     // A content edit: the page reloads by itself (the marker is gone) and shows the new text.
-    server.edit("content/notes/first.md", "The first note says hello.", "The first note says hello from the browser test.");
+    server.edit(
+        "content/notes/first.md",
+        "The first note says hello.",
+        "The first note says hello from the browser test.",
+    );
     driver.wait(
         "the reloaded page",
         "return window.__charterTestMarker === undefined && document.body.textContent.indexOf('hello from the browser test') >= 0;",
     );
-    driver.wait("the live-reload connection again", "return !!(window.__charter && window.__charter.connected);");
+    driver.wait(
+        "the live-reload connection again",
+        "return !!(window.__charter && window.__charter.connected);",
+    );
 
     // A broken front matter: the overlay, naming the file.
-    server.write("content/notes/first.md", "---\ntitle: First note\ndate: [broken\n---\n\nBroken.\n");
+    server
+        .write("content/notes/first.md", "---\ntitle: First note\ndate: [broken\n---\n\nBroken.\n");
     let overlay = driver.wait(
         "the error overlay",
         "var o = document.getElementById('charter-error-overlay'); return o ? o.textContent : null;",
@@ -166,21 +193,34 @@ fn the_browser_reloads_and_shows_the_error_overlay() {
     assert!(text.contains("first.md"), "the overlay names the file: {text}");
     let shown = driver.run("var o = document.getElementById('charter-error-overlay'); var r = o.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(o).position === 'fixed';");
     assert_eq!(shown, json!(true), "the overlay is visible and styled from /__charter/overlay.css");
-    assert!(driver.run("return document.body.textContent.indexOf('hello from the browser test') >= 0;") == json!(true), "the last good page stays under the overlay");
+    assert!(
+        driver.run("return document.body.textContent.indexOf('hello from the browser test') >= 0;")
+            == json!(true),
+        "the last good page stays under the overlay"
+    );
 
     // A page opened while the error stands shows the overlay too.
     driver.goto(&server.url("/about/"));
-    driver.wait("the overlay on a newly opened page", "return !!document.getElementById('charter-error-overlay');");
+    driver.wait(
+        "the overlay on a newly opened page",
+        "return !!document.getElementById('charter-error-overlay');",
+    );
 
     // The fix: the overlay goes away.
-    server.write("content/notes/first.md", "---\ntitle: First note\ndate: 2026-01-01\n---\n\nFixed in the browser test.\n");
+    server.write(
+        "content/notes/first.md",
+        "---\ntitle: First note\ndate: 2026-01-01\n---\n\nFixed in the browser test.\n",
+    );
     driver.wait(
         "the overlay gone",
         "return document.readyState === 'complete' && !!(window.__charter && window.__charter.connected) && !document.getElementById('charter-error-overlay');",
     );
     driver.goto(&server.url("/notes/first/"));
     driver.wait("the fixed page", "return document.body.textContent.indexOf('Fixed in the browser test.') >= 0 && !document.getElementById('charter-error-overlay');");
-    driver.wait("the live-reload connection after the fix", "return !!(window.__charter && window.__charter.connected);");
+    driver.wait(
+        "the live-reload connection after the fix",
+        "return !!(window.__charter && window.__charter.connected);",
+    );
 
     // A stylesheet-only change swaps the stylesheet in place: no reload (the marker stays).
     driver.run("window.__charterTestMarker = 'kept'; return true;");
@@ -190,5 +230,9 @@ fn the_browser_reloads_and_shows_the_error_overlay() {
         "var l = document.querySelector('link[rel=stylesheet][href*=\"site.css\"]'); return l && l.href.indexOf('charter-reload=') >= 0 ? l.href : null;",
     );
     assert!(href.as_str().is_some_and(|h| h.contains("/css/site.css?charter-reload=")), "{href}");
-    assert_eq!(driver.run("return window.__charterTestMarker;"), json!("kept"), "a CSS change does not reload the page");
+    assert_eq!(
+        driver.run("return window.__charterTestMarker;"),
+        json!("kept"),
+        "a CSS change does not reload the page"
+    );
 }

@@ -20,25 +20,34 @@ pub fn load_data(files: &SiteFiles) -> Result<HashMap<String, tera::Value>, Diag
         let name = entry.relative;
         let file = PathBuf::from("data").join(&name);
         let read = || files.read_text(&entry.path);
-        let parsed: Option<Result<serde_json::Value, Diagnostic>> = if name.ends_with(".yaml") || name.ends_with(".yml") {
-            Some(read().and_then(|t| {
-                crate::yaml::from_str(&t).map_err(|e| {
-                    let d = Diagnostic::error("data", format!("the data file is not valid YAML: {}", e.message)).in_file(&file).hint("fix the YAML at the line shown");
-                    match e.line {
-                        Some(l) => d.at_line_of(&t, l, e.column),
-                        None => d,
-                    }
-                })
-            }))
-        } else if name.ends_with(".json") {
-            Some(read().and_then(|t| {
-                serde_json::from_str(&t).map_err(|e| {
-                    Diagnostic::error("data", format!("the data file is not valid JSON: {e}")).in_file(&file).at_line_of(&t, e.line(), Some(e.column())).hint("fix the JSON at the line shown")
-                })
-            }))
-        } else {
-            None
-        };
+        let parsed: Option<Result<serde_json::Value, Diagnostic>> =
+            if name.ends_with(".yaml") || name.ends_with(".yml") {
+                Some(read().and_then(|t| {
+                    crate::yaml::from_str(&t).map_err(|e| {
+                        let d = Diagnostic::error(
+                            "data",
+                            format!("the data file is not valid YAML: {}", e.message),
+                        )
+                        .in_file(&file)
+                        .hint("fix the YAML at the line shown");
+                        match e.line {
+                            Some(l) => d.at_line_of(&t, l, e.column),
+                            None => d,
+                        }
+                    })
+                }))
+            } else if name.ends_with(".json") {
+                Some(read().and_then(|t| {
+                    serde_json::from_str(&t).map_err(|e| {
+                        Diagnostic::error("data", format!("the data file is not valid JSON: {e}"))
+                            .in_file(&file)
+                            .at_line_of(&t, e.line(), Some(e.column()))
+                            .hint("fix the JSON at the line shown")
+                    })
+                }))
+            } else {
+                None
+            };
         match parsed {
             Some(Ok(v)) => {
                 let value = from_json(&v);
@@ -67,7 +76,6 @@ pub fn data_value(data: &HashMap<String, tera::Value>) -> tera::Value {
     tera::Value::from(map)
 }
 
-
 /// A front-matter value as a template value, converted directly (through serde it was a tenth
 /// of building the values).
 pub(crate) fn from_json(v: &serde_json::Value) -> Value {
@@ -81,7 +89,9 @@ pub(crate) fn from_json(v: &serde_json::Value) -> Value {
             _ => Value::try_from_serializable(n).unwrap_or_else(|_| Value::none()),
         },
         serde_json::Value::String(s) => Value::from(s.as_str()),
-        serde_json::Value::Array(items) => Value::from(items.iter().map(from_json).collect::<Vec<Value>>()),
+        serde_json::Value::Array(items) => {
+            Value::from(items.iter().map(from_json).collect::<Vec<Value>>())
+        }
         serde_json::Value::Object(entries) => {
             let mut map = Map::with_capacity(entries.len());
             for (k, v) in entries {

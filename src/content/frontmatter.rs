@@ -12,8 +12,21 @@ use crate::yaml;
 
 /// Keys Charter knows; others are kept in `params` (a near-miss gets a warning).
 pub const KNOWN_KEYS: &[&str] = &[
-    "title", "description", "date", "updated", "draft", "slug", "weight", "template", "aliases", "authors", "toc",
-    "sort_by", "extra", "feed", "paginate",
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "weight",
+    "template",
+    "aliases",
+    "authors",
+    "toc",
+    "sort_by",
+    "extra",
+    "feed",
+    "paginate",
 ];
 
 /// A date from front matter: the instant, and whether a time was written.
@@ -71,7 +84,12 @@ fn parse_any_date(text: &str) -> Option<PageDate> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
         return Some(PageDate { instant: dt, has_time: true });
     }
-    for format in ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%.f %z"] {
+    for format in [
+        "%Y-%m-%d %H:%M:%S %z",
+        "%Y-%m-%d %H:%M %z",
+        "%Y-%m-%dT%H:%M:%S%z",
+        "%Y-%m-%d %H:%M:%S%.f %z",
+    ] {
         if let Ok(dt) = DateTime::parse_from_str(text, format) {
             return Some(PageDate { instant: dt, has_time: true });
         }
@@ -171,7 +189,9 @@ pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
         } else {
             "start the file with a line `---`, then `title: ...`, then a closing `---` line"
         };
-        return Err(Diagnostic::error("front-matter", "the file has no front matter").at(Some(1), None).hint(hint));
+        return Err(Diagnostic::error("front-matter", "the file has no front matter")
+            .at(Some(1), None)
+            .hint(hint));
     }
     let yaml_start = (first_end + 1).min(text.len());
     let mut offset = yaml_start;
@@ -181,14 +201,19 @@ pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
         let current = text[offset..end].trim_end_matches('\r');
         if current == "---" || current == "..." {
             let body_start = (end + 1).min(text.len());
-            return Ok(Split { yaml: &text[yaml_start..offset], yaml_first_line: 2, body: &text[body_start..], body_first_line: line + 1 });
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_first_line: 2,
+                body: &text[body_start..],
+                body_first_line: line + 1,
+            });
         }
         offset = end + 1;
         line += 1;
     }
-    Err(Diagnostic::error("front-matter", "the front matter is not closed").at(Some(1), None).hint(
-        "add a line `---` after the last front matter line to close it",
-    ))
+    Err(Diagnostic::error("front-matter", "the front matter is not closed")
+        .at(Some(1), None)
+        .hint("add a line `---` after the last front matter line to close it"))
 }
 
 /// Where the header was read from, for messages.
@@ -221,8 +246,11 @@ pub fn parse(
     let value: Value = match yaml::from_str(yaml_text) {
         Ok(v) => v,
         Err(e) => {
-            let mut d = Diagnostic::error("front-matter", format!("the front matter is not valid YAML: {}", e.message))
-                .in_file(origin.file);
+            let mut d = Diagnostic::error(
+                "front-matter",
+                format!("the front matter is not valid YAML: {}", e.message),
+            )
+            .in_file(origin.file);
             let hint = if e.message.contains("duplicate") {
                 "remove one of the two entries with the same key"
             } else if e.message.contains("tab") {
@@ -238,7 +266,12 @@ pub fn parse(
             d = match e.line {
                 // The parser noticed at the end of the header (an unclosed list or quote): show
                 // the header's last written line, where the fix usually goes.
-                Some(l) if l > yaml_text.lines().count() => match yaml_text.lines().collect::<Vec<_>>().iter().rposition(|t| !t.trim().is_empty()) {
+                Some(l) if l > yaml_text.lines().count() => match yaml_text
+                    .lines()
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .rposition(|t| !t.trim().is_empty())
+                {
                     Some(last) => d.at_line_of(origin.source, last + origin.yaml_first_line, None),
                     None => d.at(Some(origin.yaml_first_line), None),
                 },
@@ -254,10 +287,13 @@ pub fn parse(
         Value::Null => Map::new(),
         _ => {
             diagnostics.push(
-                Diagnostic::error("front-matter", "the front matter must be a map of `key: value` lines")
-                    .in_file(origin.file)
-                    .at(Some(origin.yaml_first_line), None)
-                    .hint("write e.g. `title: \"My page\"` between the `---` lines"),
+                Diagnostic::error(
+                    "front-matter",
+                    "the front matter must be a map of `key: value` lines",
+                )
+                .in_file(origin.file)
+                .at(Some(origin.yaml_first_line), None)
+                .hint("write e.g. `title: \"My page\"` between the `---` lines"),
             );
             return None;
         }
@@ -280,7 +316,11 @@ struct Reader<'a, 'b> {
 
 impl Reader<'_, '_> {
     fn error(&mut self, key: &str, message: String, hint: String) {
-        let d = self.origin.diag_at_key(Diagnostic::error("front-matter", message).hint(hint), self.yaml, key);
+        let d = self.origin.diag_at_key(
+            Diagnostic::error("front-matter", message).hint(hint),
+            self.yaml,
+            key,
+        );
         self.diagnostics.push(d);
         self.failed = true;
     }
@@ -292,7 +332,11 @@ impl Reader<'_, '_> {
             Value::Number(n) => Some(n.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             other => {
-                self.error(key, format!("`{key}` must be text, not {}", kind(other)), format!("write `{key}: \"...\"`"));
+                self.error(
+                    key,
+                    format!("`{key}` must be text, not {}", kind(other)),
+                    format!("write `{key}: \"...\"`"),
+                );
                 None
             }
         }
@@ -311,7 +355,10 @@ impl Reader<'_, '_> {
                         Value::Bool(b) => out.push(b.to_string()),
                         other => self.error(
                             key,
-                            format!("`{key}` must be a list of text values, but one item is {}", kind(other)),
+                            format!(
+                                "`{key}` must be a list of text values, but one item is {}",
+                                kind(other)
+                            ),
                             format!("write `{key}: [\"first\", \"second\"]`"),
                         ),
                     }
@@ -319,7 +366,11 @@ impl Reader<'_, '_> {
                 out
             }
             Some(other) => {
-                self.error(key, format!("`{key}` must be a list, not {}", kind(other)), format!("write `{key}: [\"first\", \"second\"]`"));
+                self.error(
+                    key,
+                    format!("`{key}` must be a list, not {}", kind(other)),
+                    format!("write `{key}: [\"first\", \"second\"]`"),
+                );
                 Vec::new()
             }
         }
@@ -349,21 +400,36 @@ impl Reader<'_, '_> {
             None | Some(Value::Null) => false,
             Some(Value::Bool(b)) => *b,
             Some(other) => {
-                self.error(key, format!("`{key}` must be true or false, not {}", describe(other)), format!("write `{key}: true` or `{key}: false`"));
+                self.error(
+                    key,
+                    format!("`{key}` must be true or false, not {}", describe(other)),
+                    format!("write `{key}: true` or `{key}: false`"),
+                );
                 false
             }
         }
     }
 
-    fn read(&mut self, map: Map<String, Value>, taxonomies: &[String], is_section: bool) -> FrontMatter {
+    fn read(
+        &mut self,
+        map: Map<String, Value>,
+        taxonomies: &[String],
+        is_section: bool,
+    ) -> FrontMatter {
         let mut fm = FrontMatter::default();
         match map.get("title") {
             Some(Value::String(s)) if !s.trim().is_empty() => fm.title = s.clone(),
             Some(Value::Number(n)) => fm.title = n.to_string(),
-            Some(Value::String(_)) | Some(Value::Null) => {
-                self.error("title", "the title is empty".into(), "write the page's title, e.g. `title: \"Why not NATO enlargement\"`".into())
-            }
-            Some(other) => self.error("title", format!("`title` must be text, not {}", kind(other)), "write `title: \"...\"`".into()),
+            Some(Value::String(_)) | Some(Value::Null) => self.error(
+                "title",
+                "the title is empty".into(),
+                "write the page's title, e.g. `title: \"Why not NATO enlargement\"`".into(),
+            ),
+            Some(other) => self.error(
+                "title",
+                format!("`title` must be text, not {}", kind(other)),
+                "write `title: \"...\"`".into(),
+            ),
             None => {
                 let d = Diagnostic::error("front-matter", "the front matter has no `title`")
                     .in_file(self.origin.file)
@@ -393,15 +459,22 @@ impl Reader<'_, '_> {
         match map.get("weight") {
             None | Some(Value::Null) => {}
             Some(Value::Number(n)) if n.as_i64().is_some() => fm.weight = n.as_i64(),
-            Some(other) => {
-                self.error("weight", format!("`weight` must be a whole number, not {}", describe(other)), "write e.g. `weight: 10`".into())
-            }
+            Some(other) => self.error(
+                "weight",
+                format!("`weight` must be a whole number, not {}", describe(other)),
+                "write e.g. `weight: 10`".into(),
+            ),
         }
         fm.template = self.string(&map, "template");
         if let Some(t) = &fm.template {
             if t.contains("..") || t.starts_with('/') || t.contains('\\') {
                 let t = t.clone();
-                self.error("template", format!("`template: {t}` is not a template name"), "name a file in the theme's templates/ folder, e.g. `template: wide.html`".into());
+                self.error(
+                    "template",
+                    format!("`template: {t}` is not a template name"),
+                    "name a file in the theme's templates/ folder, e.g. `template: wide.html`"
+                        .into(),
+                );
             }
         }
         fm.aliases = self.strings(&map, "aliases");
@@ -423,19 +496,31 @@ impl Reader<'_, '_> {
                 "weight" => Some(SortBy::Weight),
                 "title" => Some(SortBy::Title),
                 _ => {
-                    self.error("sort_by", format!("`sort_by: {sort}` is not a known order"), "use `sort_by: date`, `weight` or `title`".into());
+                    self.error(
+                        "sort_by",
+                        format!("`sort_by: {sort}` is not a known order"),
+                        "use `sort_by: date`, `weight` or `title`".into(),
+                    );
                     None
                 }
             };
             if !is_section {
-                self.warn("sort_by", "`sort_by` only applies to sections (`_index.md`)".into(), "remove it from this page".into());
+                self.warn(
+                    "sort_by",
+                    "`sort_by` only applies to sections (`_index.md`)".into(),
+                    "remove it from this page".into(),
+                );
             }
         }
         fm.extra = match map.get("extra") {
             None | Some(Value::Null) => Value::Object(Map::new()),
             Some(v @ Value::Object(_)) => v.clone(),
             Some(other) => {
-                self.error("extra", format!("`extra` must be a map, not {}", kind(other)), "write `extra:` followed by indented `key: value` lines".into());
+                self.error(
+                    "extra",
+                    format!("`extra` must be a map, not {}", kind(other)),
+                    "write `extra:` followed by indented `key: value` lines".into(),
+                );
                 Value::Object(Map::new())
             }
         };
@@ -451,7 +536,11 @@ impl Reader<'_, '_> {
                 continue;
             }
             if let Some(best) = closest_match(key, &known) {
-                self.warn(key, format!("unknown front matter key `{key}`"), format!("did you mean `{best}`?"));
+                self.warn(
+                    key,
+                    format!("unknown front matter key `{key}`"),
+                    format!("did you mean `{best}`?"),
+                );
             }
         }
         let file_line = |l: usize| l + self.origin.yaml_first_line - 1;
@@ -470,14 +559,24 @@ impl Reader<'_, '_> {
         aliases
             .iter()
             .map(|alias| {
-                let found = self.yaml.lines().enumerate().skip(aliases_line - 1).find(|(_, t)| t.contains(alias.as_str())).map(|(i, _)| i + 1);
+                let found = self
+                    .yaml
+                    .lines()
+                    .enumerate()
+                    .skip(aliases_line - 1)
+                    .find(|(_, t)| t.contains(alias.as_str()))
+                    .map(|(i, _)| i + 1);
                 found.unwrap_or(aliases_line) + self.origin.yaml_first_line - 1
             })
             .collect()
     }
 
     fn warn(&mut self, key: &str, message: String, hint: String) {
-        let d = self.origin.diag_at_key(Diagnostic::warning("front-matter", message).hint(hint), self.yaml, key);
+        let d = self.origin.diag_at_key(
+            Diagnostic::warning("front-matter", message).hint(hint),
+            self.yaml,
+            key,
+        );
         self.diagnostics.push(d);
     }
 }

@@ -113,16 +113,31 @@ pub fn parse_document(
     let mut diagnostics = Diagnostics::new();
     if let Some(offset) = text.find('\0') {
         let (line, column) = line_and_column(&text.as_bytes()[..offset]);
-        return Err(Diagnostic::error("encoding", format!("the file contains a NUL byte (at offset {offset})"))
-            .in_file(&file)
-            .at(Some(line), Some(column))
-            .hint("remove the NUL character (often left by a broken copy or a binary file saved as .md)")
-            .into());
+        return Err(Diagnostic::error(
+            "encoding",
+            format!("the file contains a NUL byte (at offset {offset})"),
+        )
+        .in_file(&file)
+        .at(Some(line), Some(column))
+        .hint(
+            "remove the NUL character (often left by a broken copy or a binary file saved as .md)",
+        )
+        .into());
     }
     let split = frontmatter::split(text).map_err(|d| Diagnostics::from(d.in_file(&file)))?;
     let kind = kind_of(relative_path);
-    let origin = Origin { file: &file, source: text.strip_prefix('\u{feff}').unwrap_or(text), yaml_first_line: split.yaml_first_line };
-    let front = frontmatter::parse(split.yaml, &origin, taxonomies, kind == DocKind::Section, &mut diagnostics);
+    let origin = Origin {
+        file: &file,
+        source: text.strip_prefix('\u{feff}').unwrap_or(text),
+        yaml_first_line: split.yaml_first_line,
+    };
+    let front = frontmatter::parse(
+        split.yaml,
+        &origin,
+        taxonomies,
+        kind == DocKind::Section,
+        &mut diagnostics,
+    );
     match front {
         Some(front) if !diagnostics.has_errors() => Ok((
             Document {
@@ -143,11 +158,15 @@ pub fn parse_document(
 
 /// The Markdown body of `doc`: the text in memory, or, once a build released it, the body read
 /// again from the file under `site_root`.
-pub fn body_of<'a>(site_root: &Path, doc: &'a Document) -> Result<std::borrow::Cow<'a, str>, Diagnostic> {
+pub fn body_of<'a>(
+    site_root: &Path,
+    doc: &'a Document,
+) -> Result<std::borrow::Cow<'a, str>, Diagnostic> {
     if !doc.body_released {
         return Ok(std::borrow::Cow::Borrowed(&doc.body));
     }
-    let bytes = std::fs::read(site_root.join(&doc.file)).map_err(|e| io_error(&doc.file, "read the file again", &e))?;
+    let bytes = std::fs::read(site_root.join(&doc.file))
+        .map_err(|e| io_error(&doc.file, "read the file again", &e))?;
     let text = decode_utf8(bytes, &doc.file)?;
     let split = frontmatter::split(&text).map_err(|d| d.in_file(&doc.file))?;
     Ok(std::borrow::Cow::Owned(split.body.to_string()))
@@ -155,7 +174,12 @@ pub fn body_of<'a>(site_root: &Path, doc: &'a Document) -> Result<std::borrow::C
 
 /// Reads every Markdown file in parallel. Returns the documents (in path order) and all
 /// diagnostics (errors for files that could not be read).
-pub fn read_all(files: &SiteFiles, found: &Found, taxonomies: &[String], diagnostics: &mut Diagnostics) -> Vec<Document> {
+pub fn read_all(
+    files: &SiteFiles,
+    found: &Found,
+    taxonomies: &[String],
+    diagnostics: &mut Diagnostics,
+) -> Vec<Document> {
     read_all_reusing(files, found, taxonomies, diagnostics, |_| None)
 }
 
@@ -192,5 +216,10 @@ pub fn read_all_reusing(
 /// The Markdown files found that could not be read into documents (their errors are reported).
 pub fn unreadable(found: &Found, docs: &[Document]) -> std::collections::HashSet<String> {
     let read: HashSet<&str> = docs.iter().map(|d| d.relative_path.as_str()).collect();
-    found.markdown.iter().map(|(rel, _)| rel.clone()).filter(|rel| !read.contains(rel.as_str())).collect()
+    found
+        .markdown
+        .iter()
+        .map(|(rel, _)| rel.clone())
+        .filter(|rel| !read.contains(rel.as_str()))
+        .collect()
 }

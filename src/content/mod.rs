@@ -134,14 +134,22 @@ impl Library {
     }
 
     /// Places documents in the tree. Drafts are left out unless `include_drafts`.
-    pub fn assemble(config: &Config, docs: Vec<Document>, assets: Vec<ContentAsset>, include_drafts: bool) -> Result<(Library, Diagnostics), Diagnostics> {
+    pub fn assemble(
+        config: &Config,
+        docs: Vec<Document>,
+        assets: Vec<ContentAsset>,
+        include_drafts: bool,
+    ) -> Result<(Library, Diagnostics), Diagnostics> {
         let mut diagnostics = Diagnostics::new();
         let mut lib = Library::default();
-        let (section_docs, page_docs): (Vec<_>, Vec<_>) = docs.into_iter().partition(|d| d.kind == DocKind::Section);
+        let (section_docs, page_docs): (Vec<_>, Vec<_>) =
+            docs.into_iter().partition(|d| d.kind == DocKind::Section);
 
         // Sections, parents before children: sort by folder depth, then name.
-        let mut section_docs: BTreeMap<String, Document> =
-            section_docs.into_iter().map(|d| (parent_dir(&d.relative_path).to_string(), d)).collect();
+        let mut section_docs: BTreeMap<String, Document> = section_docs
+            .into_iter()
+            .map(|d| (parent_dir(&d.relative_path).to_string(), d))
+            .collect();
         let mut dirs_needed: Vec<String> = vec![String::new()];
         for d in page_docs.iter().filter(|d| include_drafts || !d.front.draft) {
             let mut dir = page_dir(d);
@@ -164,13 +172,17 @@ impl Library {
             section_docs.entry(dir.clone()).or_insert_with(|| implicit_section(config, &dir));
         }
         let mut ordered: Vec<(String, Document)> = section_docs.into_iter().collect();
-        ordered.sort_by(|a, b| (a.0.matches('/').count() + usize::from(!a.0.is_empty()), &a.0).cmp(&(b.0.matches('/').count() + usize::from(!b.0.is_empty()), &b.0)));
+        ordered.sort_by(|a, b| {
+            (a.0.matches('/').count() + usize::from(!a.0.is_empty()), &a.0)
+                .cmp(&(b.0.matches('/').count() + usize::from(!b.0.is_empty()), &b.0))
+        });
         let mut section_by_dir: HashMap<String, SectionId> = HashMap::new();
         for (dir, doc) in ordered {
             if doc.front.draft && !include_drafts && !dir.is_empty() {
                 continue;
             }
-            let parent = if dir.is_empty() { None } else { section_by_dir.get(parent_dir(&dir)).copied() };
+            let parent =
+                if dir.is_empty() { None } else { section_by_dir.get(parent_dir(&dir)).copied() };
             if !dir.is_empty() && parent.is_none() {
                 continue; // the parent is a draft: the whole subtree is left out
             }
@@ -187,12 +199,23 @@ impl Library {
             if let Some(p) = parent {
                 lib.sections[p].subsections.push(id);
             }
-            lib.sections.push(Section { doc, dir, path, parent, pages: Vec::new(), subsections: Vec::new(), implicit });
+            lib.sections.push(Section {
+                doc,
+                dir,
+                path,
+                parent,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                implicit,
+            });
         }
 
         // Pages.
-        let bundle_dirs: Vec<String> =
-            page_docs.iter().filter(|d| d.kind == DocKind::Bundle).map(|d| parent_dir(&d.relative_path).to_string()).collect();
+        let bundle_dirs: Vec<String> = page_docs
+            .iter()
+            .filter(|d| d.kind == DocKind::Bundle)
+            .map(|d| parent_dir(&d.relative_path).to_string())
+            .collect();
         lib.pages.reserve_exact(page_docs.len());
         for doc in page_docs {
             if doc.front.draft && !include_drafts {
@@ -201,34 +224,59 @@ impl Library {
             let dir = page_dir(&doc);
             let Some(&section) = section_by_dir.get(dir) else { continue };
             let stem = match doc.kind {
-                DocKind::Bundle => parent_dir(&doc.relative_path).rsplit('/').next().unwrap_or_default().to_string(),
-                _ => doc.relative_path.rsplit('/').next().unwrap_or_default().trim_end_matches(".md").to_string(),
+                DocKind::Bundle => parent_dir(&doc.relative_path)
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+                _ => doc
+                    .relative_path
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .trim_end_matches(".md")
+                    .to_string(),
             };
             let slug = doc.front.slug.clone().unwrap_or(stem);
             if !crate::text::is_safe_segment(&slug) {
                 diagnostics.push(
-                    Diagnostic::error("path", format!("the file name gives the unsafe URL segment `{slug}`"))
-                        .in_file(&doc.file)
-                        .hint("rename the file or set a `slug:` in its front matter"),
+                    Diagnostic::error(
+                        "path",
+                        format!("the file name gives the unsafe URL segment `{slug}`"),
+                    )
+                    .in_file(&doc.file)
+                    .hint("rename the file or set a `slug:` in its front matter"),
                 );
                 continue;
             }
             let path = format!("{}{}/", lib.sections[section].path, slug);
             let id = lib.pages.len();
             lib.page_by_path.insert(doc.relative_path.clone(), id);
-            lib.pages.push(Page { doc, slug, path, section, assets: Vec::new(), previous: None, next: None });
+            lib.pages.push(Page {
+                doc,
+                slug,
+                path,
+                section,
+                assets: Vec::new(),
+                previous: None,
+                next: None,
+            });
             lib.sections[section].pages.push(id);
         }
 
         // Assets: those inside a bundle folder belong to that bundle; the rest are copied as they are.
         for asset in assets {
-            let bundle = bundle_dirs.iter().filter(|b| asset.relative_path.starts_with(&format!("{b}/"))).max_by_key(|b| b.len());
+            let bundle = bundle_dirs
+                .iter()
+                .filter(|b| asset.relative_path.starts_with(&format!("{b}/")))
+                .max_by_key(|b| b.len());
             if let Some(b) = bundle {
                 if let Some(&pid) = lib.page_by_path.get(&format!("{b}/index.md")) {
                     lib.pages[pid].assets.push(asset.relative_path.clone());
                     let rest = &asset.relative_path[b.len() + 1..];
                     let mut copy = asset.clone();
-                    copy.relative_path = format!("{}{}", lib.pages[pid].path.trim_start_matches('/'), rest);
+                    copy.relative_path =
+                        format!("{}{}", lib.pages[pid].path.trim_start_matches('/'), rest);
                     lib.assets.push(copy);
                 }
                 continue;
@@ -259,7 +307,8 @@ impl Library {
             let mut subs = std::mem::take(&mut self.sections[sid].subsections);
             subs.sort_by(|&a, &b| {
                 let (x, y) = (&self.sections[a].doc.front, &self.sections[b].doc.front);
-                (x.weight.unwrap_or(i64::MAX), &x.title).cmp(&(y.weight.unwrap_or(i64::MAX), &y.title))
+                (x.weight.unwrap_or(i64::MAX), &x.title)
+                    .cmp(&(y.weight.unwrap_or(i64::MAX), &y.title))
             });
             self.sections[sid].subsections = subs;
         }
@@ -271,7 +320,10 @@ impl Library {
             let slug = if slug.is_empty() { name.clone() } else { slug };
             let mut terms: BTreeMap<String, Term> = BTreeMap::new();
             for (pid, page) in self.pages.iter().enumerate() {
-                let Some((_, values)) = page.doc.front.taxonomies.iter().find(|(n, _)| n == name) else { continue };
+                let Some((_, values)) = page.doc.front.taxonomies.iter().find(|(n, _)| n == name)
+                else {
+                    continue;
+                };
                 for value in values {
                     let term_slug = term_slug(value);
                     let term = terms.entry(term_slug.clone()).or_insert_with(|| Term {
@@ -287,10 +339,18 @@ impl Library {
             }
             let mut terms: Vec<Term> = terms.into_values().collect();
             for term in &mut terms {
-                term.pages.sort_by(|&a, &b| compare_pages(&self.pages[a], &self.pages[b], SortBy::Date));
+                term.pages
+                    .sort_by(|&a, &b| compare_pages(&self.pages[a], &self.pages[b], SortBy::Date));
             }
-            terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.name.cmp(&b.name)));
-            self.taxonomies.push(Taxonomy { name: name.clone(), path: format!("/{slug}/"), slug, terms });
+            terms.sort_by(|a, b| {
+                a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.name.cmp(&b.name))
+            });
+            self.taxonomies.push(Taxonomy {
+                name: name.clone(),
+                path: format!("/{slug}/"),
+                slug,
+                terms,
+            });
         }
     }
 
@@ -299,13 +359,23 @@ impl Library {
     fn check_collisions(&self, diagnostics: &mut Diagnostics) {
         let mut owners: HashMap<String, PathBuf> = HashMap::new();
         let mut lower: HashMap<String, (String, PathBuf)> = HashMap::new();
-        let mut claim = |path: &str, file: &PathBuf, line: Option<usize>, what: &str, diagnostics: &mut Diagnostics| {
+        let mut claim = |path: &str,
+                         file: &PathBuf,
+                         line: Option<usize>,
+                         what: &str,
+                         diagnostics: &mut Diagnostics| {
             if let Some(previous) = owners.get(path) {
                 diagnostics.push(
-                    Diagnostic::error("collision", format!("{what} would write {path}, which {} also writes", previous.display()))
-                        .in_file(file)
-                        .at(line, None)
-                        .hint("give one of them another `slug:` or file name"),
+                    Diagnostic::error(
+                        "collision",
+                        format!(
+                            "{what} would write {path}, which {} also writes",
+                            previous.display()
+                        ),
+                    )
+                    .in_file(file)
+                    .at(line, None)
+                    .hint("give one of them another `slug:` or file name"),
                 );
                 return;
             }
@@ -338,15 +408,26 @@ impl Library {
         for p in &self.pages {
             for (i, alias) in p.doc.front.aliases.iter().enumerate() {
                 let alias = paths::normalise_alias(alias);
-                let line = p.doc.front.alias_lines.get(i).copied().or_else(|| p.doc.front.line_of("aliases"));
+                let line = p
+                    .doc
+                    .front
+                    .alias_lines
+                    .get(i)
+                    .copied()
+                    .or_else(|| p.doc.front.line_of("aliases"));
                 if let Some(owner) = owners.get(&alias) {
                     diagnostics.push(
-                        Diagnostic::error("collision", format!("the alias {alias} shadows {}, a real page", owner.display()))
-                            .in_file(&p.doc.file)
-                            .at(line, None)
-                            .hint("remove the alias, or move the page that lives there"),
+                        Diagnostic::error(
+                            "collision",
+                            format!("the alias {alias} shadows {}, a real page", owner.display()),
+                        )
+                        .in_file(&p.doc.file)
+                        .at(line, None)
+                        .hint("remove the alias, or move the page that lives there"),
                     );
-                } else if let Some(other) = alias_owners.get(&alias).filter(|other| **other != p.doc.file) {
+                } else if let Some(other) =
+                    alias_owners.get(&alias).filter(|other| **other != p.doc.file)
+                {
                     diagnostics.push(
                         Diagnostic::error("collision", format!("the alias {alias} is also an alias of {}", other.display()))
                             .in_file(&p.doc.file)
@@ -404,12 +485,21 @@ fn page_dir(doc: &Document) -> &str {
 }
 
 fn implicit_section(config: &Config, dir: &str) -> Document {
-    let title = if dir.is_empty() { config.title.clone() } else { dir.rsplit('/').next().unwrap_or(dir).replace(['-', '_'], " ") };
+    let title = if dir.is_empty() {
+        config.title.clone()
+    } else {
+        dir.rsplit('/').next().unwrap_or(dir).replace(['-', '_'], " ")
+    };
     Document {
         kind: DocKind::Section,
         relative_path: if dir.is_empty() { "_index.md".into() } else { format!("{dir}/_index.md") },
         file: PathBuf::new(),
-        front: FrontMatter { title, extra: serde_json::Value::Object(Default::default()), taxonomies: config.taxonomies.iter().map(|t| (t.clone(), Vec::new())).collect(), ..FrontMatter::default() },
+        front: FrontMatter {
+            title,
+            extra: serde_json::Value::Object(Default::default()),
+            taxonomies: config.taxonomies.iter().map(|t| (t.clone(), Vec::new())).collect(),
+            ..FrontMatter::default()
+        },
         body: String::new(),
         body_first_line: 1,
         body_released: false,

@@ -53,7 +53,9 @@ mod tests {
 
     #[test]
     fn aliases_that_escape_are_refused() {
-        for bad in ["../etc/passwd", "/a/../../b", "https://evil.org/x", "//evil.org", "a\\b", "/", "C:/x"] {
+        for bad in
+            ["../etc/passwd", "/a/../../b", "https://evil.org/x", "//evil.org", "a\\b", "/", "C:/x"]
+        {
             assert!(check_alias(bad).is_err(), "{bad}");
         }
         assert!(check_alias("/old/path/").is_ok());

@@ -5,7 +5,9 @@
 //! the lenient forms into a [`SourceDate`] and prints the Charter form; whether the text changed is
 //! for the caller to report.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
+};
 
 /// A date as written in a source site: a day, maybe a time, maybe a zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,10 +68,18 @@ fn parse_any(text: &str) -> Option<SourceDate> {
         return None;
     }
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
-        return Some(SourceDate { date: dt.date_naive(), time: Some(dt.time()), offset: Some(*dt.offset()) });
+        return Some(SourceDate {
+            date: dt.date_naive(),
+            time: Some(dt.time()),
+            offset: Some(*dt.offset()),
+        });
     }
     if let Ok(dt) = DateTime::parse_from_rfc2822(s) {
-        return Some(SourceDate { date: dt.date_naive(), time: Some(dt.time()), offset: Some(*dt.offset()) });
+        return Some(SourceDate {
+            date: dt.date_naive(),
+            time: Some(dt.time()),
+            offset: Some(*dt.offset()),
+        });
     }
     parse_loose(s)
 }
@@ -124,7 +134,8 @@ fn parse_loose(s: &str) -> Option<SourceDate> {
 
 fn parse_zone(z: &str) -> Option<FixedOffset> {
     let z = z.trim();
-    if z.eq_ignore_ascii_case("z") || z.eq_ignore_ascii_case("utc") || z.eq_ignore_ascii_case("gmt") {
+    if z.eq_ignore_ascii_case("z") || z.eq_ignore_ascii_case("utc") || z.eq_ignore_ascii_case("gmt")
+    {
         return FixedOffset::east_opt(0);
     }
     let (sign, rest) = match z.as_bytes().first()? {

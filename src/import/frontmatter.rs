@@ -83,7 +83,14 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontError> {
     let rest = &text[offset..];
     let first_line = rest.split_inclusive('\n').next().unwrap_or("");
     let opener = first_line.trim_end();
-    let none = Split { format: None, front: "", front_line: 1, body: text, body_line: 1, blank_lines_before: 0 };
+    let none = Split {
+        format: None,
+        front: "",
+        front_line: 1,
+        body: text,
+        body_line: 1,
+        blank_lines_before: 0,
+    };
     let format = match opener {
         "---" => Format::Yaml,
         "+++" => Format::Toml,
@@ -93,7 +100,8 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontError> {
     let open_line = blank + 1;
     if format == Format::Json {
         // The object ends where the JSON value ends.
-        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<serde::de::IgnoredAny>();
+        let mut stream =
+            serde_json::Deserializer::from_str(rest).into_iter::<serde::de::IgnoredAny>();
         return match stream.next() {
             Some(Ok(_)) => {
                 let end = stream.byte_offset();
@@ -111,7 +119,10 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontError> {
                     blank_lines_before: blank,
                 })
             }
-            Some(Err(e)) => Err(FrontError { line: open_line + e.line().saturating_sub(1), message: format!("JSON front matter: {e}") }),
+            Some(Err(e)) => Err(FrontError {
+                line: open_line + e.line().saturating_sub(1),
+                message: format!("JSON front matter: {e}"),
+            }),
             None => Ok(none),
         };
     }
@@ -120,7 +131,9 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontError> {
     let mut line_no = open_line + 1;
     for line in after_open.split_inclusive('\n') {
         let t = line.trim_end();
-        if (format == Format::Yaml && (t == "---" || t == "...")) || (format == Format::Toml && t == "+++") {
+        if (format == Format::Yaml && (t == "---" || t == "..."))
+            || (format == Format::Toml && t == "+++")
+        {
             let front = &after_open[..pos];
             let body = &after_open[pos + line.len()..];
             return Ok(Split {
@@ -135,7 +148,10 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontError> {
         pos += line.len();
         line_no += 1;
     }
-    Err(FrontError { line: open_line, message: format!("front matter opened with `{opener}` is never closed") })
+    Err(FrontError {
+        line: open_line,
+        message: format!("front matter opened with `{opener}` is never closed"),
+    })
 }
 
 /// Parses the front matter of a split file into an ordered map.
@@ -165,7 +181,10 @@ pub fn parse(split: &Split<'_>) -> Result<Parsed, FrontError> {
             let keys = toml_top_keys(split.front);
             let (text, dups) = drop_earlier_duplicates(split.front, &keys);
             let value: toml::Value = toml::from_str(&text).map_err(|e| FrontError {
-                line: base + e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count()).unwrap_or(0),
+                line: base
+                    + e.span()
+                        .map(|s| text[..s.start.min(text.len())].matches('\n').count())
+                        .unwrap_or(0),
                 message: format!("TOML front matter: {}", e.message()),
             })?;
             parsed.map = into_map(toml_to_json(value), base)?;
@@ -176,11 +195,20 @@ pub fn parse(split: &Split<'_>) -> Result<Parsed, FrontError> {
                 line: base + e.line().saturating_sub(1),
                 message: format!("JSON front matter: {e}"),
             })?;
-            let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+            let mut seen: std::collections::HashMap<String, usize> =
+                std::collections::HashMap::new();
             for (key, value) in pairs.0 {
-                let line = json_key_line(split.front, &key, seen.get(&key).map(|l| l + 1 - base).unwrap_or(0)) + base;
+                let line = json_key_line(
+                    split.front,
+                    &key,
+                    seen.get(&key).map(|l| l + 1 - base).unwrap_or(0),
+                ) + base;
                 if let Some(prev) = seen.insert(key.clone(), line) {
-                    parsed.fixes.push(Fix::DuplicateKey { key: key.clone(), dropped_line: prev, kept_line: line });
+                    parsed.fixes.push(Fix::DuplicateKey {
+                        key: key.clone(),
+                        dropped_line: prev,
+                        kept_line: line,
+                    });
                     parsed.map.shift_remove(&key);
                 }
                 parsed.lines.insert(key.clone(), line);
@@ -195,7 +223,10 @@ fn into_map(value: Value, line: usize) -> Result<Map<String, Value>, FrontError>
     match value {
         Value::Object(m) => Ok(m),
         Value::Null => Ok(Map::new()),
-        other => Err(FrontError { line, message: format!("front matter must be a map of keys, found {}", kind_of(&other)) }),
+        other => Err(FrontError {
+            line,
+            message: format!("front matter must be a map of keys, found {}", kind_of(&other)),
+        }),
     }
 }
 
@@ -210,12 +241,21 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
-fn record(parsed: &mut Parsed, keys: &[(String, usize, usize)], dups: &[(String, usize, usize)], base: usize) {
+fn record(
+    parsed: &mut Parsed,
+    keys: &[(String, usize, usize)],
+    dups: &[(String, usize, usize)],
+    base: usize,
+) {
     for (key, start, _) in keys {
         parsed.lines.insert(key.clone(), base + start);
     }
     for (key, dropped, kept) in dups {
-        parsed.fixes.push(Fix::DuplicateKey { key: key.clone(), dropped_line: base + dropped, kept_line: base + kept });
+        parsed.fixes.push(Fix::DuplicateKey {
+            key: key.clone(),
+            dropped_line: base + dropped,
+            kept_line: base + kept,
+        });
     }
 }
 
@@ -257,7 +297,13 @@ fn yaml_key(line: &str) -> Option<String> {
         }
         return Some(stripped[..end].to_string());
     } else {
-        let idx = line.find(": ").or_else(|| if line.trim_end().ends_with(':') { Some(line.trim_end().len() - 1) } else { None })?;
+        let idx = line.find(": ").or_else(|| {
+            if line.trim_end().ends_with(':') {
+                Some(line.trim_end().len() - 1)
+            } else {
+                None
+            }
+        })?;
         (line[..idx].trim_end(), ())
     };
     if raw.is_empty() {
@@ -289,7 +335,9 @@ fn toml_top_keys(text: &str) -> Vec<(String, usize, usize)> {
             let key = t[..eq].trim().trim_matches('"').trim_matches('\'').to_string();
             // Only single-line values can be dropped line by line.
             let value = t[eq + 1..].trim();
-            let single = !(value.starts_with("\"\"\"") || value.starts_with("'''") || (value.starts_with('[') && !value.ends_with(']')));
+            let single = !(value.starts_with("\"\"\"")
+                || value.starts_with("'''")
+                || (value.starts_with('[') && !value.ends_with(']')));
             if !key.is_empty() && single && !key.contains('.') {
                 keys.push((key, i, 1));
             }
@@ -300,7 +348,10 @@ fn toml_top_keys(text: &str) -> Vec<(String, usize, usize)> {
 
 /// Removes the earlier blocks of keys written more than once. Returns the text and, for each
 /// dropped block, `(key, dropped line, kept line)` (0-based).
-fn drop_earlier_duplicates(text: &str, keys: &[(String, usize, usize)]) -> (String, Vec<(String, usize, usize)>) {
+fn drop_earlier_duplicates(
+    text: &str,
+    keys: &[(String, usize, usize)],
+) -> (String, Vec<(String, usize, usize)>) {
     let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (key, start, _) in keys {
         last.insert(key.as_str(), *start);
@@ -324,7 +375,8 @@ fn drop_earlier_duplicates(text: &str, keys: &[(String, usize, usize)]) -> (Stri
         return (text.to_string(), dups);
     }
     // Keep line positions stable for error messages: dropped lines become blank.
-    let out: Vec<&str> = text.lines().enumerate().map(|(i, l)| if drop[i] { "" } else { l }).collect();
+    let out: Vec<&str> =
+        text.lines().enumerate().map(|(i, l)| if drop[i] { "" } else { l }).collect();
     (out.join("\n"), dups)
 }
 
@@ -350,7 +402,10 @@ impl<'de> serde::Deserialize<'de> for Pairs {
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Pairs, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Pairs, A::Error> {
                 let mut out = Vec::new();
                 while let Some((k, v)) = map.next_entry::<String, Value>()? {
                     out.push((k, v));
@@ -367,11 +422,15 @@ pub fn toml_to_json(v: toml::Value) -> Value {
     match v {
         toml::Value::String(s) => Value::String(s),
         toml::Value::Integer(i) => Value::from(i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null),
+        toml::Value::Float(f) => {
+            serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null)
+        }
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
     }
 }
 
@@ -443,7 +502,10 @@ mod tests {
         let p = parse_text("---\ntitle: First\ntags:\n- a\n- b\ntitle: Second\n---\n");
         assert_eq!(p.map["title"], "Second");
         assert_eq!(p.map["tags"], serde_json::json!(["a", "b"]));
-        assert_eq!(p.fixes, vec![Fix::DuplicateKey { key: "title".into(), dropped_line: 2, kept_line: 6 }]);
+        assert_eq!(
+            p.fixes,
+            vec![Fix::DuplicateKey { key: "title".into(), dropped_line: 2, kept_line: 6 }]
+        );
         // A whole block is dropped, not only its first line.
         let p = parse_text("---\ntags:\n  - a\ntitle: T\ntags: [c]\n---\n");
         assert_eq!(p.map["tags"], serde_json::json!(["c"]));
@@ -453,10 +515,16 @@ mod tests {
     fn duplicate_toml_and_json_keys_keep_the_last_value() {
         let t = parse_text("+++\ntitle = \"A\"\ntitle = \"B\"\n+++\n");
         assert_eq!(t.map["title"], "B");
-        assert_eq!(t.fixes, vec![Fix::DuplicateKey { key: "title".into(), dropped_line: 2, kept_line: 3 }]);
+        assert_eq!(
+            t.fixes,
+            vec![Fix::DuplicateKey { key: "title".into(), dropped_line: 2, kept_line: 3 }]
+        );
         let j = parse_text("{\n\"title\": \"A\",\n\"draft\": false,\n\"title\": \"B\"\n}\n");
         assert_eq!(j.map["title"], "B");
-        assert_eq!(j.fixes, vec![Fix::DuplicateKey { key: "title".into(), dropped_line: 2, kept_line: 4 }]);
+        assert_eq!(
+            j.fixes,
+            vec![Fix::DuplicateKey { key: "title".into(), dropped_line: 2, kept_line: 4 }]
+        );
     }
 
     #[test]
@@ -508,13 +576,20 @@ impl SourceFile {
 
 /// Reads `path` (named `source` in the report) and parses its front matter. A file that cannot
 /// be used is a skip note; `dedup_reason` ends the note on a deduplicated key.
-pub fn read_source(path: &std::path::Path, source: &std::path::Path, dedup_reason: &str) -> Result<SourceFile, super::report::Note> {
+pub fn read_source(
+    path: &std::path::Path,
+    source: &std::path::Path,
+    dedup_reason: &str,
+) -> Result<SourceFile, super::report::Note> {
     use super::report::{Note, NoteKind};
     let skip = |line: Option<usize>, why: String| Note::new(NoteKind::Skipped, source, line, why);
     let bytes = std::fs::read(path).map_err(|e| skip(None, format!("could not read: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|_| skip(None, "not UTF-8 text; convert it and import again".into()))?;
-    let split = split(&text).map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
-    let parsed = parse(&split).map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| skip(None, "not UTF-8 text; convert it and import again".into()))?;
+    let split = split(&text)
+        .map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
+    let parsed = parse(&split)
+        .map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
     let notes = parsed
         .fixes
         .iter()

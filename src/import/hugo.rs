@@ -8,7 +8,10 @@ use super::frontmatter;
 use super::place::LinkIndex;
 use super::report::{Note, NoteKind};
 use super::titles::{ListTitles, TitleCase};
-use super::{shortcodes, slash_path, source_file, title_from_name, value_text, walk, Body, CopyFile, CopyKind, Doc, DocKind, Imported, SiteConfig};
+use super::{
+    shortcodes, slash_path, source_file, title_from_name, value_text, walk, Body, CopyFile,
+    CopyKind, Doc, DocKind, Imported, SiteConfig,
+};
 use crate::error::{Diagnostic, Diagnostics};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -36,7 +39,8 @@ pub(crate) struct HugoConfig {
 /// Reads the Hugo site in `root`.
 pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
     let config = read_config(root)?;
-    let mut imported = Imported { config: config.site.clone(), notes: config.notes.clone(), ..Default::default() };
+    let mut imported =
+        Imported { config: config.site.clone(), notes: config.notes.clone(), ..Default::default() };
     let content_root = root.join(&config.content_dir);
     if !content_root.is_dir() {
         return Err(Diagnostic::error("import", format!("no content folder `{}` in the Hugo site", config.content_dir))
@@ -44,7 +48,8 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             .hint("check that SOURCE is the root of a Hugo site (the folder with hugo.toml or config.toml)")
             .into());
     }
-    let files = walk(root, &content_root, &|_| false, &mut imported.notes).map_err(Diagnostics::from)?;
+    let files =
+        walk(root, &content_root, &|_| false, &mut imported.notes).map_err(Diagnostics::from)?;
     let taxonomies: BTreeSet<String> = config.site.taxonomies.iter().cloned().collect();
 
     // Bundles: a folder with `index.*` is a leaf bundle (everything below is its resources), a
@@ -65,7 +70,9 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             }
         }
     }
-    let leaf_of = |f: &Path| -> Option<PathBuf> { f.ancestors().skip(1).filter(|a| leaf_dirs.contains(*a)).last().map(Path::to_path_buf) };
+    let leaf_of = |f: &Path| -> Option<PathBuf> {
+        f.ancestors().skip(1).filter(|a| leaf_dirs.contains(*a)).last().map(Path::to_path_buf)
+    };
 
     let mut pages: Vec<PathBuf> = Vec::new();
     let mut sections: Vec<PathBuf> = Vec::new();
@@ -99,8 +106,12 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
                     "a content file inside a leaf bundle is a resource Hugo does not publish as a page; not imported",
                 ));
             } else {
-                let rel = f.strip_prefix(&bundle).map(Path::to_path_buf).unwrap_or_else(|_| f.clone());
-                resources.entry(bundle.join("index")).or_default().push((content_root.join(f), rel));
+                let rel =
+                    f.strip_prefix(&bundle).map(Path::to_path_buf).unwrap_or_else(|_| f.clone());
+                resources
+                    .entry(bundle.join("index"))
+                    .or_default()
+                    .push((content_root.join(f), rel));
             }
             continue;
         }
@@ -187,7 +198,10 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
                 NoteKind::TitleInvented,
                 Path::new(&config.content_dir).join("_index.md"),
                 None,
-                format!("no home page file: wrote one titled \"{}\" (the site title)", config.site.title),
+                format!(
+                    "no home page file: wrote one titled \"{}\" (the site title)",
+                    config.site.title
+                ),
             )],
         });
     }
@@ -199,7 +213,11 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
         .map(|f| (f, true))
         .chain(pages.par_iter().map(|f| (f, false)))
         .map(|(f, is_section)| {
-            let res = resources.get(&f.parent().unwrap_or(Path::new("")).join("index")).filter(|_| !is_section).cloned().unwrap_or_default();
+            let res = resources
+                .get(&f.parent().unwrap_or(Path::new("")).join("index"))
+                .filter(|_| !is_section)
+                .cloned()
+                .unwrap_or_default();
             let cascade = cascade_for(&cascades, f);
             read_doc(&content_root, &config, f, is_section, res, &cascade, now)
         })
@@ -234,7 +252,13 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
 }
 
 /// Copies `root/dir` to `DEST/to`. Data files in TOML are converted to YAML.
-fn copy_tree(root: &Path, dir: &str, to: &str, imported: &mut Imported, data: bool) -> Result<(), Diagnostics> {
+fn copy_tree(
+    root: &Path,
+    dir: &str,
+    to: &str,
+    imported: &mut Imported,
+    data: bool,
+) -> Result<(), Diagnostics> {
     let from = root.join(dir);
     if !from.is_dir() {
         return Ok(());
@@ -245,7 +269,12 @@ fn copy_tree(root: &Path, dir: &str, to: &str, imported: &mut Imported, data: bo
             CopyKind::Static
         } else if ext(&f) == "toml" {
             dest.set_extension("yaml");
-            imported.notes.push(Note::new(NoteKind::Other, Path::new(dir).join(&f), None, format!("TOML data written as YAML: {}", slash_path(&dest))));
+            imported.notes.push(Note::new(
+                NoteKind::Other,
+                Path::new(dir).join(&f),
+                None,
+                format!("TOML data written as YAML: {}", slash_path(&dest)),
+            ));
             CopyKind::DataFromToml
         } else {
             if !matches!(ext(&f).as_str(), "yaml" | "yml" | "json") {
@@ -310,7 +339,16 @@ fn urlize_path(rel: &str) -> String {
 fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
     let mut raw = Map::new();
     let mut file_name = None;
-    for name in ["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json"] {
+    for name in [
+        "hugo.toml",
+        "hugo.yaml",
+        "hugo.yml",
+        "hugo.json",
+        "config.toml",
+        "config.yaml",
+        "config.yml",
+        "config.json",
+    ] {
         let p = source_file(root, name)?;
         if p.is_file() {
             raw = read_config_file(&p, name)?;
@@ -344,18 +382,34 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
     let cfg: Map<String, Value> = raw.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
     let config_file = file_name.clone().unwrap_or_else(|| "hugo.toml".into());
     if file_name.is_none() {
-        notes.push(Note::new(NoteKind::Other, "", None, "no Hugo config file (hugo.toml, config.toml, …) found: defaults used"));
+        notes.push(Note::new(
+            NoteKind::Other,
+            "",
+            None,
+            "no Hugo config file (hugo.toml, config.toml, …) found: defaults used",
+        ));
     }
     let get_str = |k: &str| cfg.get(k).and_then(value_text);
-    let folder_name = root.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "Site".into());
+    let folder_name =
+        root.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "Site".into());
     let title = get_str("title").unwrap_or_else(|| {
-        notes.push(Note::new(NoteKind::TitleInvented, &config_file, None, format!("no site title: used \"{folder_name}\"")));
+        notes.push(Note::new(
+            NoteKind::TitleInvented,
+            &config_file,
+            None,
+            format!("no site title: used \"{folder_name}\""),
+        ));
         folder_name.clone()
     });
     let base_url = match get_str("baseurl") {
         Some(u) if !u.trim().is_empty() => u.trim().trim_end_matches('/').to_string(),
         _ => {
-            notes.push(Note::new(NoteKind::Other, &config_file, None, "no baseURL: used https://example.org; set base_url in site.yaml"));
+            notes.push(Note::new(
+                NoteKind::Other,
+                &config_file,
+                None,
+                "no baseURL: used https://example.org; set base_url in site.yaml",
+            ));
             "https://example.org".into()
         }
     };
@@ -363,7 +417,8 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         Some(Value::Object(m)) => m.clone(),
         _ => Map::new(),
     };
-    let description = get_str("description").or_else(|| params.get("description").and_then(value_text));
+    let description =
+        get_str("description").or_else(|| params.get("description").and_then(value_text));
     let language = get_str("languagecode").or_else(|| get_str("defaultcontentlanguage"));
     let taxonomies: Vec<String> = match cfg.get("taxonomies") {
         Some(Value::Object(m)) => m.values().filter_map(value_text).collect(),
@@ -389,7 +444,11 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         let mut mounted_static = Vec::new();
         let mut content_mounts = Vec::new();
         for m in mounts {
-            let (Some(source), Some(target)) = (m.get("source").and_then(value_text), m.get("target").and_then(value_text)) else { continue };
+            let (Some(source), Some(target)) =
+                (m.get("source").and_then(value_text), m.get("target").and_then(value_text))
+            else {
+                continue;
+            };
             match target.trim_matches('/') {
                 "content" => content_mounts.push(source),
                 "static" => mounted_static.push(source),
@@ -404,7 +463,10 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
                     NoteKind::Other,
                     &config_file,
                     None,
-                    format!("several folders are mounted as content ({}): only `{first}` was imported", content_mounts.join(", ")),
+                    format!(
+                        "several folders are mounted as content ({}): only `{first}` was imported",
+                        content_mounts.join(", ")
+                    ),
                 ));
             }
         }
@@ -450,13 +512,35 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         }
     }
     let used = [
-        "title", "baseurl", "params", "description", "languagecode", "defaultcontentlanguage", "taxonomies", "menu", "menus", "contentdir",
-        "staticdir", "datadir", "permalinks", "uglyurls", "languages", "disablekinds", "module", "pluralizelisttitles",
-        "capitalizelisttitles", "titlecasestyle",
+        "title",
+        "baseurl",
+        "params",
+        "description",
+        "languagecode",
+        "defaultcontentlanguage",
+        "taxonomies",
+        "menu",
+        "menus",
+        "contentdir",
+        "staticdir",
+        "datadir",
+        "permalinks",
+        "uglyurls",
+        "languages",
+        "disablekinds",
+        "module",
+        "pluralizelisttitles",
+        "capitalizelisttitles",
+        "titlecasestyle",
     ];
     let dropped: Vec<&str> = cfg.keys().map(String::as_str).filter(|k| !used.contains(k)).collect();
     if !dropped.is_empty() {
-        notes.push(Note::new(NoteKind::Other, &config_file, None, format!("config keys not carried over: {}", dropped.join(", "))));
+        notes.push(Note::new(
+            NoteKind::Other,
+            &config_file,
+            None,
+            format!("config keys not carried over: {}", dropped.join(", ")),
+        ));
     }
     Ok(HugoConfig {
         site: SiteConfig { title, base_url, description, language, taxonomies, extra },
@@ -471,23 +555,35 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
 }
 
 fn read_config_file(path: &Path, name: &str) -> Result<Map<String, Value>, Diagnostics> {
-    let text = std::fs::read_to_string(path).map_err(|e| crate::error::io_error(path, "read the Hugo config", &e))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| crate::error::io_error(path, "read the Hugo config", &e))?;
     let value: Value = match ext(path).as_str() {
         "toml" => frontmatter::toml_to_json(toml::from_str(&text).map_err(|e| {
             let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-            Diagnostic::error("import", format!("Hugo config: {}", e.message())).in_file(name).at(line, None).hint("fix the TOML and import again")
+            Diagnostic::error("import", format!("Hugo config: {}", e.message()))
+                .in_file(name)
+                .at(line, None)
+                .hint("fix the TOML and import again")
         })?),
         "json" => serde_json::from_str(&text).map_err(|e| {
-            Diagnostic::error("import", format!("Hugo config: {e}")).in_file(name).at(Some(e.line()), Some(e.column())).hint("fix the JSON and import again")
+            Diagnostic::error("import", format!("Hugo config: {e}"))
+                .in_file(name)
+                .at(Some(e.line()), Some(e.column()))
+                .hint("fix the JSON and import again")
         })?,
         _ => crate::yaml::from_str(&text).map_err(|e| {
-            Diagnostic::error("import", format!("Hugo config: {}", e.message)).in_file(name).at(e.line, e.column).hint("fix the YAML and import again")
+            Diagnostic::error("import", format!("Hugo config: {}", e.message))
+                .in_file(name)
+                .at(e.line, e.column)
+                .hint("fix the YAML and import again")
         })?,
     };
     match value {
         Value::Object(m) => Ok(m),
         Value::Null => Ok(Map::new()),
-        _ => Err(Diagnostic::error("import", "Hugo config must be a map of keys").in_file(name).into()),
+        _ => Err(Diagnostic::error("import", "Hugo config must be a map of keys")
+            .in_file(name)
+            .into()),
     }
 }
 
@@ -529,7 +625,13 @@ fn read_doc(
         DocKind::Page
     };
 
-    let mut m = MapFields { source: &source, parsed: &parsed, front: Map::new(), extra: Map::new(), notes: &mut notes };
+    let mut m = MapFields {
+        source: &source,
+        parsed: &parsed,
+        front: Map::new(),
+        extra: Map::new(),
+        notes: &mut notes,
+    };
     // Hugo reads keys without regard to case.
     // The file's own keys, then what sections above cascade to it.
     let mut own = parsed.map.clone();
@@ -539,18 +641,35 @@ fn read_doc(
             own.insert(k.clone(), v.clone());
         }
     }
-    let get = |k: &str| own.iter().find(|(key, _)| key.eq_ignore_ascii_case(k)).map(|(key, v)| (key.clone(), v.clone()));
+    let get = |k: &str| {
+        own.iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(k))
+            .map(|(key, v)| (key.clone(), v.clone()))
+    };
 
     let title = get("title").and_then(|(_, v)| value_text(&v)).filter(|t| !t.trim().is_empty());
     let title = match title {
         Some(t) => t,
         None => {
-            let name = if kind == DocKind::Home { config.site.title.clone() } else { title_from_name(&base_name) };
+            let name = if kind == DocKind::Home {
+                config.site.title.clone()
+            } else {
+                title_from_name(&base_name)
+            };
             m.notes.push(Note::new(
                 NoteKind::TitleInvented,
                 &source,
                 parsed.line_of("title").or(Some(file.front_line.saturating_sub(1).max(1))),
-                format!("no title: used \"{name}\" from the {}", if kind == DocKind::Home { "site title" } else if is_section || is_bundle { "folder name" } else { "file name" }),
+                format!(
+                    "no title: used \"{name}\" from the {}",
+                    if kind == DocKind::Home {
+                        "site title"
+                    } else if is_section || is_bundle {
+                        "folder name"
+                    } else {
+                        "file name"
+                    }
+                ),
             ));
             name
         }
@@ -559,20 +678,28 @@ fn read_doc(
     if let Some((_, v)) = get("description") {
         m.front.insert("description".into(), v);
     }
-    let date = ["date", "publishdate", "pubdate", "published"].iter().find_map(|k| get(k)).and_then(|(k, v)| m.date("date", &k, &v));
-    let _updated = ["lastmod", "modified"].iter().find_map(|k| get(k)).and_then(|(k, v)| m.date("updated", &k, &v));
-    let publish = ["publishdate", "pubdate", "published"].iter().find_map(|k| get(k)).and_then(|(k, v)| {
-        let d = dates::parse(value_text(&v)?.as_str())?;
-        m.extra.insert("publish_date".into(), Value::String(d.to_charter()));
-        let _ = k;
-        Some(d)
-    });
+    let date = ["date", "publishdate", "pubdate", "published"]
+        .iter()
+        .find_map(|k| get(k))
+        .and_then(|(k, v)| m.date("date", &k, &v));
+    let _updated = ["lastmod", "modified"]
+        .iter()
+        .find_map(|k| get(k))
+        .and_then(|(k, v)| m.date("updated", &k, &v));
+    let publish =
+        ["publishdate", "pubdate", "published"].iter().find_map(|k| get(k)).and_then(|(k, v)| {
+            let d = dates::parse(value_text(&v)?.as_str())?;
+            m.extra.insert("publish_date".into(), Value::String(d.to_charter()));
+            let _ = k;
+            Some(d)
+        });
     let expiry = ["expirydate", "unpublishdate"].iter().find_map(|k| get(k)).and_then(|(_, v)| {
         let d = dates::parse(value_text(&v)?.as_str())?;
         m.extra.insert("expiry_date".into(), Value::String(d.to_charter()));
         Some(d)
     });
-    let draft = matches!(get("draft").map(|(_, v)| v), Some(Value::Bool(true))) || get("draft").and_then(|(_, v)| value_text(&v)).as_deref() == Some("true");
+    let draft = matches!(get("draft").map(|(_, v)| v), Some(Value::Bool(true)))
+        || get("draft").and_then(|(_, v)| value_text(&v)).as_deref() == Some("true");
     if let Some((_, w)) = get("weight") {
         match &w {
             Value::Number(_) => {
@@ -599,7 +726,8 @@ fn read_doc(
         Some(v) => value_text(&v).into_iter().collect(),
         None => vec![],
     };
-    let (mut aliases, unservable_aliases): (Vec<String>, Vec<String>) = all_aliases.into_iter().partition(|a| servable(a));
+    let (mut aliases, unservable_aliases): (Vec<String>, Vec<String>) =
+        all_aliases.into_iter().partition(|a| servable(a));
     if let Some((_, s)) = get("summary") {
         m.extra.insert("summary".into(), s.clone());
         if !m.front.contains_key("description") {
@@ -608,7 +736,10 @@ fn read_doc(
     }
     match get("authors").map(|(_, v)| v) {
         Some(Value::Array(a)) => {
-            m.front.insert("authors".into(), Value::Array(a.iter().filter_map(value_text).map(Value::String).collect()));
+            m.front.insert(
+                "authors".into(),
+                Value::Array(a.iter().filter_map(value_text).map(Value::String).collect()),
+            );
         }
         Some(v) => {
             if let Some(a) = value_text(&v) {
@@ -631,22 +762,43 @@ fn read_doc(
     }
     let build = get("_build").or_else(|| get("build")).map(|(_, v)| v);
     let never_rendered = match &build {
-        Some(Value::Object(b)) => matches!(b.get("render"), Some(Value::Bool(false))) || b.get("render").and_then(value_text).as_deref() == Some("never"),
+        Some(Value::Object(b)) => {
+            matches!(b.get("render"), Some(Value::Bool(false)))
+                || b.get("render").and_then(value_text).as_deref() == Some("never")
+        }
         _ => false,
     };
     let headless = matches!(get("headless").map(|(_, v)| v), Some(Value::Bool(true)));
 
     // Everything else goes under `extra`, as written.
     let known = [
-        "title", "description", "date", "publishdate", "pubdate", "published", "lastmod", "modified", "expirydate", "unpublishdate", "draft", "weight",
-        "slug", "url", "aliases", "summary", "authors", "extra",
+        "title",
+        "description",
+        "date",
+        "publishdate",
+        "pubdate",
+        "published",
+        "lastmod",
+        "modified",
+        "expirydate",
+        "unpublishdate",
+        "draft",
+        "weight",
+        "slug",
+        "url",
+        "aliases",
+        "summary",
+        "authors",
+        "extra",
     ];
     if let Some(c) = parsed.map.get("cascade") {
         m.extra.insert("cascade".into(), c.clone());
     }
     for (k, v) in &own {
         let lk = k.to_lowercase();
-        let taken = known.contains(&lk.as_str()) || config.site.taxonomies.iter().any(|t| t.eq_ignore_ascii_case(k)) || (lk == "toc" && v.is_boolean());
+        let taken = known.contains(&lk.as_str())
+            || config.site.taxonomies.iter().any(|t| t.eq_ignore_ascii_case(k))
+            || (lk == "toc" && v.is_boolean());
         if !taken {
             m.extra.insert(k.clone(), v.clone());
         }
@@ -677,13 +829,20 @@ fn read_doc(
         m.front.insert("draft".into(), Value::Bool(true));
     }
     if !reasons.is_empty() && kind != DocKind::Home {
-        m.notes.push(Note::new(NoteKind::Unpublished, &source, None, format!("Hugo would not publish it now ({}): imported as a draft", reasons.join(", "))));
+        m.notes.push(Note::new(
+            NoteKind::Unpublished,
+            &source,
+            None,
+            format!("Hugo would not publish it now ({}): imported as a draft", reasons.join(", ")),
+        ));
     }
 
     let page_url = match kind {
         DocKind::Home => "/".to_string(),
         DocKind::Section => format!("/{}/", urlize(&dir)),
-        DocKind::Page => page_url(config, &page_dir, &base_name, &title, slug.as_deref(), url.as_deref(), date),
+        DocKind::Page => {
+            page_url(config, &page_dir, &base_name, &title, slug.as_deref(), url.as_deref(), date)
+        }
     };
     // Relative aliases are relative to the page's folder.
     let parent = match page_url.trim_end_matches('/').rsplit_once('/') {
@@ -695,13 +854,19 @@ fn read_doc(
             *a = format!("{parent}{a}");
         }
     }
-    if (url.is_some() || slug.as_deref().is_some_and(|s| s.contains('/'))) && kind == DocKind::Page {
+    if (url.is_some() || slug.as_deref().is_some_and(|s| s.contains('/'))) && kind == DocKind::Page
+    {
         let message = if published {
             format!("published at {page_url} as Hugo did")
         } else {
             format!("not published (a draft, as in Hugo); once published, at {page_url}, the URL Hugo gives it")
         };
-        m.notes.push(Note::new(NoteKind::UrlKept, &source, parsed.line_of("url").or(parsed.line_of("slug")), message));
+        m.notes.push(Note::new(
+            NoteKind::UrlKept,
+            &source,
+            parsed.line_of("url").or(parsed.line_of("slug")),
+            message,
+        ));
     }
     let state = if published { "" } else { " (a draft: not published, as in Hugo)" };
     if let Some(u) = &unservable_url {
@@ -754,7 +919,10 @@ fn read_cascades(content_root: &Path, sections: &[PathBuf]) -> Cascades {
         let Ok(text) = std::fs::read_to_string(content_root.join(f)) else { continue };
         let Ok(split) = frontmatter::split(&text) else { continue };
         let Ok(parsed) = frontmatter::parse(&split) else { continue };
-        let Some((_, c)) = parsed.map.iter().find(|(k, _)| k.eq_ignore_ascii_case("cascade")) else { continue };
+        let Some((_, c)) = parsed.map.iter().find(|(k, _)| k.eq_ignore_ascii_case("cascade"))
+        else {
+            continue;
+        };
         let entries: Vec<&Value> = match c {
             Value::Array(a) => a.iter().collect(),
             other => vec![other],
@@ -795,7 +963,11 @@ fn cascade_for(cascades: &Cascades, rel: &Path) -> Map<String, Value> {
     let page_path = {
         let s = slash_path(rel);
         let s = s.rsplit_once('.').map(|(a, _)| a.to_string()).unwrap_or(s);
-        let s = s.trim_end_matches("/_index").trim_end_matches("/index").trim_end_matches("_index").to_string();
+        let s = s
+            .trim_end_matches("/_index")
+            .trim_end_matches("/index")
+            .trim_end_matches("_index")
+            .to_string();
         format!("/{}", s.to_lowercase())
     };
     let mut dirs: Vec<String> = rel.ancestors().skip(1).map(slash_path).collect();
@@ -828,7 +1000,9 @@ fn path_glob(pattern: &str, path: &str) -> bool {
         return pattern.trim_end_matches('/') == path;
     }
     let (pre, post) = pattern.split_once('*').unwrap_or((pattern, ""));
-    path.starts_with(pre) && path.ends_with(post) && !path[pre.len()..path.len() - post.len().min(path.len() - pre.len())].contains('/')
+    path.starts_with(pre)
+        && path.ends_with(post)
+        && !path[pre.len()..path.len() - post.len().min(path.len() - pre.len())].contains('/')
 }
 
 /// Front matter being mapped, with the notes it produces.
@@ -852,12 +1026,22 @@ impl MapFields<'_> {
                 Some(d)
             }
             DateFix::Rewritten(d, new) => {
-                self.notes.push(Note::new(NoteKind::DateRewritten, self.source, line, format!("`{src_key}: {text}` written as `{key}: {new}`")));
+                self.notes.push(Note::new(
+                    NoteKind::DateRewritten,
+                    self.source,
+                    line,
+                    format!("`{src_key}: {text}` written as `{key}: {new}`"),
+                ));
                 self.front.insert(key.into(), Value::String(new));
                 Some(d)
             }
             DateFix::Invalid => {
-                self.notes.push(Note::new(NoteKind::DateRewritten, self.source, line, format!("`{src_key}: {text}` is not a date; kept as extra.{src_key}")));
+                self.notes.push(Note::new(
+                    NoteKind::DateRewritten,
+                    self.source,
+                    line,
+                    format!("`{src_key}: {text}` is not a date; kept as extra.{src_key}"),
+                ));
                 self.extra.insert(src_key.into(), v.clone());
                 None
             }
@@ -866,7 +1050,15 @@ impl MapFields<'_> {
 }
 
 /// The URL Hugo publishes a regular page at.
-fn page_url(config: &HugoConfig, dir: &str, base_name: &str, title: &str, slug: Option<&str>, url: Option<&str>, date: Option<SourceDate>) -> String {
+fn page_url(
+    config: &HugoConfig,
+    dir: &str,
+    base_name: &str,
+    title: &str,
+    slug: Option<&str>,
+    url: Option<&str>,
+    date: Option<SourceDate>,
+) -> String {
     if let Some(u) = url {
         let u = u.trim();
         let u = if u.starts_with('/') { u.to_string() } else { format!("/{u}") };
@@ -962,7 +1154,8 @@ fn term_slug_notes(docs: &[Doc], taxonomies: &[String], notes: &mut Vec<Note>) {
             let Some(Value::Array(terms)) = d.front.get(t) else { continue };
             for term in terms.iter().filter_map(Value::as_str).filter(|term| !term.is_empty()) {
                 // As a browser asks for it: `#` would start a fragment.
-                let hugo = format!("/{}/{}/", hugo_term_slug(t), hugo_term_slug(term)).replace('#', "%23");
+                let hugo =
+                    format!("/{}/{}/", hugo_term_slug(t), hugo_term_slug(term)).replace('#', "%23");
                 let charter_taxonomy = match crate::text::slugify(t) {
                     s if s.is_empty() => t.clone(),
                     s => s,
@@ -1009,15 +1202,23 @@ pub(crate) fn convert_body(doc: &Doc, imported: &Imported, index: &LinkIndex) ->
                 cur = if i == 0 {
                     m.iter().find(|(k, _)| k.eq_ignore_ascii_case(part)).map(|(_, v)| v)
                 } else {
-                    cur.and_then(|v| v.as_object()).and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case(part)).map(|(_, v)| v))
+                    cur.and_then(|v| v.as_object()).and_then(|o| {
+                        o.iter().find(|(k, _)| k.eq_ignore_ascii_case(part)).map(|(_, v)| v)
+                    })
                 };
             }
             cur.and_then(value_text)
         };
         let page_extra = doc.front.get("extra").and_then(Value::as_object);
-        lookup(&doc.front).or_else(|| page_extra.and_then(lookup)).or_else(|| lookup(&imported.config.extra))
+        lookup(&doc.front)
+            .or_else(|| page_extra.and_then(lookup))
+            .or_else(|| lookup(&imported.config.extra))
     };
-    let c = shortcodes::convert(&doc.body, doc.body_line, &shortcodes::Context { resolve_ref: &resolve, param: &param });
+    let c = shortcodes::convert(
+        &doc.body,
+        doc.body_line,
+        &shortcodes::Context { resolve_ref: &resolve, param: &param },
+    );
     Body { text: c.text, leftovers: c.leftovers, unresolved: c.unresolved }
 }
 
@@ -1048,7 +1249,11 @@ fn resolve_ref(index: &LinkIndex, self_dir: &str, path: &str) -> Option<String> 
             candidates.push(format!("{base}.{e}"));
         }
         for e in CONTENT_EXTS {
-            candidates.push(if base.is_empty() { format!("_index.{e}") } else { format!("{base}/_index.{e}") });
+            candidates.push(if base.is_empty() {
+                format!("_index.{e}")
+            } else {
+                format!("{base}/_index.{e}")
+            });
             candidates.push(format!("{base}/index.{e}"));
         }
         for c in candidates {
@@ -1059,13 +1264,21 @@ fn resolve_ref(index: &LinkIndex, self_dir: &str, path: &str) -> Option<String> 
     }
     // By base name, when only one page has it.
     let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or(path);
-    let name_stem = name.rsplit_once('.').filter(|(_, e)| CONTENT_EXTS.contains(e)).map(|(s, _)| s).unwrap_or(name);
+    let name_stem = name
+        .rsplit_once('.')
+        .filter(|(_, e)| CONTENT_EXTS.contains(e))
+        .map(|(s, _)| s)
+        .unwrap_or(name);
     let mut found: Vec<&str> = index
         .keys()
         .filter(|k| {
             let p = Path::new(k);
             let s = stem(p);
-            let bundle_name = if s == "index" || s == "_index" { p.parent().map(|d| stem(d)).unwrap_or_default() } else { s };
+            let bundle_name = if s == "index" || s == "_index" {
+                p.parent().map(|d| stem(d)).unwrap_or_default()
+            } else {
+                s
+            };
             bundle_name == name_stem
         })
         .collect();
@@ -1142,7 +1355,17 @@ mod tests {
     #[test]
     fn terms_are_noted_when_charter_s_url_differs_from_hugo_s() {
         let mut front = Map::new();
-        front.insert("tags".into(), serde_json::json!(["Let's Encrypt", "Video & Sound", "#hash", "Foo Bar", "security", "C++"]));
+        front.insert(
+            "tags".into(),
+            serde_json::json!([
+                "Let's Encrypt",
+                "Video & Sound",
+                "#hash",
+                "Foo Bar",
+                "security",
+                "C++"
+            ]),
+        );
         let doc = Doc {
             source: "content/p.md".into(),
             link_key: "p.md".into(),
@@ -1161,9 +1384,20 @@ mod tests {
         let text: Vec<&str> = notes.iter().map(|n| n.message.as_str()).collect();
         assert_eq!(notes.len(), 4, "{text:#?}");
         assert!(text.iter().any(|m| m.contains("Hugo published it at /tags/lets-encrypt/, Charter publishes it at /tags/let-s-encrypt/")), "{text:#?}");
-        assert!(text.iter().any(|m| m.contains("/tags/video--sound/, Charter publishes it at /tags/video-sound/")), "{text:#?}");
-        assert!(text.iter().any(|m| m.contains("/tags/%23hash/, Charter publishes it at /tags/hash/")), "{text:#?}");
-        assert!(text.iter().any(|m| m.contains("/tags/c++/, Charter publishes it at /tags/c/")), "{text:#?}");
+        assert!(
+            text.iter()
+                .any(|m| m
+                    .contains("/tags/video--sound/, Charter publishes it at /tags/video-sound/")),
+            "{text:#?}"
+        );
+        assert!(
+            text.iter().any(|m| m.contains("/tags/%23hash/, Charter publishes it at /tags/hash/")),
+            "{text:#?}"
+        );
+        assert!(
+            text.iter().any(|m| m.contains("/tags/c++/, Charter publishes it at /tags/c/")),
+            "{text:#?}"
+        );
         assert!(notes.iter().all(|n| n.kind == NoteKind::UrlNotKept));
     }
 
@@ -1172,7 +1406,10 @@ mod tests {
         let c = cfg();
         assert_eq!(page_url(&c, "posts", "My Page", "T", None, None, None), "/posts/my-page/");
         assert_eq!(page_url(&c, "posts", "x", "T", Some("a/b"), None, None), "/posts/a/b/");
-        assert_eq!(page_url(&c, "posts", "x", "T", Some("Hello World"), None, None), "/posts/hello-world/");
+        assert_eq!(
+            page_url(&c, "posts", "x", "T", Some("Hello World"), None, None),
+            "/posts/hello-world/"
+        );
         assert_eq!(page_url(&c, "posts", "x", "T", None, Some("/about-us/"), None), "/about-us/");
         assert_eq!(page_url(&c, "", "about", "T", None, None, None), "/about/");
     }
@@ -1182,7 +1419,10 @@ mod tests {
         let mut c = cfg();
         c.permalinks.insert("docs".into(), "/:year/:month/:title/".into());
         let d = dates::parse("2021-03-04").unwrap();
-        assert_eq!(page_url(&c, "docs", "perm", "Perm Title é!", None, None, Some(d)), "/2021/03/perm-title-é/");
+        assert_eq!(
+            page_url(&c, "docs", "perm", "Perm Title é!", None, None, Some(d)),
+            "/2021/03/perm-title-é/"
+        );
         assert_eq!(page_url(&c, "posts", "x", "T", None, None, Some(d)), "/posts/x/");
         c.ugly_urls = true;
         assert_eq!(page_url(&c, "posts", "x", "T", None, None, None), "/posts/x.html");
@@ -1223,11 +1463,23 @@ mod tests {
 
     #[test]
     fn refs_resolve_like_hugo() {
-        let idx = index(&["posts/first.md", "posts/bundle/index.md", "docs/sub/_index.md", "about.md", "_index.md"]);
-        assert_eq!(resolve_ref(&idx, "", "posts/first.md").as_deref(), Some("@/new/posts/first.md"));
+        let idx = index(&[
+            "posts/first.md",
+            "posts/bundle/index.md",
+            "docs/sub/_index.md",
+            "about.md",
+            "_index.md",
+        ]);
+        assert_eq!(
+            resolve_ref(&idx, "", "posts/first.md").as_deref(),
+            Some("@/new/posts/first.md")
+        );
         assert_eq!(resolve_ref(&idx, "", "/posts/first").as_deref(), Some("@/new/posts/first.md"));
         assert_eq!(resolve_ref(&idx, "posts", "first.md").as_deref(), Some("@/new/posts/first.md"));
-        assert_eq!(resolve_ref(&idx, "posts", "bundle").as_deref(), Some("@/new/posts/bundle/index.md"));
+        assert_eq!(
+            resolve_ref(&idx, "posts", "bundle").as_deref(),
+            Some("@/new/posts/bundle/index.md")
+        );
         assert_eq!(resolve_ref(&idx, "", "/docs/sub").as_deref(), Some("@/new/docs/sub/_index.md"));
         assert_eq!(resolve_ref(&idx, "posts", "../about.md").as_deref(), Some("@/new/about.md"));
         assert_eq!(resolve_ref(&idx, "x", "first").as_deref(), Some("@/new/posts/first.md"));

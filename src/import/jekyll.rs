@@ -9,7 +9,10 @@ use super::dates::{self, DateFix, SourceDate};
 use super::frontmatter;
 use super::place::LinkIndex;
 use super::report::{Note, NoteKind};
-use super::{liquid, slash_path, source_file, value_text, walk, Body, CopyFile, CopyKind, Doc, DocKind, Imported, SiteConfig};
+use super::{
+    liquid, slash_path, source_file, value_text, walk, Body, CopyFile, CopyKind, Doc, DocKind,
+    Imported, SiteConfig,
+};
 use crate::error::{Diagnostic, Diagnostics};
 use chrono::Datelike;
 use rayon::prelude::*;
@@ -59,9 +62,18 @@ fn style_template(style: &str) -> String {
 /// Reads the Jekyll site in `root`.
 pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
     let config = read_config(root)?;
-    let mut imported = Imported { config: config.site.clone(), notes: config.notes.clone(), ..Default::default() };
+    let mut imported =
+        Imported { config: config.site.clone(), notes: config.notes.clone(), ..Default::default() };
     let default_excludes = [
-        "_site", "Gemfile", "Gemfile.lock", "node_modules", "vendor", ".sass-cache", ".jekyll-cache", "gemfiles"];
+        "_site",
+        "Gemfile",
+        "Gemfile.lock",
+        "node_modules",
+        "vendor",
+        ".sass-cache",
+        ".jekyll-cache",
+        "gemfiles",
+    ];
     let excluded = |rel: &Path| -> bool {
         let s = slash_path(rel);
         if config.include.iter().any(|i| s == *i) {
@@ -75,7 +87,8 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
     let mut docs_to_read: Vec<(PathBuf, Kind)> = Vec::new();
     let mut skipped_dirs: BTreeSet<String> = BTreeSet::new();
     for f in &files {
-        let comps: Vec<String> = f.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect();
+        let comps: Vec<String> =
+            f.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect();
         let first = comps[0].as_str();
         let ext = ext(f);
         if first == "_data" {
@@ -85,7 +98,12 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
                 CopyKind::DataFromToml
             } else {
                 if !matches!(ext.as_str(), "yaml" | "yml" | "json") {
-                    imported.notes.push(Note::new(NoteKind::Other, f, None, "copied, but Charter's `data` reads only YAML and JSON files"));
+                    imported.notes.push(Note::new(
+                        NoteKind::Other,
+                        f,
+                        None,
+                        "copied, but Charter's `data` reads only YAML and JSON files",
+                    ));
                 }
                 CopyKind::Data
             };
@@ -100,10 +118,18 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             let categories: Vec<String> = comps[..pos].to_vec();
             if !PAGE_EXTS.contains(&ext.as_str()) {
                 // Files beside posts are static files at their own path (Jekyll copies them).
-                imported.files.push(CopyFile { from: root.join(f), to: Path::new("static").join(f), kind: CopyKind::Static });
+                imported.files.push(CopyFile {
+                    from: root.join(f),
+                    to: Path::new("static").join(f),
+                    kind: CopyKind::Static,
+                });
                 continue;
             }
-            let kind = if comps[pos] == "_posts" { Kind::Post { categories } } else { Kind::Draft { categories } };
+            let kind = if comps[pos] == "_posts" {
+                Kind::Post { categories }
+            } else {
+                Kind::Draft { categories }
+            };
             docs_to_read.push((f.clone(), kind));
             continue;
         }
@@ -115,7 +141,11 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
                 if PAGE_EXTS.contains(&ext.as_str()) {
                     docs_to_read.push((f.clone(), Kind::Collection(name.to_string())));
                 } else if config.collections.get(name).is_some_and(|c| c.0) {
-                    imported.files.push(CopyFile { from: root.join(f), to: Path::new("static").join(name).join(f.strip_prefix(first).unwrap_or(f)), kind: CopyKind::Static });
+                    imported.files.push(CopyFile {
+                        from: root.join(f),
+                        to: Path::new("static").join(name).join(f.strip_prefix(first).unwrap_or(f)),
+                        kind: CopyKind::Static,
+                    });
                 }
                 continue;
             }
@@ -125,7 +155,8 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             }
         }
         if comps.iter().any(|c| c.starts_with('_') && !config.include.contains(c)) {
-            skipped_dirs.insert(comps.iter().find(|c| c.starts_with('_')).cloned().unwrap_or_default());
+            skipped_dirs
+                .insert(comps.iter().find(|c| c.starts_with('_')).cloned().unwrap_or_default());
             continue;
         }
         // Anywhere else: a page when it has front matter, a static file otherwise.
@@ -149,7 +180,11 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
                 ));
             }
         } else {
-            imported.files.push(CopyFile { from: root.join(f), to: Path::new("static").join(f), kind: CopyKind::Static });
+            imported.files.push(CopyFile {
+                from: root.join(f),
+                to: Path::new("static").join(f),
+                kind: CopyKind::Static,
+            });
         }
     }
     for dir in skipped_dirs {
@@ -164,7 +199,8 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
     }
 
     let now = chrono::Utc::now();
-    let results: Vec<Result<Doc, Note>> = docs_to_read.par_iter().map(|(f, kind)| read_doc(root, &config, f, kind, now)).collect();
+    let results: Vec<Result<Doc, Note>> =
+        docs_to_read.par_iter().map(|(f, kind)| read_doc(root, &config, f, kind, now)).collect();
     let mut has_home = false;
     let mut used_taxonomies = BTreeSet::new();
     for r in results {
@@ -182,7 +218,11 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
         }
     }
     // Categories and tags become taxonomies when some page uses them.
-    imported.config.taxonomies = ["categories", "tags"].iter().filter(|t| used_taxonomies.contains(*t)).map(|t| t.to_string()).collect();
+    imported.config.taxonomies = ["categories", "tags"]
+        .iter()
+        .filter(|t| used_taxonomies.contains(*t))
+        .map(|t| t.to_string())
+        .collect();
     for d in imported.docs.iter_mut() {
         for t in ["categories", "tags"] {
             if !used_taxonomies.contains(t) {
@@ -216,7 +256,12 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             body: String::new(),
             body_line: 1,
             resources: vec![],
-            notes: vec![Note::new(NoteKind::TitleInvented, "index.md", None, "no home page in the site: wrote one with the site title")],
+            notes: vec![Note::new(
+                NoteKind::TitleInvented,
+                "index.md",
+                None,
+                "no home page in the site: wrote one with the site title",
+            )],
         });
     }
     Ok(imported)
@@ -234,7 +279,11 @@ pub(crate) struct PathScope {
 impl PathScope {
     pub(crate) fn new(path: &str) -> Self {
         let path = path.trim_matches('/').to_string();
-        let glob = if path.contains('*') { globset::Glob::new(&path).ok().map(|g| g.compile_matcher()) } else { None };
+        let glob = if path.contains('*') {
+            globset::Glob::new(&path).ok().map(|g| g.compile_matcher())
+        } else {
+            None
+        };
         PathScope { path, glob }
     }
 
@@ -280,16 +329,22 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
         let p = source_file(root, name)?;
         if p.is_file() {
             config_file = name.to_string();
-            let text = std::fs::read_to_string(&p).map_err(|e| crate::error::io_error(&p, "read the Jekyll config", &e))?;
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| crate::error::io_error(&p, "read the Jekyll config", &e))?;
             let value: Value = if name.ends_with(".toml") {
                 frontmatter::toml_to_json(toml::from_str(&text).map_err(|e| {
-                    Diagnostic::error("import", format!("Jekyll config: {}", e.message())).in_file(name).hint("fix the TOML and import again")
+                    Diagnostic::error("import", format!("Jekyll config: {}", e.message()))
+                        .in_file(name)
+                        .hint("fix the TOML and import again")
                 })?)
             } else if text.trim().is_empty() {
                 Value::Null
             } else {
                 crate::yaml::from_str(&text).map_err(|e| {
-                    Diagnostic::error("import", format!("Jekyll config: {}", e.message)).in_file(name).at(e.line, e.column).hint("fix the YAML and import again")
+                    Diagnostic::error("import", format!("Jekyll config: {}", e.message))
+                        .in_file(name)
+                        .at(e.line, e.column)
+                        .hint("fix the YAML and import again")
                 })?
             };
             if let Value::Object(m) = value {
@@ -303,16 +358,33 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
         notes.push(Note::new(NoteKind::Other, "", None, "no _config.yml: Jekyll's defaults used"));
     }
     let get_str = |k: &str| raw.get(k).and_then(value_text);
-    let folder_name = root.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "Site".into());
+    let folder_name =
+        root.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "Site".into());
     let title = get_str("title").unwrap_or_else(|| {
-        notes.push(Note::new(NoteKind::TitleInvented, &config_file, None, format!("no site title: used \"{folder_name}\"")));
+        notes.push(Note::new(
+            NoteKind::TitleInvented,
+            &config_file,
+            None,
+            format!("no site title: used \"{folder_name}\""),
+        ));
         folder_name.clone()
     });
-    let url = get_str("url").map(|u| u.trim().trim_end_matches('/').to_string()).unwrap_or_default();
-    let baseurl = get_str("baseurl").map(|u| u.trim().trim_end_matches('/').to_string()).unwrap_or_default();
-    let baseurl = if baseurl.is_empty() || baseurl.starts_with('/') { baseurl } else { format!("/{baseurl}") };
+    let url =
+        get_str("url").map(|u| u.trim().trim_end_matches('/').to_string()).unwrap_or_default();
+    let baseurl =
+        get_str("baseurl").map(|u| u.trim().trim_end_matches('/').to_string()).unwrap_or_default();
+    let baseurl = if baseurl.is_empty() || baseurl.starts_with('/') {
+        baseurl
+    } else {
+        format!("/{baseurl}")
+    };
     let base_url = if url.is_empty() {
-        notes.push(Note::new(NoteKind::Other, &config_file, None, "no `url`: used https://example.org; set base_url in site.yaml"));
+        notes.push(Note::new(
+            NoteKind::Other,
+            &config_file,
+            None,
+            "no `url`: used https://example.org; set base_url in site.yaml",
+        ));
         format!("https://example.org{baseurl}")
     } else {
         format!("{url}{baseurl}")
@@ -358,9 +430,38 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
     let description = get_str("description");
     let language = get_str("lang").or_else(|| get_str("locale"));
     let structural = [
-        "title", "description", "url", "baseurl", "permalink", "collections", "defaults", "exclude", "include", "future", "lang", "locale", "plugins",
-        "gems", "markdown", "kramdown", "highlighter", "sass", "theme", "remote_theme", "source", "destination", "timezone", "encoding", "paginate",
-        "paginate_path", "incremental", "safe", "keep_files", "show_drafts", "liquid", "livereload",
+        "title",
+        "description",
+        "url",
+        "baseurl",
+        "permalink",
+        "collections",
+        "defaults",
+        "exclude",
+        "include",
+        "future",
+        "lang",
+        "locale",
+        "plugins",
+        "gems",
+        "markdown",
+        "kramdown",
+        "highlighter",
+        "sass",
+        "theme",
+        "remote_theme",
+        "source",
+        "destination",
+        "timezone",
+        "encoding",
+        "paginate",
+        "paginate_path",
+        "incremental",
+        "safe",
+        "keep_files",
+        "show_drafts",
+        "liquid",
+        "livereload",
     ];
     let mut extra = Map::new();
     for (k, v) in &raw {
@@ -368,9 +469,35 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
             extra.insert(k.clone(), v.clone());
         }
     }
-    let dropped: Vec<&str> = raw.keys().map(String::as_str).filter(|k| structural.contains(k) && !["title", "description", "url", "baseurl", "permalink", "collections", "defaults", "exclude", "include", "future", "lang", "locale"].contains(k)).collect();
+    let dropped: Vec<&str> = raw
+        .keys()
+        .map(String::as_str)
+        .filter(|k| {
+            structural.contains(k)
+                && ![
+                    "title",
+                    "description",
+                    "url",
+                    "baseurl",
+                    "permalink",
+                    "collections",
+                    "defaults",
+                    "exclude",
+                    "include",
+                    "future",
+                    "lang",
+                    "locale",
+                ]
+                .contains(k)
+        })
+        .collect();
     if !dropped.is_empty() {
-        notes.push(Note::new(NoteKind::Other, &config_file, None, format!("build settings not carried over: {}", dropped.join(", "))));
+        notes.push(Note::new(
+            NoteKind::Other,
+            &config_file,
+            None,
+            format!("build settings not carried over: {}", dropped.join(", ")),
+        ));
     }
     if raw.contains_key("paginate") {
         notes.push(Note::new(NoteKind::Other, &config_file, None, "pagination (`paginate`): Charter lists every page of a section on one page; Jekyll's /page2/ URLs are not published"));
@@ -391,7 +518,9 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
 fn words(v: &Value) -> Vec<String> {
     match v {
         Value::Array(a) => a.iter().filter_map(value_text).collect(),
-        other => value_text(other).map(|s| s.split_whitespace().map(str::to_string).collect()).unwrap_or_default(),
+        other => value_text(other)
+            .map(|s| s.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default(),
     }
 }
 
@@ -475,9 +604,15 @@ fn fill(template: &str, p: &UrlParts<'_>) -> String {
         "week" => d.map(|d| format!("{:02}", d.date.iso_week().week())),
         "short_day" => d.map(|d| d.date.format("%a").to_string()),
         "long_day" => d.map(|d| d.date.format("%A").to_string()),
-        "hour" => d.map(|d| d.time.map(|t| t.format("%H").to_string()).unwrap_or_else(|| "00".into())),
-        "minute" => d.map(|d| d.time.map(|t| t.format("%M").to_string()).unwrap_or_else(|| "00".into())),
-        "second" => d.map(|d| d.time.map(|t| t.format("%S").to_string()).unwrap_or_else(|| "00".into())),
+        "hour" => {
+            d.map(|d| d.time.map(|t| t.format("%H").to_string()).unwrap_or_else(|| "00".into()))
+        }
+        "minute" => {
+            d.map(|d| d.time.map(|t| t.format("%M").to_string()).unwrap_or_else(|| "00".into()))
+        }
+        "second" => {
+            d.map(|d| d.time.map(|t| t.format("%S").to_string()).unwrap_or_else(|| "00".into()))
+        }
         "title" => Some(slugify(p.slug, true, true)),
         "slug" => Some(slugify(p.slug, false, false)),
         "name" => Some(slugify(p.basename, false, false)),
@@ -524,7 +659,13 @@ fn page_template(site_permalink: &str, index: bool) -> String {
     }
 }
 
-fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: chrono::DateTime<chrono::Utc>) -> Result<Doc, Note> {
+fn read_doc(
+    root: &Path,
+    config: &JekyllConfig,
+    rel: &Path,
+    kind: &Kind,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Doc, Note> {
     let source = rel.to_path_buf();
     let file = frontmatter::read_source(&root.join(rel), &source, "")?;
     let parsed = &file.parsed;
@@ -543,7 +684,8 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
     let mut fm: Map<String, Value> = Map::new();
     for (scope, t, values) in &config.defaults {
         let path_ok = scope.contains(&rel_slash);
-        let type_ok = t.as_deref().is_none_or(|t| t == type_name || (t == "posts" && type_name == "drafts"));
+        let type_ok =
+            t.as_deref().is_none_or(|t| t == type_name || (t == "posts" && type_name == "drafts"));
         if path_ok && type_ok {
             for (k, v) in values {
                 fm.insert(k.clone(), v.clone());
@@ -574,8 +716,19 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
     let title = match title {
         Some(t) => t,
         None => {
-            let t = if is_home { config.site.title.clone() } else if matches!(kind, Kind::Page) { super::title_from_name(&file_stem) } else { titleize(&file_slug) };
-            notes.push(Note::new(NoteKind::TitleInvented, &source, None, format!("no title: used \"{t}\" (as Jekyll does from the file name)")));
+            let t = if is_home {
+                config.site.title.clone()
+            } else if matches!(kind, Kind::Page) {
+                super::title_from_name(&file_stem)
+            } else {
+                titleize(&file_slug)
+            };
+            notes.push(Note::new(
+                NoteKind::TitleInvented,
+                &source,
+                None,
+                format!("no title: used \"{t}\" (as Jekyll does from the file name)"),
+            ));
             t
         }
     };
@@ -594,12 +747,22 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
                 date = Some(d);
             }
             DateFix::Rewritten(d, new) => {
-                notes.push(Note::new(NoteKind::DateRewritten, &source, line, format!("`date: {text}` written as `date: {new}`")));
+                notes.push(Note::new(
+                    NoteKind::DateRewritten,
+                    &source,
+                    line,
+                    format!("`date: {text}` written as `date: {new}`"),
+                ));
                 front.insert("date".into(), Value::String(new));
                 date = Some(d);
             }
             DateFix::Invalid => {
-                notes.push(Note::new(NoteKind::DateRewritten, &source, line, format!("`date: {text}` is not a date; kept as extra.date")));
+                notes.push(Note::new(
+                    NoteKind::DateRewritten,
+                    &source,
+                    line,
+                    format!("`date: {text}` is not a date; kept as extra.date"),
+                ));
                 extra.insert("date".into(), v.clone());
             }
         }
@@ -638,7 +801,10 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
     }
     match fm.get("authors").or(fm.get("author")) {
         Some(Value::Array(a)) => {
-            front.insert("authors".into(), Value::Array(a.iter().filter_map(value_text).map(Value::String).collect()));
+            front.insert(
+                "authors".into(),
+                Value::Array(a.iter().filter_map(value_text).map(Value::String).collect()),
+            );
         }
         Some(v) => {
             if let Some(a) = value_text(v) {
@@ -648,7 +814,10 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
         None => {}
     }
     if matches!(kind, Kind::Post { .. } | Kind::Draft { .. }) || !categories.is_empty() {
-        front.insert("categories".into(), Value::Array(categories.iter().cloned().map(Value::String).collect()));
+        front.insert(
+            "categories".into(),
+            Value::Array(categories.iter().cloned().map(Value::String).collect()),
+        );
     }
     if !tags.is_empty() {
         front.insert("tags".into(), Value::Array(tags.into_iter().map(Value::String).collect()));
@@ -660,8 +829,24 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
         }
     }
     let taken = [
-        "title", "description", "date", "last_modified_at", "updated", "modified", "weight", "category", "categories", "tag", "tags", "author",
-        "authors", "excerpt", "permalink", "published", "slug", "redirect_from",
+        "title",
+        "description",
+        "date",
+        "last_modified_at",
+        "updated",
+        "modified",
+        "weight",
+        "category",
+        "categories",
+        "tag",
+        "tags",
+        "author",
+        "authors",
+        "excerpt",
+        "permalink",
+        "published",
+        "slug",
+        "redirect_from",
     ];
     for (k, v) in &fm {
         if !taken.contains(&k.as_str()) {
@@ -678,13 +863,18 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
         Some(p) => style_template(&p),
         None => match kind {
             Kind::Post { .. } | Kind::Draft { .. } => config.permalink.clone(),
-            Kind::Collection(c) => config.collections.get(c).and_then(|c| c.1.clone()).unwrap_or_else(|| "/:collection/:path:output_ext".into()),
+            Kind::Collection(c) => config
+                .collections
+                .get(c)
+                .and_then(|c| c.1.clone())
+                .unwrap_or_else(|| "/:collection/:path:output_ext".into()),
             Kind::Page => page_template(&config.permalink, file_stem == "index"),
         },
     };
     let (path_part, collection) = match kind {
         Kind::Collection(c) => {
-            let inside = rel.strip_prefix(format!("_{c}")).map(Path::to_path_buf).unwrap_or_default();
+            let inside =
+                rel.strip_prefix(format!("_{c}")).map(Path::to_path_buf).unwrap_or_default();
             let mut p = slash_path(&inside);
             if let Some(dot) = p.rfind('.') {
                 p.truncate(dot);
@@ -695,13 +885,26 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
     };
     if date.is_none() && matches!(kind, Kind::Draft { .. }) {
         // Jekyll dates a draft by its file's modification time.
-        let modified = std::fs::metadata(root.join(rel)).and_then(|m| m.modified()).map(chrono::DateTime::<chrono::Utc>::from).unwrap_or(now);
+        let modified = std::fs::metadata(root.join(rel))
+            .and_then(|m| m.modified())
+            .map(chrono::DateTime::<chrono::Utc>::from)
+            .unwrap_or(now);
         date = Some(SourceDate { date: modified.date_naive(), time: None, offset: None });
     }
     let url = if is_home && fm.get("permalink").is_none() {
         "/".to_string()
     } else {
-        fill(&template, &UrlParts { date, slug: &slug, categories: &categories, path: &path_part, basename: &file_stem, collection: &collection })
+        fill(
+            &template,
+            &UrlParts {
+                date,
+                slug: &slug,
+                categories: &categories,
+                path: &path_part,
+                basename: &file_stem,
+                collection: &collection,
+            },
+        )
     };
     let aliases: Vec<String> = fm.get("redirect_from").map(words).unwrap_or_default();
 
@@ -716,7 +919,10 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
     if !output {
         reasons.push("its collection has no `output: true`");
     }
-    if matches!(kind, Kind::Post { .. } | Kind::Collection(_)) && !config.future && date.is_some_and(|d| d.instant() > now) {
+    if matches!(kind, Kind::Post { .. } | Kind::Collection(_))
+        && !config.future
+        && date.is_some_and(|d| d.instant() > now)
+    {
         reasons.push("its date is in the future");
     }
     let published = reasons.is_empty();
@@ -724,14 +930,24 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
         let message = if published {
             format!("permalink kept: published at {url}")
         } else {
-            format!("permalink kept: not published (a draft, as in Jekyll); once published, at {url}")
+            format!(
+                "permalink kept: not published (a draft, as in Jekyll); once published, at {url}"
+            )
         };
         notes.push(Note::new(NoteKind::UrlKept, &source, parsed.line_of("permalink"), message));
     }
     if !published {
         front.insert("draft".into(), Value::Bool(true));
         if !matches!(kind, Kind::Draft { .. }) {
-            notes.push(Note::new(NoteKind::Unpublished, &source, None, format!("Jekyll would not publish it ({}): imported as a draft", reasons.join(", "))));
+            notes.push(Note::new(
+                NoteKind::Unpublished,
+                &source,
+                None,
+                format!(
+                    "Jekyll would not publish it ({}): imported as a draft",
+                    reasons.join(", ")
+                ),
+            ));
         }
     }
     if !extra.is_empty() {
@@ -744,7 +960,11 @@ fn read_doc(root: &Path, config: &JekyllConfig, rel: &Path, kind: &Kind, now: ch
     let body = file.body().replace("<!--more-->", "<!-- more -->");
     Ok(Doc {
         source,
-        link_key: if matches!(kind, Kind::Post { .. }) { format!("{link_key}\u{0}{rel_slash}") } else { link_key },
+        link_key: if matches!(kind, Kind::Post { .. }) {
+            format!("{link_key}\u{0}{rel_slash}")
+        } else {
+            link_key
+        },
         kind: if is_home && url == "/" { DocKind::Home } else { DocKind::Page },
         url,
         aliases,
@@ -763,7 +983,11 @@ pub(crate) fn convert_body(doc: &Doc, imported: &Imported, index: &LinkIndex) ->
     let resolve_post = |name: &str| -> Option<String> {
         let name = name.trim().trim_matches(|c| c == '"' || c == '\'');
         let file = name.rsplit('/').next().unwrap_or(name);
-        let file = file.rsplit_once('.').filter(|(_, e)| PAGE_EXTS.contains(e)).map(|(s, _)| s).unwrap_or(file);
+        let file = file
+            .rsplit_once('.')
+            .filter(|(_, e)| PAGE_EXTS.contains(e))
+            .map(|(s, _)| s)
+            .unwrap_or(file);
         let prefix = format!("post:{file}\u{0}");
         let mut found: Vec<&str> = index.keys().filter(|k| k.starts_with(&prefix)).collect();
         found.sort();
@@ -794,7 +1018,8 @@ pub(crate) fn convert_body(doc: &Doc, imported: &Imported, index: &LinkIndex) ->
             cur.and_then(value_text)
         };
         match scope {
-            "page" => lookup(&doc.front).or_else(|| doc.front.get("extra").and_then(Value::as_object).and_then(lookup)),
+            "page" => lookup(&doc.front)
+                .or_else(|| doc.front.get("extra").and_then(Value::as_object).and_then(lookup)),
             "site" => lookup(&imported.config.extra).or_else(|| match key {
                 "title" => Some(imported.config.title.clone()),
                 "description" => imported.config.description.clone(),
@@ -807,7 +1032,13 @@ pub(crate) fn convert_body(doc: &Doc, imported: &Imported, index: &LinkIndex) ->
     let c = liquid::convert(
         &doc.body,
         doc.body_line,
-        &liquid::Context { resolve_post: &resolve_post, resolve_link: &resolve_link, variable: &variable, site_url: &site_url, base_path: &base_path },
+        &liquid::Context {
+            resolve_post: &resolve_post,
+            resolve_link: &resolve_link,
+            variable: &variable,
+            site_url: &site_url,
+            base_path: &base_path,
+        },
     );
     Body { text: c.text, leftovers: c.leftovers, unresolved: c.unresolved }
 }
@@ -816,7 +1047,10 @@ pub(crate) fn convert_body(doc: &Doc, imported: &Imported, index: &LinkIndex) ->
 fn split_base(base_url: &str) -> (String, String) {
     let after_scheme = base_url.find("://").map(|i| i + 3).unwrap_or(0);
     match base_url[after_scheme..].find('/') {
-        Some(i) => (base_url[..after_scheme + i].to_string(), base_url[after_scheme + i..].trim_end_matches('/').to_string()),
+        Some(i) => (
+            base_url[..after_scheme + i].to_string(),
+            base_url[after_scheme + i..].trim_end_matches('/').to_string(),
+        ),
         None => (base_url.to_string(), String::new()),
     }
 }
@@ -826,7 +1060,14 @@ mod tests {
     use super::*;
 
     fn parts<'a>(date: &str, slug: &'a str, cats: &'a [String]) -> UrlParts<'a> {
-        UrlParts { date: dates::parse(date), slug, categories: cats, path: "", basename: slug, collection: "" }
+        UrlParts {
+            date: dates::parse(date),
+            slug,
+            categories: cats,
+            path: "",
+            basename: slug,
+            collection: "",
+        }
     }
 
     #[test]
@@ -837,19 +1078,42 @@ mod tests {
         assert_eq!(fill(&style_template("pretty"), &p), "/blog/news/2010/07/21/Hello-World/");
         assert_eq!(fill(&style_template("ordinal"), &p), "/blog/news/2010/202/Hello-World.html");
         assert_eq!(fill(&style_template("none"), &p), "/blog/news/Hello-World.html");
-        assert_eq!(fill("/:categories/:year/:month/:day/:title/", &parts("2010-07-21", "x", &[])), "/2010/07/21/x/");
+        assert_eq!(
+            fill("/:categories/:year/:month/:day/:title/", &parts("2010-07-21", "x", &[])),
+            "/2010/07/21/x/"
+        );
         assert_eq!(fill("/blog/:year/:slug", &p), "/blog/2010/hello-world.html");
-        assert_eq!(fill("/:short_year/:i_month/:i_day/:title/", &parts("2010-07-01", "x", &[])), "/10/7/1/x/");
+        assert_eq!(
+            fill("/:short_year/:i_month/:i_day/:title/", &parts("2010-07-01", "x", &[])),
+            "/10/7/1/x/"
+        );
     }
 
     #[test]
     fn page_templates_follow_the_site_style() {
-        assert_eq!(page_template("/:categories/:year/:month/:day/:title:output_ext", false), "/:path/:basename:output_ext");
+        assert_eq!(
+            page_template("/:categories/:year/:month/:day/:title:output_ext", false),
+            "/:path/:basename:output_ext"
+        );
         assert_eq!(page_template("/:year/:title/", false), "/:path/:basename/");
         assert_eq!(page_template("/:year/:title", true), "/:path/");
-        let p = UrlParts { date: None, slug: "about", categories: &[], path: "docs", basename: "about", collection: "" };
+        let p = UrlParts {
+            date: None,
+            slug: "about",
+            categories: &[],
+            path: "docs",
+            basename: "about",
+            collection: "",
+        };
         assert_eq!(fill("/:path/:basename:output_ext", &p), "/docs/about.html");
-        let p = UrlParts { date: None, slug: "about", categories: &[], path: "", basename: "about", collection: "" };
+        let p = UrlParts {
+            date: None,
+            slug: "about",
+            categories: &[],
+            path: "",
+            basename: "about",
+            collection: "",
+        };
         assert_eq!(fill("/:path/:basename/", &p), "/about/");
         assert_eq!(fill("/:path/:basename", &p), "/about.html");
     }
@@ -877,7 +1141,10 @@ mod tests {
 
     #[test]
     fn base_url_split() {
-        assert_eq!(split_base("https://e.org/blog"), ("https://e.org".to_string(), "/blog".to_string()));
+        assert_eq!(
+            split_base("https://e.org/blog"),
+            ("https://e.org".to_string(), "/blog".to_string())
+        );
         assert_eq!(split_base("https://e.org"), ("https://e.org".to_string(), String::new()));
     }
 }

@@ -83,12 +83,20 @@ pub fn convert(body: &str, first_line: usize, ctx: &Context<'_>) -> Converted {
             }
             "post_url" | "link" => {
                 let target = args.trim();
-                let resolved = if name == "post_url" { (ctx.resolve_post)(target) } else { (ctx.resolve_link)(target) };
+                let resolved = if name == "post_url" {
+                    (ctx.resolve_post)(target)
+                } else {
+                    (ctx.resolve_link)(target)
+                };
                 match resolved {
                     Some(link) => {
                         // `{{ site.baseurl }}{% post_url x %}` and `{{ site.url }}…` were written for
                         // Jekyll; the `@/` link is already the whole URL.
-                        for prefix in [format!("{}{}", ctx.site_url, ctx.base_path), ctx.site_url.to_string(), ctx.base_path.to_string()] {
+                        for prefix in [
+                            format!("{}{}", ctx.site_url, ctx.base_path),
+                            ctx.site_url.to_string(),
+                            ctx.base_path.to_string(),
+                        ] {
                             if !prefix.is_empty() && text.ends_with(&prefix) {
                                 text.truncate(text.len() - prefix.len());
                                 break;
@@ -183,7 +191,9 @@ fn output_value(expr: &str, ctx: &Context<'_>) -> Option<String> {
         };
         value = match (name, arg) {
             ("relative_url", None) => join_url(ctx.base_path, &value),
-            ("absolute_url", None) => format!("{}{}", ctx.site_url, join_url(ctx.base_path, &value)),
+            ("absolute_url", None) => {
+                format!("{}{}", ctx.site_url, join_url(ctx.base_path, &value))
+            }
             ("prepend", Some(a)) => format!("{}{}", operand(a, ctx)?, value),
             ("append", Some(a)) => format!("{}{}", value, operand(a, ctx)?),
             _ => return None,
@@ -203,7 +213,9 @@ fn join_url(base: &str, path: &str) -> String {
 /// A literal or a variable.
 fn operand(s: &str, ctx: &Context<'_>) -> Option<String> {
     let s = s.trim();
-    if s.len() >= 2 && ((s.starts_with('"') && s.ends_with('"')) || (s.starts_with('\'') && s.ends_with('\''))) {
+    if s.len() >= 2
+        && ((s.starts_with('"') && s.ends_with('"')) || (s.starts_with('\'') && s.ends_with('\'')))
+    {
         return Some(s[1..s.len() - 1].to_string());
     }
     match s {
@@ -246,14 +258,30 @@ mod tests {
     use super::*;
 
     fn run_with(body: &str, site_url: &str, base_path: &str) -> Converted {
-        let post = |t: &str| if t == "2010-07-21-hello" { Some("@/2010/07/21/hello.md".to_string()) } else { None };
+        let post = |t: &str| {
+            if t == "2010-07-21-hello" {
+                Some("@/2010/07/21/hello.md".to_string())
+            } else {
+                None
+            }
+        };
         let link = |t: &str| if t == "about.md" { Some("@/about.md".to_string()) } else { None };
         let var = |v: &str| match v {
             "site.title" => Some("My Site".to_string()),
             "page.title" => Some("This Page".to_string()),
             _ => None,
         };
-        convert(body, 1, &Context { resolve_post: &post, resolve_link: &link, variable: &var, site_url, base_path })
+        convert(
+            body,
+            1,
+            &Context {
+                resolve_post: &post,
+                resolve_link: &link,
+                variable: &var,
+                site_url,
+                base_path,
+            },
+        )
     }
 
     fn run(body: &str) -> Converted {
@@ -264,7 +292,11 @@ mod tests {
     fn post_url_and_link_become_charter_links() {
         let c = run("[a]({% post_url 2010-07-21-hello %}) [b]({%- link about.md -%})");
         assert_eq!(c.text, "[a](@/2010/07/21/hello.md) [b](@/about.md)");
-        let c = run_with("[a]({{ site.baseurl }}{% post_url 2010-07-21-hello %})", "https://example.org", "/blog");
+        let c = run_with(
+            "[a]({{ site.baseurl }}{% post_url 2010-07-21-hello %})",
+            "https://example.org",
+            "/blog",
+        );
         assert_eq!(c.text, "[a](@/2010/07/21/hello.md)");
     }
 
@@ -290,8 +322,14 @@ mod tests {
     #[test]
     fn raw_highlight_and_comment_blocks() {
         assert_eq!(run("{% raw %}{{ not liquid }}{% endraw %}").text, "{{ not liquid }}");
-        assert_eq!(run("{% highlight ruby linenos %}\nputs 1\n{% endhighlight %}").text, "\n```ruby\nputs 1\n```\n");
-        assert_eq!(run("{% comment %} hidden {% endcomment %}").text, "<!--  hidden  -->".replace("  ", " "));
+        assert_eq!(
+            run("{% highlight ruby linenos %}\nputs 1\n{% endhighlight %}").text,
+            "\n```ruby\nputs 1\n```\n"
+        );
+        assert_eq!(
+            run("{% comment %} hidden {% endcomment %}").text,
+            "<!--  hidden  -->".replace("  ", " ")
+        );
     }
 
     #[test]

@@ -129,7 +129,12 @@ pub(crate) struct Body {
 }
 
 /// Imports the site in `source` into `dest` and writes `dest/import-report.md`.
-pub fn import_site(kind: ImportSource, source: &Path, dest: &Path, opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
+pub fn import_site(
+    kind: ImportSource,
+    source: &Path,
+    dest: &Path,
+    opts: &ImportOptions,
+) -> Result<ImportReport, Diagnostics> {
     let started = Instant::now();
     let (source, dest) = check_paths(source, dest, opts)?;
     let from = match kind {
@@ -157,7 +162,9 @@ pub fn import_site(kind: ImportSource, source: &Path, dest: &Path, opts: &Import
     output::write_site(&dest, &imported, &placed, &convert, &mut report)?;
     // A document left out of the site keeps only the note saying so, not the reader's note on
     // where the source published it.
-    let doc_notes = imported.docs.iter().zip(&placed.places).flat_map(|(d, p)| d.notes.iter().filter(move |n| !(p.outside_site && n.kind == NoteKind::UrlKept)));
+    let doc_notes = imported.docs.iter().zip(&placed.places).flat_map(|(d, p)| {
+        d.notes.iter().filter(move |n| !(p.outside_site && n.kind == NoteKind::UrlKept))
+    });
     for note in imported.notes.iter().chain(doc_notes) {
         report.note(note.clone());
     }
@@ -187,7 +194,10 @@ fn place_notes(docs: &[Doc], placed: &place::Placement) -> Vec<Note> {
         }
         for alias in &p.moved_from {
             let message = if doc.published {
-                format!("published at {} (content/{}); its old URL {} is a redirect to it", p.url, p.content_path, alias)
+                format!(
+                    "published at {} (content/{}); its old URL {} is a redirect to it",
+                    p.url, p.content_path, alias
+                )
             } else {
                 format!("not published (a draft, as in the source); once published, at {} (content/{}), and its URL {} a redirect to it", p.url, p.content_path, alias)
             };
@@ -195,23 +205,38 @@ fn place_notes(docs: &[Doc], placed: &place::Placement) -> Vec<Note> {
         }
     }
     for c in &placed.collisions {
-        let drafts = if c.drafts { " (among drafts: it fails only `charter build --drafts`)" } else { "" };
-        notes.push(Note::new(NoteKind::Collision, "", None, format!("{} is published by {}{drafts}", c.url, c.sources.join(" and "))));
+        let drafts =
+            if c.drafts { " (among drafts: it fails only `charter build --drafts`)" } else { "" };
+        notes.push(Note::new(
+            NoteKind::Collision,
+            "",
+            None,
+            format!("{} is published by {}{drafts}", c.url, c.sources.join(" and ")),
+        ));
     }
     notes
 }
 
 /// Checks SOURCE and DEST and returns them as absolute paths.
-fn check_paths(source: &Path, dest: &Path, opts: &ImportOptions) -> Result<(PathBuf, PathBuf), Diagnostics> {
+fn check_paths(
+    source: &Path,
+    dest: &Path,
+    opts: &ImportOptions,
+) -> Result<(PathBuf, PathBuf), Diagnostics> {
     let src = std::fs::canonicalize(source).map_err(|e| {
         Diagnostic::error("import", format!("cannot read the source site: {e}"))
             .in_file(source)
             .hint("give the folder of the Hugo or Jekyll site as SOURCE")
     })?;
     if !src.is_dir() {
-        return Err(Diagnostic::error("import", "the source is not a folder").in_file(source).hint("give the folder of the site as SOURCE").into());
+        return Err(Diagnostic::error("import", "the source is not a folder")
+            .in_file(source)
+            .hint("give the folder of the site as SOURCE")
+            .into());
     }
-    let dst = absolute_lexical(dest).map_err(|e| Diagnostic::error("import", format!("cannot resolve the destination: {e}")).in_file(dest))?;
+    let dst = absolute_lexical(dest).map_err(|e| {
+        Diagnostic::error("import", format!("cannot resolve the destination: {e}")).in_file(dest)
+    })?;
     if dst == src {
         return Err(Diagnostic::error("import", "SOURCE and DEST are the same folder")
             .in_file(dest)
@@ -232,9 +257,13 @@ fn check_paths(source: &Path, dest: &Path, opts: &ImportOptions) -> Result<(Path
     }
     if dst.exists() {
         if !dst.is_dir() {
-            return Err(Diagnostic::error("import", "DEST exists and is not a folder").in_file(dest).hint("choose a new folder as DEST").into());
+            return Err(Diagnostic::error("import", "DEST exists and is not a folder")
+                .in_file(dest)
+                .hint("choose a new folder as DEST")
+                .into());
         }
-        let mut entries = std::fs::read_dir(&dst).map_err(|e| crate::error::io_error(&dst, "read the destination", &e))?;
+        let mut entries = std::fs::read_dir(&dst)
+            .map_err(|e| crate::error::io_error(&dst, "read the destination", &e))?;
         if entries.next().is_some() && !opts.force {
             return Err(Diagnostic::error("import", "DEST is not empty")
                 .in_file(dest)
@@ -248,7 +277,8 @@ fn check_paths(source: &Path, dest: &Path, opts: &ImportOptions) -> Result<(Path
 /// An absolute path with `.` and `..` resolved and symlinks of the existing part followed,
 /// for a path that need not exist yet.
 fn absolute_lexical(path: &Path) -> std::io::Result<PathBuf> {
-    let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) };
+    let abs =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) };
     let mut out = PathBuf::new();
     for comp in abs.components() {
         match comp {
@@ -282,7 +312,12 @@ fn absolute_lexical(path: &Path) -> std::io::Result<PathBuf> {
 /// `dir`, listed through [`crate::site_files`]: a symlink that leaves SOURCE, is broken or loops
 /// is never followed, and is reported in `notes` as skipped. Hidden files and folders (starting
 /// with `.`) are left out; `skip` says which relative paths to leave out too.
-pub(crate) fn walk(source: &Path, dir: &Path, skip: &dyn Fn(&Path) -> bool, notes: &mut Vec<Note>) -> Result<Vec<PathBuf>, Diagnostic> {
+pub(crate) fn walk(
+    source: &Path,
+    dir: &Path,
+    skip: &dyn Fn(&Path) -> bool,
+    notes: &mut Vec<Note>,
+) -> Result<Vec<PathBuf>, Diagnostic> {
     let files = crate::site_files::SiteFiles::new(source, u64::MAX);
     let options = crate::site_files::WalkOptions {
         names: crate::site_files::Names::Hidden,
@@ -296,7 +331,12 @@ pub(crate) fn walk(source: &Path, dir: &Path, skip: &dyn Fn(&Path) -> bool, note
         return Err(first.clone());
     }
     for skipped in walk.skipped {
-        notes.push(Note::new(NoteKind::Skipped, skipped.link, None, format!("not imported: {}", skipped.why)));
+        notes.push(Note::new(
+            NoteKind::Skipped,
+            skipped.link,
+            None,
+            format!("not imported: {}", skipped.why),
+        ));
     }
     let mut out: Vec<PathBuf> = walk.files.into_iter().map(|f| PathBuf::from(f.relative)).collect();
     out.sort();
@@ -306,7 +346,9 @@ pub(crate) fn walk(source: &Path, dir: &Path, skip: &dyn Fn(&Path) -> bool, note
 /// A file of the source site the importer opens by name (a config file): a symlink on its way
 /// must stay inside SOURCE ([`crate::site_files::SiteFiles::confine`]).
 pub(crate) fn source_file(source: &Path, relative: &str) -> Result<PathBuf, Diagnostics> {
-    crate::site_files::SiteFiles::new(source, u64::MAX).confine(Path::new(relative)).map_err(Diagnostics::from)
+    crate::site_files::SiteFiles::new(source, u64::MAX)
+        .confine(Path::new(relative))
+        .map_err(Diagnostics::from)
 }
 
 /// A relative path with `/` separators.
@@ -404,7 +446,8 @@ pub(crate) fn expand_permalink(pattern: &str, value_of: impl Fn(&str) -> Option<
     while let Some(i) = rest.find(':') {
         out.push_str(&rest[..i]);
         let tail = &rest[i + 1..];
-        let end = tail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(tail.len());
+        let end =
+            tail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(tail.len());
         let token = &tail[..end];
         match value_of(token) {
             Some(v) => out.push_str(&v),

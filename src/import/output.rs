@@ -49,7 +49,9 @@ impl Dest {
                 }
                 Component::CurDir => {}
                 Component::ParentDir => return Err(refuse("it climbs out with `..`")),
-                Component::RootDir | Component::Prefix(_) => return Err(refuse("it is an absolute path")),
+                Component::RootDir | Component::Prefix(_) => {
+                    return Err(refuse("it is an absolute path"))
+                }
             }
         }
         if parts == 0 {
@@ -74,7 +76,8 @@ impl Dest {
     pub fn remove_dir(&self, rel: impl AsRef<Path>) -> Result<(), Diagnostic> {
         let path = self.path(rel.as_ref())?;
         if path.is_dir() {
-            std::fs::remove_dir_all(&path).map_err(|e| io_error(&path, "clear the earlier import", &e))?;
+            std::fs::remove_dir_all(&path)
+                .map_err(|e| io_error(&path, "clear the earlier import", &e))?;
         }
         Ok(())
     }
@@ -118,7 +121,11 @@ pub(crate) fn write_site(
         match result {
             Ok(None) => {}
             Ok(Some(w)) => {
-                let map = if report.from == "hugo" { &mut report.shortcodes } else { &mut report.liquid_tags };
+                let map = if report.from == "hugo" {
+                    &mut report.shortcodes
+                } else {
+                    &mut report.liquid_tags
+                };
                 ImportReport::add_leftovers(map, &doc.source, &w.body.leftovers);
                 for (line, target) in &w.body.unresolved {
                     report.note(Note::new(
@@ -145,7 +152,8 @@ pub(crate) fn write_site(
         }
     }
 
-    let copied: Vec<Result<CopyKind, Diagnostic>> = imported.files.par_iter().map(|f| copy_one(dest, f).map(|_| f.kind)).collect();
+    let copied: Vec<Result<CopyKind, Diagnostic>> =
+        imported.files.par_iter().map(|f| copy_one(dest, f).map(|_| f.kind)).collect();
     for c in copied {
         match c {
             Ok(CopyKind::Static) => report.counts.static_files += 1,
@@ -166,14 +174,22 @@ struct Written {
 }
 
 /// Writes one document and its bundle resources; nothing for a document whose URL leaves the site.
-fn write_doc(dest: &Dest, doc: &Doc, place: &Place, taxonomies: &[String], convert: &(dyn Fn(&Doc) -> Body + Sync)) -> Result<Option<Written>, Diagnostic> {
+fn write_doc(
+    dest: &Dest,
+    doc: &Doc,
+    place: &Place,
+    taxonomies: &[String],
+    convert: &(dyn Fn(&Doc) -> Body + Sync),
+) -> Result<Option<Written>, Diagnostic> {
     if place.outside_site {
         return Ok(None);
     }
     let body = convert(doc);
     let front = charter_front(&doc.front, place, taxonomies);
-    let text = frontmatter::write(&front, &body.text)
-        .map_err(|e| Diagnostic::error("import", format!("could not write the front matter: {e}")).in_file(&doc.source))?;
+    let text = frontmatter::write(&front, &body.text).map_err(|e| {
+        Diagnostic::error("import", format!("could not write the front matter: {e}"))
+            .in_file(&doc.source)
+    })?;
     dest.write(Path::new("content").join(&place.content_path), text.as_bytes())?;
     if let Some(dir) = &place.bundle_dir {
         let base = Path::new("content").join(dir);
@@ -185,7 +201,11 @@ fn write_doc(dest: &Dest, doc: &Doc, place: &Place, taxonomies: &[String], conve
 }
 
 /// The front matter in the order a person reads it: known keys first, taxonomies, then `extra`.
-fn charter_front(front: &Map<String, Value>, place: &Place, taxonomies: &[String]) -> Map<String, Value> {
+fn charter_front(
+    front: &Map<String, Value>,
+    place: &Place,
+    taxonomies: &[String],
+) -> Map<String, Value> {
     let mut out = Map::new();
     let take = |out: &mut Map<String, Value>, key: &str| {
         if let Some(v) = front.get(key) {
@@ -200,7 +220,10 @@ fn charter_front(front: &Map<String, Value>, place: &Place, taxonomies: &[String
     }
     take(&mut out, "weight");
     if !place.aliases.is_empty() {
-        out.insert("aliases".into(), Value::Array(place.aliases.iter().cloned().map(Value::String).collect()));
+        out.insert(
+            "aliases".into(),
+            Value::Array(place.aliases.iter().cloned().map(Value::String).collect()),
+        );
     }
     for key in ["template", "sort_by", "toc", "authors"] {
         take(&mut out, key);
@@ -231,16 +254,21 @@ fn site_yaml(config: &SiteConfig) -> Result<String, Diagnostic> {
     if let Some(l) = &config.language {
         m.insert("language".into(), Value::String(l.clone()));
     }
-    m.insert("taxonomies".into(), Value::Array(config.taxonomies.iter().cloned().map(Value::String).collect()));
+    m.insert(
+        "taxonomies".into(),
+        Value::Array(config.taxonomies.iter().cloned().map(Value::String).collect()),
+    );
     if !config.extra.is_empty() {
         m.insert("extra".into(), Value::Object(config.extra.clone()));
     }
-    crate::yaml::to_string(&m).map_err(|e| Diagnostic::error("import", format!("could not write site.yaml: {e}")))
+    crate::yaml::to_string(&m)
+        .map_err(|e| Diagnostic::error("import", format!("could not write site.yaml: {e}")))
 }
 
 /// With `--force` over an earlier import, its generated folders are replaced rather than mixed.
 fn prepare_dest(dest: &Dest) -> Result<(), Diagnostic> {
-    std::fs::create_dir_all(&dest.root).map_err(|e| io_error(&dest.root, "create the destination", &e))?;
+    std::fs::create_dir_all(&dest.root)
+        .map_err(|e| io_error(&dest.root, "create the destination", &e))?;
     if dest.path(Path::new("import-report.md"))?.is_file() {
         for dir in ["content", "static", "data", "templates"] {
             dest.remove_dir(dir)?;
@@ -253,12 +281,16 @@ fn copy_one(dest: &Dest, f: &super::CopyFile) -> Result<(), Diagnostic> {
     match f.kind {
         CopyKind::Static | CopyKind::Data => dest.copy(&f.from, &f.to)?,
         CopyKind::DataFromToml => {
-            let text = std::fs::read_to_string(&f.from).map_err(|e| io_error(&f.from, "read the data file", &e))?;
+            let text = std::fs::read_to_string(&f.from)
+                .map_err(|e| io_error(&f.from, "read the data file", &e))?;
             let value: toml::Value = toml::from_str(&text).map_err(|e| {
-                Diagnostic::error("import", format!("TOML data file: {}", e.message())).in_file(&f.from).hint("fix the TOML syntax and import again")
+                Diagnostic::error("import", format!("TOML data file: {}", e.message()))
+                    .in_file(&f.from)
+                    .hint("fix the TOML syntax and import again")
             })?;
-            let yaml = crate::yaml::to_string(&frontmatter::toml_to_json(value))
-                .map_err(|e| Diagnostic::error("import", format!("could not write YAML: {e}")).in_file(&f.from))?;
+            let yaml = crate::yaml::to_string(&frontmatter::toml_to_json(value)).map_err(|e| {
+                Diagnostic::error("import", format!("could not write YAML: {e}")).in_file(&f.from)
+            })?;
             dest.write(&f.to, yaml.as_bytes())?;
         }
     }
@@ -398,7 +430,10 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), tmp.path().join("static")).unwrap();
         let err = dest.write("static/x.css", b"x").unwrap_err();
         assert!(err.message.contains("symbolic link"), "{}", err.message);
-        assert!(std::fs::read_dir(outside.path()).unwrap().next().is_none(), "nothing written through the link");
+        assert!(
+            std::fs::read_dir(outside.path()).unwrap().next().is_none(),
+            "nothing written through the link"
+        );
     }
 
     #[test]

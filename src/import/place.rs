@@ -114,7 +114,10 @@ pub(crate) fn normalize_url(url: &str) -> Url {
 
 /// True when Charter's slug of `segment` is `segment` itself, so no `slug:` is needed.
 fn plain_segment(segment: &str) -> bool {
-    !segment.is_empty() && segment.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    !segment.is_empty()
+        && segment
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 /// Places every document. Sections come first so that they keep their folders; then pages in
@@ -141,7 +144,10 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
     // that a collision `charter build --drafts` would name is in the report, marked as such).
     let mut claims: BTreeMap<String, Vec<(String, bool)>> = BTreeMap::new();
     for t in taxonomies {
-        claims.entry(format!("/{t}/")).or_default().push((format!("the `{t}` taxonomy list"), false));
+        claims
+            .entry(format!("/{t}/"))
+            .or_default()
+            .push((format!("the `{t}` taxonomy list"), false));
     }
 
     for &i in &order {
@@ -156,7 +162,16 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
         let place = match doc.kind {
             DocKind::Home => {
                 taken.insert("_index.md".into());
-                Place { content_path: "_index.md".into(), url: "/".into(), slug: None, aliases: vec![], moved_from, bundle_dir: None, outside_site: false, aliases_outside_site: vec![] }
+                Place {
+                    content_path: "_index.md".into(),
+                    url: "/".into(),
+                    slug: None,
+                    aliases: vec![],
+                    moved_from,
+                    bundle_dir: None,
+                    outside_site: false,
+                    aliases_outside_site: vec![],
+                }
             }
             DocKind::Section => {
                 let dir = url.dir.trim_matches('/').to_string();
@@ -165,7 +180,16 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
                 if !doc.resources.is_empty() {
                     taken.insert(format!("{dir}/index.md"));
                 }
-                Place { content_path: path, url: url.dir.clone(), slug: None, aliases: vec![], moved_from, bundle_dir: Some(dir), outside_site: false, aliases_outside_site: vec![] }
+                Place {
+                    content_path: path,
+                    url: url.dir.clone(),
+                    slug: None,
+                    aliases: vec![],
+                    moved_from,
+                    bundle_dir: Some(dir),
+                    outside_site: false,
+                    aliases_outside_site: vec![],
+                }
             }
             DocKind::Page => {
                 if let Some(file) = &url.file {
@@ -182,9 +206,14 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
                 } else {
                     Some(format!("{segs}.md"))
                 };
-                let claimed = claims.get(&url.dir).is_some_and(|c| c.iter().any(|(_, draft)| !draft || !doc.published));
+                let claimed = claims
+                    .get(&url.dir)
+                    .is_some_and(|c| c.iter().any(|(_, draft)| !draft || !doc.published));
                 let free = |p: &str, taken: &HashSet<String>| {
-                    let dir = p.trim_end_matches("/_index.md").trim_end_matches("/index.md").trim_end_matches(".md");
+                    let dir = p
+                        .trim_end_matches("/_index.md")
+                        .trim_end_matches("/index.md")
+                        .trim_end_matches(".md");
                     !taken.contains(p)
                         && !taken.contains(&format!("{dir}/_index.md"))
                         && !taken.contains(&format!("{dir}/index.md"))
@@ -206,7 +235,11 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
                         let stem = if last.is_empty() { "index".to_string() } else { last.clone() };
                         let mut n = 2;
                         let path = loop {
-                            let candidate = if bundle { format!("{parent}{stem}-{n}/index.md") } else { format!("{parent}{stem}-{n}.md") };
+                            let candidate = if bundle {
+                                format!("{parent}{stem}-{n}/index.md")
+                            } else {
+                                format!("{parent}{stem}-{n}.md")
+                            };
                             if free(&candidate, &taken) {
                                 break candidate;
                             }
@@ -220,13 +253,30 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
                     }
                 };
                 taken.insert(path.clone());
-                let bundle_dir = if bundle { Some(path.trim_end_matches("/_index.md").trim_end_matches("/index.md").to_string()) } else { None };
+                let bundle_dir = if bundle {
+                    Some(
+                        path.trim_end_matches("/_index.md")
+                            .trim_end_matches("/index.md")
+                            .to_string(),
+                    )
+                } else {
+                    None
+                };
                 let mut aliases = moved_from.clone();
                 if segs.is_empty() {
                     // A page at `/` beside the home page: keep its URL as an alias (a collision).
                     aliases.push("/".into());
                 }
-                Place { content_path: path, url: url.dir.clone(), slug, aliases, moved_from, bundle_dir, outside_site: false, aliases_outside_site: vec![] }
+                Place {
+                    content_path: path,
+                    url: url.dir.clone(),
+                    slug,
+                    aliases,
+                    moved_from,
+                    bundle_dir,
+                    outside_site: false,
+                    aliases_outside_site: vec![],
+                }
             }
         };
         let draft = !doc.published;
@@ -252,7 +302,10 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
                 continue;
             }
             place.aliases.push(alias_url.clone());
-            claims.entry(alias_url).or_default().push((format!("{} (alias)", doc.source.display()), !doc.published));
+            claims
+                .entry(alias_url)
+                .or_default()
+                .push((format!("{} (alias)", doc.source.display()), !doc.published));
         }
     }
 
@@ -262,14 +315,29 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
         .map(|(url, who)| Collision {
             url,
             drafts: who.iter().filter(|(_, draft)| !draft).count() < 2,
-            sources: who.into_iter().map(|(name, draft)| if draft { format!("{name} (draft)") } else { name }).collect(),
+            sources: who
+                .into_iter()
+                .map(|(name, draft)| if draft { format!("{name} (draft)") } else { name })
+                .collect(),
         })
         .collect();
-    Placement { places: places.into_iter().map(|p| p.unwrap_or_else(empty_place)).collect(), collisions }
+    Placement {
+        places: places.into_iter().map(|p| p.unwrap_or_else(empty_place)).collect(),
+        collisions,
+    }
 }
 
 fn empty_place() -> Place {
-    Place { content_path: String::new(), url: String::new(), slug: None, aliases: vec![], moved_from: vec![], bundle_dir: None, outside_site: false, aliases_outside_site: vec![] }
+    Place {
+        content_path: String::new(),
+        url: String::new(),
+        slug: None,
+        aliases: vec![],
+        moved_from: vec![],
+        bundle_dir: None,
+        outside_site: false,
+        aliases_outside_site: vec![],
+    }
 }
 
 /// Link targets by the key each generator's links use (`Doc::link_key`).
@@ -322,10 +390,21 @@ mod tests {
         assert_eq!(inside_site("/a/../b/"), Some("/b/".into()));
         assert_eq!(inside_site("/a/./b.html"), Some("/a/b.html".into()));
         assert_eq!(inside_site("/a/.."), Some("/".into()));
-        for out in ["/../x/", "/a/../../x/", "..", "/%2e%2e/x/", "/%2E%2e/x", "/..\\..\\x/", "/a/b/../../../x.html"] {
+        for out in [
+            "/../x/",
+            "/a/../../x/",
+            "..",
+            "/%2e%2e/x/",
+            "/%2E%2e/x",
+            "/..\\..\\x/",
+            "/a/b/../../../x.html",
+        ] {
             assert_eq!(inside_site(out), None, "{out}");
         }
-        let p = place(&[doc("up.md", DocKind::Page, "/../../up/"), doc("ok.md", DocKind::Page, "/ok/")], &[]);
+        let p = place(
+            &[doc("up.md", DocKind::Page, "/../../up/"), doc("ok.md", DocKind::Page, "/ok/")],
+            &[],
+        );
         assert!(p.places[0].outside_site);
         assert!(!p.places[1].outside_site);
         assert!(p.collisions.is_empty());
@@ -336,7 +415,10 @@ mod tests {
         assert_eq!(normalize_url("/a/b/"), Url { dir: "/a/b/".into(), file: None });
         assert_eq!(normalize_url("/a/index.html"), Url { dir: "/a/".into(), file: None });
         assert_eq!(normalize_url("/about-us"), Url { dir: "/about-us/".into(), file: None });
-        assert_eq!(normalize_url("a//b.html"), Url { dir: "/a/b/".into(), file: Some("/a/b.html".into()) });
+        assert_eq!(
+            normalize_url("a//b.html"),
+            Url { dir: "/a/b/".into(), file: Some("/a/b.html".into()) }
+        );
     }
 
     #[test]
@@ -374,17 +456,31 @@ mod tests {
 
     #[test]
     fn collisions_keep_both_and_name_both() {
-        let docs = vec![doc("about.md", DocKind::Page, "/about/"), doc("posts/old.md", DocKind::Page, "/about/")];
+        let docs = vec![
+            doc("about.md", DocKind::Page, "/about/"),
+            doc("posts/old.md", DocKind::Page, "/about/"),
+        ];
         let p = place(&docs, &[]);
         assert_eq!(p.places[0].content_path, "about.md");
         assert_eq!(p.places[1].content_path, "about-2.md");
         assert_eq!(p.places[1].slug.as_deref(), Some("about"));
-        assert_eq!(p.collisions, vec![Collision { url: "/about/".into(), sources: vec!["about.md".into(), "posts/old.md".into()], drafts: false }]);
+        assert_eq!(
+            p.collisions,
+            vec![Collision {
+                url: "/about/".into(),
+                sources: vec!["about.md".into(), "posts/old.md".into()],
+                drafts: false
+            }]
+        );
     }
 
     #[test]
     fn a_page_on_a_section_url_or_a_taxonomy_url_collides() {
-        let docs = vec![doc("posts/_index.md", DocKind::Section, "/posts/"), doc("p.md", DocKind::Page, "/posts/"), doc("t.md", DocKind::Page, "/tags/")];
+        let docs = vec![
+            doc("posts/_index.md", DocKind::Section, "/posts/"),
+            doc("p.md", DocKind::Page, "/posts/"),
+            doc("t.md", DocKind::Page, "/tags/"),
+        ];
         let p = place(&docs, &["tags".to_string()]);
         assert_eq!(p.places[1].content_path, "posts-2.md");
         assert_eq!(p.collisions.len(), 2);
@@ -403,7 +499,10 @@ mod tests {
 
     #[test]
     fn a_page_at_a_folder_with_other_pages_is_that_folder_s_index() {
-        let docs = vec![doc("docs/index.md", DocKind::Page, "/docs/"), doc("docs/setup.md", DocKind::Page, "/docs/setup/")];
+        let docs = vec![
+            doc("docs/index.md", DocKind::Page, "/docs/"),
+            doc("docs/setup.md", DocKind::Page, "/docs/setup/"),
+        ];
         let p = place(&docs, &[]);
         assert_eq!(p.places[0].content_path, "docs/_index.md");
         assert_eq!(p.places[1].content_path, "docs/setup.md");
@@ -417,15 +516,31 @@ mod tests {
             d.published = false;
             d
         };
-        let p = place(&[doc("a.md", DocKind::Page, "/a/"), draft("d.md", "/a/"), draft("x.md", "/b/"), draft("y.md", "/b/")], &[]);
+        let p = place(
+            &[
+                doc("a.md", DocKind::Page, "/a/"),
+                draft("d.md", "/a/"),
+                draft("x.md", "/b/"),
+                draft("y.md", "/b/"),
+            ],
+            &[],
+        );
         assert_ne!(p.places[0].content_path, p.places[1].content_path);
         assert_eq!(p.places[3].content_path, "b-2.md");
         assert_eq!(p.places[3].slug.as_deref(), Some("b"));
         assert_eq!(
             p.collisions,
             vec![
-                Collision { url: "/a/".into(), sources: vec!["a.md".into(), "d.md (draft)".into()], drafts: true },
-                Collision { url: "/b/".into(), sources: vec!["x.md (draft)".into(), "y.md (draft)".into()], drafts: true },
+                Collision {
+                    url: "/a/".into(),
+                    sources: vec!["a.md".into(), "d.md (draft)".into()],
+                    drafts: true
+                },
+                Collision {
+                    url: "/b/".into(),
+                    sources: vec!["x.md (draft)".into(), "y.md (draft)".into()],
+                    drafts: true
+                },
             ]
         );
     }

@@ -49,7 +49,9 @@ impl NoteKind {
             NoteKind::KeyDeduplicated => "Duplicate keys (the last one was kept)",
             NoteKind::BlankLinesRemoved => "Blank lines before front matter removed",
             NoteKind::UrlKept => "URLs kept by content path or redirect",
-            NoteKind::UrlNotKept => "URLs not kept (a redirect rule on the web server needs a person)",
+            NoteKind::UrlNotKept => {
+                "URLs not kept (a redirect rule on the web server needs a person)"
+            }
             NoteKind::Unpublished => "Pages the source would not publish (imported as drafts)",
             NoteKind::LinkUnresolved => "Links whose target was not found",
             NoteKind::OutsideSite => "Pages and aliases not imported: their URL leaves the site",
@@ -84,7 +86,12 @@ pub struct Note {
 }
 
 impl Note {
-    pub fn new(kind: NoteKind, file: impl Into<PathBuf>, line: Option<usize>, message: impl Into<String>) -> Self {
+    pub fn new(
+        kind: NoteKind,
+        file: impl Into<PathBuf>,
+        line: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         Note { kind, file: file.into(), line, message: message.into() }
     }
 }
@@ -164,7 +171,11 @@ impl ImportReport {
         self.notes.push(note);
     }
 
-    pub(crate) fn add_leftovers(map: &mut BTreeMap<String, Leftover>, file: &std::path::Path, uses: &[LeftoverUse]) {
+    pub(crate) fn add_leftovers(
+        map: &mut BTreeMap<String, Leftover>,
+        file: &std::path::Path,
+        uses: &[LeftoverUse],
+    ) {
         for u in uses {
             let entry = map.entry(u.name.clone()).or_default();
             entry.count += 1;
@@ -190,7 +201,16 @@ impl ImportReport {
         self.collisions.len()
             + self.shortcodes.values().map(|l| l.count).sum::<usize>()
             + self.liquid_tags.values().map(|l| l.count).sum::<usize>()
-            + self.notes.iter().filter(|n| matches!(n.kind, NoteKind::LinkUnresolved | NoteKind::UrlNotKept | NoteKind::OutsideSite)).count()
+            + self
+                .notes
+                .iter()
+                .filter(|n| {
+                    matches!(
+                        n.kind,
+                        NoteKind::LinkUnresolved | NoteKind::UrlNotKept | NoteKind::OutsideSite
+                    )
+                })
+                .count()
     }
 
     pub fn summary_line(&self) -> String {
@@ -256,7 +276,13 @@ impl ImportReport {
         if self.collisions.is_empty() {
             out.push_str("None: no two sources publish the same URL.\n\n");
         } else {
-            let line = |col: &Collision| format!("- `{}`: {}\n", col.url, col.sources.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "));
+            let line = |col: &Collision| {
+                format!(
+                    "- `{}`: {}\n",
+                    col.url,
+                    col.sources.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+                )
+            };
             if self.collisions.iter().all(|c| c.drafts) {
                 out.push_str("None among published pages: a plain `charter build` finds no two sources at one URL.\n");
             } else {
@@ -295,7 +321,8 @@ impl ImportReport {
             ));
             out.push_str(&format!("| {what} | uses | files |\n| --- | ---: | --- |\n"));
             for (name, l) in map {
-                let files: Vec<String> = l.files.iter().map(|f| format!("`{}`", f.display())).collect();
+                let files: Vec<String> =
+                    l.files.iter().map(|f| format!("`{}`", f.display())).collect();
                 out.push_str(&format!("| `{name}` | {} | {} |\n", l.count, files.join(", ")));
             }
             out.push('\n');
@@ -333,11 +360,18 @@ mod tests {
     fn sample() -> ImportReport {
         let mut r = ImportReport::new("hugo", "src".into(), "dst".into());
         r.counts.pages = 3;
-        r.collisions.push(Collision { url: "/about/".into(), sources: vec!["about.md".into(), "posts/x.md".into()], drafts: false });
+        r.collisions.push(Collision {
+            url: "/about/".into(),
+            sources: vec!["about.md".into(), "posts/x.md".into()],
+            drafts: false,
+        });
         ImportReport::add_leftovers(
             &mut r.shortcodes,
             std::path::Path::new("posts/a.md"),
-            &[LeftoverUse { name: "chart".into(), line: 4 }, LeftoverUse { name: "chart".into(), line: 9 }],
+            &[
+                LeftoverUse { name: "chart".into(), line: 4 },
+                LeftoverUse { name: "chart".into(), line: 9 },
+            ],
         );
         r.note(Note::new(NoteKind::TitleInvented, "posts/b.md", Some(1), "no title: used \"B\""));
         r.note(Note::new(NoteKind::DateRewritten, "posts/a.md", Some(3), "date `x` -> `y`"));
@@ -358,7 +392,11 @@ mod tests {
     #[test]
     fn collisions_among_drafts_are_listed_apart() {
         let mut r = ImportReport::new("hugo", "src".into(), "dst".into());
-        r.collisions.push(Collision { url: "/a/".into(), sources: vec!["a.md (draft)".into(), "b.md (draft)".into()], drafts: true });
+        r.collisions.push(Collision {
+            url: "/a/".into(),
+            sources: vec!["a.md (draft)".into(), "b.md (draft)".into()],
+            drafts: true,
+        });
         let md = r.to_markdown();
         assert!(md.contains("None among published pages"), "{md}");
         assert!(!md.contains("Each URL below"), "{md}");
@@ -381,7 +419,10 @@ mod tests {
     #[test]
     fn summary_counts_what_needs_a_person() {
         let line = sample().summary_line();
-        assert!(line.contains("3 items need a person (1 collisions, 2 shortcodes, 0 Liquid tags)"), "{line}");
+        assert!(
+            line.contains("3 items need a person (1 collisions, 2 shortcodes, 0 Liquid tags)"),
+            "{line}"
+        );
         assert!(line.contains("1.50 s"), "{line}");
     }
 }

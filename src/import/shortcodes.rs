@@ -30,8 +30,15 @@ pub struct Converted {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Tok {
-    Open { name: String, args: Args, self_closing: bool, markdown: bool },
-    Close { name: String },
+    Open {
+        name: String,
+        args: Args,
+        self_closing: bool,
+        markdown: bool,
+    },
+    Close {
+        name: String,
+    },
     /// `{{</* … */>}}`: printed literally without the comment marks.
     Escaped(String),
 }
@@ -69,7 +76,14 @@ pub fn convert(body: &str, first_line: usize, ctx: &Context<'_>) -> Converted {
     out
 }
 
-fn render(text: &str, base: usize, first_line: usize, ctx: &Context<'_>, left: &mut Vec<LeftoverUse>, unresolved: &mut Vec<(usize, String)>) -> String {
+fn render(
+    text: &str,
+    base: usize,
+    first_line: usize,
+    ctx: &Context<'_>,
+    left: &mut Vec<LeftoverUse>,
+    unresolved: &mut Vec<(usize, String)>,
+) -> String {
     let tokens = tokenize(text);
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
@@ -100,33 +114,43 @@ fn render(text: &str, base: usize, first_line: usize, ctx: &Context<'_>, left: &
                         let inner_raw = &text[t.end..tokens[c].start];
                         let close_raw = &text[tokens[c].start..tokens[c].end];
                         let inner_base = base + text[..t.end].matches('\n').count();
-                        let replaced = paired(name, args, *markdown, inner_raw, line, ctx).unwrap_or_else(|| {
-                            let inner = render(inner_raw, inner_base, first_line, ctx, left, unresolved);
-                            match name.as_str() {
-                                "details" => details(args, &inner),
-                                "comment" => format!("<!-- {} -->", comment_safe(&inner)),
-                                _ => {
-                                    left.push(LeftoverUse { name: name.clone(), line });
-                                    format!("<!-- hugo: {} -->{}<!-- hugo: {} -->", comment_safe(raw), inner, comment_safe(close_raw))
+                        let replaced = paired(name, args, *markdown, inner_raw, line, ctx)
+                            .unwrap_or_else(|| {
+                                let inner = render(
+                                    inner_raw, inner_base, first_line, ctx, left, unresolved,
+                                );
+                                match name.as_str() {
+                                    "details" => details(args, &inner),
+                                    "comment" => format!("<!-- {} -->", comment_safe(&inner)),
+                                    _ => {
+                                        left.push(LeftoverUse { name: name.clone(), line });
+                                        format!(
+                                            "<!-- hugo: {} -->{}<!-- hugo: {} -->",
+                                            comment_safe(raw),
+                                            inner,
+                                            comment_safe(close_raw)
+                                        )
+                                    }
                                 }
-                            }
-                        });
+                            });
                         out.push_str(&replaced);
                         pos = tokens[c].end;
                         i = c + 1;
                     }
                     None => {
-                        let replaced = single(name, args, ctx).unwrap_or_else(|| match name.as_str() {
-                            "ref" | "relref" => {
-                                let target = args.get("path", Some(0)).unwrap_or("").to_string();
-                                unresolved.push((line, target.clone()));
-                                target
-                            }
-                            _ => {
-                                left.push(LeftoverUse { name: name.clone(), line });
-                                format!("<!-- hugo: {} -->", comment_safe(raw))
-                            }
-                        });
+                        let replaced =
+                            single(name, args, ctx).unwrap_or_else(|| match name.as_str() {
+                                "ref" | "relref" => {
+                                    let target =
+                                        args.get("path", Some(0)).unwrap_or("").to_string();
+                                    unresolved.push((line, target.clone()));
+                                    target
+                                }
+                                _ => {
+                                    left.push(LeftoverUse { name: name.clone(), line });
+                                    format!("<!-- hugo: {} -->", comment_safe(raw))
+                                }
+                            });
                         out.push_str(&replaced);
                         pos = t.end;
                         i += 1;
@@ -159,7 +183,14 @@ fn find_close(tokens: &[Token], open: usize, name: &str) -> Option<usize> {
 }
 
 /// Paired built-ins whose inner text is taken raw (not translated further).
-fn paired(name: &str, args: &Args, _markdown: bool, inner: &str, _line: usize, _ctx: &Context<'_>) -> Option<String> {
+fn paired(
+    name: &str,
+    args: &Args,
+    _markdown: bool,
+    inner: &str,
+    _line: usize,
+    _ctx: &Context<'_>,
+) -> Option<String> {
     match name {
         "highlight" => {
             let lang = args.get("lang", Some(0)).unwrap_or("");
@@ -193,7 +224,10 @@ fn single(name: &str, args: &Args, ctx: &Context<'_>) -> Option<String> {
         "youtube" => {
             let id = args.get("id", Some(0))?;
             let title = args.get("title", None).unwrap_or("YouTube video");
-            let class = args.get("class", None).map(|c| format!(" class=\"{}\"", attr_escape(c))).unwrap_or_default();
+            let class = args
+                .get("class", None)
+                .map(|c| format!(" class=\"{}\"", attr_escape(c)))
+                .unwrap_or_default();
             Some(format!(
                 "<div{class}><iframe src=\"https://www.youtube-nocookie.com/embed/{}\" title=\"{}\" allow=\"accelerometer; autoplay; clipboard-write; encrypted-media; gyroscope; picture-in-picture\" allowfullscreen loading=\"lazy\"></iframe></div>",
                 attr_escape(id),
@@ -212,8 +246,15 @@ fn single(name: &str, args: &Args, ctx: &Context<'_>) -> Option<String> {
         "gist" => {
             let user = args.get("user", Some(0))?;
             let id = args.get("id", Some(1))?;
-            let file = args.get("file", Some(2)).map(|f| format!("?file={}", attr_escape(f))).unwrap_or_default();
-            Some(format!("<script src=\"https://gist.github.com/{}/{}.js{file}\"></script>", attr_escape(user), attr_escape(id)))
+            let file = args
+                .get("file", Some(2))
+                .map(|f| format!("?file={}", attr_escape(f)))
+                .unwrap_or_default();
+            Some(format!(
+                "<script src=\"https://gist.github.com/{}/{}.js{file}\"></script>",
+                attr_escape(user),
+                attr_escape(id)
+            ))
         }
         "tweet" | "x" | "twitter" => {
             let (user, id) = match (args.get("user", None), args.get("id", None)) {
@@ -288,7 +329,11 @@ fn figure(args: &Args) -> String {
                     out.push(' ');
                 }
                 match args.get("attrlink", None) {
-                    Some(l) => out.push_str(&format!("<a href=\"{}\">{}</a>", attr_escape(l), attr_escape(a))),
+                    Some(l) => out.push_str(&format!(
+                        "<a href=\"{}\">{}</a>",
+                        attr_escape(l),
+                        attr_escape(a)
+                    )),
                     None => out.push_str(&attr_escape(a)),
                 }
             }
@@ -391,7 +436,9 @@ fn parse_tag(text: &str, start: usize, markdown: bool, close: &str) -> Option<(T
     }
     let mut words = split_args(content)?.into_iter();
     let (name, _) = words.next()?;
-    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.')) {
+    if name.is_empty()
+        || !name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'))
+    {
         return None;
     }
     let mut args = Args::default();
@@ -420,7 +467,8 @@ fn split_args(s: &str) -> Option<Vec<(String, Option<String>)>> {
         // A key, if `word=` comes first.
         let mut key = None;
         let mut k = i;
-        while k < chars.len() && (chars[k].is_alphanumeric() || chars[k] == '_' || chars[k] == '-') {
+        while k < chars.len() && (chars[k].is_alphanumeric() || chars[k] == '_' || chars[k] == '-')
+        {
             k += 1;
         }
         if k > i && k < chars.len() && chars[k] == '=' {
@@ -477,7 +525,8 @@ mod tests {
 
     fn run(body: &str) -> Converted {
         let resolve = |t: &str| -> Option<String> {
-            let (path, anchor) = t.split_once('#').map(|(p, a)| (p, format!("#{a}"))).unwrap_or((t, String::new()));
+            let (path, anchor) =
+                t.split_once('#').map(|(p, a)| (p, format!("#{a}"))).unwrap_or((t, String::new()));
             match path.trim_start_matches('/') {
                 "posts/first.md" | "first" => Some(format!("@/posts/first.md{anchor}")),
                 _ => None,
@@ -503,13 +552,19 @@ mod tests {
 
     #[test]
     fn figure_youtube_and_highlight_become_html_and_markdown() {
-        let c = run("{{< figure src=\"/img/a.png\" title=\"A & B\" caption=\"Cap\" link=\"/big.png\" >}}\n");
+        let c = run(
+            "{{< figure src=\"/img/a.png\" title=\"A & B\" caption=\"Cap\" link=\"/big.png\" >}}\n",
+        );
         assert_eq!(
             c.text,
             "<figure><a href=\"/big.png\"><img src=\"/img/a.png\" alt=\"Cap\"></a><figcaption><h4>A &amp; B</h4><p>Cap</p></figcaption></figure>\n"
         );
         let c = run("{{< youtube w7Ft2ymGmfc >}}");
-        assert!(c.text.contains("https://www.youtube-nocookie.com/embed/w7Ft2ymGmfc"), "{}", c.text);
+        assert!(
+            c.text.contains("https://www.youtube-nocookie.com/embed/w7Ft2ymGmfc"),
+            "{}",
+            c.text
+        );
         let c = run("{{< youtube id=\"abc\" title=\"T\" >}}");
         assert!(c.text.contains("embed/abc\" title=\"T\""), "{}", c.text);
         let c = run("{{< highlight go \"linenos=table\" >}}\nfunc main() {}\n{{< /highlight >}}\n");
@@ -519,8 +574,12 @@ mod tests {
 
     #[test]
     fn other_builtins() {
-        assert!(run("{{< gist spf13 7896402 >}}").text.contains("gist.github.com/spf13/7896402.js"));
-        assert!(run("{{< x user=\"SanDiegoZoo\" id=\"1453110110599868418\" >}}").text.contains("x.com/SanDiegoZoo/status/1453110110599868418"));
+        assert!(run("{{< gist spf13 7896402 >}}")
+            .text
+            .contains("gist.github.com/spf13/7896402.js"));
+        assert!(run("{{< x user=\"SanDiegoZoo\" id=\"1453110110599868418\" >}}")
+            .text
+            .contains("x.com/SanDiegoZoo/status/1453110110599868418"));
         assert!(run("{{< vimeo 55073825 >}}").text.contains("player.vimeo.com/video/55073825"));
         assert_eq!(run("By {{< param author >}}.").text, "By Ada.");
         let d = run("{{< details summary=\"More\" >}}\nHidden *text*\n{{< /details >}}").text;
@@ -536,7 +595,8 @@ mod tests {
 
     #[test]
     fn unknown_paired_shortcodes_keep_their_inner_content() {
-        let c = run("{{% note %}}\nKeep **this** and [link]({{< ref \"first\" >}})\n{{% /note %}}\n");
+        let c =
+            run("{{% note %}}\nKeep **this** and [link]({{< ref \"first\" >}})\n{{% /note %}}\n");
         assert_eq!(
             c.text,
             "<!-- hugo: {{% note %}} -->\nKeep **this** and [link](@/posts/first.md)\n<!-- hugo: {{% /note %}} -->\n"

@@ -60,8 +60,30 @@ impl ListTitles {
 }
 
 const UNCOUNTABLE: &[&str] = &[
-    "news", "data", "metadata", "series", "species", "information", "equipment", "feedback", "research", "software", "hardware",
-    "advice", "media", "sheep", "fish", "deer", "moose", "music", "evidence", "police", "progress", "weather", "education", "staff",
+    "news",
+    "data",
+    "metadata",
+    "series",
+    "species",
+    "information",
+    "equipment",
+    "feedback",
+    "research",
+    "software",
+    "hardware",
+    "advice",
+    "media",
+    "sheep",
+    "fish",
+    "deer",
+    "moose",
+    "music",
+    "evidence",
+    "police",
+    "progress",
+    "weather",
+    "education",
+    "staff",
 ];
 const IRREGULAR: &[(&str, &str)] = &[
     ("person", "people"),
@@ -75,35 +97,58 @@ const IRREGULAR: &[(&str, &str)] = &[
     ("ox", "oxen"),
 ];
 /// Words in `-o` that take `-s` (the others take `-oes`: `hero` -> `heroes`).
-const O_TAKES_S: &[&str] = &["photo", "piano", "halo", "memo", "demo", "logo", "solo", "kilo", "euro", "auto", "casino", "info", "repo", "todo", "promo", "combo", "disco", "ego", "silo", "macro", "micro", "intro", "typo"];
+const O_TAKES_S: &[&str] = &[
+    "photo", "piano", "halo", "memo", "demo", "logo", "solo", "kilo", "euro", "auto", "casino",
+    "info", "repo", "todo", "promo", "combo", "disco", "ego", "silo", "macro", "micro", "intro",
+    "typo",
+];
 
 /// English plural of the last word of `name`, the rest kept as written.
 fn pluralize(name: &str) -> String {
-    let split = name.rfind(|c: char| !c.is_alphanumeric()).map(|i| i + name[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
+    let split = name
+        .rfind(|c: char| !c.is_alphanumeric())
+        .map(|i| i + name[i..].chars().next().map_or(1, char::len_utf8))
+        .unwrap_or(0);
     let (head, word) = name.split_at(split);
     if word.is_empty() {
         return name.to_string();
     }
     let lower = word.to_lowercase();
-    if UNCOUNTABLE.contains(&lower.as_str()) || IRREGULAR.iter().any(|(_, plural)| *plural == lower) {
+    if UNCOUNTABLE.contains(&lower.as_str()) || IRREGULAR.iter().any(|(_, plural)| *plural == lower)
+    {
         return name.to_string();
     }
     if let Some((_, plural)) = IRREGULAR.iter().find(|(singular, _)| *singular == lower) {
         // Keep the word's own first-letter case: `Person` -> `People`.
         let mut chars = plural.chars();
-        let first = chars.next().map(|c| if word.starts_with(char::is_uppercase) { c.to_uppercase().collect::<String>() } else { c.to_string() });
+        let first = chars.next().map(|c| {
+            if word.starts_with(char::is_uppercase) {
+                c.to_uppercase().collect::<String>()
+            } else {
+                c.to_string()
+            }
+        });
         return format!("{head}{}{}", first.unwrap_or_default(), chars.as_str());
     }
     let vowel = |c: Option<char>| matches!(c, Some('a' | 'e' | 'i' | 'o' | 'u'));
     let before_last = lower.chars().rev().nth(1);
     let plural_word = if lower.ends_with("is") {
         format!("{}es", &word[..word.len() - 2])
-    } else if lower.ends_with("ss") || lower.ends_with("us") || lower.ends_with('x') || lower.ends_with("ch") || lower.ends_with("sh") {
+    } else if lower.ends_with("ss")
+        || lower.ends_with("us")
+        || lower.ends_with('x')
+        || lower.ends_with("ch")
+        || lower.ends_with("sh")
+    {
         format!("{word}es")
     } else if lower.ends_with('s') {
         word.to_string() // already plural: `posts`, `categories`
     } else if lower.ends_with('z') {
-        if vowel(before_last) { format!("{word}zes") } else { format!("{word}es") }
+        if vowel(before_last) {
+            format!("{word}zes")
+        } else {
+            format!("{word}es")
+        }
     } else if lower.ends_with('y') && !vowel(before_last) && before_last.is_some() {
         format!("{}ies", &word[..word.len() - 1])
     } else if lower.ends_with('o') && !vowel(before_last) && !O_TAKES_S.contains(&lower.as_str()) {
@@ -115,7 +160,10 @@ fn pluralize(name: &str) -> String {
 }
 
 /// AP's small words, lower case inside a title.
-const SMALL_WORDS: &[&str] = &["a", "an", "and", "at", "but", "by", "for", "in", "nor", "of", "on", "or", "so", "the", "to", "up", "yet"];
+const SMALL_WORDS: &[&str] = &[
+    "a", "an", "and", "at", "but", "by", "for", "in", "nor", "of", "on", "or", "so", "the", "to",
+    "up", "yet",
+];
 
 /// Capitalises the words of `s` (split at spaces and hyphens) as `style` says; letters other than
 /// a word's first are kept as written.
@@ -138,7 +186,11 @@ fn title_case(s: &str, style: TitleCase) -> String {
                 .enumerate()
                 .map(|(i, w)| {
                     let bare = w.trim_end_matches([' ', '-']).to_lowercase();
-                    if style == TitleCase::Ap && i != 0 && i != last && SMALL_WORDS.contains(&bare.as_str()) {
+                    if style == TitleCase::Ap
+                        && i != 0
+                        && i != last
+                        && SMALL_WORDS.contains(&bare.as_str())
+                    {
                         w.to_lowercase()
                     } else {
                         upper_first(w)
@@ -199,7 +251,11 @@ mod tests {
         assert_eq!(raw.section_title("policy"), "policy");
         let first = ListTitles { pluralize: true, capitalize: true, style: TitleCase::FirstUpper };
         assert_eq!(first.section_title("report-of-the-year"), "Report-of-the-years");
-        let go = ListTitles { pluralize: true, capitalize: true, style: TitleCase::from_config(Some("Go")) };
+        let go = ListTitles {
+            pluralize: true,
+            capitalize: true,
+            style: TitleCase::from_config(Some("Go")),
+        };
         assert_eq!(go.section_title("report-of-the-year"), "Report-Of-The-Years");
         assert_eq!(TitleCase::from_config(Some("chicago")), TitleCase::Ap);
     }

@@ -27,7 +27,11 @@ pub struct Producer {
 }
 
 impl Producer {
-    pub fn new(describe: impl Into<String>, file: Option<PathBuf>, hint: impl Into<String>) -> Producer {
+    pub fn new(
+        describe: impl Into<String>,
+        file: Option<PathBuf>,
+        hint: impl Into<String>,
+    ) -> Producer {
         Producer { describe: describe.into(), file, line: None, hint: hint.into() }
     }
 
@@ -127,29 +131,62 @@ impl PlanBuilder {
 }
 
 /// Why `producer` may not claim `path` alone (its name, or a producer that has it already).
-fn refuse_claim(claims: &HashMap<String, Producer>, path: &str, producer: &Producer) -> Option<Diagnostic> {
+fn refuse_claim(
+    claims: &HashMap<String, Producer>,
+    path: &str,
+    producer: &Producer,
+) -> Option<Diagnostic> {
     if let Some(why) = path_problem(path) {
-        let d = Diagnostic::error("output", format!("{} would write `{}`, which {why}", producer.describe, path.escape_debug()));
-        let hint = if producer.hint.is_empty() { "choose another name".to_string() } else { producer.hint.clone() };
+        let d = Diagnostic::error(
+            "output",
+            format!("{} would write `{}`, which {why}", producer.describe, path.escape_debug()),
+        );
+        let hint = if producer.hint.is_empty() {
+            "choose another name".to_string()
+        } else {
+            producer.hint.clone()
+        };
         return Some(producer.place(d).hint(hint));
     }
     let first = claims.get(path)?;
-    let d = Diagnostic::error("collision", format!("{} and {} would both write {path}", producer.describe, first.describe));
+    let d = Diagnostic::error(
+        "collision",
+        format!("{} and {} would both write {path}", producer.describe, first.describe),
+    );
     Some(producer.place(d).hint(join_hints(first, producer)))
 }
 
-fn file_folder_clash(file: &str, file_producer: &Producer, inner: &str, folder_producer: &Producer) -> Diagnostic {
+fn file_folder_clash(
+    file: &str,
+    file_producer: &Producer,
+    inner: &str,
+    folder_producer: &Producer,
+) -> Diagnostic {
     let d = Diagnostic::error(
         "collision",
-        format!("{} writes the file {file}, but {} needs {file}/ to be a folder (it writes {inner})", file_producer.describe, folder_producer.describe),
+        format!(
+            "{} writes the file {file}, but {} needs {file}/ to be a folder (it writes {inner})",
+            file_producer.describe, folder_producer.describe
+        ),
     );
-    file_producer.place(d).hint(format!("{}: a path cannot be both a file and a folder", join_hints(folder_producer, file_producer)))
+    file_producer.place(d).hint(format!(
+        "{}: a path cannot be both a file and a folder",
+        join_hints(folder_producer, file_producer)
+    ))
 }
 
-fn case_clash(path: &str, producer: &Producer, other: &str, other_producer: &Producer) -> Diagnostic {
+fn case_clash(
+    path: &str,
+    producer: &Producer,
+    other: &str,
+    other_producer: &Producer,
+) -> Diagnostic {
     let d = Diagnostic::error(
         "collision",
-        format!("{} writes {path} and {} writes {other}: the two differ only in letter case", producer.describe, other_producer.describe),
+        format!(
+            "{} writes {path} and {} writes {other}: the two differ only in letter case",
+            producer.describe, other_producer.describe
+        ),
     );
     producer.place(d).hint(format!(
         "{}: on case-insensitive file systems (macOS, Windows) one would overwrite the other",
@@ -178,9 +215,11 @@ impl Plan {
     /// Moves the claim of `from` to `to` (a fingerprinted name), checking `to` as a new claim.
     pub fn rename(&mut self, from: &str, to: &str) -> Result<(), Diagnostic> {
         let Some(producer) = self.claims.remove(from) else {
-            return Err(Diagnostic::error("output", format!("{from} is not in the output plan")).hint("this is a bug in Charter: please report it"));
+            return Err(Diagnostic::error("output", format!("{from} is not in the output plan"))
+                .hint("this is a bug in Charter: please report it"));
         };
-        let refused = refuse_claim(&self.claims, to, &producer).or_else(|| self.shape_of_one(to, &producer));
+        let refused =
+            refuse_claim(&self.claims, to, &producer).or_else(|| self.shape_of_one(to, &producer));
         if let Some(d) = refused {
             self.claims.insert(from.to_string(), producer);
             return Err(d);
@@ -191,14 +230,21 @@ impl Plan {
 
     /// Adds `suffix` siblings (`.gz`, `.br`) of every path `wanted` selects, as products of the
     /// same producer, checking them like any claim.
-    pub fn with_siblings(self, suffixes: &[&str], wanted: impl Fn(&str) -> bool) -> Result<Plan, Diagnostics> {
+    pub fn with_siblings(
+        self,
+        suffixes: &[&str],
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<Plan, Diagnostics> {
         let mut paths: Vec<String> = self.claims.keys().filter(|p| wanted(p)).cloned().collect();
         paths.sort();
         let mut builder = PlanBuilder { claims: self.claims, errors: Diagnostics::new() };
         for path in paths {
             let Some(producer) = builder.claims.get(&path).cloned() else { continue };
             for suffix in suffixes {
-                let sibling = Producer { describe: format!("the precompressed copy ({suffix}) of {}", producer.describe), ..producer.clone() };
+                let sibling = Producer {
+                    describe: format!("the precompressed copy ({suffix}) of {}", producer.describe),
+                    ..producer.clone()
+                };
                 builder.claim(format!("{path}{suffix}"), sibling);
             }
         }
@@ -240,10 +286,17 @@ impl Plan {
         let mut folded: HashMap<String, &str> = HashMap::new();
         for path in all {
             if let Some(inner) = folders.get(path) {
-                errors.push(file_folder_clash(path, &self.claims[path], inner, &self.claims[*inner]));
+                errors.push(file_folder_clash(
+                    path,
+                    &self.claims[path],
+                    inner,
+                    &self.claims[*inner],
+                ));
             }
             match folded.get(&path.to_lowercase()) {
-                Some(other) => errors.push(case_clash(path, &self.claims[path], other, &self.claims[*other])),
+                Some(other) => {
+                    errors.push(case_clash(path, &self.claims[path], other, &self.claims[*other]))
+                }
                 None => {
                     folded.insert(path.to_lowercase(), path);
                 }
@@ -271,20 +324,32 @@ mod tests {
     fn message(r: Result<Plan, Diagnostics>) -> String {
         match r {
             Ok(_) => String::new(),
-            Err(d) => d.0.iter().map(|d| format!("{} / {}", d.message, d.hint.clone().unwrap_or_default())).collect::<Vec<_>>().join("\n"),
+            Err(d) => {
+                d.0.iter()
+                    .map(|d| format!("{} / {}", d.message, d.hint.clone().unwrap_or_default()))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
         }
     }
 
     #[test]
     fn a_plan_refuses_two_producers_of_one_path_naming_both() {
-        let m = message(plan(&[("a/index.html", "content/a.md"), ("a/index.html", "static/a/index.html")]));
-        assert!(m.contains("static/a/index.html and content/a.md would both write a/index.html"), "{m}");
+        let m = message(plan(&[
+            ("a/index.html", "content/a.md"),
+            ("a/index.html", "static/a/index.html"),
+        ]));
+        assert!(
+            m.contains("static/a/index.html and content/a.md would both write a/index.html"),
+            "{m}"
+        );
         assert!(m.contains("rename static/a/index.html or rename content/a.md"), "{m}");
     }
 
     #[test]
     fn a_plan_refuses_a_file_where_a_folder_goes() {
-        let m = message(plan(&[("topics/index.html", "the taxonomy"), ("topics", "static/topics")]));
+        let m =
+            message(plan(&[("topics/index.html", "the taxonomy"), ("topics", "static/topics")]));
         assert!(m.contains("static/topics writes the file topics, but the taxonomy needs topics/ to be a folder"), "{m}");
         let m = message(plan(&[("a/b/c/d.html", "deep"), ("a/b", "file")]));
         assert!(m.contains("file writes the file a/b"), "{m}");
@@ -293,7 +358,20 @@ mod tests {
 
     #[test]
     fn a_plan_refuses_reserved_and_unplain_paths() {
-        for bad in [".charter-manifest", "x/.charter-lock", ".charter", "a/.CHARTER-staging/x", "", "/abs", "a//b", "a/../b", "./a", "a\\b", "a\nb", "a/"] {
+        for bad in [
+            ".charter-manifest",
+            "x/.charter-lock",
+            ".charter",
+            "a/.CHARTER-staging/x",
+            "",
+            "/abs",
+            "a//b",
+            "a/../b",
+            "./a",
+            "a\\b",
+            "a\nb",
+            "a/",
+        ] {
             assert!(plan(&[(bad, "p")]).is_err(), "{bad:?}");
         }
         assert!(plan(&[("charter-notes/index.html", "p"), (".well-known/x", "q")]).is_ok());
@@ -315,6 +393,11 @@ mod tests {
         assert!(r.contains("style.89abcdef.css") && !r.contains("style.css"));
         let s = plan(&[("index.html", "home"), ("index.html.gz", "static gz")]).expect("plan");
         let m = message(s.with_siblings(&[".gz", ".br"], |p| p.ends_with(".html")));
-        assert!(m.contains("the precompressed copy (.gz) of home and static gz would both write index.html.gz") || m.contains("static gz"), "{m}");
+        assert!(
+            m.contains(
+                "the precompressed copy (.gz) of home and static gz would both write index.html.gz"
+            ) || m.contains("static gz"),
+            "{m}"
+        );
     }
 }

@@ -12,18 +12,24 @@ use crate::text::escape_xml;
 /// of a tag it does not change.
 pub fn absolutise(html: &str, config: &Config) -> String {
     let host = config.origin();
-    let settings = lol_html::RewriteStrSettings::new().append_element_content_handler(lol_html::element!("*", |el| {
-        let root_relative: Vec<(String, String)> = el
-            .attributes()
-            .iter()
-            .map(|a| (a.name(), a.value()))
-            .filter(|(name, value)| (name.ends_with("href") || name.ends_with("src")) && value.starts_with('/') && !value.starts_with("//"))
-            .collect();
-        for (name, value) in root_relative {
-            el.set_attribute(&name, &format!("{host}{value}"))?;
-        }
-        Ok(())
-    }));
+    let settings = lol_html::RewriteStrSettings::new().append_element_content_handler(
+        lol_html::element!("*", |el| {
+            let root_relative: Vec<(String, String)> = el
+                .attributes()
+                .iter()
+                .map(|a| (a.name(), a.value()))
+                .filter(|(name, value)| {
+                    (name.ends_with("href") || name.ends_with("src"))
+                        && value.starts_with('/')
+                        && !value.starts_with("//")
+                })
+                .collect();
+            for (name, value) in root_relative {
+                el.set_attribute(&name, &format!("{host}{value}"))?;
+            }
+            Ok(())
+        }),
+    );
     // lol_html fails only on its memory limits; the body is then kept as it is.
     lol_html::rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
 }
@@ -44,7 +50,9 @@ fn newest(lib: &Library, pages: &[PageId], limit: usize) -> Vec<PageId> {
         .iter()
         .filter_map(|&p| {
             let doc = &lib.pages[p].doc;
-            doc.front.date.map(|d| (std::cmp::Reverse(d.timestamp()), doc.relative_path.as_str(), p))
+            doc.front
+                .date
+                .map(|d| (std::cmp::Reverse(d.timestamp()), doc.relative_path.as_str(), p))
         })
         .collect();
     smallest_sorted(keyed, limit).into_iter().map(|(_, _, p)| p).collect()
@@ -67,17 +75,31 @@ fn smallest_sorted<T: Ord>(mut items: Vec<T>, limit: usize) -> Vec<T> {
 /// An Atom feed of the dated pages among `pages` (newest first, at most `config.feed.limit`).
 /// Each entry's content is the page value's `content` (the rendered body, shared with the
 /// templates), so the feeds need no other copy of the bodies.
-pub fn atom(lib: &Library, values: &SiteValues, config: &Config, section: Option<SectionId>, pages: &[PageId]) -> String {
+pub fn atom(
+    lib: &Library,
+    values: &SiteValues,
+    config: &Config,
+    section: Option<SectionId>,
+    pages: &[PageId],
+) -> String {
     let urls = Urls { config };
     let dated = newest(lib, pages, config.feed.limit);
     let (title, feed_path, alternate) = match section {
         Some(sid) if sid != lib.root() => {
             let s = &lib.sections[sid];
-            (format!("{} — {}", s.doc.front.title, config.title), format!("{}{}", s.path, config.feed.filename), s.path.clone())
+            (
+                format!("{} — {}", s.doc.front.title, config.title),
+                format!("{}{}", s.path, config.feed.filename),
+                s.path.clone(),
+            )
         }
         _ => (config.title.clone(), format!("/{}", config.feed.filename), "/".to_string()),
     };
-    let updated = dated.iter().filter_map(|&p| page_date(lib, p)).max().unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
+    let updated = dated
+        .iter()
+        .filter_map(|&p| page_date(lib, p))
+        .max()
+        .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
     let mut out = String::with_capacity(4096);
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str(&format!(
@@ -92,10 +114,16 @@ pub fn atom(lib: &Library, values: &SiteValues, config: &Config, section: Option
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
         escape_xml(&urls.permalink(&feed_path))
     ));
-    out.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", escape_xml(&urls.permalink(&alternate))));
+    out.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        escape_xml(&urls.permalink(&alternate))
+    ));
     out.push_str(&format!("  <id>{}</id>\n", escape_xml(&urls.permalink(&feed_path))));
     out.push_str(&format!("  <updated>{updated}</updated>\n"));
-    out.push_str(&format!("  <author><name>{}</name></author>\n", escape_xml(if config.title.is_empty() { "Charter" } else { &config.title })));
+    out.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        escape_xml(if config.title.is_empty() { "Charter" } else { &config.title })
+    ));
     out.push_str("  <generator uri=\"https://crates.io/crates/charter\">Charter</generator>\n");
     for pid in dated {
         let page = &lib.pages[pid];
@@ -106,17 +134,30 @@ pub fn atom(lib: &Library, values: &SiteValues, config: &Config, section: Option
         if let Some(d) = f.date {
             out.push_str(&format!("    <published>{}</published>\n", d.to_rfc3339()));
         }
-        out.push_str(&format!("    <updated>{}</updated>\n", page_date(lib, pid).unwrap_or_else(|| updated.clone())));
+        out.push_str(&format!(
+            "    <updated>{}</updated>\n",
+            page_date(lib, pid).unwrap_or_else(|| updated.clone())
+        ));
         for a in &f.authors {
             out.push_str(&format!("    <author><name>{}</name></author>\n", escape_xml(a)));
         }
-        out.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", escape_xml(&permalink)));
+        out.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            escape_xml(&permalink)
+        ));
         out.push_str(&format!("    <id>{}</id>\n", escape_xml(&permalink)));
         if let Some(d) = &f.description {
             out.push_str(&format!("    <summary>{}</summary>\n", escape_xml(d)));
         }
-        let html = values.pages[pid].as_map().and_then(|m| m.get(&tera::value::Key::Str("content"))).and_then(|v| v.as_str()).unwrap_or("");
-        out.push_str(&format!("    <content type=\"html\">{}</content>\n", escape_xml(&absolutise(html, config))));
+        let html = values.pages[pid]
+            .as_map()
+            .and_then(|m| m.get(&tera::value::Key::Str("content")))
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        out.push_str(&format!(
+            "    <content type=\"html\">{}</content>\n",
+            escape_xml(&absolutise(html, config))
+        ));
         out.push_str("  </entry>\n");
     }
     out.push_str("</feed>\n");
@@ -184,7 +225,11 @@ mod tests {
                 let mut expected = items.clone();
                 expected.sort();
                 expected.truncate(limit);
-                assert_eq!(smallest_sorted(items.clone(), limit), expected, "len {len}, limit {limit}");
+                assert_eq!(
+                    smallest_sorted(items.clone(), limit),
+                    expected,
+                    "len {len}, limit {limit}"
+                );
             }
         }
     }

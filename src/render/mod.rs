@@ -36,7 +36,11 @@ impl LinkResolver for LibraryLinks<'_> {
 }
 
 /// Renders one Markdown document of the library (reading its body again if it was released).
-pub fn render_body(lib: &Library, config: &Config, doc: &crate::content::load::Document) -> Rendered {
+pub fn render_body(
+    lib: &Library,
+    config: &Config,
+    doc: &crate::content::load::Document,
+) -> Rendered {
     match crate::content::load::body_of(&lib.root, doc) {
         Ok(source) => render_source(lib, config, doc, &source),
         Err(d) => Rendered { diagnostics: vec![d], ..Rendered::default() },
@@ -44,10 +48,24 @@ pub fn render_body(lib: &Library, config: &Config, doc: &crate::content::load::D
 }
 
 /// Renders `source`, the body of `doc` (which may have been taken out of it).
-fn render_source(lib: &Library, config: &Config, doc: &crate::content::load::Document, source: &str) -> Rendered {
+fn render_source(
+    lib: &Library,
+    config: &Config,
+    doc: &crate::content::load::Document,
+    source: &str,
+) -> Rendered {
     let links = LibraryLinks { lib, urls: Urls { config } };
     markdown::render(
-        &markdown::Input { body: source, first_line: doc.body_first_line, file: &doc.file, sanitize_html: config.markdown.sanitize_html, anchors: markdown::Anchors { headings: config.markdown.heading_anchors, paragraphs: config.markdown.paragraph_anchors } },
+        &markdown::Input {
+            body: source,
+            first_line: doc.body_first_line,
+            file: &doc.file,
+            sanitize_html: config.markdown.sanitize_html,
+            anchors: markdown::Anchors {
+                headings: config.markdown.heading_anchors,
+                paragraphs: config.markdown.paragraph_anchors,
+            },
+        },
         &links,
     )
 }
@@ -77,37 +95,63 @@ pub fn render_bodies(lib: &mut Library, config: &Config) -> (Vec<Rendered>, Vec<
     let section_sources: Vec<String> = lib.sections.iter_mut().map(|s| take(&mut s.doc)).collect();
     let lib = &*lib;
     // Each source is moved into its task and freed as soon as its body is rendered.
-    let pages = page_sources.into_par_iter().zip(lib.pages.par_iter()).map(|(source, p)| render_source(lib, config, &p.doc, &source)).collect();
-    let sections =
-        section_sources.into_par_iter().zip(lib.sections.par_iter()).map(|(source, s)| render_source(lib, config, &s.doc, &source)).collect();
+    let pages = page_sources
+        .into_par_iter()
+        .zip(lib.pages.par_iter())
+        .map(|(source, p)| render_source(lib, config, &p.doc, &source))
+        .collect();
+    let sections = section_sources
+        .into_par_iter()
+        .zip(lib.sections.par_iter())
+        .map(|(source, s)| render_source(lib, config, &s.doc, &source))
+        .collect();
     (pages, sections)
 }
 
 /// Checks every `@/link#anchor` against the ids of its target.
-pub fn check_anchors(lib: &Library, pages: &[Rendered], sections: &[Rendered], diagnostics: &mut Diagnostics) {
-    let docs = lib.pages.iter().map(|p| &p.doc).zip(pages).chain(lib.sections.iter().map(|s| &s.doc).zip(sections));
+pub fn check_anchors(
+    lib: &Library,
+    pages: &[Rendered],
+    sections: &[Rendered],
+    diagnostics: &mut Diagnostics,
+) {
+    let docs = lib
+        .pages
+        .iter()
+        .map(|p| &p.doc)
+        .zip(pages)
+        .chain(lib.sections.iter().map(|s| &s.doc).zip(sections));
     for (doc, body) in docs {
         for link in &body.internal_links {
             let Some(anchor) = &link.anchor else { continue };
             let target_body = if let Some(&pid) = lib.page_by_path.get(&link.target) {
                 &pages[pid]
-            } else if let Some(&sid) = lib.section_by_path.get(link.target.trim_start_matches('/')) {
+            } else if let Some(&sid) = lib.section_by_path.get(link.target.trim_start_matches('/'))
+            {
                 &sections[sid]
             } else {
                 continue;
             };
             if !target_body.ids.contains(anchor) {
-                let mut known: Vec<&str> = target_body.ids.iter().map(String::as_str).filter(|i| !i.starts_with("fr-")).collect();
+                let mut known: Vec<&str> = target_body
+                    .ids
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|i| !i.starts_with("fr-"))
+                    .collect();
                 known.sort();
                 let hint = match crate::text::closest_match(anchor, &known) {
                     Some(best) => format!("did you mean `#{best}`?"),
                     None => format!("anchors in content/{}: {}", link.target, known.join(", ")),
                 };
                 diagnostics.push(
-                    Diagnostic::error("link", format!("the anchor `#{anchor}` does not exist in content/{}", link.target))
-                        .in_file(&doc.file)
-                        .at(Some(link.line), None)
-                        .hint(hint),
+                    Diagnostic::error(
+                        "link",
+                        format!("the anchor `#{anchor}` does not exist in content/{}", link.target),
+                    )
+                    .in_file(&doc.file)
+                    .at(Some(link.line), None)
+                    .hint(hint),
                 );
             }
         }
@@ -134,7 +178,13 @@ pub enum Output {
 pub fn outputs(lib: &Library, config: &Config) -> Vec<Output> {
     let mut list = Vec::with_capacity(lib.pages.len() + lib.sections.len() + 16);
     list.extend((0..lib.pages.len()).map(Output::Page));
-    list.extend(lib.sections.iter().enumerate().filter(|(_, s)| s.publishes_page()).map(|(sid, _)| Output::Section(sid)));
+    list.extend(
+        lib.sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.publishes_page())
+            .map(|(sid, _)| Output::Section(sid)),
+    );
     for (t, tax) in lib.taxonomies.iter().enumerate() {
         list.push(Output::TaxonomyList(t));
         list.extend((0..tax.terms.len()).map(|i| Output::Term(t, i)));
@@ -169,7 +219,9 @@ pub fn output_path(output: &Output, lib: &Library, config: &Config) -> String {
         Output::NotFound => "404.html".into(),
         Output::Alias { alias, .. } => output_file_for(&normalise_alias(alias)),
         Output::Feed(None) => config.feed.filename.clone(),
-        Output::Feed(Some(s)) => format!("{}{}", lib.sections[*s].path.trim_start_matches('/'), config.feed.filename),
+        Output::Feed(Some(s)) => {
+            format!("{}{}", lib.sections[*s].path.trim_start_matches('/'), config.feed.filename)
+        }
         Output::Sitemap => "sitemap.xml".into(),
         Output::Robots => "robots.txt".into(),
         Output::SyntaxCss => "syntax.css".into(),
@@ -194,7 +246,12 @@ impl RenderInput<'_> {
         ctx
     }
 
-    fn template_for(&self, requested: Option<&str>, default: &str, file: &Path) -> Result<String, Diagnostic> {
+    fn template_for(
+        &self,
+        requested: Option<&str>,
+        default: &str,
+        file: &Path,
+    ) -> Result<String, Diagnostic> {
         match requested {
             Some(name) if self.templates.has(name) => Ok(name.to_string()),
             Some(name) => Err(Diagnostic::error("template", format!("`template: {name}` names a template that does not exist"))
@@ -213,7 +270,11 @@ impl RenderInput<'_> {
         let html = match output {
             Output::Page(pid) => {
                 let page = &lib.pages[*pid];
-                let template = self.template_for(page.doc.front.template.as_deref(), "page.html", &page.doc.file)?;
+                let template = self.template_for(
+                    page.doc.front.template.as_deref(),
+                    "page.html",
+                    &page.doc.file,
+                )?;
                 let mut ctx = self.context(&page.path);
                 ctx.insert_value("page", values::page_with_neighbours(self.values, lib, *pid));
                 self.templates.render(&template, &ctx, Some(&page.doc.file))?
@@ -226,7 +287,8 @@ impl RenderInput<'_> {
                     section.doc.file.clone()
                 };
                 let default = if *sid == lib.root() { "index.html" } else { "section.html" };
-                let template = self.template_for(section.doc.front.template.as_deref(), default, &file)?;
+                let template =
+                    self.template_for(section.doc.front.template.as_deref(), default, &file)?;
                 let mut ctx = self.context(&section.path);
                 ctx.insert_value("section", self.values.sections[*sid].clone());
                 self.templates.render(&template, &ctx, Some(&file))?
@@ -246,7 +308,9 @@ impl RenderInput<'_> {
                 let ctx = self.context("/404.html");
                 self.templates.render("404.html", &ctx, None)?
             }
-            Output::Alias { page, .. } => feeds::redirect(&Urls { config: self.config }.permalink(&lib.pages[*page].path)),
+            Output::Alias { page, .. } => {
+                feeds::redirect(&Urls { config: self.config }.permalink(&lib.pages[*page].path))
+            }
             Output::Feed(section) => {
                 let pages: Vec<PageId> = match section {
                     None => (0..lib.pages.len()).collect(),
@@ -256,8 +320,11 @@ impl RenderInput<'_> {
             }
             Output::Sitemap => feeds::sitemap(lib, self.config),
             Output::Robots => feeds::robots(self.config),
-            Output::SyntaxCss => crate::highlight::stylesheet(&self.config.highlight.light_theme, &self.config.highlight.dark_theme)
-                .map_err(|e| Diagnostic::error("highlight", e).in_file(crate::config::CONFIG_FILE))?,
+            Output::SyntaxCss => crate::highlight::stylesheet(
+                &self.config.highlight.light_theme,
+                &self.config.highlight.dark_theme,
+            )
+            .map_err(|e| Diagnostic::error("highlight", e).in_file(crate::config::CONFIG_FILE))?,
         };
         Ok(html.into_bytes())
     }

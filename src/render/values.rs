@@ -35,7 +35,6 @@ fn key(s: &'static str) -> tera::value::Key<'static> {
     tera::value::Key::Str(s)
 }
 
-
 fn opt_str(s: Option<&str>) -> Value {
     s.map(Value::from).unwrap_or_else(Value::none)
 }
@@ -67,7 +66,10 @@ pub fn site_value(config: &Config, build_time: &str) -> Value {
     m.insert(key("repository"), opt_str(config.repository.as_deref()));
     let mut feed = Map::new();
     feed.insert(key("enabled"), Value::from(config.feed.enabled));
-    feed.insert(key("path"), Value::from(format!("{}/{}", config.base_path(), config.feed.filename)));
+    feed.insert(
+        key("path"),
+        Value::from(format!("{}/{}", config.base_path(), config.feed.filename)),
+    );
     feed.insert(key("limit"), Value::from(config.feed.limit));
     m.insert(key("feed"), Value::from(feed));
     m.insert(key("build_time"), Value::from(build_time));
@@ -120,25 +122,70 @@ pub fn term_refs(lib: &Library, urls: &Urls<'_>) -> Vec<HashMap<String, Value>> 
 }
 
 const PAGE_FIELDS: &[&str] = &[
-    "title", "description", "permalink", "path", "relative_path", "slug", "date", "updated", "draft", "weight", "content",
-    "summary", "toc", "word_count", "reading_time", "taxonomies", "authors", "extra", "params", "assets", "ancestors",
-    "section", "lang", "previous", "next", "pages", "subsections", "sort_by", "contributors", "edit_url", "history_url", "implicit",
+    "title",
+    "description",
+    "permalink",
+    "path",
+    "relative_path",
+    "slug",
+    "date",
+    "updated",
+    "draft",
+    "weight",
+    "content",
+    "summary",
+    "toc",
+    "word_count",
+    "reading_time",
+    "taxonomies",
+    "authors",
+    "extra",
+    "params",
+    "assets",
+    "ancestors",
+    "section",
+    "lang",
+    "previous",
+    "next",
+    "pages",
+    "subsections",
+    "sort_by",
+    "contributors",
+    "edit_url",
+    "history_url",
+    "implicit",
 ];
 
 /// The fields shared by pages and sections.
-fn common(map: &mut Map, doc: &crate::content::load::Document, path: &str, body: &Rendered, urls: &Urls<'_>, config: &Config) {
+fn common(
+    map: &mut Map,
+    doc: &crate::content::load::Document,
+    path: &str,
+    body: &Rendered,
+    urls: &Urls<'_>,
+    config: &Config,
+) {
     let fm = &doc.front;
     let url_path = urls.path(path);
     map.insert(key("title"), Value::from(fm.title.as_str()));
     map.insert(key("description"), opt_str(fm.description.as_deref()));
     map.insert(key("permalink"), Value::from(urls.permalink(path)));
     map.insert(key("relative_path"), Value::from(doc.relative_path.as_str()));
-    map.insert(key("date"), fm.date.map(|d| Value::from(d.to_display())).unwrap_or_else(Value::none));
-    map.insert(key("updated"), fm.updated.map(|d| Value::from(d.to_display())).unwrap_or_else(Value::none));
+    map.insert(
+        key("date"),
+        fm.date.map(|d| Value::from(d.to_display())).unwrap_or_else(Value::none),
+    );
+    map.insert(
+        key("updated"),
+        fm.updated.map(|d| Value::from(d.to_display())).unwrap_or_else(Value::none),
+    );
     map.insert(key("draft"), Value::from(fm.draft));
     map.insert(key("weight"), fm.weight.map(Value::from).unwrap_or_else(Value::none));
     map.insert(key("content"), body.html.value());
-    map.insert(key("summary"), body.summary.as_ref().map(|s| s.value()).unwrap_or_else(Value::none));
+    map.insert(
+        key("summary"),
+        body.summary.as_ref().map(|s| s.value()).unwrap_or_else(Value::none),
+    );
     map.insert(key("toc"), toc_value(&body.toc, &url_path));
     map.insert(key("word_count"), Value::from(body.word_count));
     map.insert(key("reading_time"), Value::from(body.word_count.div_ceil(200).max(1)));
@@ -153,14 +200,22 @@ fn common(map: &mut Map, doc: &crate::content::load::Document, path: &str, body:
     }
     map.insert(key("params"), Value::from(params_map));
     for (k, v) in params {
-        if !PAGE_FIELDS.contains(&k.as_str()) && !crate::content::frontmatter::KNOWN_KEYS.contains(&k.as_str()) && !config.taxonomies.contains(k) {
+        if !PAGE_FIELDS.contains(&k.as_str())
+            && !crate::content::frontmatter::KNOWN_KEYS.contains(&k.as_str())
+            && !config.taxonomies.contains(k)
+        {
             map.insert(tera::value::Key::String(k.as_str().into()), v);
         }
     }
     map.insert(key("path"), Value::from(url_path));
 }
 
-fn ancestors_value(lib: &Library, section: SectionId, urls: &Urls<'_>, include_self: bool) -> Value {
+fn ancestors_value(
+    lib: &Library,
+    section: SectionId,
+    urls: &Urls<'_>,
+    include_self: bool,
+) -> Value {
     let mut chain = lib.ancestry(section);
     if !include_self {
         chain.pop();
@@ -216,7 +271,14 @@ fn page_value_with(
     m.insert(key("slug"), Value::from(page.slug.as_str()));
     let mut tax = Map::new();
     for (i, t) in lib.taxonomies.iter().enumerate() {
-        let names = page.doc.front.taxonomies.iter().find(|(n, _)| *n == t.name).map(|(_, v)| v.as_slice()).unwrap_or(&[]);
+        let names = page
+            .doc
+            .front
+            .taxonomies
+            .iter()
+            .find(|(n, _)| *n == t.name)
+            .map(|(_, v)| v.as_slice())
+            .unwrap_or(&[]);
         let mut seen = Vec::new();
         let list: Vec<Value> = names
             .iter()
@@ -252,8 +314,14 @@ fn page_value_with(
     m.insert(key("contributors"), Value::from(facts.contributors.clone()));
     match &config.repository {
         Some(repo) => {
-            m.insert(key("edit_url"), Value::from(format!("{repo}/edit/HEAD/content/{}", page.doc.relative_path)));
-            m.insert(key("history_url"), Value::from(format!("{repo}/commits/HEAD/content/{}", page.doc.relative_path)));
+            m.insert(
+                key("edit_url"),
+                Value::from(format!("{repo}/edit/HEAD/content/{}", page.doc.relative_path)),
+            );
+            m.insert(
+                key("history_url"),
+                Value::from(format!("{repo}/commits/HEAD/content/{}", page.doc.relative_path)),
+            );
         }
         None => {
             m.insert(key("edit_url"), Value::none());
@@ -270,7 +338,10 @@ pub fn page_with_neighbours(values: &SiteValues, lib: &Library, pid: PageId) -> 
     let page = &lib.pages[pid];
     let Some(map) = values.pages[pid].as_map() else { return values.pages[pid].clone() };
     let mut map = map.clone();
-    map.insert(key("previous"), page.previous.map(|p| values.pages[p].clone()).unwrap_or_else(Value::none));
+    map.insert(
+        key("previous"),
+        page.previous.map(|p| values.pages[p].clone()).unwrap_or_else(Value::none),
+    );
     map.insert(key("next"), page.next.map(|p| values.pages[p].clone()).unwrap_or_else(Value::none));
     Value::from(map)
 }
@@ -287,12 +358,22 @@ pub fn build(
     use rayon::prelude::*;
     let urls = Urls { config };
     let term_refs = term_refs(lib, &urls);
-    let ancestors: Vec<Value> = (0..lib.sections.len()).map(|sid| ancestors_value(lib, sid, &urls, true)).collect();
+    let ancestors: Vec<Value> =
+        (0..lib.sections.len()).map(|sid| ancestors_value(lib, sid, &urls, true)).collect();
     let pages: Vec<Value> = (0..lib.pages.len())
         .into_par_iter()
         .map(|pid| {
             let facts = facts.get(&lib.pages[pid].doc.relative_path);
-            page_value_with(lib, pid, &bodies.pages[pid], &urls, config, &term_refs, facts, ancestors[lib.pages[pid].section].clone())
+            page_value_with(
+                lib,
+                pid,
+                &bodies.pages[pid],
+                &urls,
+                config,
+                &term_refs,
+                facts,
+                ancestors[lib.pages[pid].section].clone(),
+            )
         })
         .collect();
     let sections = section_values(lib, bodies, config, &pages);
@@ -301,7 +382,12 @@ pub fn build(
 }
 
 /// Section values, deepest first so each can hold its subsections.
-pub fn section_values(lib: &Library, bodies: &Bodies<'_>, config: &Config, pages: &[Value]) -> Vec<Value> {
+pub fn section_values(
+    lib: &Library,
+    bodies: &Bodies<'_>,
+    config: &Config,
+    pages: &[Value],
+) -> Vec<Value> {
     let urls = Urls { config };
     let mut values: Vec<Value> = vec![Value::none(); lib.sections.len()];
     let mut order: Vec<SectionId> = (0..lib.sections.len()).collect();
@@ -313,11 +399,22 @@ pub fn section_values(lib: &Library, bodies: &Bodies<'_>, config: &Config, pages
 }
 
 /// One section's value; its subsections' values are taken from `sections`.
-fn section_value(lib: &Library, bodies: &Bodies<'_>, config: &Config, urls: &Urls<'_>, pages: &[Value], sections: &[Value], sid: SectionId) -> Value {
+fn section_value(
+    lib: &Library,
+    bodies: &Bodies<'_>,
+    config: &Config,
+    urls: &Urls<'_>,
+    pages: &[Value],
+    sections: &[Value],
+    sid: SectionId,
+) -> Value {
     let s = &lib.sections[sid];
     let mut m = Map::with_capacity(30);
     common(&mut m, &s.doc, &s.path, &bodies.sections[sid], urls, config);
-    m.insert(key("pages"), Value::from(s.pages.iter().map(|&p| pages[p].clone()).collect::<Vec<_>>()));
+    m.insert(
+        key("pages"),
+        Value::from(s.pages.iter().map(|&p| pages[p].clone()).collect::<Vec<_>>()),
+    );
     let subs: Vec<Value> = s.subsections.iter().map(|&c| sections[c].clone()).collect();
     m.insert(key("subsections"), Value::from(subs));
     m.insert(key("sort_by"), Value::from(s.doc.front.sort_by.unwrap_or_default().name()));
@@ -338,12 +435,19 @@ fn section_value(lib: &Library, bodies: &Bodies<'_>, config: &Config, urls: &Url
 /// (each holds the one below among its subsections), and the terms the page carries with their
 /// taxonomies. Gives the same values as [`section_values`] and [`taxonomy_values`] over the
 /// whole site, which on the 10,000-page corpus are a quarter of a one-page edit.
-pub fn refresh_holders_of_page(values: &mut SiteValues, lib: &Library, bodies: &Bodies<'_>, config: &Config, pid: PageId) {
+pub fn refresh_holders_of_page(
+    values: &mut SiteValues,
+    lib: &Library,
+    bodies: &Bodies<'_>,
+    config: &Config,
+    pid: PageId,
+) {
     let urls = Urls { config };
     let mut chain = lib.ancestry(lib.pages[pid].section);
     chain.reverse();
     for sid in chain {
-        values.sections[sid] = section_value(lib, bodies, config, &urls, &values.pages, &values.sections, sid);
+        values.sections[sid] =
+            section_value(lib, bodies, config, &urls, &values.pages, &values.sections, sid);
     }
     for (t, tax) in lib.taxonomies.iter().enumerate() {
         let mut touched = false;
@@ -353,7 +457,12 @@ pub fn refresh_holders_of_page(values: &mut SiteValues, lib: &Library, bodies: &
             }
             let Some(map) = values.terms[t][i].as_map() else { continue };
             let mut map = map.clone();
-            map.insert(key("pages"), Value::from(term.pages.iter().map(|&p| values.pages[p].clone()).collect::<Vec<_>>()));
+            map.insert(
+                key("pages"),
+                Value::from(
+                    term.pages.iter().map(|&p| values.pages[p].clone()).collect::<Vec<_>>(),
+                ),
+            );
             values.terms[t][i] = Value::from(map);
             touched = true;
         }
@@ -368,7 +477,12 @@ pub fn refresh_holders_of_page(values: &mut SiteValues, lib: &Library, bodies: &
 }
 
 /// Taxonomy values (with their terms' pages) and the term values, per taxonomy.
-pub fn taxonomy_values(lib: &Library, urls: &Urls<'_>, term_refs: &[HashMap<String, Value>], pages: &[Value]) -> (Vec<Value>, Vec<Vec<Value>>) {
+pub fn taxonomy_values(
+    lib: &Library,
+    urls: &Urls<'_>,
+    term_refs: &[HashMap<String, Value>],
+    pages: &[Value],
+) -> (Vec<Value>, Vec<Vec<Value>>) {
     let mut taxonomies = Vec::new();
     let mut terms = Vec::new();
     for (i, t) in lib.taxonomies.iter().enumerate() {
@@ -376,9 +490,14 @@ pub fn taxonomy_values(lib: &Library, urls: &Urls<'_>, term_refs: &[HashMap<Stri
             .terms
             .iter()
             .map(|term| {
-                let Some(base) = term_refs[i].get(&term.slug).and_then(|v| v.as_map()) else { return Value::none() };
+                let Some(base) = term_refs[i].get(&term.slug).and_then(|v| v.as_map()) else {
+                    return Value::none();
+                };
                 let mut m = base.clone();
-                m.insert(key("pages"), Value::from(term.pages.iter().map(|&p| pages[p].clone()).collect::<Vec<_>>()));
+                m.insert(
+                    key("pages"),
+                    Value::from(term.pages.iter().map(|&p| pages[p].clone()).collect::<Vec<_>>()),
+                );
                 Value::from(m)
             })
             .collect();

@@ -51,14 +51,23 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/__charter/livereload.js", get(livereload::script))
         .route("/__charter/overlay.css", get(livereload::overlay_css))
         .with_state(hub);
-    live.fallback(serve_output).layer(middleware::from_fn_with_state(state.clone(), check_host)).with_state(state)
+    live.fallback(serve_output)
+        .layer(middleware::from_fn_with_state(state.clone(), check_host))
+        .with_state(state)
 }
 
 /// Refuses requests for another host name when serving on loopback only.
 async fn check_host(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    let host = request.headers().get(header::HOST).and_then(|v| v.to_str().ok()).or_else(|| request.uri().host());
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| request.uri().host());
     if state.local_only && !host.is_none_or(is_local_host) {
-        return plain(StatusCode::FORBIDDEN, "this preview server answers only requests for localhost or 127.0.0.1\n");
+        return plain(
+            StatusCode::FORBIDDEN,
+            "this preview server answers only requests for localhost or 127.0.0.1\n",
+        );
     }
     next.run(request).await
 }
@@ -70,7 +79,9 @@ pub fn is_local_host(host: &str) -> bool {
         None => host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host),
     };
     let name = name.trim_end_matches('.');
-    name.eq_ignore_ascii_case("localhost") || name.to_ascii_lowercase().ends_with(".localhost") || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    name.eq_ignore_ascii_case("localhost")
+        || name.to_ascii_lowercase().ends_with(".localhost")
+        || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Where a URL path leads inside the output folder.
@@ -94,7 +105,11 @@ pub fn resolve(root: &Path, url_path: &str) -> Resolved {
     let mut candidate = root.to_path_buf();
     let mut segments = Vec::new();
     for segment in decoded.split('/').filter(|s| !s.is_empty()) {
-        if segment == "." || segment == ".." || (segment.starts_with('.') && segment != ".well-known") || segment.contains(':') {
+        if segment == "."
+            || segment == ".."
+            || (segment.starts_with('.') && segment != ".well-known")
+            || segment.contains(':')
+        {
             return Resolved::NotFound;
         }
         candidate.push(segment);
@@ -117,7 +132,19 @@ pub fn resolve(root: &Path, url_path: &str) -> Resolved {
 
 /// Characters escaped in a `Location` path segment: controls, space, and those with a meaning in
 /// a URL (`%` itself, `?`, `#`, `/`, `\`) or that browsers rewrite.
-const SEGMENT: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}').add(b'/').add(b'\\');
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'\\');
 
 /// The one place a redirect's `Location` is made: `/` and the folder's segments, each
 /// percent-encoded again, and a trailing `/`. Built from the decoded, checked segments rather than
@@ -127,13 +154,17 @@ pub fn folder_location(segments: &[&str]) -> Option<String> {
     if segments.is_empty() || segments.iter().any(|s| s.is_empty()) {
         return None;
     }
-    let encoded: Vec<String> = segments.iter().map(|s| utf8_percent_encode(s, SEGMENT).to_string()).collect();
+    let encoded: Vec<String> =
+        segments.iter().map(|s| utf8_percent_encode(s, SEGMENT).to_string()).collect();
     let location = format!("/{}/", encoded.join("/"));
     (!location.starts_with("//") && !location.starts_with("/\\")).then_some(location)
 }
 
 fn is_html(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(), Some("html" | "htm"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        Some("html" | "htm")
+    )
 }
 
 /// A strong validator from the file's size and modification time (writes are atomic renames, so
@@ -176,8 +207,21 @@ fn set_content_type(path: &Path, response: &mut Response) {
     if let Some(fixed) = content_type_override(path) {
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(fixed));
     }
-    let Some(value) = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return };
-    let textual = value.starts_with("text/") || matches!(value, "application/javascript" | "application/json" | "application/manifest+json" | "application/xml" | "image/svg+xml" | "application/atom+xml" | "application/rss+xml");
+    let Some(value) = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
+    else {
+        return;
+    };
+    let textual = value.starts_with("text/")
+        || matches!(
+            value,
+            "application/javascript"
+                | "application/json"
+                | "application/manifest+json"
+                | "application/xml"
+                | "image/svg+xml"
+                | "application/atom+xml"
+                | "application/rss+xml"
+        );
     if textual && !value.contains("charset") {
         if let Ok(v) = HeaderValue::from_str(&format!("{value}; charset=utf-8")) {
             response.headers_mut().insert(header::CONTENT_TYPE, v);
@@ -204,7 +248,9 @@ async fn serve_output(State(state): State<Arc<AppState>>, request: Request) -> R
                 None => to,
             };
             match HeaderValue::from_str(&to) {
-                Ok(location) => (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, location)]).into_response(),
+                Ok(location) => {
+                    (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, location)]).into_response()
+                }
                 Err(_) => plain(StatusCode::NOT_FOUND, "not found\n"),
             }
         }
@@ -256,9 +302,16 @@ async fn send_file(path: PathBuf, mut request: Request, status: StatusCode) -> R
     let (mut parts, body) = response.into_parts();
     let mut response = if html && parts.status == StatusCode::OK {
         if is_head {
-            let length = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+            let length = parts
+                .headers
+                .get(header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<usize>().ok());
             if let Some(length) = length {
-                parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length + livereload::SCRIPT_TAG.len()));
+                parts.headers.insert(
+                    header::CONTENT_LENGTH,
+                    HeaderValue::from(length + livereload::SCRIPT_TAG.len()),
+                );
             }
             Response::from_parts(parts, Body::empty())
         } else {
@@ -268,7 +321,9 @@ async fn send_file(path: PathBuf, mut request: Request, status: StatusCode) -> R
                     parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(injected.len()));
                     Response::from_parts(parts, Body::from(injected))
                 }
-                Err(_) => return plain(StatusCode::INTERNAL_SERVER_ERROR, "could not read the file\n"),
+                Err(_) => {
+                    return plain(StatusCode::INTERNAL_SERVER_ERROR, "could not read the file\n")
+                }
             }
         }
     } else {
@@ -296,7 +351,12 @@ mod tests {
     fn tree() -> Tree {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
         let root = dir.path().join("out");
-        for (rel, text) in [("index.html", "home"), ("a/index.html", "a"), ("css/site.css", "x"), (".charter-manifest", "m")] {
+        for (rel, text) in [
+            ("index.html", "home"),
+            ("a/index.html", "a"),
+            ("css/site.css", "x"),
+            (".charter-manifest", "m"),
+        ] {
             let p = root.join(rel);
             std::fs::create_dir_all(p.parent().unwrap_or(&root)).unwrap_or_else(|e| panic!("{e}"));
             std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
@@ -313,10 +373,26 @@ mod tests {
 
     #[test]
     fn only_local_host_names_are_local() {
-        for h in ["localhost", "localhost:1111", "127.0.0.1:8080", "127.0.0.2", "[::1]:1111", "[::1]", "app.localhost:3000", "LOCALHOST."] {
+        for h in [
+            "localhost",
+            "localhost:1111",
+            "127.0.0.1:8080",
+            "127.0.0.2",
+            "[::1]:1111",
+            "[::1]",
+            "app.localhost:3000",
+            "LOCALHOST.",
+        ] {
             assert!(is_local_host(h), "{h}");
         }
-        for h in ["example.org", "evil.example:1111", "10.0.0.1:1111", "localhost.evil.example", "[2001:db8::1]:80", ""] {
+        for h in [
+            "example.org",
+            "evil.example:1111",
+            "10.0.0.1:1111",
+            "localhost.evil.example",
+            "[2001:db8::1]:80",
+            "",
+        ] {
             assert!(!is_local_host(h), "{h}");
         }
     }
@@ -342,7 +418,22 @@ mod tests {
     fn nothing_outside_the_root() {
         let t = tree();
         let root = t.root();
-        for url in ["/../secret.txt", "/a/../../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/a/%2e%2e/%2e%2e/secret.txt", "/..%2fsecret.txt", "/..%5csecret.txt", "/a\\..\\..\\secret.txt", "//etc/passwd", "/%2fetc%2fpasswd", "/.charter-manifest", "/%00", "/C:/Windows/win.ini", "relative"] {
+        for url in [
+            "/../secret.txt",
+            "/a/../../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/%2E%2E/secret.txt",
+            "/a/%2e%2e/%2e%2e/secret.txt",
+            "/..%2fsecret.txt",
+            "/..%5csecret.txt",
+            "/a\\..\\..\\secret.txt",
+            "//etc/passwd",
+            "/%2fetc%2fpasswd",
+            "/.charter-manifest",
+            "/%00",
+            "/C:/Windows/win.ini",
+            "relative",
+        ] {
             let r = resolve(&root, url);
             assert_eq!(r, Resolved::NotFound, "{url}");
         }
@@ -354,9 +445,11 @@ mod tests {
         let t = tree();
         let root = t.root();
         let outside = t.0.path().join("secret.txt");
-        std::os::unix::fs::symlink(&outside, root.join("leak.txt")).unwrap_or_else(|e| panic!("{e}"));
+        std::os::unix::fs::symlink(&outside, root.join("leak.txt"))
+            .unwrap_or_else(|e| panic!("{e}"));
         std::os::unix::fs::symlink(t.0.path(), root.join("up")).unwrap_or_else(|e| panic!("{e}"));
-        std::os::unix::fs::symlink(root.join("css/site.css"), root.join("inside.css")).unwrap_or_else(|e| panic!("{e}"));
+        std::os::unix::fs::symlink(root.join("css/site.css"), root.join("inside.css"))
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(resolve(&root, "/leak.txt"), Resolved::NotFound);
         assert_eq!(resolve(&root, "/up/secret.txt"), Resolved::NotFound);
         assert_eq!(resolve(&root, "/inside.css"), Resolved::File(root.join("css/site.css")));

@@ -130,42 +130,68 @@ fn event(name: &str, data: serde_json::Value) -> Event {
 
 fn to_event(message: Message, hub: &Hub) -> Event {
     match message {
-        Message::Reload { build, paths } => event("reload", serde_json::json!({ "build": build, "paths": paths })),
-        Message::Css { build, paths } => event("css", serde_json::json!({ "build": build, "paths": paths })),
-        Message::Failed { .. } => event("build-error", serde_json::to_value(hub.status()).unwrap_or_default()),
+        Message::Reload { build, paths } => {
+            event("reload", serde_json::json!({ "build": build, "paths": paths }))
+        }
+        Message::Css { build, paths } => {
+            event("css", serde_json::json!({ "build": build, "paths": paths }))
+        }
+        Message::Failed { .. } => {
+            event("build-error", serde_json::to_value(hub.status()).unwrap_or_default())
+        }
         Message::Fixed { build } => event("build-ok", serde_json::json!({ "build": build })),
     }
 }
 
 /// `GET /__charter/events`: the Server-Sent Events stream.
-pub async fn events(State(hub): State<Arc<Hub>>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+pub async fn events(
+    State(hub): State<Arc<Hub>>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let receiver = hub.subscribe();
     let status = hub.status();
-    let hello = event("hello", serde_json::json!({ "build": status.build, "failing": !status.errors.is_empty() }));
+    let hello = event(
+        "hello",
+        serde_json::json!({ "build": status.build, "failing": !status.errors.is_empty() }),
+    );
     let updates = BroadcastStream::new(receiver).map(move |m| {
         Ok(match m {
             Ok(message) => to_event(message, &hub),
             // Too far behind to know what changed: reloading is always right.
-            Err(_) => event("reload", serde_json::json!({ "build": hub.status().build, "paths": [] })),
+            Err(_) => {
+                event("reload", serde_json::json!({ "build": hub.status().build, "paths": [] }))
+            }
         })
     });
-    Sse::new(stream::once(async move { Ok(hello) }).chain(updates)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Sse::new(stream::once(async move { Ok(hello) }).chain(updates))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
 /// `GET /__charter/status`: the current status as JSON.
 pub async fn status(State(hub): State<Arc<Hub>>) -> Response {
     let body = serde_json::to_string(&hub.status()).unwrap_or_else(|_| "{}".into());
-    ([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], body).into_response()
+    ([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], body)
+        .into_response()
 }
 
 /// `GET /__charter/livereload.js`.
 pub async fn script() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], SCRIPT).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        SCRIPT,
+    )
+        .into_response()
 }
 
 /// `GET /__charter/overlay.css`.
 pub async fn overlay_css() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], OVERLAY_CSS).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+        OVERLAY_CSS,
+    )
+        .into_response()
 }
 
 /// Inserts the live-reload tag before the last `</body>` (any case), or at the end when there is
@@ -187,7 +213,10 @@ mod tests {
     #[test]
     fn injects_before_the_last_body_end() {
         let out = inject(b"<html><body><p>a</p></BODY></html>");
-        assert_eq!(String::from_utf8_lossy(&out), format!("<html><body><p>a</p>{SCRIPT_TAG}</BODY></html>"));
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            format!("<html><body><p>a</p>{SCRIPT_TAG}</BODY></html>")
+        );
         let out = inject(b"<p>a</body> text </body>");
         assert_eq!(String::from_utf8_lossy(&out), format!("<p>a</body> text {SCRIPT_TAG}</body>"));
     }
@@ -201,7 +230,10 @@ mod tests {
     #[test]
     fn css_only_changes_swap_stylesheets() {
         assert!(matches!(message_for(1, &["css/site.css".into()]), Message::Css { .. }));
-        assert!(matches!(message_for(1, &["css/site.css".into(), "index.html".into()]), Message::Reload { .. }));
+        assert!(matches!(
+            message_for(1, &["css/site.css".into(), "index.html".into()]),
+            Message::Reload { .. }
+        ));
         assert!(matches!(message_for(1, &[]), Message::Reload { .. }));
     }
 
@@ -209,7 +241,9 @@ mod tests {
     fn status_follows_failures_and_fixes() {
         let hub = Hub::new();
         let mut rx = hub.subscribe();
-        hub.failed(&Diagnostics::from(Diagnostic::error("front-matter", "bad").in_file("content/a.md").at(Some(2), None)));
+        hub.failed(&Diagnostics::from(
+            Diagnostic::error("front-matter", "bad").in_file("content/a.md").at(Some(2), None),
+        ));
         assert_eq!(hub.status().errors.len(), 1);
         assert_eq!(rx.try_recv().ok(), Some(Message::Failed { build: 1 }));
         hub.rebuilt(&[]);

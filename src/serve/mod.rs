@@ -71,7 +71,9 @@ impl std::fmt::Display for Notice {
             Notice::Serving { url } => write!(f, "serving {url} with live reload (Ctrl-C to stop)"),
             Notice::Warning(text) => write!(f, "warning: {text}"),
             Notice::Built(line) | Notice::Rebuilt(line) | Notice::Note(line) => write!(f, "{line}"),
-            Notice::Failed(d) => write!(f, "{d}\nthe last good build is still served; fix the file and save"),
+            Notice::Failed(d) => {
+                write!(f, "{d}\nthe last good build is still served; fix the file and save")
+            }
             Notice::Warnings(d) => write!(f, "{d}"),
         }
     }
@@ -116,32 +118,52 @@ impl ServeOptions {
 /// cannot be watched. A site with errors still starts (the browser shows them).
 pub fn serve(opts: ServeOptions) -> Result<(), Diagnostics> {
     let report = opts.reporter.clone();
-    let root = opts.root.canonicalize().map_err(|e| io_error(&opts.root, "open the site folder", &e))?;
+    let root =
+        opts.root.canonicalize().map_err(|e| io_error(&opts.root, "open the site folder", &e))?;
     let listener = std::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port)).map_err(|e| {
         Diagnostic::error("serve", format!("could not listen on {}:{}: {e}", opts.bind, opts.port))
             .hint("another program may use this port: choose another with --port, or --port 0 for any free one")
     })?;
-    let addr = listener.local_addr().map_err(|e| Diagnostic::error("serve", format!("could not read the listening address: {e}")))?;
+    let addr = listener.local_addr().map_err(|e| {
+        Diagnostic::error("serve", format!("could not read the listening address: {e}"))
+    })?;
     let url = format!("http://{addr}");
-    let options = BuildOptions { drafts: opts.drafts, base_url: Some(url.clone()), ..BuildOptions::new(&root) };
+    let options = BuildOptions {
+        drafts: opts.drafts,
+        base_url: Some(url.clone()),
+        ..BuildOptions::new(&root)
+    };
     let output = options.output_dir();
     crate::output::check_output_dir(&root, &output)?;
     // A commit a killed run left half done is finished before anything is served.
     drop(crate::output::open_existing(&output)?);
-    std::fs::create_dir_all(&output).map_err(|e| io_error(&output, "create the output folder", &e))?;
-    let output = output.canonicalize().map_err(|e| io_error(&output, "open the output folder", &e))?;
+    std::fs::create_dir_all(&output)
+        .map_err(|e| io_error(&output, "create the output folder", &e))?;
+    let output =
+        output.canonicalize().map_err(|e| io_error(&output, "open the output folder", &e))?;
 
     let (batches, changes) = mpsc::channel();
     let watcher = Watcher::start(&root, &output, batches)?;
     let hub = Arc::new(Hub::new());
     let (ready, started) = mpsc::channel();
-    let builder = Builder { options, site: None, hub: hub.clone(), report: report.clone(), last_error: None, last_warnings: None };
+    let builder = Builder {
+        options,
+        site: None,
+        hub: hub.clone(),
+        report: report.clone(),
+        last_error: None,
+        last_warnings: None,
+    };
     std::thread::Builder::new()
         .name("charter-rebuild".into())
         .spawn(move || builder.run(watcher, changes, ready))
-        .map_err(|e| Diagnostic::error("serve", format!("could not start the rebuild thread: {e}")))?;
+        .map_err(|e| {
+            Diagnostic::error("serve", format!("could not start the rebuild thread: {e}"))
+        })?;
     if started.recv().is_err() {
-        return Err(Diagnostic::error("serve", "the first build stopped unexpectedly").hint("run `charter build` to see what fails").into());
+        return Err(Diagnostic::error("serve", "the first build stopped unexpectedly")
+            .hint("run `charter build` to see what fails")
+            .into());
     }
 
     if !opts.bind.is_loopback() {
@@ -160,11 +182,18 @@ pub fn serve(opts: ServeOptions) -> Result<(), Diagnostics> {
 
 /// Runs the HTTP server until Ctrl-C.
 fn run_server(listener: std::net::TcpListener, app: axum::Router) -> Result<(), Diagnostics> {
-    let fail = |what: &str, e: std::io::Error| Diagnostics::from(Diagnostic::error("serve", format!("could not {what}: {e}")));
+    let fail = |what: &str, e: std::io::Error| {
+        Diagnostics::from(Diagnostic::error("serve", format!("could not {what}: {e}")))
+    };
     listener.set_nonblocking(true).map_err(|e| fail("configure the listening socket", e))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| fail("start the server", e))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| fail("start the server", e))?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| fail("listen", e))?;
+        let listener =
+            tokio::net::TcpListener::from_std(listener).map_err(|e| fail("listen", e))?;
         tokio::select! {
             result = axum::serve(listener, app) => result.map_err(|e| fail("serve", e)),
             _ = tokio::signal::ctrl_c() => Ok(()),
@@ -186,9 +215,12 @@ fn open_browser(url: &str, report: &Reporter) {
     match spawned {
         Ok(mut child) => {
             // Reap it whenever it ends; its exit status does not matter.
-            let _ = std::thread::Builder::new().name("charter-open".into()).spawn(move || child.wait());
+            let _ =
+                std::thread::Builder::new().name("charter-open".into()).spawn(move || child.wait());
         }
-        Err(e) => report(&Notice::Note(format!("could not open a browser ({opener}: {e}); open {url} yourself"))),
+        Err(e) => report(&Notice::Note(format!(
+            "could not open a browser ({opener}: {e}); open {url} yourself"
+        ))),
     }
 }
 
@@ -197,7 +229,11 @@ fn open_browser(url: &str, report: &Reporter) {
 /// once a burst shows (several paths, another batch, or `still_coming` says the watcher holds
 /// more) it waits until the watch has been quiet for [`SETTLE`] with nothing on the way, or
 /// [`MAX_SETTLE`] has passed.
-fn gather(first: Vec<PathBuf>, changes: &Receiver<Vec<PathBuf>>, mut still_coming: impl FnMut() -> bool) -> Vec<PathBuf> {
+fn gather(
+    first: Vec<PathBuf>,
+    changes: &Receiver<Vec<PathBuf>>,
+    mut still_coming: impl FnMut() -> bool,
+) -> Vec<PathBuf> {
     let started = Instant::now();
     let mut batch = first;
     let mut burst = starts_a_burst(&batch, &mut still_coming);
@@ -249,7 +285,12 @@ struct Builder {
 }
 
 impl Builder {
-    fn run(mut self, mut watcher: Watcher, changes: Receiver<Vec<PathBuf>>, ready: mpsc::Sender<()>) {
+    fn run(
+        mut self,
+        mut watcher: Watcher,
+        changes: Receiver<Vec<PathBuf>>,
+        ready: mpsc::Sender<()>,
+    ) {
         self.full_build(true);
         let _ = ready.send(());
         loop {
@@ -297,7 +338,12 @@ impl Builder {
         .unwrap_or_else(|_| Err(panicked()));
         match result {
             Ok((site, stats)) => {
-                let line = crate::build::built_line(site.library.pages.len(), site.published_sections(), &stats, started.elapsed());
+                let line = crate::build::built_line(
+                    site.library.pages.len(),
+                    site.published_sections(),
+                    &stats,
+                    started.elapsed(),
+                );
                 self.warnings(&site.warnings);
                 self.site = Some(site);
                 self.succeeded(line, &[], first);
@@ -311,7 +357,8 @@ impl Builder {
             self.full_build(false);
             return;
         };
-        let result = std::panic::catch_unwind(AssertUnwindSafe(|| site.rebuild(changed))).unwrap_or_else(|_| Err(panicked()));
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| site.rebuild(changed)))
+            .unwrap_or_else(|_| Err(panicked()));
         match result {
             Ok(report) => {
                 self.warnings(&report.warnings);
@@ -360,10 +407,11 @@ impl Builder {
 fn panicked() -> Diagnostics {
     Diagnostics::from(
         Diagnostic::error("panic", "the rebuild stopped on an internal error (a bug in Charter)")
-            .hint("save again to retry with a full build; please report this with the file you changed"),
+            .hint(
+            "save again to retry with a full build; please report this with the file you changed",
+        ),
     )
 }
-
 
 #[cfg(test)]
 mod tests {

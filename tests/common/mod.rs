@@ -83,7 +83,10 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime
         if entry.file_type().is_file() {
             let meta = entry.metadata().expect("meta");
             let bytes = std::fs::read(entry.path()).expect("read");
-            map.insert(entry.path().strip_prefix(dir).expect("prefix").to_path_buf(), (bytes, meta.modified().expect("mtime")));
+            map.insert(
+                entry.path().strip_prefix(dir).expect("prefix").to_path_buf(),
+                (bytes, meta.modified().expect("mtime")),
+            );
         }
     }
     map

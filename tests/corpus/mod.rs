@@ -34,13 +34,63 @@ impl Flavor {
 }
 
 const WORDS: &[&str] = &[
-    "security", "guarantee", "alliance", "deterrence", "treaty", "border", "mandate", "monitor", "force", "training",
-    "mission", "council", "assembly", "member", "state", "community", "sovereignty", "peace", "negotiation",
-    "ceasefire", "demobilization", "reform", "policy", "strategy", "region", "defense", "partner", "commitment",
-    "tripwire", "observer", "envoy", "stability", "agreement", "charter", "mechanism", "settlement", "frontier",
-    "garrison", "coalition", "doctrine", "escalation", "diplomacy", "sanctions", "reconstruction", "governance",
-    "institution", "legitimacy", "accession", "criteria", "timeline", "phase", "brigade", "command", "rotation",
-    "logistics", "verification", "transparency",
+    "security",
+    "guarantee",
+    "alliance",
+    "deterrence",
+    "treaty",
+    "border",
+    "mandate",
+    "monitor",
+    "force",
+    "training",
+    "mission",
+    "council",
+    "assembly",
+    "member",
+    "state",
+    "community",
+    "sovereignty",
+    "peace",
+    "negotiation",
+    "ceasefire",
+    "demobilization",
+    "reform",
+    "policy",
+    "strategy",
+    "region",
+    "defense",
+    "partner",
+    "commitment",
+    "tripwire",
+    "observer",
+    "envoy",
+    "stability",
+    "agreement",
+    "charter",
+    "mechanism",
+    "settlement",
+    "frontier",
+    "garrison",
+    "coalition",
+    "doctrine",
+    "escalation",
+    "diplomacy",
+    "sanctions",
+    "reconstruction",
+    "governance",
+    "institution",
+    "legitimacy",
+    "accession",
+    "criteria",
+    "timeline",
+    "phase",
+    "brigade",
+    "command",
+    "rotation",
+    "logistics",
+    "verification",
+    "transparency",
 ];
 
 const LANGS: &[&str] = &["rust", "python", "yaml", "json", "bash"];
@@ -146,10 +196,20 @@ fn page_body(rng: &mut Rng, idx: usize) -> String {
     parts.join("\n")
 }
 
-fn front_matter(title: &str, date: &str, description: &str, tags: &[String], weight: usize, flavor: Flavor) -> String {
+fn front_matter(
+    title: &str,
+    date: &str,
+    description: &str,
+    tags: &[String],
+    weight: usize,
+    flavor: Flavor,
+) -> String {
     // Zola nests taxonomies under one key; Hugo and Charter take one top-level list per taxonomy.
     let tag_block = match flavor {
-        Flavor::Zola => format!("taxonomies:\n  tags:\n{}", tags.iter().map(|t| format!("    - {t}\n")).collect::<String>()),
+        Flavor::Zola => format!(
+            "taxonomies:\n  tags:\n{}",
+            tags.iter().map(|t| format!("    - {t}\n")).collect::<String>()
+        ),
         _ => format!("tags:\n{}", tags.iter().map(|t| format!("  - {t}\n")).collect::<String>()),
     };
     format!("---\ntitle: \"{title}\"\ndate: {date}\ndescription: \"{description}\"\n{tag_block}draft: false\nweight: {weight}\n---\n")
@@ -170,7 +230,10 @@ pub fn generate(out: &Path, pages: usize, flavor: Flavor, seed: u64) -> std::io:
     write(&content.join("_index.md"), "---\ntitle: \"Benchmark home\"\n---\n\nWelcome.\n")?;
     for s in 0..sections {
         let intro = rng.paragraph(1, 2);
-        write(&content.join(format!("s{s:03}")).join("_index.md"), &format!("---\ntitle: \"Section {s}\"\nsort_by: date\n---\n\n{intro}\n"))?;
+        write(
+            &content.join(format!("s{s:03}")).join("_index.md"),
+            &format!("---\ntitle: \"Section {s}\"\nsort_by: date\n---\n\n{intro}\n"),
+        )?;
     }
     for i in 0..pages {
         let s = i % sections;
@@ -205,20 +268,38 @@ const BASE_TERA: &str = r#"<!doctype html>
 const STYLE: &str = "body{font-family:sans-serif}\n";
 
 fn charter_scaffold(out: &Path) -> std::io::Result<()> {
-    write(&out.join("site.yaml"), "title: Bench\nbase_url: https://bench.example.org\ntheme: bench\ntaxonomies: [tags]\n")?;
+    write(
+        &out.join("site.yaml"),
+        "title: Bench\nbase_url: https://bench.example.org\ntheme: bench\ntaxonomies: [tags]\n",
+    )?;
     let t = out.join("themes/bench/templates");
     write(&t.join("base.html"), &BASE_TERA.replace("config.title", "site.title"))?;
-    write(&t.join("index.html"), r#"{% extends "base.html" %}{% block content %}<h1>{{ section.title }}</h1>
-<ul>{% for sub in section.subsections %}<li><a href="{{ sub.permalink }}">{{ sub.title }}</a> ({{ sub.pages | length }})</li>{% endfor %}</ul>{% endblock %}"#)?;
-    write(&t.join("section.html"), r#"{% extends "base.html" %}{% block content %}<h1>{{ section.title }}</h1>{{ section.content | safe }}
-<ul>{% for p in section.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a> <time>{{ p.date }}</time></li>{% endfor %}</ul>{% endblock %}"#)?;
-    write(&t.join("page.html"), r##"{% extends "base.html" %}{% block title %}{{ page.title }}{% endblock %}{% block content %}<article><h1>{{ page.title }}</h1><time>{{ page.date }}</time>
+    write(
+        &t.join("index.html"),
+        r#"{% extends "base.html" %}{% block content %}<h1>{{ section.title }}</h1>
+<ul>{% for sub in section.subsections %}<li><a href="{{ sub.permalink }}">{{ sub.title }}</a> ({{ sub.pages | length }})</li>{% endfor %}</ul>{% endblock %}"#,
+    )?;
+    write(
+        &t.join("section.html"),
+        r#"{% extends "base.html" %}{% block content %}<h1>{{ section.title }}</h1>{{ section.content | safe }}
+<ul>{% for p in section.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a> <time>{{ p.date }}</time></li>{% endfor %}</ul>{% endblock %}"#,
+    )?;
+    write(
+        &t.join("page.html"),
+        r##"{% extends "base.html" %}{% block title %}{{ page.title }}{% endblock %}{% block content %}<article><h1>{{ page.title }}</h1><time>{{ page.date }}</time>
 <ul class="tags">{% for t in page.taxonomies.tags %}<li><a href="{{ t.permalink }}">{{ t.name }}</a></li>{% endfor %}</ul>
 <nav class="toc"><ul>{% for h in page.toc %}<li><a href="#{{ h.id }}">{{ h.title }}</a></li>{% endfor %}</ul></nav>
 {{ page.content | safe }}
-{% if page.previous %}<a href="{{ page.previous.permalink }}">prev</a>{% endif %}{% if page.next %}<a href="{{ page.next.permalink }}">next</a>{% endif %}</article>{% endblock %}"##)?;
-    write(&t.join("taxonomy_list.html"), r#"{% extends "base.html" %}{% block content %}<h1>{{ taxonomy.name }}</h1><ul>{% for term in taxonomy.terms %}<li><a href="{{ term.permalink }}">{{ term.name }}</a> ({{ term.pages | length }})</li>{% endfor %}</ul>{% endblock %}"#)?;
-    write(&t.join("taxonomy_term.html"), r#"{% extends "base.html" %}{% block content %}<h1>{{ term.name }}</h1><ul>{% for p in term.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a></li>{% endfor %}</ul>{% endblock %}"#)?;
+{% if page.previous %}<a href="{{ page.previous.permalink }}">prev</a>{% endif %}{% if page.next %}<a href="{{ page.next.permalink }}">next</a>{% endif %}</article>{% endblock %}"##,
+    )?;
+    write(
+        &t.join("taxonomy_list.html"),
+        r#"{% extends "base.html" %}{% block content %}<h1>{{ taxonomy.name }}</h1><ul>{% for term in taxonomy.terms %}<li><a href="{{ term.permalink }}">{{ term.name }}</a> ({{ term.pages | length }})</li>{% endfor %}</ul>{% endblock %}"#,
+    )?;
+    write(
+        &t.join("taxonomy_term.html"),
+        r#"{% extends "base.html" %}{% block content %}<h1>{{ term.name }}</h1><ul>{% for p in term.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a></li>{% endfor %}</ul>{% endblock %}"#,
+    )?;
     write(&out.join("themes/bench/static/style.css"), STYLE)
 }
 
@@ -229,17 +310,32 @@ fn zola_scaffold(out: &Path) -> std::io::Result<()> {
     )?;
     let t = out.join("templates");
     write(&t.join("base.html"), BASE_TERA)?;
-    write(&t.join("index.html"), r#"{% extends "base.html" %}{% block content %}<h1>{{ section.title }}</h1>
-<ul>{% for s in section.subsections %}{% set sub = get_section(path=s) %}<li><a href="{{ sub.permalink }}">{{ sub.title }}</a> ({{ sub.pages | length }})</li>{% endfor %}</ul>{% endblock %}"#)?;
-    write(&t.join("section.html"), r#"{% extends "base.html" %}{% block content %}<h1>{{ section.title }}</h1>{{ section.content | safe }}
-<ul>{% for p in section.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a> <time>{{ p.date }}</time></li>{% endfor %}</ul>{% endblock %}"#)?;
-    write(&t.join("page.html"), r#"{% extends "base.html" %}{% block title %}{{ page.title }}{% endblock %}{% block content %}<article><h1>{{ page.title }}</h1><time>{{ page.date }}</time>
+    write(
+        &t.join("index.html"),
+        r#"{% extends "base.html" %}{% block content %}<h1>{{ section.title }}</h1>
+<ul>{% for s in section.subsections %}{% set sub = get_section(path=s) %}<li><a href="{{ sub.permalink }}">{{ sub.title }}</a> ({{ sub.pages | length }})</li>{% endfor %}</ul>{% endblock %}"#,
+    )?;
+    write(
+        &t.join("section.html"),
+        r#"{% extends "base.html" %}{% block content %}<h1>{{ section.title }}</h1>{{ section.content | safe }}
+<ul>{% for p in section.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a> <time>{{ p.date }}</time></li>{% endfor %}</ul>{% endblock %}"#,
+    )?;
+    write(
+        &t.join("page.html"),
+        r#"{% extends "base.html" %}{% block title %}{{ page.title }}{% endblock %}{% block content %}<article><h1>{{ page.title }}</h1><time>{{ page.date }}</time>
 <ul class="tags">{% for t in page.taxonomies.tags %}<li><a href="{{ get_taxonomy_url(kind="tags", name=t) }}">{{ t }}</a></li>{% endfor %}</ul>
 <nav class="toc"><ul>{% for h in page.toc %}<li><a href="{{ h.permalink | safe }}">{{ h.title }}</a>{% if h.children %}<ul>{% for c in h.children %}<li><a href="{{ c.permalink | safe }}">{{ c.title }}</a></li>{% endfor %}</ul>{% endif %}</li>{% endfor %}</ul></nav>
 {{ page.content | safe }}
-{% if page.lower %}<a href="{{ page.lower.permalink }}">prev</a>{% endif %}{% if page.higher %}<a href="{{ page.higher.permalink }}">next</a>{% endif %}</article>{% endblock %}"#)?;
-    write(&t.join("taxonomy_list.html"), r#"{% extends "base.html" %}{% block content %}<ul>{% for term in terms %}<li><a href="{{ term.permalink }}">{{ term.name }}</a> ({{ term.pages | length }})</li>{% endfor %}</ul>{% endblock %}"#)?;
-    write(&t.join("taxonomy_single.html"), r#"{% extends "base.html" %}{% block content %}<h1>{{ term.name }}</h1><ul>{% for p in term.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a></li>{% endfor %}</ul>{% endblock %}"#)?;
+{% if page.lower %}<a href="{{ page.lower.permalink }}">prev</a>{% endif %}{% if page.higher %}<a href="{{ page.higher.permalink }}">next</a>{% endif %}</article>{% endblock %}"#,
+    )?;
+    write(
+        &t.join("taxonomy_list.html"),
+        r#"{% extends "base.html" %}{% block content %}<ul>{% for term in terms %}<li><a href="{{ term.permalink }}">{{ term.name }}</a> ({{ term.pages | length }})</li>{% endfor %}</ul>{% endblock %}"#,
+    )?;
+    write(
+        &t.join("taxonomy_single.html"),
+        r#"{% extends "base.html" %}{% block content %}<h1>{{ term.name }}</h1><ul>{% for p in term.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a></li>{% endfor %}</ul>{% endblock %}"#,
+    )?;
     write(&out.join("static/style.css"), STYLE)
 }
 
@@ -249,20 +345,35 @@ fn hugo_scaffold(out: &Path) -> std::io::Result<()> {
         "baseURL: https://bench.example.org/\ntitle: Bench\ndisableKinds: []\ntaxonomies:\n  tag: tags\nmarkup:\n  highlight:\n    noClasses: false\n  goldmark:\n    extensions:\n      typographer: true\n  tableOfContents:\n    startLevel: 2\n    endLevel: 3\n",
     )?;
     let l = out.join("layouts/_default");
-    write(&l.join("baseof.html"), r#"<!doctype html>
+    write(
+        &l.join("baseof.html"),
+        r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ block "title" . }}{{ .Site.Title }}{{ end }}</title>
 <link rel="stylesheet" href="/style.css"></head>
 <body><nav><a href="/">Home</a></nav><main>{{ block "main" . }}{{ end }}</main></body></html>
-"#)?;
-    write(&l.join("single.html"), r#"{{ define "title" }}{{ .Title }}{{ end }}{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format "2006-01-02" }}</time>
+"#,
+    )?;
+    write(
+        &l.join("single.html"),
+        r#"{{ define "title" }}{{ .Title }}{{ end }}{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format "2006-01-02" }}</time>
 <ul class="tags">{{ range .Params.tags }}<li><a href="{{ "tags/" | relURL }}{{ . | urlize }}/">{{ . }}</a></li>{{ end }}</ul>
 {{ .TableOfContents }}
 {{ .Content }}
-{{ with .PrevInSection }}<a href="{{ .Permalink }}">prev</a>{{ end }}{{ with .NextInSection }}<a href="{{ .Permalink }}">next</a>{{ end }}</article>{{ end }}"#)?;
-    write(&l.join("list.html"), r#"{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}
-<ul>{{ range .Pages }}<li><a href="{{ .Permalink }}">{{ .Title }}</a> <time>{{ .Date.Format "2006-01-02" }}</time></li>{{ end }}</ul>{{ end }}"#)?;
-    write(&l.join("terms.html"), r#"{{ define "main" }}<ul>{{ range .Data.Terms.Alphabetical }}<li><a href="{{ .Page.Permalink }}">{{ .Page.Title }}</a> ({{ .Count }})</li>{{ end }}</ul>{{ end }}"#)?;
-    write(&out.join("layouts/index.html"), r#"{{ define "main" }}<h1>{{ .Title }}</h1>
-<ul>{{ range .Sections }}<li><a href="{{ .Permalink }}">{{ .Title }}</a> ({{ len .Pages }})</li>{{ end }}</ul>{{ end }}"#)?;
+{{ with .PrevInSection }}<a href="{{ .Permalink }}">prev</a>{{ end }}{{ with .NextInSection }}<a href="{{ .Permalink }}">next</a>{{ end }}</article>{{ end }}"#,
+    )?;
+    write(
+        &l.join("list.html"),
+        r#"{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}
+<ul>{{ range .Pages }}<li><a href="{{ .Permalink }}">{{ .Title }}</a> <time>{{ .Date.Format "2006-01-02" }}</time></li>{{ end }}</ul>{{ end }}"#,
+    )?;
+    write(
+        &l.join("terms.html"),
+        r#"{{ define "main" }}<ul>{{ range .Data.Terms.Alphabetical }}<li><a href="{{ .Page.Permalink }}">{{ .Page.Title }}</a> ({{ .Count }})</li>{{ end }}</ul>{{ end }}"#,
+    )?;
+    write(
+        &out.join("layouts/index.html"),
+        r#"{{ define "main" }}<h1>{{ .Title }}</h1>
+<ul>{{ range .Sections }}<li><a href="{{ .Permalink }}">{{ .Title }}</a> ({{ len .Pages }})</li>{{ end }}</ul>{{ end }}"#,
+    )?;
     write(&out.join("static/style.css"), STYLE)
 }

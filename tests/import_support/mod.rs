@@ -33,7 +33,12 @@ pub fn text(out: &Output) -> String {
 pub fn import_fixture(kind: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("temp dir");
     let dest = tmp.path().join("site");
-    let out = Command::new(BIN).args(["import", kind]).arg(fixture(kind)).arg(&dest).output().expect("run charter");
+    let out = Command::new(BIN)
+        .args(["import", kind])
+        .arg(fixture(kind))
+        .arg(&dest)
+        .output()
+        .expect("run charter");
     assert!(out.status.success(), "{}", text(&out));
     (tmp, dest)
 }

@@ -24,7 +24,10 @@ fn holds_secret(dir: &Path) -> bool {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .any(|e| std::fs::read(e.path()).is_ok_and(|b| b.windows(SECRET.len()).any(|w| w == SECRET.as_bytes())))
+        .any(|e| {
+            std::fs::read(e.path())
+                .is_ok_and(|b| b.windows(SECRET.len()).any(|w| w == SECRET.as_bytes()))
+        })
 }
 
 /// A site with a theme `plain` (its own static file and template), which builds.
@@ -48,7 +51,12 @@ fn a_static_link_to_a_file_outside_is_refused() {
     let site = TestSite::new();
     let secret = outside_file(&site, "passwd");
     let run = site.refused_keeping_public(|s| s.symlink("static/passwd", &secret));
-    run.assert_error(&["static/passwd", "points outside the site", "secrets/passwd", "copy the file into the site"]);
+    run.assert_error(&[
+        "static/passwd",
+        "points outside the site",
+        "secrets/passwd",
+        "copy the file into the site",
+    ]);
     assert!(!holds_secret(&site.public()));
 }
 
@@ -115,7 +123,8 @@ fn a_template_linked_outside_is_refused() {
 fn a_theme_template_linked_outside_is_refused() {
     let site = site_with_theme();
     let secret = outside_file(&site, "base.html");
-    let run = site.refused_keeping_public(|s| s.symlink("themes/plain/templates/base.html", &secret));
+    let run =
+        site.refused_keeping_public(|s| s.symlink("themes/plain/templates/base.html", &secret));
     run.assert_error(&["themes/plain/templates/base.html", "points outside the site"]);
 }
 
@@ -137,7 +146,8 @@ fn a_link_inside_a_linked_folder_that_then_leaves_is_refused() {
 fn a_relative_dotdot_target_in_content_is_refused() {
     let site = TestSite::new();
     outside_file(&site, "notes.md");
-    let run = site.refused_keeping_public(|s| s.symlink("content/notes.md", "../../secrets/notes.md"));
+    let run =
+        site.refused_keeping_public(|s| s.symlink("content/notes.md", "../../secrets/notes.md"));
     run.assert_error(&["content/notes.md", "points outside the site", "secrets/notes.md"]);
 }
 
@@ -198,7 +208,11 @@ fn a_dangling_link_added_after_a_good_build_is_not_nothing_changed() {
     site.build().assert_ok().assert_mentions(&["nothing changed"]);
     let before = snapshot(&site.public());
     // ...but not once a broken link appears, in any folder a build reads.
-    for (link, target) in [("content/gone.md", "missing.md"), ("data/gone.yaml", "missing.yaml"), ("templates/gone.html", "missing.html")] {
+    for (link, target) in [
+        ("content/gone.md", "missing.md"),
+        ("data/gone.yaml", "missing.yaml"),
+        ("templates/gone.html", "missing.html"),
+    ] {
         site.symlink(link, target);
         let run = site.build();
         run.assert_error(&[link, "broken", target]);
@@ -230,14 +244,18 @@ fn an_oversized_static_file_is_refused_naming_its_size_and_the_setting() {
 #[test]
 fn an_oversized_page_is_refused() {
     let site = site_with_limit("1024");
-    let run = site.refused_keeping_public(|s| s.write("content/long.md", format!("---\ntitle: Long\n---\n{}", "word ".repeat(400))));
+    let run = site.refused_keeping_public(|s| {
+        s.write("content/long.md", format!("---\ntitle: Long\n---\n{}", "word ".repeat(400)))
+    });
     run.assert_error(&["content/long.md", "larger than the limit", "max_file_size"]);
 }
 
 #[test]
 fn an_oversized_data_file_is_refused() {
     let site = site_with_limit("1 KiB");
-    let run = site.refused_keeping_public(|s| s.write("data/big.yaml", format!("items: [{}]\n", "1, ".repeat(600))));
+    let run = site.refused_keeping_public(|s| {
+        s.write("data/big.yaml", format!("items: [{}]\n", "1, ".repeat(600)))
+    });
     run.assert_error(&["data/big.yaml", "larger than the limit", "max_file_size"]);
 }
 
@@ -257,7 +275,9 @@ fn a_file_over_the_default_limit_is_refused_without_being_read() {
 #[test]
 fn a_bad_max_file_size_is_a_config_error() {
     let site = TestSite::new();
-    let run = site.refused_keeping_public(|s| s.write("site.yaml", format!("{SITE_YAML}max_file_size: plenty\n")));
+    let run = site.refused_keeping_public(|s| {
+        s.write("site.yaml", format!("{SITE_YAML}max_file_size: plenty\n"))
+    });
     run.assert_error(&["site.yaml:4", "`max_file_size` must be a size", "plenty"]);
 }
 
@@ -267,9 +287,14 @@ fn load_data_with_dotdot_is_refused() {
     let secret = outside_file(&site, "people.yaml");
     std::fs::write(&secret, format!("name: \"{SECRET}\"\n")).expect("write");
     site.write("data/people.yaml", "name: Ann\n");
-    for path in ["../secrets/people.yaml", "data/../../secrets/people.yaml", "/data/../data/people.yaml"] {
+    for path in
+        ["../secrets/people.yaml", "data/../../secrets/people.yaml", "/data/../data/people.yaml"]
+    {
         let run = site.refused_keeping_public(|s| {
-            s.write("templates/page.html", format!("{{% set p = load_data(path=\"{path}\") %}}{{{{ p.name }}}}\n{PAGE_HTML}"));
+            s.write(
+                "templates/page.html",
+                format!("{{% set p = load_data(path=\"{path}\") %}}{{{{ p.name }}}}\n{PAGE_HTML}"),
+            );
         });
         run.assert_error(&["templates/page.html", "load_data", "not a plain path inside the site"]);
         assert!(!holds_secret(&site.public()));
@@ -306,10 +331,16 @@ fn an_import_source_link_outside_is_skipped_and_reported() {
     assert!(dest.join("static/ok.css").is_file(), "the rest of the site is imported");
     let report = std::fs::read_to_string(dest.join("import-report.md")).expect("the report");
     for link in ["static/passwd", "static/secrets", "content/leak.md"] {
-        let line = report.lines().find(|l| l.contains(link)).unwrap_or_else(|| panic!("the report names {link}:\n{report}"));
+        let line = report
+            .lines()
+            .find(|l| l.contains(link))
+            .unwrap_or_else(|| panic!("the report names {link}:\n{report}"));
         assert!(line.contains("not imported") && line.contains("outside"), "{line}");
     }
-    assert!(!report.contains("content/same.md"), "a link inside SOURCE is followed, not reported:\n{report}");
+    assert!(
+        !report.contains("content/same.md"),
+        "a link inside SOURCE is followed, not reported:\n{report}"
+    );
 }
 
 #[test]
@@ -325,7 +356,10 @@ fn links_that_stay_inside_the_site_are_followed() {
     site.symlink("data/people.yaml", "../shared/people.yaml");
     site.symlink("templates/partials", "../shared/partials");
     site.symlink("static/chain.css", "brand.css");
-    site.write("templates/page.html", PAGE_HTML.replace("</body>", "{% include \"partials/footer.html\" %}</body>"));
+    site.write(
+        "templates/page.html",
+        PAGE_HTML.replace("</body>", "{% include \"partials/footer.html\" %}</body>"),
+    );
     site.build().assert_ok();
     assert_eq!(site.read("brand.css"), "h1 { color: navy }\n");
     assert_eq!(site.read("theme-brand.css"), "h1 { color: navy }\n");

@@ -18,15 +18,17 @@ fn raw_get(server: &Server, path: &str) -> (u16, Option<String>) {
     let addr = server.base.trim_start_matches("http://").to_string();
     let mut stream = std::net::TcpStream::connect(&addr).expect("connect to charter serve");
     stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("send the request");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+        .expect("send the request");
     let mut response = Vec::new();
     stream.read_to_end(&mut response).expect("read the response");
     let text = String::from_utf8_lossy(&response);
     let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let location = text
-        .lines()
-        .take_while(|l| !l.is_empty())
-        .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("location")).map(|(_, v)| v.trim().to_string()));
+    let location = text.lines().take_while(|l| !l.is_empty()).find_map(|l| {
+        l.split_once(':')
+            .filter(|(k, _)| k.eq_ignore_ascii_case("location"))
+            .map(|(_, v)| v.trim().to_string())
+    });
     (status, location)
 }
 
@@ -37,8 +39,14 @@ fn assert_stays_on_site(server: &Server, path: &str) -> (u16, Option<String>) {
     assert_ne!(status, 0, "{path}: the server answered");
     if let Some(loc) = &location {
         assert!(loc.starts_with('/'), "{path}: Location {loc:?} must be a path on this site");
-        assert!(!loc.starts_with("//") && !loc.starts_with("/\\"), "{path}: Location {loc:?} would send the browser to another host");
-        assert!(!loc.contains('\\') && !loc.contains("/../") && !loc.contains("/./"), "{path}: Location {loc:?} is not a clean path");
+        assert!(
+            !loc.starts_with("//") && !loc.starts_with("/\\"),
+            "{path}: Location {loc:?} would send the browser to another host"
+        );
+        assert!(
+            !loc.contains('\\') && !loc.contains("/../") && !loc.contains("/./"),
+            "{path}: Location {loc:?} is not a clean path"
+        );
     }
     (status, location)
 }
@@ -51,12 +59,30 @@ fn no_redirect_leaves_the_site_whatever_the_slashes() {
     // The open redirect of the issue: `//notes` answered `Location: //notes/` (the host `notes`).
     assert_eq!(assert_stays_on_site(&server, "//notes"), (308, Some("/notes/".to_string())));
     assert_eq!(assert_stays_on_site(&server, "///notes"), (308, Some("/notes/".to_string())));
-    assert_eq!(assert_stays_on_site(&server, "//notes?x=1"), (308, Some("/notes/?x=1".to_string())));
-    for path in ["//notes", "///notes", "////notes", "//notes?x=1", "/\\notes", "/%5Cnotes", "/%2Fnotes", "/%2F%2Fnotes", "//%2Fnotes", "/%2F/notes", "//notes/bundle"] {
+    assert_eq!(
+        assert_stays_on_site(&server, "//notes?x=1"),
+        (308, Some("/notes/?x=1".to_string()))
+    );
+    for path in [
+        "//notes",
+        "///notes",
+        "////notes",
+        "//notes?x=1",
+        "/\\notes",
+        "/%5Cnotes",
+        "/%2Fnotes",
+        "/%2F%2Fnotes",
+        "//%2Fnotes",
+        "/%2F/notes",
+        "//notes/bundle",
+    ] {
         let (status, location) = assert_stays_on_site(&server, path);
         if status == 308 {
             let location = location.unwrap_or_default();
-            assert!(location.starts_with("/notes/"), "{path}: redirected to {location:?}, expected the folder itself");
+            assert!(
+                location.starts_with("/notes/"),
+                "{path}: redirected to {location:?}, expected the folder itself"
+            );
         }
     }
 }
@@ -92,10 +118,16 @@ fn a_removed_output_folder_is_served_again_within_a_second_without_an_edit() {
     assert_eq!(status, 200);
     std::fs::remove_dir_all(server.output()).expect("rm -rf public");
     let removed = Instant::now();
-    wait_for("the home page and a page to be served again", || server.get("/notes/first/").0 == 200 && server.get("/").0 == 200);
+    wait_for("the home page and a page to be served again", || {
+        server.get("/notes/first/").0 == 200 && server.get("/").0 == 200
+    });
     // A generous bound that detects "never without an edit", not a speed test: the check runs
     // every 0.2 s and a build of this site takes milliseconds.
-    assert!(removed.elapsed() < Duration::from_secs(10), "came back only after {:?}", removed.elapsed());
+    assert!(
+        removed.elapsed() < Duration::from_secs(10),
+        "came back only after {:?}",
+        removed.elapsed()
+    );
     let (_, again) = server.get("/notes/first/");
     assert_eq!(again, first, "the same page as before the removal");
     assert!(server.output().join("notes/first/index.html").is_file(), "written to disk again");
@@ -125,26 +157,46 @@ fn a_static_file_over_a_page_is_the_same_error_in_serve_as_in_build() {
     let (status, page) = server.get("/about/");
     assert_eq!(status, 200);
     server.write("static/about/index.html", "<p>a static file over the page</p>");
-    wait_for("serve to report the clash", || server.status()["errors"].as_array().is_some_and(|e| !e.is_empty()));
+    wait_for("serve to report the clash", || {
+        server.status()["errors"].as_array().is_some_and(|e| !e.is_empty())
+    });
     let errors = server.status()["errors"].as_array().cloned().unwrap_or_default();
     // The same tree, built by `charter build` into another folder.
     let out = tempfile::tempdir().expect("temp dir");
     let build = run({
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_charter"));
-        cmd.arg("build").arg("--root").arg(&server.root).arg("--output").arg(out.path().join("public")).env("NO_COLOR", "1");
+        cmd.arg("build")
+            .arg("--root")
+            .arg(&server.root)
+            .arg("--output")
+            .arg(out.path().join("public"))
+            .env("NO_COLOR", "1");
         cmd
     });
     assert_eq!(build.code, Some(1), "charter build refuses the tree too\n{}", build.stderr);
     let message = errors[0]["message"].as_str().unwrap_or_default().to_string();
     assert!(message.contains("about/index.html"), "serve's error names the path: {errors:?}");
-    assert!(build.stderr.contains(&message), "serve shows build's error\nserve: {message}\nbuild: {}", build.stderr);
-    assert!(errors[0]["file"].as_str().is_some_and(|f| f.contains("about")), "the error names a file: {errors:?}");
+    assert!(
+        build.stderr.contains(&message),
+        "serve shows build's error\nserve: {message}\nbuild: {}",
+        build.stderr
+    );
+    assert!(
+        errors[0]["file"].as_str().is_some_and(|f| f.contains("about")),
+        "the error names a file: {errors:?}"
+    );
     let (status, still) = server.get("/about/");
     assert_eq!(status, 200);
-    assert!(!still.contains("a static file over the page"), "the page, not the static file, is served: {still}");
+    assert!(
+        !still.contains("a static file over the page"),
+        "the page, not the static file, is served: {still}"
+    );
     assert_eq!(strip_reload(&still), strip_reload(&page), "the last good page is still served");
-    std::fs::remove_file(server.root.join("static/about/index.html")).expect("remove the static file");
-    wait_for("the error to clear", || server.status()["errors"].as_array().is_some_and(|e| e.is_empty()));
+    std::fs::remove_file(server.root.join("static/about/index.html"))
+        .expect("remove the static file");
+    wait_for("the error to clear", || {
+        server.status()["errors"].as_array().is_some_and(|e| e.is_empty())
+    });
     assert_eq!(server.get("/about/").0, 200);
 }
 

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-pub const SITE_YAML: &str = "title: \"Test site\"\nbase_url: \"https://example.org\"\ntaxonomies: [topics]\n";
+pub const SITE_YAML: &str =
+    "title: \"Test site\"\nbase_url: \"https://example.org\"\ntaxonomies: [topics]\n";
 pub const PAGE_HTML: &str = "<!doctype html><html><head><title>{{ page.title }}</title></head><body>\n<h1>{{ page.title }}</h1>\n{{ page.content | safe }}\n</body></html>\n";
 pub const SECTION_HTML: &str = "<!doctype html><html><head><title>{{ section.title }}</title></head><body>\n<h1>{{ section.title }}</h1>\n<ul>{% for p in section.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul>\n{{ section.content | safe }}\n</body></html>\n";
 pub const HOME_MD: &str = "---\ntitle: \"Home\"\n---\nWelcome.\n";
@@ -30,20 +31,41 @@ pub struct Run {
 
 impl Run {
     pub fn assert_ok(&self) -> &Self {
-        assert_eq!(self.code, Some(0), "the command should succeed\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code,
+            Some(0),
+            "the command should succeed\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
         self
     }
 
     /// Exit code 1 (not a crash, not a signal), a `help:` line, and every `needle` in stderr.
     pub fn assert_error(&self, needles: &[&str]) -> &Self {
-        assert_eq!(self.code, Some(1), "the command should fail with exit code 1\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
-        assert!(self.stderr.contains("help:"), "the error should say what to do (help:)\n{}", self.stderr);
+        assert_eq!(
+            self.code,
+            Some(1),
+            "the command should fail with exit code 1\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        assert!(
+            self.stderr.contains("help:"),
+            "the error should say what to do (help:)\n{}",
+            self.stderr
+        );
         self.assert_mentions(needles)
     }
 
     pub fn assert_mentions(&self, needles: &[&str]) -> &Self {
         for n in needles {
-            assert!(self.stderr.contains(n) || self.stdout.contains(n), "output should mention {n:?}\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+            assert!(
+                self.stderr.contains(n) || self.stdout.contains(n),
+                "output should mention {n:?}\n--- stdout\n{}\n--- stderr\n{}",
+                self.stdout,
+                self.stderr
+            );
         }
         self
     }
@@ -129,13 +151,23 @@ impl TestSite {
         self.refused_keeping_public_with(&[], break_it)
     }
 
-    pub fn refused_keeping_public_with(&self, args: &[&str], break_it: impl FnOnce(&TestSite)) -> Run {
+    pub fn refused_keeping_public_with(
+        &self,
+        args: &[&str],
+        break_it: impl FnOnce(&TestSite),
+    ) -> Run {
         self.build().assert_ok();
         assert!(self.public().join("good/index.html").is_file(), "the good build wrote the page");
         let before = snapshot(&self.public());
         break_it(self);
         let run = self.build_with(args);
-        assert_eq!(run.code, Some(1), "the broken build should fail with exit code 1\n--- stdout\n{}\n--- stderr\n{}", run.stdout, run.stderr);
+        assert_eq!(
+            run.code,
+            Some(1),
+            "the broken build should fail with exit code 1\n--- stdout\n{}\n--- stderr\n{}",
+            run.stdout,
+            run.stderr
+        );
         assert_same_tree(&before, &snapshot(&self.public()), "public/ after a refused build");
         run
     }
@@ -173,14 +205,21 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Entry> {
             Entry::Dir
         } else {
             let meta = entry.metadata().expect("metadata");
-            Entry::File { bytes: std::fs::read(entry.path()).expect("read"), modified: meta.modified().expect("mtime") }
+            Entry::File {
+                bytes: std::fs::read(entry.path()).expect("read"),
+                modified: meta.modified().expect("mtime"),
+            }
         };
         map.insert(rel, e);
     }
     map
 }
 
-pub fn assert_same_tree(before: &BTreeMap<String, Entry>, after: &BTreeMap<String, Entry>, what: &str) {
+pub fn assert_same_tree(
+    before: &BTreeMap<String, Entry>,
+    after: &BTreeMap<String, Entry>,
+    what: &str,
+) {
     let keys_before: Vec<&String> = before.keys().collect();
     let keys_after: Vec<&String> = after.keys().collect();
     assert_eq!(keys_before, keys_after, "{what}: the set of files changed");

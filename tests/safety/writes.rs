@@ -7,7 +7,12 @@
 use crate::support::*;
 
 /// A refused build names both producers and says what to do.
-fn refused_naming(site: &TestSite, args: &[&str], break_it: impl FnOnce(&TestSite), needles: &[&str]) {
+fn refused_naming(
+    site: &TestSite,
+    args: &[&str],
+    break_it: impl FnOnce(&TestSite),
+    needles: &[&str],
+) {
     site.refused_keeping_public_with(args, break_it).assert_error(needles);
 }
 
@@ -16,11 +21,16 @@ fn refused_naming(site: &TestSite, args: &[&str], break_it: impl FnOnce(&TestSit
 #[test]
 fn a_static_file_where_a_term_page_needs_a_folder() {
     // Not the taxonomy list (`topics`) but one term below it.
-    refused_naming(&TestSite::new(), &[], |s| s.write("static/topics/peace", "x"), &[
-        "static/topics/peace",
-        "the `topics` term page of \"peace\"",
-        "needs topics/peace/ to be a folder",
-    ]);
+    refused_naming(
+        &TestSite::new(),
+        &[],
+        |s| s.write("static/topics/peace", "x"),
+        &[
+            "static/topics/peace",
+            "the `topics` term page of \"peace\"",
+            "needs topics/peace/ to be a folder",
+        ],
+    );
 }
 
 #[test]
@@ -28,38 +38,51 @@ fn a_theme_static_file_where_a_page_needs_a_folder() {
     let site = TestSite::new();
     site.write("site.yaml", format!("{SITE_YAML}theme: plain\n"));
     site.write("themes/plain/static/theme.css", "body{}");
-    refused_naming(&site, &[], |s| s.write("themes/plain/static/good", "from the theme"), &[
-        "themes/plain/static/good",
-        "content/good.md",
-        "needs good/ to be a folder",
-    ]);
+    refused_naming(
+        &site,
+        &[],
+        |s| s.write("themes/plain/static/good", "from the theme"),
+        &["themes/plain/static/good", "content/good.md", "needs good/ to be a folder"],
+    );
 }
 
 #[test]
 fn a_page_slug_with_a_dot_where_robots_txt_is_a_file() {
-    refused_naming(&TestSite::new(), &[], |s| s.write("content/bots.md", "---\ntitle: \"Bots\"\nslug: \"robots.txt\"\n---\nx\n"), &[
-        "the generated robots.txt",
-        "content/bots.md",
-        "needs robots.txt/ to be a folder",
-    ]);
+    refused_naming(
+        &TestSite::new(),
+        &[],
+        |s| s.write("content/bots.md", "---\ntitle: \"Bots\"\nslug: \"robots.txt\"\n---\nx\n"),
+        &["the generated robots.txt", "content/bots.md", "needs robots.txt/ to be a folder"],
+    );
 }
 
 #[test]
 fn an_alias_whose_redirect_folder_is_the_sitemap() {
-    refused_naming(&TestSite::new(), &[], |s| s.write("content/good.md", GOOD_MD.replace("topics:", "aliases: ['/sitemap.xml']\ntopics:")), &[
-        "the generated sitemap",
-        "the alias /sitemap.xml of content/good.md",
-        "needs sitemap.xml/ to be a folder",
-    ]);
+    refused_naming(
+        &TestSite::new(),
+        &[],
+        |s| {
+            s.write(
+                "content/good.md",
+                GOOD_MD.replace("topics:", "aliases: ['/sitemap.xml']\ntopics:"),
+            )
+        },
+        &[
+            "the generated sitemap",
+            "the alias /sitemap.xml of content/good.md",
+            "needs sitemap.xml/ to be a folder",
+        ],
+    );
 }
 
 #[test]
 fn a_feed_filename_that_is_a_pages_folder() {
-    refused_naming(&TestSite::new(), &[], |s| s.write("site.yaml", format!("{SITE_YAML}feed:\n  filename: good\n")), &[
-        "the generated site feed",
-        "content/good.md",
-        "needs good/ to be a folder",
-    ]);
+    refused_naming(
+        &TestSite::new(),
+        &[],
+        |s| s.write("site.yaml", format!("{SITE_YAML}feed:\n  filename: good\n")),
+        &["the generated site feed", "content/good.md", "needs good/ to be a folder"],
+    );
 }
 
 #[test]
@@ -73,7 +96,11 @@ fn a_bundle_asset_where_a_static_file_needs_a_folder() {
             s.write("content/report/data", "a,b\n1,2\n");
             s.write("static/report/data/chart.svg", "<svg/>");
         },
-        &["the page file content/report/data", "the static file static/report/data/chart.svg", "needs report/data/ to be a folder"],
+        &[
+            "the page file content/report/data",
+            "the static file static/report/data/chart.svg",
+            "needs report/data/ to be a folder",
+        ],
     );
 }
 
@@ -81,20 +108,35 @@ fn a_bundle_asset_where_a_static_file_needs_a_folder() {
 
 #[test]
 fn an_alias_onto_the_404_page() {
-    refused_naming(&TestSite::new(), &[], |s| s.write("content/good.md", GOOD_MD.replace("topics:", "aliases: ['/404.html']\ntopics:")), &[
-        "the alias /404.html of content/good.md",
-        "the generated 404 page",
-        "would both write 404.html",
-    ]);
+    refused_naming(
+        &TestSite::new(),
+        &[],
+        |s| {
+            s.write(
+                "content/good.md",
+                GOOD_MD.replace("topics:", "aliases: ['/404.html']\ntopics:"),
+            )
+        },
+        &[
+            "the alias /404.html of content/good.md",
+            "the generated 404 page",
+            "would both write 404.html",
+        ],
+    );
 }
 
 #[test]
 fn a_page_in_the_taxonomy_folder_onto_a_term_page() {
-    refused_naming(&TestSite::new(), &[], |s| s.write("content/topics/peace.md", "---\ntitle: \"Peace\"\n---\nx\n"), &[
-        "content/topics/peace.md",
-        "the `topics` term page of \"peace\"",
-        "would both write topics/peace/index.html",
-    ]);
+    refused_naming(
+        &TestSite::new(),
+        &[],
+        |s| s.write("content/topics/peace.md", "---\ntitle: \"Peace\"\n---\nx\n"),
+        &[
+            "content/topics/peace.md",
+            "the `topics` term page of \"peace\"",
+            "would both write topics/peace/index.html",
+        ],
+    );
 }
 
 #[test]
@@ -106,7 +148,11 @@ fn a_bundle_file_named_like_its_page() {
             s.write("content/report/index.md", "---\ntitle: \"Report\"\n---\nx\n");
             s.write("content/report/index.html", "<p>not the page</p>");
         },
-        &["the page file content/report/index.html", "content/report/index.md", "would both write report/index.html"],
+        &[
+            "the page file content/report/index.html",
+            "content/report/index.md",
+            "would both write report/index.html",
+        ],
     );
 }
 
@@ -115,20 +161,30 @@ fn a_static_file_onto_a_section_feed() {
     let site = TestSite::new();
     site.write("content/notes/_index.md", "---\ntitle: \"Notes\"\nfeed: true\n---\n");
     site.write("content/notes/one.md", "---\ntitle: \"One\"\ndate: 2023-01-02\n---\nx\n");
-    refused_naming(&site, &[], |s| s.write("static/notes/atom.xml", "<feed/>"), &[
-        "the static file static/notes/atom.xml",
-        "the generated feed of content/notes/_index.md",
-        "would both write notes/atom.xml",
-    ]);
+    refused_naming(
+        &site,
+        &[],
+        |s| s.write("static/notes/atom.xml", "<feed/>"),
+        &[
+            "the static file static/notes/atom.xml",
+            "the generated feed of content/notes/_index.md",
+            "would both write notes/atom.xml",
+        ],
+    );
 }
 
 #[test]
 fn a_static_file_onto_a_precompressed_copy() {
-    refused_naming(&TestSite::new(), &["--precompress"], |s| s.write("static/good/index.html.gz", "not gzip"), &[
-        "the static file static/good/index.html.gz",
-        "the precompressed copy (.gz) of content/good.md",
-        "would both write good/index.html.gz",
-    ]);
+    refused_naming(
+        &TestSite::new(),
+        &["--precompress"],
+        |s| s.write("static/good/index.html.gz", "not gzip"),
+        &[
+            "the static file static/good/index.html.gz",
+            "the precompressed copy (.gz) of content/good.md",
+            "would both write good/index.html.gz",
+        ],
+    );
 }
 
 #[test]
@@ -153,53 +209,84 @@ fn a_static_file_onto_the_precompressed_copy_of_a_fingerprinted_name() {
         "the precompressed copy (.gz) of the static file static/css/site.css",
         &format!("would both write css/{hashed}.gz"),
     ]);
-    assert_same_tree(&before, &snapshot(&site.public()), "public/ after a refused fingerprinted build");
+    assert_same_tree(
+        &before,
+        &snapshot(&site.public()),
+        "public/ after a refused fingerprinted build",
+    );
 }
 
 // --- Names that differ only in letter case -----------------------------------------------
 
 #[test]
 fn an_alias_differing_from_a_page_only_in_case() {
-    refused_naming(&TestSite::new(), &[], |s| s.write("content/other.md", "---\ntitle: \"Other\"\naliases: ['/Good/']\n---\nx\n"), &[
-        "the alias /Good/ of content/other.md",
-        "content/good.md",
-        "differ only in letter case",
-    ]);
+    refused_naming(
+        &TestSite::new(),
+        &[],
+        |s| s.write("content/other.md", "---\ntitle: \"Other\"\naliases: ['/Good/']\n---\nx\n"),
+        &["the alias /Good/ of content/other.md", "content/good.md", "differ only in letter case"],
+    );
 }
 
 // --- Charter's own names, and paths that leave the output --------------------------------
 
 #[test]
 fn a_nested_alias_into_a_reserved_name() {
-    refused_naming(&TestSite::new(), &[], |s| s.write("content/good.md", GOOD_MD.replace("topics:", "aliases: ['/old/.charter-staging/good/']\ntopics:")), &[
-        "the alias /old/.charter-staging/good/ of content/good.md",
-        ".charter-staging",
-        "a name Charter keeps for its own files",
-    ]);
+    refused_naming(
+        &TestSite::new(),
+        &[],
+        |s| {
+            s.write(
+                "content/good.md",
+                GOOD_MD.replace("topics:", "aliases: ['/old/.charter-staging/good/']\ntopics:"),
+            )
+        },
+        &[
+            "the alias /old/.charter-staging/good/ of content/good.md",
+            ".charter-staging",
+            "a name Charter keeps for its own files",
+        ],
+    );
 }
 
 #[test]
 fn an_alias_into_a_reserved_name_in_capitals() {
     // `.CHARTER-STAGING` is the staging folder on case-insensitive file systems.
-    refused_naming(&TestSite::new(), &[], |s| s.write("content/good.md", GOOD_MD.replace("topics:", "aliases: ['/.CHARTER-STAGING/evil.html']\ntopics:")), &[
-        "the alias /.CHARTER-STAGING/evil.html of content/good.md",
-        "a name Charter keeps for its own files",
-    ]);
+    refused_naming(
+        &TestSite::new(),
+        &[],
+        |s| {
+            s.write(
+                "content/good.md",
+                GOOD_MD.replace("topics:", "aliases: ['/.CHARTER-STAGING/evil.html']\ntopics:"),
+            )
+        },
+        &[
+            "the alias /.CHARTER-STAGING/evil.html of content/good.md",
+            "a name Charter keeps for its own files",
+        ],
+    );
 }
 
 #[test]
 fn a_feed_filename_that_is_the_manifest() {
-    refused_naming(&TestSite::new(), &[], |s| s.write("site.yaml", format!("{SITE_YAML}feed:\n  filename: .charter-manifest\n")), &[
-        "the generated site feed",
-        ".charter-manifest",
-        "a name Charter keeps for its own files",
-    ]);
+    refused_naming(
+        &TestSite::new(),
+        &[],
+        |s| s.write("site.yaml", format!("{SITE_YAML}feed:\n  filename: .charter-manifest\n")),
+        &["the generated site feed", ".charter-manifest", "a name Charter keeps for its own files"],
+    );
 }
 
 #[test]
 fn the_manifest_is_untouched_by_a_refused_reserved_alias() {
     let site = TestSite::new();
-    let run = site.refused_keeping_public(|s| s.write("content/good.md", GOOD_MD.replace("topics:", "aliases: ['/.charter-manifest']\ntopics:")));
+    let run = site.refused_keeping_public(|s| {
+        s.write(
+            "content/good.md",
+            GOOD_MD.replace("topics:", "aliases: ['/.charter-manifest']\ntopics:"),
+        )
+    });
     run.assert_error(&["the alias /.charter-manifest of content/good.md", ".charter-manifest"]);
     let manifest = site.read(".charter-manifest");
     assert!(manifest.lines().any(|l| l == "good/index.html"), "{manifest}");
@@ -214,14 +301,19 @@ fn the_manifest_is_untouched_by_a_refused_reserved_alias() {
 fn check_refuses_what_build_refuses() {
     let site = TestSite::new();
     site.write("static/topics", "x");
-    site.run(&["check"]).assert_error(&["static/topics", "the `topics` taxonomy list page", "needs topics/ to be a folder"]);
+    site.run(&["check"]).assert_error(&[
+        "static/topics",
+        "the `topics` taxonomy list page",
+        "needs topics/ to be a folder",
+    ]);
 }
 
 #[test]
 fn serve_refuses_a_static_file_that_would_replace_a_page() {
     let site = TestSite::new();
     site.build().assert_ok();
-    let mut loaded = charter::Site::load(charter::BuildOptions::new(&site.root)).expect("the site loads");
+    let mut loaded =
+        charter::Site::load(charter::BuildOptions::new(&site.root)).expect("the site loads");
     charter::build::write_all(&loaded).expect("the first write");
     let before = snapshot(&site.public());
     let build_error = {
@@ -236,13 +328,21 @@ fn serve_refuses_a_static_file_that_would_replace_a_page() {
     };
     let message = refused.0.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("\n");
     assert!(message.contains("the static file static/good/index.html and content/good.md would both write good/index.html"), "{message}");
-    assert!(build_error.contains(&refused.0[0].message), "serve and build give the same error\n{build_error}\n{message}");
+    assert!(
+        build_error.contains(&refused.0[0].message),
+        "serve and build give the same error\n{build_error}\n{message}"
+    );
     assert_same_tree(&before, &snapshot(&site.public()), "public/ after a refused rebuild");
     // A page edit while the clash stands is refused too: serve keeps no bad state as good.
     site.write("content/good.md", GOOD_MD.replace("Text.", "Edited."));
-    assert!(loaded.rebuild(&[site.root.join("content/good.md")]).is_err(), "a rebuild over the clash");
+    assert!(
+        loaded.rebuild(&[site.root.join("content/good.md")]).is_err(),
+        "a rebuild over the clash"
+    );
     // The static file goes: the page is back in its place, edited, and the static copy never lands.
     site.remove("static/good/index.html");
-    loaded.rebuild(&[site.root.join("static/good/index.html"), site.root.join("content/good.md")]).expect("rebuild after the fix");
+    loaded
+        .rebuild(&[site.root.join("static/good/index.html"), site.root.join("content/good.md")])
+        .expect("rebuild after the fix");
     assert!(site.read("good/index.html").contains("Edited."), "{}", site.read("good/index.html"));
 }

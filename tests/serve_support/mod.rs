@@ -87,17 +87,38 @@ impl Server {
                 break url;
             }
             if let Ok(Some(status)) = child.try_wait() {
-                panic!("charter serve exited with {status}: {:?} {:?}", stdout.lock().expect("lines"), stderr.lock().expect("lines"));
+                panic!(
+                    "charter serve exited with {status}: {:?} {:?}",
+                    stdout.lock().expect("lines"),
+                    stderr.lock().expect("lines")
+                );
             }
             if started.elapsed() > Duration::from_secs(120) {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!("charter serve did not start: {:?} {:?}", stdout.lock().expect("lines"), stderr.lock().expect("lines"));
+                panic!(
+                    "charter serve did not start: {:?} {:?}",
+                    stdout.lock().expect("lines"),
+                    stderr.lock().expect("lines")
+                );
             }
             std::thread::sleep(Duration::from_millis(20));
         };
-        let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        let server = Server { dir, root, base, child, stdout, stderr, events: Arc::new(Mutex::new(Vec::new())), client };
+        let client = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let server = Server {
+            dir,
+            root,
+            base,
+            child,
+            stdout,
+            stderr,
+            events: Arc::new(Mutex::new(Vec::new())),
+            client,
+        };
         server.listen();
         server
     }
@@ -107,7 +128,10 @@ impl Server {
         let events = self.events.clone();
         let url = format!("{}/__charter/events", self.base);
         std::thread::spawn(move || {
-            let client = reqwest::blocking::Client::builder().timeout(None::<Duration>).build().expect("client");
+            let client = reqwest::blocking::Client::builder()
+                .timeout(None::<Duration>)
+                .build()
+                .expect("client");
             let Ok(response) = client.get(&url).send() else { return };
             let mut name = String::new();
             let mut data = String::new();
@@ -119,12 +143,17 @@ impl Server {
                     data.push_str(v.trim());
                 } else if line.is_empty() && !name.is_empty() {
                     let value = serde_json::from_str(&data).unwrap_or(serde_json::Value::Null);
-                    events.lock().expect("events").push(SseEvent { name: std::mem::take(&mut name), data: value });
+                    events
+                        .lock()
+                        .expect("events")
+                        .push(SseEvent { name: std::mem::take(&mut name), data: value });
                     data.clear();
                 }
             }
         });
-        wait_for("the reload stream to say hello", || self.events().iter().any(|e| e.name == "hello"));
+        wait_for("the reload stream to say hello", || {
+            self.events().iter().any(|e| e.name == "hello")
+        });
     }
 
     pub fn events(&self) -> Vec<SseEvent> {
@@ -180,7 +209,13 @@ impl Server {
     }
 
     /// Waits until `path` is served with `status` and a body for which `check` holds.
-    pub fn wait_page(&self, path: &str, status: u16, what: &str, check: impl Fn(&str) -> bool) -> String {
+    pub fn wait_page(
+        &self,
+        path: &str,
+        status: u16,
+        what: &str,
+        check: impl Fn(&str) -> bool,
+    ) -> String {
         let started = Instant::now();
         loop {
             let (s, body) = self.get(path);
@@ -198,11 +233,18 @@ impl Server {
     pub fn wait_event(&self, since: usize, names: &[&str]) -> SseEvent {
         let started = Instant::now();
         loop {
-            if let Some(e) = self.events().into_iter().skip(since).find(|e| names.contains(&e.name.as_str())) {
+            if let Some(e) =
+                self.events().into_iter().skip(since).find(|e| names.contains(&e.name.as_str()))
+            {
                 return e;
             }
             if started.elapsed() > PATIENCE {
-                panic!("no {names:?} event after #{since}: {:#?}\nstdout: {:#?}\nstderr: {:#?}", self.events(), self.stdout(), self.stderr());
+                panic!(
+                    "no {names:?} event after #{since}: {:#?}\nstdout: {:#?}\nstderr: {:#?}",
+                    self.events(),
+                    self.stdout(),
+                    self.stderr()
+                );
             }
             std::thread::sleep(Duration::from_millis(10));
         }
@@ -277,7 +319,8 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry.path().strip_prefix(dir).expect("under").to_string_lossy().replace('\\', "/");
+        let rel =
+            entry.path().strip_prefix(dir).expect("under").to_string_lossy().replace('\\', "/");
         if rel == ".charter-manifest" || rel == charter::freshness::RECORD {
             continue;
         }
@@ -298,7 +341,11 @@ pub fn fresh_build(root: &Path, out: &Path, base_url: &str) {
         .env("NO_COLOR", "1")
         .output()
         .expect("run charter build");
-    assert!(status.status.success(), "charter build failed: {}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "charter build failed: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
 }
 
 /// Asserts the served output equals a fresh build of the same files, byte for byte.
@@ -313,6 +360,11 @@ pub fn assert_same_as_fresh_build(server: &Server) {
     assert_eq!(served_names, built_names, "the served output lists other files than a fresh build");
     for (name, bytes) in &built {
         let same = served.get(name) == Some(bytes);
-        assert!(same, "{name} differs from a fresh build:\nserved: {}\nfresh: {}", String::from_utf8_lossy(served.get(name).map(Vec::as_slice).unwrap_or(b"")), String::from_utf8_lossy(bytes));
+        assert!(
+            same,
+            "{name} differs from a fresh build:\nserved: {}\nfresh: {}",
+            String::from_utf8_lossy(served.get(name).map(Vec::as_slice).unwrap_or(b"")),
+            String::from_utf8_lossy(bytes)
+        );
     }
 }
