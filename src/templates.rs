@@ -298,7 +298,7 @@ pub mod render_limit {
                 return self.refuse(Exceeded::Size);
             }
             self.writes = self.writes.wrapping_add(1);
-            if self.writes % 64 == 0 && self.started.elapsed() > MAX_RENDER_TIME {
+            if self.writes.is_multiple_of(64) && self.started.elapsed() > MAX_RENDER_TIME {
                 return self.refuse(Exceeded::Time);
             }
             self.bytes.extend_from_slice(buf);

@@ -422,13 +422,13 @@ fn fifty_megabyte_markdown_builds_in_bounded_time_and_memory() {
     text.push_str("---\ntitle: \"Huge\"\n---\n");
     let mut i = 0usize;
     while text.len() < 50 << 20 {
-        if i % 500 == 0 {
+        if i.is_multiple_of(500) {
             text.push_str(&format!("## Part {i}\n\n"));
         }
         text.push_str(&format!(
             "Paragraph {i} with *emphasis*, **strong text**, `code`, a [link](https://example.org/{i}) and plain words to fill the line out to a realistic length.\n\n"
         ));
-        if i % 50 == 0 {
+        if i.is_multiple_of(50) {
             text.push_str("- one item\n- two items\n  - nested\n\n> a quote\n\n");
         }
         i += 1;

@@ -156,11 +156,11 @@ fn a_broken_edit_changes_nothing_and_the_next_good_edit_recovers() {
     let p = edit(&root, "content/briefs/first.md", |t| {
         t.replace("[link to the second](@/briefs/second.md)", "[gone](@/briefs/none.md)")
     });
-    let err = site.rebuild(&[p.clone()]).unwrap_err();
+    let err = site.rebuild(std::slice::from_ref(&p)).unwrap_err();
     assert!(err.to_string().contains("content/briefs/first.md"), "{err}");
     assert_eq!(snapshot(&root.join("public")), before);
     fs::write(&p, "---\ntitle: [broken\n---\n").unwrap();
-    assert!(site.rebuild(&[p.clone()]).is_err());
+    assert!(site.rebuild(std::slice::from_ref(&p)).is_err());
     assert_eq!(snapshot(&root.join("public")), before);
     fs::write(&p, good.replace("More.", "Recovered.")).unwrap();
     site.rebuild(&[p]).unwrap();

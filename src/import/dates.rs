@@ -20,7 +20,7 @@ pub struct SourceDate {
 impl SourceDate {
     /// The form Charter reads: `YYYY-MM-DD` for a bare day, RFC 3339 otherwise. A time without a
     /// zone is taken as UTC, as Hugo (without `timeZone`) and Jekyll (without `timezone`) do.
-    pub fn to_charter(&self) -> String {
+    pub fn as_charter_text(&self) -> String {
         match self.time {
             None => self.date.format("%Y-%m-%d").to_string(),
             Some(time) => {
@@ -200,7 +200,7 @@ pub fn fix(text: &str) -> DateFix {
     match parse(text) {
         None => DateFix::Invalid,
         Some(d) => {
-            let out = d.to_charter();
+            let out = d.as_charter_text();
             if is_charter_form(text.trim()) {
                 DateFix::Kept(d)
             } else {
@@ -223,7 +223,7 @@ mod tests {
     use super::*;
 
     fn charter(s: &str) -> String {
-        parse(s).map(|d| d.to_charter()).unwrap_or_else(|| "INVALID".into())
+        parse(s).map(|d| d.as_charter_text()).unwrap_or_else(|| "INVALID".into())
     }
 
     #[test]

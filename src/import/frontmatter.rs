@@ -128,8 +128,7 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontError> {
     }
     let after_open = &rest[first_line.len()..];
     let mut pos = 0;
-    let mut line_no = open_line + 1;
-    for line in after_open.split_inclusive('\n') {
+    for (line_no, line) in (open_line + 1..).zip(after_open.split_inclusive('\n')) {
         let t = line.trim_end();
         if (format == Format::Yaml && (t == "---" || t == "..."))
             || (format == Format::Toml && t == "+++")
@@ -146,7 +145,6 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontError> {
             });
         }
         pos += line.len();
-        line_no += 1;
     }
     Err(FrontError {
         line: open_line,
@@ -455,6 +453,59 @@ pub fn write(map: &Map<String, Value>, body: &str) -> Result<String, String> {
     Ok(out)
 }
 
+/// A source page read for import: its text, the parsed front matter, where the body starts, and a
+/// report note for every leniency applied while reading. Hugo and Jekyll pages share this reader.
+pub struct SourceFile {
+    pub text: String,
+    pub parsed: Parsed,
+    pub notes: Vec<super::report::Note>,
+    /// Line of the first front matter line.
+    pub front_line: usize,
+    /// Line of the first body line.
+    pub body_line: usize,
+    body_start: usize,
+}
+
+impl SourceFile {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// Reads `path` (named `source` in the report) and parses its front matter. A file that cannot
+/// be used is a skip note; `dedup_reason` ends the note on a deduplicated key.
+pub fn read_source(
+    path: &std::path::Path,
+    source: &std::path::Path,
+    dedup_reason: &str,
+) -> Result<SourceFile, super::report::Note> {
+    use super::report::{Note, NoteKind};
+    let skip = |line: Option<usize>, why: String| Note::new(NoteKind::Skipped, source, line, why);
+    let bytes = std::fs::read(path).map_err(|e| skip(None, format!("could not read: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| skip(None, "not UTF-8 text; convert it and import again".into()))?;
+    let split = split(&text)
+        .map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
+    let parsed = parse(&split)
+        .map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
+    let notes = parsed
+        .fixes
+        .iter()
+        .map(|fix| match fix {
+            Fix::BlankLines(n) => Note::new(NoteKind::BlankLinesRemoved, source, Some(1), format!("{n} blank line(s) before the front matter removed")),
+            Fix::DuplicateKey { key, dropped_line, kept_line } => Note::new(
+                NoteKind::KeyDeduplicated,
+                source,
+                Some(*dropped_line),
+                format!("`{key}` is given again at line {kept_line}; the last value was kept{dedup_reason}"),
+            ),
+        })
+        .collect();
+    let (front_line, body_line) = (split.front_line, split.body_line);
+    let body_start = text.len() - split.body.len();
+    Ok(SourceFile { parsed, notes, front_line, body_line, body_start, text })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -553,57 +604,4 @@ mod tests {
         assert!(text.ends_with("---\n\nbody\n"));
         assert_eq!(parse_text(&text).map, m);
     }
-}
-
-/// A source page read for import: its text, the parsed front matter, where the body starts, and a
-/// report note for every leniency applied while reading. Hugo and Jekyll pages share this reader.
-pub struct SourceFile {
-    pub text: String,
-    pub parsed: Parsed,
-    pub notes: Vec<super::report::Note>,
-    /// Line of the first front matter line.
-    pub front_line: usize,
-    /// Line of the first body line.
-    pub body_line: usize,
-    body_start: usize,
-}
-
-impl SourceFile {
-    pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
-    }
-}
-
-/// Reads `path` (named `source` in the report) and parses its front matter. A file that cannot
-/// be used is a skip note; `dedup_reason` ends the note on a deduplicated key.
-pub fn read_source(
-    path: &std::path::Path,
-    source: &std::path::Path,
-    dedup_reason: &str,
-) -> Result<SourceFile, super::report::Note> {
-    use super::report::{Note, NoteKind};
-    let skip = |line: Option<usize>, why: String| Note::new(NoteKind::Skipped, source, line, why);
-    let bytes = std::fs::read(path).map_err(|e| skip(None, format!("could not read: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| skip(None, "not UTF-8 text; convert it and import again".into()))?;
-    let split = split(&text)
-        .map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
-    let parsed = parse(&split)
-        .map_err(|e| skip(Some(e.line), format!("{}; fix it and import again", e.message)))?;
-    let notes = parsed
-        .fixes
-        .iter()
-        .map(|fix| match fix {
-            Fix::BlankLines(n) => Note::new(NoteKind::BlankLinesRemoved, source, Some(1), format!("{n} blank line(s) before the front matter removed")),
-            Fix::DuplicateKey { key, dropped_line, kept_line } => Note::new(
-                NoteKind::KeyDeduplicated,
-                source,
-                Some(*dropped_line),
-                format!("`{key}` is given again at line {kept_line}; the last value was kept{dedup_reason}"),
-            ),
-        })
-        .collect();
-    let (front_line, body_line) = (split.front_line, split.body_line);
-    let body_start = text.len() - split.body.len();
-    Ok(SourceFile { parsed, notes, front_line, body_line, body_start, text })
 }

@@ -627,7 +627,7 @@ fn read_doc(
 
     let mut m = MapFields {
         source: &source,
-        parsed: &parsed,
+        parsed,
         front: Map::new(),
         extra: Map::new(),
         notes: &mut notes,
@@ -689,13 +689,13 @@ fn read_doc(
     let publish =
         ["publishdate", "pubdate", "published"].iter().find_map(|k| get(k)).and_then(|(k, v)| {
             let d = dates::parse(value_text(&v)?.as_str())?;
-            m.extra.insert("publish_date".into(), Value::String(d.to_charter()));
+            m.extra.insert("publish_date".into(), Value::String(d.as_charter_text()));
             let _ = k;
             Some(d)
         });
     let expiry = ["expirydate", "unpublishdate"].iter().find_map(|k| get(k)).and_then(|(_, v)| {
         let d = dates::parse(value_text(&v)?.as_str())?;
-        m.extra.insert("expiry_date".into(), Value::String(d.to_charter()));
+        m.extra.insert("expiry_date".into(), Value::String(d.as_charter_text()));
         Some(d)
     });
     let draft = matches!(get("draft").map(|(_, v)| v), Some(Value::Bool(true)))
@@ -1275,7 +1275,7 @@ fn resolve_ref(index: &LinkIndex, self_dir: &str, path: &str) -> Option<String> 
             let p = Path::new(k);
             let s = stem(p);
             let bundle_name = if s == "index" || s == "_index" {
-                p.parent().map(|d| stem(d)).unwrap_or_default()
+                p.parent().map(stem).unwrap_or_default()
             } else {
                 s
             };

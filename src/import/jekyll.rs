@@ -76,7 +76,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
     ];
     let excluded = |rel: &Path| -> bool {
         let s = slash_path(rel);
-        if config.include.iter().any(|i| s == *i) {
+        if config.include.contains(&s) {
             return false;
         }
         default_excludes.contains(&s.as_str()) && !config.include.iter().any(|i| i == &s)
@@ -767,12 +767,12 @@ fn read_doc(
             }
         }
     } else if let Some(d) = file_date {
-        front.insert("date".into(), Value::String(d.to_charter()));
+        front.insert("date".into(), Value::String(d.as_charter_text()));
     }
     for key in ["last_modified_at", "updated", "modified"] {
         if let Some(v) = fm.get(key) {
             if let Some(d) = value_text(v).as_deref().and_then(dates::parse) {
-                front.insert("updated".into(), Value::String(d.to_charter()));
+                front.insert("updated".into(), Value::String(d.as_charter_text()));
                 break;
             }
         }

@@ -397,6 +397,30 @@ pub(crate) fn value_text(v: &Value) -> Option<String> {
     }
 }
 
+/// Expands a permalink pattern (`/:year/:month/:title/`, as Hugo and Jekyll both write them):
+/// each `:token` becomes `value_of(token)`; a token it does not know stays as written.
+pub(crate) fn expand_permalink(pattern: &str, value_of: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(i) = rest.find(':') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + 1..];
+        let end =
+            tail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(tail.len());
+        let token = &tail[..end];
+        match value_of(token) {
+            Some(v) => out.push_str(&v),
+            None => {
+                out.push(':');
+                out.push_str(token);
+            }
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -436,28 +460,4 @@ mod tests {
         assert!(err.to_string().contains("--force"), "{err}");
         assert!(check_paths(&src, &dst, &ImportOptions { force: true }).is_ok());
     }
-}
-
-/// Expands a permalink pattern (`/:year/:month/:title/`, as Hugo and Jekyll both write them):
-/// each `:token` becomes `value_of(token)`; a token it does not know stays as written.
-pub(crate) fn expand_permalink(pattern: &str, value_of: impl Fn(&str) -> Option<String>) -> String {
-    let mut out = String::new();
-    let mut rest = pattern;
-    while let Some(i) = rest.find(':') {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i + 1..];
-        let end =
-            tail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(tail.len());
-        let token = &tail[..end];
-        match value_of(token) {
-            Some(v) => out.push_str(&v),
-            None => {
-                out.push(':');
-                out.push_str(token);
-            }
-        }
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
 }
