@@ -128,11 +128,16 @@ def main():
     parser.add_argument("--pages", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--edits", type=int, default=20)
-    parser.add_argument("--dir", help="work folder (default: a new temporary folder)")
+    parser.add_argument(
+        "--dir",
+        help="work folder (default: a new folder in /dev/shm if there is one, else in the system's "
+        "temporary folder). On a disk, ext4 creates files slowly after many were deleted "
+        "(see benches/build.rs, work_dir); a folder in memory measures Charter, not that")
     parser.add_argument("--corpus", help="an existing corpus to use instead of generating one")
     args = parser.parse_args()
     binaries = {"old": os.path.abspath(args.old), "new": os.path.abspath(args.new)}
-    work = args.dir or tempfile.mkdtemp(prefix="charter-compare-")
+    memory = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    work = args.dir or tempfile.mkdtemp(prefix="charter-compare-", dir=memory)
     os.makedirs(work, exist_ok=True)
     corpus = args.corpus or os.path.join(work, f"corpus-{args.pages}")
     if not args.corpus:
