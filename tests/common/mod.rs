@@ -7,14 +7,33 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// A temporary copy of `tests/fixtures/<name>` (kept alive by leaking the temp dir guard into
-/// the returned path's parent, which the OS temp cleaner removes).
-pub fn fixture(name: &str) -> PathBuf {
+/// A temporary copy of a fixture site, removed when the value is dropped. It derefs to the
+/// site's root folder, so it is passed wherever a `&Path` is expected.
+pub struct FixtureSite {
+    root: PathBuf,
+    _folder: tempfile::TempDir,
+}
+
+impl std::ops::Deref for FixtureSite {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.root
+    }
+}
+
+impl AsRef<Path> for FixtureSite {
+    fn as_ref(&self) -> &Path {
+        &self.root
+    }
+}
+
+/// A temporary copy of `tests/fixtures/<name>`, removed when the returned value is dropped.
+pub fn fixture(name: &str) -> FixtureSite {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
-    let dir = tempfile::Builder::new().prefix("charter-test-").tempdir().expect("temp dir");
-    let dest = dir.keep().join(name);
-    copy_tree(&src, &dest);
-    dest
+    let folder = tempfile::Builder::new().prefix("charter-test-").tempdir().expect("temp dir");
+    let root = folder.path().join(name);
+    copy_tree(&src, &root);
+    FixtureSite { root, _folder: folder }
 }
 
 /// Copies the folder tree `src` to `dest` (created): the one fixture copier of the tests
