@@ -319,3 +319,38 @@ fn microsite_deploy_build_has_no_broken_link() {
         "the base path is kept in rewritten references"
     );
 }
+
+/// References in unquoted attributes, in a `<style>` element's `url()` and in a `style=""`
+/// attribute's `url()` are rewritten to the fingerprinted name like quoted `href`s.
+#[test]
+fn unquoted_attributes_and_style_urls_are_rewritten() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = new_site(dir.path());
+    let base = root.join("themes/starter/templates/base.html");
+    let template = std::fs::read_to_string(&base).expect("base template");
+    let template = template
+        .replacen(
+            "</head>",
+            "<link rel=preload href=/style.css as=style>\n\
+             <style>@import url(/style.css);</style>\n</head>",
+            1,
+        )
+        .replacen("<body>", "<body>\n<div style=\"background: url('/style.css')\"></div>", 1);
+    std::fs::write(&base, template).expect("write base template");
+    let out = dir.path().join("out");
+    build(&root, &out, &["--fingerprint"]);
+    let hashed = files(&out)
+        .into_iter()
+        .find(|f| f.starts_with("style.") && f.ends_with(".css"))
+        .unwrap_or_default();
+    assert_eq!(hashed.len(), "style.12345678.css".len(), "{hashed}");
+    let home = std::fs::read_to_string(out.join("index.html")).expect("home");
+    for expected in [
+        format!("<link rel=preload href=/{hashed} as=style>"),
+        format!("<style>@import url(/{hashed});</style>"),
+        format!("<div style=\"background: url('/{hashed}')\"></div>"),
+    ] {
+        assert!(home.contains(&expected), "{expected} missing from {home}");
+    }
+    assert!(!home.contains("/style.css"), "{home}");
+}
