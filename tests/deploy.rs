@@ -59,23 +59,22 @@ fn files(out: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-/// Values of `href` and `src` attributes, quoted or not (minified HTML drops quotes).
+/// Values of `href` and `src` attributes, quoted or not (minified HTML drops quotes), read by
+/// lol_html's tokenizer.
 fn references(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for attr in ["href=", "src="] {
-        let mut rest = html;
-        while let Some(i) = rest.find(attr) {
-            let before = rest[..i].chars().last();
-            rest = &rest[i + attr.len()..];
-            if !matches!(before, Some(' ' | '\n' | '\t')) {
-                continue;
-            }
-            let value = match rest.chars().next() {
-                Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or_default(),
-                _ => rest.split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or_default(),
-            };
-            out.push(value.replace("&amp;", "&"));
-        }
+    {
+        let settings = lol_html::Settings::new().append_element_content_handler(
+            lol_html::element!("[href], [src]", |el| {
+                for name in ["href", "src"] {
+                    out.extend(el.get_attribute(name).map(|v| v.replace("&amp;", "&")));
+                }
+                Ok(())
+            }),
+        );
+        let mut rewriter = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
+        rewriter.write(html.as_bytes()).expect("lol_html reads the page");
+        rewriter.end().expect("lol_html reads the page to its end");
     }
     out
 }
