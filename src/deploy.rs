@@ -23,6 +23,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::ops::Range;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -105,26 +106,99 @@ pub fn is_fingerprinted(name: &str) -> bool {
         && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
-/// Rewrites the URL paths `from -> to` in `html` where they stand as a whole URL (in an attribute
-/// value, a `url()`, a `srcset`), also after the site's origin (`https://host`). `None` when
-/// nothing changed.
+/// Rewrites the URL paths `from -> to` in `html` where they stand as a whole URL, also after the
+/// site's origin (`https://host`): in any attribute value (`href`, `src`, a `srcset` entry, a
+/// meta's `content`, a `style=""` attribute's `url()`, quoted or not), and in the text of
+/// `<style>` and `<script>` elements (`url()`, `@import`, a quoted path). lol_html's tokenizer
+/// finds those spans; text, comments and every other byte are kept as they are, quotes included.
+/// `None` when nothing changed.
 pub fn rewrite_references(
     html: &str,
     renames: &[(String, String)],
     origin: &str,
 ) -> Option<String> {
-    let mut text = std::borrow::Cow::Borrowed(html);
+    if !renames.iter().any(|(from, _)| html.contains(from.as_str())) {
+        return None;
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut copied_up_to = 0;
+    for span in url_bearing_spans(html, renames) {
+        let Some(rewritten) = rewrite_span(&html[span.clone()], renames, origin) else {
+            continue;
+        };
+        out.push_str(&html[copied_up_to..span.start]);
+        out.push_str(&rewritten);
+        copied_up_to = span.end;
+    }
+    if copied_up_to == 0 {
+        return None;
+    }
+    out.push_str(&html[copied_up_to..]);
+    Some(out)
+}
+
+/// The byte ranges of `html` that may hold a renamed URL: attribute values (as written, without
+/// their quotes) and the text of `<style>` and `<script>` elements, in document order, each
+/// holding at least one of the old paths.
+fn url_bearing_spans(html: &str, renames: &[(String, String)]) -> Vec<Range<usize>> {
+    let holds_old_path = |range: &Range<usize>| {
+        html.get(range.clone())
+            .is_some_and(|text| renames.iter().any(|(from, _)| text.contains(from.as_str())))
+    };
+    let mut values: Vec<Range<usize>> = Vec::new();
+    let mut texts: Vec<Range<usize>> = Vec::new();
+    {
+        let settings = lol_html::Settings::new()
+            .append_element_content_handler(lol_html::element!("*", |el| {
+                values.extend(
+                    el.attributes()
+                        .iter()
+                        .filter_map(|a| a.value_source_location())
+                        .map(|location| location.bytes())
+                        .filter(&holds_old_path),
+                );
+                Ok(())
+            }))
+            .append_element_content_handler(lol_html::text!("style, script", |chunk| {
+                let range = chunk.source_location().bytes();
+                // A text node may come in several chunks: one span for the whole text.
+                match texts.last_mut() {
+                    Some(last) if last.end == range.start => last.end = range.end,
+                    _ if range.is_empty() => {}
+                    _ => texts.push(range),
+                }
+                Ok(())
+            }));
+        let mut rewriter = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
+        // The rewriter fails only on its memory limits; the spans found until then are kept.
+        if rewriter.write(html.as_bytes()).is_ok() {
+            let _ = rewriter.end();
+        }
+    }
+    texts.retain(&holds_old_path);
+    values.extend(texts);
+    values.sort_by_key(|range| range.start);
+    values
+}
+
+/// Rewrites the old paths in one span where each stands as a whole URL: after the span's start, a
+/// quote, `=`, `(`, white space, a comma or the origin, and before the span's end, a quote, `?`,
+/// `#`, `)`, white space, `>` or a comma. `None` when nothing changed.
+fn rewrite_span(span: &str, renames: &[(String, String)], origin: &str) -> Option<String> {
+    let mut text = std::borrow::Cow::Borrowed(span);
     for (from, to) in renames {
         if !text.contains(from.as_str()) {
             continue;
         }
-        let mut out = String::with_capacity(text.len());
+        let mut out = String::with_capacity(text.len() + 16);
         let mut rest: &str = &text;
+        let mut at_span_start = true;
         let mut consumed_any = false;
         while let Some(i) = rest.find(from.as_str()) {
             let before = &rest[..i];
             let after = &rest[i + from.len()..];
-            let starts_ok = before.ends_with(['"', '\'', '=', '(', ' ', '\n', '\t', ','])
+            let starts_ok = (at_span_start && before.is_empty())
+                || before.ends_with(['"', '\'', '=', '(', ' ', '\n', '\t', ','])
                 || (!origin.is_empty() && before.ends_with(origin));
             let ends_ok = after.is_empty()
                 || after.starts_with(['"', '\'', '?', '#', ')', ' ', '\n', '\t', '>', ',']);
@@ -136,6 +210,7 @@ pub fn rewrite_references(
                 out.push_str(from);
             }
             rest = after;
+            at_span_start = false;
         }
         out.push_str(rest);
         if consumed_any {
@@ -452,6 +527,38 @@ mod tests {
             r#"<link href="/css/a.0123abcd.css"><link href=/css/a.0123abcd.css><a href="https://x.org/css/a.0123abcd.css?v=1">x</a><a href="/other/css/a.css">y</a><a href="/css/a.css.map">z</a>"#
         );
         assert!(rewrite_references("<p>nothing</p>", &renames, "").is_none());
+    }
+
+    #[test]
+    fn every_attribute_and_style_or_script_text_is_rewritten_as_written() {
+        let renames = vec![
+            ("/css/a.css".to_string(), "/css/a.0123abcd.css".to_string()),
+            ("/js/b.js".to_string(), "/js/b.89abcdef.js".to_string()),
+        ];
+        let html = concat!(
+            "<link rel=preload href=/css/a.css as=style>",
+            "<img srcset='/css/a.css 1x, /js/b.js 2x' src=x.png>",
+            "<meta property=og:x content=\"https://x.org/css/a.css\">",
+            "<div style=\"background: url(/css/a.css) , url('/js/b.js')\">t</div>",
+            "<style>@import url(/css/a.css);\n@import \"/js/b.js\";</style>",
+            "<script>load('/js/b.js#x')</script>",
+            "<p>Prose (/css/a.css) and <code>\"/js/b.js\"</code></p><!-- /css/a.css -->",
+        );
+        let out = rewrite_references(html, &renames, "https://x.org").unwrap_or_default();
+        assert_eq!(
+            out,
+            concat!(
+                "<link rel=preload href=/css/a.0123abcd.css as=style>",
+                "<img srcset='/css/a.0123abcd.css 1x, /js/b.89abcdef.js 2x' src=x.png>",
+                "<meta property=og:x content=\"https://x.org/css/a.0123abcd.css\">",
+                "<div style=\"background: url(/css/a.0123abcd.css) , url('/js/b.89abcdef.js')\">t</div>",
+                "<style>@import url(/css/a.0123abcd.css);\n@import \"/js/b.89abcdef.js\";</style>",
+                "<script>load('/js/b.89abcdef.js#x')</script>",
+                "<p>Prose (/css/a.css) and <code>\"/js/b.js\"</code></p><!-- /css/a.css -->",
+            )
+        );
+        // A longer name that ends like an old path is not a reference to it.
+        assert!(rewrite_references("<a href=/x/css/a.css.map>x</a>", &renames, "").is_none());
     }
 
     #[test]

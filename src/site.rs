@@ -387,9 +387,9 @@ impl Site {
             .map(|o| {
                 self.progress.done.fetch_add(1, Ordering::Relaxed);
                 let path = render::output_path(o, &self.library, &self.config);
-                crate::templates::start_recording();
+                let recording = crate::templates::LookupRecording::start();
                 let result = input.render(o);
-                let looked_up = crate::templates::take_recorded();
+                let looked_up = recording.finish();
                 let error = match result {
                     Ok(bytes) => writer.write(&path, &bytes).err(),
                     Err(d) => Some(d),

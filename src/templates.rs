@@ -38,24 +38,64 @@ pub struct Lookups {
     pub build_time: String,
 }
 
+/// The content paths `get_page` and `get_section` look up during one render: what an output
+/// depends on beyond its own page. Open one around a render with [`LookupRecording::start`] and
+/// close it with [`LookupRecording::finish`]; lookups outside an open recording are not kept.
+///
+/// Why a thread-local sits behind this guard and is not a value passed to the functions: Tera 2
+/// registers a function once, on the `Tera` that every render of the parallel build shares, and
+/// calls it with only its arguments and the render's `State`. The state's context holds plain
+/// `Value`s (no Rust object, nothing mutable), so a per-render recorder could only reach
+/// `get_page` through a copy of the whole `Tera` per output (every parsed template cloned), a
+/// global map keyed by a render id (a lock on the hot path of the rayon build), or the rendering
+/// thread. The last is the cheapest, so the paths go to a thread-local that only this guard
+/// opens, reads and closes; a guard is tied to its thread (it is not `Send`), and a recording
+/// opened inside another one gives the outer one back when it ends.
+pub struct LookupRecording {
+    /// What an enclosing recording on this thread had collected, restored when this one ends.
+    enclosing: Option<Vec<String>>,
+    finished: bool,
+    /// Not `Send`: the recording belongs to the thread that renders.
+    _this_thread: std::marker::PhantomData<*const ()>,
+}
+
 thread_local! {
-    /// Content paths looked up by `get_page`/`get_section` during the current render on this
-    /// thread: what an output depends on beyond its own page.
-    static LOOKED_UP: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// The open recording of this thread, if any (see [`LookupRecording`]).
+    static LOOKED_UP: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
 }
 
-/// Starts recording lookups for one render on this thread.
-pub fn start_recording() {
-    LOOKED_UP.with(|l| l.borrow_mut().clear());
+impl LookupRecording {
+    /// Starts recording the lookups of the renders that follow on this thread.
+    pub fn start() -> LookupRecording {
+        let enclosing = LOOKED_UP.with(|l| l.borrow_mut().replace(Vec::new()));
+        LookupRecording { enclosing, finished: false, _this_thread: std::marker::PhantomData }
+    }
+
+    /// The content paths looked up since [`LookupRecording::start`], in order.
+    pub fn finish(mut self) -> Vec<String> {
+        self.finished = true;
+        let enclosing = self.enclosing.take();
+        LOOKED_UP.with(|l| std::mem::replace(&mut *l.borrow_mut(), enclosing)).unwrap_or_default()
+    }
+
+    /// Notes a lookup in this thread's open recording, if there is one.
+    fn note(path: &str) {
+        LOOKED_UP.with(|l| {
+            if let Some(paths) = l.borrow_mut().as_mut() {
+                paths.push(path.to_string());
+            }
+        });
+    }
 }
 
-/// The content paths looked up since `start_recording`.
-pub fn take_recorded() -> Vec<String> {
-    LOOKED_UP.with(|l| std::mem::take(&mut *l.borrow_mut()))
-}
-
-fn record(path: &str) {
-    LOOKED_UP.with(|l| l.borrow_mut().push(path.to_string()));
+impl Drop for LookupRecording {
+    /// A recording dropped without [`LookupRecording::finish`] (a panic in a render) still closes.
+    fn drop(&mut self) {
+        if !self.finished {
+            let enclosing = self.enclosing.take();
+            LOOKED_UP.with(|l| *l.borrow_mut() = enclosing);
+        }
+    }
 }
 
 /// The parsed templates of a site, ready to render.
@@ -566,7 +606,7 @@ fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
         tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let path: String = kwargs.must_get("path")?;
             let path = path.trim_start_matches("@/").trim_start_matches('/').to_string();
-            record(&path);
+            LookupRecording::note(&path);
             current(&l).pages.get(&path).cloned().ok_or_else(|| {
                 tera::Error::message(format!("get_page: there is no page content/{path} (give the path under content/, e.g. \"proposal/aasc.md\")"))
             })
@@ -578,7 +618,7 @@ fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
             let path: String = kwargs.get("path")?.unwrap_or_default();
             let path = path.trim_start_matches("@/").trim_start_matches('/').trim_end_matches('/').to_string();
             let key = if path == "_index.md" { String::new() } else { path };
-            record(&key);
+            LookupRecording::note(&key);
             current(&l).sections.get(&key).cloned().ok_or_else(|| {
                 tera::Error::message(format!("get_section: there is no section `{key}` (give e.g. \"proposal/_index.md\")"))
             })
@@ -656,4 +696,27 @@ pub fn register_absolute_url(templates: &mut Templates, origin: &str, base_path:
             format!("{host}{base_path}/{}", value.trim_start_matches('/'))
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LookupRecording;
+
+    #[test]
+    fn a_recording_keeps_only_its_own_lookups() {
+        LookupRecording::note("before/any.md");
+        let outer = LookupRecording::start();
+        LookupRecording::note("a.md");
+        let inner = LookupRecording::start();
+        LookupRecording::note("b.md");
+        assert_eq!(inner.finish(), vec!["b.md".to_string()]);
+        LookupRecording::note("c.md");
+        {
+            let _dropped = LookupRecording::start();
+            LookupRecording::note("lost.md");
+        }
+        assert_eq!(outer.finish(), vec!["a.md".to_string(), "c.md".to_string()]);
+        LookupRecording::note("after/any.md");
+        assert!(LookupRecording::start().finish().is_empty());
+    }
 }

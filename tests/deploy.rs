@@ -59,23 +59,22 @@ fn files(out: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-/// Values of `href` and `src` attributes, quoted or not (minified HTML drops quotes).
+/// Values of `href` and `src` attributes, quoted or not (minified HTML drops quotes), read by
+/// lol_html's tokenizer.
 fn references(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for attr in ["href=", "src="] {
-        let mut rest = html;
-        while let Some(i) = rest.find(attr) {
-            let before = rest[..i].chars().last();
-            rest = &rest[i + attr.len()..];
-            if !matches!(before, Some(' ' | '\n' | '\t')) {
-                continue;
-            }
-            let value = match rest.chars().next() {
-                Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or_default(),
-                _ => rest.split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or_default(),
-            };
-            out.push(value.replace("&amp;", "&"));
-        }
+    {
+        let settings = lol_html::Settings::new().append_element_content_handler(
+            lol_html::element!("[href], [src]", |el| {
+                for name in ["href", "src"] {
+                    out.extend(el.get_attribute(name).map(|v| v.replace("&amp;", "&")));
+                }
+                Ok(())
+            }),
+        );
+        let mut rewriter = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
+        rewriter.write(html.as_bytes()).expect("lol_html reads the page");
+        rewriter.end().expect("lol_html reads the page to its end");
     }
     out
 }
@@ -318,4 +317,39 @@ fn microsite_deploy_build_has_no_broken_link() {
         home.contains(&format!("/policy/{css}")),
         "the base path is kept in rewritten references"
     );
+}
+
+/// References in unquoted attributes, in a `<style>` element's `url()` and in a `style=""`
+/// attribute's `url()` are rewritten to the fingerprinted name like quoted `href`s.
+#[test]
+fn unquoted_attributes_and_style_urls_are_rewritten() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = new_site(dir.path());
+    let base = root.join("themes/starter/templates/base.html");
+    let template = std::fs::read_to_string(&base).expect("base template");
+    let template = template
+        .replacen(
+            "</head>",
+            "<link rel=preload href=/style.css as=style>\n\
+             <style>@import url(/style.css);</style>\n</head>",
+            1,
+        )
+        .replacen("<body>", "<body>\n<div style=\"background: url('/style.css')\"></div>", 1);
+    std::fs::write(&base, template).expect("write base template");
+    let out = dir.path().join("out");
+    build(&root, &out, &["--fingerprint"]);
+    let hashed = files(&out)
+        .into_iter()
+        .find(|f| f.starts_with("style.") && f.ends_with(".css"))
+        .unwrap_or_default();
+    assert_eq!(hashed.len(), "style.12345678.css".len(), "{hashed}");
+    let home = std::fs::read_to_string(out.join("index.html")).expect("home");
+    for expected in [
+        format!("<link rel=preload href=/{hashed} as=style>"),
+        format!("<style>@import url(/{hashed});</style>"),
+        format!("<div style=\"background: url('/{hashed}')\"></div>"),
+    ] {
+        assert!(home.contains(&expected), "{expected} missing from {home}");
+    }
+    assert!(!home.contains("/style.css"), "{home}");
 }

@@ -231,7 +231,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A small HTML scanner
+// The pages' tags, read by lol_html
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Debug, Clone)]
@@ -319,103 +319,41 @@ impl Page {
 
 const RAW_TEXT: &[&str] = &["script", "style", "title", "textarea"];
 
+/// Every start tag of a page in document order, with its attributes (values entity-decoded) and,
+/// for raw-text elements, their text as written; read by lol_html's tokenizer (comments, end tags
+/// and text skipped).
 fn scan(html: &str) -> Vec<Tag> {
-    let bytes = html.as_bytes();
-    let lower = html.to_ascii_lowercase();
-    let mut tags = Vec::new();
-    let mut i = 0;
-    while let Some(off) = html[i..].find('<') {
-        i += off;
-        let rest = &html[i..];
-        if rest.starts_with("<!--") {
-            i += rest.find("-->").map(|e| e + 3).unwrap_or(rest.len());
-            continue;
-        }
-        if rest.starts_with("<!") || rest.starts_with("<?") {
-            i += rest.find('>').map(|e| e + 1).unwrap_or(rest.len());
-            continue;
-        }
-        if rest.starts_with("</") {
-            i += rest.find('>').map(|e| e + 1).unwrap_or(rest.len());
-            continue;
-        }
-        if !rest[1..].starts_with(|c: char| c.is_ascii_alphabetic()) {
-            i += 1;
-            continue;
-        }
-        // A start tag.
-        let mut j = i + 1;
-        while j < bytes.len()
-            && !bytes[j].is_ascii_whitespace()
-            && bytes[j] != b'>'
-            && bytes[j] != b'/'
-        {
-            j += 1;
-        }
-        let name = html[i + 1..j].to_ascii_lowercase();
-        let mut attrs = Vec::new();
-        loop {
-            while j < bytes.len() && (bytes[j].is_ascii_whitespace() || bytes[j] == b'/') {
-                j += 1;
-            }
-            if j >= bytes.len() {
-                break;
-            }
-            if bytes[j] == b'>' {
-                j += 1;
-                break;
-            }
-            let start = j;
-            while j < bytes.len()
-                && !bytes[j].is_ascii_whitespace()
-                && !matches!(bytes[j], b'=' | b'>')
-            {
-                if bytes[j] == b'/' && bytes.get(j + 1) == Some(&b'>') {
-                    break;
-                }
-                j += 1;
-            }
-            let attr_name = html[start..j].to_ascii_lowercase();
-            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-                j += 1;
-            }
-            if j < bytes.len() && bytes[j] == b'=' {
-                j += 1;
-                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-                    j += 1;
-                }
-                let value = if j < bytes.len() && (bytes[j] == b'"' || bytes[j] == b'\'') {
-                    let quote = bytes[j] as char;
-                    let vstart = j + 1;
-                    let vend =
-                        html[vstart..].find(quote).map(|e| vstart + e).unwrap_or(bytes.len());
-                    j = (vend + 1).min(bytes.len());
-                    &html[vstart..vend]
-                } else {
-                    let vstart = j;
-                    while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>' {
-                        j += 1;
+    let tags = std::cell::RefCell::new(Vec::new());
+    {
+        let settings = lol_html::Settings::new()
+            .append_element_content_handler(lol_html::element!("*", |el| {
+                let name = el.tag_name();
+                let attrs = el
+                    .attributes()
+                    .iter()
+                    .map(|a| {
+                        let value = a.value_source_location().map(|_| decode_entities(&a.value()));
+                        (a.name(), value)
+                    })
+                    .collect();
+                let text = RAW_TEXT.contains(&name.as_str()).then(String::new);
+                tags.borrow_mut().push(Tag { name, attrs, text });
+                Ok(())
+            }))
+            .append_element_content_handler(lol_html::text!(
+                "script, style, title, textarea",
+                |chunk| {
+                    if let Some(text) = tags.borrow_mut().last_mut().and_then(|t| t.text.as_mut()) {
+                        text.push_str(chunk.as_str());
                     }
-                    &html[vstart..j]
-                };
-                attrs.push((attr_name, Some(decode_entities(value))));
-            } else if !attr_name.is_empty() {
-                attrs.push((attr_name, None));
-            } else {
-                j += 1;
-            }
-        }
-        let mut text = None;
-        if RAW_TEXT.contains(&name.as_str()) {
-            let close = format!("</{name}");
-            let end = lower[j..].find(&close).map(|e| j + e).unwrap_or(bytes.len());
-            text = Some(html[j..end].to_string());
-            j = end;
-        }
-        tags.push(Tag { name, attrs, text });
-        i = j;
+                    Ok(())
+                }
+            ));
+        let mut rewriter = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
+        rewriter.write(html.as_bytes()).expect("lol_html reads the page");
+        rewriter.end().expect("lol_html reads the page to its end");
     }
-    tags
+    tags.into_inner()
 }
 
 fn decode_entities(s: &str) -> String {

@@ -601,30 +601,8 @@ fn read_doc(
     let file = frontmatter::read_source(&content_root.join(rel), &source, ", as older Hugo did")?;
     let parsed = &file.parsed;
     let mut notes = file.notes.clone();
-    let rel_slash = slash_path(rel);
-    let dir = rel.parent().map(slash_path).unwrap_or_default();
-    let is_bundle = !is_section && stem(rel) == "index" && !dir.is_empty();
-    // The file name Hugo builds URLs from: the bundle folder for a leaf bundle.
-    let (page_dir, base_name) = if is_bundle {
-        match dir.rsplit_once('/') {
-            Some((d, n)) => (d.to_string(), n.to_string()),
-            None => (String::new(), dir.clone()),
-        }
-    } else if is_section {
-        (dir.clone(), dir.rsplit('/').next().unwrap_or("").to_string())
-    } else {
-        (dir.clone(), stem(rel))
-    };
-    let kind = if is_section {
-        if dir.is_empty() {
-            DocKind::Home
-        } else {
-            DocKind::Section
-        }
-    } else {
-        DocKind::Page
-    };
-
+    let place = HugoPlace::of(rel, is_section);
+    let own = HugoFront::with_cascade(&parsed.map, cascade);
     let mut m = MapFields {
         source: &source,
         parsed,
@@ -632,75 +610,187 @@ fn read_doc(
         extra: Map::new(),
         notes: &mut notes,
     };
-    // Hugo reads keys without regard to case.
-    // The file's own keys, then what sections above cascade to it.
-    let mut own = parsed.map.clone();
-    own.remove("cascade");
-    for (k, v) in cascade {
-        if !own.keys().any(|o| o.eq_ignore_ascii_case(k)) {
-            own.insert(k.clone(), v.clone());
-        }
-    }
-    let get = |k: &str| {
-        own.iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(k))
-            .map(|(key, v)| (key.clone(), v.clone()))
-    };
 
-    let title = get("title").and_then(|(_, v)| value_text(&v)).filter(|t| !t.trim().is_empty());
+    let title = map_title(&mut m, &own, config, &place, file.front_line);
+    if let Some((_, v)) = own.get("description") {
+        m.front.insert("description".into(), v);
+    }
+    let dates = map_dates(&mut m, &own);
+    let draft = matches!(own.get("draft").map(|(_, v)| v), Some(Value::Bool(true)))
+        || own.get("draft").and_then(|(_, v)| value_text(&v)).as_deref() == Some("true");
+    let addresses = Addresses::read(&own);
+    map_plain_fields(&mut m, &own, config);
+    let reasons = unpublished_reasons(&own, &dates, now);
+    map_extra(&mut m, &own, config);
+    let published = mark_unpublished(&mut m, draft, &reasons, place.kind);
+
+    let page_url = match place.kind {
+        DocKind::Home => "/".to_string(),
+        DocKind::Section => format!("/{}/", urlize(&place.dir)),
+        DocKind::Page => page_url(
+            config,
+            &place.page_dir,
+            &place.base_name,
+            &title,
+            addresses.slug.as_deref(),
+            addresses.url.as_deref(),
+            dates.date,
+        ),
+    };
+    let aliases = aliases_from_page_folder(&addresses.aliases, &page_url);
+    note_url_choices(&mut m, &addresses, &page_url, published, place.kind);
+    let MapFields { mut front, extra, .. } = m;
+    if !extra.is_empty() {
+        front.insert("extra".into(), Value::Object(extra));
+    }
+    let body = file.body().replace("<!--more-->", "<!-- more -->");
+    Ok(Doc {
+        source,
+        link_key: slash_path(rel),
+        kind: place.kind,
+        url: page_url,
+        aliases,
+        published: published || place.kind == DocKind::Home,
+        front,
+        body,
+        body_line: file.body_line,
+        resources,
+        notes,
+    })
+}
+
+/// Where a content file sits in Hugo's terms.
+struct HugoPlace {
+    /// The file's folder under `content/`, `/`-separated.
+    dir: String,
+    /// The folder Hugo builds the page's URL in (a leaf bundle's parent folder).
+    page_dir: String,
+    /// The name Hugo builds URLs from: the bundle folder for a leaf bundle.
+    base_name: String,
+    kind: DocKind,
+    is_bundle: bool,
+}
+
+impl HugoPlace {
+    fn of(rel: &Path, is_section: bool) -> HugoPlace {
+        let dir = rel.parent().map(slash_path).unwrap_or_default();
+        let is_bundle = !is_section && stem(rel) == "index" && !dir.is_empty();
+        let (page_dir, base_name) = if is_bundle {
+            match dir.rsplit_once('/') {
+                Some((d, n)) => (d.to_string(), n.to_string()),
+                None => (String::new(), dir.clone()),
+            }
+        } else if is_section {
+            (dir.clone(), dir.rsplit('/').next().unwrap_or("").to_string())
+        } else {
+            (dir.clone(), stem(rel))
+        };
+        let kind = match (is_section, dir.is_empty()) {
+            (true, true) => DocKind::Home,
+            (true, false) => DocKind::Section,
+            (false, _) => DocKind::Page,
+        };
+        HugoPlace { dir, page_dir, base_name, kind, is_bundle }
+    }
+}
+
+/// A file's own front matter keys (less its `cascade`), then what the sections above cascade to
+/// it; Hugo reads keys without regard to case.
+struct HugoFront {
+    own: Map<String, Value>,
+}
+
+impl HugoFront {
+    fn with_cascade(front: &Map<String, Value>, cascade: &Map<String, Value>) -> HugoFront {
+        let mut own = front.clone();
+        own.remove("cascade");
+        for (k, v) in cascade {
+            if !own.keys().any(|o| o.eq_ignore_ascii_case(k)) {
+                own.insert(k.clone(), v.clone());
+            }
+        }
+        HugoFront { own }
+    }
+
+    /// The key as written and its value, found without regard to case.
+    fn get(&self, key: &str) -> Option<(String, Value)> {
+        self.own
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(k, v)| (k.clone(), v.clone()))
+    }
+
+    /// The first of `keys` that is present.
+    fn first_of(&self, keys: &[&str]) -> Option<(String, Value)> {
+        keys.iter().find_map(|k| self.get(k))
+    }
+}
+
+/// Writes the title; a page without one gets the name Hugo would show (site title, folder or
+/// file name), with a note.
+fn map_title(
+    m: &mut MapFields<'_>,
+    own: &HugoFront,
+    config: &HugoConfig,
+    place: &HugoPlace,
+    front_line: usize,
+) -> String {
+    let title = own.get("title").and_then(|(_, v)| value_text(&v)).filter(|t| !t.trim().is_empty());
     let title = match title {
         Some(t) => t,
         None => {
-            let name = if kind == DocKind::Home {
-                config.site.title.clone()
+            let (name, from) = if place.kind == DocKind::Home {
+                (config.site.title.clone(), "site title")
+            } else if place.kind == DocKind::Section || place.is_bundle {
+                (title_from_name(&place.base_name), "folder name")
             } else {
-                title_from_name(&base_name)
+                (title_from_name(&place.base_name), "file name")
             };
             m.notes.push(Note::new(
                 NoteKind::TitleInvented,
-                &source,
-                parsed.line_of("title").or(Some(file.front_line.saturating_sub(1).max(1))),
-                format!(
-                    "no title: used \"{name}\" from the {}",
-                    if kind == DocKind::Home {
-                        "site title"
-                    } else if is_section || is_bundle {
-                        "folder name"
-                    } else {
-                        "file name"
-                    }
-                ),
+                m.source,
+                m.parsed.line_of("title").or(Some(front_line.saturating_sub(1).max(1))),
+                format!("no title: used \"{name}\" from the {from}"),
             ));
             name
         }
     };
     m.front.insert("title".into(), Value::String(title.clone()));
-    if let Some((_, v)) = get("description") {
-        m.front.insert("description".into(), v);
-    }
-    let date = ["date", "publishdate", "pubdate", "published"]
-        .iter()
-        .find_map(|k| get(k))
+    title
+}
+
+/// The dates that decide where and whether Hugo publishes a page.
+struct PageDates {
+    date: Option<SourceDate>,
+    publish: Option<SourceDate>,
+    expiry: Option<SourceDate>,
+}
+
+/// Writes `date` and `updated` (Hugo's several names for each), and keeps the publish and expiry
+/// dates under `extra`.
+fn map_dates(m: &mut MapFields<'_>, own: &HugoFront) -> PageDates {
+    let date = own
+        .first_of(&["date", "publishdate", "pubdate", "published"])
         .and_then(|(k, v)| m.date("date", &k, &v));
-    let _updated = ["lastmod", "modified"]
-        .iter()
-        .find_map(|k| get(k))
-        .and_then(|(k, v)| m.date("updated", &k, &v));
-    let publish =
-        ["publishdate", "pubdate", "published"].iter().find_map(|k| get(k)).and_then(|(k, v)| {
-            let d = dates::parse(value_text(&v)?.as_str())?;
-            m.extra.insert("publish_date".into(), Value::String(d.as_charter_text()));
-            let _ = k;
-            Some(d)
-        });
-    let expiry = ["expirydate", "unpublishdate"].iter().find_map(|k| get(k)).and_then(|(_, v)| {
+    let _updated =
+        own.first_of(&["lastmod", "modified"]).and_then(|(k, v)| m.date("updated", &k, &v));
+    let publish = own.first_of(&["publishdate", "pubdate", "published"]).and_then(|(_, v)| {
+        let d = dates::parse(value_text(&v)?.as_str())?;
+        m.extra.insert("publish_date".into(), Value::String(d.as_charter_text()));
+        Some(d)
+    });
+    let expiry = own.first_of(&["expirydate", "unpublishdate"]).and_then(|(_, v)| {
         let d = dates::parse(value_text(&v)?.as_str())?;
         m.extra.insert("expiry_date".into(), Value::String(d.as_charter_text()));
         Some(d)
     });
-    let draft = matches!(get("draft").map(|(_, v)| v), Some(Value::Bool(true)))
-        || get("draft").and_then(|(_, v)| value_text(&v)).as_deref() == Some("true");
-    if let Some((_, w)) = get("weight") {
+    PageDates { date, publish, expiry }
+}
+
+/// Writes the keys Charter reads as they are: `weight`, `summary` (as the description when there
+/// is none), `authors`, `toc` and the site's taxonomies.
+fn map_plain_fields(m: &mut MapFields<'_>, own: &HugoFront, config: &HugoConfig) {
+    if let Some((_, w)) = own.get("weight") {
         match &w {
             Value::Number(_) => {
                 m.front.insert("weight".into(), w.clone());
@@ -712,29 +802,13 @@ fn read_doc(
             }
         }
     }
-    let slug = get("slug").and_then(|(_, v)| value_text(&v)).filter(|s| !s.trim().is_empty());
-    let url = get("url").and_then(|(_, v)| value_text(&v)).filter(|s| !s.trim().is_empty());
-    // A URL with a query string or a fragment (`/?p=443`, a WordPress leftover) names no file a
-    // static site can serve: the page is placed by its file path, as Hugo places a page without
-    // `url`, and the old address is left to the server.
-    let (url, unservable_url) = match url {
-        Some(u) if !servable(&u) => (None, Some(u)),
-        other => (other, None),
-    };
-    let all_aliases: Vec<String> = match get("aliases").map(|(_, v)| v) {
-        Some(Value::Array(a)) => a.iter().filter_map(value_text).collect(),
-        Some(v) => value_text(&v).into_iter().collect(),
-        None => vec![],
-    };
-    let (mut aliases, unservable_aliases): (Vec<String>, Vec<String>) =
-        all_aliases.into_iter().partition(|a| servable(a));
-    if let Some((_, s)) = get("summary") {
+    if let Some((_, s)) = own.get("summary") {
         m.extra.insert("summary".into(), s.clone());
         if !m.front.contains_key("description") {
             m.front.insert("description".into(), s);
         }
     }
-    match get("authors").map(|(_, v)| v) {
+    match own.get("authors").map(|(_, v)| v) {
         Some(Value::Array(a)) => {
             m.front.insert(
                 "authors".into(),
@@ -748,11 +822,11 @@ fn read_doc(
         }
         None => {}
     }
-    if let Some((_, Value::Bool(b))) = get("toc") {
+    if let Some((_, Value::Bool(b))) = own.get("toc") {
         m.front.insert("toc".into(), Value::Bool(b));
     }
     for t in &config.site.taxonomies {
-        if let Some((_, v)) = get(t) {
+        if let Some((_, v)) = own.get(t) {
             let terms: Vec<Value> = match v {
                 Value::Array(a) => a.iter().filter_map(value_text).map(Value::String).collect(),
                 other => value_text(&other).into_iter().map(Value::String).collect(),
@@ -760,7 +834,49 @@ fn read_doc(
             m.front.insert(t.clone(), Value::Array(terms));
         }
     }
-    let build = get("_build").or_else(|| get("build")).map(|(_, v)| v);
+}
+
+/// The page's own addresses: `slug`, `url` and `aliases`, with those no static file can answer
+/// set apart.
+struct Addresses {
+    slug: Option<String>,
+    url: Option<String>,
+    /// A `url` with a query string or a fragment (`/?p=443`, a WordPress leftover).
+    unservable_url: Option<String>,
+    aliases: Vec<String>,
+    unservable_aliases: Vec<String>,
+}
+
+impl Addresses {
+    fn read(own: &HugoFront) -> Addresses {
+        let text = |key: &str| {
+            own.get(key).and_then(|(_, v)| value_text(&v)).filter(|s| !s.trim().is_empty())
+        };
+        // A URL with a query string or a fragment names no file a static site can serve: the
+        // page is placed by its file path, as Hugo places a page without `url`, and the old
+        // address is left to the server.
+        let (url, unservable_url) = match text("url") {
+            Some(u) if !servable(&u) => (None, Some(u)),
+            other => (other, None),
+        };
+        let all_aliases: Vec<String> = match own.get("aliases").map(|(_, v)| v) {
+            Some(Value::Array(a)) => a.iter().filter_map(value_text).collect(),
+            Some(v) => value_text(&v).into_iter().collect(),
+            None => vec![],
+        };
+        let (aliases, unservable_aliases) = all_aliases.into_iter().partition(|a| servable(a));
+        Addresses { slug: text("slug"), url, unservable_url, aliases, unservable_aliases }
+    }
+}
+
+/// Why Hugo would not publish the page now (besides `draft`): publish date ahead, expired,
+/// `build.render: never`, headless.
+fn unpublished_reasons(
+    own: &HugoFront,
+    dates: &PageDates,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<&'static str> {
+    let build = own.get("_build").or_else(|| own.get("build")).map(|(_, v)| v);
     let never_rendered = match &build {
         Some(Value::Object(b)) => {
             matches!(b.get("render"), Some(Value::Bool(false)))
@@ -768,54 +884,12 @@ fn read_doc(
         }
         _ => false,
     };
-    let headless = matches!(get("headless").map(|(_, v)| v), Some(Value::Bool(true)));
-
-    // Everything else goes under `extra`, as written.
-    let known = [
-        "title",
-        "description",
-        "date",
-        "publishdate",
-        "pubdate",
-        "published",
-        "lastmod",
-        "modified",
-        "expirydate",
-        "unpublishdate",
-        "draft",
-        "weight",
-        "slug",
-        "url",
-        "aliases",
-        "summary",
-        "authors",
-        "extra",
-    ];
-    if let Some(c) = parsed.map.get("cascade") {
-        m.extra.insert("cascade".into(), c.clone());
-    }
-    for (k, v) in &own {
-        let lk = k.to_lowercase();
-        let taken = known.contains(&lk.as_str())
-            || config.site.taxonomies.iter().any(|t| t.eq_ignore_ascii_case(k))
-            || (lk == "toc" && v.is_boolean());
-        if !taken {
-            m.extra.insert(k.clone(), v.clone());
-        }
-    }
-    if let Some((_, Value::Object(e))) = get("extra") {
-        for (k, v) in e {
-            m.extra.entry(k).or_insert(v);
-        }
-    }
-
-    // Would Hugo publish it now?
+    let headless = matches!(own.get("headless").map(|(_, v)| v), Some(Value::Bool(true)));
     let mut reasons = Vec::new();
-    let publish_at = publish.or(date);
-    if publish_at.is_some_and(|d| d.instant() > now) {
+    if dates.publish.or(dates.date).is_some_and(|d| d.instant() > now) {
         reasons.push("its publish date is in the future");
     }
-    if expiry.is_some_and(|d| d.instant() <= now) {
+    if dates.expiry.is_some_and(|d| d.instant() <= now) {
         reasons.push("it has expired");
     }
     if never_rendered {
@@ -824,38 +898,95 @@ fn read_doc(
     if headless {
         reasons.push("it is headless");
     }
-    let published = !draft && reasons.is_empty();
+    reasons
+}
+
+/// The front matter keys the import maps to Charter's own; the others go under `extra`.
+const MAPPED_KEYS: [&str; 18] = [
+    "title",
+    "description",
+    "date",
+    "publishdate",
+    "pubdate",
+    "published",
+    "lastmod",
+    "modified",
+    "expirydate",
+    "unpublishdate",
+    "draft",
+    "weight",
+    "slug",
+    "url",
+    "aliases",
+    "summary",
+    "authors",
+    "extra",
+];
+
+/// Puts everything not mapped under `extra`, as written: the file's `cascade`, the other keys,
+/// then the entries of its own `extra`.
+fn map_extra(m: &mut MapFields<'_>, own: &HugoFront, config: &HugoConfig) {
+    if let Some(c) = m.parsed.map.get("cascade") {
+        m.extra.insert("cascade".into(), c.clone());
+    }
+    for (k, v) in &own.own {
+        let lk = k.to_lowercase();
+        let taken = MAPPED_KEYS.contains(&lk.as_str())
+            || config.site.taxonomies.iter().any(|t| t.eq_ignore_ascii_case(k))
+            || (lk == "toc" && v.is_boolean());
+        if !taken {
+            m.extra.insert(k.clone(), v.clone());
+        }
+    }
+    if let Some((_, Value::Object(e))) = own.get("extra") {
+        for (k, v) in e {
+            m.extra.entry(k).or_insert(v);
+        }
+    }
+}
+
+/// Marks a page Hugo would not publish as a draft, with a note saying why (not for the home
+/// page). Returns whether it is published.
+fn mark_unpublished(m: &mut MapFields<'_>, draft: bool, reasons: &[&str], kind: DocKind) -> bool {
     if draft || !reasons.is_empty() {
         m.front.insert("draft".into(), Value::Bool(true));
     }
     if !reasons.is_empty() && kind != DocKind::Home {
         m.notes.push(Note::new(
             NoteKind::Unpublished,
-            &source,
+            m.source,
             None,
             format!("Hugo would not publish it now ({}): imported as a draft", reasons.join(", ")),
         ));
     }
+    !draft && reasons.is_empty()
+}
 
-    let page_url = match kind {
-        DocKind::Home => "/".to_string(),
-        DocKind::Section => format!("/{}/", urlize(&dir)),
-        DocKind::Page => {
-            page_url(config, &page_dir, &base_name, &title, slug.as_deref(), url.as_deref(), date)
-        }
-    };
-    // Relative aliases are relative to the page's folder.
+/// Aliases as root-relative paths: a relative one is relative to the page's folder.
+fn aliases_from_page_folder(aliases: &[String], page_url: &str) -> Vec<String> {
     let parent = match page_url.trim_end_matches('/').rsplit_once('/') {
         Some((p, _)) => format!("{p}/"),
         None => "/".into(),
     };
-    for a in aliases.iter_mut() {
-        if !a.starts_with('/') {
-            *a = format!("{parent}{a}");
-        }
-    }
-    if (url.is_some() || slug.as_deref().is_some_and(|s| s.contains('/'))) && kind == DocKind::Page
-    {
+    aliases
+        .iter()
+        .map(|a| if a.starts_with('/') { a.clone() } else { format!("{parent}{a}") })
+        .collect()
+}
+
+/// Notes a URL kept from `url` or a `slug` with a folder, and every `url` or alias left out
+/// because no static file can answer it.
+fn note_url_choices(
+    m: &mut MapFields<'_>,
+    addresses: &Addresses,
+    page_url: &str,
+    published: bool,
+    kind: DocKind,
+) {
+    let parsed = m.parsed;
+    let sets_url =
+        addresses.url.is_some() || addresses.slug.as_deref().is_some_and(|s| s.contains('/'));
+    if sets_url && kind == DocKind::Page {
         let message = if published {
             format!("published at {page_url} as Hugo did")
         } else {
@@ -863,50 +994,32 @@ fn read_doc(
         };
         m.notes.push(Note::new(
             NoteKind::UrlKept,
-            &source,
+            m.source,
             parsed.line_of("url").or(parsed.line_of("slug")),
             message,
         ));
     }
     let state = if published { "" } else { " (a draft: not published, as in Hugo)" };
-    if let Some(u) = &unservable_url {
+    if let Some(u) = &addresses.unservable_url {
         m.notes.push(Note::new(
             NoteKind::UrlNotKept,
-            &source,
+            m.source,
             parsed.line_of("url"),
             format!(
                 "`url: {u}` has a query string or fragment, which no static file can answer (a server sees only the path before `?`, and never the `#` part): placed by its file path at {page_url}{state}; to keep the old address working, add a redirect rule on the web server from `{u}` to {page_url}"
             ),
         ));
     }
-    for a in &unservable_aliases {
+    for a in &addresses.unservable_aliases {
         m.notes.push(Note::new(
             NoteKind::UrlNotKept,
-            &source,
+            m.source,
             parsed.line_of("aliases"),
             format!(
                 "the alias `{a}` has a query string or fragment, which no redirect page can answer: left out{state}; to keep it working, add a redirect rule on the web server from `{a}` to {page_url}"
             ),
         ));
     }
-    let MapFields { mut front, extra, .. } = m;
-    if !extra.is_empty() {
-        front.insert("extra".into(), Value::Object(extra));
-    }
-    let body = file.body().replace("<!--more-->", "<!-- more -->");
-    Ok(Doc {
-        source,
-        link_key: rel_slash,
-        kind,
-        url: page_url,
-        aliases,
-        published: published || kind == DocKind::Home,
-        front,
-        body,
-        body_line: file.body_line,
-        resources,
-        notes,
-    })
 }
 
 /// `cascade` values of each section folder: (target path pattern, values).

@@ -668,13 +668,107 @@ fn read_doc(
 ) -> Result<Doc, Note> {
     let source = rel.to_path_buf();
     let file = frontmatter::read_source(&root.join(rel), &source, "")?;
-    let parsed = &file.parsed;
-    let mut notes = file.notes.clone();
     let rel_slash = slash_path(rel);
     let file_stem = stem(rel);
     let dir = rel.parent().map(slash_path).unwrap_or_default();
+    let (file_date, file_slug) = date_and_slug_from_name(kind, &file_stem, &source)?;
+    let is_home = matches!(kind, Kind::Page) && dir.is_empty() && file_stem == "index";
 
-    // Front matter defaults from _config.yml, then the file's own keys.
+    let mut m = JekyllFields {
+        source: &source,
+        parsed: &file.parsed,
+        fm: front_with_defaults(config, &rel_slash, kind, &file.parsed.map),
+        front: Map::new(),
+        extra: Map::new(),
+        notes: file.notes.clone(),
+    };
+    let slug = m.fm.get("slug").and_then(value_text).unwrap_or(file_slug.clone());
+    m.map_title(config, kind, is_home, &file_stem, &file_slug);
+    let mut date = m.map_dates(file_date);
+    if let Some(w) = m.fm.get("weight").filter(|w| w.is_i64()) {
+        m.front.insert("weight".into(), w.clone());
+    }
+    m.map_authors();
+    let categories = m.map_categories_and_tags(kind);
+    m.map_excerpt_and_extra();
+
+    // The URL Jekyll writes.
+    let permalink = m.fm.get("permalink").and_then(value_text);
+    let template = url_template(config, kind, permalink.as_deref(), &file_stem);
+    let (path_part, collection) = path_and_collection(kind, rel, &dir);
+    if date.is_none() && matches!(kind, Kind::Draft { .. }) {
+        date = Some(draft_date(&root.join(rel), now));
+    }
+    let url = if is_home && m.fm.get("permalink").is_none() {
+        "/".to_string()
+    } else {
+        let parts = UrlParts {
+            date,
+            slug: &slug,
+            categories: &categories,
+            path: &path_part,
+            basename: &file_stem,
+            collection: &collection,
+        };
+        fill(&template, &parts)
+    };
+    let aliases: Vec<String> = m.fm.get("redirect_from").map(words).unwrap_or_default();
+    let reasons = unpublished_reasons(config, kind, &m.fm, date, now);
+    let published = m.note_publishing(kind, &reasons, &url);
+
+    let JekyllFields { mut front, extra, notes, .. } = m;
+    if !extra.is_empty() {
+        front.insert("extra".into(), Value::Object(extra));
+    }
+    let link_key = match kind {
+        Kind::Post { .. } => format!("post:{file_stem}\u{0}{rel_slash}"),
+        Kind::Draft { .. } => format!("post:{file_stem}"),
+        _ => rel_slash,
+    };
+    let body = file.body().replace("<!--more-->", "<!-- more -->");
+    Ok(Doc {
+        source,
+        link_key,
+        kind: if is_home && url == "/" { DocKind::Home } else { DocKind::Page },
+        url,
+        aliases,
+        published,
+        front,
+        body,
+        body_line: file.body_line,
+        resources: vec![],
+        notes,
+    })
+}
+
+/// A post's date and slug from its file name (`2020-01-02-title.md`); a post without a date in
+/// its name is skipped, as Jekyll skips it. Other documents have no date and their stem as slug.
+fn date_and_slug_from_name(
+    kind: &Kind,
+    file_stem: &str,
+    source: &Path,
+) -> Result<(Option<SourceDate>, String), Note> {
+    match kind {
+        Kind::Post { .. } => match post_name(file_stem) {
+            Some((d, s)) => Ok((Some(d), s)),
+            None => Err(Note::new(NoteKind::Skipped, source, None, "a post's file name must start with its date (YYYY-MM-DD-title.md); Jekyll skips it too")),
+        },
+        Kind::Draft { .. } => match post_name(file_stem) {
+            Some((d, s)) => Ok((Some(d), s)),
+            None => Ok((None, file_stem.to_string())),
+        },
+        _ => Ok((None, file_stem.to_string())),
+    }
+}
+
+/// The front matter Jekyll sees: the `defaults` of `_config.yml` whose scope takes the file, then
+/// the file's own keys.
+fn front_with_defaults(
+    config: &JekyllConfig,
+    rel_slash: &str,
+    kind: &Kind,
+    own: &Map<String, Value>,
+) -> Map<String, Value> {
     let type_name = match kind {
         Kind::Post { .. } => "posts",
         Kind::Draft { .. } => "drafts",
@@ -683,7 +777,7 @@ fn read_doc(
     };
     let mut fm: Map<String, Value> = Map::new();
     for (scope, t, values) in &config.defaults {
-        let path_ok = scope.contains(&rel_slash);
+        let path_ok = scope.contains(rel_slash);
         let type_ok =
             t.as_deref().is_none_or(|t| t == type_name || (t == "posts" && type_name == "drafts"));
         if path_ok && type_ok {
@@ -692,175 +786,230 @@ fn read_doc(
             }
         }
     }
-    for (k, v) in &parsed.map {
+    for (k, v) in own {
         fm.insert(k.clone(), v.clone());
     }
+    fm
+}
 
-    let (file_date, file_slug) = match kind {
-        Kind::Post { .. } => match post_name(&file_stem) {
-            Some((d, s)) => (Some(d), s),
-            None => return Err(Note::new(NoteKind::Skipped, &source, None, "a post's file name must start with its date (YYYY-MM-DD-title.md); Jekyll skips it too")),
-        },
-        Kind::Draft { .. } => match post_name(&file_stem) {
-            Some((d, s)) => (Some(d), s),
-            None => (None, file_stem.clone()),
-        },
-        _ => (None, file_stem.clone()),
-    };
-    let slug = fm.get("slug").and_then(value_text).unwrap_or(file_slug.clone());
+/// The front matter keys mapped to Charter's own; the others go under `extra`.
+const MAPPED_KEYS: [&str; 18] = [
+    "title",
+    "description",
+    "date",
+    "last_modified_at",
+    "updated",
+    "modified",
+    "weight",
+    "category",
+    "categories",
+    "tag",
+    "tags",
+    "author",
+    "authors",
+    "excerpt",
+    "permalink",
+    "published",
+    "slug",
+    "redirect_from",
+];
 
-    let mut front = Map::new();
-    let mut extra = Map::new();
-    let is_home = matches!(kind, Kind::Page) && dir.is_empty() && file_stem == "index";
-    let title = fm.get("title").and_then(value_text).filter(|t| !t.trim().is_empty());
-    let title = match title {
-        Some(t) => t,
-        None => {
-            let t = if is_home {
-                config.site.title.clone()
-            } else if matches!(kind, Kind::Page) {
-                super::title_from_name(&file_stem)
-            } else {
-                titleize(&file_slug)
-            };
-            notes.push(Note::new(
-                NoteKind::TitleInvented,
-                &source,
-                None,
-                format!("no title: used \"{t}\" (as Jekyll does from the file name)"),
-            ));
-            t
-        }
-    };
-    front.insert("title".into(), Value::String(title));
-    if let Some(d) = fm.get("description") {
-        front.insert("description".into(), d.clone());
-    }
-    // The date: front matter first, then the file name, as Jekyll does.
-    let mut date = file_date;
-    if let Some(v) = fm.get("date") {
-        let text = value_text(v).unwrap_or_default();
-        let line = parsed.line_of("date");
-        match dates::fix(&text) {
-            DateFix::Kept(d) => {
-                front.insert("date".into(), Value::String(text.trim().into()));
-                date = Some(d);
-            }
-            DateFix::Rewritten(d, new) => {
-                notes.push(Note::new(
-                    NoteKind::DateRewritten,
-                    &source,
-                    line,
-                    format!("`date: {text}` written as `date: {new}`"),
+/// A Jekyll document's front matter (`fm`, defaults applied) being mapped to Charter's, with the
+/// notes it produces.
+struct JekyllFields<'a> {
+    source: &'a Path,
+    parsed: &'a frontmatter::Parsed,
+    fm: Map<String, Value>,
+    front: Map<String, Value>,
+    extra: Map<String, Value>,
+    notes: Vec<Note>,
+}
+
+impl JekyllFields<'_> {
+    /// Writes the title and `description`; a document without a title gets the one Jekyll makes
+    /// from its file name (the site title for the home page), with a note.
+    fn map_title(
+        &mut self,
+        config: &JekyllConfig,
+        kind: &Kind,
+        is_home: bool,
+        file_stem: &str,
+        file_slug: &str,
+    ) {
+        let title = self.fm.get("title").and_then(value_text).filter(|t| !t.trim().is_empty());
+        let title = match title {
+            Some(t) => t,
+            None => {
+                let t = if is_home {
+                    config.site.title.clone()
+                } else if matches!(kind, Kind::Page) {
+                    super::title_from_name(file_stem)
+                } else {
+                    titleize(file_slug)
+                };
+                self.notes.push(Note::new(
+                    NoteKind::TitleInvented,
+                    self.source,
+                    None,
+                    format!("no title: used \"{t}\" (as Jekyll does from the file name)"),
                 ));
-                front.insert("date".into(), Value::String(new));
-                date = Some(d);
+                t
             }
-            DateFix::Invalid => {
-                notes.push(Note::new(
-                    NoteKind::DateRewritten,
-                    &source,
-                    line,
-                    format!("`date: {text}` is not a date; kept as extra.date"),
-                ));
-                extra.insert("date".into(), v.clone());
-            }
+        };
+        self.front.insert("title".into(), Value::String(title));
+        if let Some(d) = self.fm.get("description") {
+            self.front.insert("description".into(), d.clone());
         }
-    } else if let Some(d) = file_date {
-        front.insert("date".into(), Value::String(d.as_charter_text()));
     }
-    for key in ["last_modified_at", "updated", "modified"] {
-        if let Some(v) = fm.get(key) {
-            if let Some(d) = value_text(v).as_deref().and_then(dates::parse) {
-                front.insert("updated".into(), Value::String(d.as_charter_text()));
+
+    /// Writes `date` (front matter first, then the file name, as Jekyll does; rewritten if
+    /// Charter would not read it) and `updated`. Returns the page's date.
+    fn map_dates(&mut self, file_date: Option<SourceDate>) -> Option<SourceDate> {
+        let mut date = file_date;
+        if let Some(v) = self.fm.get("date") {
+            let text = value_text(v).unwrap_or_default();
+            let line = self.parsed.line_of("date");
+            match dates::fix(&text) {
+                DateFix::Kept(d) => {
+                    self.front.insert("date".into(), Value::String(text.trim().into()));
+                    date = Some(d);
+                }
+                DateFix::Rewritten(d, new) => {
+                    self.notes.push(Note::new(
+                        NoteKind::DateRewritten,
+                        self.source,
+                        line,
+                        format!("`date: {text}` written as `date: {new}`"),
+                    ));
+                    self.front.insert("date".into(), Value::String(new));
+                    date = Some(d);
+                }
+                DateFix::Invalid => {
+                    self.notes.push(Note::new(
+                        NoteKind::DateRewritten,
+                        self.source,
+                        line,
+                        format!("`date: {text}` is not a date; kept as extra.date"),
+                    ));
+                    self.extra.insert("date".into(), v.clone());
+                }
+            }
+        } else if let Some(d) = file_date {
+            self.front.insert("date".into(), Value::String(d.as_charter_text()));
+        }
+        for key in ["last_modified_at", "updated", "modified"] {
+            if let Some(d) = self.fm.get(key).and_then(value_text).as_deref().and_then(dates::parse)
+            {
+                self.front.insert("updated".into(), Value::String(d.as_charter_text()));
                 break;
             }
         }
+        date
     }
-    if let Some(w) = fm.get("weight").filter(|w| w.is_i64()) {
-        front.insert("weight".into(), w.clone());
-    }
-    let mut categories: Vec<String> = match kind {
-        Kind::Post { categories } | Kind::Draft { categories } => categories.clone(),
-        _ => vec![],
-    };
-    for key in ["category", "categories"] {
-        if let Some(v) = fm.get(key) {
-            for c in words(v) {
-                if !categories.contains(&c) {
-                    categories.push(c);
+
+    /// Writes `authors` from `authors` or `author`, one name or a list.
+    fn map_authors(&mut self) {
+        match self.fm.get("authors").or(self.fm.get("author")) {
+            Some(Value::Array(a)) => {
+                let names = a.iter().filter_map(value_text).map(Value::String).collect();
+                self.front.insert("authors".into(), Value::Array(names));
+            }
+            Some(v) => {
+                if let Some(a) = value_text(v) {
+                    self.front.insert("authors".into(), Value::Array(vec![Value::String(a)]));
                 }
             }
-        }
-    }
-    let mut tags = Vec::new();
-    for key in ["tag", "tags"] {
-        if let Some(v) = fm.get(key) {
-            tags.extend(words(v));
-        }
-    }
-    match fm.get("authors").or(fm.get("author")) {
-        Some(Value::Array(a)) => {
-            front.insert(
-                "authors".into(),
-                Value::Array(a.iter().filter_map(value_text).map(Value::String).collect()),
-            );
-        }
-        Some(v) => {
-            if let Some(a) = value_text(v) {
-                front.insert("authors".into(), Value::Array(vec![Value::String(a)]));
-            }
-        }
-        None => {}
-    }
-    if matches!(kind, Kind::Post { .. } | Kind::Draft { .. }) || !categories.is_empty() {
-        front.insert(
-            "categories".into(),
-            Value::Array(categories.iter().cloned().map(Value::String).collect()),
-        );
-    }
-    if !tags.is_empty() {
-        front.insert("tags".into(), Value::Array(tags.into_iter().map(Value::String).collect()));
-    }
-    if let Some(e) = fm.get("excerpt") {
-        extra.insert("excerpt".into(), e.clone());
-        if !front.contains_key("description") {
-            front.insert("description".into(), e.clone());
-        }
-    }
-    let taken = [
-        "title",
-        "description",
-        "date",
-        "last_modified_at",
-        "updated",
-        "modified",
-        "weight",
-        "category",
-        "categories",
-        "tag",
-        "tags",
-        "author",
-        "authors",
-        "excerpt",
-        "permalink",
-        "published",
-        "slug",
-        "redirect_from",
-    ];
-    for (k, v) in &fm {
-        if !taken.contains(&k.as_str()) {
-            extra.insert(k.clone(), v.clone());
+            None => {}
         }
     }
 
-    // The URL Jekyll writes.
-    let output = match kind {
-        Kind::Collection(c) => config.collections.get(c).map(|c| c.0).unwrap_or(false),
-        _ => true,
-    };
-    let template = match fm.get("permalink").and_then(value_text) {
-        Some(p) => style_template(&p),
+    /// Writes `categories` (a post's folders, then `category`/`categories`) and `tags`
+    /// (`tag`/`tags`). Returns the categories, which permalinks use.
+    fn map_categories_and_tags(&mut self, kind: &Kind) -> Vec<String> {
+        let mut categories: Vec<String> = match kind {
+            Kind::Post { categories } | Kind::Draft { categories } => categories.clone(),
+            _ => vec![],
+        };
+        for c in ["category", "categories"].iter().filter_map(|k| self.fm.get(*k)).flat_map(words) {
+            if !categories.contains(&c) {
+                categories.push(c);
+            }
+        }
+        let tags: Vec<Value> = ["tag", "tags"]
+            .iter()
+            .filter_map(|k| self.fm.get(*k))
+            .flat_map(words)
+            .map(Value::String)
+            .collect();
+        if matches!(kind, Kind::Post { .. } | Kind::Draft { .. }) || !categories.is_empty() {
+            self.front.insert(
+                "categories".into(),
+                Value::Array(categories.iter().cloned().map(Value::String).collect()),
+            );
+        }
+        if !tags.is_empty() {
+            self.front.insert("tags".into(), Value::Array(tags));
+        }
+        categories
+    }
+
+    /// Keeps `excerpt` (as the description when there is none) and puts every key not mapped
+    /// under `extra`, as written.
+    fn map_excerpt_and_extra(&mut self) {
+        if let Some(e) = self.fm.get("excerpt") {
+            self.extra.insert("excerpt".into(), e.clone());
+            if !self.front.contains_key("description") {
+                self.front.insert("description".into(), e.clone());
+            }
+        }
+        for (k, v) in &self.fm {
+            if !MAPPED_KEYS.contains(&k.as_str()) {
+                self.extra.insert(k.clone(), v.clone());
+            }
+        }
+    }
+
+    /// Notes a kept permalink, and marks a document Jekyll would not publish as a draft (with a
+    /// note, except for `_drafts`). Returns whether it is published.
+    fn note_publishing(&mut self, kind: &Kind, reasons: &[&str], url: &str) -> bool {
+        let published = reasons.is_empty();
+        if self.fm.get("permalink").is_some() {
+            let message = if published {
+                format!("permalink kept: published at {url}")
+            } else {
+                format!("permalink kept: not published (a draft, as in Jekyll); once published, at {url}")
+            };
+            let line = self.parsed.line_of("permalink");
+            self.notes.push(Note::new(NoteKind::UrlKept, self.source, line, message));
+        }
+        if !published {
+            self.front.insert("draft".into(), Value::Bool(true));
+            if !matches!(kind, Kind::Draft { .. }) {
+                self.notes.push(Note::new(
+                    NoteKind::Unpublished,
+                    self.source,
+                    None,
+                    format!(
+                        "Jekyll would not publish it ({}): imported as a draft",
+                        reasons.join(", ")
+                    ),
+                ));
+            }
+        }
+        published
+    }
+}
+
+/// The permalink template of a document: its own `permalink` (a style name expanded), else its
+/// collection's, the site's for posts, or the page default.
+fn url_template(
+    config: &JekyllConfig,
+    kind: &Kind,
+    permalink: Option<&str>,
+    file_stem: &str,
+) -> String {
+    match permalink {
+        Some(p) => style_template(p),
         None => match kind {
             Kind::Post { .. } | Kind::Draft { .. } => config.permalink.clone(),
             Kind::Collection(c) => config
@@ -870,8 +1019,13 @@ fn read_doc(
                 .unwrap_or_else(|| "/:collection/:path:output_ext".into()),
             Kind::Page => page_template(&config.permalink, file_stem == "index"),
         },
-    };
-    let (path_part, collection) = match kind {
+    }
+}
+
+/// The `:path` and `:collection` of a document: a collection document's path inside `_<name>`
+/// without extension, else its folder.
+fn path_and_collection(kind: &Kind, rel: &Path, dir: &str) -> (String, String) {
+    match kind {
         Kind::Collection(c) => {
             let inside =
                 rel.strip_prefix(format!("_{c}")).map(Path::to_path_buf).unwrap_or_default();
@@ -881,34 +1035,33 @@ fn read_doc(
             }
             (p, c.clone())
         }
-        _ => (dir.clone(), String::new()),
-    };
-    if date.is_none() && matches!(kind, Kind::Draft { .. }) {
-        // Jekyll dates a draft by its file's modification time.
-        let modified = std::fs::metadata(root.join(rel))
-            .and_then(|m| m.modified())
-            .map(chrono::DateTime::<chrono::Utc>::from)
-            .unwrap_or(now);
-        date = Some(SourceDate { date: modified.date_naive(), time: None, offset: None });
+        _ => (dir.to_string(), String::new()),
     }
-    let url = if is_home && fm.get("permalink").is_none() {
-        "/".to_string()
-    } else {
-        fill(
-            &template,
-            &UrlParts {
-                date,
-                slug: &slug,
-                categories: &categories,
-                path: &path_part,
-                basename: &file_stem,
-                collection: &collection,
-            },
-        )
-    };
-    let aliases: Vec<String> = fm.get("redirect_from").map(words).unwrap_or_default();
+}
 
-    // Would Jekyll publish it?
+/// The date of an undated draft: its file's modification time, as Jekyll does (`now` when
+/// unknown).
+fn draft_date(path: &Path, now: chrono::DateTime<chrono::Utc>) -> SourceDate {
+    let modified = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .map(chrono::DateTime::<chrono::Utc>::from)
+        .unwrap_or(now);
+    SourceDate { date: modified.date_naive(), time: None, offset: None }
+}
+
+/// Why Jekyll would not publish the document: in `_drafts`, `published: false`, a collection
+/// without output, a date in the future.
+fn unpublished_reasons(
+    config: &JekyllConfig,
+    kind: &Kind,
+    fm: &Map<String, Value>,
+    date: Option<SourceDate>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<&'static str> {
+    let output = match kind {
+        Kind::Collection(c) => config.collections.get(c).map(|c| c.0).unwrap_or(false),
+        _ => true,
+    };
     let mut reasons = Vec::new();
     if matches!(kind, Kind::Draft { .. }) {
         reasons.push("it is in _drafts");
@@ -925,56 +1078,7 @@ fn read_doc(
     {
         reasons.push("its date is in the future");
     }
-    let published = reasons.is_empty();
-    if fm.get("permalink").is_some() {
-        let message = if published {
-            format!("permalink kept: published at {url}")
-        } else {
-            format!(
-                "permalink kept: not published (a draft, as in Jekyll); once published, at {url}"
-            )
-        };
-        notes.push(Note::new(NoteKind::UrlKept, &source, parsed.line_of("permalink"), message));
-    }
-    if !published {
-        front.insert("draft".into(), Value::Bool(true));
-        if !matches!(kind, Kind::Draft { .. }) {
-            notes.push(Note::new(
-                NoteKind::Unpublished,
-                &source,
-                None,
-                format!(
-                    "Jekyll would not publish it ({}): imported as a draft",
-                    reasons.join(", ")
-                ),
-            ));
-        }
-    }
-    if !extra.is_empty() {
-        front.insert("extra".into(), Value::Object(extra));
-    }
-    let link_key = match kind {
-        Kind::Post { .. } | Kind::Draft { .. } => format!("post:{file_stem}"),
-        _ => rel_slash.clone(),
-    };
-    let body = file.body().replace("<!--more-->", "<!-- more -->");
-    Ok(Doc {
-        source,
-        link_key: if matches!(kind, Kind::Post { .. }) {
-            format!("{link_key}\u{0}{rel_slash}")
-        } else {
-            link_key
-        },
-        kind: if is_home && url == "/" { DocKind::Home } else { DocKind::Page },
-        url,
-        aliases,
-        published,
-        front,
-        body,
-        body_line: file.body_line,
-        resources: vec![],
-        notes,
-    })
+    reasons
 }
 
 /// Translates the Liquid in a body, with `post_url` and `link` resolved against imported pages.

@@ -297,99 +297,15 @@ fn copy_one(dest: &Dest, f: &super::CopyFile) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// A plain theme so the imported site builds; a person replaces it with the real design.
+/// A plain theme so the imported site builds; a person replaces it with the real design. The
+/// files under `templates/` are written as they are.
 const TEMPLATES: [(&str, &str); 6] = [
-    (
-        "base.html",
-        r#"<!doctype html>
-<html lang="{{ site.language }}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{% block title %}{{ site.title }}{% endblock title %}</title>
-<link rel="stylesheet" href="{{ get_url(path="syntax.css") }}">
-</head>
-<body>
-<header><a href="{{ get_url(path="/") }}">{{ site.title }}</a></header>
-<main>
-{% block content %}{% endblock content %}
-</main>
-</body>
-</html>
-"#,
-    ),
-    (
-        "index.html",
-        r#"{% extends "base.html" %}
-{% block content %}
-<h1>{{ section.title }}</h1>
-{{ section.content | safe }}
-{% for sub in section.subsections %}{% if not sub.implicit %}<h2><a href="{{ sub.permalink }}">{{ sub.title }}</a></h2>
-{% endif %}{% endfor %}
-<ul>
-{% for p in section.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a>{% if p.date %} <time>{{ p.date }}</time>{% endif %}</li>
-{% endfor %}
-</ul>
-{% endblock content %}
-"#,
-    ),
-    (
-        "section.html",
-        r#"{% extends "base.html" %}
-{% block title %}{{ section.title }} · {{ site.title }}{% endblock title %}
-{% block content %}
-<h1>{{ section.title }}</h1>
-{{ section.content | safe }}
-{% for sub in section.subsections %}{% if not sub.implicit %}<h2><a href="{{ sub.permalink }}">{{ sub.title }}</a></h2>
-{% endif %}{% endfor %}
-<ul>
-{% for p in section.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a>{% if p.date %} <time>{{ p.date }}</time>{% endif %}</li>
-{% endfor %}
-</ul>
-{% endblock content %}
-"#,
-    ),
-    (
-        "page.html",
-        r#"{% extends "base.html" %}
-{% block title %}{{ page.title }} · {{ site.title }}{% endblock title %}
-{% block content %}
-<article>
-<h1>{{ page.title }}</h1>
-{% if page.date %}<p><time datetime="{{ page.date }}">{{ page.date }}</time></p>{% endif %}
-{{ page.content | safe }}
-{% for name, terms in page.taxonomies %}{% if terms %}<p>{{ name }}: {% for t in terms %}<a href="{{ t.permalink }}">{{ t.name }}</a>{% if not loop.last %}, {% endif %}{% endfor %}</p>{% endif %}
-{% endfor %}
-</article>
-{% endblock content %}
-"#,
-    ),
-    (
-        "taxonomy_list.html",
-        r#"{% extends "base.html" %}
-{% block title %}{{ taxonomy.name }} · {{ site.title }}{% endblock title %}
-{% block content %}
-<h1>{{ taxonomy.name }}</h1>
-<ul>
-{% for t in taxonomy.terms %}<li><a href="{{ t.permalink }}">{{ t.name }}</a> ({{ t.pages | length }})</li>
-{% endfor %}
-</ul>
-{% endblock content %}
-"#,
-    ),
-    (
-        "taxonomy_term.html",
-        r#"{% extends "base.html" %}
-{% block title %}{{ term.name }} · {{ site.title }}{% endblock title %}
-{% block content %}
-<h1>{{ taxonomy.name }}: {{ term.name }}</h1>
-<ul>
-{% for p in term.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a></li>
-{% endfor %}
-</ul>
-{% endblock content %}
-"#,
-    ),
+    ("base.html", include_str!("templates/base.html")),
+    ("index.html", include_str!("templates/index.html")),
+    ("section.html", include_str!("templates/section.html")),
+    ("page.html", include_str!("templates/page.html")),
+    ("taxonomy_list.html", include_str!("templates/taxonomy_list.html")),
+    ("taxonomy_term.html", include_str!("templates/taxonomy_term.html")),
 ];
 
 #[cfg(test)]
