@@ -174,6 +174,28 @@ fn aliases_get_redirect_pages() {
 }
 
 #[test]
+fn section_aliases_get_redirect_pages_as_page_aliases_do() {
+    let site = fixture("basic");
+    let index = site.join("content/briefs/_index.md");
+    let text = std::fs::read_to_string(&index).unwrap();
+    std::fs::write(
+        &index,
+        text.replace("feed: true\n", "feed: true\naliases: [/papers/, old/briefs]\n"),
+    )
+    .unwrap();
+    let out = build_ok(&site, &[]);
+    for alias in ["papers/index.html", "old/briefs/index.html"] {
+        let redirect = read(&out, alias);
+        assert!(redirect.contains("url=https://fixture.example.org/briefs/"), "{redirect}");
+        assert!(redirect.contains("rel=\"canonical\" href=\"https://fixture.example.org/briefs/\""));
+        assert!(redirect.contains("noindex"), "{redirect}");
+    }
+    // The section itself is still where it was.
+    assert!(read(&out, "briefs/index.html").contains("<h1>Briefs</h1>"));
+    assert!(!read(&out, "sitemap.xml").contains("/papers/"), "redirects are not in the sitemap");
+}
+
+#[test]
 fn taxonomies_get_list_and_term_pages_and_page_terms() {
     let site = fixture("basic");
     let out = build_ok(&site, &[]);

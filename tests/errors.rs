@@ -1019,6 +1019,47 @@ fn one_alias_on_two_pages() {
     ]);
 }
 
+#[test]
+fn section_alias_shadowing_a_real_page() {
+    fails_keeping_public("links_section_alias_shadows").assert_error(&[
+        "content/old/_index.md:5",
+        "the alias /good/ shadows content/good.md",
+        "remove the alias",
+    ]);
+}
+
+#[test]
+fn one_alias_on_a_page_and_a_section() {
+    fails_keeping_public("links_section_alias_twice").assert_error(&[
+        "content/news/_index.md:4",
+        "the alias /old-news/ is also an alias of content/one.md",
+        "remove one of the two aliases",
+    ]);
+}
+
+#[test]
+fn a_section_alias_on_a_generated_file_names_both_producers() {
+    // `/atom.xml` is no page's URL (the content checks pass); the output plan refuses it.
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/news/_index.md", "---\ntitle: News\naliases: [/atom.xml/]\n---\n")
+    });
+    run.assert_error(&["content/news/_index.md", "the alias /atom.xml/ of content/news/_index.md"]);
+}
+
+#[test]
+fn unsafe_section_aliases_are_refused() {
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/news/_index.md", "---\ntitle: News\naliases: [\"../../outside\"]\n---\n")
+    });
+    run.assert_error(&[
+        "content/news/_index.md:3",
+        "the alias `../../outside`",
+        "an alias is a path on this site",
+    ]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // HTML
 // ---------------------------------------------------------------------------------------------

@@ -404,38 +404,40 @@ impl Library {
             let f = PathBuf::from(crate::config::CONFIG_FILE);
             claim(&t.path, &f, None, &format!("the taxonomy `{}`", t.name), diagnostics);
         }
+        // Pages' aliases, then those of sections with a page of their own (in the order of
+        // `render::alias_targets`): the same checks and messages for both.
+        let alias_holders = self
+            .pages
+            .iter()
+            .map(|p| &p.doc)
+            .chain(self.sections.iter().filter(|s| s.publishes_page()).map(|s| &s.doc));
         let mut alias_owners: HashMap<String, PathBuf> = HashMap::new();
-        for p in &self.pages {
-            for (i, alias) in p.doc.front.aliases.iter().enumerate() {
+        for doc in alias_holders {
+            for (i, alias) in doc.front.aliases.iter().enumerate() {
                 let alias = paths::normalise_alias(alias);
-                let line = p
-                    .doc
-                    .front
-                    .alias_lines
-                    .get(i)
-                    .copied()
-                    .or_else(|| p.doc.front.line_of("aliases"));
+                let line =
+                    doc.front.alias_lines.get(i).copied().or_else(|| doc.front.line_of("aliases"));
                 if let Some(owner) = owners.get(&alias) {
                     diagnostics.push(
                         Diagnostic::error(
                             "collision",
                             format!("the alias {alias} shadows {}, a real page", owner.display()),
                         )
-                        .in_file(&p.doc.file)
+                        .in_file(&doc.file)
                         .at(line, None)
                         .hint("remove the alias, or move the page that lives there"),
                     );
                 } else if let Some(other) =
-                    alias_owners.get(&alias).filter(|other| **other != p.doc.file)
+                    alias_owners.get(&alias).filter(|other| **other != doc.file)
                 {
                     diagnostics.push(
                         Diagnostic::error("collision", format!("the alias {alias} is also an alias of {}", other.display()))
-                            .in_file(&p.doc.file)
+                            .in_file(&doc.file)
                             .at(line, None)
                             .hint("an old path can redirect to one page only: remove one of the two aliases"),
                     );
                 } else {
-                    alias_owners.insert(alias, p.doc.file.clone());
+                    alias_owners.insert(alias, doc.file.clone());
                 }
             }
         }

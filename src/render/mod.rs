@@ -166,11 +166,40 @@ pub enum Output {
     TaxonomyList(usize),
     Term(usize, usize),
     NotFound,
-    Alias { alias: String, page: PageId },
+    /// A redirect page at an alias of a page or a section.
+    Alias {
+        alias: String,
+        target: AliasTarget,
+    },
     Feed(Option<SectionId>),
     Sitemap,
     Robots,
     SyntaxCss,
+}
+
+/// What an alias redirects to: a page, or a section with a page of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AliasTarget {
+    Page(PageId),
+    Section(SectionId),
+}
+
+impl AliasTarget {
+    /// The document whose front matter holds the alias.
+    pub fn doc<'a>(&self, lib: &'a Library) -> &'a crate::content::load::Document {
+        match *self {
+            AliasTarget::Page(p) => &lib.pages[p].doc,
+            AliasTarget::Section(s) => &lib.sections[s].doc,
+        }
+    }
+
+    /// The URL path the alias redirects to.
+    pub fn path<'a>(&self, lib: &'a Library) -> &'a str {
+        match *self {
+            AliasTarget::Page(p) => &lib.pages[p].path,
+            AliasTarget::Section(s) => &lib.sections[s].path,
+        }
+    }
 }
 
 /// Every output of the site. A section without `_index.md` has none of its own (no list page,
@@ -190,9 +219,9 @@ pub fn outputs(lib: &Library, config: &Config) -> Vec<Output> {
         list.extend((0..tax.terms.len()).map(|i| Output::Term(t, i)));
     }
     list.push(Output::NotFound);
-    for (pid, p) in lib.pages.iter().enumerate() {
-        for alias in &p.doc.front.aliases {
-            list.push(Output::Alias { alias: alias.clone(), page: pid });
+    for target in alias_targets(lib) {
+        for alias in &target.doc(lib).front.aliases {
+            list.push(Output::Alias { alias: alias.clone(), target });
         }
     }
     if config.feed.enabled {
@@ -308,8 +337,8 @@ impl RenderInput<'_> {
                 let ctx = self.context("/404.html");
                 self.templates.render("404.html", &ctx, None)?
             }
-            Output::Alias { page, .. } => {
-                feeds::redirect(&Urls { config: self.config }.permalink(&lib.pages[*page].path))
+            Output::Alias { target, .. } => {
+                feeds::redirect(&Urls { config: self.config }.permalink(target.path(lib)))
             }
             Output::Feed(section) => {
                 let pages: Vec<PageId> = match section {
@@ -328,6 +357,18 @@ impl RenderInput<'_> {
         };
         Ok(html.into_bytes())
     }
+}
+
+/// Every page, then every section with a page of its own: whatever may have `aliases`, in the
+/// order their redirects are listed and checked.
+pub fn alias_targets(lib: &Library) -> impl Iterator<Item = AliasTarget> + '_ {
+    (0..lib.pages.len()).map(AliasTarget::Page).chain(
+        lib.sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.publishes_page())
+            .map(|(sid, _)| AliasTarget::Section(sid)),
+    )
 }
 
 /// Every page in a section and its subsections.
@@ -361,11 +402,15 @@ pub fn producer(o: &Output, lib: &Library) -> Producer {
             let file = if doc.file.as_os_str().is_empty() { PathBuf::from("content").join(&doc.relative_path) } else { doc.file.clone() };
             Producer::new(format!("content/{}", doc.relative_path), Some(file), "rename the section's folder")
         }
-        Output::Alias { alias, page } => {
-            let doc = &lib.pages[*page].doc;
+        Output::Alias { alias, target } => {
+            let doc = target.doc(lib);
             let i = doc.front.aliases.iter().position(|a| a == alias);
             let line = i.and_then(|i| doc.front.alias_lines.get(i).copied()).or_else(|| doc.front.line_of("aliases"));
-            Producer::new(format!("the alias {alias} of {}", doc.file.display()), Some(doc.file.clone()), "remove the alias from the page's `aliases:`")
+            let whose = match target {
+                AliasTarget::Page(_) => "page",
+                AliasTarget::Section(_) => "section",
+            };
+            Producer::new(format!("the alias {alias} of {}", doc.file.display()), Some(doc.file.clone()), format!("remove the alias from the {whose}'s `aliases:`"))
                 .at_line(line)
         }
         Output::TaxonomyList(t) => Producer::new(format!("the `{}` taxonomy list page", lib.taxonomies[*t].name), site_yaml(), "rename the taxonomy in site.yaml"),
