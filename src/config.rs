@@ -43,6 +43,31 @@ pub struct HighlightConfig {
     pub dark_theme: String,
 }
 
+/// How a list (a section's pages, a taxonomy term's pages) is split into pagers: `by` pages a
+/// pager, pager k (k >= 2) at `<list URL><path>/k/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    pub by: usize,
+    pub path: String,
+}
+
+/// The path word of pagers when none is set: `/news/page/2/`, as in Zola and Hugo.
+pub const DEFAULT_PAGINATE_PATH: &str = "page";
+
+/// Checks a `paginate_path` value: one safe URL segment that is not a number (a number would read
+/// as a pager's own number).
+pub fn check_paginate_path(word: &str) -> Result<(), String> {
+    if !crate::text::is_safe_segment(word) || word.starts_with('.') || word.contains(':') {
+        return Err(format!("`paginate_path: {word}` is not a single safe path segment"));
+    }
+    if word.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "`paginate_path: {word}` is a number, which reads as a pager's number"
+        ));
+    }
+    Ok(())
+}
+
 /// Markdown options a site can switch.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MarkdownConfig {
@@ -64,6 +89,8 @@ pub struct Config {
     pub language: String,
     pub theme: Option<String>,
     pub taxonomies: Vec<String>,
+    /// Taxonomy name -> how its term pages are paginated (`taxonomies: [{name, paginate_by}]`).
+    pub term_pagination: std::collections::BTreeMap<String, Pagination>,
     pub feed: FeedConfig,
     pub highlight: HighlightConfig,
     pub markdown: MarkdownConfig,
@@ -83,6 +110,7 @@ impl Default for Config {
             language: "en".into(),
             theme: None,
             taxonomies: Vec::new(),
+            term_pagination: std::collections::BTreeMap::new(),
             feed: FeedConfig { enabled: true, filename: "atom.xml".into(), limit: 20 },
             highlight: HighlightConfig {
                 light_theme: "InspiredGitHub".into(),
@@ -212,6 +240,56 @@ impl ConfigReader<'_> {
         }
     }
 
+    /// One `taxonomies:` entry written as a map, `{ name: topics, paginate_by: 10, paginate_path:
+    /// page }`: records its pagination and returns its name (`None` when it has none).
+    fn taxonomy_entry(
+        &mut self,
+        entry: &Map<String, Value>,
+        config: &mut Config,
+    ) -> Option<String> {
+        let name = entry.get("name").and_then(Value::as_str).map(str::to_string);
+        let mut by = None;
+        let mut path = DEFAULT_PAGINATE_PATH.to_string();
+        for (key, value) in entry {
+            match (key.as_str(), value) {
+                ("name", _) => {}
+                ("paginate_by", Value::Number(n)) if n.as_u64().is_some_and(|n| n > 0) => {
+                    by = n.as_u64().map(|n| n as usize)
+                }
+                ("paginate_by", other) => self.error(
+                    "paginate_by",
+                    format!("`paginate_by` must be a whole number above 0, not `{}`", value_text(other)),
+                    "write e.g. `paginate_by: 10` (pages a pager), or leave it out to list every page of a term on one page",
+                ),
+                ("paginate_path", Value::String(word)) => match check_paginate_path(word) {
+                    Ok(()) => path = word.clone(),
+                    Err(message) => self.error(
+                        "paginate_path",
+                        message,
+                        "write one word such as `paginate_path: page` (pager 2 is then at /topics/<term>/page/2/)",
+                    ),
+                },
+                _ => self.error(
+                    key,
+                    format!("`{key}` is not a known taxonomy setting or has the wrong type"),
+                    "taxonomy settings: `name: topics`, `paginate_by: 10`, `paginate_path: page`",
+                ),
+            }
+        }
+        if entry.contains_key("paginate_path") && by.is_none() {
+            self.error(
+                "paginate_path",
+                "`paginate_path` is set but the taxonomy has no `paginate_by`, so it has no pagers"
+                    .into(),
+                "add `paginate_by: 10` to the entry, or remove `paginate_path`",
+            );
+        }
+        if let (Some(name), Some(by)) = (&name, by) {
+            config.term_pagination.insert(name.clone(), Pagination { by, path });
+        }
+        name
+    }
+
     fn read(&mut self, map: &Map<String, Value>) -> Config {
         let mut config = Config::default();
         for key in map.keys() {
@@ -259,14 +337,18 @@ impl ConfigReader<'_> {
             None | Some(Value::Null) => {}
             Some(Value::Array(items)) => {
                 for item in items {
-                    match item.as_str() {
-                        Some(name) if crate::text::is_safe_segment(name) => {
-                            config.taxonomies.push(name.to_string())
+                    let name = match item {
+                        Value::Object(entry) => self.taxonomy_entry(entry, &mut config),
+                        other => other.as_str().map(str::to_string),
+                    };
+                    match name {
+                        Some(name) if crate::text::is_safe_segment(&name) => {
+                            config.taxonomies.push(name)
                         }
-                        _ => self.error(
+                        Some(_) | None => self.error(
                             "taxonomies",
                             format!("taxonomy name {item} is not a plain name"),
-                            "write names like `taxonomies: [topics, tags]`",
+                            "write names like `taxonomies: [topics, tags]`, or `- { name: topics, paginate_by: 10 }`",
                         ),
                     }
                 }
@@ -439,6 +521,35 @@ mod tests {
         let err =
             Config::parse("base_url: https://a.org\nmax_filesize: 10\n").unwrap_err().to_string();
         assert!(err.contains("did you mean `max_file_size`"), "{err}");
+    }
+
+    #[test]
+    fn taxonomies_may_paginate_their_terms() {
+        let c = Config::parse(
+            "base_url: https://a.org\ntaxonomies:\n  - tags\n  - { name: topics, paginate_by: 2, paginate_path: seite }\n",
+        )
+        .unwrap();
+        assert_eq!(c.taxonomies, ["tags", "topics"]);
+        assert_eq!(c.term_pagination["topics"], Pagination { by: 2, path: "seite".into() });
+        assert!(!c.term_pagination.contains_key("tags"));
+        for (bad, needle) in [
+            ("{ name: topics, paginate_by: 0 }", "`paginate_by` must be a whole number above 0"),
+            (
+                "{ name: topics, paginate_by: 2, paginate_path: 7 }",
+                "is not a known taxonomy setting",
+            ),
+            (
+                "{ name: topics, paginate_by: 2, paginate_path: \"a/b\" }",
+                "not a single safe path segment",
+            ),
+            ("{ name: topics, paginate_path: p }", "has no `paginate_by`"),
+            ("{ name: topics, paginate: 3 }", "`paginate` is not a known taxonomy setting"),
+        ] {
+            let err = Config::parse(&format!("base_url: https://a.org\ntaxonomies: [{bad}]\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(needle) && err.contains("help:"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -1061,6 +1061,76 @@ fn unsafe_section_aliases_are_refused() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Pagination
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_page_in_the_folder_of_the_pagers_names_both_producers() {
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/news/_index.md", "---\ntitle: News\npaginate_by: 1\n---\n");
+        s.write("content/news/first.md", "---\ntitle: First\n---\n");
+        s.write("content/news/page.md", "---\ntitle: A page called page\n---\n");
+    });
+    run.assert_error(&[
+        "content/news/page.md",
+        "would write news/page/index.html, but news/page/ is the folder of the pagers of the list of content/news/_index.md",
+        "give the page another `slug:` or file name or choose another `paginate_path:` in content/news/_index.md",
+    ]);
+}
+
+#[test]
+fn a_pager_and_a_page_on_one_path_name_both_producers() {
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/news/_index.md", "---\ntitle: News\npaginate_by: 1\n---\n");
+        s.write("content/news/one.md", "---\ntitle: One\n---\n");
+        s.write("content/news/two.md", "---\ntitle: Two\n---\n");
+        s.write("content/news/page/_index.md", "---\ntitle: Page\n---\n");
+        s.write("content/news/page/2.md", "---\ntitle: Two again\n---\n");
+    });
+    run.assert_error(&[
+        "would both write news/page/2/index.html",
+        "pager 2 of the list of content/news/_index.md",
+        "content/news/page/2.md",
+    ]);
+}
+
+#[test]
+fn the_old_paginate_key_is_an_error_that_names_paginate_by() {
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/news/_index.md", "---\ntitle: News\npaginate: 10\n---\n");
+    });
+    run.assert_error(&[
+        "content/news/_index.md:3",
+        "`paginate` is not a Charter key",
+        "write `paginate_by: 10`",
+    ]);
+}
+
+#[test]
+fn paginate_by_must_be_a_positive_whole_number_and_paginate_path_needs_it() {
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/news/_index.md", "---\ntitle: News\npaginate_by: 0\n---\n");
+        s.write("content/more/_index.md", "---\ntitle: More\npaginate_path: p\n---\n");
+        s.write(
+            "content/odd/_index.md",
+            "---\ntitle: Odd\npaginate_by: 2\npaginate_path: \"12\"\n---\n",
+        );
+    });
+    run.assert_error(&[
+        "content/news/_index.md:3",
+        "`paginate_by` must be a whole number above 0, not a number",
+        "content/more/_index.md:3",
+        "`paginate_path` is set but there is no `paginate_by`",
+        "content/odd/_index.md:4",
+        "`paginate_path: 12` is a number",
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
 // HTML
 // ---------------------------------------------------------------------------------------------
 

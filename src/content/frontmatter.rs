@@ -26,7 +26,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     "sort_by",
     "extra",
     "feed",
-    "paginate",
+    "paginate_by",
+    "paginate_path",
 ];
 
 /// A date from front matter: the instant, and whether a time was written.
@@ -141,6 +142,10 @@ pub struct FrontMatter {
     pub sort_by: Option<SortBy>,
     /// Sections: write a feed of this section at `<section>/atom.xml`.
     pub feed: bool,
+    /// Sections: split the list of pages into pagers of this many pages.
+    pub paginate_by: Option<usize>,
+    /// Sections: the path word of pagers (`page` for `/news/page/2/`), with `paginate_by`.
+    pub paginate_path: Option<String>,
     /// Taxonomy name -> the terms as written.
     pub taxonomies: Vec<(String, Vec<String>)>,
     pub extra: Value,
@@ -511,6 +516,40 @@ impl Reader<'_, '_> {
                     "remove it from this page".into(),
                 );
             }
+        }
+        match map.get("paginate_by") {
+            None | Some(Value::Null) => {}
+            Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n > 0) => {
+                fm.paginate_by = n.as_u64().map(|n| n as usize)
+            }
+            Some(other) => self.error(
+                "paginate_by",
+                format!("`paginate_by` must be a whole number above 0, not {}", describe(other)),
+                "write e.g. `paginate_by: 10` (pages a pager), or leave it out to list every page on one page".into(),
+            ),
+        }
+        if let Some(word) = self.string(&map, "paginate_path") {
+            match crate::config::check_paginate_path(&word) {
+                Ok(()) if fm.paginate_by.is_some() => fm.paginate_path = Some(word),
+                Ok(()) => self.error(
+                    "paginate_path",
+                    "`paginate_path` is set but there is no `paginate_by`, so the section has no pagers".into(),
+                    "add `paginate_by: 10`, or remove `paginate_path`".into(),
+                ),
+                Err(message) => self.error(
+                    "paginate_path",
+                    message,
+                    "write one word such as `paginate_path: page` (pager 2 is then at /<section>/page/2/)".into(),
+                ),
+            }
+        }
+        if map.contains_key("paginate") {
+            self.error(
+                "paginate",
+                "`paginate` is not a Charter key: the number of pages a pager is `paginate_by`"
+                    .into(),
+                "write `paginate_by: 10` in the section's _index.md instead".into(),
+            );
         }
         fm.extra = match map.get("extra") {
             None | Some(Value::Null) => Value::Object(Map::new()),
