@@ -3,7 +3,8 @@
 //! `<list URL><paginate_path>/k/`, and `<list URL><paginate_path>/1/` redirects to the list page.
 //! Templates get a `paginator` with Zola's names (`pages`, `current_index`, `number_pagers`,
 //! `first`, `previous`, `next`, `last`, `paginate_by`, `base_url`, `total_pages`) plus `pagers`,
-//! every pager's number and URL, for numbered navigation.
+//! every pager's number and URL, for numbered navigation, and `permalink`, this pager's absolute
+//! URL (its canonical URL).
 
 use tera::{Map, Value};
 
@@ -138,6 +139,10 @@ pub fn pager(
     m.insert(key("paginate_by"), Value::from(pagination.by));
     m.insert(key("total_pages"), Value::from(all.len()));
     m.insert(key("base_url"), Value::from(urls.path(&format!("{list_path}{}/", pagination.path))));
+    m.insert(
+        key("permalink"),
+        Value::from(urls.permalink(&pager_path(list_path, &pagination, number))),
+    );
     m.insert(key("first"), url(1));
     m.insert(key("last"), url(count));
     m.insert(key("previous"), if number > 1 { url(number - 1) } else { Value::none() });
