@@ -479,6 +479,64 @@ fn value_text(value: &Value) -> String {
 mod tests {
     use super::*;
 
+    /// The keys the README's `site.yaml` table documents (a row may name several: `a`, `b`).
+    fn documented_keys() -> Vec<String> {
+        let readme = include_str!("../README.md");
+        readme
+            .lines()
+            .skip_while(|l| *l != "### `site.yaml`")
+            .skip_while(|l| !l.starts_with("| key |"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .flat_map(|l| {
+                let first = l.split('|').nth(1).unwrap_or_default();
+                first.split(',').map(|k| k.trim().trim_matches('`').to_string()).collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_readme_documents_every_site_yaml_key_and_no_other() {
+        let mut documented = documented_keys();
+        documented.sort();
+        let mut known: Vec<String> = KNOWN_KEYS.iter().map(|k| k.to_string()).collect();
+        known.sort();
+        assert_eq!(documented, known, "README's site.yaml table and config::KNOWN_KEYS differ");
+    }
+
+    #[test]
+    fn every_site_yaml_key_changes_the_configuration() {
+        let base = Config::parse("base_url: https://a.org\n").unwrap();
+        let settings = [
+            ("title", "title: T"),
+            ("base_url", "base_url: https://b.org/blog"),
+            ("description", "description: D"),
+            ("language", "language: fr"),
+            ("theme", "theme: institute"),
+            ("taxonomies", "taxonomies: [tags]"),
+            ("feed", "feed: { limit: 3, filename: feed.xml }"),
+            ("highlight", "highlight: { light_theme: base16-ocean.light }"),
+            ("markdown", "markdown: { heading_anchors: true }"),
+            ("repository", "repository: https://git.example.org/site/"),
+            ("max_file_size", "max_file_size: 1 MiB"),
+            ("extra", "extra: { motto: M }"),
+        ];
+        let mut keys: Vec<&str> = settings.iter().map(|(k, _)| *k).collect();
+        keys.sort();
+        let mut known = KNOWN_KEYS.to_vec();
+        known.sort();
+        assert_eq!(keys, known, "every known key has a case here");
+        for (key, line) in settings {
+            let text = if key == "base_url" {
+                format!("{line}\n")
+            } else {
+                format!("base_url: https://a.org\n{line}\n")
+            };
+            let config = Config::parse(&text).unwrap_or_else(|e| panic!("{key}: {e}"));
+            assert_ne!(config, base, "`{key}` is accepted but changes nothing");
+        }
+    }
+
     #[test]
     fn unknown_key_suggests_the_nearest() {
         let err =

@@ -628,3 +628,35 @@ fn taxonomy_terms_paginate_as_site_yaml_says_and_the_path_word_is_settable() {
     assert!(read(&out, "news/p/2/index.html").contains("<li>Item 2</li><li>Item 1</li></ol>"));
     assert!(!out.join("news/page").exists());
 }
+
+#[test]
+fn toc_false_empties_the_table_of_contents_and_section_terms_reach_templates() {
+    let site = fixture("basic");
+    let first = site.join("content/briefs/first.md");
+    let text = std::fs::read_to_string(&first).unwrap();
+    let out = build_ok(&site, &[]);
+    assert!(read(&out, "briefs/first/index.html").contains("class=\"child\""), "a toc to hide");
+    std::fs::write(&first, text.replace("toc: true", "toc: false")).unwrap();
+    let index = site.join("content/briefs/_index.md");
+    let text = std::fs::read_to_string(&index).unwrap();
+    std::fs::write(&index, text.replace("feed: true\n", "feed: true\ntopics: [Security]\n"))
+        .unwrap();
+    let section = site.join("themes/plain/templates/section.html");
+    let text = std::fs::read_to_string(&section).unwrap();
+    std::fs::write(
+        &section,
+        text.replace(
+            "<h1>{{ section.title }}</h1>",
+            "<h1>{{ section.title }}</h1>{% for t in section.taxonomies.topics %}<a class=\"term\" href=\"{{ t.path }}\">{{ t.name }}</a>{% endfor %}",
+        ),
+    )
+    .unwrap();
+    let out = build_ok(&site, &[]);
+    let page = read(&out, "briefs/first/index.html");
+    assert!(page.contains("<nav class=\"toc\"></nav>"), "{page}");
+    let briefs = read(&out, "briefs/index.html");
+    assert!(
+        briefs.contains("<a class=\"term\" href=\"/topics/security/\">Security</a>"),
+        "{briefs}"
+    );
+}

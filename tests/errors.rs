@@ -1130,6 +1130,38 @@ fn paginate_by_must_be_a_positive_whole_number_and_paginate_path_needs_it() {
     ]);
 }
 
+#[test]
+fn a_key_where_it_does_not_apply_is_an_error() {
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/sorted.md", "---\ntitle: Sorted\nsort_by: date\nfeed: true\n---\n");
+        s.write("content/news/_index.md", "---\ntitle: News\nslug: headlines\n---\n");
+    });
+    run.assert_error(&[
+        "content/sorted.md:3",
+        "`sort_by` only applies to sections (`_index.md`), not to a page",
+        "content/sorted.md:4",
+        "`feed` only applies to sections",
+        "content/news/_index.md:3",
+        "`slug` only applies to pages: a section's URL is its folder",
+        "rename the folder",
+    ]);
+}
+
+#[test]
+fn a_section_term_on_no_page_is_an_error() {
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/news/_index.md", "---\ntitle: News\ntopics: [peace, nowhere]\n---\n");
+    });
+    run.assert_error(&[
+        "content/news/_index.md:3",
+        "the section's topics term \"nowhere\" is on no page, so it has no page to link to",
+        "give one of the section's pages `topics: [\"nowhere\"]`",
+    ]);
+    assert!(!run.stderr.contains("\"peace\""), "peace is on good.md: {}", run.stderr);
+}
+
 // ---------------------------------------------------------------------------------------------
 // HTML
 // ---------------------------------------------------------------------------------------------

@@ -286,6 +286,7 @@ impl Library {
 
         lib.sort_sections();
         lib.build_taxonomies(config);
+        lib.check_section_terms(&mut diagnostics);
         lib.check_collisions(&mut diagnostics);
         if diagnostics.has_errors() {
             Err(diagnostics)
@@ -351,6 +352,31 @@ impl Library {
                 slug,
                 terms,
             });
+        }
+    }
+
+    /// A section's own terms (`topics:` in its _index.md) are shown as links to their term pages:
+    /// a term that no page carries has no term page, so it is an error, not a dead link.
+    fn check_section_terms(&self, diagnostics: &mut Diagnostics) {
+        for s in self.sections.iter().filter(|s| s.publishes_page()) {
+            for (name, terms) in &s.doc.front.taxonomies {
+                let Some(tax) = self.taxonomies.iter().find(|t| t.name == *name) else { continue };
+                for term in terms {
+                    let slug = term_slug(term);
+                    if tax.terms.iter().any(|t| t.slug == slug) {
+                        continue;
+                    }
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "front-matter",
+                            format!("the section's {name} term \"{term}\" is on no page, so it has no page to link to"),
+                        )
+                        .in_file(&s.doc.file)
+                        .at(s.doc.front.line_of(name), None)
+                        .hint(format!("give one of the section's pages `{name}: [\"{term}\"]`, or remove the term from the section")),
+                    );
+                }
+            }
         }
     }
 
