@@ -1149,6 +1149,19 @@ fn a_key_where_it_does_not_apply_is_an_error() {
 }
 
 #[test]
+fn feed_in_the_home_section_is_an_error_that_points_to_site_yaml() {
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/_index.md", "---\ntitle: Home\nfeed: true\n---\n");
+    });
+    run.assert_error(&[
+        "content/_index.md:3",
+        "`feed: true` in the home section does nothing",
+        "switch the site feed with `feed:` in site.yaml",
+    ]);
+}
+
+#[test]
 fn a_section_term_on_no_page_is_an_error() {
     let site = TestSite::new();
     let run = fails_keeping_public_in(&site, |s| {

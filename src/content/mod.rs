@@ -287,6 +287,7 @@ impl Library {
         lib.sort_sections();
         lib.build_taxonomies(config);
         lib.check_section_terms(&mut diagnostics);
+        lib.check_home_feed(&mut diagnostics);
         lib.check_collisions(&mut diagnostics);
         if diagnostics.has_errors() {
             Err(diagnostics)
@@ -352,6 +353,23 @@ impl Library {
                 slug,
                 terms,
             });
+        }
+    }
+
+    /// `feed: true` writes a section's own feed; the home section's feed is the site feed, which
+    /// `site.yaml` switches: in content/_index.md the key would do nothing, so it is an error.
+    fn check_home_feed(&self, diagnostics: &mut Diagnostics) {
+        let Some(home) = self.sections.first() else { return };
+        if home.doc.front.feed {
+            diagnostics.push(
+                Diagnostic::error(
+                    "front-matter",
+                    "`feed: true` in the home section does nothing: the site feed is set in site.yaml",
+                )
+                .in_file(&home.doc.file)
+                .at(home.doc.front.line_of("feed"), None)
+                .hint("remove `feed:` from content/_index.md; switch the site feed with `feed:` in site.yaml"),
+            );
         }
     }
 
