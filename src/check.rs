@@ -86,8 +86,8 @@ pub fn run(site: &Site, outputs: &[Output]) -> Diagnostics {
     diagnostics
 }
 
-/// The URL path of an HTML output whose links count for orphans (pages, sections, taxonomy pages,
-/// the 404 page; not alias redirects, feeds or the sitemap).
+/// The URL path of an HTML output whose links count for orphans (pages, sections and their
+/// pagers, taxonomy pages, the 404 page; not alias redirects, feeds or the sitemap).
 fn source_url(site: &Site, output: &Output) -> Option<String> {
     let urls = Urls { config: &site.config };
     let lib = &site.library;
@@ -96,6 +96,12 @@ fn source_url(site: &Site, output: &Output) -> Option<String> {
         Output::Section(s) => urls.path(&lib.sections[*s].path),
         Output::TaxonomyList(t) => urls.path(&lib.taxonomies[*t].path),
         Output::Term(t, i) => urls.path(&lib.taxonomies[*t].terms[*i].path),
+        Output::Pager { list, number } => match list.pagination(lib, &site.config) {
+            Some(p) => {
+                urls.path(&crate::render::pagination::pager_path(list.path(lib), &p, *number))
+            }
+            None => return None,
+        },
         Output::NotFound => format!("{}/404.html", site.config.base_path().trim_end_matches('/')),
         _ => return None,
     })

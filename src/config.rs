@@ -43,6 +43,31 @@ pub struct HighlightConfig {
     pub dark_theme: String,
 }
 
+/// How a list (a section's pages, a taxonomy term's pages) is split into pagers: `by` pages a
+/// pager, pager k (k >= 2) at `<list URL><path>/k/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    pub by: usize,
+    pub path: String,
+}
+
+/// The path word of pagers when none is set: `/news/page/2/`, as in Zola and Hugo.
+pub const DEFAULT_PAGINATE_PATH: &str = "page";
+
+/// Checks a `paginate_path` value: one safe URL segment that is not a number (a number would read
+/// as a pager's own number).
+pub fn check_paginate_path(word: &str) -> Result<(), String> {
+    if !crate::text::is_safe_segment(word) || word.starts_with('.') || word.contains(':') {
+        return Err(format!("`paginate_path: {word}` is not a single safe path segment"));
+    }
+    if word.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "`paginate_path: {word}` is a number, which reads as a pager's number"
+        ));
+    }
+    Ok(())
+}
+
 /// Markdown options a site can switch.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MarkdownConfig {
@@ -64,6 +89,8 @@ pub struct Config {
     pub language: String,
     pub theme: Option<String>,
     pub taxonomies: Vec<String>,
+    /// Taxonomy name -> how its term pages are paginated (`taxonomies: [{name, paginate_by}]`).
+    pub term_pagination: std::collections::BTreeMap<String, Pagination>,
     pub feed: FeedConfig,
     pub highlight: HighlightConfig,
     pub markdown: MarkdownConfig,
@@ -83,6 +110,7 @@ impl Default for Config {
             language: "en".into(),
             theme: None,
             taxonomies: Vec::new(),
+            term_pagination: std::collections::BTreeMap::new(),
             feed: FeedConfig { enabled: true, filename: "atom.xml".into(), limit: 20 },
             highlight: HighlightConfig {
                 light_theme: "InspiredGitHub".into(),
@@ -212,6 +240,56 @@ impl ConfigReader<'_> {
         }
     }
 
+    /// One `taxonomies:` entry written as a map, `{ name: topics, paginate_by: 10, paginate_path:
+    /// page }`: records its pagination and returns its name (`None` when it has none).
+    fn taxonomy_entry(
+        &mut self,
+        entry: &Map<String, Value>,
+        config: &mut Config,
+    ) -> Option<String> {
+        let name = entry.get("name").and_then(Value::as_str).map(str::to_string);
+        let mut by = None;
+        let mut path = DEFAULT_PAGINATE_PATH.to_string();
+        for (key, value) in entry {
+            match (key.as_str(), value) {
+                ("name", _) => {}
+                ("paginate_by", Value::Number(n)) if n.as_u64().is_some_and(|n| n > 0) => {
+                    by = n.as_u64().map(|n| n as usize)
+                }
+                ("paginate_by", other) => self.error(
+                    "paginate_by",
+                    format!("`paginate_by` must be a whole number above 0, not `{}`", value_text(other)),
+                    "write e.g. `paginate_by: 10` (pages a pager), or leave it out to list every page of a term on one page",
+                ),
+                ("paginate_path", Value::String(word)) => match check_paginate_path(word) {
+                    Ok(()) => path = word.clone(),
+                    Err(message) => self.error(
+                        "paginate_path",
+                        message,
+                        "write one word such as `paginate_path: page` (pager 2 is then at /topics/<term>/page/2/)",
+                    ),
+                },
+                _ => self.error(
+                    key,
+                    format!("`{key}` is not a known taxonomy setting or has the wrong type"),
+                    "taxonomy settings: `name: topics`, `paginate_by: 10`, `paginate_path: page`",
+                ),
+            }
+        }
+        if entry.contains_key("paginate_path") && by.is_none() {
+            self.error(
+                "paginate_path",
+                "`paginate_path` is set but the taxonomy has no `paginate_by`, so it has no pagers"
+                    .into(),
+                "add `paginate_by: 10` to the entry, or remove `paginate_path`",
+            );
+        }
+        if let (Some(name), Some(by)) = (&name, by) {
+            config.term_pagination.insert(name.clone(), Pagination { by, path });
+        }
+        name
+    }
+
     fn read(&mut self, map: &Map<String, Value>) -> Config {
         let mut config = Config::default();
         for key in map.keys() {
@@ -259,14 +337,18 @@ impl ConfigReader<'_> {
             None | Some(Value::Null) => {}
             Some(Value::Array(items)) => {
                 for item in items {
-                    match item.as_str() {
-                        Some(name) if crate::text::is_safe_segment(name) => {
-                            config.taxonomies.push(name.to_string())
+                    let name = match item {
+                        Value::Object(entry) => self.taxonomy_entry(entry, &mut config),
+                        other => other.as_str().map(str::to_string),
+                    };
+                    match name {
+                        Some(name) if crate::text::is_safe_segment(&name) => {
+                            config.taxonomies.push(name)
                         }
-                        _ => self.error(
+                        Some(_) | None => self.error(
                             "taxonomies",
                             format!("taxonomy name {item} is not a plain name"),
-                            "write names like `taxonomies: [topics, tags]`",
+                            "write names like `taxonomies: [topics, tags]`, or `- { name: topics, paginate_by: 10 }`",
                         ),
                     }
                 }
@@ -397,6 +479,64 @@ fn value_text(value: &Value) -> String {
 mod tests {
     use super::*;
 
+    /// The keys the README's `site.yaml` table documents (a row may name several: `a`, `b`).
+    fn documented_keys() -> Vec<String> {
+        let readme = include_str!("../README.md");
+        readme
+            .lines()
+            .skip_while(|l| *l != "### `site.yaml`")
+            .skip_while(|l| !l.starts_with("| key |"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .flat_map(|l| {
+                let first = l.split('|').nth(1).unwrap_or_default();
+                first.split(',').map(|k| k.trim().trim_matches('`').to_string()).collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_readme_documents_every_site_yaml_key_and_no_other() {
+        let mut documented = documented_keys();
+        documented.sort();
+        let mut known: Vec<String> = KNOWN_KEYS.iter().map(|k| k.to_string()).collect();
+        known.sort();
+        assert_eq!(documented, known, "README's site.yaml table and config::KNOWN_KEYS differ");
+    }
+
+    #[test]
+    fn every_site_yaml_key_changes_the_configuration() {
+        let base = Config::parse("base_url: https://a.org\n").unwrap();
+        let settings = [
+            ("title", "title: T"),
+            ("base_url", "base_url: https://b.org/blog"),
+            ("description", "description: D"),
+            ("language", "language: fr"),
+            ("theme", "theme: institute"),
+            ("taxonomies", "taxonomies: [tags]"),
+            ("feed", "feed: { limit: 3, filename: feed.xml }"),
+            ("highlight", "highlight: { light_theme: base16-ocean.light }"),
+            ("markdown", "markdown: { heading_anchors: true }"),
+            ("repository", "repository: https://git.example.org/site/"),
+            ("max_file_size", "max_file_size: 1 MiB"),
+            ("extra", "extra: { motto: M }"),
+        ];
+        let mut keys: Vec<&str> = settings.iter().map(|(k, _)| *k).collect();
+        keys.sort();
+        let mut known = KNOWN_KEYS.to_vec();
+        known.sort();
+        assert_eq!(keys, known, "every known key has a case here");
+        for (key, line) in settings {
+            let text = if key == "base_url" {
+                format!("{line}\n")
+            } else {
+                format!("base_url: https://a.org\n{line}\n")
+            };
+            let config = Config::parse(&text).unwrap_or_else(|e| panic!("{key}: {e}"));
+            assert_ne!(config, base, "`{key}` is accepted but changes nothing");
+        }
+    }
+
     #[test]
     fn unknown_key_suggests_the_nearest() {
         let err =
@@ -439,6 +579,35 @@ mod tests {
         let err =
             Config::parse("base_url: https://a.org\nmax_filesize: 10\n").unwrap_err().to_string();
         assert!(err.contains("did you mean `max_file_size`"), "{err}");
+    }
+
+    #[test]
+    fn taxonomies_may_paginate_their_terms() {
+        let c = Config::parse(
+            "base_url: https://a.org\ntaxonomies:\n  - tags\n  - { name: topics, paginate_by: 2, paginate_path: seite }\n",
+        )
+        .unwrap();
+        assert_eq!(c.taxonomies, ["tags", "topics"]);
+        assert_eq!(c.term_pagination["topics"], Pagination { by: 2, path: "seite".into() });
+        assert!(!c.term_pagination.contains_key("tags"));
+        for (bad, needle) in [
+            ("{ name: topics, paginate_by: 0 }", "`paginate_by` must be a whole number above 0"),
+            (
+                "{ name: topics, paginate_by: 2, paginate_path: 7 }",
+                "is not a known taxonomy setting",
+            ),
+            (
+                "{ name: topics, paginate_by: 2, paginate_path: \"a/b\" }",
+                "not a single safe path segment",
+            ),
+            ("{ name: topics, paginate_path: p }", "has no `paginate_by`"),
+            ("{ name: topics, paginate: 3 }", "`paginate` is not a known taxonomy setting"),
+        ] {
+            let err = Config::parse(&format!("base_url: https://a.org\ntaxonomies: [{bad}]\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(needle) && err.contains("help:"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::content::{Library, PageId};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
 use crate::output::{WriteStats, Writer};
+use crate::render::pagination::Listing;
 use crate::render::{self, values, Output};
 use crate::site::{read_content, read_data, read_templates, Site, Stages};
 
@@ -597,6 +598,27 @@ fn check_anchors_touching(
     }
 }
 
+/// The output of pager `number` of `listing` (pager 1 is the list's own output).
+fn pager_output(listing: Listing, number: usize) -> Output {
+    match (listing, number) {
+        (Listing::Section(sid), 1) => Output::Section(sid),
+        (Listing::Term(t, i), 1) => Output::Term(t, i),
+        (list, number) => Output::Pager { list, number },
+    }
+}
+
+/// Every pager of `listing` (just the list page when it is not paginated).
+fn pagers_of(site: &Site, listing: Listing) -> impl Iterator<Item = Output> {
+    let count = listing.number_pagers(&site.library, &site.config);
+    (1..=count).map(move |number| pager_output(listing, number))
+}
+
+/// Adds the pager of `listing` that lists page `pid`.
+fn insert_pager_listing(set: &mut HashSet<Output>, site: &Site, listing: Listing, pid: PageId) {
+    let number = listing.pager_of(&site.library, &site.config, pid).unwrap_or(1);
+    set.insert(pager_output(listing, number));
+}
+
 /// The outputs whose bytes can depend on page `pid`'s body.
 fn outputs_depending_on_page(site: &Site, pid: PageId) -> Vec<Output> {
     let lib = &site.library;
@@ -612,7 +634,15 @@ fn outputs_depending_on_page(site: &Site, pid: PageId) -> Vec<Output> {
     for sid in
         lib.ancestry(page.section).into_iter().filter(|&sid| lib.sections[sid].publishes_page())
     {
-        set.insert(Output::Section(sid));
+        let listing = Listing::Section(sid);
+        if sid == page.section {
+            // The page's own section: on a paginated list, only the pager that lists it (a
+            // pager's `section.pages` holds its own pages; its subsections do not hold this one).
+            insert_pager_listing(&mut set, site, listing, pid);
+        } else {
+            // A section above: every pager shows the subsections, which hold the page.
+            set.extend(pagers_of(site, listing));
+        }
         if site.config.feed.enabled && lib.sections[sid].doc.front.feed && sid != lib.root() {
             set.insert(Output::Feed(Some(sid)));
         }
@@ -621,7 +651,7 @@ fn outputs_depending_on_page(site: &Site, pid: PageId) -> Vec<Output> {
         let mut member = false;
         for (i, term) in tax.terms.iter().enumerate() {
             if term.pages.contains(&pid) {
-                set.insert(Output::Term(t, i));
+                insert_pager_listing(&mut set, site, Listing::Term(t, i), pid);
                 member = true;
             }
         }

@@ -339,6 +339,13 @@ impl Site {
                 render::producer(o, &self.library),
             );
         }
+        for (listing, pagination) in render::pagination::paginated(&self.library, &self.config) {
+            let folder = listing.pagers_folder(&self.library, &pagination);
+            plan.reserve_folder(
+                folder.trim_matches('/').to_string(),
+                render::pager_producer(&listing, &self.library, "the pagers of"),
+            );
+        }
         for (rel, path) in self.files_to_copy() {
             let file = load::relative_to(&self.options.root, &path);
             let producer = if file.starts_with("content") {

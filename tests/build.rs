@@ -174,6 +174,28 @@ fn aliases_get_redirect_pages() {
 }
 
 #[test]
+fn section_aliases_get_redirect_pages_as_page_aliases_do() {
+    let site = fixture("basic");
+    let index = site.join("content/briefs/_index.md");
+    let text = std::fs::read_to_string(&index).unwrap();
+    std::fs::write(
+        &index,
+        text.replace("feed: true\n", "feed: true\naliases: [/papers/, old/briefs]\n"),
+    )
+    .unwrap();
+    let out = build_ok(&site, &[]);
+    for alias in ["papers/index.html", "old/briefs/index.html"] {
+        let redirect = read(&out, alias);
+        assert!(redirect.contains("url=https://fixture.example.org/briefs/"), "{redirect}");
+        assert!(redirect.contains("rel=\"canonical\" href=\"https://fixture.example.org/briefs/\""));
+        assert!(redirect.contains("noindex"), "{redirect}");
+    }
+    // The section itself is still where it was.
+    assert!(read(&out, "briefs/index.html").contains("<h1>Briefs</h1>"));
+    assert!(!read(&out, "sitemap.xml").contains("/papers/"), "redirects are not in the sitemap");
+}
+
+#[test]
 fn taxonomies_get_list_and_term_pages_and_page_terms() {
     let site = fixture("basic");
     let out = build_ok(&site, &[]);
@@ -548,4 +570,93 @@ fn a_build_with_nothing_changed_does_no_work_and_any_change_builds_in_full() {
     append(&site, "themes/plain/templates/base.html", "<!-- built {{ now() }} -->\n");
     build_summary(&site);
     assert!(!build_summary(&site).0.contains(SKIPPED));
+}
+
+#[test]
+fn a_paginated_section_splits_its_list_into_pagers() {
+    let site = fixture("paginated");
+    let out = build_ok(&site, &[]);
+    // Pager 1 stays at the section URL, with this pager's pages in `section.pages` too.
+    let first = read(&out, "news/index.html");
+    assert!(first.contains("<p class=\"path\">/news/</p>"), "{first}");
+    assert!(first.contains("<ul class=\"pages\"><li>Item 5</li><li>Item 4</li></ul>"), "{first}");
+    assert!(
+        first.contains("pager 1 of 3, 5 pages, 2 a pager; first /news/; last /news/page/3/; previous none; next /news/page/2/; base /news/page/"),
+        "{first}"
+    );
+    assert!(first.contains("<a href=\"/news/\" aria-current=\"page\">1</a>"), "{first}");
+    let second = read(&out, "news/page/2/index.html");
+    assert!(second.contains("<p class=\"path\">/news/page/2/</p>"), "{second}");
+    assert!(second.contains("<ol class=\"paginator\"><li>Item 3</li><li>Item 2</li></ol>"));
+    assert!(second.contains("previous /news/; next /news/page/3/"), "{second}");
+    let last = read(&out, "news/page/3/index.html");
+    assert!(last.contains("<ol class=\"paginator\"><li>Item 1</li></ol>"), "{last}");
+    assert!(last.contains("previous /news/page/2/; next none"), "{last}");
+    assert!(last.contains("<a href=\"/news/page/3/\" aria-current=\"page\">3</a>"), "{last}");
+    assert!(!out.join("news/page/4").exists());
+    // `/news/page/1/` redirects to the section; the home page is not paginated.
+    let redirect = read(&out, "news/page/1/index.html");
+    assert!(redirect.contains("url=https://paged.example.org/news/\""), "{redirect}");
+    assert!(read(&out, "index.html").contains("not paginated"));
+    // The sitemap lists pagers 2 and 3, not the redirect.
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(sitemap.contains("<loc>https://paged.example.org/news/page/2/</loc>"), "{sitemap}");
+    assert!(sitemap.contains("<loc>https://paged.example.org/news/page/3/</loc>"));
+    assert!(!sitemap.contains("/page/1/"), "{sitemap}");
+}
+
+#[test]
+fn taxonomy_terms_paginate_as_site_yaml_says_and_the_path_word_is_settable() {
+    let site = fixture("paginated");
+    let yaml = site.join("site.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(
+        &yaml,
+        text.replace("paginate_by: 2 }", "paginate_by: 4, paginate_path: seite }"),
+    )
+    .unwrap();
+    let news = site.join("content/news/_index.md");
+    let text = std::fs::read_to_string(&news).unwrap();
+    std::fs::write(&news, text.replace("paginate_by: 2\n", "paginate_by: 3\npaginate_path: p\n"))
+        .unwrap();
+    let out = build_ok(&site, &[]);
+    let term = read(&out, "topics/peace/index.html");
+    assert!(term.contains("pager 1 of 2, 5 pages, 4 a pager"), "{term}");
+    assert!(term.contains("next /topics/peace/seite/2/"), "{term}");
+    assert!(read(&out, "topics/peace/seite/2/index.html").contains("<li>Item 1</li></ol>"));
+    assert!(out.join("topics/peace/seite/1/index.html").is_file());
+    assert!(read(&out, "news/p/2/index.html").contains("<li>Item 2</li><li>Item 1</li></ol>"));
+    assert!(!out.join("news/page").exists());
+}
+
+#[test]
+fn toc_false_empties_the_table_of_contents_and_section_terms_reach_templates() {
+    let site = fixture("basic");
+    let first = site.join("content/briefs/first.md");
+    let text = std::fs::read_to_string(&first).unwrap();
+    let out = build_ok(&site, &[]);
+    assert!(read(&out, "briefs/first/index.html").contains("class=\"child\""), "a toc to hide");
+    std::fs::write(&first, text.replace("toc: true", "toc: false")).unwrap();
+    let index = site.join("content/briefs/_index.md");
+    let text = std::fs::read_to_string(&index).unwrap();
+    std::fs::write(&index, text.replace("feed: true\n", "feed: true\ntopics: [Security]\n"))
+        .unwrap();
+    let section = site.join("themes/plain/templates/section.html");
+    let text = std::fs::read_to_string(&section).unwrap();
+    std::fs::write(
+        &section,
+        text.replace(
+            "<h1>{{ section.title }}</h1>",
+            "<h1>{{ section.title }}</h1>{% for t in section.taxonomies.topics %}<a class=\"term\" href=\"{{ t.path }}\">{{ t.name }}</a>{% endfor %}",
+        ),
+    )
+    .unwrap();
+    let out = build_ok(&site, &[]);
+    let page = read(&out, "briefs/first/index.html");
+    assert!(page.contains("<nav class=\"toc\"></nav>"), "{page}");
+    let briefs = read(&out, "briefs/index.html");
+    assert!(
+        briefs.contains("<a class=\"term\" href=\"/topics/security/\">Security</a>"),
+        "{briefs}"
+    );
 }

@@ -1019,6 +1019,162 @@ fn one_alias_on_two_pages() {
     ]);
 }
 
+#[test]
+fn section_alias_shadowing_a_real_page() {
+    fails_keeping_public("links_section_alias_shadows").assert_error(&[
+        "content/old/_index.md:5",
+        "the alias /good/ shadows content/good.md",
+        "remove the alias",
+    ]);
+}
+
+#[test]
+fn one_alias_on_a_page_and_a_section() {
+    fails_keeping_public("links_section_alias_twice").assert_error(&[
+        "content/news/_index.md:4",
+        "the alias /old-news/ is also an alias of content/one.md",
+        "remove one of the two aliases",
+    ]);
+}
+
+#[test]
+fn a_section_alias_on_a_generated_file_names_both_producers() {
+    // `/atom.xml` is no page's URL (the content checks pass); the output plan refuses it.
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/news/_index.md", "---\ntitle: News\naliases: [/atom.xml/]\n---\n")
+    });
+    run.assert_error(&["content/news/_index.md", "the alias /atom.xml/ of content/news/_index.md"]);
+}
+
+#[test]
+fn unsafe_section_aliases_are_refused() {
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/news/_index.md", "---\ntitle: News\naliases: [\"../../outside\"]\n---\n")
+    });
+    run.assert_error(&[
+        "content/news/_index.md:3",
+        "the alias `../../outside`",
+        "an alias is a path on this site",
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pagination
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_page_in_the_folder_of_the_pagers_names_both_producers() {
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/news/_index.md", "---\ntitle: News\npaginate_by: 1\n---\n");
+        s.write("content/news/first.md", "---\ntitle: First\n---\n");
+        s.write("content/news/page.md", "---\ntitle: A page called page\n---\n");
+    });
+    run.assert_error(&[
+        "content/news/page.md",
+        "would write news/page/index.html, but news/page/ is the folder of the pagers of the list of content/news/_index.md",
+        "give the page another `slug:` or file name or choose another `paginate_path:` in content/news/_index.md",
+    ]);
+}
+
+#[test]
+fn a_pager_and_a_page_on_one_path_name_both_producers() {
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/news/_index.md", "---\ntitle: News\npaginate_by: 1\n---\n");
+        s.write("content/news/one.md", "---\ntitle: One\n---\n");
+        s.write("content/news/two.md", "---\ntitle: Two\n---\n");
+        s.write("content/news/page/_index.md", "---\ntitle: Page\n---\n");
+        s.write("content/news/page/2.md", "---\ntitle: Two again\n---\n");
+    });
+    run.assert_error(&[
+        "would both write news/page/2/index.html",
+        "pager 2 of the list of content/news/_index.md",
+        "content/news/page/2.md",
+    ]);
+}
+
+#[test]
+fn the_old_paginate_key_is_an_error_that_names_paginate_by() {
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/news/_index.md", "---\ntitle: News\npaginate: 10\n---\n");
+    });
+    run.assert_error(&[
+        "content/news/_index.md:3",
+        "`paginate` is not a Charter key",
+        "write `paginate_by: 10`",
+    ]);
+}
+
+#[test]
+fn paginate_by_must_be_a_positive_whole_number_and_paginate_path_needs_it() {
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/news/_index.md", "---\ntitle: News\npaginate_by: 0\n---\n");
+        s.write("content/more/_index.md", "---\ntitle: More\npaginate_path: p\n---\n");
+        s.write(
+            "content/odd/_index.md",
+            "---\ntitle: Odd\npaginate_by: 2\npaginate_path: \"12\"\n---\n",
+        );
+    });
+    run.assert_error(&[
+        "content/news/_index.md:3",
+        "`paginate_by` must be a whole number above 0, not a number",
+        "content/more/_index.md:3",
+        "`paginate_path` is set but there is no `paginate_by`",
+        "content/odd/_index.md:4",
+        "`paginate_path: 12` is a number",
+    ]);
+}
+
+#[test]
+fn a_key_where_it_does_not_apply_is_an_error() {
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/sorted.md", "---\ntitle: Sorted\nsort_by: date\nfeed: true\n---\n");
+        s.write("content/news/_index.md", "---\ntitle: News\nslug: headlines\n---\n");
+    });
+    run.assert_error(&[
+        "content/sorted.md:3",
+        "`sort_by` only applies to sections (`_index.md`), not to a page",
+        "content/sorted.md:4",
+        "`feed` only applies to sections",
+        "content/news/_index.md:3",
+        "`slug` only applies to pages: a section's URL is its folder",
+        "rename the folder",
+    ]);
+}
+
+#[test]
+fn feed_in_the_home_section_is_an_error_that_points_to_site_yaml() {
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/_index.md", "---\ntitle: Home\nfeed: true\n---\n");
+    });
+    run.assert_error(&[
+        "content/_index.md:3",
+        "`feed: true` in the home section does nothing",
+        "switch the site feed with `feed:` in site.yaml",
+    ]);
+}
+
+#[test]
+fn a_section_term_on_no_page_is_an_error() {
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/news/_index.md", "---\ntitle: News\ntopics: [peace, nowhere]\n---\n");
+    });
+    run.assert_error(&[
+        "content/news/_index.md:3",
+        "the section's topics term \"nowhere\" is on no page, so it has no page to link to",
+        "give one of the section's pages `topics: [\"nowhere\"]`",
+    ]);
+    assert!(!run.stderr.contains("\"peace\""), "peace is on good.md: {}", run.stderr);
+}
+
 // ---------------------------------------------------------------------------------------------
 // HTML
 // ---------------------------------------------------------------------------------------------

@@ -212,3 +212,66 @@ fn an_index_md_added_or_removed_publishes_or_unpublishes_the_folder_page() {
     assert!(!out.join("briefs/letters/index.html").exists(), "{:?}", report.changed_outputs);
     assert_same_as_fresh(&root, "a body edit in a folder without _index.md");
 }
+
+#[test]
+fn a_body_edit_rerenders_only_the_pager_that_lists_the_page() {
+    let root = fixture("paginated");
+    let mut site = load(&root);
+    // news is sorted newest first, two a pager: item-3 is on pager 2 of the section, and on
+    // pager 2 of the `Peace` term.
+    let p = edit(&root, "content/news/item-3.md", |t| t.replace("Body of item 3.", "Edited."));
+    let report = site.rebuild(&[p]).unwrap();
+    assert!(report.change.contains("page body"), "{}", report.change);
+    let mut changed = report.changed_outputs.clone();
+    changed.sort();
+    assert_eq!(changed, ["atom.xml", "news/item-3/index.html"], "no list prints the body");
+    assert_same_as_fresh(&root, "a body edit in a paginated section");
+    // Rendered: the page and its two neighbours, pager 2 of the section and pager 2 of the term
+    // (not their pagers 1 and 3), the taxonomy list, the home page (it holds the section among
+    // its subsections) and the feed.
+    assert_eq!(report.rendered, 8, "{report}");
+}
+
+#[test]
+fn a_title_edit_writes_only_the_pagers_that_list_the_page() {
+    let root = fixture("paginated");
+    let mut site = load(&root);
+    let p =
+        edit(&root, "content/news/item-1.md", |t| t.replace("title: Item 1", "title: Item one"));
+    let report = site.rebuild(&[p]).unwrap();
+    let mut changed = report.changed_outputs.clone();
+    changed.sort();
+    // item-1 is the oldest: the last pager of the section and of its term; its neighbour item-2
+    // does not print titles of neighbours in this fixture's templates.
+    assert_eq!(
+        changed,
+        [
+            "atom.xml",
+            "news/item-1/index.html",
+            "news/page/3/index.html",
+            "topics/peace/page/3/index.html"
+        ],
+        "{report}"
+    );
+    assert_same_as_fresh(&root, "a title edit in a paginated section");
+}
+
+#[test]
+fn adding_and_removing_a_page_rewrites_the_sections_pagers() {
+    let root = fixture("paginated");
+    let mut site = load(&root);
+    let added = root.join("content/news/item-6.md");
+    fs::write(&added, "---\ntitle: Item 6\ndate: 2024-01-06\n---\nNewest.\n").unwrap();
+    site.rebuild(std::slice::from_ref(&added)).unwrap();
+    let out = root.join("public");
+    assert!(read(&out, "news/index.html").contains("<li>Item 6</li><li>Item 5</li></ol>"));
+    assert!(read(&out, "news/page/3/index.html").contains("<li>Item 2</li><li>Item 1</li></ol>"));
+    assert_same_as_fresh(&root, "a page added to a paginated section");
+    fs::remove_file(&added).unwrap();
+    fs::remove_file(root.join("content/news/item-5.md")).unwrap();
+    site.rebuild(&[added, root.join("content/news/item-5.md")]).unwrap();
+    assert!(!out.join("news/page/3/index.html").exists(), "two pagers are left");
+    assert!(read(&out, "sitemap.xml").contains("/news/page/2/"));
+    assert!(!read(&out, "sitemap.xml").contains("/news/page/3/"));
+    assert_same_as_fresh(&root, "two pages removed from a paginated section");
+}

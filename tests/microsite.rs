@@ -1660,3 +1660,77 @@ fn fidelity_the_essays_should_might_and_may_are_not_hardened() {
         source("questions.md").contains("and Burns against Ukraine's entry in particular (¶ 6)")
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The theme's pagination (the microsite's own lists are short and not paginated)
+// ---------------------------------------------------------------------------------------------
+
+/// A copy of the microsite (site.yaml, content, theme) with `proposal/` paginated two a pager
+/// and topic pages one a pager, built by the real binary; returns the output folder.
+fn paginated_microsite() -> PathBuf {
+    let root = repo_root();
+    let copy =
+        tempfile::Builder::new().prefix("charter-paged-").tempdir().expect("temp dir").keep();
+    for dir in ["content", "themes"] {
+        for entry in walkdir::WalkDir::new(root.join(dir)) {
+            let entry = entry.expect("walk the microsite");
+            let rel = entry.path().strip_prefix(&root).expect("under the root");
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(copy.join(rel)).expect("create a folder");
+            } else {
+                std::fs::copy(entry.path(), copy.join(rel)).expect("copy a file");
+            }
+        }
+    }
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).expect("read site.yaml");
+    let yaml =
+        yaml.replace("taxonomies: [topics]", "taxonomies: [{ name: topics, paginate_by: 1 }]");
+    std::fs::write(copy.join("site.yaml"), yaml).expect("write site.yaml");
+    let index = copy.join("content/proposal/_index.md");
+    let text = std::fs::read_to_string(&index).expect("read the proposal's _index.md");
+    std::fs::write(&index, text.replacen("title:", "paginate_by: 2\ntitle:", 1)).expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_charter"))
+        .arg("build")
+        .arg("--root")
+        .arg(&copy)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run charter");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    copy.join("public")
+}
+
+#[test]
+fn the_theme_paginates_sections_and_terms_with_accessible_navigation() {
+    let out = paginated_microsite();
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).expect(rel);
+    let second = read("proposal/page/2/index.html");
+    assert!(second.contains("<nav class=\"pagination\" aria-label=\"Pagination\">"), "{second}");
+    assert!(second.contains("<p class=\"pagination__status\">Page 2 of 3</p>"), "{second}");
+    assert!(second.contains("<a href=\"/proposal/\" rel=\"prev\">Previous<span class=\"visually-hidden\"> page</span></a>"));
+    assert!(second.contains("<a href=\"/proposal/page/3/\" rel=\"next\">Next"));
+    assert!(second.contains(
+        "<a class=\"pagination__number\" href=\"/proposal/page/2/\" aria-current=\"page\"><span class=\"visually-hidden\">Page </span>2</a>"
+    ));
+    assert_eq!(second.matches("aria-current=\"page\"").count(), 2, "the pager and the breadcrumb");
+    assert!(second.contains("<title>Page 2 of 3: The proposal | AASC</title>"), "{second}");
+    assert!(second
+        .contains("<link rel=\"canonical\" href=\"https://aasc.example.org/proposal/page/2/\">"));
+    assert!(
+        second.contains("<ol class=\"cards cards--numbered\" start=\"3\">"),
+        "numbering goes on"
+    );
+    assert!(!second.contains(" style="), "no inline style (strict CSP)");
+    let first = read("proposal/index.html");
+    assert!(first.contains("<span class=\"pagination__edge\" aria-hidden=\"true\">Previous</span>"));
+    assert!(first.contains("<link rel=\"canonical\" href=\"https://aasc.example.org/proposal/\">"));
+    let term = read("topics/aasc/page/2/index.html");
+    assert!(term.contains("aria-label=\"Pagination\""), "{term}");
+    assert!(term.contains("pages on this topic."), "{term}");
+    let css =
+        std::fs::read_to_string(repo_root().join("themes/institute/static/css/institute.css"))
+            .expect("read the theme's CSS");
+    for rule in [".pagination__list a[aria-current=\"page\"]", ".pagination__list,"] {
+        assert!(css.contains(rule), "the theme styles {rule}");
+    }
+}

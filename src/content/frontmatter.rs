@@ -10,24 +10,75 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::text::{closest_match, is_safe_segment, line_of_key};
 use crate::yaml;
 
-/// Keys Charter knows; others are kept in `params` (a near-miss gets a warning).
-pub const KNOWN_KEYS: &[&str] = &[
-    "title",
-    "description",
-    "date",
-    "updated",
-    "draft",
-    "slug",
-    "weight",
-    "template",
-    "aliases",
-    "authors",
-    "toc",
-    "sort_by",
-    "extra",
-    "feed",
-    "paginate",
+/// Which documents a front matter key applies to. A key written where it does not apply is an
+/// error (nothing is accepted and ignored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppliesTo {
+    /// Pages and sections (`_index.md`).
+    Both,
+    Pages,
+    Sections,
+}
+
+impl AppliesTo {
+    /// How the docs' table names it.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            AppliesTo::Both => "pages, sections",
+            AppliesTo::Pages => "pages",
+            AppliesTo::Sections => "sections",
+        }
+    }
+}
+
+/// One front matter key Charter knows: its name, where it applies, the kind of value it takes
+/// (as the docs' table writes it) and the template field that shows it (`None`: Charter uses it
+/// and templates see it only in `params`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyDescriptor {
+    pub name: &'static str,
+    pub applies_to: AppliesTo,
+    pub kind: &'static str,
+    pub template_field: Option<&'static str>,
+}
+
+const fn key(
+    name: &'static str,
+    applies_to: AppliesTo,
+    kind: &'static str,
+    template_field: Option<&'static str>,
+) -> KeyDescriptor {
+    KeyDescriptor { name, applies_to, kind, template_field }
+}
+
+/// Every front matter key Charter knows, declared once: the reader checks each key against it
+/// (where it applies, misspellings), the template values leave these out of the top level of
+/// `page`/`section` (their typed fields are there instead), and `docs/front-matter.md` lists them
+/// (a test checks the table against this list). The taxonomies named in `site.yaml` are keys too
+/// (pages and sections, lists of names, `taxonomies.<name>`). Any other key is kept in `params`.
+pub const FRONT_MATTER_KEYS: &[KeyDescriptor] = &[
+    key("title", AppliesTo::Both, "text, required", Some("title")),
+    key("description", AppliesTo::Both, "text", Some("description")),
+    key("date", AppliesTo::Both, "date", Some("date")),
+    key("updated", AppliesTo::Both, "date", Some("updated")),
+    key("draft", AppliesTo::Both, "true/false", Some("draft")),
+    key("slug", AppliesTo::Pages, "one URL segment", Some("slug")),
+    key("weight", AppliesTo::Both, "whole number", Some("weight")),
+    key("template", AppliesTo::Both, "file name", None),
+    key("aliases", AppliesTo::Both, "list of paths", None),
+    key("authors", AppliesTo::Both, "list of names", Some("authors")),
+    key("toc", AppliesTo::Both, "true/false", Some("toc")),
+    key("sort_by", AppliesTo::Sections, "date, weight or title", Some("sort_by")),
+    key("feed", AppliesTo::Sections, "true/false", None),
+    key("paginate_by", AppliesTo::Sections, "whole number above 0", Some("paginator")),
+    key("paginate_path", AppliesTo::Sections, "one URL segment", Some("paginator")),
+    key("extra", AppliesTo::Both, "map", Some("extra")),
 ];
+
+/// The descriptor of `name`, if Charter knows the key.
+pub fn descriptor(name: &str) -> Option<&'static KeyDescriptor> {
+    FRONT_MATTER_KEYS.iter().find(|k| k.name == name)
+}
 
 /// A date from front matter: the instant, and whether a time was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,10 +188,15 @@ pub struct FrontMatter {
     pub template: Option<String>,
     pub aliases: Vec<String>,
     pub authors: Vec<String>,
-    pub toc: bool,
+    /// `toc: false` empties the template's `toc` (no table of contents in any theme).
+    pub toc: Option<bool>,
     pub sort_by: Option<SortBy>,
     /// Sections: write a feed of this section at `<section>/atom.xml`.
     pub feed: bool,
+    /// Sections: split the list of pages into pagers of this many pages.
+    pub paginate_by: Option<usize>,
+    /// Sections: the path word of pagers (`page` for `/news/page/2/`), with `paginate_by`.
+    pub paginate_path: Option<String>,
     /// Taxonomy name -> the terms as written.
     pub taxonomies: Vec<(String, Vec<String>)>,
     pub extra: Value,
@@ -443,7 +499,7 @@ impl Reader<'_, '_> {
         fm.date = self.date(&map, "date");
         fm.updated = self.date(&map, "updated");
         fm.draft = self.bool(&map, "draft");
-        fm.toc = self.bool(&map, "toc");
+        fm.toc = map.get("toc").filter(|v| !v.is_null()).map(|_| self.bool(&map, "toc"));
         fm.feed = self.bool(&map, "feed");
         if let Some(slug) = self.string(&map, "slug") {
             if is_safe_segment(&slug) && !slug.starts_with('.') {
@@ -504,13 +560,40 @@ impl Reader<'_, '_> {
                     None
                 }
             };
-            if !is_section {
-                self.warn(
-                    "sort_by",
-                    "`sort_by` only applies to sections (`_index.md`)".into(),
-                    "remove it from this page".into(),
-                );
+        }
+        match map.get("paginate_by") {
+            None | Some(Value::Null) => {}
+            Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n > 0) => {
+                fm.paginate_by = n.as_u64().map(|n| n as usize)
             }
+            Some(other) => self.error(
+                "paginate_by",
+                format!("`paginate_by` must be a whole number above 0, not {}", describe(other)),
+                "write e.g. `paginate_by: 10` (pages a pager), or leave it out to list every page on one page".into(),
+            ),
+        }
+        if let Some(word) = self.string(&map, "paginate_path") {
+            match crate::config::check_paginate_path(&word) {
+                Ok(()) if fm.paginate_by.is_some() => fm.paginate_path = Some(word),
+                Ok(()) => self.error(
+                    "paginate_path",
+                    "`paginate_path` is set but there is no `paginate_by`, so the section has no pagers".into(),
+                    "add `paginate_by: 10`, or remove `paginate_path`".into(),
+                ),
+                Err(message) => self.error(
+                    "paginate_path",
+                    message,
+                    "write one word such as `paginate_path: page` (pager 2 is then at /<section>/page/2/)".into(),
+                ),
+            }
+        }
+        if map.contains_key("paginate") {
+            self.error(
+                "paginate",
+                "`paginate` is not a Charter key: the number of pages a pager is `paginate_by`"
+                    .into(),
+                "write `paginate_by: 10` in the section's _index.md instead".into(),
+            );
         }
         fm.extra = match map.get("extra") {
             None | Some(Value::Null) => Value::Object(Map::new()),
@@ -529,9 +612,25 @@ impl Reader<'_, '_> {
             let terms = terms.into_iter().filter(|t| !t.trim().is_empty()).collect();
             fm.taxonomies.push((name.clone(), terms));
         }
-        let mut known: Vec<&str> = KNOWN_KEYS.to_vec();
+        let mut known: Vec<&str> = FRONT_MATTER_KEYS.iter().map(|k| k.name).collect();
         known.extend(taxonomies.iter().map(String::as_str));
         for key in map.keys() {
+            if let Some(d) = descriptor(key) {
+                match (d.applies_to, is_section) {
+                    (AppliesTo::Sections, false) => self.error(
+                        key,
+                        format!("`{key}` only applies to sections (`_index.md`), not to a page"),
+                        format!("remove `{key}` from this page, or move it to its section's _index.md"),
+                    ),
+                    (AppliesTo::Pages, true) => self.error(
+                        key,
+                        format!("`{key}` only applies to pages: a section's URL is its folder"),
+                        format!("remove `{key}` from this _index.md (rename the folder to change the section's URL)"),
+                    ),
+                    _ => {}
+                }
+                continue;
+            }
             if known.contains(&key.as_str()) {
                 continue;
             }
@@ -602,6 +701,101 @@ fn describe(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rows of the key table of docs/front-matter.md: `(key, applies to, type)`.
+    fn documented_keys() -> Vec<(String, String, String)> {
+        let docs = include_str!("../../docs/front-matter.md");
+        docs.lines()
+            .skip_while(|l| !l.starts_with("| key | applies to |"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                (cells[1].trim_matches('`').to_string(), cells[2].to_string(), cells[3].to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_docs_table_lists_every_declared_key_as_declared() {
+        let declared: Vec<(String, String, String)> = FRONT_MATTER_KEYS
+            .iter()
+            .map(|k| (k.name.to_string(), k.applies_to.describe().to_string(), k.kind.to_string()))
+            .collect();
+        assert_eq!(
+            documented_keys(),
+            declared,
+            "docs/front-matter.md and FRONT_MATTER_KEYS differ"
+        );
+    }
+
+    fn read_header(yaml: &str, is_section: bool) -> (Option<FrontMatter>, Diagnostics) {
+        let mut diagnostics = Diagnostics::new();
+        let origin = Origin { file: Path::new("content/x.md"), source: yaml, yaml_first_line: 1 };
+        let fm = parse(yaml, &origin, &["topics".to_string()], is_section, &mut diagnostics);
+        (fm, diagnostics)
+    }
+
+    #[test]
+    fn every_declared_key_is_read_where_it_applies_and_refused_elsewhere() {
+        let value = |name: &str| match name {
+            "date" | "updated" => "2024-01-02",
+            "draft" | "toc" | "feed" => "true",
+            "weight" | "paginate_by" => "3",
+            "aliases" | "authors" => "[a]",
+            "sort_by" => "date",
+            "extra" => "{ k: v }",
+            "template" => "x.html",
+            _ => "word",
+        };
+        for k in FRONT_MATTER_KEYS {
+            let mut yaml = format!("{}: {}\n", k.name, value(k.name));
+            if k.name != "title" {
+                yaml.push_str("title: T\n");
+            }
+            if k.name == "paginate_path" {
+                yaml.push_str("paginate_by: 2\n");
+            }
+            for is_section in [false, true] {
+                let applies = match k.applies_to {
+                    AppliesTo::Both => true,
+                    AppliesTo::Pages => !is_section,
+                    AppliesTo::Sections => is_section,
+                };
+                let (fm, diagnostics) = read_header(&yaml, is_section);
+                let text = diagnostics.to_string();
+                assert_eq!(fm.is_some(), applies, "{} (section: {is_section}): {text}", k.name);
+                if applies {
+                    assert!(!text.contains("unknown"), "{}: {text}", k.name);
+                    let fm = fm.unwrap_or_default();
+                    let read = match k.name {
+                        "title" => fm.title == "word",
+                        "description" => fm.description.is_some(),
+                        "date" => fm.date.is_some(),
+                        "updated" => fm.updated.is_some(),
+                        "draft" => fm.draft,
+                        "slug" => fm.slug.is_some(),
+                        "weight" => fm.weight == Some(3),
+                        "template" => fm.template.is_some(),
+                        "aliases" => fm.aliases == ["a"],
+                        "authors" => fm.authors == ["a"],
+                        "toc" => fm.toc == Some(true),
+                        "sort_by" => fm.sort_by == Some(SortBy::Date),
+                        "feed" => fm.feed,
+                        "paginate_by" => fm.paginate_by == Some(3),
+                        "paginate_path" => fm.paginate_path.as_deref() == Some("word"),
+                        "extra" => fm.extra.get("k").is_some(),
+                        other => {
+                            panic!("the test does not know the declared key `{other}`: add it")
+                        }
+                    };
+                    assert!(read, "`{}` is declared but not read into FrontMatter", k.name);
+                } else {
+                    assert!(text.contains("only applies to"), "{}: {text}", k.name);
+                }
+            }
+        }
+    }
 
     #[test]
     fn splits_with_crlf_and_bom() {

@@ -286,6 +286,8 @@ impl Library {
 
         lib.sort_sections();
         lib.build_taxonomies(config);
+        lib.check_section_terms(&mut diagnostics);
+        lib.check_home_feed(&mut diagnostics);
         lib.check_collisions(&mut diagnostics);
         if diagnostics.has_errors() {
             Err(diagnostics)
@@ -354,6 +356,48 @@ impl Library {
         }
     }
 
+    /// `feed: true` writes a section's own feed; the home section's feed is the site feed, which
+    /// `site.yaml` switches: in content/_index.md the key would do nothing, so it is an error.
+    fn check_home_feed(&self, diagnostics: &mut Diagnostics) {
+        let Some(home) = self.sections.first() else { return };
+        if home.doc.front.feed {
+            diagnostics.push(
+                Diagnostic::error(
+                    "front-matter",
+                    "`feed: true` in the home section does nothing: the site feed is set in site.yaml",
+                )
+                .in_file(&home.doc.file)
+                .at(home.doc.front.line_of("feed"), None)
+                .hint("remove `feed:` from content/_index.md; switch the site feed with `feed:` in site.yaml"),
+            );
+        }
+    }
+
+    /// A section's own terms (`topics:` in its _index.md) are shown as links to their term pages:
+    /// a term that no page carries has no term page, so it is an error, not a dead link.
+    fn check_section_terms(&self, diagnostics: &mut Diagnostics) {
+        for s in self.sections.iter().filter(|s| s.publishes_page()) {
+            for (name, terms) in &s.doc.front.taxonomies {
+                let Some(tax) = self.taxonomies.iter().find(|t| t.name == *name) else { continue };
+                for term in terms {
+                    let slug = term_slug(term);
+                    if tax.terms.iter().any(|t| t.slug == slug) {
+                        continue;
+                    }
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "front-matter",
+                            format!("the section's {name} term \"{term}\" is on no page, so it has no page to link to"),
+                        )
+                        .in_file(&s.doc.file)
+                        .at(s.doc.front.line_of(name), None)
+                        .hint(format!("give one of the section's pages `{name}: [\"{term}\"]`, or remove the term from the section")),
+                    );
+                }
+            }
+        }
+    }
+
     /// Two sources that would write the same output file, names that differ only in case, aliases
     /// that shadow real pages.
     fn check_collisions(&self, diagnostics: &mut Diagnostics) {
@@ -404,38 +448,40 @@ impl Library {
             let f = PathBuf::from(crate::config::CONFIG_FILE);
             claim(&t.path, &f, None, &format!("the taxonomy `{}`", t.name), diagnostics);
         }
+        // Pages' aliases, then those of sections with a page of their own (in the order of
+        // `render::alias_targets`): the same checks and messages for both.
+        let alias_holders = self
+            .pages
+            .iter()
+            .map(|p| &p.doc)
+            .chain(self.sections.iter().filter(|s| s.publishes_page()).map(|s| &s.doc));
         let mut alias_owners: HashMap<String, PathBuf> = HashMap::new();
-        for p in &self.pages {
-            for (i, alias) in p.doc.front.aliases.iter().enumerate() {
+        for doc in alias_holders {
+            for (i, alias) in doc.front.aliases.iter().enumerate() {
                 let alias = paths::normalise_alias(alias);
-                let line = p
-                    .doc
-                    .front
-                    .alias_lines
-                    .get(i)
-                    .copied()
-                    .or_else(|| p.doc.front.line_of("aliases"));
+                let line =
+                    doc.front.alias_lines.get(i).copied().or_else(|| doc.front.line_of("aliases"));
                 if let Some(owner) = owners.get(&alias) {
                     diagnostics.push(
                         Diagnostic::error(
                             "collision",
                             format!("the alias {alias} shadows {}, a real page", owner.display()),
                         )
-                        .in_file(&p.doc.file)
+                        .in_file(&doc.file)
                         .at(line, None)
                         .hint("remove the alias, or move the page that lives there"),
                     );
                 } else if let Some(other) =
-                    alias_owners.get(&alias).filter(|other| **other != p.doc.file)
+                    alias_owners.get(&alias).filter(|other| **other != doc.file)
                 {
                     diagnostics.push(
                         Diagnostic::error("collision", format!("the alias {alias} is also an alias of {}", other.display()))
-                            .in_file(&p.doc.file)
+                            .in_file(&doc.file)
                             .at(line, None)
                             .hint("an old path can redirect to one page only: remove one of the two aliases"),
                     );
                 } else {
-                    alias_owners.insert(alias, p.doc.file.clone());
+                    alias_owners.insert(alias, doc.file.clone());
                 }
             }
         }

@@ -7,6 +7,8 @@
 //! - two producers write one path;
 //! - one producer writes a file where another needs a folder (`topics` and `topics/index.html`);
 //! - two paths differ only in letter case (they overwrite each other on macOS and Windows);
+//! - a producer writes the index page of a folder another has reserved (the folder of a list's
+//!   pagers, `news/page/`: a page there would read as pager 0);
 //! - a path is one of Charter's own names (any segment starting with `.charter`: the manifest,
 //!   the staging folder, the commit journal, the lock) or is not a plain relative path inside the
 //!   output (empty, absolute, `.`/`..` segments, backslashes, control characters).
@@ -59,6 +61,8 @@ pub struct Plan {
 #[derive(Debug, Default)]
 pub struct PlanBuilder {
     claims: HashMap<String, Producer>,
+    /// Folders (`news/page`) in which only their reserver writes.
+    reserved: Vec<(String, Producer)>,
     errors: Diagnostics,
 }
 
@@ -116,9 +120,29 @@ impl PlanBuilder {
         self.claims.insert(path, producer);
     }
 
-    /// Checks file/folder clashes and case-only differences, and returns the plan or every error.
+    /// Reserves `folder` (`news/page`, no trailing `/`) for `producer`: no other producer may
+    /// write its index page (`news/page/index.html`).
+    pub fn reserve_folder(&mut self, folder: String, producer: Producer) {
+        self.reserved.push((folder, producer));
+    }
+
+    /// Checks file/folder clashes, case-only differences and reserved folders, and returns the
+    /// plan or every error.
     pub fn finish(self) -> Result<Plan, Diagnostics> {
-        let PlanBuilder { claims, mut errors } = self;
+        let PlanBuilder { claims, reserved, mut errors } = self;
+        for (folder, reserver) in &reserved {
+            let index = format!("{folder}/index.html");
+            if let Some(other) = claims.get(&index) {
+                let d = Diagnostic::error(
+                    "collision",
+                    format!(
+                        "{} would write {index}, but {folder}/ is the folder of {}",
+                        other.describe, reserver.describe
+                    ),
+                );
+                errors.push(other.place(d).hint(join_hints(reserver, other)));
+            }
+        }
         let plan = Plan { claims };
         plan.check_shapes(&mut errors);
         if errors.has_errors() {
@@ -237,7 +261,8 @@ impl Plan {
     ) -> Result<Plan, Diagnostics> {
         let mut paths: Vec<String> = self.claims.keys().filter(|p| wanted(p)).cloned().collect();
         paths.sort();
-        let mut builder = PlanBuilder { claims: self.claims, errors: Diagnostics::new() };
+        let mut builder =
+            PlanBuilder { claims: self.claims, reserved: Vec::new(), errors: Diagnostics::new() };
         for path in paths {
             let Some(producer) = builder.claims.get(&path).cloned() else { continue };
             for suffix in suffixes {

@@ -164,8 +164,8 @@ pub fn atom(
     out
 }
 
-/// `sitemap.xml`: home, sections with a page of their own, pages and taxonomy pages, with their
-/// last dates.
+/// `sitemap.xml`: home, sections with a page of their own, pages, taxonomy pages and the pagers
+/// of paginated lists, with their last dates.
 pub fn sitemap(lib: &Library, config: &Config) -> String {
     let urls = Urls { config };
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
@@ -179,6 +179,14 @@ pub fn sitemap(lib: &Library, config: &Config) -> String {
         entries.push((t.path.clone(), None));
         for term in &t.terms {
             entries.push((term.path.clone(), None));
+        }
+    }
+    // Pagers 2 and on (pager 1 is the list page above; `/page/1/` is a redirect, not listed).
+    for (listing, pagination) in crate::render::pagination::paginated(lib, config) {
+        for number in 2..=listing.number_pagers(lib, config) {
+            let path =
+                crate::render::pagination::pager_path(listing.path(lib), &pagination, number);
+            entries.push((path, None));
         }
     }
     entries.sort();

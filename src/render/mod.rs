@@ -3,6 +3,7 @@
 //! redirects and the highlighting stylesheet.
 
 pub mod feeds;
+pub mod pagination;
 pub mod values;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::markdown::{self, LinkResolver, Rendered};
 use crate::output::Producer;
 use crate::templates::Templates;
+use pagination::{pager_path, Listing};
 use values::{SiteValues, Urls};
 
 struct LibraryLinks<'a> {
@@ -166,11 +168,47 @@ pub enum Output {
     TaxonomyList(usize),
     Term(usize, usize),
     NotFound,
-    Alias { alias: String, page: PageId },
+    /// Pager `number` (2 or more) of a paginated list; pager 1 is the list's own output.
+    Pager {
+        list: Listing,
+        number: usize,
+    },
+    /// `<list>/<paginate_path>/1/`, a redirect to the list page (pager 1).
+    PagerRedirect(Listing),
+    /// A redirect page at an alias of a page or a section.
+    Alias {
+        alias: String,
+        target: AliasTarget,
+    },
     Feed(Option<SectionId>),
     Sitemap,
     Robots,
     SyntaxCss,
+}
+
+/// What an alias redirects to: a page, or a section with a page of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AliasTarget {
+    Page(PageId),
+    Section(SectionId),
+}
+
+impl AliasTarget {
+    /// The document whose front matter holds the alias.
+    pub fn doc<'a>(&self, lib: &'a Library) -> &'a crate::content::load::Document {
+        match *self {
+            AliasTarget::Page(p) => &lib.pages[p].doc,
+            AliasTarget::Section(s) => &lib.sections[s].doc,
+        }
+    }
+
+    /// The URL path the alias redirects to.
+    pub fn path<'a>(&self, lib: &'a Library) -> &'a str {
+        match *self {
+            AliasTarget::Page(p) => &lib.pages[p].path,
+            AliasTarget::Section(s) => &lib.sections[s].path,
+        }
+    }
 }
 
 /// Every output of the site. A section without `_index.md` has none of its own (no list page,
@@ -189,10 +227,15 @@ pub fn outputs(lib: &Library, config: &Config) -> Vec<Output> {
         list.push(Output::TaxonomyList(t));
         list.extend((0..tax.terms.len()).map(|i| Output::Term(t, i)));
     }
+    for (listing, _) in pagination::paginated(lib, config) {
+        list.push(Output::PagerRedirect(listing));
+        let count = listing.number_pagers(lib, config);
+        list.extend((2..=count).map(|number| Output::Pager { list: listing, number }));
+    }
     list.push(Output::NotFound);
-    for (pid, p) in lib.pages.iter().enumerate() {
-        for alias in &p.doc.front.aliases {
-            list.push(Output::Alias { alias: alias.clone(), page: pid });
+    for target in alias_targets(lib) {
+        for alias in &target.doc(lib).front.aliases {
+            list.push(Output::Alias { alias: alias.clone(), target });
         }
     }
     if config.feed.enabled {
@@ -216,6 +259,14 @@ pub fn output_path(output: &Output, lib: &Library, config: &Config) -> String {
         Output::Section(s) => output_file_for(&lib.sections[*s].path),
         Output::TaxonomyList(t) => output_file_for(&lib.taxonomies[*t].path),
         Output::Term(t, i) => output_file_for(&lib.taxonomies[*t].terms[*i].path),
+        Output::Pager { list, number } => match list.pagination(lib, config) {
+            Some(p) => output_file_for(&pager_path(list.path(lib), &p, *number)),
+            None => output_file_for(list.path(lib)),
+        },
+        Output::PagerRedirect(list) => match list.pagination(lib, config) {
+            Some(p) => output_file_for(&format!("{}1/", list.pagers_folder(lib, &p))),
+            None => output_file_for(list.path(lib)),
+        },
         Output::NotFound => "404.html".into(),
         Output::Alias { alias, .. } => output_file_for(&normalise_alias(alias)),
         Output::Feed(None) => config.feed.filename.clone(),
@@ -264,6 +315,52 @@ impl RenderInput<'_> {
         }
     }
 
+    /// Renders pager `number` of a section's or a term's list (1: the list page itself). On a
+    /// paginated list `section.pages` (or `term.pages`) holds this pager's pages, as
+    /// `paginator.pages` does; elsewhere `paginator` is empty.
+    fn render_listing(&self, listing: Listing, number: usize) -> Result<String, Diagnostic> {
+        let lib = self.lib;
+        let (pages, paginator) =
+            pagination::pager(listing, number, lib, self.config, &self.values.pages);
+        let paginated = !paginator.is_none();
+        let with_pages = |value: &tera::Value| -> tera::Value {
+            match value.as_map() {
+                Some(map) if paginated => {
+                    let mut map = map.clone();
+                    map.insert(tera::value::Key::Str("pages"), pages.clone());
+                    tera::Value::from(map)
+                }
+                _ => value.clone(),
+            }
+        };
+        let path = match listing.pagination(lib, self.config) {
+            Some(p) => pager_path(listing.path(lib), &p, number),
+            None => listing.path(lib).to_string(),
+        };
+        let mut ctx = self.context(&path);
+        ctx.insert_value("paginator", paginator);
+        match listing {
+            Listing::Section(sid) => {
+                let section = &lib.sections[sid];
+                let file: PathBuf = if section.doc.file.as_os_str().is_empty() {
+                    PathBuf::from("content").join(&section.doc.relative_path)
+                } else {
+                    section.doc.file.clone()
+                };
+                let default = if sid == lib.root() { "index.html" } else { "section.html" };
+                let template =
+                    self.template_for(section.doc.front.template.as_deref(), default, &file)?;
+                ctx.insert_value("section", with_pages(&self.values.sections[sid]));
+                self.templates.render(&template, &ctx, Some(&file))
+            }
+            Listing::Term(t, i) => {
+                ctx.insert_value("taxonomy", self.values.taxonomies[t].clone());
+                ctx.insert_value("term", with_pages(&self.values.terms[t][i]));
+                self.templates.render("taxonomy_term.html", &ctx, None)
+            }
+        }
+    }
+
     /// Renders one output to bytes.
     pub fn render(&self, output: &Output) -> Result<Vec<u8>, Diagnostic> {
         let lib = self.lib;
@@ -279,37 +376,23 @@ impl RenderInput<'_> {
                 ctx.insert_value("page", values::page_with_neighbours(self.values, lib, *pid));
                 self.templates.render(&template, &ctx, Some(&page.doc.file))?
             }
-            Output::Section(sid) => {
-                let section = &lib.sections[*sid];
-                let file: PathBuf = if section.doc.file.as_os_str().is_empty() {
-                    PathBuf::from("content").join(&section.doc.relative_path)
-                } else {
-                    section.doc.file.clone()
-                };
-                let default = if *sid == lib.root() { "index.html" } else { "section.html" };
-                let template =
-                    self.template_for(section.doc.front.template.as_deref(), default, &file)?;
-                let mut ctx = self.context(&section.path);
-                ctx.insert_value("section", self.values.sections[*sid].clone());
-                self.templates.render(&template, &ctx, Some(&file))?
-            }
+            Output::Section(sid) => self.render_listing(Listing::Section(*sid), 1)?,
             Output::TaxonomyList(t) => {
                 let mut ctx = self.context(&lib.taxonomies[*t].path);
                 ctx.insert_value("taxonomy", self.values.taxonomies[*t].clone());
                 self.templates.render("taxonomy_list.html", &ctx, None)?
             }
-            Output::Term(t, i) => {
-                let mut ctx = self.context(&lib.taxonomies[*t].terms[*i].path);
-                ctx.insert_value("taxonomy", self.values.taxonomies[*t].clone());
-                ctx.insert_value("term", self.values.terms[*t][*i].clone());
-                self.templates.render("taxonomy_term.html", &ctx, None)?
+            Output::Term(t, i) => self.render_listing(Listing::Term(*t, *i), 1)?,
+            Output::Pager { list, number } => self.render_listing(*list, *number)?,
+            Output::PagerRedirect(list) => {
+                feeds::redirect(&Urls { config: self.config }.permalink(list.path(lib)))
             }
             Output::NotFound => {
                 let ctx = self.context("/404.html");
                 self.templates.render("404.html", &ctx, None)?
             }
-            Output::Alias { page, .. } => {
-                feeds::redirect(&Urls { config: self.config }.permalink(&lib.pages[*page].path))
+            Output::Alias { target, .. } => {
+                feeds::redirect(&Urls { config: self.config }.permalink(target.path(lib)))
             }
             Output::Feed(section) => {
                 let pages: Vec<PageId> = match section {
@@ -327,6 +410,47 @@ impl RenderInput<'_> {
             .map_err(|e| Diagnostic::error("highlight", e).in_file(crate::config::CONFIG_FILE))?,
         };
         Ok(html.into_bytes())
+    }
+}
+
+/// Every page, then every section with a page of its own: whatever may have `aliases`, in the
+/// order their redirects are listed and checked.
+pub fn alias_targets(lib: &Library) -> impl Iterator<Item = AliasTarget> + '_ {
+    (0..lib.pages.len()).map(AliasTarget::Page).chain(
+        lib.sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.publishes_page())
+            .map(|(sid, _)| AliasTarget::Section(sid)),
+    )
+}
+
+/// Who writes the pagers of `list` (`what`: which of its outputs, e.g. `pager 2 of`).
+pub fn pager_producer(list: &Listing, lib: &Library, what: &str) -> Producer {
+    match *list {
+        Listing::Section(s) => {
+            let doc = &lib.sections[s].doc;
+            Producer::new(
+                format!("{what} the list of content/{} (`paginate_by`)", doc.relative_path),
+                Some(doc.file.clone()),
+                format!("choose another `paginate_path:` in content/{}", doc.relative_path),
+            )
+            .at_line(doc.front.line_of("paginate_by"))
+        }
+        Listing::Term(t, i) => {
+            let tax = &lib.taxonomies[t];
+            Producer::new(
+                format!(
+                    "{what} the `{}` term page of \"{}\" (`paginate_by`)",
+                    tax.name, tax.terms[i].name
+                ),
+                Some(PathBuf::from(crate::config::CONFIG_FILE)),
+                format!(
+                    "choose another `paginate_path:` for the `{}` taxonomy in site.yaml",
+                    tax.name
+                ),
+            )
+        }
     }
 }
 
@@ -361,11 +485,15 @@ pub fn producer(o: &Output, lib: &Library) -> Producer {
             let file = if doc.file.as_os_str().is_empty() { PathBuf::from("content").join(&doc.relative_path) } else { doc.file.clone() };
             Producer::new(format!("content/{}", doc.relative_path), Some(file), "rename the section's folder")
         }
-        Output::Alias { alias, page } => {
-            let doc = &lib.pages[*page].doc;
+        Output::Alias { alias, target } => {
+            let doc = target.doc(lib);
             let i = doc.front.aliases.iter().position(|a| a == alias);
             let line = i.and_then(|i| doc.front.alias_lines.get(i).copied()).or_else(|| doc.front.line_of("aliases"));
-            Producer::new(format!("the alias {alias} of {}", doc.file.display()), Some(doc.file.clone()), "remove the alias from the page's `aliases:`")
+            let whose = match target {
+                AliasTarget::Page(_) => "page",
+                AliasTarget::Section(_) => "section",
+            };
+            Producer::new(format!("the alias {alias} of {}", doc.file.display()), Some(doc.file.clone()), format!("remove the alias from the {whose}'s `aliases:`"))
                 .at_line(line)
         }
         Output::TaxonomyList(t) => Producer::new(format!("the `{}` taxonomy list page", lib.taxonomies[*t].name), site_yaml(), "rename the taxonomy in site.yaml"),
@@ -374,6 +502,8 @@ pub fn producer(o: &Output, lib: &Library) -> Producer {
             site_yaml(),
             "rename the term",
         ),
+        Output::Pager { list, number } => pager_producer(list, lib, &format!("pager {number} of")),
+        Output::PagerRedirect(list) => pager_producer(list, lib, "the redirect from pager 1 to"),
         Output::NotFound => Producer::new("the generated 404 page", site_yaml(), "to change the 404 page, write templates/404.html instead"),
         Output::Feed(None) => Producer::new(
             "the generated site feed",

@@ -101,26 +101,27 @@ fn toc_value(entries: &[TocEntry], page_path: &str) -> Value {
     Value::from(list)
 }
 
+/// A term's reference value: `{name, slug, permalink, path}`.
+fn term_ref(term: &crate::content::Term, urls: &Urls<'_>) -> Value {
+    let mut m = Map::new();
+    m.insert(key("name"), Value::from(term.name.as_str()));
+    m.insert(key("slug"), Value::from(term.slug.as_str()));
+    m.insert(key("permalink"), Value::from(urls.permalink(&term.path)));
+    m.insert(key("path"), Value::from(urls.path(&term.path)));
+    Value::from(m)
+}
+
 /// Term reference values `{name, slug, permalink, path}` per taxonomy, per term slug.
 pub fn term_refs(lib: &Library, urls: &Urls<'_>) -> Vec<HashMap<String, Value>> {
     lib.taxonomies
         .iter()
-        .map(|t| {
-            t.terms
-                .iter()
-                .map(|term| {
-                    let mut m = Map::new();
-                    m.insert(key("name"), Value::from(term.name.as_str()));
-                    m.insert(key("slug"), Value::from(term.slug.as_str()));
-                    m.insert(key("permalink"), Value::from(urls.permalink(&term.path)));
-                    m.insert(key("path"), Value::from(urls.path(&term.path)));
-                    (term.slug.clone(), Value::from(m))
-                })
-                .collect()
-        })
+        .map(|t| t.terms.iter().map(|term| (term.slug.clone(), term_ref(term, urls))).collect())
         .collect()
 }
 
+/// The fields Charter sets on `page` and `section` values: a front matter key of the same name
+/// that Charter does not know stays in `params` only. (Charter's own keys are declared in
+/// [`crate::content::frontmatter::FRONT_MATTER_KEYS`].)
 const PAGE_FIELDS: &[&str] = &[
     "title",
     "description",
@@ -186,7 +187,8 @@ fn common(
         key("summary"),
         body.summary.as_ref().map(|s| s.value()).unwrap_or_else(Value::none),
     );
-    map.insert(key("toc"), toc_value(&body.toc, &url_path));
+    let toc = if fm.toc == Some(false) { empty_list() } else { toc_value(&body.toc, &url_path) };
+    map.insert(key("toc"), toc);
     map.insert(key("word_count"), Value::from(body.word_count));
     map.insert(key("reading_time"), Value::from(body.word_count.div_ceil(200).max(1)));
     map.insert(key("authors"), Value::from(fm.authors.clone()));
@@ -201,7 +203,7 @@ fn common(
     map.insert(key("params"), Value::from(params_map));
     for (k, v) in params {
         if !PAGE_FIELDS.contains(&k.as_str())
-            && !crate::content::frontmatter::KNOWN_KEYS.contains(&k.as_str())
+            && crate::content::frontmatter::descriptor(k).is_none()
             && !config.taxonomies.contains(k)
         {
             map.insert(tera::value::Key::String(k.as_str().into()), v);
@@ -421,9 +423,26 @@ fn section_value(
     // A folder without `_index.md`: it lists its pages, but has no page to link to.
     m.insert(key("implicit"), Value::from(!s.publishes_page()));
     m.insert(key("ancestors"), ancestors_value(lib, sid, urls, false));
+    // The section's own terms (`topics:` in its _index.md), each a term some page carries
+    // (the library refuses any other: it would have no term page to link to).
     let mut tax = Map::new();
-    for t in &config.taxonomies {
-        tax.insert(tera::value::Key::String(t.as_str().into()), Value::from(Vec::<Value>::new()));
+    for t in &lib.taxonomies {
+        let written = s.doc.front.taxonomies.iter().find(|(n, _)| *n == t.name);
+        let mut seen = Vec::new();
+        let refs: Vec<Value> = written
+            .map(|(_, names)| names.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|name| {
+                let slug = crate::content::term_slug(name);
+                if seen.contains(&slug) {
+                    return None;
+                }
+                seen.push(slug.clone());
+                t.terms.iter().find(|term| term.slug == slug).map(|term| term_ref(term, urls))
+            })
+            .collect();
+        tax.insert(tera::value::Key::String(t.name.as_str().into()), Value::from(refs));
     }
     m.insert(key("taxonomies"), Value::from(tax));
     m.insert(key("assets"), Value::from(Vec::<Value>::new()));
