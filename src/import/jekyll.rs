@@ -500,7 +500,7 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
         ));
     }
     if raw.contains_key("paginate") {
-        notes.push(Note::new(NoteKind::Other, &config_file, None, "pagination (`paginate`): Charter lists every page of a section on one page; Jekyll's /page2/ URLs are not published"));
+        notes.push(Note::new(NoteKind::Other, &config_file, None, "pagination (`paginate`): not carried over: set `paginate_by` in the section's `_index.md` (Charter's pagers live at /page/N/, so Jekyll's /page2/ URLs are not published)"));
     }
     Ok(JekyllConfig {
         site: SiteConfig { title, base_url, description, language, taxonomies: vec![], extra },
