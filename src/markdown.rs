@@ -144,76 +144,125 @@ struct PendingHeading<'a> {
 
 /// Renders a Markdown body.
 pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
-    let line_starts: Vec<usize> =
-        std::iter::once(0).chain(input.body.match_indices('\n').map(|(i, _)| i + 1)).collect();
-    let line_of = |offset: usize| -> usize {
-        let idx = match line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        idx + input.first_line
-    };
+    let mut renderer = Renderer::new(input, links);
+    for (event, range) in Parser::new_ext(input.body, options()).into_offset_iter() {
+        renderer.event(event, range);
+    }
+    renderer.finish()
+}
 
-    let mut rendered = Rendered::default();
-    let mut out: Vec<Event> = Vec::new();
-    let mut heading: Option<PendingHeading> = None;
-    let mut code: Option<(String, String, usize)> = None;
-    let mut footnote: Option<(String, Vec<Event>)> = None;
-    let mut footnote_defs: HashMap<String, Vec<Event>> = HashMap::new();
-    let mut footnote_order: Vec<String> = Vec::new();
-    let mut footnote_ref_counts: HashMap<String, usize> = HashMap::new();
-    let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
-    let mut summary_cut: Option<usize> = None;
-    // Paragraph anchors: the id of the last h2/h3, the paragraph count under it, list depth.
-    let mut section_id = String::new();
-    let mut paragraph_n = 0usize;
-    let mut list_depth = 0usize;
-    let mut open_anchor: Option<String> = None;
+/// A fenced or indented code block being read: its language, its text, the line it opens on.
+struct PendingCode {
+    lang: String,
+    text: String,
+    line: usize,
+}
 
+/// A footnote definition being read: its name and its events.
+struct PendingFootnote<'a> {
+    name: String,
+    events: Vec<Event<'a>>,
+}
+
+/// Footnotes as met: the definitions, the order of first reference, the references per name.
+#[derive(Default)]
+struct Footnotes<'a> {
+    definitions: HashMap<String, Vec<Event<'a>>>,
+    order: Vec<String>,
+    reference_counts: HashMap<String, usize>,
+}
+
+/// Where paragraph anchors stand: the id of the last h2/h3, the paragraphs under it, how deep in
+/// lists the renderer is, and the id of the paragraph open now.
+#[derive(Default)]
+struct ParagraphAnchors {
+    section_id: String,
+    count: usize,
+    list_depth: usize,
+    open: Option<String>,
+}
+
+/// One body's rendering: the events out so far and what is pending (a heading, a code block, a
+/// footnote definition), with one method per kind of event.
+struct Renderer<'a, 'r> {
+    input: &'r Input<'a>,
+    links: &'r dyn LinkResolver,
+    /// Byte offset of the start of each line of the body.
+    line_starts: Vec<usize>,
+    rendered: Rendered,
     /// Events borrow the body's text (no copy of a 50 MB file event by event).
-    fn push<'a>(
-        event: Event<'a>,
-        heading: &mut Option<PendingHeading<'a>>,
-        footnote: &mut Option<(String, Vec<Event<'a>>)>,
-        out: &mut Vec<Event<'a>>,
-    ) {
-        if let Some(h) = heading.as_mut() {
-            h.events.push(event);
-        } else if let Some((_, events)) = footnote.as_mut() {
-            events.push(event);
-        } else {
-            out.push(event);
+    out: Vec<Event<'a>>,
+    heading: Option<PendingHeading<'a>>,
+    code: Option<PendingCode>,
+    footnote: Option<PendingFootnote<'a>>,
+    footnotes: Footnotes<'a>,
+    flat_toc: Vec<(u8, String, String)>,
+    summary_cut: Option<usize>,
+    paragraphs: ParagraphAnchors,
+    html_nesting: HtmlNesting,
+}
+
+impl<'a, 'r> Renderer<'a, 'r> {
+    fn new(input: &'r Input<'a>, links: &'r dyn LinkResolver) -> Self {
+        let line_starts =
+            std::iter::once(0).chain(input.body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Renderer {
+            input,
+            links,
+            line_starts,
+            rendered: Rendered::default(),
+            out: Vec::new(),
+            heading: None,
+            code: None,
+            footnote: None,
+            footnotes: Footnotes::default(),
+            flat_toc: Vec::new(),
+            summary_cut: None,
+            paragraphs: ParagraphAnchors::default(),
+            html_nesting: HtmlNesting::default(),
         }
     }
 
-    let mut html_nesting = HtmlNesting::default();
-    for (event, range) in Parser::new_ext(input.body, options()).into_offset_iter() {
-        if input.sanitize_html {
+    /// The file line of a byte offset in the body.
+    fn line_of(&self, offset: usize) -> usize {
+        let idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        idx + self.input.first_line
+    }
+
+    /// Sends an event where it belongs: the pending heading, the pending footnote, or the output.
+    fn push(&mut self, event: Event<'a>) {
+        if let Some(h) = self.heading.as_mut() {
+            h.events.push(event);
+        } else if let Some(f) = self.footnote.as_mut() {
+            f.events.push(event);
+        } else {
+            self.out.push(event);
+        }
+    }
+
+    /// Takes one event of the parser, with its byte range in the body.
+    fn event(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
+        if self.input.sanitize_html {
             if let Event::Html(html) | Event::InlineHtml(html) = &event {
-                if html_nesting.read(html) {
-                    rendered.diagnostics.push(
-                        Diagnostic::error("html", format!("raw HTML is nested more than {MAX_HTML_NESTING} elements deep"))
-                            .in_file(input.file)
-                            .at_line_of(input.body, line_of(range.start) + 1 - input.first_line, None)
-                            .at(Some(line_of(range.start)), None)
-                            .hint("with `markdown.sanitize_html` on, raw HTML may nest at most this deep: flatten the HTML or write it as Markdown"),
-                    );
-                }
+                self.check_html_nesting(html, range.start);
             }
         }
-        if let Some((_, text, _)) = code.as_mut() {
+        if let Some(code) = self.code.as_mut() {
             match event {
                 Event::Text(t) => {
-                    text.push_str(&t);
-                    continue;
+                    code.text.push_str(&t);
+                    return;
                 }
                 Event::End(TagEnd::CodeBlock) => {}
-                _ => continue,
+                _ => return,
             }
         }
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-                heading = Some(PendingHeading {
+                self.heading = Some(PendingHeading {
                     level,
                     id,
                     classes,
@@ -222,239 +271,314 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
                     text: String::new(),
                 });
             }
-            Event::End(TagEnd::Heading(_)) => {
-                let Some(h) = heading.take() else { continue };
-                let base = match &h.id {
-                    Some(id) => id.to_string(),
-                    None => {
-                        let s = slugify(&h.text);
-                        if s.is_empty() {
-                            "section".to_string()
-                        } else {
-                            s
-                        }
-                    }
-                };
-                let mut id = base.clone();
-                let mut n = 1;
-                while rendered.ids.contains(&id) {
-                    id = format!("{base}-{n}");
-                    n += 1;
-                }
-                rendered.ids.insert(id.clone());
-                flat_toc.push((h.level as u8, id.clone(), h.text.trim().to_string()));
-                let small = matches!(
-                    h.level,
-                    pulldown_cmark::HeadingLevel::H2 | pulldown_cmark::HeadingLevel::H3
-                );
-                if small && footnote.is_none() {
-                    section_id = id.clone();
-                    paragraph_n = 0;
-                }
-                // The heading's own text is its permalink: the heading's accessible name stays its
-                // text, and there is one tab stop per heading. Not when the heading holds a link.
-                let has_link = h.events.iter().any(|e| matches!(e, Event::Start(Tag::Link { .. })));
-                let anchor = (input.anchors.headings && small && footnote.is_none() && !has_link)
-                    .then(|| format!("<a class=\"heading-anchor\" href=\"#{id}\">"));
-                let start = Event::Start(Tag::Heading {
-                    level: h.level,
-                    id: Some(CowStr::from(id)),
-                    classes: h.classes,
-                    attrs: h.attrs,
-                });
-                push(start, &mut heading, &mut footnote, &mut out);
-                if let Some(a) = &anchor {
-                    push(
-                        Event::InlineHtml(CowStr::from(a.clone())),
-                        &mut heading,
-                        &mut footnote,
-                        &mut out,
-                    );
-                }
-                for e in h.events {
-                    push(e, &mut heading, &mut footnote, &mut out);
-                }
-                if anchor.is_some() {
-                    push(
-                        Event::InlineHtml(CowStr::from("</a>")),
-                        &mut heading,
-                        &mut footnote,
-                        &mut out,
-                    );
-                }
-                push(Event::End(TagEnd::Heading(h.level)), &mut heading, &mut footnote, &mut out);
-            }
-            Event::Text(text) => {
-                rendered.word_count += count_words(&text);
-                if let Some(h) = heading.as_mut() {
-                    h.text.push_str(&text);
-                }
-                push(Event::Text(text), &mut heading, &mut footnote, &mut out);
-            }
-            Event::Code(text) => {
-                rendered.word_count += count_words(&text);
-                if let Some(h) = heading.as_mut() {
-                    h.text.push_str(&text);
-                }
-                push(Event::Code(text), &mut heading, &mut footnote, &mut out);
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(lang) => lang.to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((lang, String::new(), line_of(range.start)));
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                let Some((lang, text, line)) = code.take() else { continue };
-                let html = match highlight::highlight(&lang, &text) {
-                    Highlighted::Html(html) => html.to_string(),
-                    Highlighted::UnknownLanguage => {
-                        rendered.diagnostics.push(
-                            Diagnostic::warning("highlight", format!("unknown code language `{lang}`; the block is shown as plain code"))
-                                .in_file(input.file)
-                                .at(Some(line), None)
-                                .hint("use a language syntect knows (rust, python, yaml, json, bash, html, ...) or `text`"),
-                        );
-                        format!("<pre><code>{}</code></pre>", escape_xml(&text))
-                    }
-                };
-                push(Event::Html(CowStr::from(html)), &mut heading, &mut footnote, &mut out);
-            }
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Text(text) => self.text(text),
+            Event::Code(text) => self.code_span(text),
+            Event::Start(Tag::CodeBlock(kind)) => self.start_code_block(kind, range.start),
+            Event::End(TagEnd::CodeBlock) => self.end_code_block(),
             Event::Start(Tag::Link { link_type, dest_url, title, id })
                 if dest_url.starts_with("@/") =>
             {
-                let line = line_of(range.start);
-                let (target, anchor) = match dest_url[2..].split_once('#') {
-                    Some((t, a)) => (t.to_string(), Some(a.to_string())),
-                    None => (dest_url[2..].to_string(), None),
-                };
-                let url = match links.resolve(&target) {
-                    Some(url) => {
-                        rendered.internal_links.push(InternalLink {
-                            target: target.clone(),
-                            anchor: anchor.clone(),
-                            line,
-                        });
-                        match &anchor {
-                            Some(a) => format!("{url}#{a}"),
-                            None => url,
-                        }
-                    }
-                    None => {
-                        rendered.diagnostics.push(
-                            Diagnostic::error("link", format!("the link `{dest_url}` points to a page that does not exist"))
-                                .in_file(input.file)
-                                .at(Some(line), None)
-                                .hint(links.why_missing(&target).unwrap_or_else(|| {
-                                    format!("check the path under content/ (e.g. `@/proposal/aasc.md`); there is no content/{target}")
-                                })),
-                        );
-                        "#".to_string()
-                    }
-                };
-                push(
-                    Event::Start(Tag::Link { link_type, dest_url: CowStr::from(url), title, id }),
-                    &mut heading,
-                    &mut footnote,
-                    &mut out,
-                );
+                self.internal_link(link_type, dest_url, title, id, range.start)
             }
             Event::Html(html) | Event::InlineHtml(html) if html.trim() == "<!-- more -->" => {
-                if summary_cut.is_none() && heading.is_none() && footnote.is_none() {
-                    summary_cut = Some(out.len());
+                if self.summary_cut.is_none() && self.heading.is_none() && self.footnote.is_none() {
+                    self.summary_cut = Some(self.out.len());
                 }
             }
-            Event::FootnoteReference(name) => {
-                let name = name.to_string();
-                if !footnote_order.contains(&name) {
-                    footnote_order.push(name.clone());
-                }
-                let number = footnote_order.iter().position(|n| *n == name).unwrap_or(0) + 1;
-                let count = footnote_ref_counts.entry(name.clone()).or_insert(0);
-                *count += 1;
-                let slug = footnote_slug(&name);
-                let html = format!(
-                    "<sup class=\"footnote-reference\" id=\"fr-{slug}-{count}\"><a href=\"#fn-{slug}\" role=\"doc-noteref\">{number}</a></sup>"
-                );
-                rendered.ids.insert(format!("fr-{slug}-{count}"));
-                push(Event::InlineHtml(CowStr::from(html)), &mut heading, &mut footnote, &mut out);
-            }
+            Event::FootnoteReference(name) => self.footnote_reference(&name),
             Event::Start(Tag::FootnoteDefinition(name)) => {
-                footnote = Some((name.to_string(), Vec::new()));
+                self.footnote =
+                    Some(PendingFootnote { name: name.to_string(), events: Vec::new() });
             }
             Event::End(TagEnd::FootnoteDefinition) => {
-                if let Some((name, events)) = footnote.take() {
-                    footnote_defs.insert(name, events);
+                if let Some(f) = self.footnote.take() {
+                    self.footnotes.definitions.insert(f.name, f.events);
                 }
             }
             Event::Start(Tag::Item) => {
-                list_depth += 1;
-                push(Event::Start(Tag::Item), &mut heading, &mut footnote, &mut out);
+                self.paragraphs.list_depth += 1;
+                self.push(Event::Start(Tag::Item));
             }
             Event::End(TagEnd::Item) => {
-                list_depth = list_depth.saturating_sub(1);
-                push(Event::End(TagEnd::Item), &mut heading, &mut footnote, &mut out);
+                self.paragraphs.list_depth = self.paragraphs.list_depth.saturating_sub(1);
+                self.push(Event::End(TagEnd::Item));
             }
-            Event::Start(Tag::Paragraph)
-                if input.anchors.paragraphs
-                    && list_depth == 0
-                    && footnote.is_none()
-                    && heading.is_none() =>
-            {
-                paragraph_n += 1;
-                let mut id = if section_id.is_empty() {
-                    format!("p{paragraph_n}")
-                } else {
-                    format!("{section_id}-p{paragraph_n}")
-                };
-                while rendered.ids.contains(&id) {
-                    id.push('_');
-                }
-                rendered.ids.insert(id.clone());
-                push(
-                    Event::Html(CowStr::from(format!("<p id=\"{id}\">"))),
-                    &mut heading,
-                    &mut footnote,
-                    &mut out,
-                );
-                open_anchor = Some(id);
+            Event::Start(Tag::Paragraph) if self.paragraph_takes_anchor() => {
+                self.start_anchored_paragraph()
             }
-            Event::End(TagEnd::Paragraph) if open_anchor.is_some() => {
-                let id = open_anchor.take().unwrap_or_default();
-                // A pointer's permalink: silent for screen readers and not a tab stop (the section's
-                // heading link is the keyboard's way to the same place).
-                let close = format!("<a class=\"para-anchor\" href=\"#{id}\" tabindex=\"-1\" aria-hidden=\"true\">¶</a></p>\n");
-                push(Event::Html(CowStr::from(close)), &mut heading, &mut footnote, &mut out);
+            Event::End(TagEnd::Paragraph) if self.paragraphs.open.is_some() => {
+                self.end_anchored_paragraph()
             }
-            other => push(other, &mut heading, &mut footnote, &mut out),
+            other => self.push(other),
         }
     }
 
-    let mut body_html = String::with_capacity(input.body.len() * 3 / 2);
-    let mut summary_html = None;
-    if let Some(cut) = summary_cut {
-        let mut summary = String::new();
-        html::push_html(&mut summary, out[..cut].iter().cloned());
-        summary_html = Some(summary);
-    }
-    html::push_html(&mut body_html, out.into_iter());
-    // Table alignment as classes, not inline styles, so a strict Content-Security-Policy holds.
-    if alignment_finder().find(body_html.as_bytes()).is_some() {
-        body_html = alignment_as_classes(&body_html);
+    /// Raw HTML nested too deep to sanitize is an error (with `markdown.sanitize_html` on).
+    fn check_html_nesting(&mut self, html: &str, offset: usize) {
+        if !self.html_nesting.read(html) {
+            return;
+        }
+        let line = self.line_of(offset);
+        let input = self.input;
+        self.rendered.diagnostics.push(
+            Diagnostic::error("html", format!("raw HTML is nested more than {MAX_HTML_NESTING} elements deep"))
+                .in_file(input.file)
+                .at_line_of(input.body, line + 1 - input.first_line, None)
+                .at(Some(line), None)
+                .hint("with `markdown.sanitize_html` on, raw HTML may nest at most this deep: flatten the HTML or write it as Markdown"),
+        );
     }
 
-    if !footnote_order.is_empty() {
+    /// A heading ends: it gets a unique id, joins the table of contents and, for h2 and h3, may
+    /// become its own permalink.
+    fn end_heading(&mut self) {
+        let Some(h) = self.heading.take() else { return };
+        let base = match &h.id {
+            Some(id) => id.to_string(),
+            None => {
+                let s = slugify(&h.text);
+                if s.is_empty() {
+                    "section".to_string()
+                } else {
+                    s
+                }
+            }
+        };
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.rendered.ids.contains(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.rendered.ids.insert(id.clone());
+        self.flat_toc.push((h.level as u8, id.clone(), h.text.trim().to_string()));
+        let small =
+            matches!(h.level, pulldown_cmark::HeadingLevel::H2 | pulldown_cmark::HeadingLevel::H3);
+        if small && self.footnote.is_none() {
+            self.paragraphs.section_id = id.clone();
+            self.paragraphs.count = 0;
+        }
+        // The heading's own text is its permalink: the heading's accessible name stays its
+        // text, and there is one tab stop per heading. Not when the heading holds a link.
+        let has_link = h.events.iter().any(|e| matches!(e, Event::Start(Tag::Link { .. })));
+        let anchor = (self.input.anchors.headings && small && self.footnote.is_none() && !has_link)
+            .then(|| format!("<a class=\"heading-anchor\" href=\"#{id}\">"));
+        self.push(Event::Start(Tag::Heading {
+            level: h.level,
+            id: Some(CowStr::from(id)),
+            classes: h.classes,
+            attrs: h.attrs,
+        }));
+        if let Some(a) = &anchor {
+            self.push(Event::InlineHtml(CowStr::from(a.clone())));
+        }
+        for e in h.events {
+            self.push(e);
+        }
+        if anchor.is_some() {
+            self.push(Event::InlineHtml(CowStr::from("</a>")));
+        }
+        self.push(Event::End(TagEnd::Heading(h.level)));
+    }
+
+    /// Text counts its words and, in a heading, names the heading.
+    fn text(&mut self, text: CowStr<'a>) {
+        self.rendered.word_count += count_words(&text);
+        if let Some(h) = self.heading.as_mut() {
+            h.text.push_str(&text);
+        }
+        self.push(Event::Text(text));
+    }
+
+    /// A code span counts as text.
+    fn code_span(&mut self, text: CowStr<'a>) {
+        self.rendered.word_count += count_words(&text);
+        if let Some(h) = self.heading.as_mut() {
+            h.text.push_str(&text);
+        }
+        self.push(Event::Code(text));
+    }
+
+    fn start_code_block(&mut self, kind: CodeBlockKind<'a>, offset: usize) {
+        let lang = match kind {
+            CodeBlockKind::Fenced(lang) => lang.to_string(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        self.code = Some(PendingCode { lang, text: String::new(), line: self.line_of(offset) });
+    }
+
+    /// A code block ends: highlighted, or plain with a warning when the language is unknown.
+    fn end_code_block(&mut self) {
+        let Some(PendingCode { lang, text, line }) = self.code.take() else { return };
+        let html = match highlight::highlight(&lang, &text) {
+            Highlighted::Html(html) => html.to_string(),
+            Highlighted::UnknownLanguage => {
+                self.rendered.diagnostics.push(
+                    Diagnostic::warning("highlight", format!("unknown code language `{lang}`; the block is shown as plain code"))
+                        .in_file(self.input.file)
+                        .at(Some(line), None)
+                        .hint("use a language syntect knows (rust, python, yaml, json, bash, html, ...) or `text`"),
+                );
+                format!("<pre><code>{}</code></pre>", escape_xml(&text))
+            }
+        };
+        self.push(Event::Html(CowStr::from(html)));
+    }
+
+    /// An `@/` link: resolved to the target's URL (and kept for the anchor check), or an error.
+    fn internal_link(
+        &mut self,
+        link_type: pulldown_cmark::LinkType,
+        dest_url: CowStr<'a>,
+        title: CowStr<'a>,
+        id: CowStr<'a>,
+        offset: usize,
+    ) {
+        let line = self.line_of(offset);
+        let (target, anchor) = match dest_url[2..].split_once('#') {
+            Some((t, a)) => (t.to_string(), Some(a.to_string())),
+            None => (dest_url[2..].to_string(), None),
+        };
+        let url = match self.links.resolve(&target) {
+            Some(url) => {
+                self.rendered.internal_links.push(InternalLink {
+                    target: target.clone(),
+                    anchor: anchor.clone(),
+                    line,
+                });
+                match &anchor {
+                    Some(a) => format!("{url}#{a}"),
+                    None => url,
+                }
+            }
+            None => {
+                self.rendered.diagnostics.push(
+                    Diagnostic::error("link", format!("the link `{dest_url}` points to a page that does not exist"))
+                        .in_file(self.input.file)
+                        .at(Some(line), None)
+                        .hint(self.links.why_missing(&target).unwrap_or_else(|| {
+                            format!("check the path under content/ (e.g. `@/proposal/aasc.md`); there is no content/{target}")
+                        })),
+                );
+                "#".to_string()
+            }
+        };
+        self.push(Event::Start(Tag::Link { link_type, dest_url: CowStr::from(url), title, id }));
+    }
+
+    /// A footnote reference: numbered by first use, with an id per use for the back-links.
+    fn footnote_reference(&mut self, name: &str) {
+        let notes = &mut self.footnotes;
+        if !notes.order.iter().any(|n| n == name) {
+            notes.order.push(name.to_string());
+        }
+        let number = notes.order.iter().position(|n| n == name).unwrap_or(0) + 1;
+        let count = notes.reference_counts.entry(name.to_string()).or_insert(0);
+        *count += 1;
+        let count = *count;
+        let slug = footnote_slug(name);
+        let html = format!(
+            "<sup class=\"footnote-reference\" id=\"fr-{slug}-{count}\"><a href=\"#fn-{slug}\" role=\"doc-noteref\">{number}</a></sup>"
+        );
+        self.rendered.ids.insert(format!("fr-{slug}-{count}"));
+        self.push(Event::InlineHtml(CowStr::from(html)));
+    }
+
+    /// Whether a paragraph starting now gets an anchor: asked for, outside lists, footnotes and
+    /// headings.
+    fn paragraph_takes_anchor(&self) -> bool {
+        self.input.anchors.paragraphs
+            && self.paragraphs.list_depth == 0
+            && self.footnote.is_none()
+            && self.heading.is_none()
+    }
+
+    fn start_anchored_paragraph(&mut self) {
+        let p = &mut self.paragraphs;
+        p.count += 1;
+        let mut id = if p.section_id.is_empty() {
+            format!("p{}", p.count)
+        } else {
+            format!("{}-p{}", p.section_id, p.count)
+        };
+        while self.rendered.ids.contains(&id) {
+            id.push('_');
+        }
+        self.rendered.ids.insert(id.clone());
+        self.push(Event::Html(CowStr::from(format!("<p id=\"{id}\">"))));
+        self.paragraphs.open = Some(id);
+    }
+
+    fn end_anchored_paragraph(&mut self) {
+        let id = self.paragraphs.open.take().unwrap_or_default();
+        // A pointer's permalink: silent for screen readers and not a tab stop (the section's
+        // heading link is the keyboard's way to the same place).
+        let close = format!("<a class=\"para-anchor\" href=\"#{id}\" tabindex=\"-1\" aria-hidden=\"true\">¶</a></p>\n");
+        self.push(Event::Html(CowStr::from(close)));
+    }
+
+    /// The HTML of the body (and of its summary), the footnotes gathered at the end, sanitized
+    /// when asked, with the table of contents.
+    fn finish(mut self) -> Rendered {
+        let input = self.input;
+        let mut body_html = String::with_capacity(input.body.len() * 3 / 2);
+        let mut summary_html = None;
+        if let Some(cut) = self.summary_cut {
+            let mut summary = String::new();
+            html::push_html(&mut summary, self.out[..cut].iter().cloned());
+            summary_html = Some(summary);
+        }
+        html::push_html(&mut body_html, std::mem::take(&mut self.out).into_iter());
+        // Table alignment as classes, not inline styles, so a strict Content-Security-Policy holds.
+        if alignment_finder().find(body_html.as_bytes()).is_some() {
+            body_html = alignment_as_classes(&body_html);
+        }
+        self.write_footnotes(&mut body_html);
+        let mut rendered = self.rendered;
+        let mut html_nesting = self.html_nesting;
+        if input.sanitize_html && !html_nesting.too_deep && HtmlNesting::default().read(&body_html)
+        {
+            // Markdown itself can nest as deep (block quotes `>>>>`, lists in lists).
+            rendered.diagnostics.push(
+                Diagnostic::error("html", format!("the page nests block quotes, lists or HTML more than {MAX_HTML_NESTING} levels deep"))
+                    .in_file(input.file)
+                    .at(Some(input.first_line), None)
+                    .hint("with `markdown.sanitize_html` on, a page may nest at most this deep: flatten the block quotes or lists"),
+            );
+            html_nesting.too_deep = true;
+        }
+        if input.sanitize_html && html_nesting.too_deep {
+            // Refused above with an error; the HTML parser behind the sanitizer is never handed it
+            // (its cost grows with the square of the depth).
+            body_html.clear();
+            summary_html = None;
+        } else if input.sanitize_html {
+            body_html = sanitize(&body_html);
+            summary_html = summary_html.map(|s| sanitize(&s));
+        }
+        rendered.html = SharedHtml::new(&body_html);
+        rendered.summary = summary_html.map(|s| SharedHtml::new(&s));
+        rendered.toc = build_toc(self.flat_toc);
+        rendered
+    }
+
+    /// The footnotes, in the order of first reference, each with a back-link per reference.
+    fn write_footnotes(&mut self, body_html: &mut String) {
+        let notes = &mut self.footnotes;
+        if notes.order.is_empty() {
+            return;
+        }
         body_html.push_str("<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n");
-        for name in &footnote_order {
+        for name in &notes.order {
             let slug = footnote_slug(name);
-            rendered.ids.insert(format!("fn-{slug}"));
+            self.rendered.ids.insert(format!("fn-{slug}"));
             body_html.push_str(&format!("<li id=\"fn-{slug}\">"));
             let mut note = String::new();
-            if let Some(events) = footnote_defs.remove(name) {
+            if let Some(events) = notes.definitions.remove(name) {
                 html::push_html(&mut note, events.into_iter());
             }
-            let count = footnote_ref_counts.get(name).copied().unwrap_or(1);
+            let count = notes.reference_counts.get(name).copied().unwrap_or(1);
             let backlinks: String = (1..=count)
                 .map(|i| format!(" <a href=\"#fr-{slug}-{i}\" class=\"footnote-backref\" role=\"doc-backlink\" aria-label=\"Back to reference {i}\">↩</a>"))
                 .collect();
@@ -474,30 +598,6 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
         }
         body_html.push_str("</ol>\n</section>\n");
     }
-
-    if input.sanitize_html && !html_nesting.too_deep && HtmlNesting::default().read(&body_html) {
-        // Markdown itself can nest as deep (block quotes `>>>>`, lists in lists).
-        rendered.diagnostics.push(
-            Diagnostic::error("html", format!("the page nests block quotes, lists or HTML more than {MAX_HTML_NESTING} levels deep"))
-                .in_file(input.file)
-                .at(Some(input.first_line), None)
-                .hint("with `markdown.sanitize_html` on, a page may nest at most this deep: flatten the block quotes or lists"),
-        );
-        html_nesting.too_deep = true;
-    }
-    if input.sanitize_html && html_nesting.too_deep {
-        // Refused above with an error; the HTML parser behind the sanitizer is never handed it
-        // (its cost grows with the square of the depth).
-        body_html.clear();
-        summary_html = None;
-    } else if input.sanitize_html {
-        body_html = sanitize(&body_html);
-        summary_html = summary_html.map(|s| sanitize(&s));
-    }
-    rendered.html = SharedHtml::new(&body_html);
-    rendered.summary = summary_html.map(|s| SharedHtml::new(&s));
-    rendered.toc = build_toc(flat_toc);
-    rendered
 }
 
 /// The words of `text`, as `split_whitespace().count()` counts them, in one pass over the bytes
