@@ -9,6 +9,7 @@ use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag, T
 
 use crate::error::Diagnostic;
 use crate::highlight::{self, Highlighted};
+use crate::page_components::{self, ComponentRenderer, Marker};
 use crate::text::{escape_xml, slugify};
 
 /// One entry of a page's table of contents.
@@ -82,6 +83,9 @@ pub struct Rendered {
     pub word_count: usize,
     pub internal_links: Vec<InternalLink>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The page components the body calls, by name, sorted: a rebuild renders the body again
+    /// when one of them changed.
+    pub components_used: Vec<String>,
 }
 
 impl Rendered {
@@ -142,13 +146,50 @@ struct PendingHeading<'a> {
     text: String,
 }
 
-/// Renders a Markdown body.
+/// Renders a Markdown body. Component calls stay text (see [`render_with_components`]).
 pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
+    render_with_components(input, links, None)
+}
+
+/// Renders a Markdown body, rendering its component calls with `components`.
+pub fn render_with_components(
+    input: &Input<'_>,
+    links: &dyn LinkResolver,
+    components: Option<&dyn ComponentRenderer>,
+) -> Rendered {
     let mut renderer = Renderer::new(input, links);
+    renderer.components = components;
     for (event, range) in Parser::new_ext(input.body, options()).into_offset_iter() {
         renderer.event(event, range);
     }
+    renderer.end_skip(None);
     renderer.finish()
+}
+
+/// How deep component bodies may nest.
+const MAX_COMPONENT_NESTING: usize = 32;
+
+/// The source of a component call being passed over: the parser's events inside it are dropped,
+/// and `replacement` (the component's HTML, or an escaped call's text) goes out in its place.
+struct Skip<'a> {
+    /// Byte offset in the body where the call's source ends.
+    end: usize,
+    replacement: Event<'a>,
+    /// Starts minus ends among the dropped events (counting a paragraph taken back).
+    depth: usize,
+    /// The call opened a paragraph: its start was taken back, so that a call alone in its
+    /// paragraph is not wrapped in `<p>`.
+    took_paragraph: bool,
+    /// That paragraph closed inside the call's source.
+    paragraph_closed: bool,
+}
+
+/// Ends still to drop after a call's source: those of containers whose starts were inside it.
+#[derive(Default)]
+struct Dangling {
+    ends: usize,
+    /// Starts met since, whose ends are not to be dropped.
+    opened: usize,
 }
 
 /// A fenced or indented code block being read: its language, its text, the line it opens on.
@@ -200,6 +241,11 @@ struct Renderer<'a, 'r> {
     summary_cut: Option<usize>,
     paragraphs: ParagraphAnchors,
     html_nesting: HtmlNesting,
+    components: Option<&'r dyn ComponentRenderer>,
+    skip: Option<Skip<'a>>,
+    dangling: Dangling,
+    /// How many component bodies the renderer is inside.
+    component_depth: usize,
 }
 
 impl<'a, 'r> Renderer<'a, 'r> {
@@ -220,6 +266,10 @@ impl<'a, 'r> Renderer<'a, 'r> {
             summary_cut: None,
             paragraphs: ParagraphAnchors::default(),
             html_nesting: HtmlNesting::default(),
+            components: None,
+            skip: None,
+            dangling: Dangling::default(),
+            component_depth: 0,
         }
     }
 
@@ -260,6 +310,57 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 _ => return,
             }
         }
+        if let Some(skip) = self.skip.as_mut() {
+            let past = match &event {
+                Event::End(_) => range.end > skip.end,
+                _ => range.start >= skip.end,
+            };
+            if !past {
+                if matches!(event, Event::Text(_)) && range.end > skip.end {
+                    // The text runs on past the call's source: the rest of it follows the call.
+                    let end = skip.end;
+                    self.end_skip(Some(&Event::Text(CowStr::Borrowed(""))));
+                    let rest = CowStr::Borrowed(&self.input.body[end..range.end]);
+                    self.text_with_calls(rest, end..range.end);
+                    return;
+                }
+                match event {
+                    Event::Start(_) => skip.depth += 1,
+                    Event::End(_) if skip.depth > 0 => {
+                        skip.depth -= 1;
+                        if skip.took_paragraph && skip.depth == 0 && !skip.paragraph_closed {
+                            skip.paragraph_closed = true;
+                        }
+                    }
+                    // A container open before the call closes inside it: closed before the
+                    // call's output.
+                    end @ Event::End(_) => {
+                        let skip = self.skip.take();
+                        self.handle(end, range);
+                        self.skip = skip;
+                    }
+                    _ => {}
+                }
+                return;
+            }
+            self.end_skip(Some(&event));
+        }
+        if self.dangling.ends > 0 {
+            match &event {
+                Event::Start(_) => self.dangling.opened += 1,
+                Event::End(_) if self.dangling.opened > 0 => self.dangling.opened -= 1,
+                Event::End(_) => {
+                    self.dangling.ends -= 1;
+                    return;
+                }
+                _ => {}
+            }
+        }
+        self.handle(event, range);
+    }
+
+    /// Handles one event by its kind.
+    fn handle(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 self.heading = Some(PendingHeading {
@@ -272,6 +373,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 });
             }
             Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Text(text) if self.components.is_some() => self.text_with_calls(text, range),
             Event::Text(text) => self.text(text),
             Event::Code(text) => self.code_span(text),
             Event::Start(Tag::CodeBlock(kind)) => self.start_code_block(kind, range.start),
@@ -282,7 +384,11 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 self.internal_link(link_type, dest_url, title, id, range.start)
             }
             Event::Html(html) | Event::InlineHtml(html) if html.trim() == "<!-- more -->" => {
-                if self.summary_cut.is_none() && self.heading.is_none() && self.footnote.is_none() {
+                if self.summary_cut.is_none()
+                    && self.heading.is_none()
+                    && self.footnote.is_none()
+                    && self.component_depth == 0
+                {
                     self.summary_cut = Some(self.out.len());
                 }
             }
@@ -312,6 +418,210 @@ impl<'a, 'r> Renderer<'a, 'r> {
             }
             other => self.push(other),
         }
+    }
+
+    /// Text that may hold component calls: the text before each call goes out as text, the
+    /// call's source is passed over ([`Skip`]) and its output goes out in its place.
+    fn text_with_calls(&mut self, text: CowStr<'a>, range: std::ops::Range<usize>) {
+        let body: &'a str = self.input.body;
+        let (mut text, mut range) = (text, range);
+        loop {
+            let source = &body[range.clone()];
+            let Some(at) = page_components::next_marker(&body[range.start..], range.len()) else {
+                if !text.is_empty() {
+                    self.text(text);
+                }
+                return;
+            };
+            // The text before the call: as the parser gave it when it is the source as written
+            // (the common case), else up to the parser's own `{{`.
+            let before: CowStr<'a> = if *text == *source {
+                CowStr::Borrowed(&body[range.start..range.start + at])
+            } else {
+                let cut = page_components::next_marker(&text, text.len()).unwrap_or(text.len());
+                CowStr::from(text[..cut].to_string())
+            };
+            if !before.is_empty() {
+                self.text(before);
+            }
+            let end = self.call_at(range.start + at);
+            if end >= range.end {
+                return;
+            }
+            // More of this text follows the call.
+            self.end_skip(Some(&Event::Text(CowStr::Borrowed(""))));
+            text = CowStr::Borrowed(&body[end..range.end]);
+            range = end..range.end;
+        }
+    }
+
+    /// Reads the marker at byte `offset` of the body and renders it; returns the offset where its
+    /// source ends.
+    fn call_at(&mut self, offset: usize) -> usize {
+        let body: &'a str = self.input.body;
+        let marker = match page_components::parse_marker(&body[offset..]) {
+            Ok(marker) => marker,
+            Err(e) => {
+                self.component_error(offset + e.offset, e.message, e.hint);
+                self.text(CowStr::Borrowed(&body[offset..offset + 2]));
+                return offset + 2;
+            }
+        };
+        let (call, len) = match marker {
+            Marker::Escaped { literal, len } => {
+                self.start_skip(offset + len, Event::Text(CowStr::from(literal)), false);
+                return offset + len;
+            }
+            Marker::End { len } => {
+                self.component_error(
+                    offset,
+                    "`{% end %}` closes no component".into(),
+                    "remove it, or open a body before it with `{% name(…) %}`".into(),
+                );
+                self.start_skip(offset + len, Event::Text(CowStr::Borrowed("")), false);
+                return offset + len;
+            }
+            Marker::Call { call, len } => (call, len),
+        };
+        let mut end = offset + len;
+        let mut body_html = None;
+        if call.has_body {
+            match page_components::find_end(&body[end..]) {
+                None => {
+                    self.component_error(
+                        offset,
+                        format!("the body of `{}` is never closed", call.name),
+                        format!(
+                            "close it with `{{% end %}}` (each `{{% {}(…) %}}` needs its own)",
+                            call.name
+                        ),
+                    );
+                    self.start_skip(end, Event::Text(CowStr::Borrowed("")), true);
+                    return end;
+                }
+                Some(_) if self.component_depth >= MAX_COMPONENT_NESTING => {
+                    self.component_error(
+                        offset,
+                        format!("component bodies nest more than {MAX_COMPONENT_NESTING} deep"),
+                        "nest fewer components inside one another".into(),
+                    );
+                    return body.len();
+                }
+                Some((at, end_len)) => {
+                    body_html = Some(self.render_component_body(end, end + at));
+                    end += at + end_len;
+                }
+            }
+        }
+        let html = match self.components.map(|c| c.render(&call, body_html.as_deref())) {
+            Some(Ok(html)) => html,
+            Some(Err(problem)) => {
+                self.component_error(offset, problem.message, problem.hint);
+                String::new()
+            }
+            None => String::new(),
+        };
+        self.rendered.components_used.push(call.name);
+        self.start_skip(end, Event::Html(CowStr::from(html)), true);
+        end
+    }
+
+    /// Starts passing over a call's source, up to byte `end`. A call that opens its paragraph
+    /// takes the paragraph's start back (`block`), so that a call alone in it is not wrapped in
+    /// `<p>`.
+    fn start_skip(&mut self, end: usize, replacement: Event<'a>, block: bool) {
+        let took_paragraph = block && self.take_back_paragraph();
+        self.skip = Some(Skip {
+            end,
+            replacement,
+            depth: usize::from(took_paragraph),
+            took_paragraph,
+            paragraph_closed: false,
+        });
+    }
+
+    /// Takes back the paragraph start just sent out, if the last event is one.
+    fn take_back_paragraph(&mut self) -> bool {
+        let anchored = self.paragraphs.open.clone();
+        let target = if let Some(h) = self.heading.as_mut() {
+            &mut h.events
+        } else if let Some(f) = self.footnote.as_mut() {
+            &mut f.events
+        } else {
+            &mut self.out
+        };
+        match (target.last(), anchored) {
+            (Some(Event::Start(Tag::Paragraph)), _) => {
+                target.pop();
+                true
+            }
+            (Some(Event::Html(html)), Some(id)) if html.starts_with("<p id=") => {
+                target.pop();
+                self.rendered.ids.remove(&id);
+                self.paragraphs.open = None;
+                self.paragraphs.count -= 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The first event past a call's source (`next`, or none at the end of the text): the call's
+    /// output goes out, in the paragraph it was written in unless it was that paragraph's only
+    /// content.
+    fn end_skip(&mut self, next: Option<&Event<'a>>) {
+        let Some(skip) = self.skip.take() else { return };
+        let mut dangling = skip.depth;
+        if skip.took_paragraph && !skip.paragraph_closed {
+            let alone = skip.depth == 1 && matches!(next, Some(Event::End(TagEnd::Paragraph)));
+            if !alone {
+                self.handle(Event::Start(Tag::Paragraph), 0..0);
+                dangling -= 1;
+            }
+        }
+        self.push(skip.replacement);
+        self.dangling.ends += dangling;
+    }
+
+    /// Renders the Markdown of a component's body, bytes `start..end` of the body, with this
+    /// renderer: its headings join the table of contents, its ids stay unique.
+    fn render_component_body(&mut self, start: usize, end: usize) -> String {
+        let body: &'a str = self.input.body;
+        let out = std::mem::take(&mut self.out);
+        let heading = self.heading.take();
+        let footnote = self.footnote.take();
+        let dangling = std::mem::take(&mut self.dangling);
+        let open_paragraph = self.paragraphs.open.take();
+        self.component_depth += 1;
+        for (event, range) in Parser::new_ext(&body[start..end], options()).into_offset_iter() {
+            self.event(event, range.start + start..range.end + start);
+        }
+        self.end_skip(None);
+        self.component_depth -= 1;
+        let events = std::mem::replace(&mut self.out, out);
+        self.heading = heading;
+        self.footnote = footnote;
+        self.dangling = dangling;
+        self.paragraphs.open = open_paragraph;
+        let mut html = String::new();
+        html::push_html(&mut html, events.into_iter());
+        html
+    }
+
+    /// An error at byte `offset` of the body: the file, line and column of a call.
+    fn component_error(&mut self, offset: usize, message: String, hint: String) {
+        let input = self.input;
+        let line = self.line_of(offset);
+        let index = line - input.first_line;
+        let line_start = self.line_starts.get(index).copied().unwrap_or(0);
+        let column = input.body.get(line_start..offset).map_or(0, |s| s.chars().count()) + 1;
+        self.rendered.diagnostics.push(
+            Diagnostic::error("component", message)
+                .in_file(input.file)
+                .at_line_of(input.body, index + 1, Some(column))
+                .at(Some(line), Some(column))
+                .hint(hint),
+        );
     }
 
     /// Raw HTML nested too deep to sanitize is an error (with `markdown.sanitize_html` on).
@@ -490,6 +800,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
     fn paragraph_takes_anchor(&self) -> bool {
         self.input.anchors.paragraphs
             && self.paragraphs.list_depth == 0
+            && self.component_depth == 0
             && self.footnote.is_none()
             && self.heading.is_none()
     }
@@ -560,6 +871,8 @@ impl<'a, 'r> Renderer<'a, 'r> {
         rendered.html = SharedHtml::new(&body_html);
         rendered.summary = summary_html.map(|s| SharedHtml::new(&s));
         rendered.toc = build_toc(self.flat_toc);
+        rendered.components_used.sort();
+        rendered.components_used.dedup();
         rendered
     }
 
@@ -873,6 +1186,93 @@ mod tests {
         let r = md("One two.\n\n<!-- more -->\n\nThree.\n");
         assert_eq!(r.summary.as_deref(), Some("<p>One two.</p>\n"));
         assert_eq!(r.word_count, 3);
+    }
+
+    /// Renders a call as `<x-NAME a=1>BODY</x-NAME>`; `nope` is unknown.
+    struct Tags;
+    impl ComponentRenderer for Tags {
+        fn render(
+            &self,
+            call: &page_components::Call,
+            body: Option<&str>,
+        ) -> Result<String, page_components::ComponentProblem> {
+            if call.name == "nope" {
+                return Err(page_components::ComponentProblem {
+                    message: "there is no component `nope`".into(),
+                    hint: "did you mean `note`?".into(),
+                });
+            }
+            let args: String = call.args.iter().map(|(k, v)| format!(" {k}={v}")).collect();
+            Ok(format!("<x-{}{args}>{}</x-{}>", call.name, body.unwrap_or_default(), call.name))
+        }
+    }
+
+    fn with_calls(body: &str) -> Rendered {
+        render_with_components(
+            &Input {
+                body,
+                first_line: 3,
+                file: Path::new("t.md"),
+                sanitize_html: false,
+                anchors: Anchors::default(),
+            },
+            &Links,
+            Some(&Tags),
+        )
+    }
+
+    #[test]
+    fn a_call_alone_in_its_paragraph_is_not_wrapped_and_inline_calls_stay_inline() {
+        let r = with_calls("{{ figure(src=\"a.png\", n=3) }}\n\nBefore {{ f(ok=true) }} after.\n");
+        assert_eq!(
+            r.html.to_string(),
+            "<x-figure src=a.png n=3></x-figure>\n<p>Before <x-f ok=true></x-f> after.</p>\n"
+        );
+        assert_eq!(r.components_used, vec!["f".to_string(), "figure".to_string()]);
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    }
+
+    #[test]
+    fn bodies_are_markdown_that_joins_the_toc_and_nest() {
+        let r = with_calls("{% note() %}\n## Inside\n\nSee `{{ f() }}`.\n{% end %}\n\nAfter.\n");
+        assert_eq!(r.html.to_string(), "<x-note><h2 id=\"inside\">Inside</h2>\n<p>See <code>{{ f() }}</code>.</p>\n</x-note>\n<p>After.</p>\n");
+        assert_eq!(r.toc[0].id, "inside");
+        let lazy = with_calls("{% note() %}\n- one\n- two\n{% end %}\n\nAfter.\n");
+        assert_eq!(
+            lazy.html.to_string(),
+            "<x-note><ul>\n<li>one</li>\n<li>two</li>\n</ul>\n</x-note>\n<p>After.</p>\n"
+        );
+        let nested = with_calls("{% a() %}\n{% b(k=[1, \"x\"]) %}\ninner\n{% end %}\n{% end %}\n");
+        assert_eq!(nested.html.to_string(), "<x-a><x-b k=[1, \"x\"]><p>inner</p>\n</x-b></x-a>");
+    }
+
+    #[test]
+    fn calls_in_code_are_text_and_escapes_show_a_call() {
+        let r = with_calls(
+            "```text\n{{ f() }}\n```\n\n    {% g() %}\n\nWrite {{/* f(a=\"x\") */}} so.\n",
+        );
+        assert!(r.html.contains("{{ f() }}"), "{}", r.html);
+        assert!(r.html.contains("{% g() %}"), "{}", r.html);
+        assert!(r.html.contains("<p>Write {{ f(a=\"x\") }} so.</p>"), "{}", r.html);
+        assert!(r.components_used.is_empty());
+    }
+
+    #[test]
+    fn mistakes_name_the_line_and_column_of_the_call() {
+        let r = with_calls(
+            "Intro.\n\nText {{ nope() }}.\n\n  {% note() %}\nno end\n\nx {{ f(a=1 b=2) }}\n",
+        );
+        let found: Vec<String> =
+            r.diagnostics.iter().map(|d| format!("{}: {}", d.location(), d.message)).collect();
+        assert_eq!(
+            found,
+            vec![
+                "t.md:5:6: there is no component `nope`",
+                "t.md:7:3: the body of `note` is never closed",
+                "t.md:10:12: expected `)`, found `b`",
+            ]
+        );
+        assert_eq!(r.diagnostics[0].source_line.as_deref(), Some("Text {{ nope() }}."));
     }
 
     #[test]
