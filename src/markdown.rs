@@ -332,6 +332,10 @@ impl<'a, 'r> Renderer<'a, 'r> {
                             skip.paragraph_closed = true;
                         }
                     }
+                    // The end of a container opened inside an earlier call's source.
+                    Event::End(_) if self.dangling.ends > 0 && self.dangling.opened == 0 => {
+                        self.dangling.ends -= 1;
+                    }
                     // A container open before the call closes inside it: closed before the
                     // call's output.
                     end @ Event::End(_) => {
@@ -514,7 +518,11 @@ impl<'a, 'r> Renderer<'a, 'r> {
             }
         }
         let html = match self.components.map(|c| c.render(&call, body_html.as_deref())) {
-            Some(Ok(html)) => html,
+            Some(Ok(mut html)) => {
+                // The template file's last newline would split the sentence around an inline call.
+                html.truncate(html.trim_end().len());
+                html
+            }
             Some(Err(problem)) => {
                 self.component_error(offset, problem.message, problem.hint);
                 String::new()
