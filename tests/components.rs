@@ -136,3 +136,60 @@ fn serve_rerenders_the_pages_that_call_an_edited_or_added_component() {
     site.rebuild(&[fresh, page_file]).unwrap_or_else(|e| panic!("{e}"));
     assert!(read(&root.join("public"), "guide/new/index.html").contains("<i>fresh 1</i>"));
 }
+
+/// A site on the institute theme (copied from `themes/institute`) whose page calls `body`.
+fn institute_site(body: &str) -> std::path::PathBuf {
+    let dir = tempfile::Builder::new().prefix("charter-institute-").tempdir().unwrap().keep();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_tree(&repo.join("themes/institute"), &dir.join("themes/institute"));
+    fs::write(dir.join("site.yaml"), "title: Institute\nbase_url: https://i.example.org\ntheme: institute\nmarkdown:\n  heading_anchors: true\n  paragraph_anchors: true\n").unwrap();
+    fs::create_dir_all(dir.join("content")).unwrap();
+    fs::write(dir.join("content/_index.md"), "---\ntitle: Home\n---\nWelcome.\n").unwrap();
+    fs::write(
+        dir.join("content/essay.md"),
+        format!("---\ntitle: Essay\ndescription: An essay.\n---\n{body}"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn the_institute_theme_ships_five_accessible_components() {
+    let site = institute_site(concat!(
+        "Intro.\n\n",
+        "{{ pullquote(quote=\"A guarantee must be credible.\", attribution=\"Howard and O'Hanlon (2023)\") }}\n\n",
+        "{{ figure(src=\"/map.png\", alt=\"A map of the members\", caption=\"The members.\", credit=\"Institute\") }}\n\n",
+        "{% callout(kind=\"caution\") %}\nCheck the *dates*.\n{% end %}\n\n",
+        "{% takeaways() %}\n- One.\n- Two.\n{% end %}\n\n",
+        "{% details(summary=\"Sources\") %}\n## Further reading\n\nA list.\n{% end %}\n",
+    ));
+    let out = build_ok(&site, &[]);
+    let page = read(&out, "essay/index.html");
+    assert!(page.contains("<figure class=\"pullquote\">"), "{page}");
+    assert!(page.contains("<figcaption class=\"pullquote__source\">— Howard and O&#x27;Hanlon (2023)</figcaption>") || page.contains("— Howard and O&#39;Hanlon (2023)") || page.contains("— Howard and O'Hanlon (2023)"), "{page}");
+    assert!(page.contains("alt=\"A map of the members\""), "{page}");
+    assert!(page.contains("<span class=\"figure__credit\">Institute</span>"), "{page}");
+    assert!(
+        page.contains(
+            "<div class=\"callout callout--caution\" role=\"note\" aria-label=\"Caution\">"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("<em>dates</em>"), "{page}");
+    assert!(page.contains("<section class=\"takeaways\" aria-label=\"Key takeaways\">"), "{page}");
+    assert!(page.contains("<li>One.</li>"), "{page}");
+    assert!(page.contains("<details class=\"details\">"), "{page}");
+    assert!(page.contains("<summary class=\"details__summary\">Sources</summary>"), "{page}");
+    assert!(page.contains("id=\"further-reading\""), "{page}");
+    assert!(!page.contains("style="), "no inline styles under the theme's CSP: {page}");
+
+    let (_, stderr) = build_err(&institute_site("{{ figure(src=\"/a.png\") }}\n"), &[]);
+    assert!(
+        stderr.contains("content/essay.md:5:1: the component `figure` needs the argument `alt`"),
+        "{stderr}"
+    );
+    let (_, stderr) =
+        build_err(&institute_site("{% callout(kind=\"warning\") %}\nX\n{% end %}\n"), &[]);
+    assert!(stderr.contains("content/essay.md:5:1: the component `callout` failed in themes/institute/templates/components/callout.html"), "{stderr}");
+    assert!(stderr.contains("kind must be"), "{stderr}");
+}
