@@ -509,6 +509,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
                         format!("component bodies nest more than {MAX_COMPONENT_NESTING} deep"),
                         "nest fewer components inside one another".into(),
                     );
+                    self.start_skip(body.len(), Event::Text(CowStr::Borrowed("")), false);
                     return body.len();
                 }
                 Some((at, end_len)) => {
@@ -1263,6 +1264,39 @@ mod tests {
         assert!(r.html.contains("{% g() %}"), "{}", r.html);
         assert!(r.html.contains("<p>Write {{ f(a=\"x\") }} so.</p>"), "{}", r.html);
         assert!(r.components_used.is_empty());
+    }
+
+    #[test]
+    fn broken_and_odd_calls_never_panic_and_always_end() {
+        let deep = "{% a() %}\n".repeat(40) + &"{% end %}\n".repeat(40);
+        let samples = [
+            "{{/*/}}",
+            "{%/**/%}",
+            "{{ f(",
+            "{{ f(a=\"é",
+            "{{ f(a=[1, [2, [3]]]) }}",
+            "{% f() %}",
+            "{% end",
+            "{{ f() }}{{ g() }}{{/* h() */}}",
+            "> {% q() %}\n> in quote\n{% end %}",
+            "- {{ f() }}\n- {% g() %}\n  item\n  {% end %}",
+            "# {{ f() }} title",
+            "[^1]\n\n[^1]: {{ f() }}",
+            "| {{ f() }} | b |\n|---|---|\n| {% g() %} | x |",
+            "*{{ f(a=\"*\") }}*",
+            "`{{ f() }}` {{ f(",
+            "{{ nope() }} {{ nope() }}",
+            "é{{ f() }}é",
+            deep.as_str(),
+            "{{ f(a=1e) }}",
+            "{{ f(a=-) }}",
+        ];
+        for body in samples {
+            let r = with_calls(body);
+            assert!(!r.html.contains("{{ f() }}{{"), "{body:?}: {}", r.html);
+        }
+        let r = with_calls(&deep);
+        assert!(r.diagnostics.iter().any(|d| d.message.contains("nest more than 32 deep")));
     }
 
     #[test]

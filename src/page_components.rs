@@ -83,7 +83,7 @@ pub fn parse_marker(text: &str) -> Result<Marker, CallError> {
     let close = if body_form { "%}" } else { "}}" };
     if text[2..].starts_with("/*") {
         let end_mark = if body_form { "*/%}" } else { "*/}}" };
-        let Some(end) = text.find(end_mark) else {
+        let Some(end) = text[4..].find(end_mark).map(|e| e + 4) else {
             return Err(CallError {
                 offset: 0,
                 message: format!("this escaped call has no closing `{end_mark}`"),

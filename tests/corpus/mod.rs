@@ -244,7 +244,7 @@ fn component_calls(idx: usize) -> String {
         idx % 7,
         idx % 100
     );
-    if idx % 2 == 0 {
+    if idx.is_multiple_of(2) {
         calls.push_str("{% note(kind=\"key-point\", tags=[\"a\", \"b\"]) %}\nThe *mission* keeps its mandate.\n{% end %}\n\n");
     }
     calls
