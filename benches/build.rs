@@ -18,6 +18,13 @@
 //! - `one-page edit`: `Site::load` once, then for each edit a sentence appended to one page's
 //!   file and `site.rebuild(&[path])`, timed from the write to the return (the file is on disk).
 //!
+//! - `component calls`: the cold build of the same corpus with one or two page component calls on
+//!   every page (`corpus::generate_with_components`) against the corpus without them, in
+//!   [`COMPONENT_PAIRS`] interleaved pairs (without, with, without, with, ...), each cold into a
+//!   fresh folder; the medians give the cost of components (issue 15: at most 10% on 10,000
+//!   pages). `--components-only` runs this comparison alone:
+//!   `cargo bench --bench build -- --components-only --pages 10000`.
+//!
 //! Then the microsite (the repository's own site, built cold by the real `charter` binary) and a
 //! determinism check (the 1,000-page corpus built with `RAYON_NUM_THREADS=1` and with every core,
 //! byte for byte). It prints one table with wall time, pages per second, peak memory, their
@@ -37,6 +44,9 @@ mod corpus;
 /// Edits timed through the incremental path.
 const DEFAULT_EDITS: usize = 20;
 
+/// Cold builds with and without component calls, interleaved, for the cost of components.
+const COMPONENT_PAIRS: usize = 3;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(i) = args.iter().position(|a| a == "--stage") {
@@ -49,6 +59,7 @@ fn main() {
     }
     let mut sizes = vec![1000usize, 10000];
     let mut edits = DEFAULT_EDITS;
+    let mut components_only = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -62,8 +73,22 @@ fn main() {
                     edits = v.parse().unwrap_or(DEFAULT_EDITS);
                 }
             }
+            "--components-only" => components_only = true,
             _ => {} // `cargo bench` passes `--bench`; filters are not used.
         }
+    }
+    if components_only {
+        let work = work_dir();
+        for &n in &sizes {
+            match component_cost(&work, n) {
+                Ok((cost, _)) => println!("{cost}"),
+                Err(e) => {
+                    eprintln!("benchmark failed: {e}");
+                    std::process::exit(1);
+                }
+            }
+        }
+        return;
     }
     if let Err(e) = run(&sizes, edits) {
         eprintln!("benchmark failed: {e}");
@@ -232,6 +257,11 @@ fn run(sizes: &[usize], edits: usize) -> Res<()> {
             }
         }
         remove(&floor_out)?;
+        let (cost, ok) = component_cost(&work, n)?;
+        println!("{cost}");
+        if big {
+            checks.push((format!("{n}: {cost} (<= +10%)"), ok));
+        }
     }
 
     eprintln!("[microsite] cold build with the charter binary");
@@ -393,6 +423,44 @@ fn print_table(rows: &[Row]) {
 // ---------------------------------------------------------------------------------------------
 // Child processes
 // ---------------------------------------------------------------------------------------------
+
+/// The cold-build cost of page components on the `n`-page corpus: [`COMPONENT_PAIRS`] cold builds
+/// of the corpus without calls and with them, interleaved so that both see the same load. Returns
+/// the line to print and whether the cost is at most 10%.
+fn component_cost(work: &Path, n: usize) -> Res<(String, bool)> {
+    let plain = work.join(format!("corpus-{n}"));
+    let with = work.join(format!("corpus-{n}-components"));
+    eprintln!("[{n}] generating the corpus, with and without component calls");
+    remove(&plain)?;
+    remove(&with)?;
+    corpus::generate(&plain, n, corpus::Flavor::Charter, 7)
+        .map_err(|e| format!("write the corpus into {}: {e}", plain.display()))?;
+    corpus::generate_with_components(&with, n, 7)
+        .map_err(|e| format!("write the corpus into {}: {e}", with.display()))?;
+    let out = work.join(format!("public-{n}-components"));
+    let mut walls = [Vec::new(), Vec::new()];
+    for round in 0..COMPONENT_PAIRS {
+        for (i, corpus) in [&plain, &with].into_iter().enumerate() {
+            remove(&out)?;
+            eprintln!("[{n}] component pair {}/{COMPONENT_PAIRS}: {}", round + 1, corpus.display());
+            let m = stage(&["build", path_str(corpus)?, path_str(&out)?], &[])?;
+            walls[i].push(m.wall.as_secs_f64());
+        }
+    }
+    remove(&out)?;
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (without, with_calls) = (median(&mut walls[0]), median(&mut walls[1]));
+    let cost = (with_calls / without - 1.0) * 100.0;
+    let line = format!(
+        "{n} pages: cold build with component calls {:.0} ms vs {:.0} ms without: {cost:+.1}% (median of {COMPONENT_PAIRS} interleaved pairs)",
+        with_calls * 1000.0,
+        without * 1000.0
+    );
+    Ok((line, cost <= 10.0))
+}
 
 /// Runs this binary with `--stage args...`, and returns what it reported and its peak memory.
 fn stage(args: &[&str], env: &[(&str, &str)]) -> Res<Measure> {

@@ -1,5 +1,5 @@
 //! Writes the benchmark corpus (see `tests/corpus/mod.rs`):
-//! `cargo run --release --example gen_corpus -- --pages N --out DIR [--flavor charter|zola|hugo] [--seed S]`.
+//! `cargo run --release --example gen_corpus -- --pages N --out DIR [--flavor charter|zola|hugo] [--seed S] [--components]`.
 
 #[path = "../tests/corpus/mod.rs"]
 mod corpus;
@@ -12,8 +12,13 @@ fn main() {
     let mut flavor = corpus::Flavor::Charter;
     let mut seed = 7u64;
     let mut args = std::env::args().skip(1);
-    let usage = "usage: gen_corpus --pages N --out DIR [--flavor charter|zola|hugo] [--seed S]";
+    let mut components = false;
+    let usage = "usage: gen_corpus --pages N --out DIR [--flavor charter|zola|hugo] [--seed S] [--components]";
     while let Some(arg) = args.next() {
+        if arg == "--components" {
+            components = true;
+            continue;
+        }
         let value = args.next();
         match (arg.as_str(), value) {
             ("--pages", Some(v)) => pages = v.parse().ok(),
@@ -36,7 +41,16 @@ fn main() {
         eprintln!("{usage}");
         std::process::exit(2);
     };
-    if let Err(e) = corpus::generate(&out, pages, flavor, seed) {
+    if components && flavor != corpus::Flavor::Charter {
+        eprintln!("--components is for the charter flavor only\n{usage}");
+        std::process::exit(2);
+    }
+    let written = if components {
+        corpus::generate_with_components(&out, pages, seed)
+    } else {
+        corpus::generate(&out, pages, flavor, seed)
+    };
+    if let Err(e) = written {
         eprintln!("could not write the corpus into {}: {e}", out.display());
         std::process::exit(1);
     }

@@ -19,6 +19,7 @@ use crate::markdown::Rendered;
 use crate::output::{WriteStats, Writer};
 use crate::render::{self, values, Output};
 use crate::site::{read_content, read_data, read_templates, Site, Stages};
+use crate::templates::Templates;
 
 /// What one rebuild did, for the one line `serve` prints.
 #[derive(Debug, Clone)]
@@ -145,12 +146,14 @@ impl ChangeSet {
     }
 }
 
-/// Renders bodies, reusing `previous`'s where the file is unchanged and its `@/` links still
-/// resolve to the same URLs.
+/// Renders bodies, reusing `previous`'s where the file is unchanged, its `@/` links still
+/// resolve to the same URLs, and the page components it calls (in `templates`) are unchanged, at
+/// the same URL (a component sees the page's URL).
 pub fn render_bodies_reusing(
     lib: &Library,
     config: &Config,
     previous: &Site,
+    templates: Option<&Templates>,
 ) -> (Vec<Rendered>, Vec<Rendered>) {
     let prev_pages: HashMap<&str, (u64, &Rendered)> = previous
         .library
@@ -176,13 +179,21 @@ pub fn render_bodies_reusing(
             .internal_links
             .iter()
             .all(|l| lib.path_of(&l.target) == previous.library.path_of(&l.target));
-        links_same.then(|| (*body).clone())
+        let components_same = body.components_used.is_empty()
+            || (lib.path_of(&doc.relative_path) == previous.library.path_of(&doc.relative_path)
+                && body.components_used.iter().all(|name| {
+                    let now = templates.and_then(|t| t.components().get(name));
+                    let before = previous.templates.components().get(name);
+                    now.is_some() && now.map(|c| c.digest) == before.map(|c| c.digest)
+                }));
+        (links_same && components_same).then(|| (*body).clone())
     };
     let pages = lib
         .pages
         .par_iter()
         .map(|p| {
-            reuse(&p.doc, &prev_pages).unwrap_or_else(|| render::render_body(lib, config, &p.doc))
+            reuse(&p.doc, &prev_pages)
+                .unwrap_or_else(|| render::render_body(lib, config, &p.doc, templates))
         })
         .collect();
     let sections = lib
@@ -190,7 +201,7 @@ pub fn render_bodies_reusing(
         .par_iter()
         .map(|s| {
             reuse(&s.doc, &prev_sections)
-                .unwrap_or_else(|| render::render_body(lib, config, &s.doc))
+                .unwrap_or_else(|| render::render_body(lib, config, &s.doc, templates))
         })
         .collect();
     (pages, sections)
@@ -361,7 +372,7 @@ impl Site {
         }
         // Validate before touching `self`: the body renders against the current library (the
         // page's own URL and every link target are unchanged by a body edit).
-        let body = render::render_body(&self.library, &self.config, &doc);
+        let body = render::render_body(&self.library, &self.config, &doc, Some(&self.templates));
         let mut diagnostics = warnings;
         diagnostics.extend(body.diagnostics.iter().cloned());
         let mut page_bodies_view: Vec<&Rendered> = self.page_bodies.iter().collect();
@@ -514,7 +525,8 @@ impl Site {
             retain: crate::render::Retain::ForRebuilds,
         };
         let library = stages.place(content)?;
-        let bodies = render_bodies_reusing(&library, &stages.config, self);
+        let bodies =
+            render_bodies_reusing(&library, &stages.config, self, stages.templates.as_ref());
         let fresh = Site::finish(stages, library, bodies)?;
         self.replace_with(fresh, label, started)
     }

@@ -35,6 +35,7 @@ pub mod markdown;
 pub mod new_page;
 pub mod options;
 pub mod output;
+pub mod page_components;
 pub mod render;
 pub mod serve;
 pub mod site;

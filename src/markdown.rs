@@ -9,6 +9,7 @@ use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag, T
 
 use crate::error::Diagnostic;
 use crate::highlight::{self, Highlighted};
+use crate::page_components::{self, ComponentRenderer, Marker};
 use crate::text::{escape_xml, slugify};
 
 /// One entry of a page's table of contents.
@@ -82,6 +83,9 @@ pub struct Rendered {
     pub word_count: usize,
     pub internal_links: Vec<InternalLink>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The page components the body calls, by name, sorted: a rebuild renders the body again
+    /// when one of them changed.
+    pub components_used: Vec<String>,
 }
 
 impl Rendered {
@@ -142,78 +146,228 @@ struct PendingHeading<'a> {
     text: String,
 }
 
-/// Renders a Markdown body.
+/// Renders a Markdown body. Component calls stay text (see [`render_with_components`]).
 pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
-    let line_starts: Vec<usize> =
-        std::iter::once(0).chain(input.body.match_indices('\n').map(|(i, _)| i + 1)).collect();
-    let line_of = |offset: usize| -> usize {
-        let idx = match line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        idx + input.first_line
-    };
+    render_with_components(input, links, None)
+}
 
-    let mut rendered = Rendered::default();
-    let mut out: Vec<Event> = Vec::new();
-    let mut heading: Option<PendingHeading> = None;
-    let mut code: Option<(String, String, usize)> = None;
-    let mut footnote: Option<(String, Vec<Event>)> = None;
-    let mut footnote_defs: HashMap<String, Vec<Event>> = HashMap::new();
-    let mut footnote_order: Vec<String> = Vec::new();
-    let mut footnote_ref_counts: HashMap<String, usize> = HashMap::new();
-    let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
-    let mut summary_cut: Option<usize> = None;
-    // Paragraph anchors: the id of the last h2/h3, the paragraph count under it, list depth.
-    let mut section_id = String::new();
-    let mut paragraph_n = 0usize;
-    let mut list_depth = 0usize;
-    let mut open_anchor: Option<String> = None;
+/// Renders a Markdown body, rendering its component calls with `components`.
+pub fn render_with_components(
+    input: &Input<'_>,
+    links: &dyn LinkResolver,
+    components: Option<&dyn ComponentRenderer>,
+) -> Rendered {
+    let mut renderer = Renderer::new(input, links);
+    renderer.components = components;
+    for (event, range) in Parser::new_ext(input.body, options()).into_offset_iter() {
+        renderer.event(event, range);
+    }
+    renderer.end_skip(None);
+    renderer.finish()
+}
 
+/// How deep component bodies may nest.
+const MAX_COMPONENT_NESTING: usize = 32;
+
+/// The source of a component call being passed over: the parser's events inside it are dropped,
+/// and `replacement` (the component's HTML, or an escaped call's text) goes out in its place.
+struct Skip<'a> {
+    /// Byte offset in the body where the call's source ends.
+    end: usize,
+    replacement: Event<'a>,
+    /// Starts minus ends among the dropped events (counting a paragraph taken back).
+    depth: usize,
+    /// The call opened a paragraph: its start was taken back, so that a call alone in its
+    /// paragraph is not wrapped in `<p>`.
+    took_paragraph: bool,
+    /// That paragraph closed inside the call's source.
+    paragraph_closed: bool,
+}
+
+/// Ends still to drop after a call's source: those of containers whose starts were inside it.
+#[derive(Default)]
+struct Dangling {
+    ends: usize,
+    /// Starts met since, whose ends are not to be dropped.
+    opened: usize,
+}
+
+/// A fenced or indented code block being read: its language, its text, the line it opens on.
+struct PendingCode {
+    lang: String,
+    text: String,
+    line: usize,
+}
+
+/// A footnote definition being read: its name and its events.
+struct PendingFootnote<'a> {
+    name: String,
+    events: Vec<Event<'a>>,
+}
+
+/// Footnotes as met: the definitions, the order of first reference, the references per name.
+#[derive(Default)]
+struct Footnotes<'a> {
+    definitions: HashMap<String, Vec<Event<'a>>>,
+    order: Vec<String>,
+    reference_counts: HashMap<String, usize>,
+}
+
+/// Where paragraph anchors stand: the id of the last h2/h3, the paragraphs under it, how deep in
+/// lists the renderer is, and the id of the paragraph open now.
+#[derive(Default)]
+struct ParagraphAnchors {
+    section_id: String,
+    count: usize,
+    list_depth: usize,
+    open: Option<String>,
+}
+
+/// One body's rendering: the events out so far and what is pending (a heading, a code block, a
+/// footnote definition), with one method per kind of event.
+struct Renderer<'a, 'r> {
+    input: &'r Input<'a>,
+    links: &'r dyn LinkResolver,
+    /// Byte offset of the start of each line of the body.
+    line_starts: Vec<usize>,
+    rendered: Rendered,
     /// Events borrow the body's text (no copy of a 50 MB file event by event).
-    fn push<'a>(
-        event: Event<'a>,
-        heading: &mut Option<PendingHeading<'a>>,
-        footnote: &mut Option<(String, Vec<Event<'a>>)>,
-        out: &mut Vec<Event<'a>>,
-    ) {
-        if let Some(h) = heading.as_mut() {
-            h.events.push(event);
-        } else if let Some((_, events)) = footnote.as_mut() {
-            events.push(event);
-        } else {
-            out.push(event);
+    out: Vec<Event<'a>>,
+    heading: Option<PendingHeading<'a>>,
+    code: Option<PendingCode>,
+    footnote: Option<PendingFootnote<'a>>,
+    footnotes: Footnotes<'a>,
+    flat_toc: Vec<(u8, String, String)>,
+    summary_cut: Option<usize>,
+    paragraphs: ParagraphAnchors,
+    html_nesting: HtmlNesting,
+    components: Option<&'r dyn ComponentRenderer>,
+    skip: Option<Skip<'a>>,
+    dangling: Dangling,
+    /// How many component bodies the renderer is inside.
+    component_depth: usize,
+}
+
+impl<'a, 'r> Renderer<'a, 'r> {
+    fn new(input: &'r Input<'a>, links: &'r dyn LinkResolver) -> Self {
+        let line_starts =
+            std::iter::once(0).chain(input.body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Renderer {
+            input,
+            links,
+            line_starts,
+            rendered: Rendered::default(),
+            out: Vec::new(),
+            heading: None,
+            code: None,
+            footnote: None,
+            footnotes: Footnotes::default(),
+            flat_toc: Vec::new(),
+            summary_cut: None,
+            paragraphs: ParagraphAnchors::default(),
+            html_nesting: HtmlNesting::default(),
+            components: None,
+            skip: None,
+            dangling: Dangling::default(),
+            component_depth: 0,
         }
     }
 
-    let mut html_nesting = HtmlNesting::default();
-    for (event, range) in Parser::new_ext(input.body, options()).into_offset_iter() {
-        if input.sanitize_html {
+    /// The file line of a byte offset in the body.
+    fn line_of(&self, offset: usize) -> usize {
+        let idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        idx + self.input.first_line
+    }
+
+    /// Sends an event where it belongs: the pending heading, the pending footnote, or the output.
+    fn push(&mut self, event: Event<'a>) {
+        if let Some(h) = self.heading.as_mut() {
+            h.events.push(event);
+        } else if let Some(f) = self.footnote.as_mut() {
+            f.events.push(event);
+        } else {
+            self.out.push(event);
+        }
+    }
+
+    /// Takes one event of the parser, with its byte range in the body.
+    fn event(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
+        if self.input.sanitize_html {
             if let Event::Html(html) | Event::InlineHtml(html) = &event {
-                if html_nesting.read(html) {
-                    rendered.diagnostics.push(
-                        Diagnostic::error("html", format!("raw HTML is nested more than {MAX_HTML_NESTING} elements deep"))
-                            .in_file(input.file)
-                            .at_line_of(input.body, line_of(range.start) + 1 - input.first_line, None)
-                            .at(Some(line_of(range.start)), None)
-                            .hint("with `markdown.sanitize_html` on, raw HTML may nest at most this deep: flatten the HTML or write it as Markdown"),
-                    );
-                }
+                self.check_html_nesting(html, range.start);
             }
         }
-        if let Some((_, text, _)) = code.as_mut() {
+        if let Some(code) = self.code.as_mut() {
             match event {
                 Event::Text(t) => {
-                    text.push_str(&t);
-                    continue;
+                    code.text.push_str(&t);
+                    return;
                 }
                 Event::End(TagEnd::CodeBlock) => {}
-                _ => continue,
+                _ => return,
             }
         }
+        if let Some(skip) = self.skip.as_mut() {
+            let past = match &event {
+                Event::End(_) => range.end > skip.end,
+                _ => range.start >= skip.end,
+            };
+            if !past {
+                if matches!(event, Event::Text(_)) && range.end > skip.end {
+                    // The text runs on past the call's source: the rest of it follows the call.
+                    let end = skip.end;
+                    self.end_skip(Some(&Event::Text(CowStr::Borrowed(""))));
+                    let rest = CowStr::Borrowed(&self.input.body[end..range.end]);
+                    self.text_with_calls(rest, end..range.end);
+                    return;
+                }
+                match event {
+                    Event::Start(_) => skip.depth += 1,
+                    Event::End(_) if skip.depth > 0 => {
+                        skip.depth -= 1;
+                        if skip.took_paragraph && skip.depth == 0 && !skip.paragraph_closed {
+                            skip.paragraph_closed = true;
+                        }
+                    }
+                    // The end of a container opened inside an earlier call's source.
+                    Event::End(_) if self.dangling.ends > 0 && self.dangling.opened == 0 => {
+                        self.dangling.ends -= 1;
+                    }
+                    // A container open before the call closes inside it: closed before the
+                    // call's output.
+                    end @ Event::End(_) => {
+                        let skip = self.skip.take();
+                        self.handle(end, range);
+                        self.skip = skip;
+                    }
+                    _ => {}
+                }
+                return;
+            }
+            self.end_skip(Some(&event));
+        }
+        if self.dangling.ends > 0 {
+            match &event {
+                Event::Start(_) => self.dangling.opened += 1,
+                Event::End(_) if self.dangling.opened > 0 => self.dangling.opened -= 1,
+                Event::End(_) => {
+                    self.dangling.ends -= 1;
+                    return;
+                }
+                _ => {}
+            }
+        }
+        self.handle(event, range);
+    }
+
+    /// Handles one event by its kind.
+    fn handle(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-                heading = Some(PendingHeading {
+                self.heading = Some(PendingHeading {
                     level,
                     id,
                     classes,
@@ -222,239 +376,531 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
                     text: String::new(),
                 });
             }
-            Event::End(TagEnd::Heading(_)) => {
-                let Some(h) = heading.take() else { continue };
-                let base = match &h.id {
-                    Some(id) => id.to_string(),
-                    None => {
-                        let s = slugify(&h.text);
-                        if s.is_empty() {
-                            "section".to_string()
-                        } else {
-                            s
-                        }
-                    }
-                };
-                let mut id = base.clone();
-                let mut n = 1;
-                while rendered.ids.contains(&id) {
-                    id = format!("{base}-{n}");
-                    n += 1;
-                }
-                rendered.ids.insert(id.clone());
-                flat_toc.push((h.level as u8, id.clone(), h.text.trim().to_string()));
-                let small = matches!(
-                    h.level,
-                    pulldown_cmark::HeadingLevel::H2 | pulldown_cmark::HeadingLevel::H3
-                );
-                if small && footnote.is_none() {
-                    section_id = id.clone();
-                    paragraph_n = 0;
-                }
-                // The heading's own text is its permalink: the heading's accessible name stays its
-                // text, and there is one tab stop per heading. Not when the heading holds a link.
-                let has_link = h.events.iter().any(|e| matches!(e, Event::Start(Tag::Link { .. })));
-                let anchor = (input.anchors.headings && small && footnote.is_none() && !has_link)
-                    .then(|| format!("<a class=\"heading-anchor\" href=\"#{id}\">"));
-                let start = Event::Start(Tag::Heading {
-                    level: h.level,
-                    id: Some(CowStr::from(id)),
-                    classes: h.classes,
-                    attrs: h.attrs,
-                });
-                push(start, &mut heading, &mut footnote, &mut out);
-                if let Some(a) = &anchor {
-                    push(
-                        Event::InlineHtml(CowStr::from(a.clone())),
-                        &mut heading,
-                        &mut footnote,
-                        &mut out,
-                    );
-                }
-                for e in h.events {
-                    push(e, &mut heading, &mut footnote, &mut out);
-                }
-                if anchor.is_some() {
-                    push(
-                        Event::InlineHtml(CowStr::from("</a>")),
-                        &mut heading,
-                        &mut footnote,
-                        &mut out,
-                    );
-                }
-                push(Event::End(TagEnd::Heading(h.level)), &mut heading, &mut footnote, &mut out);
-            }
-            Event::Text(text) => {
-                rendered.word_count += count_words(&text);
-                if let Some(h) = heading.as_mut() {
-                    h.text.push_str(&text);
-                }
-                push(Event::Text(text), &mut heading, &mut footnote, &mut out);
-            }
-            Event::Code(text) => {
-                rendered.word_count += count_words(&text);
-                if let Some(h) = heading.as_mut() {
-                    h.text.push_str(&text);
-                }
-                push(Event::Code(text), &mut heading, &mut footnote, &mut out);
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(lang) => lang.to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((lang, String::new(), line_of(range.start)));
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                let Some((lang, text, line)) = code.take() else { continue };
-                let html = match highlight::highlight(&lang, &text) {
-                    Highlighted::Html(html) => html.to_string(),
-                    Highlighted::UnknownLanguage => {
-                        rendered.diagnostics.push(
-                            Diagnostic::warning("highlight", format!("unknown code language `{lang}`; the block is shown as plain code"))
-                                .in_file(input.file)
-                                .at(Some(line), None)
-                                .hint("use a language syntect knows (rust, python, yaml, json, bash, html, ...) or `text`"),
-                        );
-                        format!("<pre><code>{}</code></pre>", escape_xml(&text))
-                    }
-                };
-                push(Event::Html(CowStr::from(html)), &mut heading, &mut footnote, &mut out);
-            }
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Text(text) if self.components.is_some() => self.text_with_calls(text, range),
+            Event::Text(text) => self.text(text),
+            Event::Code(text) => self.code_span(text),
+            Event::Start(Tag::CodeBlock(kind)) => self.start_code_block(kind, range.start),
+            Event::End(TagEnd::CodeBlock) => self.end_code_block(),
             Event::Start(Tag::Link { link_type, dest_url, title, id })
                 if dest_url.starts_with("@/") =>
             {
-                let line = line_of(range.start);
-                let (target, anchor) = match dest_url[2..].split_once('#') {
-                    Some((t, a)) => (t.to_string(), Some(a.to_string())),
-                    None => (dest_url[2..].to_string(), None),
-                };
-                let url = match links.resolve(&target) {
-                    Some(url) => {
-                        rendered.internal_links.push(InternalLink {
-                            target: target.clone(),
-                            anchor: anchor.clone(),
-                            line,
-                        });
-                        match &anchor {
-                            Some(a) => format!("{url}#{a}"),
-                            None => url,
-                        }
-                    }
-                    None => {
-                        rendered.diagnostics.push(
-                            Diagnostic::error("link", format!("the link `{dest_url}` points to a page that does not exist"))
-                                .in_file(input.file)
-                                .at(Some(line), None)
-                                .hint(links.why_missing(&target).unwrap_or_else(|| {
-                                    format!("check the path under content/ (e.g. `@/proposal/aasc.md`); there is no content/{target}")
-                                })),
-                        );
-                        "#".to_string()
-                    }
-                };
-                push(
-                    Event::Start(Tag::Link { link_type, dest_url: CowStr::from(url), title, id }),
-                    &mut heading,
-                    &mut footnote,
-                    &mut out,
-                );
+                self.internal_link(link_type, dest_url, title, id, range.start)
             }
             Event::Html(html) | Event::InlineHtml(html) if html.trim() == "<!-- more -->" => {
-                if summary_cut.is_none() && heading.is_none() && footnote.is_none() {
-                    summary_cut = Some(out.len());
+                if self.summary_cut.is_none()
+                    && self.heading.is_none()
+                    && self.footnote.is_none()
+                    && self.component_depth == 0
+                {
+                    self.summary_cut = Some(self.out.len());
                 }
             }
-            Event::FootnoteReference(name) => {
-                let name = name.to_string();
-                if !footnote_order.contains(&name) {
-                    footnote_order.push(name.clone());
-                }
-                let number = footnote_order.iter().position(|n| *n == name).unwrap_or(0) + 1;
-                let count = footnote_ref_counts.entry(name.clone()).or_insert(0);
-                *count += 1;
-                let slug = footnote_slug(&name);
-                let html = format!(
-                    "<sup class=\"footnote-reference\" id=\"fr-{slug}-{count}\"><a href=\"#fn-{slug}\" role=\"doc-noteref\">{number}</a></sup>"
-                );
-                rendered.ids.insert(format!("fr-{slug}-{count}"));
-                push(Event::InlineHtml(CowStr::from(html)), &mut heading, &mut footnote, &mut out);
-            }
+            Event::FootnoteReference(name) => self.footnote_reference(&name),
             Event::Start(Tag::FootnoteDefinition(name)) => {
-                footnote = Some((name.to_string(), Vec::new()));
+                self.footnote =
+                    Some(PendingFootnote { name: name.to_string(), events: Vec::new() });
             }
             Event::End(TagEnd::FootnoteDefinition) => {
-                if let Some((name, events)) = footnote.take() {
-                    footnote_defs.insert(name, events);
+                if let Some(f) = self.footnote.take() {
+                    self.footnotes.definitions.insert(f.name, f.events);
                 }
             }
             Event::Start(Tag::Item) => {
-                list_depth += 1;
-                push(Event::Start(Tag::Item), &mut heading, &mut footnote, &mut out);
+                self.paragraphs.list_depth += 1;
+                self.push(Event::Start(Tag::Item));
             }
             Event::End(TagEnd::Item) => {
-                list_depth = list_depth.saturating_sub(1);
-                push(Event::End(TagEnd::Item), &mut heading, &mut footnote, &mut out);
+                self.paragraphs.list_depth = self.paragraphs.list_depth.saturating_sub(1);
+                self.push(Event::End(TagEnd::Item));
             }
-            Event::Start(Tag::Paragraph)
-                if input.anchors.paragraphs
-                    && list_depth == 0
-                    && footnote.is_none()
-                    && heading.is_none() =>
-            {
-                paragraph_n += 1;
-                let mut id = if section_id.is_empty() {
-                    format!("p{paragraph_n}")
-                } else {
-                    format!("{section_id}-p{paragraph_n}")
-                };
-                while rendered.ids.contains(&id) {
-                    id.push('_');
-                }
-                rendered.ids.insert(id.clone());
-                push(
-                    Event::Html(CowStr::from(format!("<p id=\"{id}\">"))),
-                    &mut heading,
-                    &mut footnote,
-                    &mut out,
-                );
-                open_anchor = Some(id);
+            Event::Start(Tag::Paragraph) if self.paragraph_takes_anchor() => {
+                self.start_anchored_paragraph()
             }
-            Event::End(TagEnd::Paragraph) if open_anchor.is_some() => {
-                let id = open_anchor.take().unwrap_or_default();
-                // A pointer's permalink: silent for screen readers and not a tab stop (the section's
-                // heading link is the keyboard's way to the same place).
-                let close = format!("<a class=\"para-anchor\" href=\"#{id}\" tabindex=\"-1\" aria-hidden=\"true\">¶</a></p>\n");
-                push(Event::Html(CowStr::from(close)), &mut heading, &mut footnote, &mut out);
+            Event::End(TagEnd::Paragraph) if self.paragraphs.open.is_some() => {
+                self.end_anchored_paragraph()
             }
-            other => push(other, &mut heading, &mut footnote, &mut out),
+            other => self.push(other),
         }
     }
 
-    let mut body_html = String::with_capacity(input.body.len() * 3 / 2);
-    let mut summary_html = None;
-    if let Some(cut) = summary_cut {
-        let mut summary = String::new();
-        html::push_html(&mut summary, out[..cut].iter().cloned());
-        summary_html = Some(summary);
-    }
-    html::push_html(&mut body_html, out.into_iter());
-    // Table alignment as classes, not inline styles, so a strict Content-Security-Policy holds.
-    if alignment_finder().find(body_html.as_bytes()).is_some() {
-        body_html = alignment_as_classes(&body_html);
+    /// Text that may hold component calls: the text before each call goes out as text, the
+    /// call's source is passed over ([`Skip`]) and its output goes out in its place.
+    fn text_with_calls(&mut self, text: CowStr<'a>, range: std::ops::Range<usize>) {
+        let body: &'a str = self.input.body;
+        let (mut text, mut range) = (text, range);
+        loop {
+            let source = &body[range.clone()];
+            let Some(at) = page_components::next_marker(&body[range.start..], range.len()) else {
+                if !text.is_empty() {
+                    self.text(text);
+                }
+                return;
+            };
+            // The text before the call: as the parser gave it when it is the source as written
+            // (the common case), else up to the parser's own `{{`.
+            let before: CowStr<'a> = if *text == *source {
+                CowStr::Borrowed(&body[range.start..range.start + at])
+            } else {
+                let cut = page_components::next_marker(&text, text.len()).unwrap_or(text.len());
+                CowStr::from(text[..cut].to_string())
+            };
+            if !before.is_empty() {
+                self.text(before);
+            }
+            let end = self.call_at(range.start + at);
+            if end >= range.end {
+                return;
+            }
+            // More of this text follows the call.
+            self.end_skip(Some(&Event::Text(CowStr::Borrowed(""))));
+            text = CowStr::Borrowed(&body[end..range.end]);
+            range = end..range.end;
+        }
     }
 
-    if !footnote_order.is_empty() {
+    /// Reads the marker at byte `offset` of the body and renders it; returns the offset where its
+    /// source ends.
+    fn call_at(&mut self, offset: usize) -> usize {
+        let body: &'a str = self.input.body;
+        let marker = match page_components::parse_marker(&body[offset..]) {
+            Ok(marker) => marker,
+            Err(e) => {
+                self.component_error(offset + e.offset, e.message, e.hint);
+                self.text(CowStr::Borrowed(&body[offset..offset + 2]));
+                return offset + 2;
+            }
+        };
+        let (call, len) = match marker {
+            Marker::Escaped { literal, len } => {
+                self.start_skip(offset + len, Event::Text(CowStr::from(literal)), false);
+                return offset + len;
+            }
+            Marker::End { len } => {
+                self.component_error(
+                    offset,
+                    "`{% end %}` closes no component".into(),
+                    "remove it, or open a body before it with `{% name(…) %}`".into(),
+                );
+                self.start_skip(offset + len, Event::Text(CowStr::Borrowed("")), false);
+                return offset + len;
+            }
+            Marker::Call { call, len } => (call, len),
+        };
+        let mut end = offset + len;
+        let mut body_html = None;
+        if call.has_body {
+            match page_components::find_end(&body[end..]) {
+                None => {
+                    self.component_error(
+                        offset,
+                        format!("the body of `{}` is never closed", call.name),
+                        format!(
+                            "close it with `{{% end %}}` (each `{{% {}(…) %}}` needs its own)",
+                            call.name
+                        ),
+                    );
+                    self.start_skip(end, Event::Text(CowStr::Borrowed("")), true);
+                    return end;
+                }
+                Some(_) if self.component_depth >= MAX_COMPONENT_NESTING => {
+                    self.component_error(
+                        offset,
+                        format!("component bodies nest more than {MAX_COMPONENT_NESTING} deep"),
+                        "nest fewer components inside one another".into(),
+                    );
+                    self.start_skip(body.len(), Event::Text(CowStr::Borrowed("")), false);
+                    return body.len();
+                }
+                Some((at, end_len)) => {
+                    body_html = Some(self.render_component_body(end, end + at));
+                    end += at + end_len;
+                }
+            }
+        }
+        let html = match self.components.map(|c| c.render(&call, body_html.as_deref())) {
+            Some(Ok(mut html)) => {
+                // The template file's last newline would split the sentence around an inline call.
+                html.truncate(html.trim_end().len());
+                html
+            }
+            Some(Err(problem)) => {
+                self.component_error(offset, problem.message, problem.hint);
+                String::new()
+            }
+            None => String::new(),
+        };
+        self.rendered.components_used.push(call.name);
+        self.start_skip(end, Event::Html(CowStr::from(html)), true);
+        end
+    }
+
+    /// Starts passing over a call's source, up to byte `end`. A call that opens its paragraph
+    /// takes the paragraph's start back (`block`), so that a call alone in it is not wrapped in
+    /// `<p>`.
+    fn start_skip(&mut self, end: usize, replacement: Event<'a>, block: bool) {
+        let took_paragraph = block && self.take_back_paragraph();
+        self.skip = Some(Skip {
+            end,
+            replacement,
+            depth: usize::from(took_paragraph),
+            took_paragraph,
+            paragraph_closed: false,
+        });
+    }
+
+    /// Takes back the paragraph start just sent out, if the last event is one.
+    fn take_back_paragraph(&mut self) -> bool {
+        let anchored = self.paragraphs.open.clone();
+        let target = if let Some(h) = self.heading.as_mut() {
+            &mut h.events
+        } else if let Some(f) = self.footnote.as_mut() {
+            &mut f.events
+        } else {
+            &mut self.out
+        };
+        match (target.last(), anchored) {
+            (Some(Event::Start(Tag::Paragraph)), _) => {
+                target.pop();
+                true
+            }
+            (Some(Event::Html(html)), Some(id)) if html.starts_with("<p id=") => {
+                target.pop();
+                self.rendered.ids.remove(&id);
+                self.paragraphs.open = None;
+                self.paragraphs.count -= 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The first event past a call's source (`next`, or none at the end of the text): the call's
+    /// output goes out, in the paragraph it was written in unless it was that paragraph's only
+    /// content.
+    fn end_skip(&mut self, next: Option<&Event<'a>>) {
+        let Some(skip) = self.skip.take() else { return };
+        let mut dangling = skip.depth;
+        if skip.took_paragraph && !skip.paragraph_closed {
+            let alone = skip.depth == 1 && matches!(next, Some(Event::End(TagEnd::Paragraph)));
+            if !alone {
+                self.handle(Event::Start(Tag::Paragraph), 0..0);
+                dangling -= 1;
+            }
+        }
+        self.push(skip.replacement);
+        self.dangling.ends += dangling;
+    }
+
+    /// Renders the Markdown of a component's body, bytes `start..end` of the body, with this
+    /// renderer: its headings join the table of contents, its ids stay unique.
+    fn render_component_body(&mut self, start: usize, end: usize) -> String {
+        let body: &'a str = self.input.body;
+        let out = std::mem::take(&mut self.out);
+        let heading = self.heading.take();
+        let footnote = self.footnote.take();
+        let dangling = std::mem::take(&mut self.dangling);
+        let open_paragraph = self.paragraphs.open.take();
+        self.component_depth += 1;
+        for (event, range) in Parser::new_ext(&body[start..end], options()).into_offset_iter() {
+            self.event(event, range.start + start..range.end + start);
+        }
+        self.end_skip(None);
+        self.component_depth -= 1;
+        let events = std::mem::replace(&mut self.out, out);
+        self.heading = heading;
+        self.footnote = footnote;
+        self.dangling = dangling;
+        self.paragraphs.open = open_paragraph;
+        let mut html = String::new();
+        html::push_html(&mut html, events.into_iter());
+        html
+    }
+
+    /// An error at byte `offset` of the body: the file, line and column of a call.
+    fn component_error(&mut self, offset: usize, message: String, hint: String) {
+        let input = self.input;
+        let line = self.line_of(offset);
+        let index = line - input.first_line;
+        let line_start = self.line_starts.get(index).copied().unwrap_or(0);
+        let column = input.body.get(line_start..offset).map_or(0, |s| s.chars().count()) + 1;
+        self.rendered.diagnostics.push(
+            Diagnostic::error("component", message)
+                .in_file(input.file)
+                .at_line_of(input.body, index + 1, Some(column))
+                .at(Some(line), Some(column))
+                .hint(hint),
+        );
+    }
+
+    /// Raw HTML nested too deep to sanitize is an error (with `markdown.sanitize_html` on).
+    fn check_html_nesting(&mut self, html: &str, offset: usize) {
+        if !self.html_nesting.read(html) {
+            return;
+        }
+        let line = self.line_of(offset);
+        let input = self.input;
+        self.rendered.diagnostics.push(
+            Diagnostic::error("html", format!("raw HTML is nested more than {MAX_HTML_NESTING} elements deep"))
+                .in_file(input.file)
+                .at_line_of(input.body, line + 1 - input.first_line, None)
+                .at(Some(line), None)
+                .hint("with `markdown.sanitize_html` on, raw HTML may nest at most this deep: flatten the HTML or write it as Markdown"),
+        );
+    }
+
+    /// A heading ends: it gets a unique id, joins the table of contents and, for h2 and h3, may
+    /// become its own permalink.
+    fn end_heading(&mut self) {
+        let Some(h) = self.heading.take() else { return };
+        let base = match &h.id {
+            Some(id) => id.to_string(),
+            None => {
+                let s = slugify(&h.text);
+                if s.is_empty() {
+                    "section".to_string()
+                } else {
+                    s
+                }
+            }
+        };
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.rendered.ids.contains(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.rendered.ids.insert(id.clone());
+        self.flat_toc.push((h.level as u8, id.clone(), h.text.trim().to_string()));
+        let small =
+            matches!(h.level, pulldown_cmark::HeadingLevel::H2 | pulldown_cmark::HeadingLevel::H3);
+        if small && self.footnote.is_none() {
+            self.paragraphs.section_id = id.clone();
+            self.paragraphs.count = 0;
+        }
+        // The heading's own text is its permalink: the heading's accessible name stays its
+        // text, and there is one tab stop per heading. Not when the heading holds a link.
+        let has_link = h.events.iter().any(|e| matches!(e, Event::Start(Tag::Link { .. })));
+        let anchor = (self.input.anchors.headings && small && self.footnote.is_none() && !has_link)
+            .then(|| format!("<a class=\"heading-anchor\" href=\"#{id}\">"));
+        self.push(Event::Start(Tag::Heading {
+            level: h.level,
+            id: Some(CowStr::from(id)),
+            classes: h.classes,
+            attrs: h.attrs,
+        }));
+        if let Some(a) = &anchor {
+            self.push(Event::InlineHtml(CowStr::from(a.clone())));
+        }
+        for e in h.events {
+            self.push(e);
+        }
+        if anchor.is_some() {
+            self.push(Event::InlineHtml(CowStr::from("</a>")));
+        }
+        self.push(Event::End(TagEnd::Heading(h.level)));
+    }
+
+    /// Text counts its words and, in a heading, names the heading.
+    fn text(&mut self, text: CowStr<'a>) {
+        self.rendered.word_count += count_words(&text);
+        if let Some(h) = self.heading.as_mut() {
+            h.text.push_str(&text);
+        }
+        self.push(Event::Text(text));
+    }
+
+    /// A code span counts as text.
+    fn code_span(&mut self, text: CowStr<'a>) {
+        self.rendered.word_count += count_words(&text);
+        if let Some(h) = self.heading.as_mut() {
+            h.text.push_str(&text);
+        }
+        self.push(Event::Code(text));
+    }
+
+    fn start_code_block(&mut self, kind: CodeBlockKind<'a>, offset: usize) {
+        let lang = match kind {
+            CodeBlockKind::Fenced(lang) => lang.to_string(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        self.code = Some(PendingCode { lang, text: String::new(), line: self.line_of(offset) });
+    }
+
+    /// A code block ends: highlighted, or plain with a warning when the language is unknown.
+    fn end_code_block(&mut self) {
+        let Some(PendingCode { lang, text, line }) = self.code.take() else { return };
+        let html = match highlight::highlight(&lang, &text) {
+            Highlighted::Html(html) => html.to_string(),
+            Highlighted::UnknownLanguage => {
+                self.rendered.diagnostics.push(
+                    Diagnostic::warning("highlight", format!("unknown code language `{lang}`; the block is shown as plain code"))
+                        .in_file(self.input.file)
+                        .at(Some(line), None)
+                        .hint("use a language syntect knows (rust, python, yaml, json, bash, html, ...) or `text`"),
+                );
+                format!("<pre><code>{}</code></pre>", escape_xml(&text))
+            }
+        };
+        self.push(Event::Html(CowStr::from(html)));
+    }
+
+    /// An `@/` link: resolved to the target's URL (and kept for the anchor check), or an error.
+    fn internal_link(
+        &mut self,
+        link_type: pulldown_cmark::LinkType,
+        dest_url: CowStr<'a>,
+        title: CowStr<'a>,
+        id: CowStr<'a>,
+        offset: usize,
+    ) {
+        let line = self.line_of(offset);
+        let (target, anchor) = match dest_url[2..].split_once('#') {
+            Some((t, a)) => (t.to_string(), Some(a.to_string())),
+            None => (dest_url[2..].to_string(), None),
+        };
+        let url = match self.links.resolve(&target) {
+            Some(url) => {
+                self.rendered.internal_links.push(InternalLink {
+                    target: target.clone(),
+                    anchor: anchor.clone(),
+                    line,
+                });
+                match &anchor {
+                    Some(a) => format!("{url}#{a}"),
+                    None => url,
+                }
+            }
+            None => {
+                self.rendered.diagnostics.push(
+                    Diagnostic::error("link", format!("the link `{dest_url}` points to a page that does not exist"))
+                        .in_file(self.input.file)
+                        .at(Some(line), None)
+                        .hint(self.links.why_missing(&target).unwrap_or_else(|| {
+                            format!("check the path under content/ (e.g. `@/proposal/aasc.md`); there is no content/{target}")
+                        })),
+                );
+                "#".to_string()
+            }
+        };
+        self.push(Event::Start(Tag::Link { link_type, dest_url: CowStr::from(url), title, id }));
+    }
+
+    /// A footnote reference: numbered by first use, with an id per use for the back-links.
+    fn footnote_reference(&mut self, name: &str) {
+        let notes = &mut self.footnotes;
+        if !notes.order.iter().any(|n| n == name) {
+            notes.order.push(name.to_string());
+        }
+        let number = notes.order.iter().position(|n| n == name).unwrap_or(0) + 1;
+        let count = notes.reference_counts.entry(name.to_string()).or_insert(0);
+        *count += 1;
+        let count = *count;
+        let slug = footnote_slug(name);
+        let html = format!(
+            "<sup class=\"footnote-reference\" id=\"fr-{slug}-{count}\"><a href=\"#fn-{slug}\" role=\"doc-noteref\">{number}</a></sup>"
+        );
+        self.rendered.ids.insert(format!("fr-{slug}-{count}"));
+        self.push(Event::InlineHtml(CowStr::from(html)));
+    }
+
+    /// Whether a paragraph starting now gets an anchor: asked for, outside lists, footnotes and
+    /// headings.
+    fn paragraph_takes_anchor(&self) -> bool {
+        self.input.anchors.paragraphs
+            && self.paragraphs.list_depth == 0
+            && self.component_depth == 0
+            && self.footnote.is_none()
+            && self.heading.is_none()
+    }
+
+    fn start_anchored_paragraph(&mut self) {
+        let p = &mut self.paragraphs;
+        p.count += 1;
+        let mut id = if p.section_id.is_empty() {
+            format!("p{}", p.count)
+        } else {
+            format!("{}-p{}", p.section_id, p.count)
+        };
+        while self.rendered.ids.contains(&id) {
+            id.push('_');
+        }
+        self.rendered.ids.insert(id.clone());
+        self.push(Event::Html(CowStr::from(format!("<p id=\"{id}\">"))));
+        self.paragraphs.open = Some(id);
+    }
+
+    fn end_anchored_paragraph(&mut self) {
+        let id = self.paragraphs.open.take().unwrap_or_default();
+        // A pointer's permalink: silent for screen readers and not a tab stop (the section's
+        // heading link is the keyboard's way to the same place).
+        let close = format!("<a class=\"para-anchor\" href=\"#{id}\" tabindex=\"-1\" aria-hidden=\"true\">¶</a></p>\n");
+        self.push(Event::Html(CowStr::from(close)));
+    }
+
+    /// The HTML of the body (and of its summary), the footnotes gathered at the end, sanitized
+    /// when asked, with the table of contents.
+    fn finish(mut self) -> Rendered {
+        let input = self.input;
+        let mut body_html = String::with_capacity(input.body.len() * 3 / 2);
+        let mut summary_html = None;
+        if let Some(cut) = self.summary_cut {
+            let mut summary = String::new();
+            html::push_html(&mut summary, self.out[..cut].iter().cloned());
+            summary_html = Some(summary);
+        }
+        html::push_html(&mut body_html, std::mem::take(&mut self.out).into_iter());
+        // Table alignment as classes, not inline styles, so a strict Content-Security-Policy holds.
+        if alignment_finder().find(body_html.as_bytes()).is_some() {
+            body_html = alignment_as_classes(&body_html);
+        }
+        self.write_footnotes(&mut body_html);
+        let mut rendered = self.rendered;
+        let mut html_nesting = self.html_nesting;
+        if input.sanitize_html && !html_nesting.too_deep && HtmlNesting::default().read(&body_html)
+        {
+            // Markdown itself can nest as deep (block quotes `>>>>`, lists in lists).
+            rendered.diagnostics.push(
+                Diagnostic::error("html", format!("the page nests block quotes, lists or HTML more than {MAX_HTML_NESTING} levels deep"))
+                    .in_file(input.file)
+                    .at(Some(input.first_line), None)
+                    .hint("with `markdown.sanitize_html` on, a page may nest at most this deep: flatten the block quotes or lists"),
+            );
+            html_nesting.too_deep = true;
+        }
+        if input.sanitize_html && html_nesting.too_deep {
+            // Refused above with an error; the HTML parser behind the sanitizer is never handed it
+            // (its cost grows with the square of the depth).
+            body_html.clear();
+            summary_html = None;
+        } else if input.sanitize_html {
+            body_html = sanitize(&body_html);
+            summary_html = summary_html.map(|s| sanitize(&s));
+        }
+        rendered.html = SharedHtml::new(&body_html);
+        rendered.summary = summary_html.map(|s| SharedHtml::new(&s));
+        rendered.toc = build_toc(self.flat_toc);
+        rendered.components_used.sort();
+        rendered.components_used.dedup();
+        rendered
+    }
+
+    /// The footnotes, in the order of first reference, each with a back-link per reference.
+    fn write_footnotes(&mut self, body_html: &mut String) {
+        let notes = &mut self.footnotes;
+        if notes.order.is_empty() {
+            return;
+        }
         body_html.push_str("<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n");
-        for name in &footnote_order {
+        for name in &notes.order {
             let slug = footnote_slug(name);
-            rendered.ids.insert(format!("fn-{slug}"));
+            self.rendered.ids.insert(format!("fn-{slug}"));
             body_html.push_str(&format!("<li id=\"fn-{slug}\">"));
             let mut note = String::new();
-            if let Some(events) = footnote_defs.remove(name) {
+            if let Some(events) = notes.definitions.remove(name) {
                 html::push_html(&mut note, events.into_iter());
             }
-            let count = footnote_ref_counts.get(name).copied().unwrap_or(1);
+            let count = notes.reference_counts.get(name).copied().unwrap_or(1);
             let backlinks: String = (1..=count)
                 .map(|i| format!(" <a href=\"#fr-{slug}-{i}\" class=\"footnote-backref\" role=\"doc-backlink\" aria-label=\"Back to reference {i}\">↩</a>"))
                 .collect();
@@ -474,30 +920,6 @@ pub fn render(input: &Input<'_>, links: &dyn LinkResolver) -> Rendered {
         }
         body_html.push_str("</ol>\n</section>\n");
     }
-
-    if input.sanitize_html && !html_nesting.too_deep && HtmlNesting::default().read(&body_html) {
-        // Markdown itself can nest as deep (block quotes `>>>>`, lists in lists).
-        rendered.diagnostics.push(
-            Diagnostic::error("html", format!("the page nests block quotes, lists or HTML more than {MAX_HTML_NESTING} levels deep"))
-                .in_file(input.file)
-                .at(Some(input.first_line), None)
-                .hint("with `markdown.sanitize_html` on, a page may nest at most this deep: flatten the block quotes or lists"),
-        );
-        html_nesting.too_deep = true;
-    }
-    if input.sanitize_html && html_nesting.too_deep {
-        // Refused above with an error; the HTML parser behind the sanitizer is never handed it
-        // (its cost grows with the square of the depth).
-        body_html.clear();
-        summary_html = None;
-    } else if input.sanitize_html {
-        body_html = sanitize(&body_html);
-        summary_html = summary_html.map(|s| sanitize(&s));
-    }
-    rendered.html = SharedHtml::new(&body_html);
-    rendered.summary = summary_html.map(|s| SharedHtml::new(&s));
-    rendered.toc = build_toc(flat_toc);
-    rendered
 }
 
 /// The words of `text`, as `split_whitespace().count()` counts them, in one pass over the bytes
@@ -773,6 +1195,126 @@ mod tests {
         let r = md("One two.\n\n<!-- more -->\n\nThree.\n");
         assert_eq!(r.summary.as_deref(), Some("<p>One two.</p>\n"));
         assert_eq!(r.word_count, 3);
+    }
+
+    /// Renders a call as `<x-NAME a=1>BODY</x-NAME>`; `nope` is unknown.
+    struct Tags;
+    impl ComponentRenderer for Tags {
+        fn render(
+            &self,
+            call: &page_components::Call,
+            body: Option<&str>,
+        ) -> Result<String, page_components::ComponentProblem> {
+            if call.name == "nope" {
+                return Err(page_components::ComponentProblem {
+                    message: "there is no component `nope`".into(),
+                    hint: "did you mean `note`?".into(),
+                });
+            }
+            let args: String = call.args.iter().map(|(k, v)| format!(" {k}={v}")).collect();
+            Ok(format!("<x-{}{args}>{}</x-{}>", call.name, body.unwrap_or_default(), call.name))
+        }
+    }
+
+    fn with_calls(body: &str) -> Rendered {
+        render_with_components(
+            &Input {
+                body,
+                first_line: 3,
+                file: Path::new("t.md"),
+                sanitize_html: false,
+                anchors: Anchors::default(),
+            },
+            &Links,
+            Some(&Tags),
+        )
+    }
+
+    #[test]
+    fn a_call_alone_in_its_paragraph_is_not_wrapped_and_inline_calls_stay_inline() {
+        let r = with_calls("{{ figure(src=\"a.png\", n=3) }}\n\nBefore {{ f(ok=true) }} after.\n");
+        assert_eq!(
+            r.html.to_string(),
+            "<x-figure src=a.png n=3></x-figure>\n<p>Before <x-f ok=true></x-f> after.</p>\n"
+        );
+        assert_eq!(r.components_used, vec!["f".to_string(), "figure".to_string()]);
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    }
+
+    #[test]
+    fn bodies_are_markdown_that_joins_the_toc_and_nest() {
+        let r = with_calls("{% note() %}\n## Inside\n\nSee `{{ f() }}`.\n{% end %}\n\nAfter.\n");
+        assert_eq!(r.html.to_string(), "<x-note><h2 id=\"inside\">Inside</h2>\n<p>See <code>{{ f() }}</code>.</p>\n</x-note>\n<p>After.</p>\n");
+        assert_eq!(r.toc[0].id, "inside");
+        let lazy = with_calls("{% note() %}\n- one\n- two\n{% end %}\n\nAfter.\n");
+        assert_eq!(
+            lazy.html.to_string(),
+            "<x-note><ul>\n<li>one</li>\n<li>two</li>\n</ul>\n</x-note>\n<p>After.</p>\n"
+        );
+        let nested = with_calls("{% a() %}\n{% b(k=[1, \"x\"]) %}\ninner\n{% end %}\n{% end %}\n");
+        assert_eq!(nested.html.to_string(), "<x-a><x-b k=[1, \"x\"]><p>inner</p>\n</x-b></x-a>");
+    }
+
+    #[test]
+    fn calls_in_code_are_text_and_escapes_show_a_call() {
+        let r = with_calls(
+            "```text\n{{ f() }}\n```\n\n    {% g() %}\n\nWrite {{/* f(a=\"x\") */}} so.\n",
+        );
+        assert!(r.html.contains("{{ f() }}"), "{}", r.html);
+        assert!(r.html.contains("{% g() %}"), "{}", r.html);
+        assert!(r.html.contains("<p>Write {{ f(a=\"x\") }} so.</p>"), "{}", r.html);
+        assert!(r.components_used.is_empty());
+    }
+
+    #[test]
+    fn broken_and_odd_calls_never_panic_and_always_end() {
+        let deep = "{% a() %}\n".repeat(40) + &"{% end %}\n".repeat(40);
+        let samples = [
+            "{{/*/}}",
+            "{%/**/%}",
+            "{{ f(",
+            "{{ f(a=\"é",
+            "{{ f(a=[1, [2, [3]]]) }}",
+            "{% f() %}",
+            "{% end",
+            "{{ f() }}{{ g() }}{{/* h() */}}",
+            "> {% q() %}\n> in quote\n{% end %}",
+            "- {{ f() }}\n- {% g() %}\n  item\n  {% end %}",
+            "# {{ f() }} title",
+            "[^1]\n\n[^1]: {{ f() }}",
+            "| {{ f() }} | b |\n|---|---|\n| {% g() %} | x |",
+            "*{{ f(a=\"*\") }}*",
+            "`{{ f() }}` {{ f(",
+            "{{ nope() }} {{ nope() }}",
+            "é{{ f() }}é",
+            deep.as_str(),
+            "{{ f(a=1e) }}",
+            "{{ f(a=-) }}",
+        ];
+        for body in samples {
+            let r = with_calls(body);
+            assert!(!r.html.contains("{{ f() }}{{"), "{body:?}: {}", r.html);
+        }
+        let r = with_calls(&deep);
+        assert!(r.diagnostics.iter().any(|d| d.message.contains("nest more than 32 deep")));
+    }
+
+    #[test]
+    fn mistakes_name_the_line_and_column_of_the_call() {
+        let r = with_calls(
+            "Intro.\n\nText {{ nope() }}.\n\n  {% note() %}\nno end\n\nx {{ f(a=1 b=2) }}\n",
+        );
+        let found: Vec<String> =
+            r.diagnostics.iter().map(|d| format!("{}: {}", d.location(), d.message)).collect();
+        assert_eq!(
+            found,
+            vec![
+                "t.md:5:6: there is no component `nope`",
+                "t.md:7:3: the body of `note` is never closed",
+                "t.md:10:12: expected `)`, found `b`",
+            ]
+        );
+        assert_eq!(r.diagnostics[0].source_line.as_deref(), Some("Text {{ nope() }}."));
     }
 
     #[test]

@@ -189,7 +189,7 @@ impl Site {
         let mut stages =
             Stages { options, config, templates, data, static_files, facts, diagnostics, retain };
         let mut library = stages.place(content)?;
-        let bodies = render::render_bodies(&mut library, &stages.config);
+        let bodies = render::render_bodies(&mut library, &stages.config, stages.templates.as_ref());
         Site::finish(stages, library, bodies)
     }
 

@@ -11,6 +11,7 @@ use std::sync::{Arc, RwLock};
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::error::{Diagnostic, Diagnostics};
+use crate::page_components::ComponentSpec;
 use crate::site_files::SiteFiles;
 
 /// Built-in templates used when the theme has none of that name.
@@ -104,6 +105,8 @@ pub struct Templates {
     /// Template name -> file it came from (for messages).
     files: HashMap<String, PathBuf>,
     lookups: Arc<RwLock<Arc<Lookups>>>,
+    /// The page components (`templates/components/NAME.html`), by name: read once per load.
+    components: Arc<HashMap<String, ComponentSpec>>,
 }
 
 /// Where a site's templates come from, lowest priority first.
@@ -176,10 +179,11 @@ impl Templates {
         names.sort();
         let batch: Vec<(&str, &str)> =
             names.iter().map(|n| (n.as_str(), sources[*n].0.as_str())).collect();
+        let components = Arc::new(crate::page_components::specs(batch.iter().copied()));
         if let Err(err) = tera.add_raw_templates(batch) {
             return Err(load_errors(&err, &files));
         }
-        Ok(Templates { tera, files, lookups })
+        Ok(Templates { tera, files, lookups, components })
     }
 
     /// The same parsed templates with lookups of their own (a rebuild's site gets its values
@@ -189,7 +193,12 @@ impl Templates {
         let lookups: Arc<RwLock<Arc<Lookups>>> =
             Arc::new(RwLock::new(Arc::new(Lookups::default())));
         register_functions(&mut tera, lookups.clone());
-        Templates { tera, files: self.files.clone(), lookups }
+        Templates { tera, files: self.files.clone(), lookups, components: self.components.clone() }
+    }
+
+    /// The page components, by name.
+    pub fn components(&self) -> &HashMap<String, ComponentSpec> {
+        &self.components
     }
 
     pub fn has(&self, name: &str) -> bool {

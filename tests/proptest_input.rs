@@ -20,6 +20,43 @@ impl LinkResolver for Links {
 }
 
 /// Text that looks like what people type into Markdown files: structure characters weighted up.
+/// Pieces of component calls, whole and broken.
+fn component_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("{{ f(a=\"x\", n=3, on=true, l=[1, \"b\"]) }}".to_string()),
+        Just("{% box(kind=\"note\") %}\n".to_string()),
+        Just("{% end %}".to_string()),
+        Just("\n{% end %}\n".to_string()),
+        Just("{{/* f() */}}".to_string()),
+        Just("{%/* box() */%}".to_string()),
+        Just("{{ f(".to_string()),
+        Just("{{ f(a=".to_string()),
+        Just("\"".to_string()),
+        Just(") }}".to_string()),
+        Just("{{ unknown() }}".to_string()),
+        Just("`{{ f() }}`".to_string()),
+    ]
+}
+
+/// Renders a call as its name and body; `unknown` is an error.
+struct Echo;
+impl charter::page_components::ComponentRenderer for Echo {
+    fn render(
+        &self,
+        call: &charter::page_components::Call,
+        body: Option<&str>,
+    ) -> Result<String, charter::page_components::ComponentProblem> {
+        if call.name == "unknown" {
+            return Err(charter::page_components::ComponentProblem {
+                message: "no such component".into(),
+                hint: "none".into(),
+            });
+        }
+        Ok(format!("<div data-c=\"{}\">{}</div>", call.name, body.unwrap_or_default()))
+    }
+}
+
 fn markdownish() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
         Just("\n".to_string()),
@@ -355,6 +392,23 @@ proptest! {
             for d in &errors.0 {
                 prop_assert!(d.hint.is_some(), "no hint: {}", d);
                 let _ = d.to_string();
+            }
+        }
+    }
+
+    #[test]
+    fn markdown_with_component_calls_never_panics(
+        parts in prop::collection::vec((markdownish(), component_piece()), 0..12),
+        first_line in 1usize..1000,
+    ) {
+        let body: String = parts.iter().map(|(m, c)| format!("{m}{c}")).collect();
+        let file = Path::new("content/p.md");
+        let input = Input { body: &body, first_line, file, sanitize_html: false, anchors: markdown::Anchors { headings: true, paragraphs: true } };
+        let r = markdown::render_with_components(&input, &Links, Some(&Echo));
+        for d in &r.diagnostics {
+            prop_assert!(d.line.is_some_and(|l| l >= first_line), "a diagnostic without its line: {}", d);
+            if d.code == "component" {
+                prop_assert!(d.column.is_some(), "a component error without its column: {}", d);
             }
         }
     }

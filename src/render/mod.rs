@@ -16,6 +16,7 @@ use crate::content::{Library, PageId, SectionId};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::markdown::{self, LinkResolver, Rendered};
 use crate::output::Producer;
+use crate::page_components::{self, Call, ComponentProblem, ComponentRenderer};
 use crate::templates::Templates;
 use values::{SiteValues, Urls};
 
@@ -35,15 +36,93 @@ impl LinkResolver for LibraryLinks<'_> {
     }
 }
 
-/// Renders one Markdown document of the library (reading its body again if it was released).
+/// Renders one Markdown document of the library (reading its body again if it was released),
+/// its component calls with `templates` (none when the templates failed to load).
 pub fn render_body(
     lib: &Library,
     config: &Config,
     doc: &crate::content::load::Document,
+    templates: Option<&Templates>,
 ) -> Rendered {
     match crate::content::load::body_of(&lib.root, doc) {
-        Ok(source) => render_source(lib, config, doc, &source),
+        Ok(source) => render_source(lib, config, doc, &source, templates),
         Err(d) => Rendered { diagnostics: vec![d], ..Rendered::default() },
+    }
+}
+
+/// Renders a page's component calls with the site's templates (`templates/components/NAME.html`).
+/// Each gets its arguments, `body`, and the `page` (or section) and `site` values; `page` holds
+/// what is known before bodies are rendered (no `content`, `summary`, `toc` or word counts).
+struct ComponentsOfPage<'a> {
+    templates: &'a Templates,
+    lib: &'a Library,
+    config: &'a Config,
+    doc: &'a crate::content::load::Document,
+    /// `page` and `site`, built at the first call.
+    values: std::cell::OnceCell<(tera::Value, tera::Value)>,
+}
+
+impl ComponentsOfPage<'_> {
+    fn page_and_site(&self) -> &(tera::Value, tera::Value) {
+        self.values.get_or_init(|| {
+            let urls = Urls { config: self.config };
+            let page = values::page_value_before_body(self.lib, self.doc, &urls, self.config);
+            (page, values::site_value(self.config, &crate::site::build_time()))
+        })
+    }
+}
+
+impl ComponentRenderer for ComponentsOfPage<'_> {
+    fn render(&self, call: &Call, body: Option<&str>) -> Result<String, ComponentProblem> {
+        let components = self.templates.components();
+        let Some(spec) = components.get(&call.name) else {
+            let mut names: Vec<&str> = components.keys().map(String::as_str).collect();
+            names.sort_unstable();
+            let hint = match crate::text::closest_match(&call.name, &names) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None if names.is_empty() => format!(
+                    "add templates/components/{}.html (the site and its theme have no components)",
+                    call.name
+                ),
+                None => format!(
+                    "add templates/components/{}.html, or use one of: {}",
+                    call.name,
+                    names.join(", ")
+                ),
+            };
+            return Err(ComponentProblem {
+                message: format!("there is no component `{}`", call.name),
+                hint,
+            });
+        };
+        page_components::check_args(call, spec)?;
+        let mut ctx = Context::new();
+        for decl in spec.args.iter().flatten() {
+            ctx.insert_value(decl.name.clone(), tera::Value::none());
+        }
+        for (name, value) in &call.args {
+            ctx.insert_value(name.clone(), value.clone());
+        }
+        let (page, site) = self.page_and_site();
+        ctx.insert_value("page", page.clone());
+        ctx.insert_value("site", site.clone());
+        ctx.insert_value(
+            "body",
+            body.map(tera::Value::safe_string).unwrap_or_else(tera::Value::none),
+        );
+        self.templates.render(&spec.template, &ctx, Some(&self.doc.file)).map_err(|d| {
+            let template = self
+                .templates
+                .file_of(&spec.template)
+                .map(|f| f.display().to_string())
+                .unwrap_or_else(|| spec.template.clone());
+            let location = d.location();
+            let at = if location.starts_with(&template) { location } else { template };
+            ComponentProblem {
+                message: format!("the component `{}` failed in {at}: {}", call.name, d.message),
+                hint: d.hint.unwrap_or_else(|| "fix the component's template".into()),
+            }
+        })
     }
 }
 
@@ -53,9 +132,17 @@ fn render_source(
     config: &Config,
     doc: &crate::content::load::Document,
     source: &str,
+    templates: Option<&Templates>,
 ) -> Rendered {
     let links = LibraryLinks { lib, urls: Urls { config } };
-    markdown::render(
+    let components = templates.map(|templates| ComponentsOfPage {
+        templates,
+        lib,
+        config,
+        doc,
+        values: std::cell::OnceCell::new(),
+    });
+    markdown::render_with_components(
         &markdown::Input {
             body: source,
             first_line: doc.body_first_line,
@@ -67,6 +154,7 @@ fn render_source(
             },
         },
         &links,
+        components.as_ref().map(|c| c as &dyn ComponentRenderer),
     )
 }
 
@@ -83,7 +171,11 @@ pub enum Retain {
 }
 
 /// Renders every page and section body in parallel, releasing each source once rendered.
-pub fn render_bodies(lib: &mut Library, config: &Config) -> (Vec<Rendered>, Vec<Rendered>) {
+pub fn render_bodies(
+    lib: &mut Library,
+    config: &Config,
+    templates: Option<&Templates>,
+) -> (Vec<Rendered>, Vec<Rendered>) {
     let take = |doc: &mut crate::content::load::Document| {
         if doc.file.as_os_str().is_empty() {
             return String::new(); // an implicit section: no file, no body
@@ -98,12 +190,12 @@ pub fn render_bodies(lib: &mut Library, config: &Config) -> (Vec<Rendered>, Vec<
     let pages = page_sources
         .into_par_iter()
         .zip(lib.pages.par_iter())
-        .map(|(source, p)| render_source(lib, config, &p.doc, &source))
+        .map(|(source, p)| render_source(lib, config, &p.doc, &source, templates))
         .collect();
     let sections = section_sources
         .into_par_iter()
         .zip(lib.sections.par_iter())
-        .map(|(source, s)| render_source(lib, config, &s.doc, &source))
+        .map(|(source, s)| render_source(lib, config, &s.doc, &source, templates))
         .collect();
     (pages, sections)
 }

@@ -238,6 +238,41 @@ fn ancestors_value(
 
 pub use crate::git::PageFacts;
 
+/// What page components see as `page` (or as the section, for a section's body): the values
+/// known before any body is rendered, so no `content`, `summary`, `toc`, `word_count` or
+/// `reading_time`.
+pub fn page_value_before_body(
+    lib: &Library,
+    doc: &crate::content::load::Document,
+    urls: &Urls<'_>,
+    config: &Config,
+) -> Value {
+    let fm = &doc.front;
+    let path = lib.path_of(&doc.relative_path).unwrap_or_default();
+    let mut m = Map::with_capacity(16);
+    m.insert(key("title"), Value::from(fm.title.as_str()));
+    m.insert(key("description"), opt_str(fm.description.as_deref()));
+    m.insert(key("permalink"), Value::from(urls.permalink(path)));
+    m.insert(key("path"), Value::from(urls.path(path)));
+    m.insert(key("relative_path"), Value::from(doc.relative_path.as_str()));
+    m.insert(key("date"), fm.date.map(|d| Value::from(d.to_display())).unwrap_or_else(Value::none));
+    m.insert(
+        key("updated"),
+        fm.updated.map(|d| Value::from(d.to_display())).unwrap_or_else(Value::none),
+    );
+    m.insert(key("draft"), Value::from(fm.draft));
+    m.insert(key("weight"), fm.weight.map(Value::from).unwrap_or_else(Value::none));
+    m.insert(key("authors"), Value::from(fm.authors.clone()));
+    m.insert(key("extra"), from_json(&fm.extra));
+    m.insert(key("lang"), Value::from(config.language.as_str()));
+    let mut params = Map::with_capacity(fm.params.len());
+    for (k, v) in &fm.params {
+        params.insert(tera::value::Key::String(k.as_str().into()), from_json(v));
+    }
+    m.insert(key("params"), Value::from(params));
+    Value::from(m)
+}
+
 /// Builds one page's value (without neighbours).
 pub fn page_value(
     lib: &Library,

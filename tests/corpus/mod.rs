@@ -6,7 +6,10 @@
 //! table of contents, tags, section listings, a feed and a sitemap.
 //!
 //! Used by `tests/build.rs`, `tests/determinism.rs`, both benchmarks and
-//! `cargo run --release --example gen_corpus -- --pages N --out DIR [--flavor charter|zola|hugo]`.
+//! `cargo run --release --example gen_corpus -- --pages N --out DIR [--flavor charter|zola|hugo]
+//! [--components]`. With components (Charter's flavor only: [`generate_with_components`]) every
+//! page also calls one or two page components; the pages are otherwise byte-identical to the
+//! corpus without them, so the two builds compare the cost of the calls alone.
 //! The generator is a small xorshift, written here rather than taken from `rand`, because a
 //! corpus must stay byte-identical across dependency upgrades for figures to be comparable.
 
@@ -224,6 +227,36 @@ fn write(path: &Path, text: &str) -> std::io::Result<()> {
 
 /// Writes a corpus of `pages` pages into `out` for `flavor`.
 pub fn generate(out: &Path, pages: usize, flavor: Flavor, seed: u64) -> std::io::Result<()> {
+    generate_corpus(out, pages, flavor, seed, false)
+}
+
+/// [`generate`] for Charter, with one or two page component calls per page: an inline
+/// `{{ badge(...) }}` on every page, and a `{% note(...) %}` with a Markdown body on every other
+/// one (the templates go in the bench theme's `templates/components/`).
+pub fn generate_with_components(out: &Path, pages: usize, seed: u64) -> std::io::Result<()> {
+    generate_corpus(out, pages, Flavor::Charter, seed, true)
+}
+
+/// The calls appended to page `idx` (no draw from the generator, so the rest stays identical).
+fn component_calls(idx: usize) -> String {
+    let mut calls = format!(
+        "Status: {{{{ badge(label=\"phase {}\", n={}, active=true) }}}}.\n\n",
+        idx % 7,
+        idx % 100
+    );
+    if idx.is_multiple_of(2) {
+        calls.push_str("{% note(kind=\"key-point\", tags=[\"a\", \"b\"]) %}\nThe *mission* keeps its mandate.\n{% end %}\n\n");
+    }
+    calls
+}
+
+fn generate_corpus(
+    out: &Path,
+    pages: usize,
+    flavor: Flavor,
+    seed: u64,
+    components: bool,
+) -> std::io::Result<()> {
     let mut rng = Rng::new(seed);
     let sections = (pages / 100).max(1);
     let content = out.join("content");
@@ -248,9 +281,24 @@ pub fn generate(out: &Path, pages: usize, flavor: Flavor, seed: u64) -> std::io:
             }
         }
         let description = rng.sentence(6, 12).trim_end_matches('.').to_string();
-        let body = page_body(&mut rng, i);
+        let mut body = page_body(&mut rng, i);
+        if components {
+            body.push('\n');
+            body.push_str(&component_calls(i));
+        }
         let text = front_matter(&title, &date, &description, &tags, i, flavor) + "\n" + &body;
         write(&content.join(format!("s{s:03}")).join(format!("p{i:05}.md")), &text)?;
+    }
+    if components {
+        let t = out.join("themes/bench/templates/components");
+        write(
+            &t.join("badge.html"),
+            "{#- args: label (required), n, active -#}\n<span class=\"badge{% if active %} badge--on{% endif %}\">{{ label }} ({{ n }})</span>\n",
+        )?;
+        write(
+            &t.join("note.html"),
+            "{#- args: kind (required), tags -#}\n<aside class=\"note note--{{ kind }}\" role=\"note\">{{ body }}</aside>\n",
+        )?;
     }
     match flavor {
         Flavor::Charter => charter_scaffold(out),
