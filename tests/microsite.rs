@@ -1218,11 +1218,31 @@ fn essay_paragraphs(dir: &Path) -> Vec<String> {
     panic!("no body-only capture of the essay in {}", dir.display());
 }
 
-/// Every "…" quotation in the Markdown prose, with the text right after it.
+/// A `pullquote` component call's quotation and the pinpoint that ends its attribution
+/// (`attribution="… (¶ 4)"`), as a quotation in prose is followed by its pinpoint. A call
+/// without a readable `quote` or pinpoint yields what it has, so the checks below report it.
+fn pullquote(block: &str) -> Option<(String, String)> {
+    let call = block.strip_prefix("{{ pullquote(")?;
+    let argument = |name: &str| {
+        let start = call.find(&format!("{name}=\""))? + name.len() + 2;
+        let len = call[start..].find('"')?;
+        Some(call[start..start + len].to_string())
+    };
+    let attribution = argument("attribution").unwrap_or_default();
+    let pinpoint = attribution.rfind(" (¶ ").map(|at| attribution[at..].to_string());
+    Some((argument("quote").unwrap_or_else(|| block.to_string()), pinpoint.unwrap_or_default()))
+}
+
+/// Every "…" quotation in the Markdown prose, with the text right after it (pull quotes
+/// included, with their pinpoint).
 fn quotations(body: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for b in blocks(body) {
         if b.starts_with("<table") {
+            continue;
+        }
+        if let Some(quoted) = pullquote(&b) {
+            out.push(quoted);
             continue;
         }
         let mut rest = b.as_str();
@@ -1732,5 +1752,24 @@ fn the_theme_paginates_sections_and_terms_with_accessible_navigation() {
             .expect("read the theme's CSS");
     for rule in [".pagination__list a[aria-current=\"page\"]", ".pagination__list,"] {
         assert!(css.contains(rule), "the theme styles {rule}");
+    }
+}
+
+#[test]
+fn the_essay_guide_opens_with_key_takeaways_and_sets_apart_two_quotations() {
+    let page = site().pages.get("/essay/").expect("the essay guide is built");
+    let boxes: Vec<&Tag> =
+        page.elements("section").filter(|t| t.attr("class") == Some("takeaways")).collect();
+    assert_eq!(boxes.len(), 1, "one key takeaways box on the essay guide");
+    assert_eq!(boxes[0].attr("aria-label"), Some("Key takeaways"));
+    let quotes: Vec<&Tag> =
+        page.elements("figure").filter(|t| t.attr("class") == Some("pullquote")).collect();
+    assert_eq!(quotes.len(), 2, "two pull quotes on the essay guide");
+    let source = source("essay.md");
+    let calls: Vec<(String, String)> =
+        blocks(&source).iter().filter_map(|b| pullquote(b)).collect();
+    assert_eq!(calls.len(), 2, "the two pull quotes are component calls in essay.md");
+    for (quote, pinpoint) in &calls {
+        assert!(pinpoint.starts_with(" (¶ "), "the pull quote {quote:?} names its paragraph");
     }
 }
