@@ -27,6 +27,13 @@ impl AsRef<Path> for FixtureSite {
     }
 }
 
+/// So that `&FixtureSite` converts into a `PathBuf` (as `BuildOptions::new` takes).
+impl AsRef<std::ffi::OsStr> for FixtureSite {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.root.as_os_str()
+    }
+}
+
 /// A temporary copy of `tests/fixtures/<name>`, removed when the returned value is dropped.
 pub fn fixture(name: &str) -> FixtureSite {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
