@@ -32,6 +32,8 @@ echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy --all-targets --all-features -- -D warnings"
 cargo clippy --all-targets --all-features --quiet -- -D warnings
+echo "== module graph: no import circle"
+python3 scripts/module-cycles.py
 
 test_log="${CARGO_TARGET_DIR:-target}/charter-cargo-test.log"
 mkdir -p "$(dirname "$test_log")"

@@ -234,7 +234,7 @@ impl Site {
             &Bodies { pages: &page_bodies, sections: &section_bodies },
             &config,
             data::data_value(&data),
-            &build_time(),
+            &crate::render::values::build_time(),
             &facts,
         );
         if retain == render::Retain::ForOneBuild {
@@ -279,7 +279,7 @@ impl Site {
             base_url: self.config.base_url.clone(),
             origin: self.config.origin().to_string(),
             base_path: self.config.base_path().to_string(),
-            build_time: build_time(),
+            build_time: crate::render::values::build_time(),
             data_files: self.data.clone(),
             ..Lookups::default()
         };
@@ -417,9 +417,4 @@ impl Site {
         diagnostics.sort();
         diagnostics
     }
-}
-
-/// The build time as RFC 3339 (seconds).
-pub fn build_time() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

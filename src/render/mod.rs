@@ -69,7 +69,7 @@ impl ComponentsOfPage<'_> {
         self.values.get_or_init(|| {
             let urls = Urls { config: self.config };
             let page = values::page_value_before_body(self.lib, self.doc, &urls, self.config);
-            (page, values::site_value(self.config, &crate::site::build_time()))
+            (page, values::site_value(self.config, &values::build_time()))
         })
     }
 }

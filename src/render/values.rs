@@ -567,6 +567,11 @@ pub fn taxonomy_values(
     (taxonomies, terms)
 }
 
+/// The build time as RFC 3339 (seconds): `site.build_time` in templates.
+pub fn build_time() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
