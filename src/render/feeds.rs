@@ -207,11 +207,12 @@ pub fn robots(config: &Config) -> String {
     format!("User-agent: *\nAllow: /\nSitemap: {}\n", urls.permalink("/sitemap.xml"))
 }
 
-/// A redirect page for an alias.
+/// A redirect page for an alias (or a list's `/page/1/`). Its empty icon keeps the browser from
+/// asking for `/favicon.ico` (a 404 on most sites) in the instant before it moves on.
 pub fn redirect(target_permalink: &str) -> String {
     let t = escape_xml(target_permalink);
     format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Redirecting…</title>\n<link rel=\"canonical\" href=\"{t}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\"></head>\n<body><p>This page has moved to <a href=\"{t}\">{t}</a>.</p></body></html>\n"
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Redirecting…</title>\n<link rel=\"icon\" href=\"data:,\">\n<link rel=\"canonical\" href=\"{t}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\"></head>\n<body><p>This page has moved to <a href=\"{t}\">{t}</a>.</p></body></html>\n"
     )
 }
 
