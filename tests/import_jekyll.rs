@@ -140,3 +140,69 @@ fn data_and_static_files_are_copied_and_excludes_respected() {
     assert!(!imported().join("static/notes.txt").exists());
     assert!(!imported().join("static/_config.yml").exists());
 }
+
+/// Writes `files` (path, text) into a fresh folder: a small Jekyll site made for one rule.
+fn jekyll_site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_page_with_permalink_root_is_the_home_page_and_name_titles_the_site() {
+    // As Jekyll's own documentation site: no root index, the home page kept in `pages/` with
+    // `permalink: /`, and the site named by `name:` rather than `title:`.
+    let site = jekyll_site(&[
+        ("_config.yml", "name: Docs of a tool\nurl: https://docs.example.org\n"),
+        ("pages/index.html", "---\nlayout: default\npermalink: /\n---\n<p>Welcome home.</p>\n"),
+        ("pages/about.md", "---\ntitle: About\npermalink: /about/\n---\nAbout us.\n"),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("imported");
+    let run = import_support::charter(&[
+        "import",
+        "jekyll",
+        site.path().to_str().unwrap(),
+        dest.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", import_support::text(&run));
+    let home = std::fs::read_to_string(dest.join("content/_index.md")).unwrap();
+    assert!(home.contains("Welcome home."), "{home}");
+    assert_eq!(front_matter(&home)["title"], "Docs of a tool");
+    let site_yaml = std::fs::read_to_string(dest.join("site.yaml")).unwrap();
+    assert!(site_yaml.contains("title: Docs of a tool"), "{site_yaml}");
+    let build = import_support::charter(&[
+        "build",
+        "--root",
+        dest.to_str().unwrap(),
+        "--output",
+        out.path().join("public").to_str().unwrap(),
+    ]);
+    assert!(build.status.success(), "{}", import_support::text(&build));
+    let index = std::fs::read_to_string(out.path().join("public/index.html")).unwrap();
+    assert!(index.contains("Welcome home."), "{index}");
+
+    // With a root `index.md` too, the root file stays the home page and the other page at `/`
+    // is reported as a collision, not dropped.
+    let both = jekyll_site(&[
+        ("_config.yml", "title: Both\n"),
+        ("index.md", "---\ntitle: Root\n---\nThe root index.\n"),
+        ("pages/index.html", "---\npermalink: /\n---\n<p>The other one.</p>\n"),
+    ]);
+    let dest2 = out.path().join("imported-2");
+    let run = import_support::charter(&[
+        "import",
+        "jekyll",
+        both.path().to_str().unwrap(),
+        dest2.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", import_support::text(&run));
+    let home = std::fs::read_to_string(dest2.join("content/_index.md")).unwrap();
+    assert!(home.contains("The root index."), "{home}");
+    let report = std::fs::read_to_string(dest2.join("import-report.md")).unwrap();
+    assert!(report.contains("pages/index.html"), "{report}");
+}

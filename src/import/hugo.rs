@@ -4,9 +4,9 @@
 //! keep it. Page bodies are translated later by [`convert_body`] (shortcodes, `ref` links).
 
 use super::dates::{self, DateFix, SourceDate};
-use super::frontmatter;
 use super::place::LinkIndex;
 use super::report::{Note, NoteKind};
+use super::source_front_matter;
 use super::titles::{ListTitles, TitleCase};
 use super::{
     shortcodes, slash_path, source_file, title_from_name, value_text, walk, Body, CopyFile,
@@ -558,7 +558,7 @@ fn read_config_file(path: &Path, name: &str) -> Result<Map<String, Value>, Diagn
     let text = std::fs::read_to_string(path)
         .map_err(|e| crate::error::io_error(path, "read the Hugo config", &e))?;
     let value: Value = match ext(path).as_str() {
-        "toml" => frontmatter::toml_to_json(toml::from_str(&text).map_err(|e| {
+        "toml" => source_front_matter::toml_to_json(toml::from_str(&text).map_err(|e| {
             let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             Diagnostic::error("import", format!("Hugo config: {}", e.message()))
                 .in_file(name)
@@ -598,7 +598,8 @@ fn read_doc(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Doc, Note> {
     let source = Path::new(&config.content_dir).join(rel);
-    let file = frontmatter::read_source(&content_root.join(rel), &source, ", as older Hugo did")?;
+    let file =
+        source_front_matter::read_source(&content_root.join(rel), &source, ", as older Hugo did")?;
     let parsed = &file.parsed;
     let mut notes = file.notes.clone();
     let place = HugoPlace::of(rel, is_section);
@@ -1030,8 +1031,8 @@ fn read_cascades(content_root: &Path, sections: &[PathBuf]) -> Cascades {
     let mut out = Cascades::new();
     for f in sections {
         let Ok(text) = std::fs::read_to_string(content_root.join(f)) else { continue };
-        let Ok(split) = frontmatter::split(&text) else { continue };
-        let Ok(parsed) = frontmatter::parse(&split) else { continue };
+        let Ok(split) = source_front_matter::split(&text) else { continue };
+        let Ok(parsed) = source_front_matter::parse(&split) else { continue };
         let Some((_, c)) = parsed.map.iter().find(|(k, _)| k.eq_ignore_ascii_case("cascade"))
         else {
             continue;
@@ -1121,7 +1122,7 @@ fn path_glob(pattern: &str, path: &str) -> bool {
 /// Front matter being mapped, with the notes it produces.
 struct MapFields<'a> {
     source: &'a Path,
-    parsed: &'a frontmatter::Parsed,
+    parsed: &'a source_front_matter::Parsed,
     front: Map<String, Value>,
     extra: Map<String, Value>,
     notes: &'a mut Vec<Note>,

@@ -6,9 +6,9 @@
 //! (Liquid links and tags).
 
 use super::dates::{self, DateFix, SourceDate};
-use super::frontmatter;
 use super::place::LinkIndex;
 use super::report::{Note, NoteKind};
+use super::source_front_matter;
 use super::{
     liquid, slash_path, source_file, value_text, walk, Body, CopyFile, CopyKind, Doc, DocKind,
     Imported, SiteConfig,
@@ -217,6 +217,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             Err(note) => imported.notes.push(note),
         }
     }
+    keep_one_home(&mut imported.docs);
     // Categories and tags become taxonomies when some page uses them.
     imported.config.taxonomies = ["categories", "tags"]
         .iter()
@@ -265,6 +266,23 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
         });
     }
     Ok(imported)
+}
+
+/// Of several pages at `/` (a root `index.*` and a page with `permalink: /`), the root `index.*`
+/// stays the home page, or else the first; the others become plain pages at `/`, which placement
+/// reports as a collision.
+fn keep_one_home(docs: &mut [Doc]) {
+    let homes: Vec<usize> = (0..docs.len()).filter(|&i| docs[i].kind == DocKind::Home).collect();
+    let keep = homes
+        .iter()
+        .copied()
+        .find(|&i| docs[i].source.parent().is_none_or(|p| p.as_os_str().is_empty()))
+        .or(homes.first().copied());
+    for i in homes {
+        if Some(i) != keep {
+            docs[i].kind = DocKind::Page;
+        }
+    }
 }
 
 /// A path from `_config.yml` (a `defaults` scope or an `exclude` entry): the file or folder it
@@ -332,7 +350,7 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
             let text = std::fs::read_to_string(&p)
                 .map_err(|e| crate::error::io_error(&p, "read the Jekyll config", &e))?;
             let value: Value = if name.ends_with(".toml") {
-                frontmatter::toml_to_json(toml::from_str(&text).map_err(|e| {
+                source_front_matter::toml_to_json(toml::from_str(&text).map_err(|e| {
                     Diagnostic::error("import", format!("Jekyll config: {}", e.message()))
                         .in_file(name)
                         .hint("fix the TOML and import again")
@@ -360,7 +378,8 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
     let get_str = |k: &str| raw.get(k).and_then(value_text);
     let folder_name =
         root.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "Site".into());
-    let title = get_str("title").unwrap_or_else(|| {
+    // `name` is the site title where `title` is missing, as jekyll-seo-tag and most themes read it.
+    let title = get_str("title").or_else(|| get_str("name")).unwrap_or_else(|| {
         notes.push(Note::new(
             NoteKind::TitleInvented,
             &config_file,
@@ -431,6 +450,7 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
     let language = get_str("lang").or_else(|| get_str("locale"));
     let structural = [
         "title",
+        "name",
         "description",
         "url",
         "baseurl",
@@ -667,17 +687,25 @@ fn read_doc(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Doc, Note> {
     let source = rel.to_path_buf();
-    let file = frontmatter::read_source(&root.join(rel), &source, "")?;
+    let file = source_front_matter::read_source(&root.join(rel), &source, "")?;
     let rel_slash = slash_path(rel);
     let file_stem = stem(rel);
     let dir = rel.parent().map(slash_path).unwrap_or_default();
     let (file_date, file_slug) = date_and_slug_from_name(kind, &file_stem, &source)?;
-    let is_home = matches!(kind, Kind::Page) && dir.is_empty() && file_stem == "index";
+    let fm = front_with_defaults(config, &rel_slash, kind, &file.parsed.map);
+    // The home page: `index.*` at the root, or any page whose `permalink` is `/` (Jekyll's own
+    // docs keep theirs in `pages/index.html`). When there are several, `read` keeps one.
+    let permalink_is_root = fm
+        .get("permalink")
+        .and_then(value_text)
+        .is_some_and(|p| p.trim_matches('/').is_empty() && p.starts_with('/'));
+    let is_home = matches!(kind, Kind::Page)
+        && ((dir.is_empty() && file_stem == "index") || permalink_is_root);
 
     let mut m = JekyllFields {
         source: &source,
         parsed: &file.parsed,
-        fm: front_with_defaults(config, &rel_slash, kind, &file.parsed.map),
+        fm,
         front: Map::new(),
         extra: Map::new(),
         notes: file.notes.clone(),
@@ -699,7 +727,7 @@ fn read_doc(
     if date.is_none() && matches!(kind, Kind::Draft { .. }) {
         date = Some(draft_date(&root.join(rel), now));
     }
-    let url = if is_home && m.fm.get("permalink").is_none() {
+    let url = if is_home && (permalink_is_root || m.fm.get("permalink").is_none()) {
         "/".to_string()
     } else {
         let parts = UrlParts {
@@ -818,7 +846,7 @@ const MAPPED_KEYS: [&str; 18] = [
 /// notes it produces.
 struct JekyllFields<'a> {
     source: &'a Path,
-    parsed: &'a frontmatter::Parsed,
+    parsed: &'a source_front_matter::Parsed,
     fm: Map<String, Value>,
     front: Map<String, Value>,
     extra: Map<String, Value>,

@@ -3,26 +3,26 @@
 //!
 //! The stages, each in its own module:
 //! 1. read the source site into [`Doc`]s and files to copy ([`hugo`], [`jekyll`], both on
-//!    [`frontmatter`] and [`dates`]), in parallel;
+//!    [`source_front_matter`] and [`dates`]), in parallel;
 //! 2. place every document at a Charter content path whose URL is the one the source published,
 //!    or keep the old URL as an alias, and find collisions ([`place`]);
 //! 3. translate bodies (Hugo shortcodes in [`shortcodes`], Liquid in [`liquid`]) now that every
 //!    link target's new path is known, in parallel;
-//! 4. write `site.yaml`, `content/`, `static/`, `data/`, `templates/` and the report ([`output`],
+//! 4. write `site.yaml`, `content/`, `static/`, `data/`, `templates/` and the report ([`destination`],
 //!    [`report`]).
 //!
 //! SOURCE is only read. Nothing is written outside DEST, and DEST may not lie inside SOURCE or
 //! hold it.
 
 mod dates;
-mod frontmatter;
+mod destination;
 mod hugo;
 mod jekyll;
 mod liquid;
-mod output;
 mod place;
 mod report;
 mod shortcodes;
+mod source_front_matter;
 mod titles;
 
 pub use report::{Collision, Counts, ImportReport, Leftover, Note, NoteKind};
@@ -158,8 +158,8 @@ pub fn import_site(
             ImportSource::Jekyll => jekyll::convert_body(doc, &imported, &index),
         }
     };
-    let dest = output::Dest::new(dest);
-    output::write_site(&dest, &imported, &placed, &convert, &mut report)?;
+    let dest = destination::Dest::new(dest);
+    destination::write_site(&dest, &imported, &placed, &convert, &mut report)?;
     // A document left out of the site keeps only the note saying so, not the reader's note on
     // where the source published it.
     let doc_notes = imported.docs.iter().zip(&placed.places).flat_map(|(d, p)| {

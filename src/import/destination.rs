@@ -9,7 +9,7 @@
 
 use super::place::{Place, Placement};
 use super::report::{ImportReport, Note, NoteKind};
-use super::{frontmatter, Body, CopyKind, Doc, DocKind, Imported, SiteConfig};
+use super::{source_front_matter, Body, CopyKind, Doc, DocKind, Imported, SiteConfig};
 use crate::error::{io_error, Diagnostic, Diagnostics};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -186,7 +186,7 @@ fn write_doc(
     }
     let body = convert(doc);
     let front = charter_front(&doc.front, place, taxonomies);
-    let text = frontmatter::write(&front, &body.text).map_err(|e| {
+    let text = source_front_matter::write(&front, &body.text).map_err(|e| {
         Diagnostic::error("import", format!("could not write the front matter: {e}"))
             .in_file(&doc.source)
     })?;
@@ -288,9 +288,11 @@ fn copy_one(dest: &Dest, f: &super::CopyFile) -> Result<(), Diagnostic> {
                     .in_file(&f.from)
                     .hint("fix the TOML syntax and import again")
             })?;
-            let yaml = crate::yaml::to_string(&frontmatter::toml_to_json(value)).map_err(|e| {
-                Diagnostic::error("import", format!("could not write YAML: {e}")).in_file(&f.from)
-            })?;
+            let yaml =
+                crate::yaml::to_string(&source_front_matter::toml_to_json(value)).map_err(|e| {
+                    Diagnostic::error("import", format!("could not write YAML: {e}"))
+                        .in_file(&f.from)
+                })?;
             dest.write(&f.to, yaml.as_bytes())?;
         }
     }
