@@ -54,13 +54,25 @@ pub struct Pagination {
 /// The path word of pagers when none is set: `/news/page/2/`, as in Zola and Hugo.
 pub const DEFAULT_PAGINATE_PATH: &str = "page";
 
+/// Where a pager's number goes in a `paginate_path` written in Jekyll's form: `page:num` puts
+/// pager 2 at `/page2/`. Without it, the number is a folder of its own: `/page/2/`.
+pub const NUMBER_PLACEHOLDER: &str = ":num";
+
 /// Checks a `paginate_path` value: one safe URL segment that is not a number (a number would read
-/// as a pager's own number).
+/// as a pager's own number), or a segment with Jekyll's `:num` once where the number goes
+/// (`page:num` puts pager 2 at `/page2/`).
 pub fn check_paginate_path(word: &str) -> Result<(), String> {
-    if !crate::text::is_safe_segment(word) || word.starts_with('.') || word.contains(':') {
+    let placeholders = word.matches(NUMBER_PLACEHOLDER).count();
+    let rest = word.replacen(NUMBER_PLACEHOLDER, "", 1);
+    if placeholders > 1
+        || (placeholders == 1 && !rest.is_empty() && !crate::text::is_safe_segment(&rest))
+        || (placeholders == 0 && !crate::text::is_safe_segment(word))
+        || word.starts_with('.')
+        || rest.contains(':')
+    {
         return Err(format!("`paginate_path: {word}` is not a single safe path segment"));
     }
-    if word.chars().all(|c| c.is_ascii_digit()) {
+    if rest.chars().all(|c| c.is_ascii_digit()) {
         return Err(format!(
             "`paginate_path: {word}` is a number, which reads as a pager's number"
         ));

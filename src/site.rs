@@ -340,7 +340,9 @@ impl Site {
             );
         }
         for (listing, pagination) in render::pagination::paginated(&self.library, &self.config) {
-            let folder = listing.pagers_folder(&self.library, &pagination);
+            let Some(folder) = listing.pagers_folder(&self.library, &pagination) else {
+                continue;
+            };
             plan.reserve_folder(
                 folder.trim_matches('/').to_string(),
                 render::pager_producer(&listing, &self.library, "the pagers of"),

@@ -630,6 +630,61 @@ fn taxonomy_terms_paginate_as_site_yaml_says_and_the_path_word_is_settable() {
 }
 
 #[test]
+fn a_home_can_list_and_paginate_every_page_below_it_with_jekyll_pager_urls() {
+    // A blog's home as Jekyll's paginator has it: every post of the site, newest first, pager 2
+    // at `/page2/`.
+    let site = fixture("paginated");
+    std::fs::write(
+        site.join("content/_index.md"),
+        "---\ntitle: Home\nsort_by: date\ninclude_pages_below: true\npaginate_by: 2\npaginate_path: \"page:num\"\n---\nWelcome.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/about.md"),
+        "---\ntitle: About\ndate: 2000-01-01\n---\nAbout.\n",
+    )
+    .unwrap();
+    let out = build_ok(&site, &[]);
+    let home = read(&out, "index.html");
+    assert!(
+        home.contains("pager 1 of 3, 6 pages, 2 a pager; first /; last /page3/; previous none; next /page2/; base /page"),
+        "{home}"
+    );
+    assert!(home.contains("<ol class=\"paginator\"><li>Item 5</li><li>Item 4</li></ol>"), "{home}");
+    let second = read(&out, "page2/index.html");
+    assert!(
+        second.contains("<ol class=\"paginator\"><li>Item 3</li><li>Item 2</li></ol>"),
+        "{second}"
+    );
+    assert!(second.contains("previous /; next /page3/"), "{second}");
+    let third = read(&out, "page3/index.html");
+    assert!(
+        third.contains("<ol class=\"paginator\"><li>Item 1</li><li>About</li></ol>"),
+        "{third}"
+    );
+    assert!(read(&out, "page1/index.html").contains("url=https://paged.example.org/\""));
+    assert!(!out.join("page4").exists() && !out.join("page").exists());
+    // The section below keeps its own list, and a page its own section's previous and next.
+    let news = read(&out, "news/index.html");
+    assert!(news.contains("<ul class=\"pages\"><li>Item 5</li><li>Item 4</li></ul>"), "{news}");
+    assert!(!news.contains("About"), "{news}");
+
+    // A `paginate_path` with `:num` twice, or a `/` in it, is refused where it is written.
+    for bad in ["\"page:num:num\"", "\"a/page:num\""] {
+        std::fs::write(
+            site.join("content/_index.md"),
+            format!("---\ntitle: Home\npaginate_by: 2\npaginate_path: {bad}\n---\n"),
+        )
+        .unwrap();
+        let (code, text) = build_err(&site, &[]);
+        assert!(
+            code != 0 && text.contains("content/_index.md") && text.contains("paginate_path"),
+            "{bad}: {text}"
+        );
+    }
+}
+
+#[test]
 fn toc_false_empties_the_table_of_contents_and_section_terms_reach_templates() {
     let site = fixture("basic");
     let first = site.join("content/briefs/first.md");

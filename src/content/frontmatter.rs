@@ -70,6 +70,7 @@ pub const FRONT_MATTER_KEYS: &[KeyDescriptor] = &[
     key("toc", AppliesTo::Both, "true/false", Some("toc")),
     key("sort_by", AppliesTo::Sections, "date, weight or title", Some("sort_by")),
     key("feed", AppliesTo::Sections, "true/false", None),
+    key("include_pages_below", AppliesTo::Sections, "true/false", Some("pages")),
     key("paginate_by", AppliesTo::Sections, "whole number above 0", Some("paginator")),
     key("paginate_path", AppliesTo::Sections, "one URL segment", Some("paginator")),
     key("extra", AppliesTo::Both, "map", Some("extra")),
@@ -193,6 +194,9 @@ pub struct FrontMatter {
     pub sort_by: Option<SortBy>,
     /// Sections: write a feed of this section at `<section>/atom.xml`.
     pub feed: bool,
+    /// Sections: the list (`section.pages`, its pagers and feed) holds the pages of every section
+    /// below too, in this section's order: a blog's home that lists every post.
+    pub include_pages_below: bool,
     /// Sections: split the list of pages into pagers of this many pages.
     pub paginate_by: Option<usize>,
     /// Sections: the path word of pagers (`page` for `/news/page/2/`), with `paginate_by`.
@@ -501,6 +505,7 @@ impl Reader<'_, '_> {
         fm.draft = self.bool(&map, "draft");
         fm.toc = map.get("toc").filter(|v| !v.is_null()).map(|_| self.bool(&map, "toc"));
         fm.feed = self.bool(&map, "feed");
+        fm.include_pages_below = self.bool(&map, "include_pages_below");
         if let Some(slug) = self.string(&map, "slug") {
             if is_safe_segment(&slug) && !slug.starts_with('.') {
                 fm.slug = Some(slug);
@@ -740,7 +745,7 @@ mod tests {
     fn every_declared_key_is_read_where_it_applies_and_refused_elsewhere() {
         let value = |name: &str| match name {
             "date" | "updated" => "2024-01-02",
-            "draft" | "toc" | "feed" => "true",
+            "draft" | "toc" | "feed" | "include_pages_below" => "true",
             "weight" | "paginate_by" => "3",
             "aliases" | "authors" => "[a]",
             "sort_by" => "date",
@@ -782,6 +787,7 @@ mod tests {
                         "toc" => fm.toc == Some(true),
                         "sort_by" => fm.sort_by == Some(SortBy::Date),
                         "feed" => fm.feed,
+                        "include_pages_below" => fm.include_pages_below,
                         "paginate_by" => fm.paginate_by == Some(3),
                         "paginate_path" => fm.paginate_path.as_deref() == Some("word"),
                         "extra" => fm.extra.get("k").is_some(),

@@ -314,6 +314,27 @@ impl Library {
             });
             self.sections[sid].subsections = subs;
         }
+        self.gather_pages_below();
+    }
+
+    /// Sections with `include_pages_below: true` list the pages of every section below them too,
+    /// in their own order. A page's previous/next stay those of its own section.
+    fn gather_pages_below(&mut self) {
+        for sid in 0..self.sections.len() {
+            if !self.sections[sid].doc.front.include_pages_below {
+                continue;
+            }
+            let mut pages = Vec::new();
+            let mut stack = vec![sid];
+            while let Some(s) = stack.pop() {
+                let own = self.sections[s].pages.iter().filter(|&&p| self.pages[p].section == s);
+                pages.extend(own.copied());
+                stack.extend(self.sections[s].subsections.iter().copied());
+            }
+            let sort = self.sections[sid].doc.front.sort_by.unwrap_or_default();
+            pages.sort_by(|&a, &b| compare_pages(&self.pages[a], &self.pages[b], sort));
+            self.sections[sid].pages = pages;
+        }
     }
 
     fn build_taxonomies(&mut self, config: &Config) {

@@ -356,7 +356,7 @@ pub fn output_path(output: &Output, lib: &Library, config: &Config) -> String {
             None => output_file_for(list.path(lib)),
         },
         Output::PagerRedirect(list) => match list.pagination(lib, config) {
-            Some(p) => output_file_for(&format!("{}1/", list.pagers_folder(lib, &p))),
+            Some(p) => output_file_for(&pagination::first_pager_redirect_path(list.path(lib), &p)),
             None => output_file_for(list.path(lib)),
         },
         Output::NotFound => "404.html".into(),
@@ -546,9 +546,11 @@ pub fn pager_producer(list: &Listing, lib: &Library, what: &str) -> Producer {
     }
 }
 
-/// Every page in a section and its subsections.
+/// Every page in a section and its subsections (each once: a section's list may also hold the
+/// pages below it, with `include_pages_below`).
 pub fn pages_under(lib: &Library, sid: SectionId) -> Vec<PageId> {
-    let mut out = lib.sections[sid].pages.clone();
+    let mut out: Vec<PageId> =
+        lib.sections[sid].pages.iter().copied().filter(|&p| lib.pages[p].section == sid).collect();
     for &sub in &lib.sections[sid].subsections {
         out.extend(pages_under(lib, sub));
     }

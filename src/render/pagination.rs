@@ -8,7 +8,7 @@
 
 use tera::{Map, Value};
 
-use crate::config::{Config, Pagination, DEFAULT_PAGINATE_PATH};
+use crate::config::{Config, Pagination, DEFAULT_PAGINATE_PATH, NUMBER_PLACEHOLDER};
 use crate::content::{Library, PageId, SectionId};
 use crate::render::values::Urls;
 
@@ -72,9 +72,21 @@ impl Listing {
         })
     }
 
-    /// The folder of the pagers, as a URL path: `/news/page/`.
-    pub fn pagers_folder(&self, lib: &Library, pagination: &Pagination) -> String {
-        format!("{}{}/", self.path(lib), pagination.path)
+    /// The folder that holds the pagers and nothing else, as a URL path: `/news/page/`. None
+    /// with Jekyll's `:num` form (`page:num`), whose pagers are folders of the list's own.
+    pub fn pagers_folder(&self, lib: &Library, pagination: &Pagination) -> Option<String> {
+        (!pagination.path.contains(NUMBER_PLACEHOLDER))
+            .then(|| format!("{}{}/", self.path(lib), pagination.path))
+    }
+}
+
+/// The URL path of pager `number` of a list at `list_path`, before the list itself takes the
+/// place of pager 1: `/news/page/2/`, or `/news/page2/` for `paginate_path: page:num`.
+fn numbered_path(list_path: &str, pagination: &Pagination, number: usize) -> String {
+    if pagination.path.contains(NUMBER_PLACEHOLDER) {
+        format!("{list_path}{}/", pagination.path.replace(NUMBER_PLACEHOLDER, &number.to_string()))
+    } else {
+        format!("{list_path}{}/{number}/", pagination.path)
     }
 }
 
@@ -83,8 +95,13 @@ pub fn pager_path(list_path: &str, pagination: &Pagination, number: usize) -> St
     if number <= 1 {
         list_path.to_string()
     } else {
-        format!("{list_path}{}/{number}/", pagination.path)
+        numbered_path(list_path, pagination, number)
     }
+}
+
+/// The URL path of the redirect from pager 1's numbered URL to the list: `/news/page/1/`.
+pub fn first_pager_redirect_path(list_path: &str, pagination: &Pagination) -> String {
+    numbered_path(list_path, pagination, 1)
 }
 
 /// Every paginated list of the site with its pagination: sections with a page of their own, then
@@ -138,7 +155,11 @@ pub fn pager(
     m.insert(key("number_pagers"), Value::from(count));
     m.insert(key("paginate_by"), Value::from(pagination.by));
     m.insert(key("total_pages"), Value::from(all.len()));
-    m.insert(key("base_url"), Value::from(urls.path(&format!("{list_path}{}/", pagination.path))));
+    let base = match pagination.path.split_once(NUMBER_PLACEHOLDER) {
+        Some((before, _)) => format!("{list_path}{before}"),
+        None => format!("{list_path}{}/", pagination.path),
+    };
+    m.insert(key("base_url"), Value::from(urls.path(&base)));
     m.insert(
         key("permalink"),
         Value::from(urls.permalink(&pager_path(list_path, &pagination, number))),
