@@ -552,3 +552,84 @@ fn jekyll_fixture_publishes_every_url_real_jekyll_writes() {
         assert!(jekyll_urls.contains(url), "{url} not among Jekyll's {jekyll_urls:?}");
     }
 }
+
+/// The titles a pager lists, in order: Jekyll's fixture template writes `<li>Title</li>` in an
+/// `<ol class="posts">`; the importer's template `<li><a href="…">Title</a> …</li>` in a `<ul>`.
+fn listed_titles(html: &str, list_start: &str) -> Vec<String> {
+    let Some((_, rest)) = html.split_once(list_start) else { return Vec::new() };
+    let list = rest.split_once("</ol>").or_else(|| rest.split_once("</ul>")).map_or(rest, |p| p.0);
+    list.split("<li>")
+        .skip(1)
+        .map(|item| {
+            let item = item.split_once("\">").map_or(item, |p| p.1);
+            item.split('<').next().unwrap_or_default().trim().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn jekyll_pagination_keeps_every_pager_url_and_its_posts() {
+    if !jekyll_installed() {
+        if std::env::var_os("CI").is_some() {
+            panic!("Jekyll is not installed, and CI is set: install it with `apt-get install jekyll jekyll-paginate`");
+        }
+        eprintln!("SKIPPED jekyll_pagination_keeps_every_pager_url_and_its_posts: Jekyll is not installed (apt-get install jekyll)");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let jekyll_src = tmp.path().join("jekyll-src");
+    copy_tree(&fixture("jekyll-paginated"), &jekyll_src);
+    let jekyll_out = tmp.path().join("jekyll-out");
+    let run = Command::new("jekyll")
+        .arg("build")
+        .arg("--source")
+        .arg(&jekyll_src)
+        .arg("--destination")
+        .arg(&jekyll_out)
+        .output()
+        .expect("run jekyll");
+    assert!(run.status.success(), "jekyll failed: {}", text(&run));
+    let jekyll_urls = published(&jekyll_out);
+    assert!(jekyll_urls.contains("/blog/page3/"), "the fixture paginates: {jekyll_urls:?}");
+
+    let dest = tmp.path().join("imported");
+    let out = charter(&[
+        "import",
+        "jekyll",
+        fixture("jekyll-paginated").to_str().unwrap(),
+        dest.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "import failed: {}", text(&out));
+    let charter_out = tmp.path().join("charter-out");
+    let build = charter(&[
+        "build",
+        "--root",
+        dest.to_str().unwrap(),
+        "--output",
+        charter_out.to_str().unwrap(),
+    ]);
+    assert!(build.status.success(), "charter build failed: {}", text(&build));
+    let charter_urls = published(&charter_out);
+    let missing: Vec<&String> = jekyll_urls.difference(&charter_urls).collect();
+    assert!(missing.is_empty(), "URLs Jekyll published that Charter does not: {missing:?}");
+
+    // Each pager lists the same posts in the same order.
+    for pager in ["blog/index.html", "blog/page2/index.html", "blog/page3/index.html"] {
+        let jekyll = listed_titles(
+            &std::fs::read_to_string(jekyll_out.join(pager)).unwrap(),
+            "<ol class=\"posts\">",
+        );
+        let charter =
+            listed_titles(&std::fs::read_to_string(charter_out.join(pager)).unwrap(), "<ul>");
+        assert!(jekyll.len() == 3 || pager.contains("page3"), "{pager}: {jekyll:?}");
+        assert_eq!(charter, jekyll, "{pager}");
+    }
+    // No pager beyond Jekyll's: every page below /blog/ is a dated post.
+    assert!(!charter_out.join("blog/page4").exists());
+    let report = std::fs::read_to_string(dest.join("import-report.md")).unwrap();
+    assert!(
+        report.contains("Jekyll's pagination (`paginate: 3`) carried over")
+            && report.contains("pager 2 at /blog/page2/"),
+        "{report}"
+    );
+}

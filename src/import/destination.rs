@@ -301,8 +301,9 @@ fn copy_one(dest: &Dest, f: &super::CopyFile) -> Result<(), Diagnostic> {
 
 /// A plain theme so the imported site builds; a person replaces it with the real design. The
 /// files under `templates/` are written as they are.
-const TEMPLATES: [(&str, &str); 6] = [
+const TEMPLATES: [(&str, &str); 7] = [
     ("base.html", include_str!("templates/base.html")),
+    ("_pagination.html", include_str!("templates/_pagination.html")),
     ("index.html", include_str!("templates/index.html")),
     ("section.html", include_str!("templates/section.html")),
     ("page.html", include_str!("templates/page.html")),

@@ -6,6 +6,7 @@
 //! (Liquid links and tags).
 
 use super::dates::{self, DateFix, SourceDate};
+use super::jekyll_pagination::{self, JekyllPagination};
 use super::place::LinkIndex;
 use super::report::{Note, NoteKind};
 use super::source_front_matter;
@@ -35,6 +36,8 @@ pub(crate) struct JekyllConfig {
     pub exclude: Vec<PathScope>,
     pub include: Vec<String>,
     pub future: bool,
+    /// `paginate` with the jekyll-paginate plugin loaded.
+    pub pagination: Option<JekyllPagination>,
     pub notes: Vec<Note>,
 }
 
@@ -218,6 +221,9 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
         }
     }
     keep_one_home(&mut imported.docs);
+    if let Some(pagination) = &config.pagination {
+        jekyll_pagination::apply(pagination, &mut imported.docs, &mut imported.notes);
+    }
     // Categories and tags become taxonomies when some page uses them.
     imported.config.taxonomies = ["categories", "tags"]
         .iter()
@@ -448,69 +454,14 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
     let future = raw.get("future").and_then(Value::as_bool).unwrap_or(false);
     let description = get_str("description");
     let language = get_str("lang").or_else(|| get_str("locale"));
-    let structural = [
-        "title",
-        "name",
-        "description",
-        "url",
-        "baseurl",
-        "permalink",
-        "collections",
-        "defaults",
-        "exclude",
-        "include",
-        "future",
-        "lang",
-        "locale",
-        "plugins",
-        "gems",
-        "markdown",
-        "kramdown",
-        "highlighter",
-        "sass",
-        "theme",
-        "remote_theme",
-        "source",
-        "destination",
-        "timezone",
-        "encoding",
-        "paginate",
-        "paginate_path",
-        "incremental",
-        "safe",
-        "keep_files",
-        "show_drafts",
-        "liquid",
-        "livereload",
-    ];
     let mut extra = Map::new();
     for (k, v) in &raw {
-        if !structural.contains(&k.as_str()) {
+        if !CONFIG_CARRIED_OVER.contains(&k.as_str()) && !CONFIG_BUILD_ONLY.contains(&k.as_str()) {
             extra.insert(k.clone(), v.clone());
         }
     }
-    let dropped: Vec<&str> = raw
-        .keys()
-        .map(String::as_str)
-        .filter(|k| {
-            structural.contains(k)
-                && ![
-                    "title",
-                    "description",
-                    "url",
-                    "baseurl",
-                    "permalink",
-                    "collections",
-                    "defaults",
-                    "exclude",
-                    "include",
-                    "future",
-                    "lang",
-                    "locale",
-                ]
-                .contains(k)
-        })
-        .collect();
+    let dropped: Vec<&str> =
+        raw.keys().map(String::as_str).filter(|k| CONFIG_BUILD_ONLY.contains(k)).collect();
     if !dropped.is_empty() {
         notes.push(Note::new(
             NoteKind::Other,
@@ -519,9 +470,7 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
             format!("build settings not carried over: {}", dropped.join(", ")),
         ));
     }
-    if raw.contains_key("paginate") {
-        notes.push(Note::new(NoteKind::Other, &config_file, None, "pagination (`paginate`): not carried over: set `paginate_by` in the section's `_index.md` (Charter's pagers live at /page/N/, so Jekyll's /page2/ URLs are not published)"));
-    }
+    let pagination = jekyll_pagination::read(&raw, root, &config_file, &mut notes);
     Ok(JekyllConfig {
         site: SiteConfig { title, base_url, description, language, taxonomies: vec![], extra },
         permalink,
@@ -530,9 +479,52 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
         exclude,
         include,
         future,
+        pagination,
         notes,
     })
 }
+
+/// `_config.yml` keys the import carries over into the Charter site (`site.yaml`, URLs, pages).
+const CONFIG_CARRIED_OVER: &[&str] = &[
+    "title",
+    "name",
+    "description",
+    "url",
+    "baseurl",
+    "permalink",
+    "collections",
+    "defaults",
+    "exclude",
+    "include",
+    "future",
+    "lang",
+    "locale",
+    "paginate",
+    "paginate_path",
+];
+
+/// `_config.yml` keys that only steer Jekyll's own build: not carried over, and named in the
+/// report. Every other key goes to `extra` in `site.yaml`, for the theme.
+const CONFIG_BUILD_ONLY: &[&str] = &[
+    "plugins",
+    "gems",
+    "markdown",
+    "kramdown",
+    "highlighter",
+    "sass",
+    "theme",
+    "remote_theme",
+    "source",
+    "destination",
+    "timezone",
+    "encoding",
+    "incremental",
+    "safe",
+    "keep_files",
+    "show_drafts",
+    "liquid",
+    "livereload",
+];
 
 /// Splits a list value (`[a, b]` or Jekyll's space-separated `a b`).
 fn words(v: &Value) -> Vec<String> {

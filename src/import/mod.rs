@@ -18,6 +18,7 @@ mod dates;
 mod destination;
 mod hugo;
 mod jekyll;
+mod jekyll_pagination;
 mod liquid;
 mod place;
 mod report;
