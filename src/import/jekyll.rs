@@ -1082,7 +1082,12 @@ fn unpublished_reasons(
 }
 
 /// Translates the Liquid in a body, with `post_url` and `link` resolved against imported pages.
-pub(crate) fn convert_body(doc: &Doc, imported: &Imported, index: &LinkIndex) -> Body {
+pub(crate) fn convert_body(
+    doc: &Doc,
+    imported: &Imported,
+    index: &LinkIndex,
+    names: &super::components::Names,
+) -> Body {
     // Posts are indexed as `post:<stem>\0<path>`; pages by their path.
     let resolve_post = |name: &str| -> Option<String> {
         let name = name.trim().trim_matches(|c| c == '"' || c == '\'');
@@ -1142,9 +1147,15 @@ pub(crate) fn convert_body(doc: &Doc, imported: &Imported, index: &LinkIndex) ->
             variable: &variable,
             site_url: &site_url,
             base_path: &base_path,
+            names,
         },
     );
-    Body { text: c.text, leftovers: c.leftovers, unresolved: c.unresolved }
+    Body {
+        text: c.text,
+        leftovers: c.leftovers,
+        components: c.components,
+        unresolved: c.unresolved,
+    }
 }
 
 /// `https://host/base` -> (`https://host`, `/base`).
