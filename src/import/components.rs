@@ -172,6 +172,24 @@ fn find_source_template(origin: Origin, source: &Path, name: &str) -> Option<Pat
         .map(PathBuf::from)
 }
 
+/// The byte ranges of the raw HTML blocks of a Markdown body, as Charter's renderer sees them: a
+/// component call inside one is not read.
+pub(crate) fn raw_html_blocks(body: &str) -> Vec<std::ops::Range<usize>> {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    Parser::new_ext(body, options)
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::HtmlBlock) => Some(range),
+            _ => None,
+        })
+        .collect()
+}
+
 /// One use of a component, as a converter writes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ComponentUse {

@@ -52,6 +52,8 @@ pub fn convert(body: &str, first_line: usize, ctx: &Context<'_>) -> Converted {
     let mut text = String::with_capacity(body.len());
     let mut pos = 0;
     let line_at = |offset: usize| first_line + body[..offset].matches('\n').count();
+    let html_blocks = components::raw_html_blocks(body);
+    let in_html = |offset: usize| html_blocks.iter().any(|r| r.contains(&offset));
     while let Some(tag) = next_tag(body, pos) {
         text.push_str(&body[pos..tag.start]);
         let raw = &body[tag.start..tag.end];
@@ -121,9 +123,15 @@ pub fn convert(body: &str, first_line: usize, ctx: &Context<'_>) -> Converted {
             _ => {
                 let call = if name == "include" { include_call(args, line, ctx) } else { None };
                 match call {
-                    Some((call, used)) => {
+                    Some((call, used)) if !in_html(tag.start) => {
                         out.components.push(used);
                         text.push_str(&call);
+                    }
+                    Some(_) => {
+                        // Charter reads no call inside raw HTML.
+                        out.leftovers
+                            .push(LeftoverUse { name: "include (in raw HTML)".into(), line });
+                        text.push_str(&format!("<!-- liquid: {} -->", comment_safe(raw)));
                     }
                     None => {
                         out.leftovers.push(LeftoverUse { name: name.to_string(), line });
@@ -446,6 +454,9 @@ mod tests {
         assert_eq!(c.components[0].line, 2);
         assert_eq!(c.components[0].component, "note");
         assert_eq!(c.components[0].args[1], ("title".to_string(), "include.title".to_string()));
+        let c = run("<div>\n  {% include note.html %}\n</div>\n");
+        assert_eq!(c.text, "<div>\n  <!-- liquid: {% include note.html %} -->\n</div>\n");
+        assert_eq!(c.leftovers[0].name, "include (in raw HTML)");
         assert_eq!(
             includes_used("{% include a/b.html x=1 %} {%- include c.md -%}"),
             BTreeSet::from(["a/b.html".to_string(), "c.md".to_string()])

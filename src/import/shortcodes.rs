@@ -6,8 +6,9 @@
 //! name, whose templates draw what Hugo drew. Every other shortcode becomes a call of a generated
 //! component ([`super::components`]) with its arguments (`_0`, `_1`, … for positional ones) and, for
 //! a paired one, its inner content as the body; each use is returned for the report and the
-//! template. What no call can express (a closing tag without its opening) is kept in an HTML
-//! comment and returned as a leftover. Resolving link targets and parameters is the caller's (see
+//! template. What no call can express is kept in an HTML comment and returned as a leftover: a
+//! closing tag without its opening, and a shortcode inside a raw HTML block (Charter reads no
+//! call there, where Hugo put the shortcode's HTML). Resolving link targets and parameters is the caller's (see
 //! [`Context`]).
 
 use super::comment_safe;
@@ -98,8 +99,29 @@ pub fn convert(body: &str, first_line: usize, ctx: &Context<'_>) -> Converted {
         return Converted { text: body.to_string(), ..Default::default() };
     }
     let mut out = Converted::default();
-    out.text = render(body, 0, first_line, ctx, &mut out);
+    let html_blocks = components::raw_html_blocks(body);
+    let at = Where { offset: 0, lines: 0, first_line, html_blocks: &html_blocks };
+    out.text = render(body, &at, ctx, &mut out);
     out
+}
+
+/// Where a slice being rendered lies in the body.
+struct Where<'h> {
+    /// Byte offset of the slice in the body.
+    offset: usize,
+    /// Lines of the body before the slice.
+    lines: usize,
+    /// The body's first line in its file.
+    first_line: usize,
+    /// Byte ranges of the body's raw HTML blocks.
+    html_blocks: &'h [std::ops::Range<usize>],
+}
+
+impl Where<'_> {
+    fn in_html_block(&self, offset: usize) -> bool {
+        let at = self.offset + offset;
+        self.html_blocks.iter().any(|r| r.contains(&at))
+    }
 }
 
 /// What a use of a shortcode turns into, once its arguments are known.
@@ -150,18 +172,12 @@ fn component_use(
     ))
 }
 
-fn render(
-    text: &str,
-    base: usize,
-    first_line: usize,
-    ctx: &Context<'_>,
-    acc: &mut Converted,
-) -> String {
+fn render(text: &str, at: &Where<'_>, ctx: &Context<'_>, acc: &mut Converted) -> String {
     let tokens = tokenize(text);
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
     let mut i = 0;
-    let line_at = |offset: usize| first_line + text[..offset].matches('\n').count() + base;
+    let line_at = |offset: usize| at.first_line + text[..offset].matches('\n').count() + at.lines;
     while i < tokens.len() {
         let t = &tokens[i];
         out.push_str(&text[pos..t.start]);
@@ -187,29 +203,42 @@ fn render(
                     Some(c) => {
                         let inner_raw = &text[t.end..tokens[c].start];
                         let close_raw = &text[tokens[c].start..tokens[c].end];
-                        let inner_base = base + text[..t.end].matches('\n').count();
+                        let inner_at = Where {
+                            offset: at.offset + t.end,
+                            lines: at.lines + text[..t.end].matches('\n').count(),
+                            ..*at
+                        };
+                        let in_html =
+                            at.in_html_block(t.start) || at.in_html_block(tokens[c].start);
                         let replaced = match name.as_str() {
                             "highlight" => highlight(args, inner_raw),
                             _ => {
-                                let inner = render(inner_raw, inner_base, first_line, ctx, acc);
-                                match name.as_str() {
-                                    "comment" => format!("<!-- {} -->", comment_safe(&inner)),
-                                    _ => match component_use(name, args, line, true, ctx) {
-                                        Some((call, used)) => {
-                                            acc.components.push(used);
-                                            format!("{call}{inner}{{% end %}}")
-                                        }
-                                        None => {
-                                            acc.leftovers
-                                                .push(LeftoverUse { name: name.clone(), line });
-                                            format!(
-                                                "<!-- hugo: {} -->{}<!-- hugo: {} -->",
-                                                comment_safe(raw),
-                                                inner,
-                                                comment_safe(close_raw)
-                                            )
-                                        }
-                                    },
+                                let inner = render(inner_raw, &inner_at, ctx, acc);
+                                let used = if in_html {
+                                    None
+                                } else {
+                                    component_use(name, args, line, true, ctx)
+                                };
+                                match (name.as_str(), used) {
+                                    ("comment", _) => {
+                                        format!("<!-- {} -->", comment_safe(&inner))
+                                    }
+                                    (_, Some((call, used))) => {
+                                        acc.components.push(used);
+                                        format!("{call}{inner}{{% end %}}")
+                                    }
+                                    (_, None) => {
+                                        acc.leftovers.push(LeftoverUse {
+                                            name: leftover_name(name, in_html),
+                                            line,
+                                        });
+                                        format!(
+                                            "<!-- hugo: {} -->{}<!-- hugo: {} -->",
+                                            comment_safe(raw),
+                                            inner,
+                                            comment_safe(close_raw)
+                                        )
+                                    }
                                 }
                             }
                         };
@@ -218,6 +247,7 @@ fn render(
                         i = c + 1;
                     }
                     None => {
+                        let in_html = at.in_html_block(t.start);
                         let replaced = match single(name, args, ctx) {
                             Some(text) => text,
                             None if matches!(name.as_str(), "ref" | "relref") => {
@@ -226,12 +256,15 @@ fn render(
                                 target
                             }
                             None => match component_use(name, args, line, false, ctx) {
-                                Some((call, used)) => {
+                                Some((call, used)) if !in_html => {
                                     acc.components.push(used);
                                     call
                                 }
-                                None => {
-                                    acc.leftovers.push(LeftoverUse { name: name.clone(), line });
+                                _ => {
+                                    acc.leftovers.push(LeftoverUse {
+                                        name: leftover_name(name, in_html),
+                                        line,
+                                    });
                                     format!("<!-- hugo: {} -->", comment_safe(raw))
                                 }
                             },
@@ -246,6 +279,16 @@ fn render(
     }
     out.push_str(&text[pos..]);
     out
+}
+
+/// How the report names a shortcode kept in a comment because it was inside a raw HTML block:
+/// apart from its uses that became calls.
+fn leftover_name(name: &str, in_html: bool) -> String {
+    if in_html {
+        format!("{name} (in raw HTML)")
+    } else {
+        name.to_string()
+    }
 }
 
 /// The index of the closing tag matching the opening tag at `open`, counting nested openings
@@ -634,6 +677,19 @@ mod tests {
             .map(|u| (u.source_name.as_str(), u.component.as_str(), u.line))
             .collect();
         assert_eq!(names, vec![("box-out", "box_out", 3), ("note", "note", 1)]);
+    }
+
+    #[test]
+    fn shortcodes_inside_raw_html_blocks_stay_comments() {
+        let c = run("<div class=\"x\">\n  {{< box >}}\n</div>\n\n{{< box >}}\n\n<ul>\n{{< list >}}\n<li>a</li>\n{{< /list >}}\n</ul>\n");
+        assert_eq!(
+            c.text,
+            "<div class=\"x\">\n  <!-- hugo: {{< box >}} -->\n</div>\n\n{{ box() }}\n\n<ul>\n<!-- hugo: {{< list >}} -->\n<li>a</li>\n<!-- hugo: {{< /list >}} -->\n</ul>\n"
+        );
+        let kept: Vec<(&str, usize)> =
+            c.leftovers.iter().map(|l| (l.name.as_str(), l.line)).collect();
+        assert_eq!(kept, vec![("box (in raw HTML)", 2), ("list (in raw HTML)", 8)]);
+        assert_eq!(c.components.len(), 1);
     }
 
     #[test]
