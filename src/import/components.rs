@@ -190,6 +190,21 @@ pub(crate) fn raw_html_blocks(body: &str) -> Vec<std::ops::Range<usize>> {
         .collect()
 }
 
+/// Why Charter would not read a call that follows `before` (the text before it), if it would not:
+/// inside a raw HTML block (`in_html_block`), or in a link's URL or an HTML attribute (`[a](…)`,
+/// `[a]: <…>`, `href="…"`), where the source generator put the output.
+pub(crate) fn unread(before: &str, in_html_block: bool) -> Option<&'static str> {
+    if in_html_block {
+        return Some("in raw HTML");
+    }
+    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let reference = line.trim_start().starts_with('[')
+        && line.trim_end().trim_end_matches('<').trim_end().ends_with("]:");
+    let in_url = before.ends_with("](") || before.ends_with("](<") || reference;
+    let in_attribute = before.ends_with("=\"") || before.ends_with("='");
+    (in_url || in_attribute).then_some("in a link URL or an attribute")
+}
+
 /// One use of a component, as a converter writes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ComponentUse {

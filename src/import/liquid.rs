@@ -123,14 +123,16 @@ pub fn convert(body: &str, first_line: usize, ctx: &Context<'_>) -> Converted {
             _ => {
                 let call = if name == "include" { include_call(args, line, ctx) } else { None };
                 match call {
-                    Some((call, used)) if !in_html(tag.start) => {
+                    Some((call, used))
+                        if components::unread(&text, in_html(tag.start)).is_none() =>
+                    {
                         out.components.push(used);
                         text.push_str(&call);
                     }
                     Some(_) => {
-                        // Charter reads no call inside raw HTML.
-                        out.leftovers
-                            .push(LeftoverUse { name: "include (in raw HTML)".into(), line });
+                        // Charter reads no call there.
+                        let why = components::unread(&text, in_html(tag.start)).unwrap_or("");
+                        out.leftovers.push(LeftoverUse { name: format!("include ({why})"), line });
                         text.push_str(&format!("<!-- liquid: {} -->", comment_safe(raw)));
                     }
                     None => {
@@ -457,6 +459,8 @@ mod tests {
         let c = run("<div>\n  {% include note.html %}\n</div>\n");
         assert_eq!(c.text, "<div>\n  <!-- liquid: {% include note.html %} -->\n</div>\n");
         assert_eq!(c.leftovers[0].name, "include (in raw HTML)");
+        let c = run("See <a href=\"{% include note.html %}\">x</a>.");
+        assert_eq!(c.leftovers[0].name, "include (in a link URL or an attribute)");
         assert_eq!(
             includes_used("{% include a/b.html x=1 %} {%- include c.md -%}"),
             BTreeSet::from(["a/b.html".to_string(), "c.md".to_string()])

@@ -118,9 +118,12 @@ struct Where<'h> {
 }
 
 impl Where<'_> {
-    fn in_html_block(&self, offset: usize) -> bool {
+    /// Why Charter would not read a call at byte `offset` of `text` (this slice): inside a raw
+    /// HTML block, or in a link's URL or an HTML attribute (`[a](…)`, `[a]: <…>`, `href="…"`),
+    /// where Hugo put the shortcode's output.
+    fn unread(&self, text: &str, offset: usize) -> Option<&'static str> {
         let at = self.offset + offset;
-        self.html_blocks.iter().any(|r| r.contains(&at))
+        components::unread(&text[..offset], self.html_blocks.iter().any(|r| r.contains(&at)))
     }
 }
 
@@ -209,15 +212,14 @@ fn render(text: &str, at: &Where<'_>, ctx: &Context<'_>, acc: &mut Converted) ->
                             ..*at
                         };
                         let in_html =
-                            at.in_html_block(t.start) || at.in_html_block(tokens[c].start);
+                            at.unread(text, t.start).or_else(|| at.unread(text, tokens[c].start));
                         let replaced = match name.as_str() {
                             "highlight" => highlight(args, inner_raw),
                             _ => {
                                 let inner = render(inner_raw, &inner_at, ctx, acc);
-                                let used = if in_html {
-                                    None
-                                } else {
-                                    component_use(name, args, line, true, ctx)
+                                let used = match in_html {
+                                    Some(_) => None,
+                                    None => component_use(name, args, line, true, ctx),
                                 };
                                 match (name.as_str(), used) {
                                     ("comment", _) => {
@@ -247,7 +249,7 @@ fn render(text: &str, at: &Where<'_>, ctx: &Context<'_>, acc: &mut Converted) ->
                         i = c + 1;
                     }
                     None => {
-                        let in_html = at.in_html_block(t.start);
+                        let in_html = at.unread(text, t.start);
                         let replaced = match single(name, args, ctx) {
                             Some(text) => text,
                             None if matches!(name.as_str(), "ref" | "relref") => {
@@ -256,7 +258,7 @@ fn render(text: &str, at: &Where<'_>, ctx: &Context<'_>, acc: &mut Converted) ->
                                 target
                             }
                             None => match component_use(name, args, line, false, ctx) {
-                                Some((call, used)) if !in_html => {
+                                Some((call, used)) if in_html.is_none() => {
                                     acc.components.push(used);
                                     call
                                 }
@@ -281,13 +283,12 @@ fn render(text: &str, at: &Where<'_>, ctx: &Context<'_>, acc: &mut Converted) ->
     out
 }
 
-/// How the report names a shortcode kept in a comment because it was inside a raw HTML block:
-/// apart from its uses that became calls.
-fn leftover_name(name: &str, in_html: bool) -> String {
-    if in_html {
-        format!("{name} (in raw HTML)")
-    } else {
-        name.to_string()
+/// How the report names a shortcode kept in a comment because Charter would not read a call
+/// where it stands: apart from its uses that became calls.
+fn leftover_name(name: &str, unread: Option<&str>) -> String {
+    match unread {
+        Some(why) => format!("{name} ({why})"),
+        None => name.to_string(),
     }
 }
 
@@ -690,6 +691,19 @@ mod tests {
             c.leftovers.iter().map(|l| (l.name.as_str(), l.line)).collect();
         assert_eq!(kept, vec![("box (in raw HTML)", 2), ("list (in raw HTML)", 8)]);
         assert_eq!(c.components.len(), 1);
+        let c = run(
+            "[a]({{< url x >}}) <b title=\"{{< t >}}\">b</b>\n\n[source]: <{{< eturl figure >}}>\n",
+        );
+        let kept: Vec<&str> = c.leftovers.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(
+            kept,
+            vec![
+                "url (in a link URL or an attribute)",
+                "t (in a link URL or an attribute)",
+                "eturl (in a link URL or an attribute)"
+            ]
+        );
+        assert!(c.components.is_empty());
     }
 
     #[test]
