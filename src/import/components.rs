@@ -190,6 +190,20 @@ pub(crate) fn raw_html_blocks(body: &str) -> Vec<std::ops::Range<usize>> {
         .collect()
 }
 
+/// The byte ranges of a Markdown body where Charter reads no call, and why: its raw HTML blocks
+/// and code blocks.
+pub(crate) fn unread_blocks(body: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES)
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::HtmlBlock) => Some((range, "in raw HTML")),
+            Event::Start(Tag::CodeBlock(_)) => Some((range, "in a code block")),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Why Charter would not read a call that follows `before` (the text before it), if it would not:
 /// inside a raw HTML block (`in_html_block`), or in a link's URL or an HTML attribute (`[a](…)`,
 /// `[a]: <…>`, `href="…"`), where the source generator put the output.

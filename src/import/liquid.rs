@@ -54,6 +54,9 @@ pub fn convert(body: &str, first_line: usize, ctx: &Context<'_>) -> Converted {
     let line_at = |offset: usize| first_line + body[..offset].matches('\n').count();
     let html_blocks = components::raw_html_blocks(body);
     let in_html = |offset: usize| html_blocks.iter().any(|r| r.contains(&offset));
+    // Each call written: where it stands in `text`, and the comment to write if no call is read
+    // there once the whole body is converted.
+    let mut calls: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     while let Some(tag) = next_tag(body, pos) {
         text.push_str(&body[pos..tag.start]);
         let raw = &body[tag.start..tag.end];
@@ -127,7 +130,12 @@ pub fn convert(body: &str, first_line: usize, ctx: &Context<'_>) -> Converted {
                         if components::unread(&text, in_html(tag.start)).is_none() =>
                     {
                         out.components.push(used);
+                        let start = text.len();
                         text.push_str(&call);
+                        calls.push((
+                            start..text.len(),
+                            format!("<!-- liquid: {} -->", comment_safe(raw)),
+                        ));
                     }
                     Some(_) => {
                         // Charter reads no call there.
@@ -144,6 +152,17 @@ pub fn convert(body: &str, first_line: usize, ctx: &Context<'_>) -> Converted {
         }
     }
     text.push_str(&body[pos..]);
+    // The comments kept for other tags can make raw HTML (or, indented, code) of the lines around
+    // a call: such a call would not be read, so it is a comment too.
+    let unread = components::unread_blocks(&text);
+    for (k, (range, comment)) in calls.iter().enumerate().rev() {
+        if let Some((_, why)) = unread.iter().find(|(r, _)| r.contains(&range.start)) {
+            text.replace_range(range.clone(), comment);
+            let used = out.components.remove(k);
+            out.leftovers.push(LeftoverUse { name: format!("include ({why})"), line: used.line });
+        }
+    }
+    out.leftovers.sort_by_key(|l| l.line);
     out.text = text;
     out
 }
@@ -190,11 +209,18 @@ fn include_parts(args: &str) -> Option<(String, Vec<(String, String)>)> {
         while i < chars.len() && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '-')) {
             i += 1;
         }
-        if i == key_start || chars.get(i) != Some(&'=') {
+        let key: String = chars[key_start..i].iter().collect();
+        // Jekyll allows spaces around `=`.
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        if key.is_empty() || chars.get(i) != Some(&'=') {
             return None;
         }
-        let key: String = chars[key_start..i].iter().collect();
         i += 1;
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
         let value = match chars.get(i) {
             Some(&q @ ('"' | '\'')) => {
                 let start = i;
@@ -459,6 +485,15 @@ mod tests {
         let c = run("<div>\n  {% include note.html %}\n</div>\n");
         assert_eq!(c.text, "<div>\n  <!-- liquid: {% include note.html %} -->\n</div>\n");
         assert_eq!(c.leftovers[0].name, "include (in raw HTML)");
+        let c = run("{% for p in site.posts %}\n  {% if x %}\n    {% include note.html %}\n  {% endif %}\n{% endfor %}\n");
+        assert_eq!(
+            c.text,
+            "<!-- liquid: {% for p in site.posts %} -->\n  <!-- liquid: {% if x %} -->\n    <!-- liquid: {% include note.html %} -->\n  <!-- liquid: {% endif %} -->\n<!-- liquid: {% endfor %} -->\n"
+        );
+        assert!(c.components.is_empty());
+        assert_eq!(c.leftovers[2].name, "include (in a code block)");
+        let c = run("{% include note.html version = \"4.0\" %}");
+        assert_eq!(c.text, "{{ note(version=\"4.0\") }}");
         let c = run("See <a href=\"{% include note.html %}\">x</a>.");
         assert_eq!(c.leftovers[0].name, "include (in a link URL or an attribute)");
         assert_eq!(
