@@ -172,9 +172,9 @@ fn find_source_template(origin: Origin, source: &Path, name: &str) -> Option<Pat
         .map(PathBuf::from)
 }
 
-/// The byte ranges of the raw HTML blocks of a Markdown body, as Charter's renderer sees them: a
-/// component call inside one is not read.
-pub(crate) fn raw_html_blocks(body: &str) -> Vec<std::ops::Range<usize>> {
+/// The byte ranges of a Markdown body where Charter reads no call, and why: its raw HTML blocks
+/// and code blocks.
+pub(crate) fn unread_blocks(body: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
     use pulldown_cmark::{Event, Options, Parser, Tag};
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -182,19 +182,6 @@ pub(crate) fn raw_html_blocks(body: &str) -> Vec<std::ops::Range<usize>> {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
     Parser::new_ext(body, options)
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Start(Tag::HtmlBlock) => Some(range),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The byte ranges of a Markdown body where Charter reads no call, and why: its raw HTML blocks
-/// and code blocks.
-pub(crate) fn unread_blocks(body: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
-    use pulldown_cmark::{Event, Options, Parser, Tag};
-    Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES)
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
             Event::Start(Tag::HtmlBlock) => Some((range, "in raw HTML")),

@@ -52,8 +52,12 @@ pub fn convert(body: &str, first_line: usize, ctx: &Context<'_>) -> Converted {
     let mut text = String::with_capacity(body.len());
     let mut pos = 0;
     let line_at = |offset: usize| first_line + body[..offset].matches('\n').count();
-    let html_blocks = components::raw_html_blocks(body);
-    let in_html = |offset: usize| html_blocks.iter().any(|r| r.contains(&offset));
+    let blocks = components::unread_blocks(body);
+    let unread_at =
+        |text: &str, offset: usize| match blocks.iter().find(|(r, _)| r.contains(&offset)) {
+            Some((_, why)) => Some(*why),
+            None => components::unread(text, false),
+        };
     // Each call written: where it stands in `text`, and the comment to write if no call is read
     // there once the whole body is converted.
     let mut calls: Vec<(std::ops::Range<usize>, String)> = Vec::new();
@@ -126,9 +130,7 @@ pub fn convert(body: &str, first_line: usize, ctx: &Context<'_>) -> Converted {
             _ => {
                 let call = if name == "include" { include_call(args, line, ctx) } else { None };
                 match call {
-                    Some((call, used))
-                        if components::unread(&text, in_html(tag.start)).is_none() =>
-                    {
+                    Some((call, used)) if unread_at(&text, tag.start).is_none() => {
                         out.components.push(used);
                         let start = text.len();
                         text.push_str(&call);
@@ -139,7 +141,7 @@ pub fn convert(body: &str, first_line: usize, ctx: &Context<'_>) -> Converted {
                     }
                     Some(_) => {
                         // Charter reads no call there.
-                        let why = components::unread(&text, in_html(tag.start)).unwrap_or("");
+                        let why = unread_at(&text, tag.start).unwrap_or("");
                         out.leftovers.push(LeftoverUse { name: format!("include ({why})"), line });
                         text.push_str(&format!("<!-- liquid: {} -->", comment_safe(raw)));
                     }

@@ -99,8 +99,8 @@ pub fn convert(body: &str, first_line: usize, ctx: &Context<'_>) -> Converted {
         return Converted { text: body.to_string(), ..Default::default() };
     }
     let mut out = Converted::default();
-    let html_blocks = components::raw_html_blocks(body);
-    let at = Where { offset: 0, lines: 0, first_line, html_blocks: &html_blocks };
+    let blocks = components::unread_blocks(body);
+    let at = Where { offset: 0, lines: 0, first_line, blocks: &blocks };
     out.text = render(body, &at, ctx, &mut out);
     out
 }
@@ -114,7 +114,7 @@ struct Where<'h> {
     /// The body's first line in its file.
     first_line: usize,
     /// Byte ranges of the body's raw HTML blocks.
-    html_blocks: &'h [std::ops::Range<usize>],
+    blocks: &'h [(std::ops::Range<usize>, &'static str)],
 }
 
 impl Where<'_> {
@@ -123,7 +123,10 @@ impl Where<'_> {
     /// where Hugo put the shortcode's output.
     fn unread(&self, text: &str, offset: usize) -> Option<&'static str> {
         let at = self.offset + offset;
-        components::unread(&text[..offset], self.html_blocks.iter().any(|r| r.contains(&at)))
+        match self.blocks.iter().find(|(r, _)| r.contains(&at)) {
+            Some((_, why)) => Some(why),
+            None => components::unread(&text[..offset], false),
+        }
     }
 }
 
@@ -681,7 +684,10 @@ mod tests {
     }
 
     #[test]
-    fn shortcodes_inside_raw_html_blocks_stay_comments() {
+    fn shortcodes_inside_raw_html_and_code_blocks_stay_comments() {
+        let c = run("```\n{{< box >}}\n```\n");
+        assert_eq!(c.text, "```\n<!-- hugo: {{< box >}} -->\n```\n");
+        assert_eq!(c.leftovers[0].name, "box (in a code block)");
         let c = run("<div class=\"x\">\n  {{< box >}}\n</div>\n\n{{< box >}}\n\n<ul>\n{{< list >}}\n<li>a</li>\n{{< /list >}}\n</ul>\n");
         assert_eq!(
             c.text,
