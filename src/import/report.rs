@@ -398,8 +398,8 @@ impl ImportReport {
             };
             out.push_str(&format!("## {title} ({} uses)\n\n", Self::kept(map)));
             out.push_str(&format!(
-                "No component call could express these: a use inside a raw HTML block, a link's URL or \
-                 an HTML attribute (marked so: Charter reads no call there; write its output in place), \
+                "No component call could express these: a use inside a raw HTML block, a code block, a \
+                 link's URL or an HTML attribute (marked so: Charter reads no call there; write its output in place), \
                  a closing tag without its opening, a tag Charter has no equivalent for. Each was kept in an HTML comment, a \
                  paired one around its inner content. Search the files for `{mark}` to find them.\n\n"
             ));
