@@ -190,7 +190,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
     for dir in skipped_dirs {
         let why = match dir.as_str() {
             "_layouts" => "Jekyll layouts: Charter uses Tera templates; a plain set was written to templates/ (each page keeps its `layout` in extra)",
-            "_includes" => "Jekyll includes: pages that use `{% include %}` are listed under Liquid tags",
+            "_includes" => "Jekyll includes: each one pages use became a component to port, its source copied into its template (see \"Includes to port\")",
             "_sass" => "Sass partials: compile your CSS and put it in static/",
             "_plugins" => "Ruby plugins cannot run in Charter",
             _ => "a file or folder starting with `_` is not published by Jekyll",
