@@ -379,6 +379,8 @@ pub(crate) fn template(names: &Names, source: &Path, component: &str, usage: &Us
         "<aside class=\"import-shortcode\" data-shortcode=\"{name_attr}\">\n<p class=\"import-shortcode__label\"><strong>{what}: port me</strong></p>\n"
     ));
     if !usage.args.is_empty() {
+        let any: Vec<&str> = usage.args.keys().map(String::as_str).collect();
+        out.push_str(&format!("{{% if {} %}}", any.join(" or ")));
         out.push_str("<dl class=\"import-shortcode__args\">");
         for (arg, label) in &usage.args {
             out.push_str(&format!(
@@ -386,7 +388,7 @@ pub(crate) fn template(names: &Names, source: &Path, component: &str, usage: &Us
                 attr_escape(label)
             ));
         }
-        out.push_str("</dl>\n");
+        out.push_str("</dl>{% endif %}\n");
     }
     out.push_str("<div class=\"import-shortcode__body\">{{ body }}</div>\n</aside>\n");
     out.push_str("{%- else -%}\n");
@@ -508,5 +510,7 @@ mod tests {
         assert!(t.contains("{{/* # } */}}"), "{t}");
         assert!(t.contains("content/a.md:4"), "{t}");
         assert!(t.contains("<dt>0</dt><dd>{{ _0 }}</dd>"), "{t}");
+        // A use without arguments shows no empty list.
+        assert!(t.contains("{% if _0 or kind %}<dl class=\"import-shortcode__args\">"), "{t}");
     }
 }
