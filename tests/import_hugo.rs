@@ -140,22 +140,141 @@ fn leniency_is_applied_and_reported_with_file_and_line() {
 }
 
 #[test]
-fn shortcodes_become_links_markdown_and_html() {
+fn shortcodes_become_links_markdown_and_component_calls() {
     let body = read("content/posts/first.md");
     assert!(body.contains("[the bundle](@/posts/bundle/index.md)"), "{body}");
     assert!(body.contains("[install](@/docs/guide/install.md#steps)"), "{body}");
-    assert!(body.contains("<figure><img src=\"/img/map.png\" alt=\"A map\"><figcaption><h4>The map</h4><p>Where it happens</p></figcaption></figure>"), "{body}");
-    assert!(body.contains("youtube-nocookie.com/embed/w7Ft2ymGmfc"), "{body}");
+    assert!(
+        body.contains("{{ figure(src=\"/img/map.png\", alt=\"A map\", title=\"The map\", caption=\"Where it happens\") }}"),
+        "{body}"
+    );
+    assert!(body.contains("{{ youtube(id=\"w7Ft2ymGmfc\") }}"), "{body}");
     assert!(body.contains("```go\nfunc main() { fmt.Println(\"hi\") }\n```"), "{body}");
-    assert!(body.contains("<!-- hugo: {{< chart data=\"prices.csv\" >}} -->"), "{body}");
-    assert!(body.contains("A **note** with [a link](@/about.md)."), "{body}");
+    assert!(body.contains("{{ chart(data=\"prices.csv\") }}"), "{body}");
+    assert!(
+        body.contains("{% note() %}\nA **note** with [a link](@/about.md).\n{% end %}"),
+        "{body}"
+    );
     assert!(body.contains("Literal: {{< chart data=\"x\" >}}"), "{body}");
     assert!(body.contains("<!-- more -->"), "{body}");
     assert!(read("content/about.md").contains("By Research staff."));
     assert!(read("content/_index.md").contains("[the first post](@/posts/first.md)"));
+    let port = read("content/posts/port-me.md");
+    for call in [
+        // Positional arguments are `_0`, `_1`; a hyphenated name becomes a valid component name.
+        "{{ newsletter_inline(_0=\"Sign up \\\"now\\\"\", _1=\"weekly\") }}",
+        // Paired (Markdown and HTML inner), nested, self-closing, a value over two lines.
+        "{% box(kind=\"tip\") %}\nText with **bold** and a range {{ range(from=\"1\", to=\"3\") }} inline.\n\n{% box(kind=\"inner\") %}\nInner box with [a link](@/about.md).\n{% end %}\n{% end %}",
+        "{{ chart(data=\"sales.csv\", note=\"line one\\nline two\") }}",
+        "{% details(summary=\"More about it\") %}\nHidden *text*.\n{% end %}",
+    ] {
+        assert!(port.contains(call), "{call}\n{port}");
+    }
     let r = report();
-    assert!(r.contains("| `chart` | 1 | `content/posts/first.md` |"), "{r}");
-    assert!(r.contains("| `note` | 1 | `content/posts/first.md` |"), "{r}");
+    assert!(r.contains("## Shortcodes to port (5, 7 uses)"), "{r}");
+    for line in [
+        "| `box` | 2 | `content/posts/port-me.md:10` | `templates/components/box.html` |",
+        "| `chart` | 2 | `content/posts/first.md:24` | `templates/components/chart.html` |",
+        "| `newsletter-inline` | 1 | `content/posts/port-me.md:8` | `templates/components/newsletter_inline.html` |",
+        "| `note` | 1 | `content/posts/first.md:26` | `templates/components/note.html` |",
+        "| `range` | 1 | `content/posts/port-me.md:11` | `templates/components/range.html` |",
+        "`details` (1 use), `figure` (1 use), `youtube` (1 use).",
+    ] {
+        assert!(r.contains(line), "{line}\n{r}");
+    }
+    // Charter reads no call inside a raw HTML block: that use stays a comment, listed apart.
+    assert!(
+        port.contains(
+            "<div class=\"wrap\">\n  <!-- hugo: {{< chart data=\"inside.csv\" >}} -->\n</div>"
+        ),
+        "{port}"
+    );
+    assert!(r.contains("## Shortcodes kept as HTML comments (1 uses)"), "{r}");
+    assert!(r.contains("| `chart (in raw HTML)` | 1 | `content/posts/port-me.md:26` |"), "{r}");
+    assert!(r.contains("5 shortcodes to port (7 uses), 1 shortcode uses kept as comments"), "{r}");
+}
+
+/// The imported fixture built by `charter build` (the one collision a person must settle
+/// removed), with `port` applied to the copy first: (the copy, its output).
+fn built(port: &dyn Fn(&Path)) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    import_support::copy_tree(imported(), &site);
+    let _ = std::fs::remove_file(site.join("content/about-2.md"));
+    port(&site);
+    let out = tmp.path().join("public");
+    let build = import_support::charter(&[
+        "build",
+        "--root",
+        site.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(build.status.success(), "charter build failed: {}", import_support::text(&build));
+    (tmp, out)
+}
+
+#[test]
+fn shortcodes_build_into_marked_boxes_and_builtins_as_hugo_drew_them() {
+    let (_tmp, out) = built(&|_| {});
+    let page = std::fs::read_to_string(out.join("posts/port-me/index.html")).unwrap();
+    for html in [
+        "<span class=\"import-shortcode\" data-shortcode=\"newsletter-inline\"><strong>Hugo shortcode <code>newsletter-inline</code> (<code>layouts/shortcodes/newsletter-inline.html</code>): port me</strong> <code>0=&quot;Sign up &quot;now&quot;&quot;</code> <code>1=&quot;weekly&quot;</code></span>",
+        "<aside class=\"import-shortcode\" data-shortcode=\"box\">",
+        "<dl class=\"import-shortcode__args\"><dt>kind</dt><dd>tip</dd></dl>",
+        "<dl class=\"import-shortcode__args\"><dt>kind</dt><dd>inner</dd></dl>",
+        "Text with <strong>bold</strong> and a range <span class=\"import-shortcode\" data-shortcode=\"range\">",
+        "<code>from=&quot;1&quot;</code> <code>to=&quot;3&quot;</code></span> inline.",
+        "Inner box with <a href=\"/about/\">a link</a>.",
+        "<code>note=&quot;line one\nline two&quot;</code>",
+        "<details><summary>More about it</summary>\n<p>Hidden <em>text</em>.</p>",
+    ] {
+        assert!(page.contains(html), "{html}\n{page}");
+    }
+    // The inner box is inside the outer one's body.
+    let outer = page.find("<dd>tip</dd>").unwrap();
+    let inner = page.find("<dd>inner</dd>").unwrap();
+    let outer_end = page[outer..].find("</div>\n</aside>").unwrap() + outer;
+    assert!(outer < inner && inner < outer_end, "{page}");
+    let first = std::fs::read_to_string(out.join("posts/first/index.html")).unwrap();
+    for html in [
+        "<figure><img src=\"/img/map.png\" alt=\"A map\"><figcaption><h4>The map</h4><p>Where it happens</p></figcaption></figure>",
+        "<div><iframe src=\"https://www.youtube-nocookie.com/embed/w7Ft2ymGmfc\" title=\"YouTube video\"",
+        "<aside class=\"import-shortcode\" data-shortcode=\"note\">",
+        "<p>A <strong>note</strong> with <a href=\"/about/\">a link</a>.</p>",
+        "<span class=\"import-shortcode\" data-shortcode=\"chart\">",
+    ] {
+        assert!(first.contains(html), "{html}\n{first}");
+    }
+    // Each generated template declares the arguments its uses give and keeps Hugo's template.
+    let template = read("templates/components/newsletter_inline.html");
+    assert!(template.starts_with("{#- args: _0, _1 -#}\n"), "{template}");
+    assert!(
+        template.contains("    <p class=\"newsletter\">{{ .Get 0 }} ({{ .Get 1 }})</p>"),
+        "{template}"
+    );
+    assert!(read("templates/components/chart.html").starts_with("{#- args: data, note -#}\n"));
+}
+
+#[test]
+fn a_shortcode_is_ported_once_in_its_template() {
+    let (_tmp, out) = built(&|site| {
+        std::fs::write(
+            site.join("templates/components/chart.html"),
+            "{#- args: data, note -#}\n<div class=\"chart\" data-src=\"{{ data }}\"></div>\n",
+        )
+        .unwrap();
+    });
+    for (page, data) in
+        [("posts/first/index.html", "prices.csv"), ("posts/port-me/index.html", "sales.csv")]
+    {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        assert!(
+            html.contains(&format!("<div class=\"chart\" data-src=\"{data}\"></div>")),
+            "{html}"
+        );
+        assert!(!html.contains("data-shortcode=\"chart\""), "{html}");
+    }
 }
 
 #[test]

@@ -115,21 +115,65 @@ fn liquid_links_become_charter_links_and_other_tags_are_reported() {
     assert!(read("content/_index.md").contains("Welcome to Think Tank Notes."));
     let hello = read("content/news/2010/07/21/hello-world.md");
     assert!(hello.contains("[second](@/2011/01/02/second-post.md)"), "{hello}");
-    assert!(
-        hello.contains("<!-- liquid: {% include note.html text=\"Remember this\" %} -->"),
-        "{hello}"
-    );
+    assert!(hello.contains("{{ note(text=\"Remember this\") }}"), "{hello}");
     assert!(read("content/2011/01/02/second-post.md").contains("[about](@/about.md)"));
     assert!(read("content/docs/_index.md").contains("[setup](@/docs/setup.md)"));
     let setup = read("content/docs/setup.md");
     assert!(setup.contains("```ruby\nputs \"hello\"\n```"), "{setup}");
     assert!(setup.contains("{{ not liquid }}"), "{setup}");
     assert!(read("content/about.md").contains("![logo](/images/logo.png)"));
+    let r = report();
+    assert!(r.contains("## Includes to port (2, 3 uses)"), "{r}");
     assert!(
-        report().contains("| `include` | 1 | `_posts/2010-07-21-hello-world.md` |"),
-        "{}",
-        report()
+        r.contains("| `note.html` | 2 | `_posts/2010-07-21-hello-world.md:9` | `templates/components/note.html` |"),
+        "{r}"
     );
+    assert!(
+        r.contains("| `widgets/call-out.html` | 1 | `about.md:9` | `templates/components/widgets_call_out.html` |"),
+        "{r}"
+    );
+}
+
+#[test]
+fn includes_become_components_that_build_into_marked_boxes() {
+    let about = read("content/about.md");
+    assert!(about.contains("{{ widgets_call_out(title=\"About\", kind=\"info\") }}"), "{about}");
+    assert!(
+        about.contains("Our notes: {{ note(text=\"Inline, with \\\"quotes\\\"\") }} and more."),
+        "{about}"
+    );
+    let template = read("templates/components/widgets_call_out.html");
+    assert!(template.starts_with("{#- args: kind, title -#}\n"), "{template}");
+    assert!(
+        template.contains("Its template in the source site, _includes/widgets/call-out.html:"),
+        "{template}"
+    );
+    assert!(
+        template.contains("    <div class=\"call-out call-out-{{ include.kind }}\">"),
+        "{template}"
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let build = import_support::charter(&[
+        "build",
+        "--root",
+        imported().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(build.status.success(), "charter build failed: {}", import_support::text(&build));
+    let html = std::fs::read_to_string(out.join("about/index.html")).unwrap();
+    assert!(html.contains("<span class=\"import-shortcode\" data-shortcode=\"widgets/call-out.html\"><strong>Jekyll include <code>widgets/call-out.html</code> (<code>_includes/widgets/call-out.html</code>): port me</strong> <code>include.kind=&quot;info&quot;</code> <code>include.title=&quot;About&quot;</code></span>"), "{html}");
+    assert!(
+        html.contains("Our notes: <span class=\"import-shortcode\" data-shortcode=\"note.html\">"),
+        "{html}"
+    );
+    assert!(html.contains("<code>include.text=&quot;Inline, with &quot;quotes&quot;&quot;</code></span> and more."), "{html}");
+    let hello = std::fs::read_to_string(out.join("news/2010/07/21/hello-world.html"))
+        .or_else(|_| std::fs::read_to_string(out.join("news/2010/07/21/hello-world/index.html")))
+        .unwrap();
+    assert!(hello.contains("<code>include.text=&quot;Remember this&quot;</code>"), "{hello}");
 }
 
 #[test]

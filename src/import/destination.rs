@@ -1,12 +1,14 @@
 //! Writes the imported site into DEST: `site.yaml`, `content/` (front matter in Charter's key
 //! order, bodies translated in parallel), bundle resources, `static/`, `data/` and a minimal
-//! `templates/` set so that the site builds before anyone writes a theme.
+//! `templates/` set so that the site builds before anyone writes a theme, with a page component
+//! for each shortcode or include the pages call.
 //!
 //! Every byte the importer writes goes through [`Dest`], which proves each path is inside DEST
 //! (relative, plain names only, no symlink on the way) before it creates, copies or removes
 //! anything. Placement already leaves out pages whose URL climbs out of the site; `Dest` is the
 //! rule that holds even if some other path were wrong.
 
+use super::components::{self, Names, Usage};
 use super::place::{Place, Placement};
 use super::report::{ImportReport, Note, NoteKind};
 use super::{source_front_matter, Body, CopyKind, Doc, DocKind, Imported, SiteConfig};
@@ -101,6 +103,7 @@ pub(crate) fn write_site(
     imported: &Imported,
     placed: &Placement,
     convert: &(dyn Fn(&Doc) -> Body + Sync),
+    names: &Names,
     report: &mut ImportReport,
 ) -> Result<(), Diagnostics> {
     prepare_dest(dest)?;
@@ -117,6 +120,7 @@ pub(crate) fn write_site(
         .map(|(doc, place)| write_doc(dest, doc, place, taxonomies, convert))
         .collect();
     let mut errors = Diagnostics::new();
+    let mut usages: std::collections::BTreeMap<String, Usage> = Default::default();
     for (doc, result) in imported.docs.iter().zip(results) {
         match result {
             Ok(None) => {}
@@ -127,6 +131,20 @@ pub(crate) fn write_site(
                     &mut report.liquid_tags
                 };
                 ImportReport::add_leftovers(map, &doc.source, &w.body.leftovers);
+                for used in &w.body.components {
+                    usages.entry(used.component.clone()).or_default().add(&doc.source, used);
+                    if names.get(&used.source_name).is_some_and(|e| e.builtin) {
+                        *report.builtin_components.entry(used.component.clone()).or_default() += 1;
+                    } else {
+                        ImportReport::add_component_use(
+                            map,
+                            &used.source_name,
+                            &used.component,
+                            &doc.source,
+                            used.line,
+                        );
+                    }
+                }
                 for (line, target) in &w.body.unresolved {
                     report.note(Note::new(
                         NoteKind::LinkUnresolved,
@@ -150,6 +168,11 @@ pub(crate) fn write_site(
             }
             Err(d) => errors.push(d),
         }
+    }
+
+    for (component, usage) in &usages {
+        let text = components::template(names, &report.source, component, usage);
+        dest.write(components::template_path(component), text.as_bytes())?;
     }
 
     let copied: Vec<Result<CopyKind, Diagnostic>> =

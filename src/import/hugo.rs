@@ -1291,7 +1291,12 @@ fn term_slug_notes(docs: &[Doc], taxonomies: &[String], notes: &mut Vec<Note>) {
 }
 
 /// Translates a page body: shortcodes, with `ref`/`relref` resolved against the imported pages.
-pub(crate) fn convert_body(doc: &Doc, imported: &Imported, index: &LinkIndex) -> Body {
+pub(crate) fn convert_body(
+    doc: &Doc,
+    imported: &Imported,
+    index: &LinkIndex,
+    names: &super::components::Names,
+) -> Body {
     let self_dir = {
         let key = doc.link_key.as_str();
         match key.rsplit_once('/') {
@@ -1331,9 +1336,14 @@ pub(crate) fn convert_body(doc: &Doc, imported: &Imported, index: &LinkIndex) ->
     let c = shortcodes::convert(
         &doc.body,
         doc.body_line,
-        &shortcodes::Context { resolve_ref: &resolve, param: &param },
+        &shortcodes::Context { resolve_ref: &resolve, param: &param, names },
     );
-    Body { text: c.text, leftovers: c.leftovers, unresolved: c.unresolved }
+    Body {
+        text: c.text,
+        leftovers: c.leftovers,
+        components: c.components,
+        unresolved: c.unresolved,
+    }
 }
 
 /// Finds a `ref` target the way Hugo does: relative to the page, then from the content root,

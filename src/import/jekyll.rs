@@ -193,7 +193,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
     for dir in skipped_dirs {
         let why = match dir.as_str() {
             "_layouts" => "Jekyll layouts: Charter uses Tera templates; a plain set was written to templates/ (each page keeps its `layout` in extra)",
-            "_includes" => "Jekyll includes: pages that use `{% include %}` are listed under Liquid tags",
+            "_includes" => "Jekyll includes: each one pages use became a component to port, its source copied into its template (see \"Includes to port\")",
             "_sass" => "Sass partials: compile your CSS and put it in static/",
             "_plugins" => "Ruby plugins cannot run in Charter",
             _ => "a file or folder starting with `_` is not published by Jekyll",
@@ -1102,7 +1102,12 @@ fn unpublished_reasons(
 }
 
 /// Translates the Liquid in a body, with `post_url` and `link` resolved against imported pages.
-pub(crate) fn convert_body(doc: &Doc, imported: &Imported, index: &LinkIndex) -> Body {
+pub(crate) fn convert_body(
+    doc: &Doc,
+    imported: &Imported,
+    index: &LinkIndex,
+    names: &super::components::Names,
+) -> Body {
     // Posts are indexed as `post:<stem>\0<path>`; pages by their path.
     let resolve_post = |name: &str| -> Option<String> {
         let name = name.trim().trim_matches(|c| c == '"' || c == '\'');
@@ -1162,9 +1167,15 @@ pub(crate) fn convert_body(doc: &Doc, imported: &Imported, index: &LinkIndex) ->
             variable: &variable,
             site_url: &site_url,
             base_path: &base_path,
+            names,
         },
     );
-    Body { text: c.text, leftovers: c.leftovers, unresolved: c.unresolved }
+    Body {
+        text: c.text,
+        leftovers: c.leftovers,
+        components: c.components,
+        unresolved: c.unresolved,
+    }
 }
 
 /// `https://host/base` -> (`https://host`, `/base`).

@@ -5,10 +5,14 @@
 //! known (`{{ site.baseurl }}`, `{{ site.title }}`, `{{ page.title }}`, a string through
 //! `relative_url`/`absolute_url`/`prepend`/`append`) their value. Every other tag (`include`, `if`,
 //! `for`, …) and output expression is kept as an HTML comment and returned so the report can list
-//! it. Resolving link targets and variables is the caller's (see [`Context`]).
+//! it. `{% include NAME k=v %}` becomes a call of the component NAME maps to
+//! ([`super::components`]), its parameters the call's arguments. Resolving link targets and
+//! variables is the caller's (see [`Context`]).
 
 use super::comment_safe;
+use super::components::{self, ComponentUse, Names};
 use super::report::LeftoverUse;
+use std::collections::BTreeSet;
 
 /// What the translation needs from the rest of the import.
 pub struct Context<'a> {
@@ -22,6 +26,8 @@ pub struct Context<'a> {
     pub site_url: &'a str,
     /// `site.baseurl` as configured (no trailing slash, may be empty).
     pub base_path: &'a str,
+    /// The component each include becomes.
+    pub names: &'a Names,
 }
 
 /// A converted body and what it could not convert.
@@ -30,6 +36,8 @@ pub struct Converted {
     pub text: String,
     /// Tags and expressions left for a person, by tag name (`include`, `if`, `{{ }}` as `output`).
     pub leftovers: Vec<LeftoverUse>,
+    /// Includes written as component calls.
+    pub components: Vec<ComponentUse>,
     /// `post_url`/`link` targets not found: (line, target).
     pub unresolved: Vec<(usize, String)>,
 }
@@ -44,6 +52,15 @@ pub fn convert(body: &str, first_line: usize, ctx: &Context<'_>) -> Converted {
     let mut text = String::with_capacity(body.len());
     let mut pos = 0;
     let line_at = |offset: usize| first_line + body[..offset].matches('\n').count();
+    let blocks = components::unread_blocks(body);
+    let unread_at =
+        |text: &str, offset: usize| match blocks.iter().find(|(r, _)| r.contains(&offset)) {
+            Some((_, why)) => Some(*why),
+            None => components::unread(text, false),
+        };
+    // Each call written: where it stands in `text`, and the comment to write if no call is read
+    // there once the whole body is converted.
+    let mut calls: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     while let Some(tag) = next_tag(body, pos) {
         text.push_str(&body[pos..tag.start]);
         let raw = &body[tag.start..tag.end];
@@ -111,14 +128,154 @@ pub fn convert(body: &str, first_line: usize, ctx: &Context<'_>) -> Converted {
                 }
             }
             _ => {
-                out.leftovers.push(LeftoverUse { name: name.to_string(), line });
-                text.push_str(&format!("<!-- liquid: {} -->", comment_safe(raw)));
+                let call = if name == "include" { include_call(args, line, ctx) } else { None };
+                match call {
+                    Some((call, used)) if unread_at(&text, tag.start).is_none() => {
+                        out.components.push(used);
+                        let start = text.len();
+                        text.push_str(&call);
+                        calls.push((
+                            start..text.len(),
+                            format!("<!-- liquid: {} -->", comment_safe(raw)),
+                        ));
+                    }
+                    Some(_) => {
+                        // Charter reads no call there.
+                        let why = unread_at(&text, tag.start).unwrap_or("");
+                        out.leftovers.push(LeftoverUse { name: format!("include ({why})"), line });
+                        text.push_str(&format!("<!-- liquid: {} -->", comment_safe(raw)));
+                    }
+                    None => {
+                        out.leftovers.push(LeftoverUse { name: name.to_string(), line });
+                        text.push_str(&format!("<!-- liquid: {} -->", comment_safe(raw)));
+                    }
+                }
             }
         }
     }
     text.push_str(&body[pos..]);
+    // The comments kept for other tags can make raw HTML (or, indented, code) of the lines around
+    // a call: such a call would not be read, so it is a comment too.
+    let unread = components::unread_blocks(&text);
+    for (k, (range, comment)) in calls.iter().enumerate().rev() {
+        if let Some((_, why)) = unread.iter().find(|(r, _)| r.contains(&range.start)) {
+            text.replace_range(range.clone(), comment);
+            let used = out.components.remove(k);
+            out.leftovers.push(LeftoverUse { name: format!("include ({why})"), line: used.line });
+        }
+    }
+    out.leftovers.sort_by_key(|l| l.line);
     out.text = text;
     out
+}
+
+/// The includes `body` names (`note.html`, `foo/bar.html`), each of which becomes a component.
+pub fn includes_used(body: &str) -> BTreeSet<String> {
+    let mut used = BTreeSet::new();
+    if !body.contains("{%") {
+        return used;
+    }
+    let mut pos = 0;
+    while let Some(tag) = next_tag(body, pos) {
+        pos = tag.end;
+        if tag.output {
+            continue;
+        }
+        if let ("include", args) = split_name(&tag.inner) {
+            if let Some((name, _)) = include_parts(args) {
+                used.insert(name);
+            }
+        }
+    }
+    used
+}
+
+/// An include's file name and its parameters (`key`, value as written), when the name is a plain
+/// path (not `{{ variable }}`) and each parameter is `key=value`.
+fn include_parts(args: &str) -> Option<(String, Vec<(String, String)>)> {
+    let (name, rest) = split_name(args);
+    if name.is_empty()
+        || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+    {
+        return None;
+    }
+    let mut params = Vec::new();
+    let chars: Vec<char> = rest.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let key_start = i;
+        while i < chars.len() && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '-')) {
+            i += 1;
+        }
+        let key: String = chars[key_start..i].iter().collect();
+        // Jekyll allows spaces around `=`.
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        if key.is_empty() || chars.get(i) != Some(&'=') {
+            return None;
+        }
+        i += 1;
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        let value = match chars.get(i) {
+            Some(&q @ ('"' | '\'')) => {
+                let start = i;
+                i += 1;
+                while i < chars.len() && chars[i] != q {
+                    i += 1;
+                }
+                if i >= chars.len() {
+                    return None;
+                }
+                i += 1;
+                chars[start..i].iter().collect()
+            }
+            _ => {
+                let start = i;
+                while i < chars.len() && !chars[i].is_whitespace() {
+                    i += 1;
+                }
+                chars[start..i].iter().collect::<String>()
+            }
+        };
+        if value.is_empty() {
+            return None;
+        }
+        params.push((key, value));
+    }
+    Some((name.to_string(), params))
+}
+
+/// `{% include NAME k=v %}` as a component call: a quoted value is the argument's text; a
+/// variable its value when known, else its name as written.
+fn include_call(args: &str, line: usize, ctx: &Context<'_>) -> Option<(String, ComponentUse)> {
+    let (name, params) = include_parts(args)?;
+    let entry = ctx.names.get(&name)?;
+    let mut labels: Vec<(String, String)> = Vec::new();
+    let mut call_args = Vec::new();
+    for (key, value) in params {
+        let value = operand(&value, ctx).unwrap_or(value);
+        let arg = components::arg_name(&key, &labels);
+        labels.push((arg.clone(), format!("include.{key}")));
+        call_args.push((arg, value));
+    }
+    let call = components::call(&entry.component, &call_args, false);
+    Some((
+        call,
+        ComponentUse {
+            source_name: name,
+            component: entry.component.clone(),
+            line,
+            args: labels,
+            has_body: false,
+        },
+    ))
 }
 
 struct Tag {
@@ -271,6 +428,12 @@ mod tests {
             "page.title" => Some("This Page".to_string()),
             _ => None,
         };
+        let source = tempfile::tempdir().unwrap();
+        let names = Names::new(
+            crate::import::components::Origin::Jekyll,
+            source.path(),
+            includes_used(body),
+        );
         convert(
             body,
             1,
@@ -280,6 +443,7 @@ mod tests {
                 variable: &var,
                 site_url,
                 base_path,
+                names: &names,
             },
         )
     }
@@ -308,15 +472,36 @@ mod tests {
     }
 
     #[test]
-    fn includes_and_other_tags_are_kept_as_comments_and_listed() {
-        let c = run("a\n{% include note.html text=\"hi\" %}\n{% if page.x %}shown{% endif %}\n");
+    fn includes_become_component_calls_and_other_tags_are_kept_as_comments() {
+        let c = run("a\n{% include note.html text=\"hi\" title=page.title by='x \"y\"' %}\n{% if page.x %}shown{% endif %}\n{% include {{ page.inc }} %}");
         assert_eq!(
             c.text,
-            "a\n<!-- liquid: {% include note.html text=\"hi\" %} -->\n<!-- liquid: {% if page.x %} -->shown<!-- liquid: {% endif %} -->\n"
+            "a\n{{ note(text=\"hi\", title=\"This Page\", by=\"x \\\"y\\\"\") }}\n<!-- liquid: {% if page.x %} -->shown<!-- liquid: {% endif %} -->\n<!-- liquid: {% include {{ page.inc }} %} -->"
         );
         let names: Vec<&str> = c.leftovers.iter().map(|l| l.name.as_str()).collect();
-        assert_eq!(names, vec!["include", "if", "endif"]);
-        assert_eq!(c.leftovers[0].line, 2);
+        assert_eq!(names, vec!["if", "endif", "include"]);
+        assert_eq!(c.components.len(), 1);
+        assert_eq!(c.components[0].line, 2);
+        assert_eq!(c.components[0].component, "note");
+        assert_eq!(c.components[0].args[1], ("title".to_string(), "include.title".to_string()));
+        let c = run("<div>\n  {% include note.html %}\n</div>\n");
+        assert_eq!(c.text, "<div>\n  <!-- liquid: {% include note.html %} -->\n</div>\n");
+        assert_eq!(c.leftovers[0].name, "include (in raw HTML)");
+        let c = run("{% for p in site.posts %}\n  {% if x %}\n    {% include note.html %}\n  {% endif %}\n{% endfor %}\n");
+        assert_eq!(
+            c.text,
+            "<!-- liquid: {% for p in site.posts %} -->\n  <!-- liquid: {% if x %} -->\n    <!-- liquid: {% include note.html %} -->\n  <!-- liquid: {% endif %} -->\n<!-- liquid: {% endfor %} -->\n"
+        );
+        assert!(c.components.is_empty());
+        assert_eq!(c.leftovers[2].name, "include (in a code block)");
+        let c = run("{% include note.html version = \"4.0\" %}");
+        assert_eq!(c.text, "{{ note(version=\"4.0\") }}");
+        let c = run("See <a href=\"{% include note.html %}\">x</a>.");
+        assert_eq!(c.leftovers[0].name, "include (in a link URL or an attribute)");
+        assert_eq!(
+            includes_used("{% include a/b.html x=1 %} {%- include c.md -%}"),
+            BTreeSet::from(["a/b.html".to_string(), "c.md".to_string()])
+        );
     }
 
     #[test]

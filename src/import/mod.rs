@@ -7,13 +7,16 @@
 //! 2. place every document at a Charter content path whose URL is the one the source published,
 //!    or keep the old URL as an alias, and find collisions ([`place`]);
 //! 3. translate bodies (Hugo shortcodes in [`shortcodes`], Liquid in [`liquid`]) now that every
-//!    link target's new path is known, in parallel;
-//! 4. write `site.yaml`, `content/`, `static/`, `data/`, `templates/` and the report ([`destination`],
+//!    link target's new path is known, in parallel; shortcodes and includes become calls of page
+//!    components whose names and templates [`components`] makes;
+//! 4. write `site.yaml`, `content/`, `static/`, `data/`, `templates/` and the report
+//!    ([`destination`],
 //!    [`report`]).
 //!
 //! SOURCE is only read. Nothing is written outside DEST, and DEST may not lie inside SOURCE or
 //! hold it.
 
+mod components;
 mod dates;
 mod destination;
 mod hugo;
@@ -126,6 +129,8 @@ pub(crate) struct Imported {
 pub(crate) struct Body {
     pub text: String,
     pub leftovers: Vec<report::LeftoverUse>,
+    /// Shortcodes and includes written as component calls.
+    pub components: Vec<components::ComponentUse>,
     pub unresolved: Vec<(usize, String)>,
 }
 
@@ -153,14 +158,15 @@ pub fn import_site(
     }
     report.collisions = placed.collisions.clone();
     let index = place::LinkIndex::new(&imported.docs, &placed.places);
+    let names = component_names(kind, &source, &imported.docs);
     let convert = |doc: &Doc| -> Body {
         match kind {
-            ImportSource::Hugo => hugo::convert_body(doc, &imported, &index),
-            ImportSource::Jekyll => jekyll::convert_body(doc, &imported, &index),
+            ImportSource::Hugo => hugo::convert_body(doc, &imported, &index, &names),
+            ImportSource::Jekyll => jekyll::convert_body(doc, &imported, &index, &names),
         }
     };
     let dest = destination::Dest::new(dest);
-    destination::write_site(&dest, &imported, &placed, &convert, &mut report)?;
+    destination::write_site(&dest, &imported, &placed, &convert, &names, &mut report)?;
     // A document left out of the site keeps only the note saying so, not the reader's note on
     // where the source published it.
     let doc_notes = imported.docs.iter().zip(&placed.places).flat_map(|(d, p)| {
@@ -172,6 +178,25 @@ pub fn import_site(
     report.finish(started.elapsed());
     dest.write("import-report.md", report.to_markdown().as_bytes())?;
     Ok(report)
+}
+
+/// The component each shortcode or include the pages use becomes, from every body at once (so
+/// that two source names never take one component name).
+fn component_names(kind: ImportSource, source: &Path, docs: &[Doc]) -> components::Names {
+    use rayon::prelude::*;
+    let (origin, used): (components::Origin, fn(&str) -> std::collections::BTreeSet<String>) =
+        match kind {
+            ImportSource::Hugo => (components::Origin::Hugo, shortcodes::names_used),
+            ImportSource::Jekyll => (components::Origin::Jekyll, liquid::includes_used),
+        };
+    let used = docs.par_iter().map(|d| used(&d.body)).reduce(
+        std::collections::BTreeSet::new,
+        |mut a, b| {
+            a.extend(b);
+            a
+        },
+    );
+    components::Names::new(origin, source, used)
 }
 
 fn place_notes(docs: &[Doc], placed: &place::Placement) -> Vec<Note> {

@@ -96,12 +96,34 @@ impl Note {
     }
 }
 
-/// A shortcode or Liquid tag that was left for a person, by name.
+/// A shortcode, include or Liquid tag that needs a person, by its name in the source: either a
+/// generated component to port once (its uses are calls of it), or uses kept in HTML comments.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Leftover {
     pub count: usize,
-    /// Source files where it occurs, sorted.
-    pub files: Vec<PathBuf>,
+    /// The first use, `file:line`.
+    pub example: String,
+    /// The component its uses call, when they became calls.
+    pub component: Option<String>,
+    /// That component's generated template, relative to DEST.
+    pub template: Option<String>,
+    /// The first use: the first file met, its first line.
+    #[serde(skip)]
+    first: Option<(PathBuf, usize)>,
+}
+
+impl Leftover {
+    fn add_use(&mut self, file: &std::path::Path, line: usize) {
+        self.count += 1;
+        let earlier = match &self.first {
+            None => true,
+            Some((f, l)) => f == file && line < *l,
+        };
+        if earlier {
+            self.first = Some((file.to_path_buf(), line));
+            self.example = format!("{}:{line}", super::slash_path(file));
+        }
+    }
 }
 
 /// One use of an untranslated shortcode or tag, as converters return it.
@@ -143,10 +165,13 @@ pub struct ImportReport {
     pub dest: PathBuf,
     pub counts: Counts,
     pub collisions: Vec<Collision>,
-    /// Untranslated Hugo shortcodes by name.
+    /// Hugo shortcodes to port (generated components) or kept in comments, by name.
     pub shortcodes: BTreeMap<String, Leftover>,
-    /// Untranslated Liquid tags by name.
+    /// Jekyll includes to port (generated components, by file name) and Liquid tags kept in
+    /// comments (by tag name).
     pub liquid_tags: BTreeMap<String, Leftover>,
+    /// Hugo built-ins drawn by the importer's own components, with their uses.
+    pub builtin_components: BTreeMap<String, usize>,
     pub notes: Vec<Note>,
     /// Wall-clock time of the import, in seconds.
     pub seconds: f64,
@@ -162,6 +187,7 @@ impl ImportReport {
             collisions: Vec::new(),
             shortcodes: BTreeMap::new(),
             liquid_tags: BTreeMap::new(),
+            builtin_components: BTreeMap::new(),
             notes: Vec::new(),
             seconds: 0.0,
         }
@@ -177,12 +203,22 @@ impl ImportReport {
         uses: &[LeftoverUse],
     ) {
         for u in uses {
-            let entry = map.entry(u.name.clone()).or_default();
-            entry.count += 1;
-            if !entry.files.iter().any(|f| f == file) {
-                entry.files.push(file.to_path_buf());
-            }
+            map.entry(u.name.clone()).or_default().add_use(file, u.line);
         }
+    }
+
+    /// Counts a use of the generated component `component` (source name `name`).
+    pub(crate) fn add_component_use(
+        map: &mut BTreeMap<String, Leftover>,
+        name: &str,
+        component: &str,
+        file: &std::path::Path,
+        line: usize,
+    ) {
+        let entry = map.entry(name.to_string()).or_default();
+        entry.add_use(file, line);
+        entry.component = Some(component.to_string());
+        entry.template = Some(format!("templates/components/{component}.html"));
     }
 
     /// Sorts everything so that the report does not depend on thread scheduling.
@@ -190,17 +226,28 @@ impl ImportReport {
         self.notes.sort();
         self.notes.dedup();
         self.collisions.sort_by(|a, b| a.url.cmp(&b.url));
-        for l in self.shortcodes.values_mut().chain(self.liquid_tags.values_mut()) {
-            l.files.sort();
-        }
         self.seconds = elapsed.as_secs_f64();
     }
 
-    /// How many things need a person: collisions, untranslated shortcodes and tags, broken links.
+    /// (distinct names, uses) of the generated components to port in `map`.
+    fn to_port(map: &BTreeMap<String, Leftover>) -> (usize, usize) {
+        let port = map.values().filter(|l| l.template.is_some());
+        (port.clone().count(), port.map(|l| l.count).sum())
+    }
+
+    /// Uses kept in HTML comments in `map`.
+    fn kept(map: &BTreeMap<String, Leftover>) -> usize {
+        map.values().filter(|l| l.template.is_none()).map(|l| l.count).sum()
+    }
+
+    /// How many things need a person: collisions, each shortcode or include to port (once), each
+    /// use kept in a comment, broken links.
     pub fn needs_attention(&self) -> usize {
         self.collisions.len()
-            + self.shortcodes.values().map(|l| l.count).sum::<usize>()
-            + self.liquid_tags.values().map(|l| l.count).sum::<usize>()
+            + Self::to_port(&self.shortcodes).0
+            + Self::kept(&self.shortcodes)
+            + Self::to_port(&self.liquid_tags).0
+            + Self::kept(&self.liquid_tags)
             + self
                 .notes
                 .iter()
@@ -225,13 +272,21 @@ impl ImportReport {
             line.push_str("; nothing needs a person");
         } else {
             let redirects = self.notes.iter().filter(|n| n.kind == NoteKind::UrlNotKept).count();
+            let (what, map, kept) = if self.from == "hugo" {
+                ("shortcodes", &self.shortcodes, "shortcode uses")
+            } else {
+                ("includes", &self.liquid_tags, "Liquid tags")
+            };
+            let (port, uses) = Self::to_port(map);
+            let kept = match Self::kept(map) {
+                0 => String::new(),
+                n => format!(", {n} {kept} kept as comments"),
+            };
             line.push_str(&format!(
-                "; {} {} a person ({} collisions, {} shortcodes, {} Liquid tags{})",
+                "; {} {} a person ({} collisions, {port} {what} to port ({uses} uses){kept}{})",
                 attention,
                 if attention == 1 { "item needs" } else { "items need" },
                 self.collisions.len(),
-                self.shortcodes.values().map(|l| l.count).sum::<usize>(),
-                self.liquid_tags.values().map(|l| l.count).sum::<usize>(),
                 match redirects {
                     0 => String::new(),
                     1 => ", 1 server redirect".to_string(),
@@ -306,26 +361,63 @@ impl ImportReport {
             out.push('\n');
         }
 
-        for (title, map, what) in [
-            ("Shortcodes left for a person", &self.shortcodes, "shortcode"),
-            ("Liquid tags left for a person", &self.liquid_tags, "tag"),
-        ] {
-            if map.is_empty() {
-                continue;
-            }
-            out.push_str(&format!("## {title}\n\n"));
+        let (map, what, plural, from) = if self.from == "hugo" {
+            (&self.shortcodes, "shortcode", "Shortcodes", "Hugo template")
+        } else {
+            (&self.liquid_tags, "include", "Includes", "include file")
+        };
+        let (port, uses) = Self::to_port(map);
+        if port > 0 {
+            out.push_str(&format!("## {plural} to port ({port}, {uses} uses)\n\n"));
             out.push_str(&format!(
-                "Each {what} below was kept as an HTML comment (single) or replaced by its inner content \
-                 (paired). Search the files for `<!-- {}` to find them.\n\n",
-                if what == "tag" { "liquid:" } else { "hugo:" }
+                "Each {what} below became a page component: every use is a call of it, and its generated \
+                 template draws a box marked \"port me\" with the call's arguments and body (the \
+                 {from} it came from is copied into a comment at its top). The site builds as it is; \
+                 port each {what} once, in its template.\n\n"
             ));
-            out.push_str(&format!("| {what} | uses | files |\n| --- | ---: | --- |\n"));
-            for (name, l) in map {
-                let files: Vec<String> =
-                    l.files.iter().map(|f| format!("`{}`", f.display())).collect();
-                out.push_str(&format!("| `{name}` | {} | {} |\n", l.count, files.join(", ")));
+            out.push_str(&format!(
+                "| {what} | uses | first use | template |\n| --- | ---: | --- | --- |\n"
+            ));
+            for (name, l) in map.iter().filter(|(_, l)| l.template.is_some()) {
+                out.push_str(&format!(
+                    "| `{name}` | {} | `{}` | `{}` |\n",
+                    l.count,
+                    l.example,
+                    l.template.as_deref().unwrap_or_default()
+                ));
             }
             out.push('\n');
+        }
+        let kept: Vec<(&String, &Leftover)> =
+            map.iter().filter(|(_, l)| l.template.is_none()).collect();
+        if !kept.is_empty() {
+            let (title, mark) = if self.from == "hugo" {
+                ("Shortcodes kept as HTML comments", "<!-- hugo:")
+            } else {
+                ("Liquid tags kept as HTML comments", "<!-- liquid:")
+            };
+            out.push_str(&format!("## {title} ({} uses)\n\n", Self::kept(map)));
+            out.push_str(&format!(
+                "No component call could express these: a use inside a raw HTML block, a code block, a \
+                 link's URL or an HTML attribute (marked so: Charter reads no call there; write its output in place), \
+                 a closing tag without its opening, a tag Charter has no equivalent for. Each was kept in an HTML comment, a \
+                 paired one around its inner content. Search the files for `{mark}` to find them.\n\n"
+            ));
+            out.push_str("| name | uses | first use |\n| --- | ---: | --- |\n");
+            for (name, l) in kept {
+                out.push_str(&format!("| `{name}` | {} | `{}` |\n", l.count, l.example));
+            }
+            out.push('\n');
+        }
+        if !self.builtin_components.is_empty() {
+            out.push_str("Hugo's built-in shortcodes became components drawn as Hugo drew them (their templates are in `templates/components/`): ");
+            let list: Vec<String> = self
+                .builtin_components
+                .iter()
+                .map(|(name, n)| format!("`{name}` ({n} {})", if *n == 1 { "use" } else { "uses" }))
+                .collect();
+            out.push_str(&list.join(", "));
+            out.push_str(".\n\n");
         }
 
         for kind in NoteKind::ORDER {
@@ -365,13 +457,19 @@ mod tests {
             sources: vec!["about.md".into(), "posts/x.md".into()],
             drafts: false,
         });
+        for line in [4, 9] {
+            ImportReport::add_component_use(
+                &mut r.shortcodes,
+                "chart-x",
+                "chart_x",
+                std::path::Path::new("posts/a.md"),
+                line,
+            );
+        }
         ImportReport::add_leftovers(
             &mut r.shortcodes,
-            std::path::Path::new("posts/a.md"),
-            &[
-                LeftoverUse { name: "chart".into(), line: 4 },
-                LeftoverUse { name: "chart".into(), line: 9 },
-            ],
+            std::path::Path::new("posts/b.md"),
+            &[LeftoverUse { name: "/box".into(), line: 7 }],
         );
         r.note(Note::new(NoteKind::TitleInvented, "posts/b.md", Some(1), "no title: used \"B\""));
         r.note(Note::new(NoteKind::DateRewritten, "posts/a.md", Some(3), "date `x` -> `y`"));
@@ -383,7 +481,13 @@ mod tests {
     fn markdown_groups_everything_with_file_and_line() {
         let md = sample().to_markdown();
         assert!(md.contains("- `/about/`: `about.md`, `posts/x.md`"), "{md}");
-        assert!(md.contains("| `chart` | 2 | `posts/a.md` |"), "{md}");
+        assert!(md.contains("## Shortcodes to port (1, 2 uses)"), "{md}");
+        assert!(
+            md.contains("| `chart-x` | 2 | `posts/a.md:4` | `templates/components/chart_x.html` |"),
+            "{md}"
+        );
+        assert!(md.contains("## Shortcodes kept as HTML comments (1 uses)"), "{md}");
+        assert!(md.contains("| `/box` | 1 | `posts/b.md:7` |"), "{md}");
         assert!(md.contains("## Titles invented (1)"), "{md}");
         assert!(md.contains("`posts/b.md:1`: no title"), "{md}");
         assert!(md.contains("`posts/a.md:3`: date"), "{md}");
@@ -411,7 +515,8 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&sample().to_json()).unwrap();
         assert_eq!(v["from"], "hugo");
         assert_eq!(v["counts"]["pages"], 3);
-        assert_eq!(v["shortcodes"]["chart"]["count"], 2);
+        assert_eq!(v["shortcodes"]["chart-x"]["count"], 2);
+        assert_eq!(v["shortcodes"]["chart-x"]["template"], "templates/components/chart_x.html");
         assert_eq!(v["collisions"][0]["url"], "/about/");
         assert_eq!(v["notes"][0]["kind"], "title-invented");
     }
@@ -420,7 +525,9 @@ mod tests {
     fn summary_counts_what_needs_a_person() {
         let line = sample().summary_line();
         assert!(
-            line.contains("3 items need a person (1 collisions, 2 shortcodes, 0 Liquid tags)"),
+            line.contains(
+                "3 items need a person (1 collisions, 1 shortcodes to port (2 uses), 1 shortcode uses kept as comments)"
+            ),
             "{line}"
         );
         assert!(line.contains("1.50 s"), "{line}");

@@ -1,14 +1,23 @@
 //! Hugo shortcodes in a page body, translated to what Charter renders.
 //!
-//! `ref` and `relref` become `@/` links (checked by `charter build`); `figure`, `youtube`,
-//! `vimeo`, `gist`, `tweet`/`x`, `instagram`, `highlight`, `details`, `comment` and `param` become
-//! the Markdown or HTML Hugo would have produced. Any other shortcode is left for a person: a
-//! paired one keeps its inner content between two HTML comments holding the tags, a single one
-//! becomes one HTML comment holding the call; each use is returned so the report can list it.
-//! Resolving link targets and parameters is the caller's (see [`Context`]).
+//! `ref` and `relref` become `@/` links (checked by `charter build`); `highlight` a fenced code
+//! block; `comment` an HTML comment; `param` its value. The built-ins `figure`, `details`,
+//! `youtube`, `vimeo`, `gist`, `tweet`/`x` and `instagram` become calls of components of the same
+//! name, whose templates draw what Hugo drew. Every other shortcode becomes a call of a generated
+//! component ([`super::components`]) with its arguments (`_0`, `_1`, … for positional ones) and, for
+//! a paired one, its inner content as the body; each use is returned for the report and the
+//! template. What no call can express is kept in an HTML comment and returned as a leftover: a
+//! closing tag without its opening, and a shortcode inside a raw HTML block (Charter reads no
+//! call there, where Hugo put the shortcode's HTML). Resolving link targets and parameters is the caller's (see
+//! [`Context`]).
 
+use super::comment_safe;
+use super::components::{self, ComponentUse, Names};
 use super::report::LeftoverUse;
-use super::{attr_escape, comment_safe};
+use std::collections::BTreeSet;
+
+/// Shortcodes translated in place, never components.
+const IN_PLACE: [&str; 5] = ["ref", "relref", "param", "highlight", "comment"];
 
 /// What the translation needs from the rest of the import.
 pub struct Context<'a> {
@@ -16,16 +25,35 @@ pub struct Context<'a> {
     pub resolve_ref: &'a (dyn Fn(&str) -> Option<String> + Sync),
     /// `param` name -> its value as text, from the page or the site.
     pub param: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// The component each shortcode name becomes.
+    pub names: &'a Names,
 }
 
 /// A converted body and what it could not convert.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Converted {
     pub text: String,
-    /// Shortcodes left for a person.
+    /// Shortcodes kept in comments for a person.
     pub leftovers: Vec<LeftoverUse>,
+    /// Shortcodes written as component calls.
+    pub components: Vec<ComponentUse>,
     /// `ref`/`relref` targets not found: (line, target).
     pub unresolved: Vec<(usize, String)>,
+}
+
+/// The names of the shortcodes `body` uses that become components (all but `ref`, `relref`,
+/// `param`, `highlight` and `comment`).
+pub fn names_used(body: &str) -> BTreeSet<String> {
+    if !body.contains("{{<") && !body.contains("{{%") {
+        return BTreeSet::new();
+    }
+    tokenize(body)
+        .into_iter()
+        .filter_map(|t| match t.tok {
+            Tok::Open { name, .. } if !IN_PLACE.contains(&name.as_str()) => Some(name),
+            _ => None,
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +62,6 @@ enum Tok {
         name: String,
         args: Args,
         self_closing: bool,
-        markdown: bool,
     },
     Close {
         name: String,
@@ -72,23 +99,91 @@ pub fn convert(body: &str, first_line: usize, ctx: &Context<'_>) -> Converted {
         return Converted { text: body.to_string(), ..Default::default() };
     }
     let mut out = Converted::default();
-    out.text = render(body, 0, first_line, ctx, &mut out.leftovers, &mut out.unresolved);
+    let blocks = components::unread_blocks(body);
+    let at = Where { offset: 0, lines: 0, first_line, blocks: &blocks };
+    out.text = render(body, &at, ctx, &mut out);
     out
 }
 
-fn render(
-    text: &str,
-    base: usize,
+/// Where a slice being rendered lies in the body.
+struct Where<'h> {
+    /// Byte offset of the slice in the body.
+    offset: usize,
+    /// Lines of the body before the slice.
+    lines: usize,
+    /// The body's first line in its file.
     first_line: usize,
+    /// Byte ranges of the body's raw HTML blocks.
+    blocks: &'h [(std::ops::Range<usize>, &'static str)],
+}
+
+impl Where<'_> {
+    /// Why Charter would not read a call at byte `offset` of `text` (this slice): inside a raw
+    /// HTML block, or in a link's URL or an HTML attribute (`[a](…)`, `[a]: <…>`, `href="…"`),
+    /// where Hugo put the shortcode's output.
+    fn unread(&self, text: &str, offset: usize) -> Option<&'static str> {
+        let at = self.offset + offset;
+        match self.blocks.iter().find(|(r, _)| r.contains(&at)) {
+            Some((_, why)) => Some(why),
+            None => components::unread(&text[..offset], false),
+        }
+    }
+}
+
+/// What a use of a shortcode turns into, once its arguments are known.
+fn component_use(
+    name: &str,
+    args: &Args,
+    line: usize,
+    has_body: bool,
     ctx: &Context<'_>,
-    left: &mut Vec<LeftoverUse>,
-    unresolved: &mut Vec<(usize, String)>,
-) -> String {
+) -> Option<(String, ComponentUse)> {
+    let entry = ctx.names.get(name)?;
+    let call_args = if entry.builtin {
+        builtin_args(&entry.component, args)?
+    } else {
+        let mut call_args: Vec<(String, String)> = Vec::new();
+        let mut labels = Vec::new();
+        for (i, value) in args.positional.iter().enumerate() {
+            let label = i.to_string();
+            let arg = components::arg_name(&label, &labels);
+            labels.push((arg.clone(), label));
+            call_args.push((arg, value.clone()));
+        }
+        for (key, value) in &args.named {
+            let arg = components::arg_name(key, &labels);
+            labels.push((arg.clone(), key.clone()));
+            call_args.push((arg, value.clone()));
+        }
+        return Some((
+            components::call(&entry.component, &call_args, has_body),
+            ComponentUse {
+                source_name: name.to_string(),
+                component: entry.component.clone(),
+                line,
+                args: labels,
+                has_body,
+            },
+        ));
+    };
+    Some((
+        components::call(&entry.component, &call_args, has_body),
+        ComponentUse {
+            source_name: name.to_string(),
+            component: entry.component.clone(),
+            line,
+            args: call_args.iter().map(|(k, _)| (k.clone(), k.clone())).collect(),
+            has_body,
+        },
+    ))
+}
+
+fn render(text: &str, at: &Where<'_>, ctx: &Context<'_>, acc: &mut Converted) -> String {
     let tokens = tokenize(text);
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
     let mut i = 0;
-    let line_at = |offset: usize| first_line + text[..offset].matches('\n').count() + base;
+    let line_at = |offset: usize| at.first_line + text[..offset].matches('\n').count() + at.lines;
     while i < tokens.len() {
         let t = &tokens[i];
         out.push_str(&text[pos..t.start]);
@@ -101,29 +196,47 @@ fn render(
             }
             Tok::Close { name } => {
                 // A closing tag without its opening: keep it visible to a person.
-                left.push(LeftoverUse { name: format!("/{name}"), line: line_at(t.start) });
+                acc.leftovers
+                    .push(LeftoverUse { name: format!("/{name}"), line: line_at(t.start) });
                 out.push_str(&format!("<!-- hugo: {} -->", comment_safe(raw)));
                 pos = t.end;
                 i += 1;
             }
-            Tok::Open { name, args, self_closing, markdown } => {
+            Tok::Open { name, args, self_closing } => {
                 let close = if *self_closing { None } else { find_close(&tokens, i, name) };
                 let line = line_at(t.start);
                 match close {
                     Some(c) => {
                         let inner_raw = &text[t.end..tokens[c].start];
                         let close_raw = &text[tokens[c].start..tokens[c].end];
-                        let inner_base = base + text[..t.end].matches('\n').count();
-                        let replaced = paired(name, args, *markdown, inner_raw, line, ctx)
-                            .unwrap_or_else(|| {
-                                let inner = render(
-                                    inner_raw, inner_base, first_line, ctx, left, unresolved,
-                                );
-                                match name.as_str() {
-                                    "details" => details(args, &inner),
-                                    "comment" => format!("<!-- {} -->", comment_safe(&inner)),
-                                    _ => {
-                                        left.push(LeftoverUse { name: name.clone(), line });
+                        let inner_at = Where {
+                            offset: at.offset + t.end,
+                            lines: at.lines + text[..t.end].matches('\n').count(),
+                            ..*at
+                        };
+                        let in_html =
+                            at.unread(text, t.start).or_else(|| at.unread(text, tokens[c].start));
+                        let replaced = match name.as_str() {
+                            "highlight" => highlight(args, inner_raw),
+                            _ => {
+                                let inner = render(inner_raw, &inner_at, ctx, acc);
+                                let used = match in_html {
+                                    Some(_) => None,
+                                    None => component_use(name, args, line, true, ctx),
+                                };
+                                match (name.as_str(), used) {
+                                    ("comment", _) => {
+                                        format!("<!-- {} -->", comment_safe(&inner))
+                                    }
+                                    (_, Some((call, used))) => {
+                                        acc.components.push(used);
+                                        format!("{call}{inner}{{% end %}}")
+                                    }
+                                    (_, None) => {
+                                        acc.leftovers.push(LeftoverUse {
+                                            name: leftover_name(name, in_html),
+                                            line,
+                                        });
                                         format!(
                                             "<!-- hugo: {} -->{}<!-- hugo: {} -->",
                                             comment_safe(raw),
@@ -132,25 +245,35 @@ fn render(
                                         )
                                     }
                                 }
-                            });
+                            }
+                        };
                         out.push_str(&replaced);
                         pos = tokens[c].end;
                         i = c + 1;
                     }
                     None => {
-                        let replaced =
-                            single(name, args, ctx).unwrap_or_else(|| match name.as_str() {
-                                "ref" | "relref" => {
-                                    let target =
-                                        args.get("path", Some(0)).unwrap_or("").to_string();
-                                    unresolved.push((line, target.clone()));
-                                    target
+                        let in_html = at.unread(text, t.start);
+                        let replaced = match single(name, args, ctx) {
+                            Some(text) => text,
+                            None if matches!(name.as_str(), "ref" | "relref") => {
+                                let target = args.get("path", Some(0)).unwrap_or("").to_string();
+                                acc.unresolved.push((line, target.clone()));
+                                target
+                            }
+                            None => match component_use(name, args, line, false, ctx) {
+                                Some((call, used)) if in_html.is_none() => {
+                                    acc.components.push(used);
+                                    call
                                 }
                                 _ => {
-                                    left.push(LeftoverUse { name: name.clone(), line });
+                                    acc.leftovers.push(LeftoverUse {
+                                        name: leftover_name(name, in_html),
+                                        line,
+                                    });
                                     format!("<!-- hugo: {} -->", comment_safe(raw))
                                 }
-                            });
+                            },
+                        };
                         out.push_str(&replaced);
                         pos = t.end;
                         i += 1;
@@ -161,6 +284,15 @@ fn render(
     }
     out.push_str(&text[pos..]);
     out
+}
+
+/// How the report names a shortcode kept in a comment because Charter would not read a call
+/// where it stands: apart from its uses that became calls.
+fn leftover_name(name: &str, unread: Option<&str>) -> String {
+    match unread {
+        Some(why) => format!("{name} ({why})"),
+        None => name.to_string(),
+    }
 }
 
 /// The index of the closing tag matching the opening tag at `open`, counting nested openings
@@ -182,96 +314,21 @@ fn find_close(tokens: &[Token], open: usize, name: &str) -> Option<usize> {
     None
 }
 
-/// Paired built-ins whose inner text is taken raw (not translated further).
-fn paired(
-    name: &str,
-    args: &Args,
-    _markdown: bool,
-    inner: &str,
-    _line: usize,
-    _ctx: &Context<'_>,
-) -> Option<String> {
-    match name {
-        "highlight" => {
-            let lang = args.get("lang", Some(0)).unwrap_or("");
-            let code = inner.trim_start_matches(['\r', '\n']).trim_end();
-            let fence = if code.contains("```") { "~~~~" } else { "```" };
-            Some(format!("\n{fence}{lang}\n{code}\n{fence}\n"))
-        }
-        _ => None,
-    }
+/// `highlight`: a fenced code block, its inner text taken as it is.
+fn highlight(args: &Args, inner: &str) -> String {
+    let lang = args.get("lang", Some(0)).unwrap_or("");
+    let code = inner.trim_start_matches(['\r', '\n']).trim_end();
+    let fence = if code.contains("```") { "~~~~" } else { "```" };
+    format!("\n{fence}{lang}\n{code}\n{fence}\n")
 }
 
-fn details(args: &Args, inner: &str) -> String {
-    let summary = args.get("summary", Some(0)).unwrap_or("Details");
-    let open = matches!(args.get("open", None), Some("true"));
-    format!(
-        "<details{}><summary>{}</summary>\n\n{}\n\n</details>",
-        if open { " open" } else { "" },
-        attr_escape(summary),
-        inner.trim()
-    )
-}
-
-/// Single built-ins. `None` when the shortcode is not one Charter can translate.
+/// Single shortcodes translated in place: `ref`, `relref` and `param`. `None` for any other, or
+/// when the target or value is not found.
 fn single(name: &str, args: &Args, ctx: &Context<'_>) -> Option<String> {
     match name {
         "ref" | "relref" => {
             let target = args.get("path", Some(0))?;
             (ctx.resolve_ref)(target)
-        }
-        "figure" => Some(figure(args)),
-        "youtube" => {
-            let id = args.get("id", Some(0))?;
-            let title = args.get("title", None).unwrap_or("YouTube video");
-            let class = args
-                .get("class", None)
-                .map(|c| format!(" class=\"{}\"", attr_escape(c)))
-                .unwrap_or_default();
-            Some(format!(
-                "<div{class}><iframe src=\"https://www.youtube-nocookie.com/embed/{}\" title=\"{}\" allow=\"accelerometer; autoplay; clipboard-write; encrypted-media; gyroscope; picture-in-picture\" allowfullscreen loading=\"lazy\"></iframe></div>",
-                attr_escape(id),
-                attr_escape(title)
-            ))
-        }
-        "vimeo" => {
-            let id = args.get("id", Some(0))?;
-            let title = args.get("title", None).unwrap_or("Vimeo video");
-            Some(format!(
-                "<div><iframe src=\"https://player.vimeo.com/video/{}?dnt=1\" title=\"{}\" allow=\"fullscreen\" allowfullscreen loading=\"lazy\"></iframe></div>",
-                attr_escape(id),
-                attr_escape(title)
-            ))
-        }
-        "gist" => {
-            let user = args.get("user", Some(0))?;
-            let id = args.get("id", Some(1))?;
-            let file = args
-                .get("file", Some(2))
-                .map(|f| format!("?file={}", attr_escape(f)))
-                .unwrap_or_default();
-            Some(format!(
-                "<script src=\"https://gist.github.com/{}/{}.js{file}\"></script>",
-                attr_escape(user),
-                attr_escape(id)
-            ))
-        }
-        "tweet" | "x" | "twitter" => {
-            let (user, id) = match (args.get("user", None), args.get("id", None)) {
-                (u, Some(id)) => (u.unwrap_or("i"), id),
-                (_, None) => match args.positional.as_slice() {
-                    [id] => ("i", id.as_str()),
-                    [user, id, ..] => (user.as_str(), id.as_str()),
-                    [] => return None,
-                },
-            };
-            let url = format!("https://x.com/{}/status/{}", attr_escape(user), attr_escape(id));
-            Some(format!("<blockquote class=\"twitter-tweet\"><p><a href=\"{url}\">{url}</a></p></blockquote>"))
-        }
-        "instagram" => {
-            let id = args.get("id", Some(0))?;
-            let url = format!("https://www.instagram.com/p/{}/", attr_escape(id));
-            Some(format!("<blockquote class=\"instagram-media\"><p><a href=\"{url}\">{url}</a></p></blockquote>"))
         }
         "param" => {
             let key = args.get("name", Some(0))?;
@@ -281,68 +338,61 @@ fn single(name: &str, args: &Args, ctx: &Context<'_>) -> Option<String> {
     }
 }
 
-/// Hugo's `figure` markup.
-fn figure(args: &Args) -> String {
-    let mut out = String::from("<figure");
-    if let Some(class) = args.get("class", None) {
-        out.push_str(&format!(" class=\"{}\"", attr_escape(class)));
-    }
-    out.push('>');
-    let link = args.get("link", None);
-    if let Some(link) = link {
-        out.push_str(&format!("<a href=\"{}\"", attr_escape(link)));
-        if let Some(t) = args.get("target", None) {
-            out.push_str(&format!(" target=\"{}\"", attr_escape(t)));
+/// The arguments of a built-in's component, by the names its template declares, from Hugo's
+/// named and positional arguments. `None` when one it needs is missing.
+fn builtin_args(component: &str, args: &Args) -> Option<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let put = |out: &mut Vec<(String, String)>, key: &str, value: Option<&str>| {
+        if let Some(v) = value {
+            out.push((key.to_string(), v.to_string()));
         }
-        if let Some(r) = args.get("rel", None) {
-            out.push_str(&format!(" rel=\"{}\"", attr_escape(r)));
-        }
-        out.push('>');
-    }
-    let src = args.get("src", Some(0)).unwrap_or("");
-    let alt = args.get("alt", None).or_else(|| args.get("caption", None)).unwrap_or("");
-    out.push_str(&format!("<img src=\"{}\" alt=\"{}\"", attr_escape(src), attr_escape(alt)));
-    for key in ["width", "height", "loading"] {
-        if let Some(v) = args.get(key, None) {
-            out.push_str(&format!(" {key}=\"{}\"", attr_escape(v)));
-        }
-    }
-    out.push('>');
-    if link.is_some() {
-        out.push_str("</a>");
-    }
-    let title = args.get("title", None);
-    let caption = args.get("caption", None);
-    let attr = args.get("attr", None);
-    if title.is_some() || caption.is_some() || attr.is_some() {
-        out.push_str("<figcaption>");
-        if let Some(t) = title {
-            out.push_str(&format!("<h4>{}</h4>", attr_escape(t)));
-        }
-        if caption.is_some() || attr.is_some() {
-            out.push_str("<p>");
-            if let Some(c) = caption {
-                out.push_str(&attr_escape(c));
+    };
+    match component {
+        "figure" => {
+            put(&mut out, "src", Some(args.get("src", Some(0)).unwrap_or("")));
+            for key in [
+                "link", "target", "rel", "alt", "title", "caption", "class", "width", "height",
+                "loading", "attr", "attrlink",
+            ] {
+                put(&mut out, key, args.get(key, None));
             }
-            if let Some(a) = attr {
-                if caption.is_some() {
-                    out.push(' ');
-                }
-                match args.get("attrlink", None) {
-                    Some(l) => out.push_str(&format!(
-                        "<a href=\"{}\">{}</a>",
-                        attr_escape(l),
-                        attr_escape(a)
-                    )),
-                    None => out.push_str(&attr_escape(a)),
-                }
-            }
-            out.push_str("</p>");
         }
-        out.push_str("</figcaption>");
+        "details" => {
+            put(&mut out, "summary", args.get("summary", Some(0)));
+            if args.get("open", None) == Some("true") {
+                put(&mut out, "open", Some("true"));
+            }
+        }
+        "youtube" => {
+            put(&mut out, "id", Some(args.get("id", Some(0))?));
+            put(&mut out, "title", args.get("title", None));
+            put(&mut out, "class", args.get("class", None));
+        }
+        "vimeo" => {
+            put(&mut out, "id", Some(args.get("id", Some(0))?));
+            put(&mut out, "title", args.get("title", None));
+        }
+        "gist" => {
+            put(&mut out, "user", Some(args.get("user", Some(0))?));
+            put(&mut out, "id", Some(args.get("id", Some(1))?));
+            put(&mut out, "file", args.get("file", Some(2)));
+        }
+        "x" => {
+            let (user, id) = match (args.get("user", None), args.get("id", None)) {
+                (u, Some(id)) => (u.unwrap_or("i"), id),
+                (_, None) => match args.positional.as_slice() {
+                    [id] => ("i", id.as_str()),
+                    [user, id, ..] => (user.as_str(), id.as_str()),
+                    [] => return None,
+                },
+            };
+            put(&mut out, "user", Some(user));
+            put(&mut out, "id", Some(id));
+        }
+        "instagram" => put(&mut out, "id", Some(args.get("id", Some(0))?)),
+        _ => return None,
     }
-    out.push_str("</figure>");
-    out
+    Some(out)
 }
 
 /// Finds every shortcode tag in `text`.
@@ -448,7 +498,7 @@ fn parse_tag(text: &str, start: usize, markdown: bool, close: &str) -> Option<(T
             None => args.positional.push(word),
         }
     }
-    Some((Tok::Open { name, args, self_closing, markdown }, after))
+    Some((Tok::Open { name, args, self_closing }, after))
 }
 
 /// Splits shortcode arguments: bare words, `"quoted"` (with `\"`), `` `raw` `` and `key=value`.
@@ -522,6 +572,7 @@ fn split_args(s: &str) -> Option<Vec<(String, Option<String>)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::components::Origin;
 
     fn run(body: &str) -> Converted {
         let resolve = |t: &str| -> Option<String> {
@@ -533,14 +584,16 @@ mod tests {
             }
         };
         let param = |k: &str| if k == "author" { Some("Ada".to_string()) } else { None };
-        convert(body, 1, &Context { resolve_ref: &resolve, param: &param })
+        let source = tempfile::tempdir().unwrap();
+        let names = Names::new(Origin::Hugo, source.path(), names_used(body));
+        convert(body, 1, &Context { resolve_ref: &resolve, param: &param, names: &names })
     }
 
     #[test]
     fn ref_and_relref_become_charter_links() {
         let c = run("See [one]({{< ref \"posts/first.md\" >}}) and [two]({{< relref \"first#intro\" >}}).\n");
         assert_eq!(c.text, "See [one](@/posts/first.md) and [two](@/posts/first.md#intro).\n");
-        assert!(c.leftovers.is_empty());
+        assert!(c.leftovers.is_empty() && c.components.is_empty());
     }
 
     #[test]
@@ -551,57 +604,112 @@ mod tests {
     }
 
     #[test]
-    fn figure_youtube_and_highlight_become_html_and_markdown() {
+    fn builtins_become_calls_of_their_components_and_highlight_a_code_block() {
         let c = run(
             "{{< figure src=\"/img/a.png\" title=\"A & B\" caption=\"Cap\" link=\"/big.png\" >}}\n",
         );
         assert_eq!(
             c.text,
-            "<figure><a href=\"/big.png\"><img src=\"/img/a.png\" alt=\"Cap\"></a><figcaption><h4>A &amp; B</h4><p>Cap</p></figcaption></figure>\n"
+            "{{ figure(src=\"/img/a.png\", link=\"/big.png\", title=\"A & B\", caption=\"Cap\") }}\n"
         );
-        let c = run("{{< youtube w7Ft2ymGmfc >}}");
-        assert!(
-            c.text.contains("https://www.youtube-nocookie.com/embed/w7Ft2ymGmfc"),
-            "{}",
-            c.text
+        assert_eq!(c.components[0].component, "figure");
+        assert_eq!(run("{{< youtube w7Ft2ymGmfc >}}").text, "{{ youtube(id=\"w7Ft2ymGmfc\") }}");
+        assert_eq!(
+            run("{{< youtube id=\"abc\" title=\"T\" >}}").text,
+            "{{ youtube(id=\"abc\", title=\"T\") }}"
         );
-        let c = run("{{< youtube id=\"abc\" title=\"T\" >}}");
-        assert!(c.text.contains("embed/abc\" title=\"T\""), "{}", c.text);
+        assert_eq!(
+            run("{{< gist spf13 7896402 >}}").text,
+            "{{ gist(user=\"spf13\", id=\"7896402\") }}"
+        );
+        assert_eq!(
+            run("{{< tweet user=\"SanDiegoZoo\" id=\"1453110110599868418\" >}}").text,
+            "{{ x(user=\"SanDiegoZoo\", id=\"1453110110599868418\") }}"
+        );
+        assert_eq!(run("{{< vimeo 55073825 >}}").text, "{{ vimeo(id=\"55073825\") }}");
+        assert_eq!(
+            run("{{< instagram BWNjjyYFxVx >}}").text,
+            "{{ instagram(id=\"BWNjjyYFxVx\") }}"
+        );
+        assert_eq!(run("By {{< param author >}}.").text, "By Ada.");
+        assert_eq!(
+            run("{{< details summary=\"More\" open=true >}}\nHidden *text*\n{{< /details >}}").text,
+            "{% details(summary=\"More\", open=\"true\") %}\nHidden *text*\n{% end %}"
+        );
         let c = run("{{< highlight go \"linenos=table\" >}}\nfunc main() {}\n{{< /highlight >}}\n");
         assert_eq!(c.text, "\n```go\nfunc main() {}\n```\n\n");
+        assert!(c.leftovers.is_empty() && c.components.is_empty());
+        // A built-in without what it needs stays a comment for a person.
+        let c = run("{{< youtube >}}");
+        assert_eq!(c.text, "<!-- hugo: {{< youtube >}} -->");
+        assert_eq!(c.leftovers, vec![LeftoverUse { name: "youtube".into(), line: 1 }]);
+    }
+
+    #[test]
+    fn other_shortcodes_become_component_calls_with_named_and_positional_args() {
+        let c = run("x\n{{< chart \"a b\" data=\"prices.csv\" data-id=7 >}}\n");
+        assert_eq!(c.text, "x\n{{ chart(_0=\"a b\", data=\"prices.csv\", data_id=\"7\") }}\n");
+        assert_eq!(
+            c.components,
+            vec![ComponentUse {
+                source_name: "chart".into(),
+                component: "chart".into(),
+                line: 2,
+                args: vec![
+                    ("_0".into(), "0".into()),
+                    ("data".into(), "data".into()),
+                    ("data_id".into(), "data-id".into())
+                ],
+                has_body: false,
+            }]
+        );
         assert!(c.leftovers.is_empty());
     }
 
     #[test]
-    fn other_builtins() {
-        assert!(run("{{< gist spf13 7896402 >}}")
-            .text
-            .contains("gist.github.com/spf13/7896402.js"));
-        assert!(run("{{< x user=\"SanDiegoZoo\" id=\"1453110110599868418\" >}}")
-            .text
-            .contains("x.com/SanDiegoZoo/status/1453110110599868418"));
-        assert!(run("{{< vimeo 55073825 >}}").text.contains("player.vimeo.com/video/55073825"));
-        assert_eq!(run("By {{< param author >}}.").text, "By Ada.");
-        let d = run("{{< details summary=\"More\" >}}\nHidden *text*\n{{< /details >}}").text;
-        assert_eq!(d, "<details><summary>More</summary>\n\nHidden *text*\n\n</details>");
-    }
-
-    #[test]
-    fn unknown_single_shortcodes_become_comments_holding_the_call() {
-        let c = run("x\n{{< chart data=\"a\" >}}\n");
-        assert_eq!(c.text, "x\n<!-- hugo: {{< chart data=\"a\" >}} -->\n");
-        assert_eq!(c.leftovers, vec![LeftoverUse { name: "chart".into(), line: 2 }]);
-    }
-
-    #[test]
-    fn unknown_paired_shortcodes_keep_their_inner_content() {
-        let c =
-            run("{{% note %}}\nKeep **this** and [link]({{< ref \"first\" >}})\n{{% /note %}}\n");
+    fn paired_shortcodes_keep_their_inner_content_as_the_body_and_nest() {
+        let c = run(
+            "{{% note %}}\nKeep **this** and [link]({{< ref \"first\" >}})\n{{< box-out title=\"In \\\"quotes\\\"\" >}}inner{{< /box-out >}}\n{{% /note %}}\n",
+        );
         assert_eq!(
             c.text,
-            "<!-- hugo: {{% note %}} -->\nKeep **this** and [link](@/posts/first.md)\n<!-- hugo: {{% /note %}} -->\n"
+            "{% note() %}\nKeep **this** and [link](@/posts/first.md)\n{% box_out(title=\"In \\\"quotes\\\"\") %}inner{% end %}\n{% end %}\n"
         );
-        assert_eq!(c.leftovers, vec![LeftoverUse { name: "note".into(), line: 1 }]);
+        let names: Vec<(&str, &str, usize)> = c
+            .components
+            .iter()
+            .map(|u| (u.source_name.as_str(), u.component.as_str(), u.line))
+            .collect();
+        assert_eq!(names, vec![("box-out", "box_out", 3), ("note", "note", 1)]);
+    }
+
+    #[test]
+    fn shortcodes_inside_raw_html_and_code_blocks_stay_comments() {
+        let c = run("```\n{{< box >}}\n```\n");
+        assert_eq!(c.text, "```\n<!-- hugo: {{< box >}} -->\n```\n");
+        assert_eq!(c.leftovers[0].name, "box (in a code block)");
+        let c = run("<div class=\"x\">\n  {{< box >}}\n</div>\n\n{{< box >}}\n\n<ul>\n{{< list >}}\n<li>a</li>\n{{< /list >}}\n</ul>\n");
+        assert_eq!(
+            c.text,
+            "<div class=\"x\">\n  <!-- hugo: {{< box >}} -->\n</div>\n\n{{ box() }}\n\n<ul>\n<!-- hugo: {{< list >}} -->\n<li>a</li>\n<!-- hugo: {{< /list >}} -->\n</ul>\n"
+        );
+        let kept: Vec<(&str, usize)> =
+            c.leftovers.iter().map(|l| (l.name.as_str(), l.line)).collect();
+        assert_eq!(kept, vec![("box (in raw HTML)", 2), ("list (in raw HTML)", 8)]);
+        assert_eq!(c.components.len(), 1);
+        let c = run(
+            "[a]({{< url x >}}) <b title=\"{{< t >}}\">b</b>\n\n[source]: <{{< eturl figure >}}>\n",
+        );
+        let kept: Vec<&str> = c.leftovers.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(
+            kept,
+            vec![
+                "url (in a link URL or an attribute)",
+                "t (in a link URL or an attribute)",
+                "eturl (in a link URL or an attribute)"
+            ]
+        );
+        assert!(c.components.is_empty());
     }
 
     #[test]
@@ -611,11 +719,13 @@ mod tests {
     }
 
     #[test]
-    fn self_closing_and_nested_same_name() {
+    fn self_closing_nested_same_name_and_stray_closing_tags() {
         let c = run("{{< box />}} {{< box >}}a {{< box >}}b{{< /box >}} c{{< /box >}}");
-        assert_eq!(c.leftovers.len(), 3);
-        assert!(c.text.starts_with("<!-- hugo: {{< box /"), "{}", c.text);
-        assert!(c.text.ends_with("c<!-- hugo: {{< /box >}} -->"), "{}", c.text);
+        assert_eq!(c.text, "{{ box() }} {% box() %}a {% box() %}b{% end %} c{% end %}");
+        assert_eq!(c.components.len(), 3);
+        let c = run("a\n{{< /box >}}");
+        assert_eq!(c.text, "a\n<!-- hugo: {{< /box >}} -->");
+        assert_eq!(c.leftovers, vec![LeftoverUse { name: "/box".into(), line: 2 }]);
     }
 
     #[test]
