@@ -250,3 +250,45 @@ fn a_page_with_permalink_root_is_the_home_page_and_name_titles_the_site() {
     let report = std::fs::read_to_string(dest2.join("import-report.md")).unwrap();
     assert!(report.contains("pages/index.html"), "{report}");
 }
+
+#[test]
+fn posts_take_the_posts_collection_permalink_and_a_moved_404_page_is_not_a_page() {
+    // As Jekyll's own documentation site: `collections: posts: permalink:` over the site-wide
+    // permalink, kramdown ids under headings that links point at, and `pages/404.html` with
+    // `permalink: /404.html`.
+    let site = jekyll_site(&[
+        (
+            "_config.yml",
+            "title: T\npermalink: /:categories/:year/:title/\ncollections:\n  posts:\n    permalink: /news/:year/:month/:day/:title/\n    output: true\n",
+        ),
+        ("_posts/2013-05-06-one.md", "---\ntitle: One\ncategory: release\n---\nSee [3.9.3](/history/#v3-9-3).\n"),
+        ("history.md", "---\ntitle: History\npermalink: /history/\n---\n## 3.9.3 / 2023-01-29\n{: #v3-9-3}\n\nFixes.\n{: .note}\n"),
+        ("pages/404.html", "---\npermalink: /404.html\n---\n<p>Lost.</p>\n"),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("imported");
+    let run = import_support::charter(&[
+        "import",
+        "jekyll",
+        site.path().to_str().unwrap(),
+        dest.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", import_support::text(&run));
+    let report = std::fs::read_to_string(dest.join("import-report.md")).unwrap();
+    assert!(report.contains("`pages/404.html`: the not-found page"), "{report}");
+    assert!(report.contains("kramdown attribute list"), "{report}");
+    let public = out.path().join("public");
+    let build = import_support::charter(&[
+        "build",
+        "--root",
+        dest.to_str().unwrap(),
+        "--output",
+        public.to_str().unwrap(),
+    ]);
+    assert!(build.status.success(), "{}", import_support::text(&build));
+    assert!(public.join("news/2013/05/06/one/index.html").is_file());
+    let history = std::fs::read_to_string(public.join("history/index.html")).unwrap();
+    assert!(history.contains("id=\"v3-9-3\""), "{history}");
+    // The list under a paragraph is a comment, not text on the page.
+    assert!(history.contains("<p>Fixes.</p>\n<!-- kramdown: {: .note} -->"), "{history}");
+}

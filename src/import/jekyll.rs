@@ -7,6 +7,7 @@
 
 use super::dates::{self, DateFix, SourceDate};
 use super::jekyll_pagination::{self, JekyllPagination};
+use super::kramdown;
 use super::place::LinkIndex;
 use super::report::{Note, NoteKind};
 use super::source_front_matter;
@@ -29,6 +30,8 @@ pub(crate) struct JekyllConfig {
     pub site: SiteConfig,
     /// The site-wide permalink template, styles expanded.
     pub permalink: String,
+    /// The posts' permalink template: `collections: posts: permalink:`, else `permalink`.
+    pub post_permalink: String,
     /// Collection name -> (output, permalink template).
     pub collections: HashMap<String, (bool, Option<String>)>,
     /// `defaults`: (scope path, scope type, values).
@@ -165,7 +168,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
         // Anywhere else: a page when it has front matter, a static file otherwise.
         if has_front_matter(&root.join(f)) {
             if comps.len() == 1 && stem(f) == "404" {
-                imported.notes.push(Note::new(NoteKind::Skipped, f, None, "the not-found page: Charter writes /404.html from templates/404.html (a built-in one when absent); move its text there"));
+                imported.notes.push(Note::new(NoteKind::Skipped, f, None, NOT_FOUND_PAGE));
             } else if PAGE_EXTS.contains(&ext.as_str()) {
                 docs_to_read.push((f.clone(), Kind::Page));
             } else {
@@ -208,6 +211,15 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
     let mut used_taxonomies = BTreeSet::new();
     for r in results {
         match r {
+            // A not-found page kept elsewhere (`pages/404.html` with `permalink: /404.html`).
+            Ok(doc) if doc.url == "/404.html" || doc.aliases.iter().any(|a| a == "/404.html") => {
+                imported.notes.push(Note::new(
+                    NoteKind::Skipped,
+                    &doc.source,
+                    None,
+                    NOT_FOUND_PAGE,
+                ));
+            }
             Ok(doc) => {
                 has_home |= doc.kind == DocKind::Home;
                 for t in ["categories", "tags"] {
@@ -431,7 +443,9 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
         }
         _ => {}
     }
-    collections.remove("posts");
+    // `collections: posts: permalink:` is the posts' permalink, over the site-wide one.
+    let post_permalink =
+        collections.remove("posts").and_then(|c| c.1).unwrap_or_else(|| permalink.clone());
     let mut defaults = Vec::new();
     if let Some(Value::Array(list)) = raw.get("defaults") {
         for d in list {
@@ -474,6 +488,7 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
     Ok(JekyllConfig {
         site: SiteConfig { title, base_url, description, language, taxonomies: vec![], extra },
         permalink,
+        post_permalink,
         collections,
         defaults,
         exclude,
@@ -483,6 +498,9 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
         notes,
     })
 }
+
+/// The report's note on Jekyll's not-found page, which is not imported as a page.
+const NOT_FOUND_PAGE: &str = "the not-found page: Charter writes /404.html from templates/404.html (a built-in one when absent); move its text there";
 
 /// `_config.yml` keys the import carries over into the Charter site (`site.yaml`, URLs, pages).
 const CONFIG_CARRIED_OVER: &[&str] = &[
@@ -1031,7 +1049,7 @@ fn url_template(
     match permalink {
         Some(p) => style_template(p),
         None => match kind {
-            Kind::Post { .. } | Kind::Draft { .. } => config.permalink.clone(),
+            Kind::Post { .. } | Kind::Draft { .. } => config.post_permalink.clone(),
             Kind::Collection(c) => config
                 .collections
                 .get(c)
@@ -1158,8 +1176,16 @@ pub(crate) fn convert_body(
         }
     };
     let (site_url, base_path) = split_base(&imported.config.base_url);
+    let markdown = doc.source.extension().is_some_and(|e| {
+        ["md", "markdown", "mkd", "mkdn", "mdown"].contains(&&*e.to_string_lossy())
+    });
+    let (body, attribute_lists) = if markdown {
+        kramdown::block_attributes(&doc.body)
+    } else {
+        (doc.body.clone(), Vec::new())
+    };
     let c = liquid::convert(
-        &doc.body,
+        &body,
         doc.body_line,
         &liquid::Context {
             resolve_post: &resolve_post,
@@ -1170,12 +1196,12 @@ pub(crate) fn convert_body(
             names,
         },
     );
-    Body {
-        text: c.text,
-        leftovers: c.leftovers,
-        components: c.components,
-        unresolved: c.unresolved,
-    }
+    let mut leftovers = c.leftovers;
+    leftovers.extend(attribute_lists.into_iter().map(|i| super::report::LeftoverUse {
+        name: "kramdown attribute list `{: }` (kept as a comment)".into(),
+        line: doc.body_line + i,
+    }));
+    Body { text: c.text, leftovers, components: c.components, unresolved: c.unresolved }
 }
 
 /// `https://host/base` -> (`https://host`, `/base`).

@@ -22,6 +22,7 @@ mod destination;
 mod hugo;
 mod jekyll;
 mod jekyll_pagination;
+mod kramdown;
 mod liquid;
 mod place;
 mod report;
