@@ -503,7 +503,15 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
         notes.push(Note::new(NoteKind::Other, &config_file, None, "pagination (`paginate`): not carried over: set `paginate_by` in the section's `_index.md` (Charter's pagers live at /page/N/, so Jekyll's /page2/ URLs are not published)"));
     }
     Ok(JekyllConfig {
-        site: SiteConfig { title, base_url, description, language, taxonomies: vec![], extra },
+        site: SiteConfig {
+            title,
+            base_url,
+            description,
+            language,
+            taxonomies: vec![],
+            extra,
+            ..SiteConfig::default()
+        },
         permalink,
         collections,
         defaults,
@@ -1144,7 +1152,7 @@ pub(crate) fn convert_body(doc: &Doc, imported: &Imported, index: &LinkIndex) ->
             base_path: &base_path,
         },
     );
-    Body { text: c.text, leftovers: c.leftovers, unresolved: c.unresolved }
+    Body { text: c.text, leftovers: c.leftovers, unresolved: c.unresolved, ..Body::default() }
 }
 
 /// `https://host/base` -> (`https://host`, `/base`).
