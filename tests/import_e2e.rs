@@ -254,6 +254,18 @@ fn hugo_fixture_publishes_the_same_urls_with_charter_as_with_hugo() {
     ] {
         assert!(hugo_urls.contains(url) && charter_urls.contains(url), "{url}");
     }
+    // File names that are not URL paths, at the folder Hugo wrote for each.
+    for url in [
+        "/odd-names/",
+        "/odd-names/c#-notes/",
+        "/odd-names/me@home/",
+        "/odd-names/café-crème/",
+        "/odd-names/c++--rust/",
+        "/odd-names/qa/",
+        "/odd-names/upper-case/",
+    ] {
+        assert!(hugo_urls.contains(url) && charter_urls.contains(url), "{url}");
+    }
     // Hugo's list pages of top-level folders without `_index.md` are kept by the `_index.md`
     // the importer wrote; a nested folder without one has no list page on either side.
     for url in ["/news/", "/notes/", "/docs/", "/posts/", "/docs/guide/", "/policy-brief/"] {

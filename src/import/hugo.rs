@@ -164,7 +164,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
                 source: source.clone(),
                 link_key: format!("{dir}/_index.md"),
                 kind: DocKind::Section,
-                url: format!("/{}/", urlize(dir)),
+                url: format!("/{}/", hugo_path(dir)),
                 aliases: vec![],
                 published: true,
                 front,
@@ -378,6 +378,14 @@ pub(crate) fn urlize(s: &str) -> String {
     out
 }
 
+/// The URL path Hugo gives a content file's folders and name (its path parser lower-cases them and
+/// turns each space into `-`, then `paths.Sanitize` drops what is not kept): `C# notes` is
+/// `c#-notes`, `me@home` stays, `C++ & Rust` is `c++--rust`, `Q&A` is `qa`, `Café Crème` is
+/// `café-crème` (found by building a site with such file names).
+pub(crate) fn hugo_path(s: &str) -> String {
+    hugo_term_slug(s)
+}
+
 /// Whether a URL from front matter can be a static path: one with a query string (`/?p=443`) or
 /// a fragment cannot (Hugo writes it as a folder literally named `?p=443`, which no request for
 /// `/?p=443` reaches).
@@ -388,7 +396,7 @@ fn servable(url: &str) -> bool {
 /// Urlizes the folders of a path and keeps the file name as it is.
 fn urlize_path(rel: &str) -> String {
     match rel.rsplit_once('/') {
-        Some((dir, file)) => format!("{}/{}", urlize(dir), file),
+        Some((dir, file)) => format!("{}/{}", hugo_path(dir), file),
         None => rel.to_string(),
     }
 }
@@ -720,7 +728,7 @@ fn read_doc(
 
     let page_url = match place.kind {
         DocKind::Home => "/".to_string(),
-        DocKind::Section => format!("/{}/", urlize(&place.dir)),
+        DocKind::Section => format!("/{}/", hugo_path(&place.dir)),
         DocKind::Page => page_url(
             config,
             &place.page_dir,
@@ -1295,8 +1303,11 @@ fn page_url(
         }
         return out;
     }
-    let name = urlize(slug.unwrap_or(base_name));
-    let prefix = if dir.is_empty() { "/".to_string() } else { format!("/{}/", urlize(dir)) };
+    let name = match slug {
+        Some(slug) => urlize(slug),
+        None => hugo_path(base_name),
+    };
+    let prefix = if dir.is_empty() { "/".to_string() } else { format!("/{}/", hugo_path(dir)) };
     if config.ugly_urls {
         format!("{prefix}{name}.html")
     } else {
@@ -1620,6 +1631,27 @@ mod tests {
         assert!(path_glob("/blog/**", "/blog/x/y"));
         assert!(path_glob("/blog/*", "/blog/x"));
         assert!(!path_glob("/blog/*", "/blog/x/y"));
+    }
+
+    #[test]
+    fn file_names_become_the_paths_hugo_publishes() {
+        // Each pair: a file or folder name, and the folder Hugo 0.168 wrote for it.
+        for (name, hugo) in [
+            ("Hello World", "hello-world"),
+            ("C# notes", "c#-notes"),
+            ("me@home", "me@home"),
+            ("Café Crème", "café-crème"),
+            ("C++ & Rust", "c++--rust"),
+            ("Q&A", "qa"),
+            ("100% sure", "100-sure"),
+            ("a_b.c", "a_b.c"),
+            ("Ünïcode—dash", "ünïcodedash"),
+            ("tab\tx", "tab-x"),
+            ("x  y", "x--y"),
+            ("Sub Dir É&+/Page One", "sub-dir-é+/page-one"),
+        ] {
+            assert_eq!(hugo_path(name), hugo, "{name}");
+        }
     }
 
     #[test]

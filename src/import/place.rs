@@ -61,7 +61,10 @@ pub(crate) struct Url {
 /// through here first.
 pub(crate) fn inside_site(url: &str) -> Option<String> {
     let mut path = url.trim();
-    if let Some(cut) = path.find(['?', '#']) {
+    // A query string is no part of the path. A `#` is: the Hugo reader sets apart URLs with a
+    // fragment from front matter, so a `#` left here comes from a file name (Hugo publishes
+    // `C# notes.md` in a folder `c#-notes`, which a browser asks for as `c%23-notes`).
+    if let Some(cut) = path.find('?') {
         path = &path[..cut];
     }
     let path = path.replace('\\', "/");
@@ -89,7 +92,7 @@ pub(crate) fn inside_site(url: &str) -> Option<String> {
 /// gets the folder `/a/b/`, `/a` (no extension) is `/a/`.
 pub(crate) fn normalize_url(url: &str) -> Url {
     let mut u = url.trim().to_string();
-    if let Some(cut) = u.find(['?', '#']) {
+    if let Some(cut) = u.find('?') {
         u.truncate(cut);
     }
     if !u.starts_with('/') {
@@ -538,6 +541,15 @@ mod tests {
         assert!(p.places[0].outside_site);
         assert!(!p.places[1].outside_site);
         assert!(p.collisions.is_empty());
+    }
+
+    #[test]
+    fn a_hash_from_a_file_name_is_part_of_the_path_and_a_query_is_not() {
+        assert_eq!(inside_site("/notes/c#-notes/"), Some("/notes/c#-notes/".into()));
+        assert_eq!(inside_site("/a/?p=1"), Some("/a/".into()));
+        let p = place(&[doc("notes/C# notes.md", DocKind::Page, "/notes/c#-notes/")], &[]);
+        assert_eq!(p.places[0].content_path, "notes/c#-notes.md");
+        assert_eq!(p.places[0].slug.as_deref(), Some("c#-notes"));
     }
 
     #[test]
