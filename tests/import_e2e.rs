@@ -1,7 +1,10 @@
 //! End to end: the fixture sites under tests/fixtures/import/ are built by their own generator
 //! (Hugo for real; Jekyll's URLs computed from its `_config.yml`, since Jekyll is not available
-//! here), imported with `charter import`, built with `charter build`, and the two sets of
-//! published URLs asserted equal.
+//! here), imported with `charter import`, built with `charter build` with no edits in between,
+//! and the two sets of published URLs asserted equal. The Hugo fixture holds each situation where
+//! Hugo's output is ambiguous or odd: three published pages at one URL, aliases at the URL of a
+//! page, a section and a term, a section alias, links to a draft, an expired and a missing page,
+//! pagers (of sections, terms and taxonomy lists), and file names that are not URL paths.
 //!
 //! What a "published URL" is, on both sides: every `…/index.html` counts as its folder (`/a/b/`),
 //! every other file as its own path (`/legacy/toml.html`, `/css/site.css`, bundle resources);

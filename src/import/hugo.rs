@@ -1634,6 +1634,22 @@ mod tests {
     }
 
     #[test]
+    fn what_hugo_left_at_a_url_is_read_from_its_last_build_when_there() {
+        let tmp = tempfile::tempdir().unwrap();
+        let redirect = "<meta http-equiv=\"refresh\" content=\"0; url=/a/\">";
+        std::fs::create_dir_all(tmp.path().join("public/posts")).unwrap();
+        std::fs::write(tmp.path().join("public/posts/index.html"), redirect).unwrap();
+        std::fs::create_dir_all(tmp.path().join("public/b")).unwrap();
+        std::fs::write(tmp.path().join("public/b/index.html"), "<h1>B</h1>").unwrap();
+        let said = what_hugo_wrote_at(tmp.path(), "/posts/");
+        assert!(said.contains("`public/posts/index.html` holds the redirect"), "{said}");
+        let said = what_hugo_wrote_at(tmp.path(), "/b/");
+        assert!(said.contains("`public/b/index.html` holds the page"), "{said}");
+        let said = what_hugo_wrote_at(tmp.path(), "/c/");
+        assert!(said.contains("varies from build to build"), "{said}");
+    }
+
+    #[test]
     fn file_names_become_the_paths_hugo_publishes() {
         // Each pair: a file or folder name, and the folder Hugo 0.168 wrote for it.
         for (name, hugo) in [

@@ -426,7 +426,7 @@ pub(crate) fn keep_one_page_per_url(docs: &mut [Doc], source_name: &str) -> Vec<
                 NoteKind::Unpublished,
                 &doc.source,
                 None,
-                format!("{source_name} published {} at {url} too, and served that one there: imported as a draft (see Collisions)", served),
+                format!("{source_name} published this page and {served} at {url}, and served {served} there: imported as a draft (see Collisions)"),
             ));
             drafts.push(doc.source.display().to_string());
         }
