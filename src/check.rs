@@ -10,6 +10,7 @@
 //! | `heading-level` | a heading that skips a level (the page title is the `h1`) | warning |
 //! | `orphan` | a page no other page links to (in the rendered site; the home page excepted) | warning |
 //! | `external-link` | a malformed external link (`www.x.org`, `http//x.org`, `htps://`, no host) | error |
+//! | `broken-link` | a link to a URL of this site that nothing publishes (a draft, a removed page) | warning |
 //!
 //! Every finding names the file (relative to the site root) and the line. Rendering, output
 //! writing and the report printing stay elsewhere: [`check`] loads and renders (through [`run`]),
@@ -82,8 +83,69 @@ pub fn run(site: &Site, outputs: &[Output]) -> Diagnostics {
         }
     }
     diagnostics.extend(lint(site, &links).0);
+    diagnostics.extend(broken_links(site, outputs, &links));
     diagnostics.sort();
     diagnostics
+}
+
+/// Links in rendered pages to a URL of this site that no output, static file or content asset
+/// answers: a draft's URL, a page that was removed (an imported site keeps such links as the
+/// source site rendered them). Each is named once per page, at the first line of the source file
+/// that holds the link.
+fn broken_links(
+    site: &Site,
+    outputs: &[Output],
+    links: &[(String, Vec<String>)],
+) -> Vec<Diagnostic> {
+    let config = &site.config;
+    let lib = &site.library;
+    let base = config.base_path().trim_end_matches('/').to_string();
+    let url_of_file = |rel: &str| -> String {
+        match rel.strip_suffix("index.html") {
+            Some(dir) => format!("{base}/{dir}"),
+            None => format!("{base}/{rel}"),
+        }
+    };
+    let mut served: HashSet<String> =
+        outputs.iter().map(|o| url_of_file(&crate::render::output_path(o, lib, config))).collect();
+    served.extend(site.files_to_copy().iter().map(|(rel, _)| url_of_file(rel)));
+    let urls = Urls { config };
+    let docs: std::collections::HashMap<String, &Document> = lib
+        .pages
+        .iter()
+        .map(|p| (urls.path(&p.path), &p.doc))
+        .chain(lib.sections.iter().filter(|s| !s.implicit).map(|s| (urls.path(&s.path), &s.doc)))
+        .collect();
+    let origin = config.origin();
+    let mut out = Vec::new();
+    for (source, hrefs) in links {
+        let Some(doc) = docs.get(source) else { continue };
+        let mut named = HashSet::new();
+        for href in hrefs {
+            // A malformed external link is the `external-link` finding, not this one.
+            if malformed_external(href).is_some() {
+                continue;
+            }
+            let Some(target) = resolve_href(source, href, origin) else { continue };
+            if served.contains(&target) || !named.insert(target.clone()) {
+                continue;
+            }
+            let text =
+                std::fs::read_to_string(site.options.root.join(&doc.file)).unwrap_or_default();
+            let bare = href.split(['#', '?']).next().unwrap_or(href);
+            let line = text.lines().position(|l| l.contains(bare)).map(|i| i + 1).unwrap_or(1);
+            out.push(
+                Diagnostic::warning(
+                    "broken-link",
+                    format!("the link `{href}` leads nowhere: nothing in the site is published at {target}"),
+                )
+                .in_file(&doc.file)
+                .at(Some(line), None)
+                .hint("link to a published page (`[text](@/path/to/page.md)`), publish the page it names, or remove the link"),
+            );
+        }
+    }
+    out
 }
 
 /// The URL path of an HTML output whose links count for orphans (pages, sections and their

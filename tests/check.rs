@@ -32,6 +32,7 @@ const EXPECTED: &[(&str, &str, &str, u64)] = &[
     ("error", "alt-text", "content/notes/findings.md", 11),
     ("error", "external-link", "content/notes/findings.md", 13),
     ("error", "external-link", "content/notes/findings.md", 15),
+    ("warning", "broken-link", "content/notes/findings.md", 17),
     ("warning", "orphan", "content/notes/orphan.md", 1),
 ];
 
@@ -60,7 +61,7 @@ fn json_lists_every_finding_with_file_and_line() {
         .collect();
     assert_eq!(found, expected, "{}", text(&out.stdout));
     assert_eq!(doc["errors"], 4);
-    assert_eq!(doc["warnings"], 3);
+    assert_eq!(doc["warnings"], 4);
     // The clean page (alt text, `alt=""`, a well-formed link, levels in order) has no finding.
     assert!(!text(&out.stdout).contains("clean.md"));
 }

@@ -1,7 +1,11 @@
 //! End to end: the fixture sites under tests/fixtures/import/ are built by their own generator
 //! (Hugo and Jekyll for real; Jekyll's URLs are also computed from its `_config.yml`, so that the
 //! rules stay readable in one place), imported with `charter import`, built with `charter build`
-//! with no edit in between, and the sets of published URLs compared.
+//! with no edits in between, and the sets of published URLs compared. The Hugo fixture holds each
+//! situation where Hugo's output is ambiguous or odd: three published pages at one URL, aliases at
+//! the URL of a page, a section and a term, a section alias, links to a draft, an expired and a
+//! missing page, pagers (of sections, terms and taxonomy lists), and file names that are not URL
+//! paths.
 //!
 //! What a "published URL" is, on both sides: every `…/index.html` counts as its folder (`/a/b/`),
 //! every other file as its own path (`/legacy/toml.html`, `/css/site.css`, bundle resources);
@@ -132,24 +136,51 @@ fn hugo_fixture_publishes_the_same_urls_with_charter_as_with_hugo() {
         charter(&["import", "hugo", fixture("hugo").to_str().unwrap(), dest.to_str().unwrap()]);
     assert!(out.status.success(), "import failed: {}", text(&out));
     let report = std::fs::read_to_string(dest.join("import-report.md")).unwrap();
+    // Three published pages at /about/: the one Hugo served keeps it (Hugo writes regular pages in
+    // the order of their content paths, the last one over the others), the others are drafts.
     assert!(
-        report.contains("`/about/`: `content/about.md`, `content/posts/old-about.md`"),
+        report.contains("- `/about/`: `content/posts/old-about.md`, `content/about.md (draft)`, `content/news/about-again.md (draft)`; Hugo served `content/posts/old-about.md` there"),
+        "{report}"
+    );
+    for draft in ["about-2.md", "about-3.md"] {
+        let text = std::fs::read_to_string(dest.join("content").join(draft)).unwrap();
+        assert!(
+            text.contains("draft: true\n") && text.contains("slug: about\n"),
+            "{draft}: {text}"
+        );
+    }
+    // Aliases at the URL of a section, a page and a term are left out and each is named; the
+    // other alias stays.
+    let renamed = std::fs::read_to_string(dest.join("content/posts/renamed.md")).unwrap();
+    assert!(renamed.contains("aliases:\n- /old/renamed/\n---"), "{renamed}");
+    for (alias, holder) in [
+        ("/posts/", "content/posts/_index.md"),
+        ("/docs/intro/", "content/docs/intro.md"),
+        ("/tags/security/", "the term page /tags/security/"),
+    ] {
+        assert!(
+            report.contains(&format!("the alias {alias} is left out: {holder} publishes that URL")),
+            "{alias}: {report}"
+        );
+    }
+    // A section's aliases are carried over.
+    let guide = std::fs::read_to_string(dest.join("content/docs/guide/_index.md")).unwrap();
+    assert!(guide.contains("aliases:\n- /manual/\n"), "{guide}");
+    // Links to a draft, an expired page and a missing one, written as Hugo rendered them.
+    let intro = std::fs::read_to_string(dest.join("content/docs/intro.md")).unwrap();
+    assert!(
+        intro.contains("[a draft](/posts/draft/), [an expired offer](/posts/expired/) and [a page that never was](/not-found/)"),
+        "{intro}"
+    );
+    assert!(
+        report.contains(
+            "## Links to pages the new site does not publish (broken on the source site too) (3)"
+        ),
         "{report}"
     );
 
-    // The collision Hugo hid: Charter's build names it, until a person removes one of the two.
+    // The first build after the import succeeds, with no edits.
     let charter_out = tmp.path().join("charter-out");
-    let build = charter(&[
-        "build",
-        "--root",
-        dest.to_str().unwrap(),
-        "--output",
-        charter_out.to_str().unwrap(),
-    ]);
-    assert!(!build.status.success(), "the collision should fail the build: {}", text(&build));
-    assert!(text(&build).contains("about"), "{}", text(&build));
-    std::fs::remove_file(dest.join("content/about-2.md"))
-        .expect("the colliding page was written as content/about-2.md");
     let build = charter(&[
         "build",
         "--root",
@@ -164,8 +195,29 @@ fn hugo_fixture_publishes_the_same_urls_with_charter_as_with_hugo() {
         std::fs::read_to_string(charter_out.join("robots.txt")).unwrap(),
         "User-agent: *\nDisallow: /drafts/\n"
     );
-    // With drafts, the collision the report lists among drafts is the only one (the draft with
-    // `url: /?p=443` is at its file path, not an alias of the home page).
+    // /about/ serves the page Hugo served.
+    let title = |root: &Path, url: &str| {
+        let html = std::fs::read_to_string(root.join(url).join("index.html")).unwrap();
+        html.split_once("<title>").and_then(|(_, r)| r.split_once('<')).map(|(t, _)| t.to_string())
+    };
+    assert_eq!(title(&hugo_out, "about"), Some("An older About page".to_string()));
+    assert!(
+        title(&charter_out, "about").is_some_and(|t| t.contains("An older About page")),
+        "{:?}",
+        title(&charter_out, "about")
+    );
+    // `charter check` still finds the links that lead nowhere, as on the Hugo site.
+    let check = charter(&["check", "--format", "json", "--root", dest.to_str().unwrap()]);
+    let findings = String::from_utf8_lossy(&check.stdout).to_string();
+    for target in ["/posts/draft/", "/posts/expired/", "/not-found/"] {
+        assert!(
+            findings.contains(&format!("nothing in the site is published at {target}")),
+            "{target}: {findings}"
+        );
+    }
+    assert!(findings.contains("\"code\": \"broken-link\""), "{findings}");
+    // With drafts, the collisions among drafts fail the build, naming them: the two pages
+    // imported as drafts at /about/ and the two drafts at /posts/draft/.
     let drafts_out = tmp.path().join("charter-drafts");
     let build = charter(&[
         "build",
@@ -177,11 +229,13 @@ fn hugo_fixture_publishes_the_same_urls_with_charter_as_with_hugo() {
     ]);
     assert!(
         !build.status.success(),
-        "the draft collision should fail a build with drafts: {}",
+        "the draft collisions should fail a build with drafts: {}",
         text(&build)
     );
     assert!(
-        text(&build).contains("/posts/draft/") && text(&build).contains("1 error"),
+        text(&build).contains("/posts/draft/")
+            && text(&build).contains("/about/")
+            && text(&build).contains("3 errors"),
         "{}",
         text(&build)
     );
@@ -191,6 +245,31 @@ fn hugo_fixture_publishes_the_same_urls_with_charter_as_with_hugo() {
     eprintln!("Hugo published {} URLs, Charter {}", hugo_urls.len(), charter_urls.len());
     assert!(missing.is_empty() && added.is_empty(), "URLs Hugo published that Charter does not: {missing:?}\nURLs Charter published that Hugo does not: {added:?}");
     assert_eq!(charter_urls, hugo_urls);
+    // Pagers (Hugo's `pagination.pagerSize`), Hugo's third pager of /posts/ (it counts pages
+    // that Charter places elsewhere), the pagers of taxonomy lists, and a section's alias.
+    for url in [
+        "/posts/page/1/",
+        "/posts/page/2/",
+        "/posts/page/3/",
+        "/tags/page/1/",
+        "/tags/security/page/1/",
+        "/docs/page/1/",
+        "/manual/",
+    ] {
+        assert!(hugo_urls.contains(url) && charter_urls.contains(url), "{url}");
+    }
+    // File names that are not URL paths, at the folder Hugo wrote for each.
+    for url in [
+        "/odd-names/",
+        "/odd-names/c#-notes/",
+        "/odd-names/me@home/",
+        "/odd-names/café-crème/",
+        "/odd-names/c++--rust/",
+        "/odd-names/qa/",
+        "/odd-names/upper-case/",
+    ] {
+        assert!(hugo_urls.contains(url) && charter_urls.contains(url), "{url}");
+    }
     // Hugo's list pages of top-level folders without `_index.md` are kept by the `_index.md`
     // the importer wrote; a nested folder without one has no list page on either side.
     for url in ["/news/", "/notes/", "/docs/", "/posts/", "/docs/guide/", "/policy-brief/"] {

@@ -145,6 +145,9 @@ pub(crate) fn write_site(
                         );
                     }
                 }
+                for note in &w.body.notes {
+                    report.note(note.clone());
+                }
                 for (line, target) in &w.body.unresolved {
                     report.note(Note::new(
                         NoteKind::LinkUnresolved,
@@ -173,6 +176,14 @@ pub(crate) fn write_site(
     for (component, usage) in &usages {
         let text = components::template(names, &report.source, component, usage);
         dest.write(components::template_path(component), text.as_bytes())?;
+    }
+    for (url, target) in &imported.redirect_pages {
+        let target = format!("{}{target}", imported.config.base_url.trim_end_matches('/'));
+        let rel = Path::new("static").join(url.trim_matches('/')).join("index.html");
+        if let Err(d) = dest.write(rel, crate::render::feeds::redirect(&target).as_bytes()) {
+            errors.push(d);
+        }
+        report.counts.aliases += 1;
     }
 
     let copied: Vec<Result<CopyKind, Diagnostic>> =
@@ -277,10 +288,19 @@ fn site_yaml(config: &SiteConfig) -> Result<String, Diagnostic> {
     if let Some(l) = &config.language {
         m.insert("language".into(), Value::String(l.clone()));
     }
-    m.insert(
-        "taxonomies".into(),
-        Value::Array(config.taxonomies.iter().cloned().map(Value::String).collect()),
-    );
+    let taxonomy = |name: &String| match &config.pagination {
+        Some((by, path)) => {
+            let mut t = Map::new();
+            t.insert("name".into(), Value::String(name.clone()));
+            t.insert("paginate_by".into(), Value::from(*by));
+            if path != crate::config::DEFAULT_PAGINATE_PATH {
+                t.insert("paginate_path".into(), Value::String(path.clone()));
+            }
+            Value::Object(t)
+        }
+        None => Value::String(name.clone()),
+    };
+    m.insert("taxonomies".into(), Value::Array(config.taxonomies.iter().map(taxonomy).collect()));
     if !config.extra.is_empty() {
         m.insert("extra".into(), Value::Object(config.extra.clone()));
     }
@@ -354,6 +374,7 @@ mod tests {
             bundle_dir: None,
             outside_site: false,
             aliases_outside_site: vec![],
+            aliases_taken: vec![],
         };
         let out = charter_front(&front, &place, &["tags".to_string()]);
         let keys: Vec<&str> = out.keys().map(String::as_str).collect();
@@ -387,6 +408,7 @@ mod tests {
             language: Some("en".into()),
             taxonomies: vec!["tags".into()],
             extra: Map::new(),
+            ..SiteConfig::default()
         };
         let text = site_yaml(&config).unwrap();
         let v: Map<String, Value> = crate::yaml::from_str(&text).unwrap();

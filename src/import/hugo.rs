@@ -4,7 +4,7 @@
 //! keep it. Page bodies are translated later by [`convert_body`] (shortcodes, `ref` links).
 
 use super::dates::{self, DateFix, SourceDate};
-use super::place::LinkIndex;
+use super::place::{LinkIndex, Placement};
 use super::report::{Note, NoteKind};
 use super::source_front_matter;
 use super::titles::{ListTitles, TitleCase};
@@ -164,7 +164,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
                 source: source.clone(),
                 link_key: format!("{dir}/_index.md"),
                 kind: DocKind::Section,
-                url: format!("/{}/", urlize(dir)),
+                url: format!("/{}/", hugo_path(dir)),
                 aliases: vec![],
                 published: true,
                 front,
@@ -248,7 +248,65 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
         }
     }
     term_slug_notes(&imported.docs, &config.site.taxonomies, &mut imported.notes);
+    carry_pagination(root, &mut imported)?;
     Ok(imported)
+}
+
+/// Hugo writes pagers (`/posts/page/2/`, and `/posts/page/1/` redirecting to `/posts/`) only for
+/// lists whose template calls `.Paginator` or `.Paginate`. When a template of the site or its
+/// themes does, every section's `_index.md` gets `paginate_by` (and `paginate_path`), and
+/// `site.yaml` the same for the taxonomies' term pages. Hugo also paginates the taxonomy lists
+/// (`/tags/page/1/`), which Charter does not: those pager URLs become redirect pages to the list.
+fn carry_pagination(root: &Path, imported: &mut Imported) -> Result<(), Diagnostics> {
+    let mut paginates = false;
+    for dir in ["layouts", "themes"] {
+        let folder = root.join(dir);
+        if paginates || !folder.is_dir() {
+            continue;
+        }
+        let mut notes = Vec::new();
+        let files = walk(root, &folder, &|_| false, &mut notes).map_err(Diagnostics::from)?;
+        paginates = files.iter().filter(|f| ext(f) == "html").any(|f| {
+            std::fs::read_to_string(folder.join(f))
+                .is_ok_and(|t| t.contains(".Paginator") || t.contains(".Paginate"))
+        });
+    }
+    if !paginates {
+        imported.config.pagination = None;
+        return Ok(());
+    }
+    let Some((by, path)) = imported.config.pagination.clone() else { return Ok(()) };
+    for doc in imported.docs.iter_mut().filter(|d| d.kind == DocKind::Section) {
+        doc.front.insert("paginate_by".into(), Value::from(by));
+        if path != crate::config::DEFAULT_PAGINATE_PATH {
+            doc.front.insert("paginate_path".into(), Value::String(path.clone()));
+        }
+    }
+    for t in &imported.config.taxonomies {
+        let terms: BTreeSet<String> = imported
+            .docs
+            .iter()
+            .filter(|d| d.published)
+            .filter_map(|d| d.front.get(t).and_then(Value::as_array))
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(crate::content::term_slug)
+            .collect();
+        let list = format!("/{}/", crate::text::slugify(t));
+        let pagers = terms.len().div_ceil(by.max(1) as usize).max(1);
+        for n in 1..=pagers {
+            imported.redirect_pages.push((format!("{list}{path}/{n}/"), list.clone()));
+        }
+        if pagers > 1 {
+            imported.notes.push(Note::new(
+                NoteKind::UrlKept,
+                "",
+                None,
+                format!("Hugo split the {t} list {list} into {pagers} pagers; Charter lists every term on {list}, and the pager URLs {list}{path}/2/ to {list}{path}/{pagers}/ are redirects to it"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Copies `root/dir` to `DEST/to`. Data files in TOML are converted to YAML.
@@ -320,6 +378,14 @@ pub(crate) fn urlize(s: &str) -> String {
     out
 }
 
+/// The URL path Hugo gives a content file's folders and name (its path parser lower-cases them and
+/// turns each space into `-`, then `paths.Sanitize` drops what is not kept): `C# notes` is
+/// `c#-notes`, `me@home` stays, `C++ & Rust` is `c++--rust`, `Q&A` is `qa`, `Café Crème` is
+/// `café-crème` (found by building a site with such file names).
+pub(crate) fn hugo_path(s: &str) -> String {
+    hugo_term_slug(s)
+}
+
 /// Whether a URL from front matter can be a static path: one with a query string (`/?p=443`) or
 /// a fragment cannot (Hugo writes it as a folder literally named `?p=443`, which no request for
 /// `/?p=443` reaches).
@@ -330,7 +396,7 @@ fn servable(url: &str) -> bool {
 /// Urlizes the folders of a path and keeps the file name as it is.
 fn urlize_path(rel: &str) -> String {
     match rel.rsplit_once('/') {
-        Some((dir, file)) => format!("{}/{}", urlize(dir), file),
+        Some((dir, file)) => format!("{}/{}", hugo_path(dir), file),
         None => rel.to_string(),
     }
 }
@@ -488,6 +554,12 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         }
     }
     let ugly_urls = matches!(cfg.get("uglyurls"), Some(Value::Bool(true)));
+    // Hugo renders a `ref` to a page it cannot find only at the warning level; at the default
+    // (error) level it refuses to build.
+    let link_not_found_url = get_str("reflinkserrorlevel")
+        .filter(|level| level.eq_ignore_ascii_case("warning"))
+        .map(|_| get_str("reflinksnotfoundurl").unwrap_or_default());
+    let pagination = hugo_pagination(&cfg);
     let list_titles = ListTitles {
         pluralize: !matches!(cfg.get("pluralizelisttitles"), Some(Value::Bool(false))),
         capitalize: !matches!(cfg.get("capitalizelisttitles"), Some(Value::Bool(false))),
@@ -532,6 +604,11 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         "pluralizelisttitles",
         "capitalizelisttitles",
         "titlecasestyle",
+        "reflinkserrorlevel",
+        "reflinksnotfoundurl",
+        "pagination",
+        "paginate",
+        "paginatepath",
     ];
     let dropped: Vec<&str> = cfg.keys().map(String::as_str).filter(|k| !used.contains(k)).collect();
     if !dropped.is_empty() {
@@ -543,7 +620,16 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         ));
     }
     Ok(HugoConfig {
-        site: SiteConfig { title, base_url, description, language, taxonomies, extra },
+        site: SiteConfig {
+            title,
+            base_url,
+            description,
+            language,
+            taxonomies,
+            extra,
+            link_not_found_url,
+            pagination,
+        },
         content_dir,
         static_dirs,
         data_dir,
@@ -552,6 +638,22 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         list_titles,
         notes,
     })
+}
+
+/// Hugo's pager size and folder: `pagination.pagerSize` and `pagination.path` (Hugo 0.128 and
+/// later), else the older `paginate` and `paginatePath`; Hugo's defaults are 10 and `page`.
+fn hugo_pagination(cfg: &Map<String, Value>) -> Option<(u64, String)> {
+    let number = |v: &Value| v.as_u64().or_else(|| value_text(v)?.trim().parse().ok());
+    let section = cfg.get("pagination").and_then(Value::as_object);
+    let find = |key: &str| {
+        section.and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v))
+    };
+    let size = find("pagerSize").and_then(number).or_else(|| cfg.get("paginate").and_then(number));
+    let path = find("path")
+        .and_then(value_text)
+        .or_else(|| cfg.get("paginatepath").and_then(value_text))
+        .unwrap_or_else(|| "page".into());
+    Some((size.unwrap_or(10).max(1), path))
 }
 
 fn read_config_file(path: &Path, name: &str) -> Result<Map<String, Value>, Diagnostics> {
@@ -627,7 +729,7 @@ fn read_doc(
 
     let page_url = match place.kind {
         DocKind::Home => "/".to_string(),
-        DocKind::Section => format!("/{}/", urlize(&place.dir)),
+        DocKind::Section => format!("/{}/", hugo_path(&place.dir)),
         DocKind::Page => page_url(
             config,
             &place.page_dir,
@@ -1202,8 +1304,11 @@ fn page_url(
         }
         return out;
     }
-    let name = urlize(slug.unwrap_or(base_name));
-    let prefix = if dir.is_empty() { "/".to_string() } else { format!("/{}/", urlize(dir)) };
+    let name = match slug {
+        Some(slug) => urlize(slug),
+        None => hugo_path(base_name),
+    };
+    let prefix = if dir.is_empty() { "/".to_string() } else { format!("/{}/", hugo_path(dir)) };
     if config.ugly_urls {
         format!("{prefix}{name}.html")
     } else {
@@ -1290,6 +1395,83 @@ fn term_slug_notes(docs: &[Doc], taxonomies: &[String], notes: &mut Vec<Note>) {
     }
 }
 
+/// Redirects for the pagers Hugo wrote beyond the ones Charter writes: a Hugo section lists its
+/// regular pages and its subsections (`.Pages`), and pages placed by `url` count in the folder of
+/// their file, while a Charter section lists the pages placed in its own folder (not those of its
+/// subfolders, which are sections of their own even without `_index.md`). Each pager Hugo had
+/// and Charter has not becomes a redirect to Charter's last pager of that list.
+pub(crate) fn pager_redirects(imported: &Imported, placed: &Placement) -> Vec<(String, String)> {
+    let Some((by, path)) = &imported.config.pagination else { return Vec::new() };
+    let by = (*by).max(1) as usize;
+    let parent = |p: &str| p.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
+    let nearest = |mut dir: String, sections: &BTreeSet<String>| loop {
+        if sections.contains(&dir) || dir.is_empty() {
+            return dir;
+        }
+        dir = parent(&dir);
+    };
+    let docs = &imported.docs;
+    let hugo_sections: BTreeSet<String> =
+        docs.iter().filter(|d| d.kind == DocKind::Section).map(|d| parent(&d.link_key)).collect();
+    let mut hugo_count: HashMap<String, usize> = HashMap::new();
+    for d in docs.iter().filter(|d| d.published) {
+        if d.kind == DocKind::Home {
+            continue;
+        }
+        // A section counts in its parent's list, and so does a leaf bundle (`x/index.md`).
+        let mut dir = parent(&d.link_key);
+        if d.kind == DocKind::Section || stem(Path::new(&d.link_key)) == "index" {
+            dir = parent(&dir);
+        }
+        *hugo_count.entry(nearest(dir, &hugo_sections)).or_default() += 1;
+    }
+    // Every content folder is a section in Charter (one without `_index.md` has no list page).
+    let mut charter_count: HashMap<String, usize> = HashMap::new();
+    for (d, p) in docs.iter().zip(&placed.places) {
+        if d.published && !p.outside_site && !p.content_path.ends_with("_index.md") {
+            let mut dir = parent(&p.content_path);
+            if p.content_path.ends_with("/index.md") {
+                dir = parent(&dir);
+            }
+            *charter_count.entry(dir).or_default() += 1;
+        }
+    }
+    let pagers = |n: usize| n.div_ceil(by).max(1);
+    let mut out = Vec::new();
+    for (d, p) in docs.iter().zip(&placed.places) {
+        if d.kind != DocKind::Section || p.outside_site {
+            continue;
+        }
+        let hugo = pagers(hugo_count.get(&parent(&d.link_key)).copied().unwrap_or(0));
+        let charter = pagers(charter_count.get(&parent(&p.content_path)).copied().unwrap_or(0));
+        let last = if charter == 1 { p.url.clone() } else { format!("{}{path}/{charter}/", p.url) };
+        for n in charter + 1..=hugo {
+            out.push((format!("{}{path}/{n}/", p.url), last.clone()));
+        }
+    }
+    out
+}
+
+/// What Hugo left at `url`, a URL both a page and an alias claim: read from the site's last
+/// build in `public/` when it is there, else what Hugo 0.168 does (found by building sites where
+/// an alias names a page, a section and a term, several times over).
+pub(crate) fn what_hugo_wrote_at(root: &Path, url: &str) -> String {
+    let rel = url.trim_start_matches('/');
+    let file = if rel.is_empty() || rel.ends_with('/') {
+        format!("public/{rel}index.html")
+    } else {
+        format!("public/{rel}")
+    };
+    let built = source_file(root, &file).ok().and_then(|p| std::fs::read_to_string(p).ok());
+    match built {
+        Some(html) if html.contains("http-equiv=\"refresh\"") => format!(
+            "Hugo's last build in `{file}` holds the redirect: Hugo wrote it over the page, which the new site serves again."
+        ),
+        Some(_) => format!("Hugo's last build in `{file}` holds the page, as the new site does."),
+        None => "Hugo 0.168 writes the page and the redirect to that file at the same time, so which one a build keeps varies from build to build (in our trials, sometimes the page, sometimes the redirect over it): check the live URL.".to_string(),
+    }
+}
+
 /// Translates a page body: shortcodes, with `ref`/`relref` resolved against the imported pages.
 pub(crate) fn convert_body(
     doc: &Doc,
@@ -1297,6 +1479,14 @@ pub(crate) fn convert_body(
     index: &LinkIndex,
     names: &super::components::Names,
 ) -> Body {
+    let notes = std::sync::Mutex::new(Vec::new());
+    // The line of the first use of a link target in the body, for the report.
+    let note_link = |target: &str, message: String| {
+        let line = doc.body.lines().position(|l| l.contains(target)).map(|i| doc.body_line + i);
+        if let Ok(mut notes) = notes.lock() {
+            notes.push(Note::new(NoteKind::LinkToUnpublished, &doc.source, line, message));
+        }
+    };
     let self_dir = {
         let key = doc.link_key.as_str();
         match key.rsplit_once('/') {
@@ -1312,7 +1502,21 @@ pub(crate) fn convert_body(
         if path.is_empty() {
             return index.get(&doc.link_key).map(|l| format!("{l}{anchor}"));
         }
-        resolve_ref(index, &self_dir, path).map(|l| format!("{l}{anchor}"))
+        let Some(link) = resolve_ref(index, &self_dir, path) else {
+            // Hugo with `refLinksErrorLevel = "warning"` renders `refLinksNotFoundURL`; with the
+            // default level it refuses to build, and the link is left for a person.
+            let url = imported.config.link_not_found_url.clone()?;
+            note_link(target, format!("link to `{target}`: no such page; written as Hugo rendered it, a link to `{url}` (its `refLinksNotFoundURL`)"));
+            return Some(url);
+        };
+        match index.unpublished_url(&link) {
+            Some((url, true)) => Some(format!("{url}{anchor}")),
+            Some((url, false)) => {
+                note_link(target, format!("link to `{target}`, a page the new site does not publish (a draft): written as a plain link to its URL {url}, which is broken on the source site too; `charter check` lists it"));
+                Some(format!("{url}{anchor}"))
+            }
+            None => Some(format!("{link}{anchor}")),
+        }
     };
     let param = |name: &str| -> Option<String> {
         let lookup = |m: &Map<String, Value>| -> Option<String> {
@@ -1338,11 +1542,13 @@ pub(crate) fn convert_body(
         doc.body_line,
         &shortcodes::Context { resolve_ref: &resolve, param: &param, names },
     );
+    let notes = notes.into_inner().unwrap_or_default();
     Body {
         text: c.text,
         leftovers: c.leftovers,
         components: c.components,
         unresolved: c.unresolved,
+        notes,
     }
 }
 
@@ -1437,6 +1643,43 @@ mod tests {
         assert!(path_glob("/blog/**", "/blog/x/y"));
         assert!(path_glob("/blog/*", "/blog/x"));
         assert!(!path_glob("/blog/*", "/blog/x/y"));
+    }
+
+    #[test]
+    fn what_hugo_left_at_a_url_is_read_from_its_last_build_when_there() {
+        let tmp = tempfile::tempdir().unwrap();
+        let redirect = "<meta http-equiv=\"refresh\" content=\"0; url=/a/\">";
+        std::fs::create_dir_all(tmp.path().join("public/posts")).unwrap();
+        std::fs::write(tmp.path().join("public/posts/index.html"), redirect).unwrap();
+        std::fs::create_dir_all(tmp.path().join("public/b")).unwrap();
+        std::fs::write(tmp.path().join("public/b/index.html"), "<h1>B</h1>").unwrap();
+        let said = what_hugo_wrote_at(tmp.path(), "/posts/");
+        assert!(said.contains("`public/posts/index.html` holds the redirect"), "{said}");
+        let said = what_hugo_wrote_at(tmp.path(), "/b/");
+        assert!(said.contains("`public/b/index.html` holds the page"), "{said}");
+        let said = what_hugo_wrote_at(tmp.path(), "/c/");
+        assert!(said.contains("varies from build to build"), "{said}");
+    }
+
+    #[test]
+    fn file_names_become_the_paths_hugo_publishes() {
+        // Each pair: a file or folder name, and the folder Hugo 0.168 wrote for it.
+        for (name, hugo) in [
+            ("Hello World", "hello-world"),
+            ("C# notes", "c#-notes"),
+            ("me@home", "me@home"),
+            ("Café Crème", "café-crème"),
+            ("C++ & Rust", "c++--rust"),
+            ("Q&A", "qa"),
+            ("100% sure", "100-sure"),
+            ("a_b.c", "a_b.c"),
+            ("Ünïcode—dash", "ünïcodedash"),
+            ("tab\tx", "tab-x"),
+            ("x  y", "x--y"),
+            ("Sub Dir É&+/Page One", "sub-dir-é+/page-one"),
+        ] {
+            assert_eq!(hugo_path(name), hugo, "{name}");
+        }
     }
 
     #[test]
@@ -1580,6 +1823,7 @@ mod tests {
                 bundle_dir: None,
                 outside_site: false,
                 aliases_outside_site: vec![],
+                aliases_taken: vec![],
             })
             .collect();
         LinkIndex::new(&docs, &places)

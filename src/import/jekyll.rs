@@ -486,7 +486,15 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
     }
     let pagination = jekyll_pagination::read(&raw, root, &config_file, &mut notes);
     Ok(JekyllConfig {
-        site: SiteConfig { title, base_url, description, language, taxonomies: vec![], extra },
+        site: SiteConfig {
+            title,
+            base_url,
+            description,
+            language,
+            taxonomies: vec![],
+            extra,
+            ..SiteConfig::default()
+        },
         permalink,
         post_permalink,
         collections,
@@ -1201,7 +1209,13 @@ pub(crate) fn convert_body(
         name: "kramdown attribute list `{: }` (kept as a comment)".into(),
         line: doc.body_line + i,
     }));
-    Body { text: c.text, leftovers, components: c.components, unresolved: c.unresolved }
+    Body {
+        text: c.text,
+        leftovers,
+        components: c.components,
+        unresolved: c.unresolved,
+        ..Body::default()
+    }
 }
 
 /// `https://host/base` -> (`https://host`, `/base`).

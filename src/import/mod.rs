@@ -114,6 +114,11 @@ pub(crate) struct SiteConfig {
     pub language: Option<String>,
     pub taxonomies: Vec<String>,
     pub extra: Map<String, Value>,
+    /// Where the source renders a link to a page it cannot find, when it renders one at all
+    /// (Hugo's `refLinksNotFoundURL` with `refLinksErrorLevel = "warning"`).
+    pub link_not_found_url: Option<String>,
+    /// Pages per pager and the pagers' folder name (`page`), for sections and taxonomies.
+    pub pagination: Option<(u64, String)>,
 }
 
 /// Everything read from a source site.
@@ -123,6 +128,9 @@ pub(crate) struct Imported {
     pub docs: Vec<Doc>,
     pub files: Vec<CopyFile>,
     pub notes: Vec<Note>,
+    /// Redirect pages written into `static/`: (URL, target URL), for URLs the source published
+    /// that no Charter page or alias can answer (Hugo's pagers of taxonomy lists).
+    pub redirect_pages: Vec<(String, String)>,
 }
 
 /// A translated body and what was left in it.
@@ -133,6 +141,8 @@ pub(crate) struct Body {
     /// Shortcodes and includes written as component calls.
     pub components: Vec<components::ComponentUse>,
     pub unresolved: Vec<(usize, String)>,
+    /// What translating the body changed that the report lists (links to unpublished pages).
+    pub notes: Vec<Note>,
 }
 
 /// Imports the site in `source` into `dest` and writes `dest/import-report.md`.
@@ -149,15 +159,35 @@ pub fn import_site(
         ImportSource::Jekyll => "jekyll",
     };
     let mut report = ImportReport::new(from, source.clone(), dest.clone());
-    let imported = match kind {
+    let mut imported = match kind {
         ImportSource::Hugo => hugo::read(&source)?,
         ImportSource::Jekyll => jekyll::read(&source)?,
     };
+    let demoted = match kind {
+        ImportSource::Hugo => place::keep_one_page_per_url(&mut imported.docs, "Hugo"),
+        ImportSource::Jekyll => Vec::new(),
+    };
     let placed = place::place(&imported.docs, &imported.config.taxonomies);
-    for note in place_notes(&imported.docs, &placed) {
+    if kind == ImportSource::Hugo {
+        let extra_pagers = hugo::pager_redirects(&imported, &placed);
+        imported.redirect_pages.extend(extra_pagers);
+    }
+    let imported = imported;
+    let source_did = |url: &str| -> String {
+        match kind {
+            ImportSource::Hugo => hugo::what_hugo_wrote_at(&source, url),
+            ImportSource::Jekyll => String::new(),
+        }
+    };
+    for note in place_notes(&imported.docs, &placed, &source_did) {
         report.note(note);
     }
     report.collisions = placed.collisions.clone();
+    for collision in &mut report.collisions {
+        if let Some(d) = demoted.iter().find(|d| d.url == collision.url) {
+            collision.served = Some(d.served.clone());
+        }
+    }
     let index = place::LinkIndex::new(&imported.docs, &placed.places);
     let names = component_names(kind, &source, &imported.docs);
     let convert = |doc: &Doc| -> Body {
@@ -200,7 +230,12 @@ fn component_names(kind: ImportSource, source: &Path, docs: &[Doc]) -> component
     components::Names::new(origin, source, used)
 }
 
-fn place_notes(docs: &[Doc], placed: &place::Placement) -> Vec<Note> {
+/// `source_did(url)` says what the source generator left at a URL two of its documents claimed.
+fn place_notes(
+    docs: &[Doc],
+    placed: &place::Placement,
+    source_did: &dyn Fn(&str) -> String,
+) -> Vec<Note> {
     let mut notes = Vec::new();
     for (doc, p) in docs.iter().zip(&placed.places) {
         if p.outside_site {
@@ -217,6 +252,14 @@ fn place_notes(docs: &[Doc], placed: &place::Placement) -> Vec<Note> {
                 &doc.source,
                 None,
                 format!("the alias `{alias}` climbs out of the site with `..`: left out; no redirect page inside the site can answer it"),
+            ));
+        }
+        for (alias, holder) in &p.aliases_taken {
+            notes.push(Note::new(
+                NoteKind::AliasOverPage,
+                &doc.source,
+                None,
+                format!("the alias {alias} is left out: {holder} publishes that URL, and a redirect never replaces content. {}", source_did(alias)),
             ));
         }
         for alias in &p.moved_from {

@@ -9,7 +9,7 @@
 //! (the later one through `slug`), and the collision is returned for the report; `charter build`
 //! then names it until a person resolves it.
 
-use super::report::Collision;
+use super::report::{Collision, Note, NoteKind};
 use super::{Doc, DocKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -33,6 +33,9 @@ pub(crate) struct Place {
     pub outside_site: bool,
     /// Aliases left out because they climb out of the site.
     pub aliases_outside_site: Vec<String>,
+    /// Aliases left out because another page, section, term or redirect publishes that URL (a
+    /// redirect never replaces content): (alias, who publishes it).
+    pub aliases_taken: Vec<(String, String)>,
 }
 
 /// Every document's place and the collisions found.
@@ -58,7 +61,10 @@ pub(crate) struct Url {
 /// through here first.
 pub(crate) fn inside_site(url: &str) -> Option<String> {
     let mut path = url.trim();
-    if let Some(cut) = path.find(['?', '#']) {
+    // A query string is no part of the path. A `#` is: the Hugo reader sets apart URLs with a
+    // fragment from front matter, so a `#` left here comes from a file name (Hugo publishes
+    // `C# notes.md` in a folder `c#-notes`, which a browser asks for as `c%23-notes`).
+    if let Some(cut) = path.find('?') {
         path = &path[..cut];
     }
     let path = path.replace('\\', "/");
@@ -86,7 +92,7 @@ pub(crate) fn inside_site(url: &str) -> Option<String> {
 /// gets the folder `/a/b/`, `/a` (no extension) is `/a/`.
 pub(crate) fn normalize_url(url: &str) -> Url {
     let mut u = url.trim().to_string();
-    if let Some(cut) = u.find(['?', '#']) {
+    if let Some(cut) = u.find('?') {
         u.truncate(cut);
     }
     if !u.starts_with('/') {
@@ -124,7 +130,15 @@ fn plain_segment(segment: &str) -> bool {
 /// source order; aliases last, so a page always wins its own URL over another page's alias.
 pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
     let mut order: Vec<usize> = (0..docs.len()).collect();
-    order.sort_by(|&a, &b| (docs[a].kind, &docs[a].source).cmp(&(docs[b].kind, &docs[b].source)));
+    // Within a kind, published documents first, so that a published page keeps its natural path
+    // and a draft beside it at the same URL takes the numbered one.
+    order.sort_by(|&a, &b| {
+        (docs[a].kind, !docs[a].published, &docs[a].source).cmp(&(
+            docs[b].kind,
+            !docs[b].published,
+            &docs[b].source,
+        ))
+    });
 
     // Folders that hold some other document: a page published at such a folder's URL becomes the
     // folder's `_index.md`, since Charter publishes a list page for every content folder.
@@ -149,6 +163,24 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
             .or_default()
             .push((format!("the `{t}` taxonomy list"), false));
     }
+    // Term pages, at the URL Charter publishes them (only aliases can collide with them: a page
+    // at a term URL is refused by `charter build` as a clash, and is rare).
+    let mut terms: BTreeMap<String, bool> = BTreeMap::new();
+    for doc in docs {
+        for t in taxonomies {
+            let Some(serde_json::Value::Array(names)) = doc.front.get(t) else { continue };
+            let taxonomy = match crate::text::slugify(t) {
+                s if s.is_empty() => t.clone(),
+                s => s,
+            };
+            for name in names.iter().filter_map(serde_json::Value::as_str) {
+                let url = format!("/{taxonomy}/{}/", crate::content::term_slug(name));
+                let draft_only = terms.entry(url).or_insert(true);
+                *draft_only &= !doc.published;
+            }
+        }
+    }
+    let term_urls: BTreeMap<String, bool> = terms;
 
     for &i in &order {
         let doc = &docs[i];
@@ -171,6 +203,7 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
                     bundle_dir: None,
                     outside_site: false,
                     aliases_outside_site: vec![],
+                    aliases_taken: vec![],
                 }
             }
             DocKind::Section => {
@@ -189,6 +222,7 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
                     bundle_dir: Some(dir),
                     outside_site: false,
                     aliases_outside_site: vec![],
+                    aliases_taken: vec![],
                 }
             }
             DocKind::Page => {
@@ -276,6 +310,7 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
                     bundle_dir,
                     outside_site: false,
                     aliases_outside_site: vec![],
+                    aliases_taken: vec![],
                 }
             }
         };
@@ -301,6 +336,23 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
             if alias_url == place.url || place.aliases.contains(&alias_url) {
                 continue;
             }
+            // A redirect never replaces content: an alias at the URL of a page, section, term or
+            // another redirect that `charter build` publishes is left out.
+            let counts = |draft: bool| !draft || !doc.published;
+            let holder = claims
+                .get(&alias_url)
+                .and_then(|who| who.iter().find(|(_, draft)| counts(*draft)))
+                .map(|(name, _)| name.clone())
+                .or_else(|| {
+                    term_urls
+                        .get(&alias_url)
+                        .filter(|draft_only| counts(**draft_only))
+                        .map(|_| format!("the term page {alias_url}"))
+                });
+            if let Some(holder) = holder {
+                place.aliases_taken.push((alias_url, holder));
+                continue;
+            }
             place.aliases.push(alias_url.clone());
             claims
                 .entry(alias_url)
@@ -314,6 +366,7 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
         .filter(|(_, who)| who.len() > 1)
         .map(|(url, who)| Collision {
             url,
+            served: None,
             drafts: who.iter().filter(|(_, draft)| !draft).count() < 2,
             sources: who
                 .into_iter()
@@ -327,6 +380,61 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
     }
 }
 
+/// Two or more published pages at one URL, resolved the way the source generator served it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Demotion {
+    /// The URL, in folder form.
+    pub url: String,
+    /// The page that keeps the URL, as the source generator served it.
+    pub served: String,
+    /// The pages made drafts.
+    pub drafts: Vec<String>,
+}
+
+/// Keeps one published page per URL, as Hugo serves it, and makes the others drafts (a note on
+/// each, and `draft: true`), so that `charter build` succeeds and nothing is lost.
+///
+/// Hugo 0.168 writes every page to its file in parallel, list pages (home, sections, terms)
+/// before regular pages, and regular pages in the order of their content paths: the page whose
+/// path sorts last is the one its output holds (found by building sites with two and three pages
+/// at one URL, several times over). Two pages next to each other in that order race, and a
+/// rebuild can keep the other one; the report says so. A page at a section's URL is left to
+/// placement: the section keeps the URL in Charter, the page collides with it.
+pub(crate) fn keep_one_page_per_url(docs: &mut [Doc], source_name: &str) -> Vec<Demotion> {
+    let mut by_url: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, doc) in docs.iter().enumerate() {
+        if doc.kind != DocKind::Page || !doc.published {
+            continue;
+        }
+        if let Some(url) = inside_site(&doc.url) {
+            let url = normalize_url(&url);
+            by_url.entry(url.file.unwrap_or(url.dir)).or_default().push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for (url, mut pages) in by_url.into_iter().filter(|(_, p)| p.len() > 1) {
+        let order = |i: &usize| docs[*i].source.to_string_lossy().to_lowercase();
+        pages.sort_by_key(order);
+        let Some(winner) = pages.pop() else { continue };
+        let served = docs[winner].source.display().to_string();
+        let mut drafts = Vec::new();
+        for &i in &pages {
+            let doc = &mut docs[i];
+            doc.published = false;
+            doc.front.insert("draft".into(), serde_json::Value::Bool(true));
+            doc.notes.push(Note::new(
+                NoteKind::Unpublished,
+                &doc.source,
+                None,
+                format!("{source_name} published this page and {served} at {url}, and served {served} there: imported as a draft (see Collisions)"),
+            ));
+            drafts.push(doc.source.display().to_string());
+        }
+        out.push(Demotion { url, served, drafts });
+    }
+    out
+}
+
 fn empty_place() -> Place {
     Place {
         content_path: String::new(),
@@ -337,21 +445,46 @@ fn empty_place() -> Place {
         bundle_dir: None,
         outside_site: false,
         aliases_outside_site: vec![],
+        aliases_taken: vec![],
     }
 }
 
 /// Link targets by the key each generator's links use (`Doc::link_key`).
 pub(crate) struct LinkIndex {
     by_key: HashMap<String, String>,
+    /// `@/` links of the documents the new site does not publish (drafts), with their URL.
+    unpublished: HashMap<String, String>,
+    /// URLs a published document is placed at.
+    served: HashSet<String>,
 }
 
 impl LinkIndex {
     pub fn new(docs: &[Doc], places: &[Place]) -> Self {
         let mut by_key = HashMap::new();
+        let mut unpublished = HashMap::new();
+        // A draft at a URL another page publishes (a collision the import resolved) is no
+        // broken link: the URL serves that page, as on the source site.
+        let served: HashSet<&str> = docs
+            .iter()
+            .zip(places)
+            .filter(|(d, p)| d.published && !p.outside_site)
+            .map(|(_, p)| p.url.as_str())
+            .collect();
         for (doc, place) in docs.iter().zip(places).filter(|(_, p)| !p.outside_site) {
-            by_key.insert(doc.link_key.clone(), format!("@/{}", place.content_path));
+            let link = format!("@/{}", place.content_path);
+            if !doc.published {
+                unpublished.insert(link.clone(), place.url.clone());
+            }
+            by_key.insert(doc.link_key.clone(), link);
         }
-        LinkIndex { by_key }
+        let served = served.into_iter().map(str::to_string).collect();
+        LinkIndex { by_key, unpublished, served }
+    }
+
+    /// The URL of the document an `@/` link names, when the new site does not publish it, and
+    /// whether another page is served there (then the link is not broken).
+    pub fn unpublished_url(&self, link: &str) -> Option<(&str, bool)> {
+        self.unpublished.get(link).map(|url| (url.as_str(), self.served.contains(url)))
     }
 
     /// The `@/` link for a key.
@@ -408,6 +541,15 @@ mod tests {
         assert!(p.places[0].outside_site);
         assert!(!p.places[1].outside_site);
         assert!(p.collisions.is_empty());
+    }
+
+    #[test]
+    fn a_hash_from_a_file_name_is_part_of_the_path_and_a_query_is_not() {
+        assert_eq!(inside_site("/notes/c#-notes/"), Some("/notes/c#-notes/".into()));
+        assert_eq!(inside_site("/a/?p=1"), Some("/a/".into()));
+        let p = place(&[doc("notes/C# notes.md", DocKind::Page, "/notes/c#-notes/")], &[]);
+        assert_eq!(p.places[0].content_path, "notes/c#-notes.md");
+        assert_eq!(p.places[0].slug.as_deref(), Some("c#-notes"));
     }
 
     #[test]
@@ -469,7 +611,8 @@ mod tests {
             vec![Collision {
                 url: "/about/".into(),
                 sources: vec!["about.md".into(), "posts/old.md".into()],
-                drafts: false
+                drafts: false,
+                served: None
             }]
         );
     }
@@ -487,14 +630,58 @@ mod tests {
     }
 
     #[test]
-    fn aliases_collide_with_pages_but_pages_keep_their_paths() {
+    fn an_alias_at_a_page_s_url_is_left_out_and_the_page_keeps_it() {
         let mut a = doc("a.md", DocKind::Page, "/a/");
         a.aliases = vec!["/b".into(), "/old.html".into()];
         let docs = vec![a, doc("b.md", DocKind::Page, "/b/")];
         let p = place(&docs, &[]);
         assert_eq!(p.places[1].content_path, "b.md");
-        assert_eq!(p.places[0].aliases, vec!["/b/".to_string(), "/old.html".to_string()]);
-        assert_eq!(p.collisions[0].sources, vec!["b.md".to_string(), "a.md (alias)".to_string()]);
+        // The page wins its URL: the alias is left out and named, not a collision.
+        assert_eq!(p.places[0].aliases, vec!["/old.html".to_string()]);
+        assert_eq!(p.places[0].aliases_taken, vec![("/b/".to_string(), "b.md".to_string())]);
+        assert!(p.collisions.is_empty());
+    }
+
+    #[test]
+    fn aliases_at_section_term_and_redirect_urls_are_left_out() {
+        let mut a = doc("a.md", DocKind::Page, "/a/");
+        a.aliases = vec!["/posts/".into(), "/tags/x/".into(), "/same/".into()];
+        let mut b = doc("b.md", DocKind::Page, "/b/");
+        b.aliases = vec!["/same/".into()];
+        b.front.insert("tags".into(), serde_json::json!(["X"]));
+        let docs = vec![a, b, doc("posts/_index.md", DocKind::Section, "/posts/")];
+        let p = place(&docs, &["tags".to_string()]);
+        assert_eq!(p.places[0].aliases, vec!["/same/".to_string()]);
+        let taken: Vec<&str> = p.places[0].aliases_taken.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(taken, vec!["/posts/", "/tags/x/"]);
+        assert_eq!(p.places[1].aliases_taken, vec![("/same/".into(), "a.md (alias)".into())]);
+        assert!(p.collisions.is_empty(), "{:?}", p.collisions);
+    }
+
+    #[test]
+    fn of_published_pages_at_one_url_the_last_in_path_order_keeps_it() {
+        let mut docs = vec![
+            doc("about.md", DocKind::Page, "/about/"),
+            doc("posts/old-about.md", DocKind::Page, "/about/"),
+            doc("news/about.md", DocKind::Page, "/about"),
+            doc("c.md", DocKind::Page, "/c/"),
+        ];
+        let demoted = keep_one_page_per_url(&mut docs, "Hugo");
+        assert_eq!(
+            demoted,
+            vec![Demotion {
+                url: "/about/".into(),
+                served: "posts/old-about.md".into(),
+                drafts: vec!["about.md".into(), "news/about.md".into()],
+            }]
+        );
+        assert!(!docs[0].published && docs[1].published && !docs[2].published && docs[3].published);
+        assert_eq!(docs[0].front.get("draft"), Some(&serde_json::Value::Bool(true)));
+        let p = place(&docs, &[]);
+        // The page that keeps the URL keeps its natural path; the drafts sit beside it.
+        assert_eq!(p.places[1].content_path, "about.md");
+        assert_eq!(p.places[0].slug.as_deref(), Some("about"));
+        assert!(p.collisions.iter().all(|c| c.drafts), "{:?}", p.collisions);
     }
 
     #[test]
@@ -534,12 +721,14 @@ mod tests {
                 Collision {
                     url: "/a/".into(),
                     sources: vec!["a.md".into(), "d.md (draft)".into()],
-                    drafts: true
+                    drafts: true,
+                    served: None
                 },
                 Collision {
                     url: "/b/".into(),
                     sources: vec!["x.md (draft)".into(), "y.md (draft)".into()],
-                    drafts: true
+                    drafts: true,
+                    served: None
                 },
             ]
         );

@@ -32,6 +32,11 @@ pub enum NoteKind {
     Unpublished,
     /// A link (`ref`, `post_url`, `link`) whose target was not found.
     LinkUnresolved,
+    /// A link to a page the new site does not publish (a draft, expired, future or missing page),
+    /// written as the source rendered it: broken on the source site too.
+    LinkToUnpublished,
+    /// An alias left out because a page, section or term publishes its URL.
+    AliasOverPage,
     /// A page or alias whose URL climbs out of the site (`..`): not imported, needs a person.
     OutsideSite,
     /// A file that was not imported, and why.
@@ -54,14 +59,22 @@ impl NoteKind {
             }
             NoteKind::Unpublished => "Pages the source would not publish (imported as drafts)",
             NoteKind::LinkUnresolved => "Links whose target was not found",
+            NoteKind::LinkToUnpublished => {
+                "Links to pages the new site does not publish (broken on the source site too)"
+            }
+            NoteKind::AliasOverPage => {
+                "Aliases left out: a page, section or term publishes that URL (a redirect never replaces content)"
+            }
             NoteKind::OutsideSite => "Pages and aliases not imported: their URL leaves the site",
             NoteKind::Skipped => "Files skipped",
             NoteKind::Other => "Other notes",
         }
     }
-    const ORDER: [NoteKind; 12] = [
+    const ORDER: [NoteKind; 14] = [
         NoteKind::Collision,
         NoteKind::LinkUnresolved,
+        NoteKind::LinkToUnpublished,
+        NoteKind::AliasOverPage,
         NoteKind::UrlNotKept,
         NoteKind::OutsideSite,
         NoteKind::Skipped,
@@ -142,6 +155,9 @@ pub struct Collision {
     /// Fewer than two of the claimants are published: the collision appears only with
     /// `charter build --drafts`, or once a draft is published.
     pub drafts: bool,
+    /// Which claimant the source generator served there, when the import made the others drafts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub served: Option<String>,
 }
 
 /// Counts of what was written.
@@ -349,12 +365,28 @@ impl ImportReport {
                     out.push_str(&line(col));
                 }
             }
-            if self.collisions.iter().any(|c| c.drafts) {
+            let from = if self.from == "hugo" { "Hugo" } else { "Jekyll" };
+            if self.collisions.iter().any(|c| c.served.is_some()) {
+                out.push_str(&format!(
+                    "\nPublished pages at one URL on the source site too: the page {from} served there keeps the URL, \
+                     the others were imported as drafts (marked `(draft)`), so nothing is lost and `charter build` \
+                     succeeds. {from} writes such pages at the same time, so a rebuild of the old site may have \
+                     served another one: check the live URL, and delete or move the drafts.\n\n"
+                ));
+                for col in self.collisions.iter().filter(|c| c.served.is_some()) {
+                    let served = col.served.as_deref().unwrap_or_default();
+                    out.push_str(&format!(
+                        "{}; {from} served `{served}` there\n",
+                        line(col).trim_end()
+                    ));
+                }
+            }
+            if self.collisions.iter().any(|c| c.drafts && c.served.is_none()) {
                 out.push_str(
                     "\nAmong drafts (marked `(draft)`; the source published no draft): these appear with \
                      `charter build --drafts`, or once the draft is published.\n\n",
                 );
-                for col in self.collisions.iter().filter(|c| c.drafts) {
+                for col in self.collisions.iter().filter(|c| c.drafts && c.served.is_none()) {
                     out.push_str(&line(col));
                 }
             }
@@ -456,6 +488,7 @@ mod tests {
             url: "/about/".into(),
             sources: vec!["about.md".into(), "posts/x.md".into()],
             drafts: false,
+            served: None,
         });
         for line in [4, 9] {
             ImportReport::add_component_use(
@@ -500,6 +533,7 @@ mod tests {
             url: "/a/".into(),
             sources: vec!["a.md (draft)".into(), "b.md (draft)".into()],
             drafts: true,
+            served: None,
         });
         let md = r.to_markdown();
         assert!(md.contains("None among published pages"), "{md}");

@@ -130,7 +130,11 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontError> {
     let mut pos = 0;
     for (line_no, line) in (open_line + 1..).zip(after_open.split_inclusive('\n')) {
         let t = line.trim_end();
-        if (format == Format::Yaml && (t == "---" || t == "..."))
+        // Hugo closes YAML front matter at a line that starts with `---` and reads any more
+        // dashes (`----`, a common slip) as the body's first line, an empty list item: the
+        // import closes it there too and leaves the stray dashes out.
+        let dashes = t.len() >= 3 && t.bytes().all(|b| b == b'-');
+        if (format == Format::Yaml && (dashes || t == "..."))
             || (format == Format::Toml && t == "+++")
         {
             let front = &after_open[..pos];
@@ -521,6 +525,16 @@ mod tests {
         let j = parse_text("{\n  \"title\": \"A\",\n  \"tags\": [\"x\"]\n}\nbody\n");
         assert_eq!(y.map, t.map);
         assert_eq!(y.map, j.map);
+    }
+
+    #[test]
+    fn yaml_closed_with_four_dashes_is_closed_as_hugo_closes_it() {
+        // Found on a real site (rancher/docs): Hugo 0.168 builds the page.
+        let s = split("---\ntitle: A\n----\n\nbody\n").unwrap();
+        assert_eq!(s.front, "title: A\n");
+        assert_eq!(s.body, "\nbody\n");
+        assert_eq!(s.body_line, 4);
+        assert!(split("---\ntitle: A\n--\nbody\n").is_err());
     }
 
     #[test]
