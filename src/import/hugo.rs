@@ -5,6 +5,7 @@
 
 use super::dates::{self, DateFix, SourceDate};
 use super::frontmatter;
+use super::hugo_languages::{self, ContentTree, Languages};
 use super::place::LinkIndex;
 use super::report::{Note, NoteKind};
 use super::titles::{ListTitles, TitleCase};
@@ -33,6 +34,8 @@ pub(crate) struct HugoConfig {
     pub ugly_urls: bool,
     /// How Hugo titles list pages that have no file (`pluralizeListTitles`, …).
     pub list_titles: ListTitles,
+    /// The site's languages, when it declares them.
+    pub languages: Option<Languages>,
     pub notes: Vec<Note>,
 }
 
@@ -41,15 +44,56 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
     let config = read_config(root)?;
     let mut imported =
         Imported { config: config.site.clone(), notes: config.notes.clone(), ..Default::default() };
-    let content_root = root.join(&config.content_dir);
-    if !content_root.is_dir() {
-        return Err(Diagnostic::error("import", format!("no content folder `{}` in the Hugo site", config.content_dir))
-            .in_file(root)
-            .hint("check that SOURCE is the root of a Hugo site (the folder with hugo.toml or config.toml)")
-            .into());
+    // One tree of content files per language (one for a site without languages).
+    let trees = hugo_languages::content_trees(
+        root,
+        &config.content_dir,
+        config.languages.as_ref(),
+        &mut imported.notes,
+    )?;
+    for tree in &trees {
+        read_tree(root, &config, tree, &mut imported);
     }
-    let files =
-        walk(root, &content_root, &|_| false, &mut imported.notes).map_err(Diagnostics::from)?;
+    if let Some(languages) = &config.languages {
+        hugo_languages::finish(languages, &trees, &config, &mut imported);
+    }
+
+    // Branch bundle resources: files beside `_index.md` are published under the section's URL;
+    // they are already copied to static/ above at that path.
+    for dir in &config.static_dirs {
+        copy_tree(root, dir, "static", &mut imported, false)?;
+    }
+    copy_tree(root, &config.data_dir, "data", &mut imported, true)?;
+    for (dir, why) in [
+        ("layouts", "Hugo templates: Charter uses Tera templates; a plain set was written to templates/"),
+        ("themes", "Hugo themes: write or pick a Charter theme; a plain set of templates was written to templates/"),
+        ("assets", "Hugo Pipes assets are published only when templates use them; copy what you need into static/"),
+        ("i18n", "translations are not imported"),
+        ("archetypes", "archetypes are Hugo's `hugo new` templates; not needed by Charter"),
+    ] {
+        if root.join(dir).is_dir() {
+            imported.notes.push(Note::new(NoteKind::Skipped, dir, None, why));
+        }
+    }
+    term_slug_notes(&imported.docs, &config.site.taxonomies, &mut imported.notes);
+    Ok(imported)
+}
+
+/// Reads the content files of one language (of the whole site when it has no languages) into
+/// `imported`: pages, sections, the sections Hugo makes of top-level folders, bundle resources
+/// and other files.
+fn read_tree(root: &Path, config: &HugoConfig, tree: &ContentTree, imported: &mut Imported) {
+    // The language's own title and permalinks replace the site's.
+    let config = &HugoConfig {
+        site: SiteConfig {
+            title: tree.title.clone().unwrap_or_else(|| config.site.title.clone()),
+            ..config.site.clone()
+        },
+        permalinks: tree.permalinks.clone().unwrap_or_else(|| config.permalinks.clone()),
+        ..config.clone()
+    };
+    let files: Vec<PathBuf> = tree.files.keys().cloned().collect();
+    let source_of = |f: &Path| tree.source(f);
     let taxonomies: BTreeSet<String> = config.site.taxonomies.iter().cloned().collect();
 
     // Bundles: a folder with `index.*` is a leaf bundle (everything below is its resources), a
@@ -85,7 +129,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             if f.components().count() > 1 && taxonomies.contains(&first) {
                 imported.notes.push(Note::new(
                     NoteKind::Skipped,
-                    Path::new(&config.content_dir).join(f),
+                    source_of(f),
                     None,
                     format!("taxonomy page content (`{first}`): Charter renders taxonomy pages from taxonomy_list.html and taxonomy_term.html; move its text into those templates if it matters"),
                 ));
@@ -101,7 +145,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             } else if is_content(f) && ext(f) != "html" && ext(f) != "htm" {
                 imported.notes.push(Note::new(
                     NoteKind::Skipped,
-                    Path::new(&config.content_dir).join(f),
+                    source_of(f),
                     None,
                     "a content file inside a leaf bundle is a resource Hugo does not publish as a page; not imported",
                 ));
@@ -111,14 +155,14 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
                 resources
                     .entry(bundle.join("index"))
                     .or_default()
-                    .push((content_root.join(f), rel));
+                    .push((root.join(source_of(f)), rel));
             }
             continue;
         }
         if ext(f) == "gotmpl" {
             imported.notes.push(Note::new(
                 NoteKind::Skipped,
-                Path::new(&config.content_dir).join(f),
+                source_of(f),
                 None,
                 "a content adapter makes pages with Go templates at build time; write those pages as Markdown (or a script that does) and import again",
             ));
@@ -127,7 +171,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
         if CONVERTER_EXTS.contains(&ext(f).as_str()) {
             imported.notes.push(Note::new(
                 NoteKind::Skipped,
-                Path::new(&config.content_dir).join(f),
+                source_of(f),
                 None,
                 format!("`.{}` content needs an external converter in Hugo; convert it to Markdown and import again", ext(f)),
             ));
@@ -147,8 +191,10 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             continue;
         }
         // Any other file is published at its own path.
-        let to = Path::new("static").join(urlize_path(&rel_str));
-        imported.files.push(CopyFile { from: content_root.join(f), to, kind: CopyKind::Static });
+        let to = Path::new("static")
+            .join(tree.url_prefix.trim_start_matches('/'))
+            .join(urlize_path(&rel_str));
+        imported.files.push(CopyFile { from: root.join(source_of(f)), to, kind: CopyKind::Static });
     }
 
     // Top-level folders are sections in Hugo even without `_index.md` (a nested folder is one
@@ -157,14 +203,14 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
     for dir in &top_dirs {
         if !branch_dirs.contains(Path::new(dir)) {
             let title = config.list_titles.section_title(dir);
-            let source = Path::new(&config.content_dir).join(dir);
+            let source = tree.source(Path::new(dir));
             let mut front = Map::new();
             front.insert("title".into(), Value::String(title.clone()));
             invented.push(Doc {
                 source: source.clone(),
-                link_key: format!("{dir}/_index.md"),
+                link_key: format!("{}{dir}/_index.md", tree.link_prefix),
                 kind: DocKind::Section,
-                url: format!("/{}/", urlize(dir)),
+                url: tree.url(&format!("/{}/", urlize(dir)), false),
                 aliases: vec![],
                 published: true,
                 front,
@@ -184,10 +230,10 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
         let mut front = Map::new();
         front.insert("title".into(), Value::String(config.site.title.clone()));
         invented.push(Doc {
-            source: Path::new(&config.content_dir).join("_index.md"),
-            link_key: "_index.md".into(),
-            kind: DocKind::Home,
-            url: "/".into(),
+            source: tree.source(Path::new("_index.md")),
+            link_key: format!("{}_index.md", tree.link_prefix),
+            kind: tree.kind(DocKind::Home),
+            url: tree.url("/", false),
             aliases: vec![],
             published: true,
             front,
@@ -196,18 +242,19 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             resources: vec![],
             notes: vec![Note::new(
                 NoteKind::TitleInvented,
-                Path::new(&config.content_dir).join("_index.md"),
+                tree.source(Path::new("_index.md")),
                 None,
                 format!(
-                    "no home page file: wrote one titled \"{}\" (the site title)",
-                    config.site.title
+                    "no home page file: wrote one titled \"{}\" (the {} title)",
+                    config.site.title,
+                    if tree.lang.is_empty() { "site" } else { "language's" }
                 ),
             )],
         });
     }
 
     let now = chrono::Utc::now();
-    let cascades = read_cascades(&content_root, &sections);
+    let cascades = read_cascades(root, tree, &sections);
     let parsed: Vec<Result<Doc, Note>> = sections
         .par_iter()
         .map(|f| (f, true))
@@ -219,7 +266,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
                 .cloned()
                 .unwrap_or_default();
             let cascade = cascade_for(&cascades, f);
-            read_doc(&content_root, &config, f, is_section, res, &cascade, now)
+            read_doc(root, tree, config, f, is_section, res, &cascade, now)
         })
         .collect();
     for p in parsed {
@@ -229,26 +276,6 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
         }
     }
     imported.docs.extend(invented);
-
-    // Branch bundle resources: files beside `_index.md` are published under the section's URL;
-    // they are already copied to static/ above at that path.
-    for dir in &config.static_dirs {
-        copy_tree(root, dir, "static", &mut imported, false)?;
-    }
-    copy_tree(root, &config.data_dir, "data", &mut imported, true)?;
-    for (dir, why) in [
-        ("layouts", "Hugo templates: Charter uses Tera templates; a plain set was written to templates/"),
-        ("themes", "Hugo themes: write or pick a Charter theme; a plain set of templates was written to templates/"),
-        ("assets", "Hugo Pipes assets are published only when templates use them; copy what you need into static/"),
-        ("i18n", "translations are not imported"),
-        ("archetypes", "archetypes are Hugo's `hugo new` templates; not needed by Charter"),
-    ] {
-        if root.join(dir).is_dir() {
-            imported.notes.push(Note::new(NoteKind::Skipped, dir, None, why));
-        }
-    }
-    term_slug_notes(&imported.docs, &config.site.taxonomies, &mut imported.notes);
-    Ok(imported)
 }
 
 /// Copies `root/dir` to `DEST/to`. Data files in TOML are converted to YAML.
@@ -373,7 +400,7 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
                     raw.insert(k, v);
                 }
             } else {
-                raw.insert(key.to_lowercase(), Value::Object(map));
+                hugo_languages::insert_config_dir_file(&mut raw, &key, map);
             }
             file_name.get_or_insert_with(|| "config/_default/".to_string());
         }
@@ -493,14 +520,7 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         capitalize: !matches!(cfg.get("capitalizelisttitles"), Some(Value::Bool(false))),
         style: TitleCase::from_config(get_str("titlecasestyle").as_deref()),
     };
-    if cfg.contains_key("languages") {
-        notes.push(Note::new(
-            NoteKind::Other,
-            &config_file,
-            None,
-            "a multilingual site: only the default language's content is imported as it is; translated files (`name.fr.md`) become pages of their own",
-        ));
-    }
+    let languages = Languages::read(&cfg);
     if let Some(Value::Array(kinds)) = cfg.get("disablekinds") {
         if !kinds.is_empty() {
             notes.push(Note::new(
@@ -527,6 +547,8 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         "permalinks",
         "uglyurls",
         "languages",
+        "defaultcontentlanguageinsubdir",
+        "disablelanguages",
         "disablekinds",
         "module",
         "pluralizelisttitles",
@@ -550,6 +572,7 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         permalinks,
         ugly_urls,
         list_titles,
+        languages,
         notes,
     })
 }
@@ -588,8 +611,10 @@ fn read_config_file(path: &Path, name: &str) -> Result<Map<String, Value>, Diagn
 }
 
 /// Reads one page or section file into a [`Doc`]. A file that cannot be read is a skip note.
+#[allow(clippy::too_many_arguments)]
 fn read_doc(
-    content_root: &Path,
+    root: &Path,
+    tree: &ContentTree,
     config: &HugoConfig,
     rel: &Path,
     is_section: bool,
@@ -597,8 +622,8 @@ fn read_doc(
     cascade: &Map<String, Value>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Doc, Note> {
-    let source = Path::new(&config.content_dir).join(rel);
-    let file = frontmatter::read_source(&content_root.join(rel), &source, ", as older Hugo did")?;
+    let source = tree.source(rel);
+    let file = frontmatter::read_source(&root.join(&source), &source, ", as older Hugo did")?;
     let parsed = &file.parsed;
     let mut notes = file.notes.clone();
     let place = HugoPlace::of(rel, is_section);
@@ -637,7 +662,10 @@ fn read_doc(
             dates.date,
         ),
     };
-    let aliases = aliases_from_page_folder(&addresses.aliases, &page_url);
+    // A language's URLs and aliases lie under its prefix (`/fr/`), but not a `url` as written.
+    let page_url = tree.url(&page_url, place.kind == DocKind::Page && addresses.url.is_some());
+    let own_aliases: Vec<String> = addresses.aliases.iter().map(|a| tree.alias(a)).collect();
+    let aliases = aliases_from_page_folder(&own_aliases, &page_url);
     note_url_choices(&mut m, &addresses, &page_url, published, place.kind);
     let MapFields { mut front, extra, .. } = m;
     if !extra.is_empty() {
@@ -646,8 +674,8 @@ fn read_doc(
     let body = file.body().replace("<!--more-->", "<!-- more -->");
     Ok(Doc {
         source,
-        link_key: slash_path(rel),
-        kind: place.kind,
+        link_key: format!("{}{}", tree.link_prefix, slash_path(rel)),
+        kind: tree.kind(place.kind),
         url: page_url,
         aliases,
         published: published || place.kind == DocKind::Home,
@@ -1026,10 +1054,10 @@ fn note_url_choices(
 type Cascades = HashMap<String, Vec<(Option<String>, Map<String, Value>)>>;
 
 /// Reads the `cascade` of every section file.
-fn read_cascades(content_root: &Path, sections: &[PathBuf]) -> Cascades {
+fn read_cascades(root: &Path, tree: &ContentTree, sections: &[PathBuf]) -> Cascades {
     let mut out = Cascades::new();
     for f in sections {
-        let Ok(text) = std::fs::read_to_string(content_root.join(f)) else { continue };
+        let Ok(text) = std::fs::read_to_string(root.join(tree.source(f))) else { continue };
         let Ok(split) = frontmatter::split(&text) else { continue };
         let Ok(parsed) = frontmatter::parse(&split) else { continue };
         let Some((_, c)) = parsed.map.iter().find(|(k, _)| k.eq_ignore_ascii_case("cascade"))

@@ -2,8 +2,9 @@
 //! builds, keeping every URL, and reports what it changed and what needs a person.
 //!
 //! The stages, each in its own module:
-//! 1. read the source site into [`Doc`]s and files to copy ([`hugo`], [`jekyll`], both on
-//!    [`frontmatter`] and [`dates`]), in parallel;
+//! 1. read the source site into [`Doc`]s and files to copy ([`hugo`], with a multilingual
+//!    site's languages in [`hugo_languages`], [`jekyll`], both on [`frontmatter`] and [`dates`]),
+//!    in parallel;
 //! 2. place every document at a Charter content path whose URL is the one the source published,
 //!    or keep the old URL as an alias, and find collisions ([`place`]);
 //! 3. translate bodies (Hugo shortcodes in [`shortcodes`], Liquid in [`liquid`]) now that every
@@ -17,6 +18,7 @@
 mod dates;
 mod frontmatter;
 mod hugo;
+mod hugo_languages;
 mod jekyll;
 mod liquid;
 mod output;

@@ -36,6 +36,8 @@ pub enum NoteKind {
     OutsideSite,
     /// A file that was not imported, and why.
     Skipped,
+    /// A language of a multilingual source site: where it went.
+    Language,
     /// Anything else worth a look.
     Other,
 }
@@ -56,14 +58,18 @@ impl NoteKind {
             NoteKind::LinkUnresolved => "Links whose target was not found",
             NoteKind::OutsideSite => "Pages and aliases not imported: their URL leaves the site",
             NoteKind::Skipped => "Files skipped",
+            NoteKind::Language => {
+                "Languages (each one a plain section: Charter has no translations yet)"
+            }
             NoteKind::Other => "Other notes",
         }
     }
-    const ORDER: [NoteKind; 12] = [
+    const ORDER: [NoteKind; 13] = [
         NoteKind::Collision,
         NoteKind::LinkUnresolved,
         NoteKind::UrlNotKept,
         NoteKind::OutsideSite,
+        NoteKind::Language,
         NoteKind::Skipped,
         NoteKind::Unpublished,
         NoteKind::TitleInvented,
