@@ -533,6 +533,7 @@ fn hugo_multilingual_fixture_keeps_every_translation_s_url() {
         "/fr/docs/",
         "/fr/qui/",
         "/mentions/",
+        "/fr/contact/",
         "/posts/bundle/pic.svg",
     ] {
         assert!(hugo_urls.contains(url), "Hugo no longer publishes {url}: {hugo_urls:?}");
@@ -563,6 +564,8 @@ fn hugo_multilingual_fixture_keeps_every_translation_s_url() {
     assert!(page("about.md").contains("title: About\n"));
     // The German home page Hugo made without a file carries the language's title.
     assert!(page("de/_index.md").contains("title: Feldnotizen\n"), "{}", page("de/_index.md"));
+    // An untranslated French stub without a title takes its English translation's.
+    assert!(page("fr/contact.md").contains("title: Contact us\n"), "{}", page("fr/contact.md"));
 
     let report = std::fs::read_to_string(dest.join("import-report.md")).unwrap();
     let languages = report
@@ -570,9 +573,9 @@ fn hugo_multilingual_fixture_keeps_every_translation_s_url() {
         .map(|(_, rest)| rest.split("\n## ").next().unwrap_or(rest))
         .unwrap_or_else(|| panic!("no Languages heading: {report}"));
     for line in [
-        "`fr` (\"Carnets de terrain\"): 8 file(s) from `content-fr` imported as the section `content/fr/`, published at /fr/ as Hugo did",
+        "`fr` (\"Carnets de terrain\"): 9 file(s) from `content-fr` imported as the section `content/fr/`, published at /fr/ as Hugo did",
         "`de` (\"Feldnotizen\"): 4 file(s) from `content` imported as the section `content/de/`",
-        "`en`, the default language (\"Field Notes\"): 8 file(s) from `content` imported at the root",
+        "`en`, the default language (\"Field Notes\"): 9 file(s) from `content` imported at the root",
         "`es` is disabled in the Hugo config: not imported",
         "Charter has no multilingual support yet",
     ] {

@@ -32,6 +32,8 @@ pub(crate) struct HugoConfig {
     /// Top-level section -> permalink pattern for its pages.
     pub permalinks: HashMap<String, String>,
     pub ugly_urls: bool,
+    /// Sections whose pages are ugly (`uglyURLs = { post = true }`, per section).
+    pub ugly_url_sections: Vec<String>,
     /// How Hugo titles list pages that have no file (`pluralizeListTitles`, …).
     pub list_titles: ListTitles,
     /// The site's languages, when it declares them.
@@ -514,7 +516,18 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
             }
         }
     }
-    let ugly_urls = matches!(cfg.get("uglyurls"), Some(Value::Bool(true)));
+    // `uglyURLs` is true, false, or a map of section -> true/false.
+    let (ugly_urls, ugly_url_sections) = match cfg.get("uglyurls") {
+        Some(Value::Object(sections)) => (
+            false,
+            sections
+                .iter()
+                .filter(|(_, v)| matches!(v, Value::Bool(true)))
+                .map(|(k, _)| k.clone())
+                .collect(),
+        ),
+        other => (matches!(other, Some(Value::Bool(true))), vec![]),
+    };
     let list_titles = ListTitles {
         pluralize: !matches!(cfg.get("pluralizelisttitles"), Some(Value::Bool(false))),
         capitalize: !matches!(cfg.get("capitalizelisttitles"), Some(Value::Bool(false))),
@@ -571,6 +584,7 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         data_dir,
         permalinks,
         ugly_urls,
+        ugly_url_sections,
         list_titles,
         languages,
         notes,
@@ -1206,6 +1220,7 @@ fn page_url(
         return u;
     }
     let section = dir.split('/').next().unwrap_or("");
+    let ugly = config.ugly_urls || config.ugly_url_sections.iter().any(|s| s == section);
     if let Some(pattern) = config.permalinks.get(section).filter(|_| !section.is_empty()) {
         let out = super::expand_permalink(pattern, |token| match token {
             "year" => date.map(|d| format!("{:04}", d.year())),
@@ -1227,11 +1242,16 @@ fn page_url(
         if !out.ends_with('/') && !out.rsplit('/').next().unwrap_or("").contains('.') {
             out.push('/');
         }
+        // Ugly: `/2014/11/18/x/` is `/2014/11/18/x.html`.
+        if ugly && out.len() > 1 && out.ends_with('/') {
+            out.pop();
+            out.push_str(".html");
+        }
         return out;
     }
     let name = urlize(slug.unwrap_or(base_name));
     let prefix = if dir.is_empty() { "/".to_string() } else { format!("/{}/", urlize(dir)) };
-    if config.ugly_urls {
+    if ugly {
         format!("{prefix}{name}.html")
     } else {
         format!("{prefix}{name}/")
@@ -1565,8 +1585,18 @@ mod tests {
             "/2021/03/perm-title-é/"
         );
         assert_eq!(page_url(&c, "posts", "x", "T", None, None, Some(d)), "/posts/x/");
+        // Per section, as letsencrypt.org's `[uglyURLs] post = true` (Hugo 0.168 published its
+        // posts at /2014/11/18/announcing-lets-encrypt.html).
+        c.ugly_url_sections = vec!["post".into()];
+        c.permalinks.insert("post".into(), "/:year/:month/:day/:slug/".into());
+        assert_eq!(
+            page_url(&c, "post", "x", "T", Some("Announcing"), None, Some(d)),
+            "/2021/03/04/announcing.html"
+        );
+        assert_eq!(page_url(&c, "posts", "x", "T", None, None, None), "/posts/x/");
         c.ugly_urls = true;
         assert_eq!(page_url(&c, "posts", "x", "T", None, None, None), "/posts/x.html");
+        assert_eq!(page_url(&c, "docs", "p", "T", None, None, Some(d)), "/2021/03/t.html");
     }
 
     fn index(keys: &[&str]) -> LinkIndex {

@@ -433,7 +433,47 @@ pub(crate) fn finish(
             )],
         });
     }
+    titles_from_translations(languages, trees, &mut imported.docs);
     imported.notes.extend(language_notes(languages, trees, ""));
+}
+
+/// A translation without a title (an untranslated stub: `untranslated: 1` and no text, as on
+/// letsencrypt.org, whose theme shows the default language's page instead) takes the title of
+/// its default-language translation rather than one made from its file name.
+fn titles_from_translations(languages: &Languages, trees: &[ContentTree], docs: &mut [Doc]) {
+    let Some(default) = trees.iter().find(|t| t.lang == languages.default) else { return };
+    let others: Vec<&ContentTree> =
+        trees.iter().filter(|t| t.lang != languages.default && !t.link_prefix.is_empty()).collect();
+    let titles: HashMap<String, (String, PathBuf)> = docs
+        .iter()
+        .filter(|d| !others.iter().any(|t| d.link_key.starts_with(&t.link_prefix)))
+        .filter_map(|d| {
+            let logical = d.link_key.strip_prefix(&default.link_prefix)?;
+            let title = d.front.get("title").and_then(value_text)?;
+            let invented = d.notes.iter().any(|n| n.kind == NoteKind::TitleInvented);
+            (!invented).then(|| (logical.to_string(), (title, d.source.clone())))
+        })
+        .collect();
+    for doc in docs.iter_mut() {
+        let Some(logical) = others.iter().find_map(|t| doc.link_key.strip_prefix(&t.link_prefix))
+        else {
+            continue;
+        };
+        let Some((title, from)) = titles.get(logical) else { continue };
+        let Some(note) = doc
+            .notes
+            .iter_mut()
+            .find(|n| n.kind == NoteKind::TitleInvented && n.message.starts_with("no title:"))
+        else {
+            continue;
+        };
+        note.message = format!(
+            "no title: used \"{title}\", the title of its `{}` translation {}",
+            languages.default,
+            slash_path(from)
+        );
+        doc.front.insert("title".into(), Value::String(title.clone()));
+    }
 }
 
 /// The report's notes on the languages: where each went, that Charter has no translation links
