@@ -582,4 +582,8 @@ fn hugo_multilingual_fixture_keeps_every_translation_s_url() {
         assert!(languages.contains(line), "{line}\nnot in:{languages}");
     }
     assert!(report.contains("`content/about.es.md`: 1 file(s) of the disabled language `es`"));
+    assert!(
+        report.contains("`content-fr/contact.md`: 1 `fr` page(s) without a title took the title of their `en` translation (this one: \"Contact us\", from content/contact.md)"),
+        "{report}"
+    );
 }

@@ -25,6 +25,10 @@ pub(crate) struct Language {
     pub content_dir: Option<String>,
     /// Its own `permalinks` (section -> pattern), replacing the site's.
     pub permalinks: Option<HashMap<String, String>>,
+    /// Its own `menus` (or `menu`), as written.
+    pub menus: Option<Value>,
+    /// Its own `params`.
+    pub params: Option<Map<String, Value>>,
 }
 
 /// The languages of a Hugo site.
@@ -145,6 +149,8 @@ impl Languages {
                     .map(|d| d.trim().trim_matches('/').to_string())
                     .filter(|d| !d.is_empty()),
                 permalinks: get(lang, "permalinks").and_then(permalink_patterns),
+                menus: get(lang, "menus").or_else(|| get(lang, "menu")).cloned(),
+                params: get(lang, "params").and_then(Value::as_object).cloned(),
             });
         }
         if !enabled.iter().any(|l| l.code == default) {
@@ -154,6 +160,8 @@ impl Languages {
                 weight: 0,
                 content_dir: None,
                 permalinks: None,
+                menus: None,
+                params: None,
             });
         }
         // Hugo's order: weight (0 last), then code.
@@ -310,6 +318,7 @@ pub(crate) fn content_trees(
             dirs.push((dir, lang.code.clone()));
         }
     }
+    unread_content_notes(root, content_dir, &dirs, notes);
     let mut trees: Vec<ContentTree> = languages
         .enabled
         .iter()
@@ -379,6 +388,39 @@ pub(crate) fn content_trees(
     Ok(trees)
 }
 
+/// When every language has its own `contentDir` inside the site's content folder
+/// (`content/en`, `content/fr`), that folder's other entries (`content/fa`, a language the config
+/// does not declare) are read by no language: Hugo does not publish them, and neither does the
+/// import; the report names each.
+fn unread_content_notes(
+    root: &Path,
+    content_dir: &str,
+    dirs: &[(String, String)],
+    notes: &mut Vec<Note>,
+) {
+    if dirs.iter().any(|(d, _)| d == content_dir) {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(root.join(content_dir)) else { return };
+    let mut unread: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| format!("{content_dir}/{}", e.file_name().to_string_lossy()))
+        .filter(|rel| {
+            !rel.rsplit('/').next().is_some_and(|name| name.starts_with('.'))
+                && !dirs.iter().any(|(d, _)| d == rel || d.starts_with(&format!("{rel}/")))
+        })
+        .collect();
+    unread.sort();
+    for rel in unread {
+        notes.push(Note::new(
+            NoteKind::Skipped,
+            rel,
+            None,
+            "not imported: no language of the config has it as its `contentDir`, so Hugo does not publish it either",
+        ));
+    }
+}
+
 /// After every language is read: the redirects Hugo writes at the root for the default language
 /// (`/en/` to `/`, or `/` to `/en/` when the default language lives in its folder), and the
 /// report's notes on the languages.
@@ -433,14 +475,48 @@ pub(crate) fn finish(
             )],
         });
     }
-    titles_from_translations(languages, trees, &mut imported.docs);
+    default_language_settings(languages, imported);
+    titles_from_translations(languages, trees, &mut imported.docs, &mut imported.notes);
     imported.notes.extend(language_notes(languages, trees, ""));
+}
+
+/// The default language's `title`, `params` and `menus` are the site's where the top level of
+/// the config has none (Hugo reads them per language; letsencrypt.org sets its title and
+/// description only per language).
+fn default_language_settings(languages: &Languages, imported: &mut Imported) {
+    let Some(lang) = languages.enabled.iter().find(|l| l.code == languages.default) else {
+        return;
+    };
+    let site = &mut imported.config;
+    let untitled =
+        |n: &Note| n.kind == NoteKind::TitleInvented && n.message.starts_with("no site title");
+    if let Some(title) = lang.title.as_ref().filter(|_| imported.notes.iter().any(untitled)) {
+        site.title = title.clone();
+        imported.notes.retain(|n| !untitled(n));
+    }
+    if let Some(params) = &lang.params {
+        for (k, v) in params {
+            site.extra.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        if site.description.is_none() {
+            site.description = get(params, "description").and_then(value_text);
+        }
+    }
+    if let Some(menus) = &lang.menus {
+        site.extra.entry("menus").or_insert_with(|| menus.clone());
+    }
 }
 
 /// A translation without a title (an untranslated stub: `untranslated: 1` and no text, as on
 /// letsencrypt.org, whose theme shows the default language's page instead) takes the title of
-/// its default-language translation rather than one made from its file name.
-fn titles_from_translations(languages: &Languages, trees: &[ContentTree], docs: &mut [Doc]) {
+/// its default-language translation rather than one made from its file name. The report gets one
+/// line per language (how many, and the first), not one per page.
+fn titles_from_translations(
+    languages: &Languages,
+    trees: &[ContentTree],
+    docs: &mut [Doc],
+    notes: &mut Vec<Note>,
+) {
     let Some(default) = trees.iter().find(|t| t.lang == languages.default) else { return };
     let others: Vec<&ContentTree> =
         trees.iter().filter(|t| t.lang != languages.default && !t.link_prefix.is_empty()).collect();
@@ -454,25 +530,38 @@ fn titles_from_translations(languages: &Languages, trees: &[ContentTree], docs: 
             (!invented).then(|| (logical.to_string(), (title, d.source.clone())))
         })
         .collect();
+    // Language -> (pages, the first one's source, its title, where the title came from).
+    let mut taken: BTreeMap<String, (usize, PathBuf, String, PathBuf)> = BTreeMap::new();
     for doc in docs.iter_mut() {
-        let Some(logical) = others.iter().find_map(|t| doc.link_key.strip_prefix(&t.link_prefix))
+        let Some((lang, logical)) =
+            others.iter().find_map(|t| Some((&t.lang, doc.link_key.strip_prefix(&t.link_prefix)?)))
         else {
             continue;
         };
         let Some((title, from)) = titles.get(logical) else { continue };
-        let Some(note) = doc
-            .notes
-            .iter_mut()
-            .find(|n| n.kind == NoteKind::TitleInvented && n.message.starts_with("no title:"))
-        else {
+        let invented =
+            |n: &Note| n.kind == NoteKind::TitleInvented && n.message.starts_with("no title:");
+        if !doc.notes.iter().any(invented) {
             continue;
-        };
-        note.message = format!(
-            "no title: used \"{title}\", the title of its `{}` translation {}",
-            languages.default,
-            slash_path(from)
-        );
+        }
+        doc.notes.retain(|n| !invented(n));
         doc.front.insert("title".into(), Value::String(title.clone()));
+        let entry = taken
+            .entry(lang.clone())
+            .or_insert_with(|| (0, doc.source.clone(), title.clone(), from.clone()));
+        entry.0 += 1;
+    }
+    for (lang, (count, first, title, from)) in taken {
+        notes.push(Note::new(
+            NoteKind::TitleInvented,
+            &first,
+            None,
+            format!(
+                "{count} `{lang}` page(s) without a title took the title of their `{}` translation (this one: \"{title}\", from {})",
+                languages.default,
+                slash_path(&from)
+            ),
+        ));
     }
 }
 
@@ -520,7 +609,7 @@ pub(crate) fn language_notes(
         NoteKind::Language,
         config_file,
         None,
-        "Charter has no multilingual support yet: each language is a plain section, so every translation keeps its URL, but pages do not link to their translations and each language's menus, `params` and `i18n/` strings are not carried over",
+        "Charter has no multilingual support yet: each language is a plain section, so every translation keeps its URL, but pages do not link to their translations, and the languages' `i18n/` strings and the other languages' menus and `params` are not carried over (the default language's title, `params` and menus are the site's where the config's top level has none)",
     ));
     notes
 }
@@ -656,6 +745,33 @@ mod tests {
             notes.iter().any(|n| n.message.contains("1 file(s) of the disabled language `es`")),
             "{notes:?}"
         );
+    }
+
+    #[test]
+    fn the_default_language_s_title_params_and_menus_are_the_site_s_when_the_top_level_has_none() {
+        let l = Languages::read(&config(json!({
+            "languages": {
+                "en": {"title": "Let's Encrypt", "params": {"description": "Free TLS", "x": 1}, "menu": {"main": []}},
+                "fr": {"title": "Pas ça", "params": {"y": 2}},
+            },
+        })))
+        .unwrap();
+        let mut imported = Imported::default();
+        imported.config.title = "folder".into();
+        imported.config.extra.insert("x".into(), json!(0));
+        imported.notes.push(Note::new(
+            NoteKind::TitleInvented,
+            "hugo.toml",
+            None,
+            "no site title: used \"folder\"",
+        ));
+        default_language_settings(&l, &mut imported);
+        assert_eq!(imported.config.title, "Let's Encrypt");
+        assert!(imported.notes.is_empty());
+        assert_eq!(imported.config.description.as_deref(), Some("Free TLS"));
+        assert_eq!(imported.config.extra["x"], json!(0));
+        assert_eq!(imported.config.extra["menus"], json!({"main": []}));
+        assert!(!imported.config.extra.contains_key("y"));
     }
 
     #[test]
