@@ -586,4 +586,50 @@ fn hugo_multilingual_fixture_keeps_every_translation_s_url() {
         report.contains("`content-fr/contact.md`: 1 `fr` page(s) without a title took the title of their `en` translation (this one: \"Contact us\", from content/contact.md)"),
         "{report}"
     );
+
+    // The same site with `defaultContentLanguageInSubdir`: English under /en/ too, and Hugo's `/`
+    // a redirect to /en/; Charter's home page links to each language's instead.
+    let subdir_src = tmp.path().join("subdir-src");
+    copy_tree(&source, &subdir_src);
+    let config = std::fs::read_to_string(subdir_src.join("hugo.toml")).unwrap();
+    let config = config.replace(
+        "defaultContentLanguage = \"en\"\n",
+        "defaultContentLanguage = \"en\"\ndefaultContentLanguageInSubdir = true\n",
+    );
+    assert!(config.contains("InSubdir = true"), "{config}");
+    std::fs::write(subdir_src.join("hugo.toml"), config).unwrap();
+    let hugo_out = tmp.path().join("subdir-hugo-out");
+    let status = Command::new(&hugo[0])
+        .args(&hugo[1..])
+        .args(["--quiet", "--source"])
+        .arg(&subdir_src)
+        .arg("--destination")
+        .arg(&hugo_out)
+        .output()
+        .expect("run hugo");
+    assert!(status.status.success(), "hugo failed: {}", text(&status));
+    let hugo_urls = published(&hugo_out);
+    for url in ["/", "/en/", "/en/about/", "/en/who/", "/en/posts/bundle/pic.svg", "/fr/qui/"] {
+        assert!(hugo_urls.contains(url), "Hugo no longer publishes {url}: {hugo_urls:?}");
+    }
+    let dest = tmp.path().join("subdir-imported");
+    let out = charter(&["import", "hugo", subdir_src.to_str().unwrap(), dest.to_str().unwrap()]);
+    assert!(out.status.success(), "import failed: {}", text(&out));
+    let charter_out = tmp.path().join("subdir-charter-out");
+    let build = charter(&[
+        "build",
+        "--root",
+        dest.to_str().unwrap(),
+        "--output",
+        charter_out.to_str().unwrap(),
+    ]);
+    assert!(build.status.success(), "charter build failed with no edits: {}", text(&build));
+    let charter_urls = published(&charter_out);
+    let missing: Vec<&String> = hugo_urls.difference(&charter_urls).collect();
+    assert!(missing.is_empty(), "URLs Hugo published that Charter does not: {missing:?}");
+    let home = std::fs::read_to_string(dest.join("content/_index.md")).unwrap();
+    assert!(
+        home.contains("- [Carnets de terrain](/fr/)") && home.contains("- [Field Notes](/en/)"),
+        "{home}"
+    );
 }
