@@ -564,6 +564,20 @@ fn hugo_multilingual_fixture_keeps_every_translation_s_url() {
     assert!(page("about.md").contains("title: About\n"));
     // The German home page Hugo made without a file carries the language's title.
     assert!(page("de/_index.md").contains("title: Feldnotizen\n"), "{}", page("de/_index.md"));
+    // A French page's `ref "/about.md"` and `relref "docs/guide.md"` find the French pages, as
+    // in Hugo's output.
+    let premier =
+        std::fs::read_to_string(hugo_out.join("fr/articles/premier-article/index.html")).unwrap();
+    assert!(
+        premier.contains("/fr/about/\"") && premier.contains("\"/fr/docs/guide/\""),
+        "{premier}"
+    );
+    assert!(
+        page("fr/articles/premier-article.md")
+            .contains("[à propos](@/fr/about.md) et [le guide](@/fr/docs/guide.md)"),
+        "{}",
+        page("fr/articles/premier-article.md")
+    );
     // An untranslated French stub without a title takes its English translation's.
     assert!(page("fr/contact.md").contains("title: Contact us\n"), "{}", page("fr/contact.md"));
 

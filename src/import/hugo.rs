@@ -1354,7 +1354,14 @@ pub(crate) fn convert_body(doc: &Doc, imported: &Imported, index: &LinkIndex) ->
         if path.is_empty() {
             return index.get(&doc.link_key).map(|l| format!("{l}{anchor}"));
         }
-        resolve_ref(index, &self_dir, path).map(|l| format!("{l}{anchor}"))
+        // A page of a language below the root (`fr/…`) finds its own language's pages first.
+        let language = imported
+            .link_prefixes
+            .iter()
+            .find(|p| doc.link_key.starts_with(p.as_str()))
+            .map_or("", String::as_str);
+        resolve_ref_from(index, (language, &imported.link_prefixes), &self_dir, path)
+            .map(|l| format!("{l}{anchor}"))
     };
     let param = |name: &str| -> Option<String> {
         let lookup = |m: &Map<String, Value>| -> Option<String> {
@@ -1383,9 +1390,23 @@ pub(crate) fn convert_body(doc: &Doc, imported: &Imported, index: &LinkIndex) ->
     Body { text: c.text, leftovers: c.leftovers, unresolved: c.unresolved }
 }
 
+/// [`resolve_ref_from`] on a site without languages.
+#[cfg(test)]
+fn resolve_ref(index: &LinkIndex, self_dir: &str, path: &str) -> Option<String> {
+    resolve_ref_from(index, ("", &[]), self_dir, path)
+}
+
 /// Finds a `ref` target the way Hugo does: relative to the page, then from the content root,
 /// with or without extension, as a bundle or section folder, and finally by unique base name.
-fn resolve_ref(index: &LinkIndex, self_dir: &str, path: &str) -> Option<String> {
+/// On a multilingual site, from a page of the language whose link keys start with `language`
+/// (`fr/`; empty for the language at the root), given every language's prefix: a path from the
+/// content root finds that language's page first, and a base name finds no other language's page.
+fn resolve_ref_from(
+    index: &LinkIndex,
+    (language, prefixes): (&str, &[String]),
+    self_dir: &str,
+    path: &str,
+) -> Option<String> {
     let clean = |p: &str| -> String {
         let mut parts: Vec<&str> = Vec::new();
         for seg in p.split('/') {
@@ -1402,6 +1423,9 @@ fn resolve_ref(index: &LinkIndex, self_dir: &str, path: &str) -> Option<String> 
     let mut bases = Vec::new();
     if !path.starts_with('/') && !self_dir.is_empty() {
         bases.push(clean(&format!("{self_dir}/{path}")));
+    }
+    if !language.is_empty() {
+        bases.push(clean(&format!("{language}{path}")));
     }
     bases.push(clean(path));
     for base in &bases {
@@ -1444,6 +1468,13 @@ fn resolve_ref(index: &LinkIndex, self_dir: &str, path: &str) -> Option<String> 
         })
         .collect();
     found.sort();
+    found.retain(|k| {
+        let other = prefixes.iter().any(|p| p != language && k.starts_with(p.as_str()));
+        !other || (!language.is_empty() && k.starts_with(language))
+    });
+    if found.len() > 1 && !language.is_empty() {
+        found.retain(|k| k.starts_with(language));
+    }
     if found.len() == 1 {
         return index.get(found[0]).map(str::to_string);
     }
@@ -1656,5 +1687,26 @@ mod tests {
         assert_eq!(resolve_ref(&idx, "x", "first").as_deref(), Some("@/new/posts/first.md"));
         assert_eq!(resolve_ref(&idx, "", "/").as_deref(), Some("@/new/_index.md"));
         assert_eq!(resolve_ref(&idx, "", "missing.md"), None);
+    }
+
+    #[test]
+    fn refs_from_a_translation_find_its_own_language_first() {
+        let idx =
+            index(&["about.md", "docs/guide.md", "fr/about.md", "fr/docs/guide.md", "de/x.md"]);
+        let langs = ["fr/".to_string(), "de/".to_string()];
+        let from =
+            |lang: &str, dir: &str, path: &str| resolve_ref_from(&idx, (lang, &langs), dir, path);
+        assert_eq!(from("fr/", "fr/posts", "/about.md").as_deref(), Some("@/new/fr/about.md"));
+        assert_eq!(
+            from("fr/", "fr/posts", "docs/guide.md").as_deref(),
+            Some("@/new/fr/docs/guide.md")
+        );
+        assert_eq!(from("fr/", "fr", "guide").as_deref(), Some("@/new/fr/docs/guide.md"));
+        // Not translated: the default language's page.
+        assert_eq!(from("de/", "de", "/docs/guide.md").as_deref(), Some("@/new/docs/guide.md"));
+        // Another language's page is never found, not even by its base name.
+        assert_eq!(from("fr/", "fr", "/x.md"), None);
+        assert_eq!(from("", "", "x"), None);
+        assert_eq!(resolve_ref(&idx, "", "/about.md").as_deref(), Some("@/new/about.md"));
     }
 }

@@ -475,6 +475,8 @@ pub(crate) fn finish(
             )],
         });
     }
+    imported.link_prefixes =
+        trees.iter().map(|t| t.link_prefix.clone()).filter(|p| !p.is_empty()).collect();
     default_language_settings(languages, imported);
     titles_from_translations(languages, trees, &mut imported.docs, &mut imported.notes);
     imported.notes.extend(language_notes(languages, trees, ""));

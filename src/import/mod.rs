@@ -120,6 +120,9 @@ pub(crate) struct Imported {
     pub docs: Vec<Doc>,
     pub files: Vec<CopyFile>,
     pub notes: Vec<Note>,
+    /// A multilingual Hugo site's link-key prefixes of its languages below the root (`fr/`): a
+    /// `ref` from such a page finds its own language's pages first.
+    pub link_prefixes: Vec<String>,
 }
 
 /// A translated body and what was left in it.
