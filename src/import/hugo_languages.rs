@@ -42,6 +42,8 @@ pub(crate) struct Languages {
     pub enabled: Vec<Language>,
     /// Codes of `disableLanguages` and languages with `disabled = true`.
     pub disabled: Vec<String>,
+    /// `disableKinds` has `term`: Hugo publishes no term pages, in any language.
+    pub terms_disabled: bool,
 }
 
 /// Folds a file of `config/_default/` into the raw config the way Hugo does: `languages.toml` is
@@ -166,11 +168,18 @@ impl Languages {
         }
         // Hugo's order: weight (0 last), then code.
         enabled.sort_by_key(|l| (l.weight == 0, l.weight, l.code.clone()));
+        let terms_disabled = match cfg.get("disablekinds") {
+            Some(Value::Array(kinds)) => {
+                kinds.iter().filter_map(value_text).any(|k| k.eq_ignore_ascii_case("term"))
+            }
+            _ => false,
+        };
         Some(Languages {
             default,
             default_in_subdir,
             enabled,
             disabled: disabled.into_iter().collect(),
+            terms_disabled,
         })
     }
 
@@ -479,6 +488,10 @@ pub(crate) fn finish(
         trees.iter().map(|t| t.link_prefix.clone()).filter(|p| !p.is_empty()).collect();
     default_language_settings(languages, imported);
     titles_from_translations(languages, trees, &mut imported.docs, &mut imported.notes);
+    if !languages.terms_disabled {
+        let notes = term_notes(trees, &config.site.taxonomies, &imported.docs);
+        imported.notes.extend(notes);
+    }
     imported.notes.extend(language_notes(languages, trees, ""));
 }
 
@@ -565,6 +578,42 @@ fn titles_from_translations(
             ),
         ));
     }
+}
+
+/// Hugo publishes a language's term pages under its prefix (`/fr/tags/x/`); Charter has one set
+/// of taxonomies for the whole site, so those URLs are not kept: one note per language whose
+/// published pages have terms.
+fn term_notes(trees: &[ContentTree], taxonomies: &[String], docs: &[Doc]) -> Vec<Note> {
+    let mut notes = Vec::new();
+    let first_taxonomy = taxonomies.first().map(String::as_str).unwrap_or("tags");
+    for tree in trees.iter().filter(|t| t.is_subdir()) {
+        let with_terms: Vec<&Doc> = docs
+            .iter()
+            .filter(|d| d.published && d.link_key.starts_with(&tree.link_prefix))
+            .filter(|d| {
+                taxonomies.iter().any(
+                    |t| matches!(d.front.get(t), Some(Value::Array(terms)) if !terms.is_empty()),
+                )
+            })
+            .collect();
+        let Some(first) = with_terms.first() else { continue };
+        let moved: Vec<String> =
+            taxonomies.iter().map(|t| format!("{}/{t}/ to /{t}/", tree.url_prefix)).collect();
+        notes.push(Note::new(
+            NoteKind::UrlNotKept,
+            &first.source,
+            None,
+            format!(
+                "`{}`: Hugo published the terms of its {} page(s) with terms under {}/ ({}/{first_taxonomy}/…); Charter has one set of taxonomies for the whole site, so they are listed with the other languages' terms at /{first_taxonomy}/…; to keep the old URLs, add redirect rules on the web server from {}",
+                tree.lang,
+                with_terms.len(),
+                tree.url_prefix,
+                tree.url_prefix,
+                moved.join(", from ")
+            ),
+        ));
+    }
+    notes
 }
 
 /// The report's notes on the languages: where each went, that Charter has no translation links
@@ -774,6 +823,53 @@ mod tests {
         assert_eq!(imported.config.extra["x"], json!(0));
         assert_eq!(imported.config.extra["menus"], json!({"main": []}));
         assert!(!imported.config.extra.contains_key("y"));
+    }
+
+    #[test]
+    fn a_language_s_terms_below_its_prefix_are_named_as_not_kept() {
+        let doc = |key: &str, tags: Value| {
+            let mut front = Map::new();
+            front.insert("tags".into(), tags);
+            Doc {
+                source: PathBuf::from(format!("content/{key}")),
+                link_key: key.into(),
+                kind: DocKind::Page,
+                url: String::new(),
+                aliases: vec![],
+                published: true,
+                front,
+                body: String::new(),
+                body_line: 1,
+                resources: vec![],
+                notes: vec![],
+            }
+        };
+        let docs = [
+            doc("a.md", json!(["x"])),
+            doc("fr/a.md", json!([])),
+            doc("fr/b.md", json!(["y"])),
+            doc("de/b.md", json!([])),
+        ];
+        let tree = |lang: &str, prefix: &str| ContentTree {
+            lang: lang.into(),
+            url_prefix: prefix.into(),
+            link_prefix: if prefix.is_empty() { String::new() } else { format!("{lang}/") },
+            ..Default::default()
+        };
+        let trees = [tree("en", ""), tree("fr", "/fr"), tree("de", "/de")];
+        let notes = term_notes(&trees, &["tags".into(), "categories".into()], &docs);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert_eq!(notes[0].file, Path::new("content/fr/b.md"));
+        assert!(notes[0].message.starts_with("`fr`: Hugo published the terms of its 1 page(s) with terms under /fr/ (/fr/tags/…)"), "{}", notes[0].message);
+        assert!(
+            notes[0]
+                .message
+                .ends_with("from /fr/tags/ to /tags/, from /fr/categories/ to /categories/"),
+            "{}",
+            notes[0].message
+        );
+        let disabled = json!({"languages": {"en": {}}, "disableKinds": ["Term"]});
+        assert!(Languages::read(&config(disabled)).unwrap().terms_disabled);
     }
 
     #[test]
