@@ -28,6 +28,9 @@ pub(crate) struct HugoConfig {
     pub site: SiteConfig,
     pub content_dir: String,
     pub static_dirs: Vec<String>,
+    /// `themes/<theme>/static` of each theme the config names that has one: Hugo publishes their
+    /// files too, under the site's own (a site file wins over a theme's at the same path).
+    pub theme_static_dirs: Vec<String>,
     pub data_dir: String,
     /// Top-level section -> permalink pattern for its pages.
     pub permalinks: HashMap<String, String>,
@@ -64,6 +67,13 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
     // they are already copied to static/ above at that path.
     for dir in &config.static_dirs {
         copy_tree(root, dir, "static", &mut imported, false)?;
+    }
+    let mut taken: BTreeSet<PathBuf> = imported.files.iter().map(|f| f.to.clone()).collect();
+    for dir in &config.theme_static_dirs {
+        let mut theme = Imported::default();
+        copy_tree(root, dir, "static", &mut theme, false)?;
+        imported.notes.extend(theme.notes);
+        imported.files.extend(theme.files.into_iter().filter(|f| taken.insert(f.to.clone())));
     }
     copy_tree(root, &config.data_dir, "data", &mut imported, true)?;
     for (dir, why) in [
@@ -503,6 +513,20 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
             static_dirs = mounted_static;
         }
     }
+    // `theme = "x"` or a list; the first one named wins, as in Hugo.
+    let themes: Vec<String> = match cfg.get("theme") {
+        Some(Value::Array(a)) => a.iter().filter_map(value_text).collect(),
+        Some(v) => value_text(v).into_iter().collect(),
+        None => vec![],
+    };
+    // A theme in `themes/` by its name; a module path or a name that climbs out is not one.
+    let theme_static_dirs = themes
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty() && !t.contains("..") && !t.starts_with(['/', '\\']))
+        .map(|t| format!("themes/{t}/static"))
+        .filter(|d| root.join(d).is_dir())
+        .collect();
     let mut permalinks = HashMap::new();
     if let Some(Value::Object(m)) = cfg.get("permalinks") {
         // Newer form: permalinks.page.<section>; older: permalinks.<section>.
@@ -558,6 +582,7 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         "staticdir",
         "datadir",
         "permalinks",
+        "theme",
         "uglyurls",
         "languages",
         "defaultcontentlanguageinsubdir",
@@ -581,6 +606,7 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         site: SiteConfig { title, base_url, description, language, taxonomies, extra },
         content_dir,
         static_dirs,
+        theme_static_dirs,
         data_dir,
         permalinks,
         ugly_urls,
