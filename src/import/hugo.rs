@@ -4,6 +4,7 @@
 //! keep it. Page bodies are translated later by [`convert_body`] (shortcodes, `ref` links).
 
 use super::dates::{self, DateFix, SourceDate};
+use super::hugo_languages::{self, ContentTree, Languages};
 use super::place::{LinkIndex, Placement};
 use super::report::{Note, NoteKind};
 use super::source_front_matter;
@@ -27,12 +28,19 @@ pub(crate) struct HugoConfig {
     pub site: SiteConfig,
     pub content_dir: String,
     pub static_dirs: Vec<String>,
+    /// `themes/<theme>/static` of each theme the config names that has one: Hugo publishes their
+    /// files too, under the site's own (a site file wins over a theme's at the same path).
+    pub theme_static_dirs: Vec<String>,
     pub data_dir: String,
     /// Top-level section -> permalink pattern for its pages.
     pub permalinks: HashMap<String, String>,
     pub ugly_urls: bool,
+    /// Sections whose pages are ugly (`uglyURLs = { post = true }`, per section).
+    pub ugly_url_sections: Vec<String>,
     /// How Hugo titles list pages that have no file (`pluralizeListTitles`, …).
     pub list_titles: ListTitles,
+    /// The site's languages, when it declares them.
+    pub languages: Option<Languages>,
     pub notes: Vec<Note>,
 }
 
@@ -41,15 +49,64 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
     let config = read_config(root)?;
     let mut imported =
         Imported { config: config.site.clone(), notes: config.notes.clone(), ..Default::default() };
-    let content_root = root.join(&config.content_dir);
-    if !content_root.is_dir() {
-        return Err(Diagnostic::error("import", format!("no content folder `{}` in the Hugo site", config.content_dir))
-            .in_file(root)
-            .hint("check that SOURCE is the root of a Hugo site (the folder with hugo.toml or config.toml)")
-            .into());
+    // One tree of content files per language (one for a site without languages).
+    let trees = hugo_languages::content_trees(
+        root,
+        &config.content_dir,
+        config.languages.as_ref(),
+        &mut imported.notes,
+    )?;
+    for tree in &trees {
+        read_tree(root, &config, tree, &mut imported);
     }
-    let files =
-        walk(root, &content_root, &|_| false, &mut imported.notes).map_err(Diagnostics::from)?;
+    if let Some(languages) = &config.languages {
+        hugo_languages::finish(languages, &trees, &config, &mut imported);
+    }
+
+    // Branch bundle resources: files beside `_index.md` are published under the section's URL;
+    // they are already copied to static/ above at that path.
+    for dir in &config.static_dirs {
+        copy_tree(root, dir, "static", &mut imported, false)?;
+    }
+    let mut taken: BTreeSet<PathBuf> = imported.files.iter().map(|f| f.to.clone()).collect();
+    for dir in &config.theme_static_dirs {
+        let mut theme = Imported::default();
+        copy_tree(root, dir, "static", &mut theme, false)?;
+        imported.notes.extend(theme.notes);
+        imported.files.extend(theme.files.into_iter().filter(|f| taken.insert(f.to.clone())));
+    }
+    copy_tree(root, &config.data_dir, "data", &mut imported, true)?;
+    for (dir, why) in [
+        ("layouts", "Hugo templates: Charter uses Tera templates; a plain set was written to templates/"),
+        ("themes", "Hugo themes: write or pick a Charter theme; a plain set of templates was written to templates/"),
+        ("assets", "Hugo Pipes assets are published only when templates use them; copy what you need into static/"),
+        ("i18n", "translations are not imported"),
+        ("archetypes", "archetypes are Hugo's `hugo new` templates; not needed by Charter"),
+    ] {
+        if root.join(dir).is_dir() {
+            imported.notes.push(Note::new(NoteKind::Skipped, dir, None, why));
+        }
+    }
+    term_slug_notes(&imported.docs, &config.site.taxonomies, &mut imported.notes);
+    carry_pagination(root, &mut imported)?;
+    Ok(imported)
+}
+
+/// Reads the content files of one language (of the whole site when it has no languages) into
+/// `imported`: pages, sections, the sections Hugo makes of top-level folders, bundle resources
+/// and other files.
+fn read_tree(root: &Path, config: &HugoConfig, tree: &ContentTree, imported: &mut Imported) {
+    // The language's own title and permalinks replace the site's.
+    let config = &HugoConfig {
+        site: SiteConfig {
+            title: tree.title.clone().unwrap_or_else(|| config.site.title.clone()),
+            ..config.site.clone()
+        },
+        permalinks: tree.permalinks.clone().unwrap_or_else(|| config.permalinks.clone()),
+        ..config.clone()
+    };
+    let files: Vec<PathBuf> = tree.files.keys().cloned().collect();
+    let source_of = |f: &Path| tree.source(f);
     let taxonomies: BTreeSet<String> = config.site.taxonomies.iter().cloned().collect();
 
     // Bundles: a folder with `index.*` is a leaf bundle (everything below is its resources), a
@@ -85,7 +142,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             if f.components().count() > 1 && taxonomies.contains(&first) {
                 imported.notes.push(Note::new(
                     NoteKind::Skipped,
-                    Path::new(&config.content_dir).join(f),
+                    source_of(f),
                     None,
                     format!("taxonomy page content (`{first}`): Charter renders taxonomy pages from taxonomy_list.html and taxonomy_term.html; move its text into those templates if it matters"),
                 ));
@@ -101,7 +158,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             } else if is_content(f) && ext(f) != "html" && ext(f) != "htm" {
                 imported.notes.push(Note::new(
                     NoteKind::Skipped,
-                    Path::new(&config.content_dir).join(f),
+                    source_of(f),
                     None,
                     "a content file inside a leaf bundle is a resource Hugo does not publish as a page; not imported",
                 ));
@@ -111,14 +168,14 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
                 resources
                     .entry(bundle.join("index"))
                     .or_default()
-                    .push((content_root.join(f), rel));
+                    .push((root.join(source_of(f)), rel));
             }
             continue;
         }
         if ext(f) == "gotmpl" {
             imported.notes.push(Note::new(
                 NoteKind::Skipped,
-                Path::new(&config.content_dir).join(f),
+                source_of(f),
                 None,
                 "a content adapter makes pages with Go templates at build time; write those pages as Markdown (or a script that does) and import again",
             ));
@@ -127,7 +184,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
         if CONVERTER_EXTS.contains(&ext(f).as_str()) {
             imported.notes.push(Note::new(
                 NoteKind::Skipped,
-                Path::new(&config.content_dir).join(f),
+                source_of(f),
                 None,
                 format!("`.{}` content needs an external converter in Hugo; convert it to Markdown and import again", ext(f)),
             ));
@@ -147,8 +204,10 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             continue;
         }
         // Any other file is published at its own path.
-        let to = Path::new("static").join(urlize_path(&rel_str));
-        imported.files.push(CopyFile { from: content_root.join(f), to, kind: CopyKind::Static });
+        let to = Path::new("static")
+            .join(tree.url_prefix.trim_start_matches('/'))
+            .join(urlize_path(&rel_str));
+        imported.files.push(CopyFile { from: root.join(source_of(f)), to, kind: CopyKind::Static });
     }
 
     // Top-level folders are sections in Hugo even without `_index.md` (a nested folder is one
@@ -157,14 +216,14 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
     for dir in &top_dirs {
         if !branch_dirs.contains(Path::new(dir)) {
             let title = config.list_titles.section_title(dir);
-            let source = Path::new(&config.content_dir).join(dir);
+            let source = tree.source(Path::new(dir));
             let mut front = Map::new();
             front.insert("title".into(), Value::String(title.clone()));
             invented.push(Doc {
                 source: source.clone(),
-                link_key: format!("{dir}/_index.md"),
+                link_key: format!("{}{dir}/_index.md", tree.link_prefix),
                 kind: DocKind::Section,
-                url: format!("/{}/", hugo_path(dir)),
+                url: tree.url(&format!("/{}/", hugo_path(dir)), false),
                 aliases: vec![],
                 published: true,
                 front,
@@ -184,10 +243,10 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
         let mut front = Map::new();
         front.insert("title".into(), Value::String(config.site.title.clone()));
         invented.push(Doc {
-            source: Path::new(&config.content_dir).join("_index.md"),
-            link_key: "_index.md".into(),
-            kind: DocKind::Home,
-            url: "/".into(),
+            source: tree.source(Path::new("_index.md")),
+            link_key: format!("{}_index.md", tree.link_prefix),
+            kind: tree.kind(DocKind::Home),
+            url: tree.url("/", false),
             aliases: vec![],
             published: true,
             front,
@@ -196,18 +255,19 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
             resources: vec![],
             notes: vec![Note::new(
                 NoteKind::TitleInvented,
-                Path::new(&config.content_dir).join("_index.md"),
+                tree.source(Path::new("_index.md")),
                 None,
                 format!(
-                    "no home page file: wrote one titled \"{}\" (the site title)",
-                    config.site.title
+                    "no home page file: wrote one titled \"{}\" (the {} title)",
+                    config.site.title,
+                    if tree.lang.is_empty() { "site" } else { "language's" }
                 ),
             )],
         });
     }
 
     let now = chrono::Utc::now();
-    let cascades = read_cascades(&content_root, &sections);
+    let cascades = read_cascades(root, tree, &sections);
     let parsed: Vec<Result<Doc, Note>> = sections
         .par_iter()
         .map(|f| (f, true))
@@ -219,7 +279,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
                 .cloned()
                 .unwrap_or_default();
             let cascade = cascade_for(&cascades, f);
-            read_doc(&content_root, &config, f, is_section, res, &cascade, now)
+            read_doc(root, tree, config, f, is_section, res, &cascade, now)
         })
         .collect();
     for p in parsed {
@@ -229,27 +289,6 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
         }
     }
     imported.docs.extend(invented);
-
-    // Branch bundle resources: files beside `_index.md` are published under the section's URL;
-    // they are already copied to static/ above at that path.
-    for dir in &config.static_dirs {
-        copy_tree(root, dir, "static", &mut imported, false)?;
-    }
-    copy_tree(root, &config.data_dir, "data", &mut imported, true)?;
-    for (dir, why) in [
-        ("layouts", "Hugo templates: Charter uses Tera templates; a plain set was written to templates/"),
-        ("themes", "Hugo themes: write or pick a Charter theme; a plain set of templates was written to templates/"),
-        ("assets", "Hugo Pipes assets are published only when templates use them; copy what you need into static/"),
-        ("i18n", "translations are not imported"),
-        ("archetypes", "archetypes are Hugo's `hugo new` templates; not needed by Charter"),
-    ] {
-        if root.join(dir).is_dir() {
-            imported.notes.push(Note::new(NoteKind::Skipped, dir, None, why));
-        }
-    }
-    term_slug_notes(&imported.docs, &config.site.taxonomies, &mut imported.notes);
-    carry_pagination(root, &mut imported)?;
-    Ok(imported)
 }
 
 /// Hugo writes pagers (`/posts/page/2/`, and `/posts/page/1/` redirecting to `/posts/`) only for
@@ -439,7 +478,7 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
                     raw.insert(k, v);
                 }
             } else {
-                raw.insert(key.to_lowercase(), Value::Object(map));
+                hugo_languages::insert_config_dir_file(&mut raw, &key, map);
             }
             file_name.get_or_insert_with(|| "config/_default/".to_string());
         }
@@ -540,6 +579,20 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
             static_dirs = mounted_static;
         }
     }
+    // `theme = "x"` or a list; the first one named wins, as in Hugo.
+    let themes: Vec<String> = match cfg.get("theme") {
+        Some(Value::Array(a)) => a.iter().filter_map(value_text).collect(),
+        Some(v) => value_text(v).into_iter().collect(),
+        None => vec![],
+    };
+    // A theme in `themes/` by its name; a module path or a name that climbs out is not one.
+    let theme_static_dirs = themes
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty() && !t.contains("..") && !t.starts_with(['/', '\\']))
+        .map(|t| format!("themes/{t}/static"))
+        .filter(|d| root.join(d).is_dir())
+        .collect();
     let mut permalinks = HashMap::new();
     if let Some(Value::Object(m)) = cfg.get("permalinks") {
         // Newer form: permalinks.page.<section>; older: permalinks.<section>.
@@ -553,7 +606,18 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
             }
         }
     }
-    let ugly_urls = matches!(cfg.get("uglyurls"), Some(Value::Bool(true)));
+    // `uglyURLs` is true, false, or a map of section -> true/false.
+    let (ugly_urls, ugly_url_sections) = match cfg.get("uglyurls") {
+        Some(Value::Object(sections)) => (
+            false,
+            sections
+                .iter()
+                .filter(|(_, v)| matches!(v, Value::Bool(true)))
+                .map(|(k, _)| k.clone())
+                .collect(),
+        ),
+        other => (matches!(other, Some(Value::Bool(true))), vec![]),
+    };
     // Hugo renders a `ref` to a page it cannot find only at the warning level; at the default
     // (error) level it refuses to build.
     let link_not_found_url = get_str("reflinkserrorlevel")
@@ -565,14 +629,7 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         capitalize: !matches!(cfg.get("capitalizelisttitles"), Some(Value::Bool(false))),
         style: TitleCase::from_config(get_str("titlecasestyle").as_deref()),
     };
-    if cfg.contains_key("languages") {
-        notes.push(Note::new(
-            NoteKind::Other,
-            &config_file,
-            None,
-            "a multilingual site: only the default language's content is imported as it is; translated files (`name.fr.md`) become pages of their own",
-        ));
-    }
+    let languages = Languages::read(&cfg);
     if let Some(Value::Array(kinds)) = cfg.get("disablekinds") {
         if !kinds.is_empty() {
             notes.push(Note::new(
@@ -597,8 +654,11 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         "staticdir",
         "datadir",
         "permalinks",
+        "theme",
         "uglyurls",
         "languages",
+        "defaultcontentlanguageinsubdir",
+        "disablelanguages",
         "disablekinds",
         "module",
         "pluralizelisttitles",
@@ -632,10 +692,13 @@ fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         },
         content_dir,
         static_dirs,
+        theme_static_dirs,
         data_dir,
         permalinks,
         ugly_urls,
+        ugly_url_sections,
         list_titles,
+        languages,
         notes,
     })
 }
@@ -690,8 +753,10 @@ fn read_config_file(path: &Path, name: &str) -> Result<Map<String, Value>, Diagn
 }
 
 /// Reads one page or section file into a [`Doc`]. A file that cannot be read is a skip note.
+#[allow(clippy::too_many_arguments)]
 fn read_doc(
-    content_root: &Path,
+    root: &Path,
+    tree: &ContentTree,
     config: &HugoConfig,
     rel: &Path,
     is_section: bool,
@@ -699,9 +764,9 @@ fn read_doc(
     cascade: &Map<String, Value>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Doc, Note> {
-    let source = Path::new(&config.content_dir).join(rel);
+    let source = tree.source(rel);
     let file =
-        source_front_matter::read_source(&content_root.join(rel), &source, ", as older Hugo did")?;
+        source_front_matter::read_source(&root.join(&source), &source, ", as older Hugo did")?;
     let parsed = &file.parsed;
     let mut notes = file.notes.clone();
     let place = HugoPlace::of(rel, is_section);
@@ -740,7 +805,10 @@ fn read_doc(
             dates.date,
         ),
     };
-    let aliases = aliases_from_page_folder(&addresses.aliases, &page_url);
+    // A language's URLs and aliases lie under its prefix (`/fr/`), but not a `url` as written.
+    let page_url = tree.url(&page_url, place.kind == DocKind::Page && addresses.url.is_some());
+    let own_aliases: Vec<String> = addresses.aliases.iter().map(|a| tree.alias(a)).collect();
+    let aliases = aliases_from_page_folder(&own_aliases, &page_url);
     note_url_choices(&mut m, &addresses, &page_url, published, place.kind);
     let MapFields { mut front, extra, .. } = m;
     if !extra.is_empty() {
@@ -749,8 +817,8 @@ fn read_doc(
     let body = file.body().replace("<!--more-->", "<!-- more -->");
     Ok(Doc {
         source,
-        link_key: slash_path(rel),
-        kind: place.kind,
+        link_key: format!("{}{}", tree.link_prefix, slash_path(rel)),
+        kind: tree.kind(place.kind),
         url: page_url,
         aliases,
         published: published || place.kind == DocKind::Home,
@@ -1129,10 +1197,10 @@ fn note_url_choices(
 type Cascades = HashMap<String, Vec<(Option<String>, Map<String, Value>)>>;
 
 /// Reads the `cascade` of every section file.
-fn read_cascades(content_root: &Path, sections: &[PathBuf]) -> Cascades {
+fn read_cascades(root: &Path, tree: &ContentTree, sections: &[PathBuf]) -> Cascades {
     let mut out = Cascades::new();
     for f in sections {
-        let Ok(text) = std::fs::read_to_string(content_root.join(f)) else { continue };
+        let Ok(text) = std::fs::read_to_string(root.join(tree.source(f))) else { continue };
         let Ok(split) = source_front_matter::split(&text) else { continue };
         let Ok(parsed) = source_front_matter::parse(&split) else { continue };
         let Some((_, c)) = parsed.map.iter().find(|(k, _)| k.eq_ignore_ascii_case("cascade"))
@@ -1281,6 +1349,7 @@ fn page_url(
         return u;
     }
     let section = dir.split('/').next().unwrap_or("");
+    let ugly = config.ugly_urls || config.ugly_url_sections.iter().any(|s| s == section);
     if let Some(pattern) = config.permalinks.get(section).filter(|_| !section.is_empty()) {
         let out = super::expand_permalink(pattern, |token| match token {
             "year" => date.map(|d| format!("{:04}", d.year())),
@@ -1302,6 +1371,11 @@ fn page_url(
         if !out.ends_with('/') && !out.rsplit('/').next().unwrap_or("").contains('.') {
             out.push('/');
         }
+        // Ugly: `/2014/11/18/x/` is `/2014/11/18/x.html`.
+        if ugly && out.len() > 1 && out.ends_with('/') {
+            out.pop();
+            out.push_str(".html");
+        }
         return out;
     }
     let name = match slug {
@@ -1309,7 +1383,7 @@ fn page_url(
         None => hugo_path(base_name),
     };
     let prefix = if dir.is_empty() { "/".to_string() } else { format!("/{}/", hugo_path(dir)) };
-    if config.ugly_urls {
+    if ugly {
         format!("{prefix}{name}.html")
     } else {
         format!("{prefix}{name}/")
@@ -1502,7 +1576,15 @@ pub(crate) fn convert_body(
         if path.is_empty() {
             return index.get(&doc.link_key).map(|l| format!("{l}{anchor}"));
         }
-        let Some(link) = resolve_ref(index, &self_dir, path) else {
+        // A page of a language below the root (`fr/…`) finds its own language's pages first.
+        let language = imported
+            .link_prefixes
+            .iter()
+            .find(|p| doc.link_key.starts_with(p.as_str()))
+            .map_or("", String::as_str);
+        let Some(link) =
+            resolve_ref_from(index, (language, &imported.link_prefixes), &self_dir, path)
+        else {
             // Hugo with `refLinksErrorLevel = "warning"` renders `refLinksNotFoundURL`; with the
             // default level it refuses to build, and the link is left for a person.
             let url = imported.config.link_not_found_url.clone()?;
@@ -1552,9 +1634,23 @@ pub(crate) fn convert_body(
     }
 }
 
+/// [`resolve_ref_from`] on a site without languages.
+#[cfg(test)]
+fn resolve_ref(index: &LinkIndex, self_dir: &str, path: &str) -> Option<String> {
+    resolve_ref_from(index, ("", &[]), self_dir, path)
+}
+
 /// Finds a `ref` target the way Hugo does: relative to the page, then from the content root,
 /// with or without extension, as a bundle or section folder, and finally by unique base name.
-fn resolve_ref(index: &LinkIndex, self_dir: &str, path: &str) -> Option<String> {
+/// On a multilingual site, from a page of the language whose link keys start with `language`
+/// (`fr/`; empty for the language at the root), given every language's prefix: a path from the
+/// content root finds that language's page first, and a base name finds no other language's page.
+fn resolve_ref_from(
+    index: &LinkIndex,
+    (language, prefixes): (&str, &[String]),
+    self_dir: &str,
+    path: &str,
+) -> Option<String> {
     let clean = |p: &str| -> String {
         let mut parts: Vec<&str> = Vec::new();
         for seg in p.split('/') {
@@ -1571,6 +1667,9 @@ fn resolve_ref(index: &LinkIndex, self_dir: &str, path: &str) -> Option<String> 
     let mut bases = Vec::new();
     if !path.starts_with('/') && !self_dir.is_empty() {
         bases.push(clean(&format!("{self_dir}/{path}")));
+    }
+    if !language.is_empty() {
+        bases.push(clean(&format!("{language}{path}")));
     }
     bases.push(clean(path));
     for base in &bases {
@@ -1613,6 +1712,13 @@ fn resolve_ref(index: &LinkIndex, self_dir: &str, path: &str) -> Option<String> 
         })
         .collect();
     found.sort();
+    found.retain(|k| {
+        let other = prefixes.iter().any(|p| p != language && k.starts_with(p.as_str()));
+        !other || (!language.is_empty() && k.starts_with(language))
+    });
+    if found.len() > 1 && !language.is_empty() {
+        found.retain(|k| k.starts_with(language));
+    }
     if found.len() == 1 {
         return index.get(found[0]).map(str::to_string);
     }
@@ -1791,8 +1897,18 @@ mod tests {
             "/2021/03/perm-title-é/"
         );
         assert_eq!(page_url(&c, "posts", "x", "T", None, None, Some(d)), "/posts/x/");
+        // Per section, as letsencrypt.org's `[uglyURLs] post = true` (Hugo 0.168 published its
+        // posts at /2014/11/18/announcing-lets-encrypt.html).
+        c.ugly_url_sections = vec!["post".into()];
+        c.permalinks.insert("post".into(), "/:year/:month/:day/:slug/".into());
+        assert_eq!(
+            page_url(&c, "post", "x", "T", Some("Announcing"), None, Some(d)),
+            "/2021/03/04/announcing.html"
+        );
+        assert_eq!(page_url(&c, "posts", "x", "T", None, None, None), "/posts/x/");
         c.ugly_urls = true;
         assert_eq!(page_url(&c, "posts", "x", "T", None, None, None), "/posts/x.html");
+        assert_eq!(page_url(&c, "docs", "p", "T", None, None, Some(d)), "/2021/03/t.html");
     }
 
     fn index(keys: &[&str]) -> LinkIndex {
@@ -1853,5 +1969,26 @@ mod tests {
         assert_eq!(resolve_ref(&idx, "x", "first").as_deref(), Some("@/new/posts/first.md"));
         assert_eq!(resolve_ref(&idx, "", "/").as_deref(), Some("@/new/_index.md"));
         assert_eq!(resolve_ref(&idx, "", "missing.md"), None);
+    }
+
+    #[test]
+    fn refs_from_a_translation_find_its_own_language_first() {
+        let idx =
+            index(&["about.md", "docs/guide.md", "fr/about.md", "fr/docs/guide.md", "de/x.md"]);
+        let langs = ["fr/".to_string(), "de/".to_string()];
+        let from =
+            |lang: &str, dir: &str, path: &str| resolve_ref_from(&idx, (lang, &langs), dir, path);
+        assert_eq!(from("fr/", "fr/posts", "/about.md").as_deref(), Some("@/new/fr/about.md"));
+        assert_eq!(
+            from("fr/", "fr/posts", "docs/guide.md").as_deref(),
+            Some("@/new/fr/docs/guide.md")
+        );
+        assert_eq!(from("fr/", "fr", "guide").as_deref(), Some("@/new/fr/docs/guide.md"));
+        // Not translated: the default language's page.
+        assert_eq!(from("de/", "de", "/docs/guide.md").as_deref(), Some("@/new/docs/guide.md"));
+        // Another language's page is never found, not even by its base name.
+        assert_eq!(from("fr/", "fr", "/x.md"), None);
+        assert_eq!(from("", "", "x"), None);
+        assert_eq!(resolve_ref(&idx, "", "/about.md").as_deref(), Some("@/new/about.md"));
     }
 }

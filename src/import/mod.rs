@@ -2,8 +2,9 @@
 //! builds, keeping every URL, and reports what it changed and what needs a person.
 //!
 //! The stages, each in its own module:
-//! 1. read the source site into [`Doc`]s and files to copy ([`hugo`], [`jekyll`], both on
-//!    [`source_front_matter`] and [`dates`]), in parallel;
+//! 1. read the source site into [`Doc`]s and files to copy ([`hugo`], with a multilingual
+//!    site's languages in [`hugo_languages`], [`jekyll`], both on [`source_front_matter`] and [`dates`]),
+//!    in parallel;
 //! 2. place every document at a Charter content path whose URL is the one the source published,
 //!    or keep the old URL as an alias, and find collisions ([`place`]);
 //! 3. translate bodies (Hugo shortcodes in [`shortcodes`], Liquid in [`liquid`]) now that every
@@ -20,6 +21,7 @@ mod components;
 mod dates;
 mod destination;
 mod hugo;
+mod hugo_languages;
 mod jekyll;
 mod jekyll_pagination;
 mod kramdown;
@@ -131,6 +133,9 @@ pub(crate) struct Imported {
     /// Redirect pages written into `static/`: (URL, target URL), for URLs the source published
     /// that no Charter page or alias can answer (Hugo's pagers of taxonomy lists).
     pub redirect_pages: Vec<(String, String)>,
+    /// A multilingual Hugo site's link-key prefixes of its languages below the root (`fr/`): a
+    /// `ref` from such a page finds its own language's pages first.
+    pub link_prefixes: Vec<String>,
 }
 
 /// A translated body and what was left in it.

@@ -41,6 +41,8 @@ pub enum NoteKind {
     OutsideSite,
     /// A file that was not imported, and why.
     Skipped,
+    /// A language of a multilingual source site: where it went.
+    Language,
     /// Anything else worth a look.
     Other,
 }
@@ -67,16 +69,20 @@ impl NoteKind {
             }
             NoteKind::OutsideSite => "Pages and aliases not imported: their URL leaves the site",
             NoteKind::Skipped => "Files skipped",
+            NoteKind::Language => {
+                "Languages (each one a plain section: Charter has no translations yet)"
+            }
             NoteKind::Other => "Other notes",
         }
     }
-    const ORDER: [NoteKind; 14] = [
+    const ORDER: [NoteKind; 15] = [
         NoteKind::Collision,
         NoteKind::LinkUnresolved,
         NoteKind::LinkToUnpublished,
         NoteKind::AliasOverPage,
         NoteKind::UrlNotKept,
         NoteKind::OutsideSite,
+        NoteKind::Language,
         NoteKind::Skipped,
         NoteKind::Unpublished,
         NoteKind::TitleInvented,
