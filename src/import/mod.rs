@@ -260,12 +260,11 @@ fn place_notes(
             ));
         }
         for (alias, holder) in &p.aliases_taken {
-            notes.push(Note::new(
-                NoteKind::AliasOverPage,
-                &doc.source,
-                None,
-                format!("the alias {alias} is left out: {holder} publishes that URL, and a redirect never replaces content. {}", source_did(alias)),
-            ));
+            let message = match holder.strip_suffix(" (alias)") {
+                Some(other) => format!("the alias {alias} is left out: it is also an alias of {other}, which keeps it (the later in path order, whose redirect the source wrote last). {}", source_did(alias)),
+                None => format!("the alias {alias} is left out: {holder} publishes that URL, and a redirect never replaces content. {}", source_did(alias)),
+            };
+            notes.push(Note::new(NoteKind::AliasOverPage, &doc.source, None, message));
         }
         for alias in &p.moved_from {
             let message = if doc.published {

@@ -322,8 +322,10 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
         places[i] = Some(place);
     }
 
-    // Aliases the source declared, after every page has its own URL.
-    for &i in &order {
+    // Aliases the source declared, after every page has its own URL. Of two documents with one
+    // alias, the later in path order keeps it: the source generators write redirects in that
+    // order, so the later one is what they served (Jekyll's own docs: `/conduct/`).
+    for &i in order.iter().rev() {
         let doc = &docs[i];
         let Some(place) = places[i].as_mut().filter(|p| !p.outside_site) else { continue };
         for alias in &doc.aliases {
@@ -651,10 +653,13 @@ mod tests {
         b.front.insert("tags".into(), serde_json::json!(["X"]));
         let docs = vec![a, b, doc("posts/_index.md", DocKind::Section, "/posts/")];
         let p = place(&docs, &["tags".to_string()]);
-        assert_eq!(p.places[0].aliases, vec!["/same/".to_string()]);
+        // Of two aliases at one URL, the later document in path order keeps it (its redirect
+        // is the one the source wrote last).
+        assert_eq!(p.places[1].aliases, vec!["/same/".to_string()]);
         let taken: Vec<&str> = p.places[0].aliases_taken.iter().map(|(a, _)| a.as_str()).collect();
-        assert_eq!(taken, vec!["/posts/", "/tags/x/"]);
-        assert_eq!(p.places[1].aliases_taken, vec![("/same/".into(), "a.md (alias)".into())]);
+        assert_eq!(taken, vec!["/posts/", "/tags/x/", "/same/"]);
+        assert_eq!(p.places[0].aliases_taken[2], ("/same/".into(), "b.md (alias)".into()));
+        assert!(p.places[1].aliases_taken.is_empty());
         assert!(p.collisions.is_empty(), "{:?}", p.collisions);
     }
 
