@@ -39,6 +39,8 @@ pub(crate) struct JekyllConfig {
     pub exclude: Vec<PathScope>,
     pub include: Vec<String>,
     pub future: bool,
+    /// `timezone`: the zone Jekyll writes a post's date in, in its URL.
+    pub timezone: Option<chrono_tz::Tz>,
     /// `paginate` with the jekyll-paginate plugin loaded.
     pub pagination: Option<JekyllPagination>,
     pub notes: Vec<Note>,
@@ -485,6 +487,18 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
         ));
     }
     let pagination = jekyll_pagination::read(&raw, root, &config_file, &mut notes);
+    let timezone = get_str("timezone").and_then(|name| match name.parse::<chrono_tz::Tz>() {
+        Ok(tz) => Some(tz),
+        Err(_) => {
+            notes.push(Note::new(
+                NoteKind::Other,
+                &config_file,
+                None,
+                format!("`timezone: {name}` is not a time zone name: post dates in URLs are taken as written"),
+            ));
+            None
+        }
+    });
     Ok(JekyllConfig {
         site: SiteConfig {
             title,
@@ -502,9 +516,29 @@ fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
         exclude,
         include,
         future,
+        timezone,
         pagination,
         notes,
     })
+}
+
+/// A post's date as Jekyll puts it in a URL: a date with a time and an offset is shown in the
+/// site's `timezone` (`2013-05-06 02:12:52 +0200` is May 5 in Los Angeles); a bare day, or a time
+/// without an offset, is already in it.
+fn in_site_time_zone(date: SourceDate, timezone: Option<chrono_tz::Tz>) -> SourceDate {
+    let (Some(tz), Some(time), Some(offset)) = (timezone, date.time, date.offset) else {
+        return date;
+    };
+    let naive = chrono::NaiveDateTime::new(date.date, time);
+    let Some(instant) = chrono::TimeZone::from_local_datetime(&offset, &naive).single() else {
+        return date;
+    };
+    let local = instant.with_timezone(&tz);
+    SourceDate {
+        date: local.date_naive(),
+        time: Some(local.time()),
+        offset: Some(chrono::Offset::fix(local.offset())),
+    }
 }
 
 /// The report's note on Jekyll's not-found page, which is not imported as a page.
@@ -527,6 +561,7 @@ const CONFIG_CARRIED_OVER: &[&str] = &[
     "locale",
     "paginate",
     "paginate_path",
+    "timezone",
 ];
 
 /// `_config.yml` keys that only steer Jekyll's own build: not carried over, and named in the
@@ -542,7 +577,6 @@ const CONFIG_BUILD_ONLY: &[&str] = &[
     "remote_theme",
     "source",
     "destination",
-    "timezone",
     "encoding",
     "incremental",
     "safe",
@@ -749,7 +783,7 @@ fn read_doc(
         "/".to_string()
     } else {
         let parts = UrlParts {
-            date,
+            date: date.map(|d| in_site_time_zone(d, config.timezone)),
             slug: &slug,
             categories: &categories,
             path: &path_part,
@@ -1233,6 +1267,19 @@ fn split_base(base_url: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_post_date_with_an_offset_is_shown_in_the_site_time_zone() {
+        let tz: chrono_tz::Tz = "America/Los_Angeles".parse().unwrap();
+        let d = dates::parse("2013-05-06 02:12:52 +0200").unwrap();
+        assert_eq!(in_site_time_zone(d, Some(tz)).date.to_string(), "2013-05-05");
+        assert_eq!(in_site_time_zone(d, None).date.to_string(), "2013-05-06");
+        // A bare day, or a time without an offset, is already in the site's zone.
+        let day = dates::parse("2013-05-06").unwrap();
+        assert_eq!(in_site_time_zone(day, Some(tz)).date.to_string(), "2013-05-06");
+        let local = dates::parse("2013-05-06 00:30:00").unwrap();
+        assert_eq!(in_site_time_zone(local, Some(tz)).date.to_string(), "2013-05-06");
+    }
 
     fn parts<'a>(date: &str, slug: &'a str, cats: &'a [String]) -> UrlParts<'a> {
         UrlParts {
