@@ -755,6 +755,8 @@ fn hugo_multilingual_fixture_keeps_every_translation_s_url() {
         "/fr/docs/",
         "/fr/qui/",
         "/mentions/",
+        "/journal/",
+        "/notes/first-note/",
         "/fr/contact/",
         "/css/theme.css",
         "/posts/bundle/pic.svg",
@@ -812,7 +814,7 @@ fn hugo_multilingual_fixture_keeps_every_translation_s_url() {
     for line in [
         "`fr` (\"Carnets de terrain\"): 9 file(s) from `content-fr` imported as the section `content/fr/`, published at /fr/ as Hugo did",
         "`de` (\"Feldnotizen\"): 4 file(s) from `content` imported as the section `content/de/`",
-        "`en`, the default language (\"Field Notes\"): 9 file(s) from `content` imported at the root",
+        "`en`, the default language (\"Field Notes\"): 11 file(s) from `content` imported at the root",
         "`es` is disabled in the Hugo config: not imported",
         "Charter has no multilingual support yet",
     ] {

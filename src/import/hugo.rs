@@ -807,10 +807,24 @@ fn read_doc(
     };
     // A language's URLs and aliases lie under its prefix (`/fr/`), but not a `url` as written.
     let page_url = tree.url(&page_url, place.kind == DocKind::Page && addresses.url.is_some());
-    let own_aliases: Vec<String> = addresses.aliases.iter().map(|a| tree.alias(a)).collect();
+    let mut own_aliases: Vec<String> = addresses.aliases.iter().map(|a| tree.alias(a)).collect();
+    // A section's `url` moves its list page; Charter lists a section at its folder's URL, so
+    // the `url` (as written, like a page's) becomes a redirect to it.
+    let section_url = addresses.url.as_ref().filter(|_| place.kind == DocKind::Section);
+    if let Some(url) = section_url {
+        own_aliases.push(url.clone());
+    }
     let aliases = aliases_from_page_folder(&own_aliases, &page_url);
     note_url_choices(&mut m, &addresses, &page_url, published, place.kind);
     let MapFields { mut front, extra, .. } = m;
+    if let Some(url) = section_url {
+        notes.push(Note::new(
+            NoteKind::UrlKept,
+            &source,
+            None,
+            format!("the section's `url: {url}`: Charter lists a section at its folder's URL, {page_url}, so {url} is a redirect to it"),
+        ));
+    }
     if !extra.is_empty() {
         front.insert("extra".into(), Value::Object(extra));
     }
