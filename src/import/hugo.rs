@@ -1633,10 +1633,14 @@ pub(crate) fn convert_body(
             .or_else(|| page_extra.and_then(lookup))
             .or_else(|| lookup(&imported.config.extra))
     };
+    // `{{< baseurl >}}` writes the base URL's path: links stay root-relative, as on the site.
+    let base_path = url::Url::parse(&imported.config.base_url)
+        .map(|u| u.path().trim_end_matches('/').to_string())
+        .unwrap_or_default();
     let c = shortcodes::convert(
         &doc.body,
         doc.body_line,
-        &shortcodes::Context { resolve_ref: &resolve, param: &param, names },
+        &shortcodes::Context { resolve_ref: &resolve, param: &param, names, base_path: &base_path },
     );
     let notes = notes.into_inner().unwrap_or_default();
     Body {

@@ -27,6 +27,9 @@ pub struct Context<'a> {
     pub param: &'a (dyn Fn(&str) -> Option<String> + Sync),
     /// The component each shortcode name becomes.
     pub names: &'a Names,
+    /// The path of the site's base URL without its last `/` (`""` at a domain's root), which a
+    /// `{{< baseurl >}}` shortcode writes.
+    pub base_path: &'a str,
 }
 
 /// A converted body and what it could not convert.
@@ -334,8 +337,19 @@ fn single(name: &str, args: &Args, ctx: &Context<'_>) -> Option<String> {
             let key = args.get("name", Some(0))?;
             (ctx.param)(key)
         }
+        _ if is_base_url(name) && args.positional.is_empty() && args.named.is_empty() => {
+            Some(ctx.base_path.to_string())
+        }
         _ => None,
     }
+}
+
+/// A shortcode that writes the site's base URL, a common idiom in links
+/// (`[a]({{< baseurl >}}/docs/)`): `baseurl`, `baseURL`, `base_url`, `base-url`, `siteurl`.
+fn is_base_url(name: &str) -> bool {
+    let plain: String =
+        name.chars().filter(|c| !matches!(c, '_' | '-')).collect::<String>().to_lowercase();
+    plain == "baseurl" || plain == "siteurl"
 }
 
 /// The arguments of a built-in's component, by the names its template declares, from Hugo's
@@ -586,7 +600,21 @@ mod tests {
         let param = |k: &str| if k == "author" { Some("Ada".to_string()) } else { None };
         let source = tempfile::tempdir().unwrap();
         let names = Names::new(Origin::Hugo, source.path(), names_used(body));
-        convert(body, 1, &Context { resolve_ref: &resolve, param: &param, names: &names })
+        convert(
+            body,
+            1,
+            &Context { resolve_ref: &resolve, param: &param, names: &names, base_path: "/docs" },
+        )
+    }
+
+    #[test]
+    fn a_base_url_shortcode_writes_the_base_path_in_links_and_text() {
+        let c = run("See [a]({{<baseurl>}}/os/v1/) and <a href=\"{{< baseURL >}}/x/\">x</a>, {{< site_url >}}.\n");
+        assert_eq!(c.text, "See [a](/docs/os/v1/) and <a href=\"/docs/x/\">x</a>, /docs.\n");
+        assert!(c.leftovers.is_empty() && c.components.is_empty(), "{c:?}");
+        // With arguments it is some other shortcode of that name: a component.
+        let c = run("{{< baseurl \"a\" >}}\n");
+        assert_eq!(c.components.len(), 1, "{c:?}");
     }
 
     #[test]
