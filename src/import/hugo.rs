@@ -217,53 +217,41 @@ fn read_tree(root: &Path, config: &HugoConfig, tree: &ContentTree, imported: &mu
         if !branch_dirs.contains(Path::new(dir)) {
             let title = config.list_titles.section_title(dir);
             let source = tree.source(Path::new(dir));
-            let mut front = Map::new();
-            front.insert("title".into(), Value::String(title.clone()));
-            invented.push(Doc {
-                source: source.clone(),
-                link_key: format!("{}{dir}/_index.md", tree.link_prefix),
-                kind: DocKind::Section,
-                url: tree.url(&format!("/{}/", hugo_path(dir)), false),
-                aliases: vec![],
-                published: true,
-                front,
-                body: String::new(),
-                body_line: 1,
-                resources: vec![],
-                notes: vec![Note::new(
-                    NoteKind::TitleInvented,
-                    source,
-                    None,
-                    format!("section without `_index.md`: wrote one titled \"{title}\" (Hugo's title: the folder name, pluralised and title-cased)"),
-                )],
-            });
+            let note = Note::new(
+                NoteKind::TitleInvented,
+                source.clone(),
+                None,
+                format!("section without `_index.md`: wrote one titled \"{title}\" (Hugo's title: the folder name, pluralised and title-cased)"),
+            );
+            invented.push(Doc::invented(
+                source,
+                format!("{}{dir}/_index.md", tree.link_prefix),
+                DocKind::Section,
+                tree.url(&format!("/{}/", hugo_path(dir)), false),
+                &title,
+                note,
+            ));
         }
     }
     if !branch_dirs.contains(Path::new("")) {
-        let mut front = Map::new();
-        front.insert("title".into(), Value::String(config.site.title.clone()));
-        invented.push(Doc {
-            source: tree.source(Path::new("_index.md")),
-            link_key: format!("{}_index.md", tree.link_prefix),
-            kind: tree.kind(DocKind::Home),
-            url: tree.url("/", false),
-            aliases: vec![],
-            published: true,
-            front,
-            body: String::new(),
-            body_line: 1,
-            resources: vec![],
-            notes: vec![Note::new(
-                NoteKind::TitleInvented,
-                tree.source(Path::new("_index.md")),
-                None,
-                format!(
-                    "no home page file: wrote one titled \"{}\" (the {} title)",
-                    config.site.title,
-                    if tree.lang.is_empty() { "site" } else { "language's" }
-                ),
-            )],
-        });
+        let note = Note::new(
+            NoteKind::TitleInvented,
+            tree.source(Path::new("_index.md")),
+            None,
+            format!(
+                "no home page file: wrote one titled \"{}\" (the {} title)",
+                config.site.title,
+                if tree.lang.is_empty() { "site" } else { "language's" }
+            ),
+        );
+        invented.push(Doc::invented(
+            tree.source(Path::new("_index.md")),
+            format!("{}_index.md", tree.link_prefix),
+            tree.kind(DocKind::Home),
+            tree.url("/", false),
+            &config.site.title,
+            note,
+        ));
     }
 
     let now = chrono::Utc::now();
@@ -815,19 +803,16 @@ fn read_doc(
         front.insert("extra".into(), Value::Object(extra));
     }
     let body = file.body().replace("<!--more-->", "<!-- more -->");
-    Ok(Doc {
-        source,
-        link_key: format!("{}{}", tree.link_prefix, slash_path(rel)),
-        kind: tree.kind(place.kind),
-        url: page_url,
-        aliases,
-        published: published || place.kind == DocKind::Home,
-        front,
-        body,
-        body_line: file.body_line,
-        resources,
-        notes,
-    })
+    let link_key = format!("{}{}", tree.link_prefix, slash_path(rel));
+    let mut doc = Doc::new(source, link_key, tree.kind(place.kind), page_url);
+    doc.aliases = aliases;
+    doc.published = published || place.kind == DocKind::Home;
+    doc.front = front;
+    doc.body = body;
+    doc.body_line = file.body_line;
+    doc.resources = resources;
+    doc.notes = notes;
+    Ok(doc)
 }
 
 /// Where a content file sits in Hugo's terms.

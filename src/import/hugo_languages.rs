@@ -461,28 +461,18 @@ pub(crate) fn finish(
             })
             .collect();
         let source = PathBuf::from(&config.content_dir).join("_index.md");
-        let mut front = Map::new();
-        front.insert("title".into(), Value::String(config.site.title.clone()));
-        imported.docs.push(Doc {
-            source: source.clone(),
-            link_key: "_index.md".into(),
-            kind: DocKind::Home,
-            url: "/".into(),
-            aliases: vec![],
-            published: true,
-            front,
-            body: format!("{}\n", links.join("\n")),
-            body_line: 1,
-            resources: vec![],
-            notes: vec![Note::new(
-                NoteKind::Language,
-                source,
-                None,
-                format!(
-                    "Hugo's `/` was a redirect to the default language's home page {default_prefix}/ (`defaultContentLanguageInSubdir`); Charter's home page (content/_index.md) links to each language's instead"
-                ),
-            )],
-        });
+        let note = Note::new(
+            NoteKind::Language,
+            source.clone(),
+            None,
+            format!(
+                "Hugo's `/` was a redirect to the default language's home page {default_prefix}/ (`defaultContentLanguageInSubdir`); Charter's home page (content/_index.md) links to each language's instead"
+            ),
+        );
+        let mut home =
+            Doc::invented(source, "_index.md", DocKind::Home, "/", &config.site.title, note);
+        home.body = format!("{}\n", links.join("\n"));
+        imported.docs.push(home);
     }
     imported.link_prefixes =
         trees.iter().map(|t| t.link_prefix.clone()).filter(|p| !p.is_empty()).collect();

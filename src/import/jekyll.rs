@@ -262,26 +262,19 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
         ));
     }
     if !has_home {
-        let mut front = Map::new();
-        front.insert("title".into(), Value::String(config.site.title.clone()));
-        imported.docs.push(Doc {
-            source: "index.md".into(),
-            link_key: "index.md".into(),
-            kind: DocKind::Home,
-            url: "/".into(),
-            aliases: vec![],
-            published: true,
-            front,
-            body: String::new(),
-            body_line: 1,
-            resources: vec![],
-            notes: vec![Note::new(
+        imported.docs.push(Doc::invented(
+            "index.md",
+            "index.md",
+            DocKind::Home,
+            "/",
+            &config.site.title,
+            Note::new(
                 NoteKind::TitleInvented,
                 "index.md",
                 None,
                 "no home page in the site: wrote one with the site title",
-            )],
-        });
+            ),
+        ));
     }
     Ok(imported)
 }
@@ -772,19 +765,15 @@ fn read_doc(
         _ => rel_slash,
     };
     let body = file.body().replace("<!--more-->", "<!-- more -->");
-    Ok(Doc {
-        source,
-        link_key,
-        kind: if is_home && url == "/" { DocKind::Home } else { DocKind::Page },
-        url,
-        aliases,
-        published,
-        front,
-        body,
-        body_line: file.body_line,
-        resources: vec![],
-        notes,
-    })
+    let kind = if is_home && url == "/" { DocKind::Home } else { DocKind::Page };
+    let mut doc = Doc::new(source, link_key, kind, url);
+    doc.aliases = aliases;
+    doc.published = published;
+    doc.front = front;
+    doc.body = body;
+    doc.body_line = file.body_line;
+    doc.notes = notes;
+    Ok(doc)
 }
 
 /// A post's date and slug from its file name (`2020-01-02-title.md`); a post without a date in

@@ -89,6 +89,47 @@ pub(crate) struct Doc {
     pub notes: Vec<Note>,
 }
 
+impl Doc {
+    /// A published document at `url` with no aliases, front matter, body, resources or notes;
+    /// set the rest on the result.
+    pub(crate) fn new(
+        source: impl Into<PathBuf>,
+        link_key: impl Into<String>,
+        kind: DocKind,
+        url: impl Into<String>,
+    ) -> Doc {
+        Doc {
+            source: source.into(),
+            link_key: link_key.into(),
+            kind,
+            url: url.into(),
+            aliases: vec![],
+            published: true,
+            front: Map::new(),
+            body: String::new(),
+            body_line: 1,
+            resources: vec![],
+            notes: vec![],
+        }
+    }
+
+    /// A home or section page the source site had no file for, written titled `title`, with
+    /// `note` saying so.
+    pub(crate) fn invented(
+        source: impl Into<PathBuf>,
+        link_key: impl Into<String>,
+        kind: DocKind,
+        url: impl Into<String>,
+        title: &str,
+        note: Note,
+    ) -> Doc {
+        let mut doc = Doc::new(source, link_key, kind, url);
+        doc.front.insert("title".into(), Value::String(title.to_string()));
+        doc.notes.push(note);
+        doc
+    }
+}
+
 /// A file copied as it is (or converted) into DEST.
 #[derive(Debug, Clone)]
 pub(crate) struct CopyFile {
