@@ -2,9 +2,9 @@
 //! builds, keeping every URL, and reports what it changed and what needs a person.
 //!
 //! The stages, each in its own module:
-//! 1. read the source site into [`Doc`]s and files to copy ([`hugo`], with a multilingual
-//!    site's languages in [`hugo_languages`], [`jekyll`], both on [`source_front_matter`] and [`dates`]),
-//!    in parallel;
+//! 1. read the source site into [`Doc`]s and files to copy ([`hugo`] and [`jekyll`], each a
+//!    folder split into config, front matter, URLs and body translation, both on
+//!    [`source_front_matter`] and [`dates`]), in parallel;
 //! 2. place every document at a Charter content path whose URL is the one the source published,
 //!    or keep the old URL as an alias, and find collisions ([`place`]);
 //! 3. translate bodies (Hugo shortcodes in [`shortcodes`], Liquid in [`liquid`]) now that every
@@ -21,9 +21,7 @@ mod components;
 mod dates;
 mod destination;
 mod hugo;
-mod hugo_languages;
 mod jekyll;
-mod jekyll_pagination;
 mod kramdown;
 mod liquid;
 mod place;

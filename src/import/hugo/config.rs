@@ -1,9 +1,9 @@
 //! The Hugo site's configuration: `hugo.toml`/`config.toml` (or YAML, JSON) and a `config/`
 //! folder, read into [`HugoConfig`], with Hugo's pagination settings.
 
+use super::languages::{self, Languages};
 use super::{ext, stem};
 use crate::error::{Diagnostic, Diagnostics};
-use crate::import::hugo_languages::{self, Languages};
 use crate::import::report::{Note, NoteKind};
 use crate::import::source_front_matter;
 use crate::import::titles::{ListTitles, TitleCase};
@@ -14,7 +14,7 @@ use std::path::Path;
 
 /// The parts of a Hugo config the import uses.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct HugoConfig {
+pub(super) struct HugoConfig {
     pub site: SiteConfig,
     pub content_dir: String,
     pub static_dirs: Vec<String>,
@@ -72,7 +72,7 @@ pub(super) fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
                     raw.insert(k, v);
                 }
             } else {
-                hugo_languages::insert_config_dir_file(&mut raw, &key, map);
+                languages::insert_config_dir_file(&mut raw, &key, map);
             }
             file_name.get_or_insert_with(|| "config/_default/".to_string());
         }

@@ -2,10 +2,10 @@
 //! it) mapped to Charter's fields, its dates, and whether Hugo would publish it.
 
 use super::config::HugoConfig;
+use super::languages::ContentTree;
 use super::stem;
 use super::urls::{aliases_from_page_folder, hugo_path, page_url, servable};
 use crate::import::dates::{self, DateFix, SourceDate};
-use crate::import::hugo_languages::ContentTree;
 use crate::import::report::{Note, NoteKind};
 use crate::import::source_front_matter;
 use crate::import::{slash_path, title_from_name, value_text, Doc, DocKind};

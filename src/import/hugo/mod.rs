@@ -5,21 +5,21 @@
 //!
 //! This module is the driver ([`read`]: the content tree, invented section and home pages, files to
 //! copy, pagination); the rest is split by concern: [`config`] reads the site config, [`front_matter`]
-//! reads one page into a [`Doc`], [`urls`] computes the URLs Hugo publishes, and [`links`]
-//! translates bodies.
+//! reads one page into a [`Doc`], [`languages`] splits a multilingual site into content trees,
+//! [`urls`] computes the URLs Hugo publishes, and [`links`] translates bodies.
 
 mod config;
 mod front_matter;
+mod languages;
 mod links;
 mod urls;
 
-use super::hugo_languages::{self, ContentTree};
 use super::report::{Note, NoteKind};
 use super::{slash_path, walk, CopyFile, CopyKind, Doc, DocKind, Imported, SiteConfig};
 use crate::error::Diagnostics;
-use config::read_config;
-pub(super) use config::HugoConfig;
+use config::{read_config, HugoConfig};
 use front_matter::{cascade_for, read_cascades, read_doc};
+use languages::ContentTree;
 pub(super) use links::convert_body;
 use rayon::prelude::*;
 use serde_json::Value;
@@ -38,7 +38,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
     let mut imported =
         Imported { config: config.site.clone(), notes: config.notes.clone(), ..Default::default() };
     // One tree of content files per language (one for a site without languages).
-    let trees = hugo_languages::content_trees(
+    let trees = languages::content_trees(
         root,
         &config.content_dir,
         config.languages.as_ref(),
@@ -48,7 +48,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
         read_tree(root, &config, tree, &mut imported);
     }
     if let Some(languages) = &config.languages {
-        hugo_languages::finish(languages, &trees, &config, &mut imported);
+        languages::finish(languages, &trees, &config, &mut imported);
     }
 
     // Branch bundle resources: files beside `_index.md` are published under the section's URL;

@@ -2,10 +2,10 @@
 //! what only served Jekyll's build, `include`/`exclude` scopes ([`PathScope`]) and front matter
 //! `defaults`.
 
+use super::pagination::{self, JekyllPagination};
 use super::urls::style_template;
 use super::Kind;
 use crate::error::{Diagnostic, Diagnostics};
-use crate::import::jekyll_pagination::{self, JekyllPagination};
 use crate::import::report::{Note, NoteKind};
 use crate::import::source_front_matter;
 use crate::import::{source_file, value_text, SiteConfig};
@@ -195,7 +195,7 @@ pub(super) fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
             format!("build settings not carried over: {}", dropped.join(", ")),
         ));
     }
-    let pagination = jekyll_pagination::read(&raw, root, &config_file, &mut notes);
+    let pagination = pagination::read(&raw, root, &config_file, &mut notes);
     Ok(JekyllConfig {
         site: SiteConfig {
             title,

@@ -8,14 +8,15 @@
 //! This module is the driver ([`read`]: which files are posts, drafts, collection documents and
 //! pages, the home page, files to copy, pagination); the rest is split by concern: [`config`]
 //! reads `_config.yml`, [`front_matter`] reads one document into a [`Doc`], [`urls`] fills
-//! Jekyll's permalinks, and [`body`] translates bodies.
+//! Jekyll's permalinks, [`pagination`] keeps jekyll-paginate's pagers, and [`body`] translates
+//! bodies.
 
 mod body;
 mod config;
 mod front_matter;
+mod pagination;
 mod urls;
 
-use super::jekyll_pagination;
 use super::report::{Note, NoteKind};
 use super::{slash_path, walk, CopyFile, CopyKind, Doc, DocKind, Imported};
 use crate::error::Diagnostics;
@@ -207,7 +208,7 @@ pub(crate) fn read(root: &Path) -> Result<Imported, Diagnostics> {
     }
     keep_one_home(&mut imported.docs);
     if let Some(pagination) = &config.pagination {
-        jekyll_pagination::apply(pagination, &mut imported.docs, &mut imported.notes);
+        pagination::apply(pagination, &mut imported.docs, &mut imported.notes);
     }
     // Categories and tags become taxonomies when some page uses them.
     imported.config.taxonomies = ["categories", "tags"]
