@@ -2,9 +2,9 @@
 //! builds, keeping every URL, and reports what it changed and what needs a person.
 //!
 //! The stages, each in its own module:
-//! 1. read the source site into [`Doc`]s and files to copy ([`hugo`], with a multilingual
-//!    site's languages in [`hugo_languages`], [`jekyll`], both on [`source_front_matter`] and [`dates`]),
-//!    in parallel;
+//! 1. read the source site into [`Doc`]s and files to copy ([`hugo`] and [`jekyll`], each a
+//!    folder split into config, front matter, URLs and body translation, both on
+//!    [`source_front_matter`] and [`dates`]), in parallel;
 //! 2. place every document at a Charter content path whose URL is the one the source published,
 //!    or keep the old URL as an alias, and find collisions ([`place`]);
 //! 3. translate bodies (Hugo shortcodes in [`shortcodes`], Liquid in [`liquid`]) now that every
@@ -21,9 +21,7 @@ mod components;
 mod dates;
 mod destination;
 mod hugo;
-mod hugo_languages;
 mod jekyll;
-mod jekyll_pagination;
 mod kramdown;
 mod liquid;
 mod place;
@@ -87,6 +85,47 @@ pub(crate) struct Doc {
     pub resources: Vec<(PathBuf, PathBuf)>,
     /// What reading this document changed.
     pub notes: Vec<Note>,
+}
+
+impl Doc {
+    /// A published document at `url` with no aliases, front matter, body, resources or notes;
+    /// set the rest on the result.
+    pub(crate) fn new(
+        source: impl Into<PathBuf>,
+        link_key: impl Into<String>,
+        kind: DocKind,
+        url: impl Into<String>,
+    ) -> Doc {
+        Doc {
+            source: source.into(),
+            link_key: link_key.into(),
+            kind,
+            url: url.into(),
+            aliases: vec![],
+            published: true,
+            front: Map::new(),
+            body: String::new(),
+            body_line: 1,
+            resources: vec![],
+            notes: vec![],
+        }
+    }
+
+    /// A home or section page the source site had no file for, written titled `title`, with
+    /// `note` saying so.
+    pub(crate) fn invented(
+        source: impl Into<PathBuf>,
+        link_key: impl Into<String>,
+        kind: DocKind,
+        url: impl Into<String>,
+        title: &str,
+        note: Note,
+    ) -> Doc {
+        let mut doc = Doc::new(source, link_key, kind, url);
+        doc.front.insert("title".into(), Value::String(title.to_string()));
+        doc.notes.push(note);
+        doc
+    }
 }
 
 /// A file copied as it is (or converted) into DEST.

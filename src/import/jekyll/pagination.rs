@@ -17,12 +17,12 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::report::{Note, NoteKind};
-use super::{Doc, DocKind};
+use crate::import::report::{Note, NoteKind};
+use crate::import::{Doc, DocKind};
 
 /// The plugin's settings, when it paginates.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct JekyllPagination {
+pub(super) struct JekyllPagination {
     /// `paginate`: posts a pager.
     pub per_page: u64,
     /// `paginate_path`, with its leading `/`: `/page:num/`.
@@ -32,7 +32,7 @@ pub(crate) struct JekyllPagination {
 /// Reads `paginate` and `paginate_path` from `_config.yml` (`raw`). None, with a note when
 /// `paginate` is set, when Jekyll would make no pagers: the plugin is not loaded (neither in
 /// `plugins`/`gems` nor in a `Gemfile`), or `paginate` is not a whole number above 0.
-pub(crate) fn read(
+pub(super) fn read(
     raw: &Map<String, Value>,
     root: &Path,
     config_file: &str,
@@ -97,7 +97,7 @@ fn split_path(path: &str) -> Option<(String, String)> {
 
 /// Makes the page Jekyll paginates a paginated section over every page below it, and notes what
 /// was done (or why the pagers' URLs are not kept).
-pub(crate) fn apply(pagination: &JekyllPagination, docs: &mut [Doc], notes: &mut Vec<Note>) {
+pub(super) fn apply(pagination: &JekyllPagination, docs: &mut [Doc], notes: &mut Vec<Note>) {
     let Some((folder, word)) = split_path(&pagination.path) else {
         notes.push(Note::new(
             NoteKind::UrlNotKept,

@@ -5,18 +5,18 @@
 //! bundle). It publishes each language under `/<code>/`, the default language at the root
 //! (unless `defaultContentLanguageInSubdir`). Charter has no translations yet, so each language
 //! becomes a plain section at Hugo's prefix: every translation keeps its URL, and the report says
-//! so. The reader in [`super::hugo`] reads each language's files as one [`ContentTree`].
+//! so. The reader in [`super`] reads each language's files as one [`ContentTree`].
 
-use super::report::{Note, NoteKind};
-use super::{slash_path, value_text, walk, Doc, DocKind, Imported};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::import::report::{Note, NoteKind};
+use crate::import::{slash_path, value_text, walk, Doc, DocKind, Imported};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// One language of the site, as its config declares it.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Language {
+pub(super) struct Language {
     /// The code, lower-cased as Hugo uses it in URLs (`pt-br`).
     pub code: String,
     pub title: Option<String>,
@@ -33,7 +33,7 @@ pub(crate) struct Language {
 
 /// The languages of a Hugo site.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Languages {
+pub(super) struct Languages {
     /// `defaultContentLanguage` (Hugo's default: `en`).
     pub default: String,
     /// `defaultContentLanguageInSubdir`: the default language under `/<code>/` too.
@@ -49,7 +49,7 @@ pub(crate) struct Languages {
 /// Folds a file of `config/_default/` into the raw config the way Hugo does: `languages.toml` is
 /// `languages`, `languages.fr.toml` is `languages.fr`, and `menus.fr.toml` (or `params.fr.toml`) is
 /// `languages.fr.menus`; any other file `name.toml` is the key `name`.
-pub(crate) fn insert_config_dir_file(
+pub(super) fn insert_config_dir_file(
     raw: &mut Map<String, Value>,
     stem: &str,
     file: Map<String, Value>,
@@ -93,7 +93,7 @@ fn get<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
 }
 
 /// `permalinks` as Hugo reads it: `permalinks.page.<section>` or the older `permalinks.<section>`.
-pub(crate) fn permalink_patterns(value: &Value) -> Option<HashMap<String, String>> {
+pub(super) fn permalink_patterns(value: &Value) -> Option<HashMap<String, String>> {
     let Value::Object(m) = value else { return None };
     let pages = match get(m, "page") {
         Some(Value::Object(p)) => p,
@@ -105,7 +105,7 @@ pub(crate) fn permalink_patterns(value: &Value) -> Option<HashMap<String, String
 impl Languages {
     /// The languages of a config whose top-level keys are lower-cased, or `None` for a site that
     /// declares none (one language, at the root).
-    pub(crate) fn read(cfg: &Map<String, Value>) -> Option<Languages> {
+    pub(super) fn read(cfg: &Map<String, Value>) -> Option<Languages> {
         let Some(Value::Object(declared)) = cfg.get("languages") else { return None };
         if declared.is_empty() {
             return None;
@@ -184,7 +184,7 @@ impl Languages {
     }
 
     /// The URL prefix of a language: `/fr`, or empty for the default language at the root.
-    pub(crate) fn url_prefix(&self, code: &str) -> String {
+    pub(super) fn url_prefix(&self, code: &str) -> String {
         if code == self.default && !self.default_in_subdir {
             String::new()
         } else {
@@ -206,7 +206,7 @@ impl Languages {
 /// The content files of one language, as one tree: each under the path Hugo sees it at
 /// (`about.md` for `about.fr.md`), with the file it comes from.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct ContentTree {
+pub(super) struct ContentTree {
     /// The language code; empty for a site without languages.
     pub lang: String,
     /// The language's title, for its home page.
@@ -230,7 +230,7 @@ pub(crate) struct ContentTree {
 impl ContentTree {
     /// The source file (relative to SOURCE) of a path of this tree; a folder of the tree lies
     /// in its content folder.
-    pub(crate) fn source(&self, rel: &Path) -> PathBuf {
+    pub(super) fn source(&self, rel: &Path) -> PathBuf {
         if let Some(f) = self.files.get(rel) {
             return f.clone();
         }
@@ -248,13 +248,13 @@ impl ContentTree {
 
     /// Whether the tree is a language other than the site's root one: its home page is the
     /// section `/<code>/`.
-    pub(crate) fn is_subdir(&self) -> bool {
+    pub(super) fn is_subdir(&self) -> bool {
         !self.url_prefix.is_empty()
     }
 
     /// The kind a document of this tree has in Charter: a language's home page below the root is
     /// a section.
-    pub(crate) fn kind(&self, kind: DocKind) -> DocKind {
+    pub(super) fn kind(&self, kind: DocKind) -> DocKind {
         if kind == DocKind::Home && self.is_subdir() {
             DocKind::Section
         } else {
@@ -264,7 +264,7 @@ impl ContentTree {
 
     /// A URL Hugo computed from the path in this tree, under the language's prefix. A `url` set in
     /// front matter is not prefixed: Hugo publishes it as written.
-    pub(crate) fn url(&self, url: &str, from_front_matter: bool) -> String {
+    pub(super) fn url(&self, url: &str, from_front_matter: bool) -> String {
         if from_front_matter || self.url_prefix.is_empty() {
             url.to_string()
         } else {
@@ -274,7 +274,7 @@ impl ContentTree {
 
     /// An alias of a page of this tree: Hugo writes a root-relative alias under the language's
     /// prefix.
-    pub(crate) fn alias(&self, alias: &str) -> String {
+    pub(super) fn alias(&self, alias: &str) -> String {
         if alias.starts_with('/') && !self.url_prefix.is_empty() {
             format!("{}{alias}", self.url_prefix)
         } else {
@@ -285,7 +285,7 @@ impl ContentTree {
 
 /// Reads a site's content folder(s) into one tree per language: a site without languages has
 /// one tree, `content_dir` as it is.
-pub(crate) fn content_trees(
+pub(super) fn content_trees(
     root: &Path,
     content_dir: &str,
     languages: Option<&Languages>,
@@ -433,10 +433,10 @@ fn unread_content_notes(
 /// After every language is read: the redirects Hugo writes at the root for the default language
 /// (`/en/` to `/`, or `/` to `/en/` when the default language lives in its folder), and the
 /// report's notes on the languages.
-pub(crate) fn finish(
+pub(super) fn finish(
     languages: &Languages,
     trees: &[ContentTree],
-    config: &super::hugo::HugoConfig,
+    config: &super::HugoConfig,
     imported: &mut Imported,
 ) {
     let default_prefix = languages.url_prefix(&languages.default);
@@ -461,28 +461,18 @@ pub(crate) fn finish(
             })
             .collect();
         let source = PathBuf::from(&config.content_dir).join("_index.md");
-        let mut front = Map::new();
-        front.insert("title".into(), Value::String(config.site.title.clone()));
-        imported.docs.push(Doc {
-            source: source.clone(),
-            link_key: "_index.md".into(),
-            kind: DocKind::Home,
-            url: "/".into(),
-            aliases: vec![],
-            published: true,
-            front,
-            body: format!("{}\n", links.join("\n")),
-            body_line: 1,
-            resources: vec![],
-            notes: vec![Note::new(
-                NoteKind::Language,
-                source,
-                None,
-                format!(
-                    "Hugo's `/` was a redirect to the default language's home page {default_prefix}/ (`defaultContentLanguageInSubdir`); Charter's home page (content/_index.md) links to each language's instead"
-                ),
-            )],
-        });
+        let note = Note::new(
+            NoteKind::Language,
+            source.clone(),
+            None,
+            format!(
+                "Hugo's `/` was a redirect to the default language's home page {default_prefix}/ (`defaultContentLanguageInSubdir`); Charter's home page (content/_index.md) links to each language's instead"
+            ),
+        );
+        let mut home =
+            Doc::invented(source, "_index.md", DocKind::Home, "/", &config.site.title, note);
+        home.body = format!("{}\n", links.join("\n"));
+        imported.docs.push(home);
     }
     imported.link_prefixes =
         trees.iter().map(|t| t.link_prefix.clone()).filter(|p| !p.is_empty()).collect();
@@ -618,7 +608,7 @@ fn term_notes(trees: &[ContentTree], taxonomies: &[String], docs: &[Doc]) -> Vec
 
 /// The report's notes on the languages: where each went, that Charter has no translation links
 /// yet, and which languages were left out.
-pub(crate) fn language_notes(
+pub(super) fn language_notes(
     languages: &Languages,
     trees: &[ContentTree],
     config_file: &str,
