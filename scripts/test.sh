@@ -13,7 +13,7 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 [ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || need_apt+=(libnginx-mod-http-brotli-static)
 # Jekyll itself, for the importer's comparison with the URLs Jekyll writes.
 command -v jekyll >/dev/null 2>&1 || need_apt+=(jekyll)
-ls /usr/share/rubygems-integration/all/gems 2>/dev/null | grep -q '^jekyll-paginate-' || need_apt+=(ruby-jekyll-paginate)
+dpkg -s ruby-jekyll-paginate >/dev/null 2>&1 || need_apt+=(ruby-jekyll-paginate)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need_apt[*]}"
   if [ "$(id -u)" = 0 ]; then
