@@ -26,7 +26,7 @@ use std::collections::BTreeSet;
 mod import_support;
 
 use import_support::{charter, copy_tree, fixture, text};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn files_under(root: &Path) -> Vec<String> {
@@ -511,19 +511,7 @@ fn jekyll_expected(root: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
 #[test]
 fn jekyll_fixture_publishes_every_permalink_computed_from_its_config() {
     let tmp = tempfile::tempdir().unwrap();
-    let dest = tmp.path().join("imported");
-    let out =
-        charter(&["import", "jekyll", fixture("jekyll").to_str().unwrap(), dest.to_str().unwrap()]);
-    assert!(out.status.success(), "import failed: {}", text(&out));
-    let charter_out = tmp.path().join("charter-out");
-    let build = charter(&[
-        "build",
-        "--root",
-        dest.to_str().unwrap(),
-        "--output",
-        charter_out.to_str().unwrap(),
-    ]);
-    assert!(build.status.success(), "charter build failed: {}", text(&build));
+    let (_, charter_out) = import_and_build("jekyll", &fixture("jekyll"), tmp.path());
 
     let (expected, charter_adds) = jekyll_expected(&fixture("jekyll"));
     // Spot-check the computation against what Jekyll's documentation gives for this config.
@@ -570,25 +558,40 @@ fn jekyll_fixture_publishes_every_permalink_computed_from_its_config() {
     assert!(redirect.contains("/custom/path/"), "{redirect}");
 }
 
-/// Jekyll as Debian packages it (`apt-get install jekyll`; scripts/test.sh installs it), or None.
-fn jekyll_installed() -> bool {
-    Command::new("jekyll").arg("--version").output().map(|o| o.status.success()).unwrap_or(false)
+/// Imports `source` with `charter import KIND` into `into/imported` and builds that into
+/// `into/charter-out`, with no edit in between: both must succeed. Returns the two folders.
+fn import_and_build(kind: &str, source: &Path, into: &Path) -> (PathBuf, PathBuf) {
+    let dest = into.join("imported");
+    let out = charter(&["import", kind, source.to_str().unwrap(), dest.to_str().unwrap()]);
+    assert!(out.status.success(), "import failed: {}", text(&out));
+    let charter_out = into.join("charter-out");
+    let build = charter(&[
+        "build",
+        "--root",
+        dest.to_str().unwrap(),
+        "--output",
+        charter_out.to_str().unwrap(),
+    ]);
+    assert!(build.status.success(), "charter build failed: {}", text(&build));
+    (dest, charter_out)
 }
 
-#[test]
-fn jekyll_fixture_publishes_every_url_real_jekyll_writes() {
-    if !jekyll_installed() {
+/// Real Jekyll (Debian's `jekyll`, which scripts/test.sh installs) builds a copy of the fixture
+/// `name` (it writes `.jekyll-cache` into its source) into `tmp/jekyll-out`. None when Jekyll is
+/// not installed, outside CI; on CI that is a failure.
+fn jekyll_build(name: &str, tmp: &Path) -> Option<PathBuf> {
+    let installed =
+        Command::new("jekyll").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !installed {
         if std::env::var_os("CI").is_some() {
-            panic!("Jekyll is not installed, and CI is set: install it with `apt-get install jekyll` (scripts/test.sh does)");
+            panic!("Jekyll is not installed, and CI is set: install it with `apt-get install jekyll ruby-jekyll-paginate` (scripts/test.sh does)");
         }
-        eprintln!("SKIPPED jekyll_fixture_publishes_every_url_real_jekyll_writes: Jekyll is not installed (apt-get install jekyll)");
-        return;
+        eprintln!("SKIPPED a comparison with Jekyll's own output: Jekyll is not installed (apt-get install jekyll ruby-jekyll-paginate)");
+        return None;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    // Jekyll runs on a copy: it writes `.jekyll-cache` into its source.
-    let jekyll_src = tmp.path().join("jekyll-src");
-    copy_tree(&fixture("jekyll"), &jekyll_src);
-    let jekyll_out = tmp.path().join("jekyll-out");
+    let jekyll_src = tmp.join("jekyll-src");
+    copy_tree(&fixture(name), &jekyll_src);
+    let jekyll_out = tmp.join("jekyll-out");
     let run = Command::new("jekyll")
         .arg("build")
         .arg("--source")
@@ -598,22 +601,16 @@ fn jekyll_fixture_publishes_every_url_real_jekyll_writes() {
         .output()
         .expect("run jekyll");
     assert!(run.status.success(), "jekyll failed: {}", text(&run));
-    let jekyll_urls = published(&jekyll_out);
+    Some(jekyll_out)
+}
 
+#[test]
+fn jekyll_fixture_publishes_every_url_real_jekyll_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(jekyll_out) = jekyll_build("jekyll", tmp.path()) else { return };
+    let jekyll_urls = published(&jekyll_out);
     // Import the fixture as it is, and build: no edits in between.
-    let dest = tmp.path().join("imported");
-    let out =
-        charter(&["import", "jekyll", fixture("jekyll").to_str().unwrap(), dest.to_str().unwrap()]);
-    assert!(out.status.success(), "import failed: {}", text(&out));
-    let charter_out = tmp.path().join("charter-out");
-    let build = charter(&[
-        "build",
-        "--root",
-        dest.to_str().unwrap(),
-        "--output",
-        charter_out.to_str().unwrap(),
-    ]);
-    assert!(build.status.success(), "charter build failed: {}", text(&build));
+    let (_, charter_out) = import_and_build("jekyll", &fixture("jekyll"), tmp.path());
     let charter_urls = published(&charter_out);
 
     let missing: Vec<&String> = jekyll_urls.difference(&charter_urls).collect();
@@ -648,46 +645,11 @@ fn listed_titles(html: &str, list_start: &str) -> Vec<String> {
 
 #[test]
 fn jekyll_pagination_keeps_every_pager_url_and_its_posts() {
-    if !jekyll_installed() {
-        if std::env::var_os("CI").is_some() {
-            panic!("Jekyll is not installed, and CI is set: install it with `apt-get install jekyll jekyll-paginate`");
-        }
-        eprintln!("SKIPPED jekyll_pagination_keeps_every_pager_url_and_its_posts: Jekyll is not installed (apt-get install jekyll)");
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
-    let jekyll_src = tmp.path().join("jekyll-src");
-    copy_tree(&fixture("jekyll-paginated"), &jekyll_src);
-    let jekyll_out = tmp.path().join("jekyll-out");
-    let run = Command::new("jekyll")
-        .arg("build")
-        .arg("--source")
-        .arg(&jekyll_src)
-        .arg("--destination")
-        .arg(&jekyll_out)
-        .output()
-        .expect("run jekyll");
-    assert!(run.status.success(), "jekyll failed: {}", text(&run));
+    let Some(jekyll_out) = jekyll_build("jekyll-paginated", tmp.path()) else { return };
     let jekyll_urls = published(&jekyll_out);
     assert!(jekyll_urls.contains("/blog/page3/"), "the fixture paginates: {jekyll_urls:?}");
-
-    let dest = tmp.path().join("imported");
-    let out = charter(&[
-        "import",
-        "jekyll",
-        fixture("jekyll-paginated").to_str().unwrap(),
-        dest.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "import failed: {}", text(&out));
-    let charter_out = tmp.path().join("charter-out");
-    let build = charter(&[
-        "build",
-        "--root",
-        dest.to_str().unwrap(),
-        "--output",
-        charter_out.to_str().unwrap(),
-    ]);
-    assert!(build.status.success(), "charter build failed: {}", text(&build));
+    let (dest, charter_out) = import_and_build("jekyll", &fixture("jekyll-paginated"), tmp.path());
     let charter_urls = published(&charter_out);
     let missing: Vec<&String> = jekyll_urls.difference(&charter_urls).collect();
     assert!(missing.is_empty(), "URLs Jekyll published that Charter does not: {missing:?}");
@@ -765,18 +727,7 @@ fn hugo_multilingual_fixture_keeps_every_translation_s_url() {
     }
     assert!(!hugo_urls.iter().any(|u| u.starts_with("/es/")), "{hugo_urls:?}");
 
-    let dest = tmp.path().join("imported");
-    let out = charter(&["import", "hugo", source.to_str().unwrap(), dest.to_str().unwrap()]);
-    assert!(out.status.success(), "import failed: {}", text(&out));
-    let charter_out = tmp.path().join("charter-out");
-    let build = charter(&[
-        "build",
-        "--root",
-        dest.to_str().unwrap(),
-        "--output",
-        charter_out.to_str().unwrap(),
-    ]);
-    assert!(build.status.success(), "charter build failed with no edits: {}", text(&build));
+    let (dest, charter_out) = import_and_build("hugo", &source, tmp.path());
     let charter_urls = published(&charter_out);
     let missing: Vec<&String> = hugo_urls.difference(&charter_urls).collect();
     assert!(missing.is_empty(), "URLs Hugo published that Charter does not: {missing:?}");
@@ -851,18 +802,7 @@ fn hugo_multilingual_fixture_keeps_every_translation_s_url() {
     for url in ["/", "/en/", "/en/about/", "/en/who/", "/en/posts/bundle/pic.svg", "/fr/qui/"] {
         assert!(hugo_urls.contains(url), "Hugo no longer publishes {url}: {hugo_urls:?}");
     }
-    let dest = tmp.path().join("subdir-imported");
-    let out = charter(&["import", "hugo", subdir_src.to_str().unwrap(), dest.to_str().unwrap()]);
-    assert!(out.status.success(), "import failed: {}", text(&out));
-    let charter_out = tmp.path().join("subdir-charter-out");
-    let build = charter(&[
-        "build",
-        "--root",
-        dest.to_str().unwrap(),
-        "--output",
-        charter_out.to_str().unwrap(),
-    ]);
-    assert!(build.status.success(), "charter build failed with no edits: {}", text(&build));
+    let (dest, charter_out) = import_and_build("hugo", &subdir_src, &tmp.path().join("subdir"));
     let charter_urls = published(&charter_out);
     let missing: Vec<&String> = hugo_urls.difference(&charter_urls).collect();
     assert!(missing.is_empty(), "URLs Hugo published that Charter does not: {missing:?}");

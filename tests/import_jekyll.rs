@@ -196,6 +196,29 @@ fn jekyll_site(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// `charter import jekyll SITE DEST`, which must succeed.
+fn import_jekyll(site: &Path, dest: &Path) {
+    let run = import_support::charter(&[
+        "import",
+        "jekyll",
+        site.to_str().unwrap(),
+        dest.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", import_support::text(&run));
+}
+
+/// `charter build` of an imported site into `public`, which must succeed with no edit.
+fn build_imported(dest: &Path, public: &Path) {
+    let build = import_support::charter(&[
+        "build",
+        "--root",
+        dest.to_str().unwrap(),
+        "--output",
+        public.to_str().unwrap(),
+    ]);
+    assert!(build.status.success(), "{}", import_support::text(&build));
+}
+
 #[test]
 fn a_page_with_permalink_root_is_the_home_page_and_name_titles_the_site() {
     // As Jekyll's own documentation site: no root index, the home page kept in `pages/` with
@@ -207,26 +230,13 @@ fn a_page_with_permalink_root_is_the_home_page_and_name_titles_the_site() {
     ]);
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join("imported");
-    let run = import_support::charter(&[
-        "import",
-        "jekyll",
-        site.path().to_str().unwrap(),
-        dest.to_str().unwrap(),
-    ]);
-    assert!(run.status.success(), "{}", import_support::text(&run));
+    import_jekyll(site.path(), &dest);
     let home = std::fs::read_to_string(dest.join("content/_index.md")).unwrap();
     assert!(home.contains("Welcome home."), "{home}");
     assert_eq!(front_matter(&home)["title"], "Docs of a tool");
     let site_yaml = std::fs::read_to_string(dest.join("site.yaml")).unwrap();
     assert!(site_yaml.contains("title: Docs of a tool"), "{site_yaml}");
-    let build = import_support::charter(&[
-        "build",
-        "--root",
-        dest.to_str().unwrap(),
-        "--output",
-        out.path().join("public").to_str().unwrap(),
-    ]);
-    assert!(build.status.success(), "{}", import_support::text(&build));
+    build_imported(&dest, &out.path().join("public"));
     let index = std::fs::read_to_string(out.path().join("public/index.html")).unwrap();
     assert!(index.contains("Welcome home."), "{index}");
 
@@ -238,13 +248,7 @@ fn a_page_with_permalink_root_is_the_home_page_and_name_titles_the_site() {
         ("pages/index.html", "---\npermalink: /\n---\n<p>The other one.</p>\n"),
     ]);
     let dest2 = out.path().join("imported-2");
-    let run = import_support::charter(&[
-        "import",
-        "jekyll",
-        both.path().to_str().unwrap(),
-        dest2.to_str().unwrap(),
-    ]);
-    assert!(run.status.success(), "{}", import_support::text(&run));
+    import_jekyll(both.path(), &dest2);
     let home = std::fs::read_to_string(dest2.join("content/_index.md")).unwrap();
     assert!(home.contains("The root index."), "{home}");
     let report = std::fs::read_to_string(dest2.join("import-report.md")).unwrap();
@@ -267,25 +271,12 @@ fn posts_take_the_posts_collection_permalink_and_a_moved_404_page_is_not_a_page(
     ]);
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join("imported");
-    let run = import_support::charter(&[
-        "import",
-        "jekyll",
-        site.path().to_str().unwrap(),
-        dest.to_str().unwrap(),
-    ]);
-    assert!(run.status.success(), "{}", import_support::text(&run));
+    import_jekyll(site.path(), &dest);
     let report = std::fs::read_to_string(dest.join("import-report.md")).unwrap();
     assert!(report.contains("`pages/404.html`: the not-found page"), "{report}");
     assert!(report.contains("kramdown attribute list"), "{report}");
     let public = out.path().join("public");
-    let build = import_support::charter(&[
-        "build",
-        "--root",
-        dest.to_str().unwrap(),
-        "--output",
-        public.to_str().unwrap(),
-    ]);
-    assert!(build.status.success(), "{}", import_support::text(&build));
+    build_imported(&dest, &public);
     assert!(public.join("news/2013/05/06/one/index.html").is_file());
     let history = std::fs::read_to_string(public.join("history/index.html")).unwrap();
     assert!(history.contains("id=\"v3-9-3\""), "{history}");
