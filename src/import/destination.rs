@@ -370,11 +370,7 @@ mod tests {
             url: "/a/".into(),
             slug: Some("a".into()),
             aliases: vec!["/a.html".into()],
-            moved_from: vec![],
-            bundle_dir: None,
-            outside_site: false,
-            aliases_outside_site: vec![],
-            aliases_taken: vec![],
+            ..Place::default()
         };
         let out = charter_front(&front, &place, &["tags".to_string()]);
         let keys: Vec<&str> = out.keys().map(String::as_str).collect();

@@ -189,6 +189,24 @@ pub(crate) struct Body {
     pub notes: Vec<Note>,
 }
 
+/// The site title a config gives, or else the source folder's name, with a note saying so.
+fn site_title(
+    configured: Option<String>,
+    folder_name: &str,
+    config_file: &str,
+    notes: &mut Vec<Note>,
+) -> String {
+    configured.unwrap_or_else(|| {
+        notes.push(Note::new(
+            NoteKind::TitleInvented,
+            config_file,
+            None,
+            format!("no site title: used \"{folder_name}\""),
+        ));
+        folder_name.to_string()
+    })
+}
+
 /// Imports the site in `source` into `dest` and writes `dest/import-report.md`.
 pub fn import_site(
     kind: ImportSource,

@@ -14,7 +14,7 @@ use super::{Doc, DocKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Where one document goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Place {
     /// Path relative to `content/`, with `/`.
     pub content_path: String,
@@ -185,7 +185,8 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
     for &i in &order {
         let doc = &docs[i];
         let Some(resolved) = inside_site(&doc.url) else {
-            places[i] = Some(Place { url: doc.url.clone(), outside_site: true, ..empty_place() });
+            places[i] =
+                Some(Place { url: doc.url.clone(), outside_site: true, ..Place::default() });
             continue;
         };
         let url = normalize_url(&resolved);
@@ -376,10 +377,7 @@ pub(crate) fn place(docs: &[Doc], taxonomies: &[String]) -> Placement {
                 .collect(),
         })
         .collect();
-    Placement {
-        places: places.into_iter().map(|p| p.unwrap_or_else(empty_place)).collect(),
-        collisions,
-    }
+    Placement { places: places.into_iter().map(|p| p.unwrap_or_default()).collect(), collisions }
 }
 
 /// Two or more published pages at one URL, resolved the way the source generator served it.
@@ -437,20 +435,6 @@ pub(crate) fn keep_one_page_per_url(docs: &mut [Doc], source_name: &str) -> Vec<
     out
 }
 
-fn empty_place() -> Place {
-    Place {
-        content_path: String::new(),
-        url: String::new(),
-        slug: None,
-        aliases: vec![],
-        moved_from: vec![],
-        bundle_dir: None,
-        outside_site: false,
-        aliases_outside_site: vec![],
-        aliases_taken: vec![],
-    }
-}
-
 /// Link targets by the key each generator's links use (`Doc::link_key`).
 pub(crate) struct LinkIndex {
     by_key: HashMap<String, String>,
@@ -502,22 +486,9 @@ impl LinkIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Map;
 
     fn doc(source: &str, kind: DocKind, url: &str) -> Doc {
-        Doc {
-            source: source.into(),
-            link_key: source.into(),
-            kind,
-            url: url.into(),
-            aliases: vec![],
-            published: true,
-            front: Map::new(),
-            body: String::new(),
-            body_line: 1,
-            resources: vec![],
-            notes: vec![],
-        }
+        Doc::new(source, source, kind, url)
     }
 
     #[test]

@@ -91,15 +91,7 @@ pub(super) fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
     let get_str = |k: &str| cfg.get(k).and_then(value_text);
     let folder_name =
         root.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "Site".into());
-    let title = get_str("title").unwrap_or_else(|| {
-        notes.push(Note::new(
-            NoteKind::TitleInvented,
-            &config_file,
-            None,
-            format!("no site title: used \"{folder_name}\""),
-        ));
-        folder_name.clone()
-    });
+    let title = crate::import::site_title(get_str("title"), &folder_name, &config_file, &mut notes);
     let base_url = match get_str("baseurl") {
         Some(u) if !u.trim().is_empty() => u.trim().trim_end_matches('/').to_string(),
         _ => {

@@ -820,19 +820,7 @@ mod tests {
         let doc = |key: &str, tags: Value| {
             let mut front = Map::new();
             front.insert("tags".into(), tags);
-            Doc {
-                source: PathBuf::from(format!("content/{key}")),
-                link_key: key.into(),
-                kind: DocKind::Page,
-                url: String::new(),
-                aliases: vec![],
-                published: true,
-                front,
-                body: String::new(),
-                body_line: 1,
-                resources: vec![],
-                notes: vec![],
-            }
+            Doc { front, ..Doc::new(format!("content/{key}"), key, DocKind::Page, "") }
         };
         let docs = [
             doc("a.md", json!(["x"])),

@@ -197,34 +197,12 @@ mod tests {
     use crate::import::DocKind;
 
     fn index(keys: &[&str]) -> LinkIndex {
-        let docs: Vec<Doc> = keys
-            .iter()
-            .map(|k| Doc {
-                source: k.into(),
-                link_key: k.to_string(),
-                kind: DocKind::Page,
-                url: String::new(),
-                aliases: vec![],
-                published: true,
-                front: Map::new(),
-                body: String::new(),
-                body_line: 1,
-                resources: vec![],
-                notes: vec![],
-            })
-            .collect();
+        let docs: Vec<Doc> = keys.iter().map(|k| Doc::new(*k, *k, DocKind::Page, "")).collect();
         let places: Vec<crate::import::place::Place> = keys
             .iter()
             .map(|k| crate::import::place::Place {
                 content_path: format!("new/{k}"),
-                url: String::new(),
-                slug: None,
-                aliases: vec![],
-                moved_from: vec![],
-                bundle_dir: None,
-                outside_site: false,
-                aliases_outside_site: vec![],
-                aliases_taken: vec![],
+                ..Default::default()
             })
             .collect();
         LinkIndex::new(&docs, &places)

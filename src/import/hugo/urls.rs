@@ -373,19 +373,7 @@ mod tests {
                 "C++"
             ]),
         );
-        let doc = Doc {
-            source: "content/p.md".into(),
-            link_key: "p.md".into(),
-            kind: DocKind::Page,
-            url: "/p/".into(),
-            aliases: vec![],
-            published: true,
-            front,
-            body: String::new(),
-            body_line: 1,
-            resources: vec![],
-            notes: vec![],
-        };
+        let doc = Doc { front, ..Doc::new("content/p.md", "p.md", DocKind::Page, "/p/") };
         let mut notes = Vec::new();
         term_slug_notes(&[doc], &["tags".to_string()], &mut notes);
         let text: Vec<&str> = notes.iter().map(|n| n.message.as_str()).collect();

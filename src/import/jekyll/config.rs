@@ -110,15 +110,12 @@ pub(super) fn read_config(root: &Path) -> Result<JekyllConfig, Diagnostics> {
     let folder_name =
         root.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "Site".into());
     // `name` is the site title where `title` is missing, as jekyll-seo-tag and most themes read it.
-    let title = get_str("title").or_else(|| get_str("name")).unwrap_or_else(|| {
-        notes.push(Note::new(
-            NoteKind::TitleInvented,
-            &config_file,
-            None,
-            format!("no site title: used \"{folder_name}\""),
-        ));
-        folder_name.clone()
-    });
+    let title = crate::import::site_title(
+        get_str("title").or_else(|| get_str("name")),
+        &folder_name,
+        &config_file,
+        &mut notes,
+    );
     let url =
         get_str("url").map(|u| u.trim().trim_end_matches('/').to_string()).unwrap_or_default();
     let baseurl =
