@@ -8,7 +8,9 @@
 //!
 //! **Crash consistency: a roll-forward journal.** Once everything is staged (the new manifest
 //! too), the run writes `.charter-commit` (a temporary file renamed into place) listing
-//! the stale files to remove and the staged files to move; then it does so, renames the new
+//! the stale files to remove and the staged files to move (into an output that holds no site
+//! yet, a cold build, the top-level entries of the staged tree: a folder moves with all it holds,
+//! so the tree is written once); then it does so, renames the new
 //! manifest into place, and removes the journal and the staging folder. A run killed at any
 //! instant leaves either no journal (the output is the previous site; the staging folder is
 //! discarded by the next run) or a journal, which the next `charter` command that opens the
@@ -124,6 +126,12 @@ pub struct Writer {
     /// A full build (files of the previous build it does not produce are removed) or an update
     /// of a few files (`serve`).
     full: bool,
+    /// A full build into an output that holds no site yet (absent, empty, or only Charter's own
+    /// files): nothing is compared with the output, and the commit moves each top-level entry of
+    /// the staged tree into place in one rename, not file by file (see [`Writer::commit`]).
+    cold: bool,
+    /// Folders made in the staging folder so far, so that each is made once.
+    staged_folders: Mutex<HashSet<String>>,
     _lock: OutputLock,
 }
 
@@ -146,6 +154,9 @@ impl Writer {
         let lock = OutputLock::acquire(output)?;
         finish_interrupted_commit(output)?;
         let staging = output.join(STAGING);
+        // check_output_dir refuses a folder without a manifest that holds anything but Charter's
+        // own files, so no manifest here means no site to compare with or replace.
+        let cold = full && !output.join(MANIFEST).exists();
         Ok(Writer {
             output: output.to_path_buf(),
             staging,
@@ -156,6 +167,8 @@ impl Writer {
             unchanged: Mutex::new(0),
             created_output,
             full,
+            cold,
+            staged_folders: Mutex::new(HashSet::new()),
             _lock: lock,
         })
     }
@@ -183,14 +196,28 @@ impl Writer {
             .hint("this is a bug in Charter: please report it with the site that shows it"));
         }
         Self::lock(&self.produced).push(relative.to_string());
-        let target = self.output.join(relative);
-        if same_bytes(&target, bytes) {
+        if !self.cold && same_bytes(&self.output.join(relative), bytes) {
             *Self::lock(&self.unchanged) += 1;
             return Ok(());
         }
         let staged = self.staging.join(relative);
-        write_new(&staged, bytes).map_err(|e| io_error(&staged, "write the output file", &e))?;
+        self.make_staged_folder(relative)
+            .and_then(|()| write_new(&staged, bytes))
+            .map_err(|e| io_error(&staged, "write the output file", &e))?;
         Self::lock(&self.staged).push(relative.to_string());
+        Ok(())
+    }
+
+    /// Makes the staging folder that holds `relative`, once per folder and run.
+    fn make_staged_folder(&self, relative: &str) -> std::io::Result<()> {
+        let Some((folder, _)) = relative.rsplit_once('/') else {
+            return std::fs::create_dir_all(&self.staging);
+        };
+        if Self::lock(&self.staged_folders).contains(folder) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(self.staging.join(folder))?;
+        Self::lock(&self.staged_folders).insert(folder.to_string());
         Ok(())
     }
 
@@ -249,10 +276,16 @@ impl Writer {
             unchanged: *Self::lock(&self.unchanged),
             removed: 0,
         };
-        let folders: std::collections::BTreeSet<&str> = produced
-            .iter()
-            .flat_map(|rel| rel.match_indices('/').map(move |(i, _)| &rel[..i]))
-            .collect();
+        // A cold build's output holds no folder yet (only Charter's own files), so none can be a
+        // symlink.
+        let folders: std::collections::BTreeSet<&str> = if self.cold {
+            Default::default()
+        } else {
+            produced
+                .iter()
+                .flat_map(|rel| rel.match_indices('/').map(move |(i, _)| &rel[..i]))
+                .collect()
+        };
         for folder in folders {
             let path = self.output.join(folder);
             if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -312,13 +345,27 @@ impl Writer {
         }
         if manifest_changed {
             let staged_manifest = self.staging.join(MANIFEST);
-            if let Err(e) = write_new(&staged_manifest, text.as_bytes()) {
+            let written = std::fs::create_dir_all(&self.staging)
+                .and_then(|()| write_new(&staged_manifest, text.as_bytes()));
+            if let Err(e) = written {
                 self.discard();
                 return Err(io_error(&manifest_path, "write the manifest", &e).into());
             }
+            // A cold commit puts the manifest in place before anything moves: a first build
+            // killed in its move phase leaves folders that the next run knows as Charter's (and
+            // finishes), not files it would refuse as someone else's.
+            if self.cold {
+                if let Err(e) = std::fs::rename(&staged_manifest, &manifest_path) {
+                    self.discard();
+                    return Err(io_error(&manifest_path, "write the manifest", &e).into());
+                }
+            }
         }
         before_moves();
-        if let Err(e) = write_journal(&self.output, &staged, &removals) {
+        // Into an output with no site yet, each top-level entry of the staged tree moves in one
+        // rename (a folder with all it holds): the tree is written once, as the floor writes it.
+        let moves = if self.cold { top_level_entries(&staged) } else { staged };
+        if let Err(e) = write_journal(&self.output, &moves, &removals) {
             self.discard();
             return Err(io_error(&self.output.join(JOURNAL), "write the commit journal", &e).into());
         }
@@ -334,6 +381,9 @@ impl Writer {
         removals: &[String],
         previous: &HashSet<&str>,
     ) -> Result<(), Diagnostic> {
+        if self.cold {
+            return Ok(()); // nothing but Charter's own files is in the way
+        }
         let removed: HashSet<&str> = removals.iter().map(String::as_str).collect();
         let goes = |rel: &str| removed.contains(rel) || (self.full && previous.contains(rel));
         let refuse = |path: &Path, what: &str| {
@@ -370,6 +420,15 @@ impl Drop for Writer {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// The first segments of `staged` paths, each once, in order: what a cold commit moves.
+fn top_level_entries(staged: &[String]) -> Vec<String> {
+    let entries: std::collections::BTreeSet<&str> = staged
+        .iter()
+        .map(|rel| rel.split_once('/').map_or(rel.as_str(), |(first, _)| first))
+        .collect();
+    entries.into_iter().map(str::to_string).collect()
 }
 
 /// Writes the commit journal atomically (a temporary file renamed into place). It is not forced
@@ -681,9 +740,6 @@ fn symlink_on_the_way(root: &Path, relative: &str) -> Option<PathBuf> {
 fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(err) = injected_failure(FailurePoint::Write) {
         return Err(err);
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
     }
     std::fs::write(path, bytes)
 }

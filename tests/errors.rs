@@ -849,6 +849,49 @@ fn injected_write_failure_keeps_the_previous_output() {
     assert!(site.read("good/index.html").contains("Edited text."));
 }
 
+/// A first build (no output folder yet: its commit moves each top-level folder in one rename)
+/// whose move phase fails after each number of moves: the next command finishes it, and the
+/// output is the whole site.
+#[test]
+fn swap_failing_part_way_in_a_first_build_is_finished_by_the_next_command() {
+    if !can_inject_failures() {
+        return;
+    }
+    let site = TestSite::new();
+    site.write("content/fresh/new-page.md", "---\ntitle: \"New\"\ntopics: [fresh]\n---\nNew.\n");
+    site.build().assert_ok();
+    let whole = site.read(".charter-manifest");
+    let mut failed_once = false;
+    for after in 0..12 {
+        std::fs::remove_dir_all(site.public()).expect("remove the output");
+        let mut cmd = site.command(&[]);
+        cmd.env("CHARTER_FAIL_MOVE_AFTER", after.to_string());
+        let failed = run(cmd);
+        if failed.code == Some(0) {
+            break; // fewer top-level entries than `after`: nothing failed
+        }
+        failed_once = true;
+        failed.assert_error(&["could not move the output file into place", "injected"]);
+        // The next build, even one that fails on a content error, finishes the commit first
+        // (it does not refuse the half-moved output as someone else's folder).
+        site.write("content/broken.md", "---\ntitle: [unclosed\n---\nx\n");
+        let next = run(site.command(&[]));
+        std::fs::remove_file(site.root.join("content/broken.md")).expect("remove broken.md");
+        next.assert_error(&["content/broken.md"]);
+        assert_eq!(site.read(".charter-manifest"), whole, "after a move failing at {after}");
+        for file in whole.lines() {
+            assert!(
+                site.public().join(file).is_file(),
+                "{file} missing after a move failing at {after}"
+            );
+        }
+        for leftover in [".charter-commit", ".charter-staging"] {
+            assert!(!site.public().join(leftover).exists(), "{leftover} left after {after}");
+        }
+    }
+    assert!(failed_once, "no move failed");
+}
+
 /// The move phase fails part-way (a rename fails): the build reports it, and the next command
 /// that opens the output (here `charter check`) finishes the commit from its journal, so public/
 /// is wholly the new build, new folders and all, with nothing of the commit left over.

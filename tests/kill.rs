@@ -199,6 +199,51 @@ fn a_build_killed_at_any_point_leaves_the_old_site_or_the_new_one() {
     assert_whole(&site, &[&format!("m{rounds}")], "the build after the kills");
 }
 
+/// A first build, into an output folder that does not exist yet (a cold build: its commit moves
+/// whole folders), killed at many points: after the next command the output holds no page or
+/// every page of the build, never a part. (Its move phase is a handful of renames, too short to
+/// be hit by a kill reliably: `swap_failing_part_way_in_a_first_build_is_finished_by_the_next_command`
+/// in tests/errors.rs stops it after each move.)
+#[test]
+fn a_first_build_killed_at_any_point_leaves_no_site_or_the_whole_one() {
+    let site = Site::new(PAGES);
+    let started = Instant::now();
+    let first = site.build();
+    assert!(first.status.success(), "{}", text(&first));
+    let full = started.elapsed();
+    let pages_present = || {
+        (0..site.pages)
+            .filter(|i| site.public().join(format!("notes/page-{i:04}/index.html")).is_file())
+            .count()
+    };
+    let rounds = 6;
+    let mut killed = 0;
+    for round in 1..=rounds {
+        std::fs::remove_dir_all(site.public()).expect("remove the output");
+        let at_journal = round % 2 == 1;
+        let delay = full.mul_f64(round as f64 / rounds as f64 * 1.2);
+        if build_and_kill(&site, at_journal, delay) {
+            killed += 1;
+        }
+        let what = format!(
+            "round {round} (killed {})",
+            if at_journal { "in the move phase".to_string() } else { format!("after {delay:?}") }
+        );
+        failing_build_after(&site);
+        match pages_present() {
+            0 => assert!(
+                !site.public().join("index.html").exists(),
+                "{what}: a home page without the pages"
+            ),
+            n if n == site.pages => {
+                assert_whole(&site, &["m0"], &what);
+            }
+            n => panic!("{what}: {n} of {} pages in the output", site.pages),
+        }
+    }
+    assert!(killed > 0, "no first build was killed");
+}
+
 #[test]
 fn two_builds_at_once_take_turns() {
     let site = Site::new(FEW_PAGES);
