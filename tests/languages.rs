@@ -329,7 +329,7 @@ fn rebuilds_follow_edits_of_translations_and_interface_strings() {
     let text = fs::read_to_string(&path).unwrap();
     fs::write(&path, text.replace("Есей обстоює гарантію.", "Есей обстоює гарантію безпеки."))
         .unwrap();
-    site.rebuild(&[path.clone()]).unwrap_or_else(|e| panic!("{e}"));
+    site.rebuild(std::slice::from_ref(&path)).unwrap_or_else(|e| panic!("{e}"));
     assert!(read(&public, "uk/essay/index.html").contains("гарантію безпеки."));
     // A new title: the original's and the other versions' translation lists follow.
     let text = fs::read_to_string(&path).unwrap();
