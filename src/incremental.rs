@@ -449,7 +449,9 @@ impl Site {
         let mut sections = Vec::with_capacity(self.library.sections.len() * 2);
         for (sid, s) in self.library.sections.iter().enumerate() {
             sections.push((s.doc.relative_path.clone(), self.values.sections[sid].clone()));
-            sections.push((s.dir.clone(), self.values.sections[sid].clone()));
+            if let Some(dir) = s.dir_key() {
+                sections.push((dir.to_string(), self.values.sections[sid].clone()));
+            }
         }
         self.templates.update_lookups([page], sections);
     }

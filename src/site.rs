@@ -291,7 +291,9 @@ impl Site {
         }
         for (sid, s) in self.library.sections.iter().enumerate() {
             lookups.sections.insert(s.doc.relative_path.clone(), self.values.sections[sid].clone());
-            lookups.sections.insert(s.dir.clone(), self.values.sections[sid].clone());
+            if let Some(dir) = s.dir_key() {
+                lookups.sections.insert(dir.to_string(), self.values.sections[sid].clone());
+            }
             lookups.urls.insert(s.doc.relative_path.clone(), urls.path(&s.path));
         }
         self.templates.set_lookups(lookups);

@@ -68,7 +68,13 @@ fn each_language_is_published_under_its_prefix_with_its_own_settings_and_strings
     assert!(de.contains("<footer>Vom Institut veröffentlicht</footer>"), "{de}");
     assert!(de.contains("<title>Der Essay — Guarantee Institute</title>"), "defaults: {de}");
     // The German home has no _index.de.md: it is made up, with the language's title.
-    assert!(read(&out, "de/index.html").contains(r#"<html lang="de">"#));
+    let de_home = read(&out, "de/index.html");
+    assert!(de_home.contains(r#"<html lang="de">"#), "{de_home}");
+    // get_section by folder finds the default language's section, by file any language's.
+    assert!(
+        de_home.contains(r#"<p class="root-section">Home / Головна / The proposal</p>"#),
+        "{de_home}"
+    );
     // A page without translation lists none.
     let about = read(&out, "about/index.html");
     assert!(about.contains(r#"<ul class="translations"><li><a hreflang="en" href="/about/">English: About</a></li></ul>"#), "{about}");
@@ -217,6 +223,10 @@ fn without_languages_a_dotted_name_stays_an_ordinary_page() {
     // The uk anchor exists only in aasc.uk.md, which is now a page of its own.
     let base = site.join("themes/plain/templates/base.html");
     fs::write(&base, fs::read_to_string(&base).unwrap().replace(", lang='uk'", "")).unwrap();
+    let index = site.join("themes/plain/templates/index.html");
+    let without_uk_home =
+        fs::read_to_string(&index).unwrap().replace(r#"path="_index.uk.md""#, r#"path="""#);
+    fs::write(&index, without_uk_home).unwrap();
     let essay = site.join("content/essay.uk.md");
     fs::write(&essay, fs::read_to_string(&essay).unwrap().replace("#mandate", "")).unwrap();
     let out = build_ok(&site, &[]);
