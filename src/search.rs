@@ -341,7 +341,8 @@ pub fn words(text: &str) -> Vec<String> {
 }
 
 /// The text a reader sees in rendered HTML: tags dropped (a block's end as a space), `script`
-/// and `style` contents dropped, entities decoded, whitespace collapsed, `¶` anchors left out.
+/// and `style` contents dropped, entities decoded, whitespace collapsed, `¶` and `↩` links left
+/// out.
 pub fn plain_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
@@ -363,10 +364,11 @@ pub fn plain_text(html: &str) -> String {
             continue;
         }
         let Some(gt) = rest.find('>') else { break };
+        let closing = rest[1..gt].starts_with('/');
         let tag = rest[1..gt].trim_start_matches('/').to_ascii_lowercase();
         let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
         rest = &rest[gt + 1..];
-        if (name == "script" || name == "style") && !rest.is_empty() {
+        if (name == "script" || name == "style") && !closing {
             let close = format!("</{name}");
             let lower = rest.to_ascii_lowercase();
             rest = match lower.find(&close) {
@@ -385,16 +387,16 @@ pub fn plain_text(html: &str) -> String {
     out.trim_end().to_string()
 }
 
-/// Tags that do not separate words.
+/// Tags that do not separate words (`sup` does: a footnote's number is not part of a word).
 const INLINE_TAGS: &[&str] = &[
     "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd",
-    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "time", "u", "var",
 ];
 
 fn push_text(out: &mut String, text: &str) {
     for c in text.chars() {
-        if c == '¶' {
-            continue;
+        if c == '¶' || c == '↩' {
+            continue; // paragraph permalinks, footnote back-links
         }
         if c.is_whitespace() {
             if !out.is_empty() && !out.ends_with(' ') {
