@@ -165,26 +165,42 @@ impl SearchIndex {
         // The default language first, then the others in the order met.
         by_lang.sort_by_key(|l| l.lang != config.language);
         for l in &mut by_lang {
-            let read: Vec<(Vec<(String, u32)>, String)> = l
+            // Each worker counts the words of a run of documents (in id order) straight into
+            // postings of its own: one string per term and worker, not per word and document.
+            let (postings, mut fragments) = l
                 .docs
                 .par_iter()
-                .map(|&d| {
-                    let s = source(lib, pages, sections, d);
-                    let text = plain_text(s.html);
-                    (weighted_terms(&s.doc.front.title, &text), fragment(&s, &text, config))
-                })
-                .collect();
-            for (id, (terms, fragment)) in read.into_iter().enumerate() {
-                for (term, weight) in terms {
-                    match l.postings.get_mut(&term) {
-                        Some(list) => list.push((id as u32, weight)),
-                        None => {
-                            l.postings.insert(term, vec![(id as u32, weight)]);
+                .enumerate()
+                .fold(
+                    || (FxHashMap::<String, Vec<(u32, u32)>>::default(), Vec::new()),
+                    |(mut postings, mut fragments), (id, &d)| {
+                        let s = source(lib, pages, sections, d);
+                        let text = plain_text(s.html);
+                        add_words(&mut postings, id as u32, &s.doc.front.title, &text);
+                        fragments.push((id, fragment(&s, &text, config)));
+                        (postings, fragments)
+                    },
+                )
+                .reduce(
+                    || (FxHashMap::default(), Vec::new()),
+                    |(a, mut fa), (b, fb)| {
+                        let (mut a, b) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+                        for (term, list) in b {
+                            match a.get_mut(&term) {
+                                Some(into) => into.extend(list),
+                                None => {
+                                    a.insert(term, list);
+                                }
+                            }
                         }
-                    }
-                }
-                l.fragments.push(fragment);
-            }
+                        fa.extend(fb);
+                        (a, fa)
+                    },
+                );
+            l.postings = postings;
+            l.postings.par_iter_mut().for_each(|(_, list)| list.sort_unstable());
+            fragments.sort_unstable_by_key(|(id, _)| *id);
+            l.fragments = fragments.into_iter().map(|(_, f)| f).collect();
             l.serialize();
         }
         SearchIndex { languages: by_lang }
@@ -304,6 +320,22 @@ fn fragment(s: &Source, text: &str, config: &Config) -> String {
     }
     out.push('}');
     out
+}
+
+/// Adds the words of document `id` (a title and a text) to `postings`, with their weights as in
+/// [`weighted_terms`]. Documents come in ascending id order.
+fn add_words(postings: &mut FxHashMap<String, Vec<(u32, u32)>>, id: u32, title: &str, text: &str) {
+    let mut add = |w: &str, by: u32| match postings.get_mut(w) {
+        Some(list) => match list.last_mut() {
+            Some((doc, weight)) if *doc == id => *weight = (*weight + by).min(MAX_WEIGHT),
+            _ => list.push((id, by.min(MAX_WEIGHT))),
+        },
+        None => {
+            postings.insert(w.to_string(), vec![(id, by.min(MAX_WEIGHT))]);
+        }
+    };
+    for_each_word(title, |w| add(w, TITLE_WEIGHT));
+    for_each_word(text, |w| add(w, 1));
 }
 
 /// Every word of a title and a text with its weight: occurrences in the text, plus
