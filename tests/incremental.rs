@@ -45,6 +45,11 @@ fn assert_same_as_fresh(site: &Path, step: &str) {
     }
 }
 
+/// The files of the search index in `changed`, and the others.
+fn without_search_index(changed: &[String]) -> (Vec<String>, Vec<String>) {
+    changed.iter().cloned().partition(|p| p.starts_with("search-index/"))
+}
+
 fn load(site: &Path) -> Site {
     let site = Site::load(BuildOptions::new(site)).unwrap_or_else(|e| panic!("{e}"));
     charter::build::write_all(&site).unwrap_or_else(|e| panic!("{e}"));
@@ -222,14 +227,17 @@ fn a_body_edit_rerenders_only_the_pager_that_lists_the_page() {
     let p = edit(&root, "content/news/item-3.md", |t| t.replace("Body of item 3.", "Edited."));
     let report = site.rebuild(&[p]).unwrap();
     assert!(report.change.contains("page body"), "{}", report.change);
-    let mut changed = report.changed_outputs.clone();
+    let (search, mut changed) = without_search_index(&report.changed_outputs);
     changed.sort();
     assert_eq!(changed, ["atom.xml", "news/item-3/index.html"], "no list prints the body");
+    assert!(search.iter().any(|p| p.contains("/d/")), "the page's search fragment: {search:?}");
     assert_same_as_fresh(&root, "a body edit in a paginated section");
     // Rendered: the page and its two neighbours, pager 2 of the section and pager 2 of the term
     // (not their pagers 1 and 3), the taxonomy list, the home page (it holds the section among
-    // its subsections) and the feed.
-    assert_eq!(report.rendered, 8, "{report}");
+    // its subsections) and the feed; and the search index's manifest, chunks and the page's
+    // fragment.
+    let search_files = site.search.languages[0].chunks.len() + 2;
+    assert_eq!(report.rendered, 8 + search_files, "{report}");
 }
 
 #[test]
@@ -239,7 +247,8 @@ fn a_title_edit_writes_only_the_pagers_that_list_the_page() {
     let p =
         edit(&root, "content/news/item-1.md", |t| t.replace("title: Item 1", "title: Item one"));
     let report = site.rebuild(&[p]).unwrap();
-    let mut changed = report.changed_outputs.clone();
+    let (search, mut changed) = without_search_index(&report.changed_outputs);
+    assert!(search.iter().any(|p| p.contains("/d/")), "the page's search fragment: {search:?}");
     changed.sort();
     // item-1 is the oldest: the last pager of the section and of its term; its neighbour item-2
     // does not print titles of neighbours in this fixture's templates.

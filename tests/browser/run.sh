@@ -6,6 +6,7 @@
 #   bash tests/browser/run.sh            # everything
 #   PORT=9000 bash tests/browser/run.sh  # a given local port (default: a free one)
 #   SKIP_LIGHTHOUSE=1 bash tests/browser/run.sh
+#   SEARCH_CASES=cases.json bash tests/browser/run.sh  # other search cases (tests/browser/search.mjs)
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -33,6 +34,9 @@ cargo run --release --quiet -- build --base-url "http://127.0.0.1:${PORT}" --out
 
 echo "== loading every page"
 node tests/browser/pages.mjs --root "$OUT" --port "$PORT"
+
+echo "== searching (typed queries, results, keyboard, without JavaScript)"
+node tests/browser/search.mjs --root "$OUT" --port "$PORT" ${SEARCH_CASES:+--cases "$SEARCH_CASES"}
 
 # The microsite's lists are too short to paginate, so a copy of it with two pages per pager (the
 # proposal section and the topic pages) puts the theme's pager navigation under the same checks.
