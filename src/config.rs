@@ -18,6 +18,7 @@ const KNOWN_KEYS: &[&str] = &[
     "base_url",
     "description",
     "language",
+    "languages",
     "theme",
     "taxonomies",
     "feed",
@@ -91,6 +92,38 @@ pub struct MarkdownConfig {
     pub paragraph_anchors: bool,
 }
 
+/// One language of a multilingual site (`languages:` in `site.yaml`), with the settings that
+/// differ per language already resolved: the top-level ones where it sets none, its `extra`
+/// deep-merged over the top-level `extra`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Language {
+    /// `uk`, `pt-br` (checked by [`check_language_code`]).
+    pub code: String,
+    /// Shown in a language switcher (defaults to the code).
+    pub name: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub taxonomies: Vec<String>,
+    pub extra: Value,
+}
+
+/// The keys of one entry of `languages:`.
+const LANGUAGE_KEYS: &[&str] = &["name", "title", "description", "taxonomies", "extra"];
+
+/// Checks a language code, the one rule for `language:`, the keys of `languages:` and the
+/// suffixes of content files (`essay.uk.md`): lowercase ASCII letters, digits and `-`, starting
+/// with a letter and not ending with `-` (`uk`, `pt-br`).
+pub fn check_language_code(code: &str) -> Result<(), String> {
+    let ok = code.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !code.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("`{code}` is not a language code (lowercase letters, digits and `-`, e.g. `uk` or `pt-br`)"))
+    }
+}
+
 /// A site's validated configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -106,6 +139,10 @@ pub struct Config {
     pub feed: FeedConfig,
     pub highlight: HighlightConfig,
     pub markdown: MarkdownConfig,
+    /// Every language of a multilingual site, the default (`language`) first, then the others in
+    /// the order of `languages:`. Empty when `site.yaml` has no `languages:` (then no file name
+    /// is read as a translation).
+    pub languages: Vec<Language>,
     /// A repository web URL for `edit_url`/`history_url` (e.g. `https://github.com/org/site`).
     pub repository: Option<String>,
     /// The largest input file the site may hold, in bytes (see [`crate::site_files`]).
@@ -129,6 +166,7 @@ impl Default for Config {
                 dark_theme: "base16-ocean.dark".into(),
             },
             markdown: MarkdownConfig::default(),
+            languages: Vec::new(),
             repository: None,
             max_file_size: crate::site_files::DEFAULT_MAX_FILE_SIZE,
             extra: Value::Object(Map::new()),
@@ -138,9 +176,37 @@ impl Default for Config {
 
 /// The folders under the site root whose files are inputs of a build (with [`CONFIG_FILE`]):
 /// what `serve` watches, what `freshness` digests, what the output folder may not be inside.
-pub const INPUT_DIRS: &[&str] = &["content", "themes", "templates", "static", "data"];
+pub const INPUT_DIRS: &[&str] = &["content", "themes", "templates", "static", "data", "i18n"];
 
 impl Config {
+    /// Whether the site has `languages:` (and so reads `name.CODE.md` as translations).
+    pub fn is_multilingual(&self) -> bool {
+        !self.languages.is_empty()
+    }
+
+    /// The settings of the language `code` (`None` for a language the site does not have, and for
+    /// every language of a site without `languages:`).
+    pub fn language_settings(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// The taxonomies of language `code`: its own, or the top-level ones.
+    pub fn taxonomies_of(&self, code: &str) -> &[String] {
+        match self.language_settings(code) {
+            Some(language) => &language.taxonomies,
+            None => &self.taxonomies,
+        }
+    }
+
+    /// The URL prefix of language `code`: "" for the default language, `/uk` for another.
+    pub fn language_prefix(&self, code: &str) -> String {
+        if code == self.language {
+            String::new()
+        } else {
+            format!("/{code}")
+        }
+    }
+
     /// The scheme and host of `base_url`, without its path: `https://example.org`.
     pub fn origin(&self) -> &str {
         &self.base_url[..self.base_url.len() - self.base_path().len()]
@@ -475,7 +541,153 @@ impl ConfigReader<'_> {
                 "write `extra:` followed by indented `key: value` lines",
             ),
         }
+        match map.get("languages") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(entries)) => self.languages(entries, &mut config),
+            Some(_) => self.error(
+                "languages",
+                "`languages` must be a map of language codes".into(),
+                "write `languages:` followed by indented entries such as `uk: { name: \"Українська\" }`",
+            ),
+        }
         config
+    }
+
+    /// `languages:`: one entry per language code; the default language (`language:`) may appear
+    /// for its name only. Fills `config.languages`, the default first.
+    fn languages(&mut self, entries: &Map<String, Value>, config: &mut Config) {
+        if let Err(message) = check_language_code(&config.language) {
+            self.error(
+                "language",
+                format!("`language`: {message}"),
+                "a site with `languages:` names its default language with a code such as `language: en`",
+            );
+        }
+        let mut default = Language {
+            code: config.language.clone(),
+            name: config.language.clone(),
+            title: config.title.clone(),
+            description: config.description.clone(),
+            taxonomies: config.taxonomies.clone(),
+            extra: config.extra.clone(),
+        };
+        let mut others = Vec::new();
+        for (code, entry) in entries {
+            if let Err(message) = check_language_code(code) {
+                self.error(
+                    code,
+                    format!("`languages`: {message}"),
+                    "write each language's code as the key, e.g. `uk:` or `pt-br:`",
+                );
+                continue;
+            }
+            let empty = Map::new();
+            let entry = match entry {
+                Value::Object(entry) => entry,
+                Value::Null => &empty,
+                _ => {
+                    self.error(
+                        code,
+                        format!("`languages.{code}` must be a map of settings"),
+                        &format!("write e.g. `{code}: {{ name: \"…\" }}`"),
+                    );
+                    continue;
+                }
+            };
+            let is_default = *code == config.language;
+            for key in entry.keys() {
+                if is_default && key != "name" {
+                    self.error(
+                        key,
+                        format!("`languages.{code}.{key}`: the default language (`language: {code}`) takes only its `name` here"),
+                        &format!("set `{key}` at the top level of {CONFIG_FILE}: it is the default language's"),
+                    );
+                } else if !LANGUAGE_KEYS.contains(&key.as_str()) {
+                    let hint = match closest_match(key, LANGUAGE_KEYS) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => format!("a language's settings: {}", LANGUAGE_KEYS.join(", ")),
+                    };
+                    self.error(key, format!("unknown key `{key}` in `languages.{code}`"), &hint);
+                }
+            }
+            let name = self.string(entry, "name").unwrap_or_else(|| code.clone());
+            if is_default {
+                default.name = name;
+                continue;
+            }
+            let taxonomies = match entry.get("taxonomies") {
+                None | Some(Value::Null) => config.taxonomies.clone(),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(|item| match item.as_str() {
+                        Some(name) if crate::text::is_safe_segment(name) => Some(name.to_string()),
+                        _ => {
+                            self.error(
+                                "taxonomies",
+                                format!(
+                                    "`languages.{code}.taxonomies`: {item} is not a plain name"
+                                ),
+                                "write names like `taxonomies: [topics]`",
+                            );
+                            None
+                        }
+                    })
+                    .collect(),
+                Some(_) => {
+                    self.error(
+                        "taxonomies",
+                        format!("`languages.{code}.taxonomies` must be a list"),
+                        "write `taxonomies: [topics]`",
+                    );
+                    Vec::new()
+                }
+            };
+            let extra = match entry.get("extra") {
+                None | Some(Value::Null) => config.extra.clone(),
+                Some(Value::Object(own)) => {
+                    let mut merged = config.extra.clone();
+                    deep_merge(&mut merged, own);
+                    merged
+                }
+                Some(_) => {
+                    self.error(
+                        "extra",
+                        format!("`languages.{code}.extra` must be a map"),
+                        "write `extra:` followed by indented `key: value` lines",
+                    );
+                    config.extra.clone()
+                }
+            };
+            others.push(Language {
+                code: code.clone(),
+                name,
+                title: self.string(entry, "title").unwrap_or_else(|| config.title.clone()),
+                description: self
+                    .string(entry, "description")
+                    .or_else(|| config.description.clone()),
+                taxonomies,
+                extra,
+            });
+        }
+        config.languages = std::iter::once(default).chain(others).collect();
+    }
+}
+
+/// Merges `over` into `base`: maps key by key (recursively), anything else replaced.
+fn deep_merge(base: &mut Value, over: &Map<String, Value>) {
+    let Value::Object(base) = base else {
+        *base = Value::Object(over.clone());
+        return;
+    };
+    for (key, value) in over {
+        match (base.get_mut(key), value) {
+            (Some(existing @ Value::Object(_)), Value::Object(inner)) => {
+                deep_merge(existing, inner)
+            }
+            _ => {
+                base.insert(key.clone(), value.clone());
+            }
+        }
     }
 }
 
@@ -524,6 +736,7 @@ mod tests {
             ("base_url", "base_url: https://b.org/blog"),
             ("description", "description: D"),
             ("language", "language: fr"),
+            ("languages", "languages: { uk: { name: Українська } }"),
             ("theme", "theme: institute"),
             ("taxonomies", "taxonomies: [tags]"),
             ("feed", "feed: { limit: 3, filename: feed.xml }"),
@@ -616,6 +829,39 @@ mod tests {
             ("{ name: topics, paginate: 3 }", "`paginate` is not a known taxonomy setting"),
         ] {
             let err = Config::parse(&format!("base_url: https://a.org\ntaxonomies: [{bad}]\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(needle) && err.contains("help:"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn languages_resolve_their_settings_over_the_top_level_ones() {
+        let c = Config::parse(
+            "base_url: https://a.org\ntitle: T\ntaxonomies: [topics]\nextra: { menu: [a], tagline: E, deep: { x: 1, y: 2 } }\nlanguages:\n  en: { name: English }\n  uk:\n    name: Українська\n    title: У\n    extra: { tagline: У, deep: { y: 3 } }\n  pt-br: {}\n",
+        )
+        .unwrap();
+        let codes: Vec<&str> = c.languages.iter().map(|l| l.code.as_str()).collect();
+        assert_eq!(codes, ["en", "uk", "pt-br"]);
+        assert_eq!(c.languages[0].name, "English");
+        let uk = c.language_settings("uk").unwrap();
+        assert_eq!((uk.name.as_str(), uk.title.as_str()), ("Українська", "У"));
+        assert_eq!(uk.taxonomies, ["topics"]);
+        assert_eq!(
+            uk.extra,
+            serde_json::json!({"menu": ["a"], "tagline": "У", "deep": {"x": 1, "y": 3}})
+        );
+        assert_eq!(c.language_settings("pt-br").unwrap().title, "T");
+        assert_eq!(c.language_prefix("uk"), "/uk");
+        assert_eq!(c.language_prefix("en"), "");
+        for (bad, needle) in [
+            ("languages: { UK: {} }", "`UK` is not a language code"),
+            ("languages: { uk: { nmae: x } }", "did you mean `name`?"),
+            ("languages: { en: { title: x } }", "takes only its `name`"),
+            ("languages: [uk]", "`languages` must be a map"),
+            ("language: en_GB\nlanguages: { uk: {} }", "`en_GB` is not a language code"),
+        ] {
+            let err = Config::parse(&format!("base_url: https://a.org\n{bad}\n"))
                 .unwrap_err()
                 .to_string();
             assert!(err.contains(needle) && err.contains("help:"), "{bad}: {err}");

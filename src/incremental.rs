@@ -105,7 +105,12 @@ impl ChangeSet {
                 set.content.push(rest.to_string());
             } else if rel_str == "content" {
                 set.content.push(String::new());
-            } else if rel_str.starts_with("templates/") || rel_str == "templates" {
+            } else if rel_str.starts_with("templates/")
+                || rel_str == "templates"
+                || rel_str.starts_with("i18n/")
+                || rel_str == "i18n"
+            {
+                // The interface strings are read with the templates (`trans`).
                 set.templates = true;
             } else if rel_str.starts_with("data/") || rel_str == "data" {
                 set.data = true;
@@ -176,10 +181,9 @@ pub fn render_bodies_reusing(
         if *hash != doc.hash || !same_config || doc.hash == 0 {
             return None;
         }
-        let links_same = body
-            .internal_links
-            .iter()
-            .all(|l| lib.path_of(&l.target) == previous.library.path_of(&l.target));
+        let links_same = body.internal_links.iter().all(|l| {
+            lib.link_path(&l.target, &doc.lang) == previous.library.link_path(&l.target, &doc.lang)
+        });
         let components_same = body.components_used.is_empty()
             || (lib.path_of(&doc.relative_path) == previous.library.path_of(&doc.relative_path)
                 && body.components_used.iter().all(|name| {
@@ -360,7 +364,7 @@ impl Site {
         if !path.is_file() {
             return Ok(None);
         }
-        let (doc, warnings) = load::read_document(&files, rel, &path, &self.config.taxonomies)?;
+        let (doc, warnings) = load::read_document(&files, rel, &path, &self.config)?;
         let old = &self.library.pages[pid].doc;
         if doc.front != old.front || doc.kind != old.kind {
             return Ok(None);

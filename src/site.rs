@@ -115,7 +115,7 @@ pub(crate) fn read_content(
     diagnostics: &mut Diagnostics,
 ) -> ContentRead {
     let found = load::walk(files, &files.root().join("content"), diagnostics);
-    let docs = load::read_all_reusing(files, &found, &config.taxonomies, diagnostics, reuse);
+    let docs = load::read_all_reusing(files, &found, config, diagnostics, reuse);
     let broken = load::unreadable(&found, &docs);
     ContentRead { docs, assets: found.assets, broken }
 }
@@ -281,6 +281,8 @@ impl Site {
             base_path: self.config.base_path().to_string(),
             build_time: crate::render::values::build_time(),
             data_files: self.data.clone(),
+            language: self.config.language.clone(),
+            languages: self.library.languages.clone(),
             ..Lookups::default()
         };
         for (pid, p) in self.library.pages.iter().enumerate() {

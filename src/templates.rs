@@ -1,7 +1,9 @@
 //! Tera 2 templates: the theme's templates with the site's `templates/` over them, built-in
 //! fallbacks for the taxonomy and 404 pages, and the filters and functions Charter adds
-//! (`date`, `slugify`, `json_encode`, `get_page`, `get_url`, `load_data`, ...). Templates are
-//! parsed once; the site data the functions read is swapped in before each render pass.
+//! (`date`, `slugify`, `json_encode`, `get_page`, `get_url`, `load_data`, `trans`, ...).
+//! Templates are parsed once; the site data the functions read is swapped in before each render
+//! pass. The interface strings `trans` gives are read with the templates (`i18n/<lang>.yaml` of
+//! the site over the theme's).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -37,6 +39,10 @@ pub struct Lookups {
     pub origin: String,
     pub base_path: String,
     pub build_time: String,
+    /// The site's default language (what `trans` uses when a template has no `lang`).
+    pub language: String,
+    /// The site's language codes, the default first (`get_url(lang=...)` checks against them).
+    pub languages: Vec<String>,
 }
 
 /// The content paths `get_page` and `get_section` look up during one render: what an output
@@ -107,6 +113,122 @@ pub struct Templates {
     lookups: Arc<RwLock<Arc<Lookups>>>,
     /// The page components (`templates/components/NAME.html`), by name: read once per load.
     components: Arc<HashMap<String, ComponentSpec>>,
+    /// The interface strings `trans` gives.
+    strings: Arc<InterfaceStrings>,
+}
+
+/// The interface strings of a site and its theme: `i18n/<lang>.yaml` files, flat `key: "text"`
+/// maps (nested maps flattened with dots: `search: {label: …}` gives `search.label`); the site's
+/// strings replace the theme's of the same key.
+#[derive(Debug, Default)]
+pub struct InterfaceStrings {
+    /// Language code -> key -> text.
+    strings: HashMap<String, HashMap<String, String>>,
+    /// The i18n folders, for messages: `i18n` and `themes/<theme>/i18n`.
+    folders: Vec<String>,
+}
+
+impl InterfaceStrings {
+    /// Reads the theme's `i18n/` then the site's, through [`SiteFiles`].
+    pub fn load(
+        site_files: &SiteFiles,
+        theme: Option<&str>,
+        diagnostics: &mut Diagnostics,
+    ) -> Self {
+        let mut folders = vec!["i18n".to_string()];
+        if let Some(theme) = theme {
+            folders.push(format!("themes/{theme}/i18n"));
+        }
+        let mut strings: HashMap<String, HashMap<String, String>> = HashMap::new();
+        for folder in folders.iter().rev() {
+            for file in site_files.walk(&site_files.root().join(folder), diagnostics) {
+                let Some(lang) = file
+                    .relative
+                    .strip_suffix(".yaml")
+                    .or_else(|| file.relative.strip_suffix(".yml"))
+                    .filter(|l| !l.contains('/'))
+                else {
+                    continue;
+                };
+                let shown = PathBuf::from(folder).join(&file.relative);
+                let text = match site_files.read_text(&file.path) {
+                    Ok(text) => text,
+                    Err(d) => {
+                        diagnostics.push(d);
+                        continue;
+                    }
+                };
+                let value: serde_json::Value = match crate::yaml::from_str(&text) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        let mut d = Diagnostic::error("i18n", format!("the interface strings are not valid YAML: {}", e.message))
+                            .in_file(&shown)
+                            .hint("write one `key: \"text\"` per line (maps nest keys: `search: { label: … }` is `search.label`)");
+                        if let Some(line) = e.line {
+                            d = d.at_line_of(&text, line, e.column);
+                        }
+                        diagnostics.push(d);
+                        continue;
+                    }
+                };
+                let into = strings.entry(lang.to_string()).or_default();
+                flatten_strings("", &value, &text, &shown, into, diagnostics);
+            }
+        }
+        InterfaceStrings { strings, folders }
+    }
+
+    /// The text of `key` in `lang`, or the error naming the files to add it to.
+    pub fn get(&self, key: &str, lang: &str) -> Result<&str, String> {
+        self.strings.get(lang).and_then(|s| s.get(key)).map(String::as_str).ok_or_else(|| {
+            let files: Vec<String> =
+                self.folders.iter().map(|f| format!("{f}/{lang}.yaml")).collect();
+            format!(
+                "the interface string `{key}` has no `{lang}` translation; add `{key}: \"…\"` to {}",
+                files.join(" or ")
+            )
+        })
+    }
+}
+
+/// Adds the strings of `value` (an i18n file's map) under `prefix` to `into`.
+fn flatten_strings(
+    prefix: &str,
+    value: &serde_json::Value,
+    text: &str,
+    file: &Path,
+    into: &mut HashMap<String, String>,
+    diagnostics: &mut Diagnostics,
+) {
+    use serde_json::Value as Json;
+    match value {
+        Json::Null if prefix.is_empty() => {}
+        Json::Object(map) => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                flatten_strings(&key, v, text, file, into, diagnostics);
+            }
+        }
+        Json::String(s) => {
+            into.insert(prefix.to_string(), s.clone());
+        }
+        Json::Number(n) => {
+            into.insert(prefix.to_string(), n.to_string());
+        }
+        _ => {
+            let last = prefix.rsplit('.').next().unwrap_or(prefix);
+            let mut d = Diagnostic::error(
+                "i18n",
+                format!("the interface string `{prefix}` must be text, not {value}"),
+            )
+            .in_file(file)
+            .hint(format!("write `{last}: \"…\"` (a map nests keys; lists are not strings)"));
+            if let Some(line) = crate::text::line_of_key(text, last) {
+                d = d.at_line_of(text, line, None);
+            }
+            diagnostics.push(d);
+        }
+    }
 }
 
 /// Where a site's templates come from, lowest priority first.
@@ -170,11 +292,17 @@ impl Templates {
         }
         let files: HashMap<String, PathBuf> =
             sources.iter().map(|(n, (_, f))| (n.clone(), f.clone())).collect();
+        let strings = InterfaceStrings::load(site_files, theme, &mut diagnostics);
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
         let mut tera = Tera::new();
         let lookups: Arc<RwLock<Arc<Lookups>>> =
             Arc::new(RwLock::new(Arc::new(Lookups::default())));
         register_filters(&mut tera);
         register_functions(&mut tera, lookups.clone());
+        let strings = Arc::new(strings);
+        register_trans(&mut tera, strings.clone(), lookups.clone());
         let mut names: Vec<&String> = sources.keys().collect();
         names.sort();
         let batch: Vec<(&str, &str)> =
@@ -183,7 +311,7 @@ impl Templates {
         if let Err(err) = tera.add_raw_templates(batch) {
             return Err(load_errors(&err, &files));
         }
-        Ok(Templates { tera, files, lookups, components })
+        Ok(Templates { tera, files, lookups, components, strings })
     }
 
     /// The same parsed templates with lookups of their own (a rebuild's site gets its values
@@ -193,7 +321,15 @@ impl Templates {
         let lookups: Arc<RwLock<Arc<Lookups>>> =
             Arc::new(RwLock::new(Arc::new(Lookups::default())));
         register_functions(&mut tera, lookups.clone());
-        Templates { tera, files: self.files.clone(), lookups, components: self.components.clone() }
+        let strings = self.strings.clone();
+        register_trans(&mut tera, strings.clone(), lookups.clone());
+        Templates {
+            tera,
+            files: self.files.clone(),
+            lookups,
+            components: self.components.clone(),
+            strings,
+        }
     }
 
     /// The page components, by name.
@@ -474,7 +610,7 @@ fn load_errors(err: &tera::Error, files: &HashMap<String, PathBuf>) -> Diagnosti
             let hint = if m.contains("filter") {
                 "check the filter's name; Charter adds date, slugify, urlencode, json_encode, striptags, absolute_url to Tera's own"
             } else if m.contains("function") {
-                "check the function's name; Charter adds get_page, get_section, get_url, load_data, now"
+                "check the function's name; Charter adds get_page, get_section, get_url, load_data, now, trans"
             } else {
                 "fix the template at the line shown"
             };
@@ -514,6 +650,17 @@ fn template_error(
             let line = report.span().start_line;
             let col = report.span().start_col + 1;
             let source = std::fs::read_to_string(&file).unwrap_or_default();
+            // `trans`: the missing string's message, and where to add it as the hint.
+            if let Some((message, add)) = report
+                .message()
+                .split_once("; add `")
+                .filter(|(m, _)| m.contains("the interface string `"))
+            {
+                return Diagnostic::error("i18n", format!("{message}{for_page}"))
+                    .in_file(&file)
+                    .at_line_of(&source, line.max(1), Some(col))
+                    .hint(format!("add `{add}"));
+            }
             let hint = if report.message().contains("not found")
                 && report.message().to_lowercase().contains("filter")
             {
@@ -640,15 +787,38 @@ fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
             move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
                 let path: String = kwargs.must_get("path")?;
                 let absolute: bool = kwargs.get("absolute")?.unwrap_or(false);
+                let lang: Option<String> = kwargs.get("lang")?;
                 let lookups = current(&l);
+                let prefix = match &lang {
+                    Some(code) if !lookups.languages.contains(code) => {
+                        return Err(tera::Error::message(format!(
+                            "get_url: `{code}` is not one of the site's languages ({})",
+                            lookups.languages.join(", ")
+                        )))
+                    }
+                    Some(code) if *code != lookups.language => format!("/{code}"),
+                    _ => String::new(),
+                };
                 let url = if let Some(target) = path.strip_prefix("@/") {
                     let (target, anchor) = match target.split_once('#') {
                         Some((t, a)) => (t, Some(a)),
                         None => (target, None),
                     };
-                    let base = lookups.urls.get(target).cloned().ok_or_else(|| {
-                        tera::Error::message(format!("get_url: there is no page content/{target}"))
-                    })?;
+                    // With `lang`, the translation of the page when there is one.
+                    let translated = match (&lang, target.strip_suffix(".md")) {
+                        (Some(code), Some(stem)) if !prefix.is_empty() => {
+                            lookups.urls.get(&format!("{stem}.{code}.md"))
+                        }
+                        _ => None,
+                    };
+                    let base = translated
+                        .or_else(|| lookups.urls.get(target))
+                        .cloned()
+                        .ok_or_else(|| {
+                            tera::Error::message(format!(
+                                "get_url: there is no page content/{target}"
+                            ))
+                        })?;
                     match anchor {
                         Some(a) => format!("{base}#{a}"),
                         None => base,
@@ -657,7 +827,7 @@ fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
                     return Ok(Value::from(path));
                 } else {
                     format!(
-                        "{}/{}",
+                        "{}{prefix}/{}",
                         lookups.base_path,
                         crate::text::encode_path(path.trim_start_matches('/'))
                     )
@@ -690,6 +860,32 @@ fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
         });
     }
     let _ = |base: &str, path: &str| format!("{base}{path}");
+}
+
+/// Registers `trans(key=..., lang=...)`: the interface string `key` in `lang`, by default the
+/// language of the output being rendered (the template's `lang`).
+fn register_trans(
+    tera: &mut Tera,
+    strings: Arc<InterfaceStrings>,
+    lookups: Arc<RwLock<Arc<Lookups>>>,
+) {
+    tera.register_function(
+        "trans",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
+            let key: String = kwargs.must_get("key")?;
+            let lang = match kwargs.get::<String>("lang")? {
+                Some(lang) => lang,
+                None => match state.get::<String>("lang")? {
+                    Some(lang) => lang,
+                    None => lookups
+                        .read()
+                        .map(|g| g.language.clone())
+                        .unwrap_or_else(|p| p.into_inner().language.clone()),
+                },
+            };
+            strings.get(&key, &lang).map(Value::from).map_err(tera::Error::message)
+        },
+    );
 }
 
 /// Adds the `absolute_url` filter, which needs the base URL (called once the config is known).

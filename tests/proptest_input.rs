@@ -21,6 +21,11 @@ impl LinkResolver for Links {
 
 /// Text that looks like what people type into Markdown files: structure characters weighted up.
 /// Pieces of component calls, whole and broken.
+/// The language of a file on a site without `languages:`.
+fn english() -> load::FileLanguage {
+    load::FileLanguage { lang: "en".into(), original: None }
+}
+
 fn component_piece() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(String::new()),
@@ -308,7 +313,7 @@ fn check_document(text: &str) {
         assert!(split.yaml_first_line >= 1 && split.body_first_line >= 2);
         assert!(text.len() >= split.yaml.len() + split.body.len());
     }
-    match load::parse_document("p.md", file.clone(), text, 0, &["topics".to_string()]) {
+    match load::parse_document("p.md", english(), file.clone(), text, 0, &["topics".to_string()]) {
         Ok((doc, warnings)) => {
             assert!(!doc.front.title.trim().is_empty(), "a document without a title was accepted");
             assert!(!warnings.has_errors());
@@ -436,7 +441,8 @@ fn deeply_nested_yaml_is_an_error_not_a_crash() {
         let e = charter::yaml::from_str::<serde_json::Value>(&text).unwrap_err();
         assert!(e.message.contains("nests"), "{e:?}");
         let text = format!("---\n{}x\n---\n", "- ".repeat(depth));
-        let _ = load::parse_document("p.md", PathBuf::from("content/p.md"), &text, 0, &[]);
+        let _ =
+            load::parse_document("p.md", english(), PathBuf::from("content/p.md"), &text, 0, &[]);
         assert!(
             started.elapsed() < std::time::Duration::from_secs(5),
             "depth {depth} took {:?}",

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::content::frontmatter::{self, FrontMatter, Origin};
 use crate::error::{io_error, Diagnostic, Diagnostics};
 pub use crate::site_files::decode_utf8;
@@ -40,6 +41,65 @@ pub struct Document {
     pub body_released: bool,
     /// Hash of the whole file, to tell edits apart from saves without change.
     pub hash: u64,
+    /// The language code: the site's default language, or the file's suffix (`essay.uk.md`).
+    pub lang: String,
+    /// For a translation, the path under `content/` of the default-language file it
+    /// translates (`essay.md` for `essay.uk.md`), whether or not that file exists.
+    pub original: Option<String>,
+}
+
+impl Document {
+    /// What links the language versions of one content file: the default-language path.
+    pub fn translation_key(&self) -> &str {
+        self.original.as_deref().unwrap_or(&self.relative_path)
+    }
+}
+
+/// The language of a content file and, for a translation, the path of the file it translates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileLanguage {
+    pub lang: String,
+    pub original: Option<String>,
+}
+
+/// The language of the Markdown file at `relative_path` (under `content/`). On a site with
+/// `languages:`, a suffix before `.md` names it (`essay.uk.md`, `_index.uk.md`, `index.uk.md`)
+/// and must be one of the site's languages other than the default; without `languages:` every
+/// file is in the default language, whatever its name.
+pub fn language_of(relative_path: &str, config: &Config) -> Result<FileLanguage, Diagnostic> {
+    let default = || FileLanguage { lang: config.language.clone(), original: None };
+    if !config.is_multilingual() {
+        return Ok(default());
+    }
+    let (dir, name) = match relative_path.rfind('/') {
+        Some(i) => (&relative_path[..=i], &relative_path[i + 1..]),
+        None => ("", relative_path),
+    };
+    let Some((stem, suffix)) = name.trim_end_matches(".md").rsplit_once('.') else {
+        return Ok(default());
+    };
+    let file = PathBuf::from("content").join(relative_path);
+    let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    if suffix == config.language {
+        return Err(Diagnostic::error(
+            "language",
+            format!("`.{suffix}.md` names the default language, which needs no suffix"),
+        )
+        .in_file(&file)
+        .hint(format!("rename the file to {dir}{stem}.md")));
+    }
+    if !codes.contains(&suffix) {
+        return Err(Diagnostic::error(
+            "language",
+            format!(
+                "the file name's suffix `.{suffix}` is not one of the site's languages ({})",
+                codes.join(", ")
+            ),
+        )
+        .in_file(&file)
+        .hint(format!("add `{suffix}:` under `languages:` in site.yaml, or rename the file without the dot (a `.CODE.md` suffix names a translation)")));
+    }
+    Ok(FileLanguage { lang: suffix.to_string(), original: Some(format!("{dir}{stem}.md")) })
 }
 
 /// A file found under `content/` that is copied as is.
@@ -78,7 +138,8 @@ pub fn relative_to(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// The kind of a Markdown file from its path under `content/`.
+/// The kind of a Markdown file from its path under `content/` (for a translation, the path of
+/// the file it translates: `_index.uk.md` is a section as `_index.md` is).
 pub fn kind_of(relative_path: &str) -> DocKind {
     let name = relative_path.rsplit('/').next().unwrap_or(relative_path);
     match name {
@@ -93,18 +154,21 @@ pub fn read_document(
     files: &SiteFiles,
     relative_path: &str,
     absolute: &Path,
-    taxonomies: &[String],
+    config: &Config,
 ) -> Result<(Document, Diagnostics), Diagnostics> {
     let file = PathBuf::from("content").join(relative_path);
+    let language = language_of(relative_path, config)?;
     let bytes = files.read(absolute).map_err(|d| Diagnostics::from(d.in_file(&file)))?;
     let hash = crate::text::hash64(&bytes);
     let text = decode_utf8(bytes, &file)?;
-    parse_document(relative_path, file, &text, hash, taxonomies)
+    let taxonomies = config.taxonomies_of(&language.lang);
+    parse_document(relative_path, language, file, &text, hash, taxonomies)
 }
 
-/// Parses a Markdown file's text.
+/// Parses a Markdown file's text; `language` is the file's ([`language_of`]).
 pub fn parse_document(
     relative_path: &str,
+    language: FileLanguage,
     file: PathBuf,
     text: &str,
     hash: u64,
@@ -125,7 +189,7 @@ pub fn parse_document(
         .into());
     }
     let split = frontmatter::split(text).map_err(|d| Diagnostics::from(d.in_file(&file)))?;
-    let kind = kind_of(relative_path);
+    let kind = kind_of(language.original.as_deref().unwrap_or(relative_path));
     let origin = Origin {
         file: &file,
         source: text.strip_prefix('\u{feff}').unwrap_or(text),
@@ -149,6 +213,8 @@ pub fn parse_document(
                 body_first_line: split.body_first_line,
                 body_released: false,
                 hash,
+                lang: language.lang,
+                original: language.original,
             },
             diagnostics,
         )),
@@ -177,10 +243,10 @@ pub fn body_of<'a>(
 pub fn read_all(
     files: &SiteFiles,
     found: &Found,
-    taxonomies: &[String],
+    config: &Config,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Document> {
-    read_all_reusing(files, found, taxonomies, diagnostics, |_| None)
+    read_all_reusing(files, found, config, diagnostics, |_| None)
 }
 
 /// Like [`read_all`], but takes a document from `reuse` instead of reading the file when it
@@ -188,7 +254,7 @@ pub fn read_all(
 pub fn read_all_reusing(
     files: &SiteFiles,
     found: &Found,
-    taxonomies: &[String],
+    config: &Config,
     diagnostics: &mut Diagnostics,
     reuse: impl Fn(&str) -> Option<Document> + Sync,
 ) -> Vec<Document> {
@@ -197,7 +263,7 @@ pub fn read_all_reusing(
         .par_iter()
         .map(|(rel, abs)| match reuse(rel) {
             Some(doc) => Ok((doc, Diagnostics::new())),
-            None => read_document(files, rel, abs, taxonomies),
+            None => read_document(files, rel, abs, config),
         })
         .collect();
     let mut docs = Vec::with_capacity(results.len());

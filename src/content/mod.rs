@@ -31,6 +31,9 @@ pub struct Page {
     pub assets: Vec<String>,
     pub previous: Option<PageId>,
     pub next: Option<PageId>,
+    /// Every language version of the page (this one included), in the site's language order;
+    /// empty on a site without `languages:`.
+    pub translations: Vec<PageId>,
 }
 
 /// A section placed in the tree. A folder without `_index.md` gets an implicit section: it groups
@@ -47,6 +50,9 @@ pub struct Section {
     pub subsections: Vec<SectionId>,
     /// No `_index.md`: made up for a folder that holds pages.
     pub implicit: bool,
+    /// Every language version of the section that publishes a page (this one included), in the
+    /// site's language order; empty on a site without `languages:` and for an implicit section.
+    pub translations: Vec<SectionId>,
 }
 
 impl Section {
@@ -55,6 +61,11 @@ impl Section {
     /// only with its own `_index.md`.
     pub fn publishes_page(&self) -> bool {
         self.parent.is_none() || !self.implicit
+    }
+
+    /// Whether the section is a home page: the site's, or a language's (`/uk/`).
+    pub fn is_home(&self) -> bool {
+        self.parent.is_none()
     }
 }
 
@@ -70,6 +81,8 @@ pub struct Term {
 /// A taxonomy named in `site.yaml`, with its terms sorted by name.
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
+    /// The language whose pages it groups (each language has its own taxonomies).
+    pub lang: String,
     pub name: String,
     pub slug: String,
     pub path: String,
@@ -93,6 +106,8 @@ pub struct Library {
     pub broken: std::collections::HashSet<String>,
     /// The site root, from which released Markdown bodies are read again.
     pub root: PathBuf,
+    /// The site's language codes, the default first (one code on a site without `languages:`).
+    pub languages: Vec<String>,
 }
 
 impl Library {
@@ -111,6 +126,36 @@ impl Library {
             return section.publishes_page().then_some(section.path.as_str());
         }
         self.broken.contains(target).then_some("/")
+    }
+
+    /// The content path an `@/` link in a page of language `lang` goes to: the `lang`
+    /// translation of `target` when the site has one (`essay.uk.md` for `essay.md`, in a `uk`
+    /// page), else `target` as written (which may name a translation itself).
+    pub fn link_target<'t>(&self, target: &'t str, lang: &str) -> std::borrow::Cow<'t, str> {
+        use std::borrow::Cow;
+        if self.languages.len() < 2 || self.languages.first().is_some_and(|d| d == lang) {
+            return Cow::Borrowed(target);
+        }
+        let translated = match target.strip_suffix(".md") {
+            Some(stem) => format!("{stem}.{lang}.md"),
+            None if target.is_empty() => format!("_index.{lang}.md"),
+            None => format!("{}/_index.{lang}.md", target.trim_end_matches('/')),
+        };
+        let exists = self.page_by_path.contains_key(&translated)
+            || self
+                .section_by_path
+                .get(&translated)
+                .is_some_and(|&s| self.sections[s].publishes_page());
+        if exists {
+            Cow::Owned(translated)
+        } else {
+            Cow::Borrowed(target)
+        }
+    }
+
+    /// The URL path of an `@/` link in a page of language `lang` ([`Library::link_target`]).
+    pub fn link_path(&self, target: &str, lang: &str) -> Option<&str> {
+        self.path_of(&self.link_target(target, lang))
     }
 
     /// The folder of an `@/` target that names a section without `_index.md` (`news` for `news`
@@ -141,7 +186,88 @@ impl Library {
         include_drafts: bool,
     ) -> Result<(Library, Diagnostics), Diagnostics> {
         let mut diagnostics = Diagnostics::new();
-        let mut lib = Library::default();
+        let languages = if config.is_multilingual() {
+            config.languages.iter().map(|l| l.code.clone()).collect()
+        } else {
+            vec![config.language.clone()]
+        };
+        let mut lib = Library { languages, ..Library::default() };
+        let bundle_dirs: Vec<String> = docs
+            .iter()
+            .filter(|d| d.kind == DocKind::Bundle)
+            .map(|d| parent_dir(&d.relative_path).to_string())
+            .collect();
+        // Each language is a tree of its own (its home at `/` or `/<code>/`), placed in the
+        // site's language order: the default language's sections and pages come first.
+        let mut by_language: Vec<Vec<Document>> = vec![Vec::new(); lib.languages.len()];
+        for doc in docs {
+            let i = lib.languages.iter().position(|code| *code == doc.lang).unwrap_or(0);
+            by_language[i].push(doc);
+        }
+        for (code, docs) in lib.languages.clone().iter().zip(by_language) {
+            lib.place_language(config, code, docs, include_drafts, &mut diagnostics);
+        }
+
+        // Assets: those inside a bundle folder belong to that bundle (to each of its language
+        // versions); the rest are copied as they are.
+        let mut bundle_pages: HashMap<&str, Vec<PageId>> = HashMap::new();
+        for (pid, page) in lib.pages.iter().enumerate() {
+            if page.doc.kind == DocKind::Bundle {
+                bundle_pages.entry(parent_dir(&page.doc.relative_path)).or_default().push(pid);
+            }
+        }
+        let mut copies = Vec::new();
+        let mut owned: Vec<(PageId, String)> = Vec::new();
+        for asset in assets {
+            let bundle = bundle_dirs
+                .iter()
+                .filter(|b| asset.relative_path.starts_with(&format!("{b}/")))
+                .max_by_key(|b| b.len());
+            if let Some(b) = bundle {
+                for &pid in bundle_pages.get(b.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
+                    owned.push((pid, asset.relative_path.clone()));
+                    let rest = &asset.relative_path[b.len() + 1..];
+                    let mut copy = asset.clone();
+                    copy.relative_path =
+                        format!("{}{}", lib.pages[pid].path.trim_start_matches('/'), rest);
+                    copies.push(copy);
+                }
+                continue;
+            }
+            copies.push(asset);
+        }
+        for (pid, asset) in owned {
+            lib.pages[pid].assets.push(asset);
+        }
+        lib.assets = copies;
+        lib.link_translations();
+
+        lib.sort_sections();
+        lib.build_taxonomies(config);
+        lib.check_section_terms(&mut diagnostics);
+        lib.check_home_feed(&mut diagnostics);
+        lib.check_collisions(&mut diagnostics);
+        if diagnostics.has_errors() {
+            Err(diagnostics)
+        } else {
+            Ok((lib, diagnostics))
+        }
+    }
+
+    /// Places the documents of one language: its sections (a folder without `_index.md`, or
+    /// without `_index.<code>.md` for another language, gets an implicit section, which lists
+    /// its pages but publishes no page of its own) and its pages, under the language's prefix.
+    fn place_language(
+        &mut self,
+        config: &Config,
+        code: &str,
+        docs: Vec<Document>,
+        include_drafts: bool,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let lib = self;
+        let prefix = config.language_prefix(code);
+        let is_default = code == config.language;
         let (section_docs, page_docs): (Vec<_>, Vec<_>) =
             docs.into_iter().partition(|d| d.kind == DocKind::Section);
 
@@ -169,7 +295,7 @@ impl Library {
             }
         }
         for dir in dirs_needed {
-            section_docs.entry(dir.clone()).or_insert_with(|| implicit_section(config, &dir));
+            section_docs.entry(dir.clone()).or_insert_with(|| implicit_section(config, code, &dir));
         }
         let mut ordered: Vec<(String, Document)> = section_docs.into_iter().collect();
         ordered.sort_by(|a, b| {
@@ -186,14 +312,13 @@ impl Library {
             if !dir.is_empty() && parent.is_none() {
                 continue; // the parent is a draft: the whole subtree is left out
             }
-            let path = if dir.is_empty() { "/".to_string() } else { format!("/{dir}/") };
+            let path =
+                if dir.is_empty() { format!("{prefix}/") } else { format!("{prefix}/{dir}/") };
             let id = lib.sections.len();
             let implicit = doc.hash == 0 && doc.body.is_empty() && doc.file.as_os_str().is_empty();
             lib.section_by_path.insert(doc.relative_path.clone(), id);
-            if !dir.is_empty() {
+            if is_default {
                 lib.section_by_path.insert(dir.clone(), id);
-            } else {
-                lib.section_by_path.insert(String::new(), id);
             }
             section_by_dir.insert(dir.clone(), id);
             if let Some(p) = parent {
@@ -207,30 +332,24 @@ impl Library {
                 pages: Vec::new(),
                 subsections: Vec::new(),
                 implicit,
+                translations: Vec::new(),
             });
         }
 
         // Pages.
-        let bundle_dirs: Vec<String> = page_docs
-            .iter()
-            .filter(|d| d.kind == DocKind::Bundle)
-            .map(|d| parent_dir(&d.relative_path).to_string())
-            .collect();
-        lib.pages.reserve_exact(page_docs.len());
+        lib.pages.reserve(page_docs.len());
         for doc in page_docs {
             if doc.front.draft && !include_drafts {
                 continue;
             }
             let dir = page_dir(&doc);
             let Some(&section) = section_by_dir.get(dir) else { continue };
+            let name_path = doc.translation_key();
             let stem = match doc.kind {
-                DocKind::Bundle => parent_dir(&doc.relative_path)
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
-                _ => doc
-                    .relative_path
+                DocKind::Bundle => {
+                    parent_dir(name_path).rsplit('/').next().unwrap_or_default().to_string()
+                }
+                _ => name_path
                     .rsplit('/')
                     .next()
                     .unwrap_or_default()
@@ -260,39 +379,39 @@ impl Library {
                 assets: Vec::new(),
                 previous: None,
                 next: None,
+                translations: Vec::new(),
             });
             lib.sections[section].pages.push(id);
         }
+    }
 
-        // Assets: those inside a bundle folder belong to that bundle; the rest are copied as they are.
-        for asset in assets {
-            let bundle = bundle_dirs
-                .iter()
-                .filter(|b| asset.relative_path.starts_with(&format!("{b}/")))
-                .max_by_key(|b| b.len());
-            if let Some(b) = bundle {
-                if let Some(&pid) = lib.page_by_path.get(&format!("{b}/index.md")) {
-                    lib.pages[pid].assets.push(asset.relative_path.clone());
-                    let rest = &asset.relative_path[b.len() + 1..];
-                    let mut copy = asset.clone();
-                    copy.relative_path =
-                        format!("{}{}", lib.pages[pid].path.trim_start_matches('/'), rest);
-                    lib.assets.push(copy);
-                }
-                continue;
-            }
-            lib.assets.push(asset);
+    /// Links the language versions of each page and section by their default-language path
+    /// ([`Document::translation_key`]); nothing on a site with one language.
+    fn link_translations(&mut self) {
+        if self.languages.len() < 2 {
+            return;
         }
-
-        lib.sort_sections();
-        lib.build_taxonomies(config);
-        lib.check_section_terms(&mut diagnostics);
-        lib.check_home_feed(&mut diagnostics);
-        lib.check_collisions(&mut diagnostics);
-        if diagnostics.has_errors() {
-            Err(diagnostics)
-        } else {
-            Ok((lib, diagnostics))
+        let mut pages: HashMap<&str, Vec<PageId>> = HashMap::new();
+        for (pid, page) in self.pages.iter().enumerate() {
+            pages.entry(page.doc.translation_key()).or_default().push(pid);
+        }
+        let mut sections: HashMap<&str, Vec<SectionId>> = HashMap::new();
+        for (sid, section) in self.sections.iter().enumerate() {
+            if section.publishes_page() {
+                sections.entry(section.doc.translation_key()).or_default().push(sid);
+            }
+        }
+        let pages: Vec<Vec<PageId>> = pages.into_values().collect();
+        let sections: Vec<Vec<SectionId>> = sections.into_values().collect();
+        for group in pages {
+            for &pid in &group {
+                self.pages[pid].translations = group.clone();
+            }
+        }
+        for group in sections {
+            for &sid in &group {
+                self.sections[sid].translations = group.clone();
+            }
         }
     }
 
@@ -338,11 +457,22 @@ impl Library {
     }
 
     fn build_taxonomies(&mut self, config: &Config) {
-        for name in &config.taxonomies {
+        for code in self.languages.clone() {
+            self.build_taxonomies_of(config, &code);
+        }
+    }
+
+    /// The taxonomies of one language, over its pages, under its prefix (`/uk/topics/`).
+    fn build_taxonomies_of(&mut self, config: &Config, code: &str) {
+        let prefix = config.language_prefix(code);
+        for name in config.taxonomies_of(code) {
             let slug = slugify(name);
             let slug = if slug.is_empty() { name.clone() } else { slug };
             let mut terms: BTreeMap<String, Term> = BTreeMap::new();
             for (pid, page) in self.pages.iter().enumerate() {
+                if page.doc.lang != code {
+                    continue;
+                }
                 let Some((_, values)) = page.doc.front.taxonomies.iter().find(|(n, _)| n == name)
                 else {
                     continue;
@@ -352,7 +482,7 @@ impl Library {
                     let term = terms.entry(term_slug.clone()).or_insert_with(|| Term {
                         name: value.clone(),
                         slug: term_slug.clone(),
-                        path: format!("/{slug}/{term_slug}/"),
+                        path: format!("{prefix}/{slug}/{term_slug}/"),
                         pages: Vec::new(),
                     });
                     if !term.pages.contains(&pid) {
@@ -369,8 +499,9 @@ impl Library {
                 a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.name.cmp(&b.name))
             });
             self.taxonomies.push(Taxonomy {
+                lang: code.to_string(),
                 name: name.clone(),
-                path: format!("/{slug}/"),
+                path: format!("{prefix}/{slug}/"),
                 slug,
                 terms,
             });
@@ -399,7 +530,11 @@ impl Library {
     fn check_section_terms(&self, diagnostics: &mut Diagnostics) {
         for s in self.sections.iter().filter(|s| s.publishes_page()) {
             for (name, terms) in &s.doc.front.taxonomies {
-                let Some(tax) = self.taxonomies.iter().find(|t| t.name == *name) else { continue };
+                let Some(tax) =
+                    self.taxonomies.iter().find(|t| t.name == *name && t.lang == s.doc.lang)
+                else {
+                    continue;
+                };
                 for term in terms {
                     let slug = term_slug(term);
                     if tax.terms.iter().any(|t| t.slug == slug) {
@@ -551,25 +686,39 @@ fn page_dir(doc: &Document) -> &str {
     }
 }
 
-fn implicit_section(config: &Config, dir: &str) -> Document {
+/// The section made up for a folder of language `code` without its `_index.md` (or
+/// `_index.<code>.md`).
+fn implicit_section(config: &Config, code: &str, dir: &str) -> Document {
     let title = if dir.is_empty() {
-        config.title.clone()
+        config.language_settings(code).map_or(&config.title, |l| &l.title).clone()
     } else {
         dir.rsplit('/').next().unwrap_or(dir).replace(['-', '_'], " ")
     };
+    let original = if dir.is_empty() { "_index.md".into() } else { format!("{dir}/_index.md") };
+    let (relative_path, original) = if code == config.language {
+        (original, None)
+    } else {
+        (original.replace("_index.md", &format!("_index.{code}.md")), Some(original))
+    };
     Document {
         kind: DocKind::Section,
-        relative_path: if dir.is_empty() { "_index.md".into() } else { format!("{dir}/_index.md") },
+        relative_path,
         file: PathBuf::new(),
         front: FrontMatter {
             title,
             extra: serde_json::Value::Object(Default::default()),
-            taxonomies: config.taxonomies.iter().map(|t| (t.clone(), Vec::new())).collect(),
+            taxonomies: config
+                .taxonomies_of(code)
+                .iter()
+                .map(|t| (t.clone(), Vec::new()))
+                .collect(),
             ..FrontMatter::default()
         },
         body: String::new(),
         body_first_line: 1,
         body_released: false,
         hash: 0,
+        lang: code.to_string(),
+        original,
     }
 }

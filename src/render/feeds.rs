@@ -84,11 +84,20 @@ pub fn atom(
 ) -> String {
     let urls = Urls { config };
     let dated = newest(lib, pages, config.feed.limit);
+    let lang = section.map_or(config.language.as_str(), |sid| &lib.sections[sid].doc.lang);
+    let own = config.language_settings(lang).filter(|_| lang != config.language);
+    let site_title = own.map_or(&config.title, |l| &l.title);
+    let description = own.map_or(&config.description, |l| &l.description);
     let (title, feed_path, alternate) = match section {
+        Some(sid) if sid != lib.root() && lib.sections[sid].is_home() => {
+            // A language's home: that language's site feed (`/uk/atom.xml`).
+            let s = &lib.sections[sid];
+            (site_title.clone(), format!("{}{}", s.path, config.feed.filename), s.path.clone())
+        }
         Some(sid) if sid != lib.root() => {
             let s = &lib.sections[sid];
             (
-                format!("{} — {}", s.doc.front.title, config.title),
+                format!("{} — {}", s.doc.front.title, site_title),
                 format!("{}{}", s.path, config.feed.filename),
                 s.path.clone(),
             )
@@ -104,10 +113,10 @@ pub fn atom(
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str(&format!(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-        escape_xml(&config.language)
+        escape_xml(lang)
     ));
     out.push_str(&format!("  <title>{}</title>\n", escape_xml(&title)));
-    if let Some(d) = &config.description {
+    if let Some(d) = description {
         out.push_str(&format!("  <subtitle>{}</subtitle>\n", escape_xml(d)));
     }
     out.push_str(&format!(
@@ -122,7 +131,7 @@ pub fn atom(
     out.push_str(&format!("  <updated>{updated}</updated>\n"));
     out.push_str(&format!(
         "  <author><name>{}</name></author>\n",
-        escape_xml(if config.title.is_empty() { "Charter" } else { &config.title })
+        escape_xml(if site_title.is_empty() { "Charter" } else { site_title })
     ));
     out.push_str("  <generator uri=\"https://crates.io/crates/charter\">Charter</generator>\n");
     for pid in dated {
@@ -164,21 +173,44 @@ pub fn atom(
     out
 }
 
+/// One URL of the sitemap: its path, last date, and the (language, path) of each of its
+/// language versions when it has translations.
+type SitemapEntry = (String, Option<String>, Vec<(String, String)>);
+
 /// `sitemap.xml`: home, sections with a page of their own, pages, taxonomy pages and the pagers
-/// of paginated lists, with their last dates.
+/// of paginated lists, with their last dates. On a multilingual site, a page or section with
+/// translations lists each language version as `<xhtml:link rel="alternate" hreflang>`.
 pub fn sitemap(lib: &Library, config: &Config) -> String {
     let urls = Urls { config };
-    let mut entries: Vec<(String, Option<String>)> = Vec::new();
+    let mut entries: Vec<SitemapEntry> = Vec::new();
+    let versions = |docs_and_paths: Vec<(&str, &str)>| -> Vec<(String, String)> {
+        if docs_and_paths.len() < 2 {
+            return Vec::new();
+        }
+        docs_and_paths.into_iter().map(|(l, p)| (l.to_string(), p.to_string())).collect()
+    };
     for s in lib.sections.iter().filter(|s| s.publishes_page()) {
-        entries.push((s.path.clone(), None));
+        let alternates = versions(
+            s.translations
+                .iter()
+                .map(|&t| (lib.sections[t].doc.lang.as_str(), lib.sections[t].path.as_str()))
+                .collect(),
+        );
+        entries.push((s.path.clone(), None, alternates));
     }
     for (pid, p) in lib.pages.iter().enumerate() {
-        entries.push((p.path.clone(), page_date(lib, pid)));
+        let alternates = versions(
+            p.translations
+                .iter()
+                .map(|&t| (lib.pages[t].doc.lang.as_str(), lib.pages[t].path.as_str()))
+                .collect(),
+        );
+        entries.push((p.path.clone(), page_date(lib, pid), alternates));
     }
     for t in &lib.taxonomies {
-        entries.push((t.path.clone(), None));
+        entries.push((t.path.clone(), None, Vec::new()));
         for term in &t.terms {
-            entries.push((term.path.clone(), None));
+            entries.push((term.path.clone(), None, Vec::new()));
         }
     }
     // Pagers 2 and on (pager 1 is the list page above; `/page/1/` is a redirect, not listed).
@@ -186,15 +218,26 @@ pub fn sitemap(lib: &Library, config: &Config) -> String {
         for number in 2..=listing.number_pagers(lib, config) {
             let path =
                 crate::render::pagination::pager_path(listing.path(lib), &pagination, number);
-            entries.push((path, None));
+            entries.push((path, None, Vec::new()));
         }
     }
     entries.sort();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (path, lastmod) in entries {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"");
+    if lib.languages.len() > 1 {
+        out.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    out.push_str(">\n");
+    for (path, lastmod, alternates) in entries {
         out.push_str(&format!("  <url>\n    <loc>{}</loc>\n", escape_xml(&urls.permalink(&path))));
         if let Some(d) = lastmod {
             out.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
+        }
+        for (lang, path) in alternates {
+            out.push_str(&format!(
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                escape_xml(&lang),
+                escape_xml(&urls.permalink(&path))
+            ));
         }
         out.push_str("  </url>\n");
     }

@@ -25,11 +25,13 @@ use values::{SiteValues, Urls};
 struct LibraryLinks<'a> {
     lib: &'a Library,
     urls: Urls<'a>,
+    /// The language of the page whose links these are: `@/` links go to its translations.
+    lang: &'a str,
 }
 
 impl LinkResolver for LibraryLinks<'_> {
     fn resolve(&self, target: &str) -> Option<String> {
-        self.lib.path_of(target.trim_start_matches('/')).map(|p| self.urls.path(p))
+        self.lib.link_path(target.trim_start_matches('/'), self.lang).map(|p| self.urls.path(p))
     }
     fn why_missing(&self, target: &str) -> Option<String> {
         self.lib.unpublished_section(target.trim_start_matches('/')).map(|dir| {
@@ -68,8 +70,9 @@ impl ComponentsOfPage<'_> {
     fn page_and_site(&self) -> &(tera::Value, tera::Value) {
         self.values.get_or_init(|| {
             let urls = Urls { config: self.config };
-            let page = values::page_value_before_body(self.lib, self.doc, &urls, self.config);
-            (page, values::site_value(self.config, &values::build_time()))
+            let page = values::page_value_before_body(self.lib, self.doc, &urls);
+            let site = values::site_value_of(self.config, &values::build_time(), &self.doc.lang);
+            (page, site)
         })
     }
 }
@@ -108,6 +111,7 @@ impl ComponentRenderer for ComponentsOfPage<'_> {
         let (page, site) = self.page_and_site();
         ctx.insert_value("page", page.clone());
         ctx.insert_value("site", site.clone());
+        ctx.insert("lang", &self.doc.lang);
         ctx.insert_value(
             "body",
             body.map(tera::Value::safe_string).unwrap_or_else(tera::Value::none),
@@ -136,7 +140,7 @@ fn render_source(
     source: &str,
     templates: Option<&Templates>,
 ) -> Rendered {
-    let links = LibraryLinks { lib, urls: Urls { config } };
+    let links = LibraryLinks { lib, urls: Urls { config }, lang: &doc.lang };
     let components = templates.map(|templates| ComponentsOfPage {
         templates,
         lib,
@@ -218,10 +222,10 @@ pub fn check_anchors(
     for (doc, body) in docs {
         for link in &body.internal_links {
             let Some(anchor) = &link.anchor else { continue };
-            let target_body = if let Some(&pid) = lib.page_by_path.get(&link.target) {
+            let target = lib.link_target(&link.target, &doc.lang);
+            let target_body = if let Some(&pid) = lib.page_by_path.get(target.as_ref()) {
                 &pages[pid]
-            } else if let Some(&sid) = lib.section_by_path.get(link.target.trim_start_matches('/'))
-            {
+            } else if let Some(&sid) = lib.section_by_path.get(target.trim_start_matches('/')) {
                 &sections[sid]
             } else {
                 continue;
@@ -236,12 +240,12 @@ pub fn check_anchors(
                 known.sort();
                 let hint = match crate::text::closest_match(anchor, &known) {
                     Some(best) => format!("did you mean `#{best}`?"),
-                    None => format!("anchors in content/{}: {}", link.target, known.join(", ")),
+                    None => format!("anchors in content/{target}: {}", known.join(", ")),
                 };
                 diagnostics.push(
                     Diagnostic::error(
                         "link",
-                        format!("the anchor `#{anchor}` does not exist in content/{}", link.target),
+                        format!("the anchor `#{anchor}` does not exist in content/{target}"),
                     )
                     .in_file(&doc.file)
                     .at(Some(link.line), None)
@@ -333,7 +337,9 @@ pub fn outputs(lib: &Library, config: &Config) -> Vec<Output> {
     if config.feed.enabled {
         list.push(Output::Feed(None));
         for (sid, s) in lib.sections.iter().enumerate() {
-            if s.doc.front.feed && sid != lib.root() && s.publishes_page() {
+            // Each other language's home has its feed (`/uk/atom.xml`), as the site has its own.
+            let language_home = s.is_home() && sid != lib.root();
+            if (s.doc.front.feed || language_home) && sid != lib.root() && s.publishes_page() {
                 list.push(Output::Feed(Some(sid)));
             }
         }
@@ -381,10 +387,13 @@ pub struct RenderInput<'a> {
 }
 
 impl RenderInput<'_> {
-    fn context(&self, current_path: &str) -> Context {
+    /// The values every template sees: `site` (that of the output's language `lang`), `data`,
+    /// `current_path` and `lang`.
+    fn context(&self, current_path: &str, lang: &str) -> Context {
         let mut ctx = Context::new();
-        ctx.insert_value("site", self.values.site.clone());
+        ctx.insert_value("site", self.values.site_of(lang).clone());
         ctx.insert_value("data", self.values.data.clone());
+        ctx.insert("lang", lang);
         ctx.insert("current_path", &Urls { config: self.config }.path(current_path));
         ctx
     }
@@ -429,7 +438,11 @@ impl RenderInput<'_> {
             Some(p) => pager_path(listing.path(lib), &p, number),
             None => listing.path(lib).to_string(),
         };
-        let mut ctx = self.context(&path);
+        let lang = match listing {
+            Listing::Section(sid) => &lib.sections[sid].doc.lang,
+            Listing::Term(t, _) => &lib.taxonomies[t].lang,
+        };
+        let mut ctx = self.context(&path, lang);
         ctx.insert_value("paginator", paginator);
         match listing {
             Listing::Section(sid) => {
@@ -439,7 +452,7 @@ impl RenderInput<'_> {
                 } else {
                     section.doc.file.clone()
                 };
-                let default = if sid == lib.root() { "index.html" } else { "section.html" };
+                let default = if section.is_home() { "index.html" } else { "section.html" };
                 let template =
                     self.template_for(section.doc.front.template.as_deref(), default, &file)?;
                 ctx.insert_value("section", with_pages(&self.values.sections[sid]));
@@ -464,13 +477,13 @@ impl RenderInput<'_> {
                     "page.html",
                     &page.doc.file,
                 )?;
-                let mut ctx = self.context(&page.path);
+                let mut ctx = self.context(&page.path, &page.doc.lang);
                 ctx.insert_value("page", values::page_with_neighbours(self.values, lib, *pid));
                 self.templates.render(&template, &ctx, Some(&page.doc.file))?
             }
             Output::Section(sid) => self.render_listing(Listing::Section(*sid), 1)?,
             Output::TaxonomyList(t) => {
-                let mut ctx = self.context(&lib.taxonomies[*t].path);
+                let mut ctx = self.context(&lib.taxonomies[*t].path, &lib.taxonomies[*t].lang);
                 ctx.insert_value("taxonomy", self.values.taxonomies[*t].clone());
                 self.templates.render("taxonomy_list.html", &ctx, None)?
             }
@@ -480,7 +493,7 @@ impl RenderInput<'_> {
                 feeds::redirect(&Urls { config: self.config }.permalink(list.path(lib)))
             }
             Output::NotFound => {
-                let ctx = self.context("/404.html");
+                let ctx = self.context("/404.html", &self.config.language);
                 self.templates.render("404.html", &ctx, None)?
             }
             Output::Alias { target, .. } => {
@@ -488,6 +501,7 @@ impl RenderInput<'_> {
             }
             Output::Feed(section) => {
                 let pages: Vec<PageId> = match section {
+                    None if lib.languages.len() > 1 => pages_under(lib, lib.root()),
                     None => (0..lib.pages.len()).collect(),
                     Some(sid) => pages_under(lib, *sid),
                 };

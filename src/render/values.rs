@@ -20,7 +20,10 @@ pub struct Bodies<'a> {
 
 /// The values of one build.
 pub struct SiteValues {
+    /// `site` for the default language's outputs.
     pub site: Value,
+    /// `site` for each other language's outputs (its title, description, taxonomies, extra).
+    pub site_by_language: Vec<(String, Value)>,
     pub data: Value,
     /// Page values without `previous`/`next`.
     pub pages: Vec<Value>,
@@ -55,14 +58,49 @@ impl Urls<'_> {
     }
 }
 
-pub fn site_value(config: &Config, build_time: &str) -> Value {
+impl SiteValues {
+    /// The `site` value of the outputs of language `lang`.
+    pub fn site_of(&self, lang: &str) -> &Value {
+        self.site_by_language.iter().find(|(code, _)| code == lang).map_or(&self.site, |(_, v)| v)
+    }
+}
+
+/// `site.languages`: `{code, name, permalink}` of every language, the default first (the
+/// default language alone on a site without `languages:`); `permalink` is the language's home.
+fn languages_value(config: &Config) -> Value {
+    let urls = Urls { config };
+    let entry = |code: &str, name: &str| {
+        let mut m = Map::with_capacity(3);
+        m.insert(key("code"), Value::from(code));
+        m.insert(key("name"), Value::from(name));
+        m.insert(
+            key("permalink"),
+            Value::from(urls.permalink(&format!("{}/", config.language_prefix(code)))),
+        );
+        Value::from(m)
+    };
+    if config.languages.is_empty() {
+        return Value::from(vec![entry(&config.language, &config.language)]);
+    }
+    Value::from(config.languages.iter().map(|l| entry(&l.code, &l.name)).collect::<Vec<_>>())
+}
+
+/// The `site` value of the outputs of language `lang`: its title, description, taxonomies and
+/// `extra` (the top-level ones for the default language).
+pub fn site_value_of(config: &Config, build_time: &str, lang: &str) -> Value {
     let mut m = Map::new();
-    m.insert(key("title"), Value::from(config.title.as_str()));
+    let own = config.language_settings(lang).filter(|_| lang != config.language);
+    let (title, description, taxonomies, extra) = match own {
+        Some(l) => (&l.title, &l.description, &l.taxonomies, &l.extra),
+        None => (&config.title, &config.description, &config.taxonomies, &config.extra),
+    };
+    m.insert(key("title"), Value::from(title.as_str()));
     m.insert(key("base_url"), Value::from(config.base_url.as_str()));
-    m.insert(key("description"), opt_str(config.description.as_deref()));
+    m.insert(key("description"), opt_str(description.as_deref()));
     m.insert(key("language"), Value::from(config.language.as_str()));
-    m.insert(key("taxonomies"), Value::from(config.taxonomies.clone()));
-    m.insert(key("extra"), from_json(&config.extra));
+    m.insert(key("languages"), languages_value(config));
+    m.insert(key("taxonomies"), Value::from(taxonomies.clone()));
+    m.insert(key("extra"), from_json(extra));
     m.insert(key("repository"), opt_str(config.repository.as_deref()));
     let mut feed = Map::new();
     feed.insert(key("enabled"), Value::from(config.feed.enabled));
@@ -74,6 +112,36 @@ pub fn site_value(config: &Config, build_time: &str) -> Value {
     m.insert(key("feed"), Value::from(feed));
     m.insert(key("build_time"), Value::from(build_time));
     Value::from(m)
+}
+
+/// The `site` value of the default language's outputs.
+pub fn site_value(config: &Config, build_time: &str) -> Value {
+    site_value_of(config, build_time, &config.language)
+}
+
+/// `translations` of a page or section: `{lang, name, permalink, path, title}` of each language
+/// version (`docs_and_paths`), in the site's language order; empty on a site with one language.
+fn translations_value<'d>(
+    versions: impl ExactSizeIterator<Item = (&'d crate::content::load::Document, &'d str)>,
+    urls: &Urls<'_>,
+    config: &Config,
+) -> Value {
+    if versions.len() == 0 {
+        return empty_list();
+    }
+    let list: Vec<Value> = versions
+        .map(|(doc, path)| {
+            let name = config.language_settings(&doc.lang).map_or(doc.lang.as_str(), |l| &l.name);
+            let mut m = Map::with_capacity(5);
+            m.insert(key("lang"), Value::from(doc.lang.as_str()));
+            m.insert(key("name"), Value::from(name));
+            m.insert(key("permalink"), Value::from(urls.permalink(path)));
+            m.insert(key("path"), Value::from(urls.path(path)));
+            m.insert(key("title"), Value::from(doc.front.title.as_str()));
+            Value::from(m)
+        })
+        .collect();
+    Value::from(list)
 }
 
 /// The empty list, shared (one allocation for every empty `children`, `assets`, ...).
@@ -146,6 +214,7 @@ const PAGE_FIELDS: &[&str] = &[
     "ancestors",
     "section",
     "lang",
+    "translations",
     "previous",
     "next",
     "pages",
@@ -193,7 +262,7 @@ fn common(
     map.insert(key("reading_time"), Value::from(body.word_count.div_ceil(200).max(1)));
     map.insert(key("authors"), Value::from(fm.authors.clone()));
     map.insert(key("extra"), from_json(&fm.extra));
-    map.insert(key("lang"), Value::from(config.language.as_str()));
+    map.insert(key("lang"), Value::from(doc.lang.as_str()));
     // Each front-matter value converted once: `params.x` and a top-level `x` share it.
     let params: Vec<(&String, Value)> = fm.params.iter().map(|(k, v)| (k, from_json(v))).collect();
     let mut params_map = Map::with_capacity(params.len());
@@ -247,7 +316,6 @@ pub fn page_value_before_body(
     lib: &Library,
     doc: &crate::content::load::Document,
     urls: &Urls<'_>,
-    config: &Config,
 ) -> Value {
     let fm = &doc.front;
     let path = lib.path_of(&doc.relative_path).unwrap_or_default();
@@ -266,7 +334,7 @@ pub fn page_value_before_body(
     m.insert(key("weight"), fm.weight.map(Value::from).unwrap_or_else(Value::none));
     m.insert(key("authors"), Value::from(fm.authors.clone()));
     m.insert(key("extra"), from_json(&fm.extra));
-    m.insert(key("lang"), Value::from(config.language.as_str()));
+    m.insert(key("lang"), Value::from(doc.lang.as_str()));
     let mut params = Map::with_capacity(fm.params.len());
     for (k, v) in &fm.params {
         params.insert(tera::value::Key::String(k.as_str().into()), from_json(v));
@@ -306,8 +374,19 @@ fn page_value_with(
     let mut m = Map::with_capacity(36);
     common(&mut m, &page.doc, &page.path, body, urls, config);
     m.insert(key("slug"), Value::from(page.slug.as_str()));
+    m.insert(
+        key("translations"),
+        translations_value(
+            page.translations.iter().map(|&p| (&lib.pages[p].doc, lib.pages[p].path.as_str())),
+            urls,
+            config,
+        ),
+    );
     let mut tax = Map::new();
     for (i, t) in lib.taxonomies.iter().enumerate() {
+        if t.lang != page.doc.lang {
+            continue;
+        }
         let names = page
             .doc
             .front
@@ -415,7 +494,21 @@ pub fn build(
         .collect();
     let sections = section_values(lib, bodies, config, &pages);
     let (taxonomies, terms) = taxonomy_values(lib, &urls, &term_refs, &pages);
-    SiteValues { site: site_value(config, build_time), data, pages, sections, taxonomies, terms }
+    let site_by_language = lib
+        .languages
+        .iter()
+        .skip(1)
+        .map(|code| (code.clone(), site_value_of(config, build_time, code)))
+        .collect();
+    SiteValues {
+        site: site_value(config, build_time),
+        site_by_language,
+        data,
+        pages,
+        sections,
+        taxonomies,
+        terms,
+    }
 }
 
 /// Section values, deepest first so each can hold its subsections.
@@ -458,10 +551,18 @@ fn section_value(
     // A folder without `_index.md`: it lists its pages, but has no page to link to.
     m.insert(key("implicit"), Value::from(!s.publishes_page()));
     m.insert(key("ancestors"), ancestors_value(lib, sid, urls, false));
+    m.insert(
+        key("translations"),
+        translations_value(
+            s.translations.iter().map(|&t| (&lib.sections[t].doc, lib.sections[t].path.as_str())),
+            urls,
+            config,
+        ),
+    );
     // The section's own terms (`topics:` in its _index.md), each a term some page carries
     // (the library refuses any other: it would have no term page to link to).
     let mut tax = Map::new();
-    for t in &lib.taxonomies {
+    for t in lib.taxonomies.iter().filter(|t| t.lang == s.doc.lang) {
         let written = s.doc.front.taxonomies.iter().find(|(n, _)| *n == t.name);
         let mut seen = Vec::new();
         let refs: Vec<Value> = written
