@@ -1735,7 +1735,11 @@ fn the_theme_paginates_sections_and_terms_with_accessible_navigation() {
     assert!(second.contains(
         "<a class=\"pagination__number\" href=\"/proposal/page/2/\" aria-current=\"page\"><span class=\"visually-hidden\">Page </span>2</a>"
     ));
-    assert_eq!(second.matches("aria-current=\"page\"").count(), 2, "the pager and the breadcrumb");
+    assert_eq!(
+        second.matches("aria-current=\"page\"").count(),
+        3,
+        "the pager, the breadcrumb and the language switcher's current language"
+    );
     assert!(second.contains("<title>Page 2 of 3: The proposal | AASC</title>"), "{second}");
     assert!(second
         .contains("<link rel=\"canonical\" href=\"https://aasc.example.org/proposal/page/2/\">"));
@@ -1818,7 +1822,8 @@ fn the_ukrainian_edition_is_built_and_marked_ukrainian() {
     for (url, page) in site.content_pages() {
         let expected = if url.starts_with("/uk/") { "uk" } else { "en" };
         if html_lang(page) != Some(expected) {
-            problems.push(format!("{url}: <html lang={:?}>, expected {expected:?}", html_lang(page)));
+            problems
+                .push(format!("{url}: <html lang={:?}>, expected {expected:?}", html_lang(page)));
         }
     }
     report(&problems, "pages in the wrong language");
@@ -1856,7 +1861,9 @@ fn translations_name_each_other_both_ways() {
             }
         }
     }
-    for (en, uk) in [("/", "/uk/"), ("/essay/", "/uk/essay/"), ("/proposal/aasc/", "/uk/proposal/aasc/")] {
+    for (en, uk) in
+        [("/", "/uk/"), ("/essay/", "/uk/essay/"), ("/proposal/aasc/", "/uk/proposal/aasc/")]
+    {
         if !alternates(en, &site.pages[en]).contains(&("uk".to_string(), uk.to_string())) {
             problems.push(format!("{en} does not name {uk} as its Ukrainian version"));
         }
@@ -1897,7 +1904,8 @@ fn the_language_switcher_goes_to_the_translation_or_to_the_home() {
                 "/".to_string()
             };
             if href.as_deref() != Some(expected.as_str()) {
-                problems.push(format!("{url}: the {lang} link goes to {href:?}, expected {expected}"));
+                problems
+                    .push(format!("{url}: the {lang} link goes to {href:?}, expected {expected}"));
             }
             if (lang == own) != a.has_attr("aria-current") {
                 problems.push(format!("{url}: aria-current is on the wrong language link"));
@@ -1926,10 +1934,8 @@ fn every_quotation_in_a_ukrainian_page_is_our_translation_with_the_original_besi
     let mut checked = 0;
     for (rel, body, _) in sources().into_iter().filter(|(r, _, _)| r.ends_with(".uk.md")) {
         // Footnote definitions: name -> text.
-        let notes: BTreeMap<&str, &str> = body
-            .lines()
-            .filter_map(|l| l.strip_prefix("[^")?.split_once("]: "))
-            .collect();
+        let notes: BTreeMap<&str, &str> =
+            body.lines().filter_map(|l| l.strip_prefix("[^")?.split_once("]: ")).collect();
         let mut passed = BTreeSet::new();
         let mut headings = Vec::new();
         for line in body.lines().filter(|l| !l.starts_with("[^")) {
@@ -1954,13 +1960,17 @@ fn every_quotation_in_a_ukrainian_page_is_our_translation_with_the_original_besi
                 if noted || beside {
                     passed.insert(quote.to_string());
                 } else {
-                    problems.push(format!("{rel}: «{quote}» has no footnote with the English original"));
+                    problems.push(format!(
+                        "{rel}: «{quote}» has no footnote with the English original"
+                    ));
                 }
             }
         }
         for h in headings {
             if !passed.contains(&h) {
-                problems.push(format!("{rel}: the heading «{h}» is not given with its original on the page"));
+                problems.push(format!(
+                    "{rel}: the heading «{h}» is not given with its original on the page"
+                ));
             }
         }
         for b in blocks(&body).iter().filter(|b| b.starts_with("{{ pullquote(")) {
@@ -1978,8 +1988,7 @@ fn ukrainian_quotations_show_the_english_original_in_the_page() {
     let page = site().pages.get("/uk/essay/").expect("the Ukrainian essay guide is built");
     let originals = page.elements("span").filter(|t| t.attr("lang") == Some("en")).count();
     assert!(originals >= 20, "only {originals} English originals on /uk/essay/");
-    let pulls: Vec<&Tag> =
-        page.elements("q").filter(|t| t.attr("lang") == Some("en")).collect();
+    let pulls: Vec<&Tag> = page.elements("q").filter(|t| t.attr("lang") == Some("en")).collect();
     assert_eq!(pulls.len(), 2, "both pull quotes give their English original");
     let boxes: Vec<&Tag> =
         page.elements("section").filter(|t| t.attr("class") == Some("takeaways")).collect();
