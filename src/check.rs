@@ -11,6 +11,7 @@
 //! | `orphan` | a page no other page links to (in the rendered site; the home page excepted) | warning |
 //! | `external-link` | a malformed external link (`www.x.org`, `http//x.org`, `htps://`, no host) | error |
 //! | `broken-link` | a link to a URL of this site that nothing publishes (a draft, a removed page) | warning |
+//! | `untranslated` | on a multilingual site, a page or section with no version in some language | info |
 //!
 //! Every finding names the file (relative to the site root) and the line. Rendering, output
 //! writing and the report printing stay elsewhere: [`check`] loads and renders (through [`run`]),
@@ -182,8 +183,59 @@ pub fn lint(site: &Site, links: &[(String, Vec<String>)]) -> Diagnostics {
         docs.par_iter().flat_map_iter(|doc| lint_document(site, doc)).collect();
     let mut diagnostics = Diagnostics(found);
     diagnostics.extend(orphans(site, links));
+    diagnostics.extend(untranslated(site));
     diagnostics.sort();
     diagnostics
+}
+
+/// On a multilingual site, each page and section (with a file of its own) that has no version
+/// in some of the site's languages: information, as a translation may come later or never.
+fn untranslated(site: &Site) -> Vec<Diagnostic> {
+    let lib = &site.library;
+    if lib.languages.len() < 2 {
+        return Vec::new();
+    }
+    let versions = lib
+        .pages
+        .iter()
+        .map(|p| (&p.doc, p.translations.iter().map(|&t| lib.pages[t].doc.lang.as_str()).collect()))
+        .chain(lib.sections.iter().filter(|s| !s.implicit).map(|s| {
+            (&s.doc, s.translations.iter().map(|&t| lib.sections[t].doc.lang.as_str()).collect())
+        }));
+    let mut found = Vec::new();
+    for (doc, langs) in versions {
+        let langs: Vec<&str> = langs;
+        let missing_codes: Vec<&String> = lib
+            .languages
+            .iter()
+            .filter(|code| **code != doc.lang && !langs.contains(&code.as_str()))
+            .collect();
+        let missing: Vec<String> = missing_codes
+            .iter()
+            .map(|&code| match site.config.language_settings(code) {
+                Some(l) if l.name != *code => format!("{code} ({})", l.name),
+                _ => code.clone(),
+            })
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let key = doc.translation_key();
+        let example = match (key.strip_suffix(".md"), missing_codes.first()) {
+            (Some(stem), Some(code)) if doc.lang == lib.languages[0] => {
+                format!("; a translation is a file beside it, e.g. content/{stem}.{code}.md")
+            }
+            _ => String::new(),
+        };
+        found.push(
+            Diagnostic::info("untranslated", format!("no translation into {}", missing.join(", ")))
+                .in_file(&doc.file)
+                .hint(format!(
+                    "nothing to do unless the page should exist in those languages{example}"
+                )),
+        );
+    }
+    found
 }
 
 /// The lines of the file's front matter, to point at `title:` for a missing description.
@@ -557,7 +609,11 @@ fn github_escape_property(s: &str) -> String {
 pub fn to_github(diagnostics: &Diagnostics, prefix: &str) -> String {
     let mut out = String::new();
     for d in &diagnostics.0 {
-        let kind = if d.is_error() { "error" } else { "warning" };
+        let kind = match d.severity {
+            crate::error::Severity::Error => "error",
+            crate::error::Severity::Warning => "warning",
+            crate::error::Severity::Info => "notice",
+        };
         let mut props = Vec::new();
         if let Some(file) = &d.file {
             let path = file.display().to_string().replace('\\', "/");
@@ -605,6 +661,7 @@ pub fn to_json(diagnostics: &Diagnostics) -> String {
     let doc = serde_json::json!({
         "errors": diagnostics.errors().count(),
         "warnings": diagnostics.warnings().count(),
+        "infos": diagnostics.infos().count(),
         "findings": findings,
     });
     serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into())

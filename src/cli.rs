@@ -168,7 +168,11 @@ fn print_diagnostics(diagnostics: &Diagnostics, quiet: bool) {
             continue;
         }
         let text = d.to_string();
-        let (label, style) = if d.is_error() { ("error", red) } else { ("warning", yellow) };
+        let (label, style) = match d.severity {
+            charter::error::Severity::Error => ("error", red),
+            charter::error::Severity::Warning => ("warning", yellow),
+            charter::error::Severity::Info => ("info", anstyle::Style::new().bold()),
+        };
         let text = match text.strip_prefix(label) {
             Some(rest) => format!("{}{rest}", paint(label, style)),
             None => text,
@@ -289,7 +293,13 @@ pub fn run() -> i32 {
                 Ok(warnings) => {
                     print_diagnostics(&warnings, cli.quiet);
                     if !cli.quiet {
-                        println!("check passed: no errors ({} warnings)", warnings.len());
+                        let infos = warnings.infos().count();
+                        let warnings = warnings.warnings().count();
+                        if infos > 0 {
+                            println!("check passed: no errors ({warnings} warnings, {infos} for information)");
+                        } else {
+                            println!("check passed: no errors ({warnings} warnings)");
+                        }
                     }
                     0
                 }

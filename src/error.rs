@@ -7,10 +7,12 @@ use std::path::{Path, PathBuf};
 
 use crate::text::{escape_control, escape_control_line};
 
-/// How serious a diagnostic is: errors fail the build, warnings are printed and the build goes on.
+/// How serious a diagnostic is: errors fail the build, warnings are printed and the build goes on,
+/// information (from `charter check`: pages without a translation) is printed and asks nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    Info,
     Warning,
     Error,
 }
@@ -51,6 +53,11 @@ impl Diagnostic {
 
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+    }
+
+    /// A fact worth knowing that is neither wrong nor suspicious.
+    pub fn info(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Info, ..Diagnostic::error(code, message) }
     }
 
     pub fn in_file(mut self, file: impl AsRef<Path>) -> Self {
@@ -107,6 +114,7 @@ impl fmt::Display for Diagnostic {
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         };
         let location = self.location();
         let message = escape_control(&self.message);
@@ -170,7 +178,11 @@ impl Diagnostics {
         self.0.iter().filter(|d| d.is_error())
     }
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.0.iter().filter(|d| !d.is_error())
+        self.0.iter().filter(|d| d.severity == Severity::Warning)
+    }
+    /// The information findings (neither errors nor warnings).
+    pub fn infos(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.severity == Severity::Info)
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
