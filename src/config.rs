@@ -26,6 +26,7 @@ const KNOWN_KEYS: &[&str] = &[
     "markdown",
     "repository",
     "max_file_size",
+    "search",
     "extra",
 ];
 
@@ -147,6 +148,8 @@ pub struct Config {
     pub repository: Option<String>,
     /// The largest input file the site may hold, in bytes (see [`crate::site_files`]).
     pub max_file_size: u64,
+    /// `search: false` writes no search index (see [`crate::search`]).
+    pub search: bool,
     pub extra: Value,
 }
 
@@ -169,6 +172,7 @@ impl Default for Config {
             languages: Vec::new(),
             repository: None,
             max_file_size: crate::site_files::DEFAULT_MAX_FILE_SIZE,
+            search: true,
             extra: Value::Object(Map::new()),
         }
     }
@@ -462,6 +466,15 @@ impl ConfigReader<'_> {
                 "write `feed: { enabled: true, limit: 20 }`",
             ),
         }
+        match map.get("search") {
+            None | Some(Value::Null) => {}
+            Some(Value::Bool(enabled)) => config.search = *enabled,
+            Some(other) => self.error(
+                "search",
+                format!("`search` must be true or false, not `{}`", value_text(other)),
+                "write `search: false` to build no search index (it is on by default)",
+            ),
+        }
         match map.get("highlight") {
             None | Some(Value::Null) => {}
             Some(Value::Object(h)) => {
@@ -744,6 +757,7 @@ mod tests {
             ("markdown", "markdown: { heading_anchors: true }"),
             ("repository", "repository: https://git.example.org/site/"),
             ("max_file_size", "max_file_size: 1 MiB"),
+            ("search", "search: false"),
             ("extra", "extra: { motto: M }"),
         ];
         let mut keys: Vec<&str> = settings.iter().map(|(k, _)| *k).collect();

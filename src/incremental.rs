@@ -398,8 +398,14 @@ impl Site {
         let old_values_page = self.values.pages[pid].clone();
         self.refresh_values_for_page(pid);
         self.patch_lookups(pid);
+        let search = self.update_search_index(pid, &old_body.html);
 
-        let outputs = outputs_depending_on_page(self, pid);
+        let mut outputs = outputs_depending_on_page(self, pid);
+        outputs.extend(search.outputs);
+        if search.chunks_before != search.chunks_after {
+            // The index has another number of term chunks: other output paths.
+            *self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        }
         let output_dir = self.options.output_dir();
         let cached = self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let plan = match cached {
@@ -416,6 +422,9 @@ impl Site {
                     writer.abort();
                     return Err(errors);
                 }
+                for chunk in search.chunks_after..search.chunks_before {
+                    writer.remove(&crate::search::chunk_path(&search.lang, chunk));
+                }
                 let changed = writer.written();
                 crate::build::commit(writer, &self.options.output_dir())
                     .map(|stats| (stats, changed))
@@ -431,14 +440,36 @@ impl Site {
             })),
             Err(errors) => {
                 // Roll back the in-memory site.
-                self.page_bodies[pid] = old_body;
+                let new_body = std::mem::replace(&mut self.page_bodies[pid], old_body);
                 self.library.pages[pid].doc = old_doc;
                 self.values.pages[pid] = old_values_page;
                 self.refresh_values_for_page(pid);
                 self.patch_lookups(pid);
+                self.update_search_index(pid, &new_body.html);
                 Err(errors)
             }
         }
+    }
+
+    /// Takes `old_html`'s words of page `pid` out of the search index and its current body's in.
+    fn update_search_index(&mut self, pid: PageId, old_html: &str) -> SearchUpdate {
+        let updated = self.search.update_page(
+            &self.library,
+            &self.page_bodies,
+            &self.section_bodies,
+            &self.config,
+            pid,
+            old_html,
+        );
+        let Some((lang, chunks_before, chunks_after, doc)) = updated else {
+            return SearchUpdate::default();
+        };
+        let mut outputs = vec![Output::SearchManifest(lang.clone())];
+        outputs.extend(
+            (0..chunks_after).map(|chunk| Output::SearchChunk { lang: lang.clone(), chunk }),
+        );
+        outputs.push(Output::SearchFragment { lang: lang.clone(), doc });
+        SearchUpdate { lang, chunks_before, chunks_after, outputs }
     }
 
     /// Gives `get_page`/`get_section` the new values of page `pid` and of every section (section
@@ -557,6 +588,16 @@ impl Site {
             changed_outputs,
         })
     }
+}
+
+/// What a body edit changed in the search index: the outputs to write again, and the number of
+/// term chunks of its language before and after (the chunks past the new number are removed).
+#[derive(Default)]
+struct SearchUpdate {
+    lang: String,
+    chunks_before: usize,
+    chunks_after: usize,
+    outputs: Vec<Output>,
 }
 
 /// Anchors in links to or from page `pid`.

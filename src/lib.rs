@@ -9,7 +9,7 @@
 //!         templates/ -> templates::Templates   (in parallel with content/)
 //!         content/ -> content::load -> content::Library
 //!         data/ -> content::data;  static/ -> output::static_files;  git -> git::PageFacts
-//!         -> render::render_bodies (markdown)  -> render::values   (Site::finish)
+//!         -> render::render_bodies (markdown)  -> render::values, search   (Site::finish)
 //!      -> build::write_all                     every render::Output planned (output::Plan),
 //!         rendered in parallel (render::RenderInput), plainly or through deploy,
 //!         into an output::Writer that swaps the result in only when all succeeded
@@ -37,6 +37,7 @@ pub mod options;
 pub mod output;
 pub mod page_components;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod site_files;

@@ -22,6 +22,7 @@ use crate::options::BuildOptions;
 use crate::output::{self, Plan, PlanBuilder, Producer, Writer};
 use crate::render::values::{self, Bodies, PageFacts, SiteValues};
 use crate::render::{self, Output, RenderInput};
+use crate::search::SearchIndex;
 use crate::site_files::SiteFiles;
 use crate::templates::{Lookups, Templates};
 
@@ -43,6 +44,8 @@ pub struct Site {
     pub page_bodies: Vec<Rendered>,
     pub section_bodies: Vec<Rendered>,
     pub values: SiteValues,
+    /// The search index, written as outputs (empty with `search: false`).
+    pub search: SearchIndex,
     pub data: HashMap<String, tera::Value>,
     /// The files of `static/` (the theme's, then the site's over them), by output path.
     pub static_files: Vec<(String, PathBuf)>,
@@ -237,6 +240,7 @@ impl Site {
             &crate::render::values::build_time(),
             &facts,
         );
+        let search = SearchIndex::build(&library, &page_bodies, &section_bodies, &config);
         if retain == render::Retain::ForOneBuild {
             // The values hold all a template reads of the front matter and the tables of contents.
             for body in page_bodies.iter_mut().chain(section_bodies.iter_mut()) {
@@ -260,6 +264,7 @@ impl Site {
             page_bodies,
             section_bodies,
             values,
+            search,
             data,
             static_files,
             facts,
@@ -305,6 +310,7 @@ impl Site {
     /// its theme's `static/robots.txt`: [`Output::replaceable_by_static`]).
     pub fn outputs(&self) -> Vec<Output> {
         let mut outputs = render::outputs(&self.library, &self.config);
+        outputs.extend(render::search_outputs(&self.search));
         outputs.retain(|o| {
             !(o.replaceable_by_static()
                 && self.has_static_file(&render::output_path(o, &self.library, &self.config)))
@@ -391,6 +397,7 @@ impl Site {
             templates: &self.templates,
             values: &self.values,
             page_bodies: &self.page_bodies,
+            search: &self.search,
         }
     }
 

@@ -73,6 +73,7 @@ pub const FRONT_MATTER_KEYS: &[KeyDescriptor] = &[
     key("include_pages_below", AppliesTo::Sections, "true/false", Some("pages")),
     key("paginate_by", AppliesTo::Sections, "whole number above 0", Some("paginator")),
     key("paginate_path", AppliesTo::Sections, "one URL segment", Some("paginator")),
+    key("search", AppliesTo::Both, "true/false", None),
     key("extra", AppliesTo::Both, "map", Some("extra")),
 ];
 
@@ -201,6 +202,8 @@ pub struct FrontMatter {
     pub paginate_by: Option<usize>,
     /// Sections: the path word of pagers (`page` for `/news/page/2/`), with `paginate_by`.
     pub paginate_path: Option<String>,
+    /// `search: false` keeps the page (or the section's own text) out of the search index.
+    pub search: Option<bool>,
     /// Taxonomy name -> the terms as written.
     pub taxonomies: Vec<(String, Vec<String>)>,
     pub extra: Value,
@@ -505,6 +508,7 @@ impl Reader<'_, '_> {
         fm.draft = self.bool(&map, "draft");
         fm.toc = map.get("toc").filter(|v| !v.is_null()).map(|_| self.bool(&map, "toc"));
         fm.feed = self.bool(&map, "feed");
+        fm.search = map.get("search").filter(|v| !v.is_null()).map(|_| self.bool(&map, "search"));
         fm.include_pages_below = self.bool(&map, "include_pages_below");
         if let Some(slug) = self.string(&map, "slug") {
             if is_safe_segment(&slug) && !slug.starts_with('.') {
@@ -745,7 +749,7 @@ mod tests {
     fn every_declared_key_is_read_where_it_applies_and_refused_elsewhere() {
         let value = |name: &str| match name {
             "date" | "updated" => "2024-01-02",
-            "draft" | "toc" | "feed" | "include_pages_below" => "true",
+            "draft" | "toc" | "feed" | "include_pages_below" | "search" => "true",
             "weight" | "paginate_by" => "3",
             "aliases" | "authors" => "[a]",
             "sort_by" => "date",
@@ -790,6 +794,7 @@ mod tests {
                         "include_pages_below" => fm.include_pages_below,
                         "paginate_by" => fm.paginate_by == Some(3),
                         "paginate_path" => fm.paginate_path.as_deref() == Some("word"),
+                        "search" => fm.search == Some(true),
                         "extra" => fm.extra.get("k").is_some(),
                         other => {
                             panic!("the test does not know the declared key `{other}`: add it")

@@ -1,6 +1,6 @@
 //! Rendering: Markdown bodies (in parallel), then every output of the site as `(path, bytes)`:
 //! pages, sections, taxonomy pages, the 404 page, feeds, the sitemap, robots.txt, alias
-//! redirects and the highlighting stylesheet.
+//! redirects, the highlighting stylesheet and the search index ([`crate::search`]).
 
 pub mod feeds;
 pub mod pagination;
@@ -18,6 +18,7 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::markdown::{self, LinkResolver, Rendered};
 use crate::output::Producer;
 use crate::page_components::{self, Call, ComponentProblem, ComponentRenderer};
+use crate::search::{self, SearchIndex};
 use crate::templates::Templates;
 use pagination::{pager_path, Listing};
 use values::{SiteValues, Urls};
@@ -280,6 +281,18 @@ pub enum Output {
     Sitemap,
     Robots,
     SyntaxCss,
+    /// The manifest of a language's search index (`search-index/<lang>/index.json`).
+    SearchManifest(String),
+    /// Term chunk `chunk` of a language's search index.
+    SearchChunk {
+        lang: String,
+        chunk: usize,
+    },
+    /// The fragment (title, URL, section, text) of document `doc` of a language's search index.
+    SearchFragment {
+        lang: String,
+        doc: usize,
+    },
 }
 
 /// What an alias redirects to: a page, or a section with a page of its own.
@@ -307,8 +320,24 @@ impl AliasTarget {
     }
 }
 
-/// Every output of the site. A section without `_index.md` has none of its own (no list page,
-/// no feed): [`crate::content::Section::publishes_page`].
+/// The files of the search index: per language, its manifest, term chunks and fragments.
+pub fn search_outputs(search: &SearchIndex) -> Vec<Output> {
+    let mut list = Vec::new();
+    for l in &search.languages {
+        list.push(Output::SearchManifest(l.lang.clone()));
+        list.extend(
+            (0..l.chunks.len()).map(|chunk| Output::SearchChunk { lang: l.lang.clone(), chunk }),
+        );
+        list.extend(
+            (0..l.fragments.len()).map(|doc| Output::SearchFragment { lang: l.lang.clone(), doc }),
+        );
+    }
+    list
+}
+
+/// Every output of the site but the search index's ([`search_outputs`]). A section without
+/// `_index.md` has none of its own (no list page, no feed):
+/// [`crate::content::Section::publishes_page`].
 pub fn outputs(lib: &Library, config: &Config) -> Vec<Output> {
     let mut list = Vec::with_capacity(lib.pages.len() + lib.sections.len() + 16);
     list.extend((0..lib.pages.len()).map(Output::Page));
@@ -374,6 +403,9 @@ pub fn output_path(output: &Output, lib: &Library, config: &Config) -> String {
         Output::Sitemap => "sitemap.xml".into(),
         Output::Robots => "robots.txt".into(),
         Output::SyntaxCss => "syntax.css".into(),
+        Output::SearchManifest(lang) => search::manifest_path(lang),
+        Output::SearchChunk { lang, chunk } => search::chunk_path(lang, *chunk),
+        Output::SearchFragment { lang, doc } => search::fragment_path(lang, *doc),
     }
 }
 
@@ -384,6 +416,7 @@ pub struct RenderInput<'a> {
     pub templates: &'a Templates,
     pub values: &'a SiteValues,
     pub page_bodies: &'a [Rendered],
+    pub search: &'a SearchIndex,
 }
 
 impl RenderInput<'_> {
@@ -514,8 +547,37 @@ impl RenderInput<'_> {
                 &self.config.highlight.dark_theme,
             )
             .map_err(|e| Diagnostic::error("highlight", e).in_file(crate::config::CONFIG_FILE))?,
+            Output::SearchManifest(_)
+            | Output::SearchChunk { .. }
+            | Output::SearchFragment { .. } => self.search_file(output)?,
         };
         Ok(html.into_bytes())
+    }
+}
+
+impl RenderInput<'_> {
+    /// The bytes of one file of the search index, built in [`crate::site::Site::finish`].
+    fn search_file(&self, output: &Output) -> Result<String, Diagnostic> {
+        let (lang, file) = match output {
+            Output::SearchManifest(lang) => (lang, self.search.language(lang).map(|l| &l.manifest)),
+            Output::SearchChunk { lang, chunk } => {
+                (lang, self.search.language(lang).and_then(|l| l.chunks.get(*chunk)))
+            }
+            Output::SearchFragment { lang, doc } => {
+                (lang, self.search.language(lang).and_then(|l| l.fragments.get(*doc)))
+            }
+            _ => return Err(Diagnostic::error("search", "not a file of the search index")),
+        };
+        file.cloned().ok_or_else(|| {
+            Diagnostic::error(
+                "search",
+                format!(
+                    "the search index of `{lang}` has no file {}",
+                    output_path(output, self.lib, self.config)
+                ),
+            )
+            .hint("this is a bug in Charter: please report it with the site that shows it")
+        })
     }
 }
 
@@ -626,5 +688,10 @@ pub fn producer(o: &Output, lib: &Library) -> Producer {
         Output::Sitemap => Producer::new("the generated sitemap (Charter always writes sitemap.xml)", site_yaml(), ""),
         Output::Robots => Producer::new("the generated robots.txt", site_yaml(), ""),
         Output::SyntaxCss => Producer::new("the generated highlighting stylesheet (Charter always writes syntax.css)", site_yaml(), ""),
+        Output::SearchManifest(_) | Output::SearchChunk { .. } | Output::SearchFragment { .. } => Producer::new(
+            format!("the site's search index (everything under /{}/)", search::INDEX_DIR),
+            site_yaml(),
+            "move the other file, or switch search off with `search: false` in site.yaml",
+        ),
     }
 }

@@ -1,0 +1,474 @@
+//! The built-in search index: built from the rendered bodies, written by `charter build` (and kept
+//! current by `serve`) as ordinary outputs under `/search-index/<lang>/`, read in the browser by
+//! the theme's `search.js`. Per language:
+//!
+//! - `index.json`, the manifest: the number of documents and the first term of each term chunk;
+//! - `t/<n>.json`: chunk `n` of the sorted terms, `{"term": [doc, weight, doc gap, weight, ...]}`
+//!   (doc ids ascending, each after the first as the gap from the previous one);
+//! - `d/<doc>.json`: one document's title, URL, section and plain text (for the snippet).
+//!
+//! A query fetches the manifest, the chunk of each word (the chunks a prefix spans for the last
+//! word, at most [`PREFIX_CHUNKS`]) and the fragments of the first results only. Words are
+//! lowercased runs of letters and digits; an apostrophe between two letters stays in the word
+//! (Ukrainian `з'єднання`, English `don't`), written `'` whatever the apostrophe typed.
+//! docs/search.md describes it for users.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::load::Document;
+use crate::content::{Library, PageId, SectionId};
+use crate::markdown::Rendered;
+
+/// The folder of the index in the output.
+pub const INDEX_DIR: &str = "search-index";
+/// A term chunk is closed once it holds this many bytes (one term's postings may exceed it).
+pub const CHUNK_BYTES: usize = 24 * 1024;
+/// At most this many chunks are fetched for the prefix of the last word typed (search.js).
+pub const PREFIX_CHUNKS: usize = 3;
+/// The plain text kept for snippets, in characters (words beyond it are indexed all the same).
+pub const SNIPPET_TEXT_CHARS: usize = 30_000;
+/// Words longer than this (in characters) are not indexed: hashes, long URLs.
+pub const MAX_WORD_CHARS: usize = 40;
+/// How much a word in the title weighs against one occurrence in the text.
+const TITLE_WEIGHT: u32 = 20;
+const MAX_WEIGHT: u32 = 999;
+
+/// One document of an index: a page, or a section with text of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Indexed {
+    Page(PageId),
+    Section(SectionId),
+}
+
+/// The index of one language.
+#[derive(Debug, Clone, Default)]
+pub struct LanguageIndex {
+    pub lang: String,
+    /// Doc id -> the document.
+    pub docs: Vec<Indexed>,
+    /// Term -> (doc id, weight), by doc id.
+    postings: BTreeMap<String, Vec<(u32, u32)>>,
+    /// The bytes of `index.json`.
+    pub manifest: String,
+    /// The bytes of each `t/<n>.json`.
+    pub chunks: Vec<String>,
+    /// The bytes of each `d/<doc>.json`.
+    pub fragments: Vec<String>,
+}
+
+/// Every language's index (none when `search: false`).
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    pub languages: Vec<LanguageIndex>,
+}
+
+/// The language of a document. The one place that decides which index holds a document.
+fn language_of<'a>(_doc: &'a Document, config: &'a Config) -> &'a str {
+    // Until documents carry their language (issue 18's `lang` field), every one is the site's.
+    &config.language
+}
+
+/// Whether a document goes into the index: published, not a draft, not `search: false`.
+fn wanted(doc: &Document) -> bool {
+    !doc.front.draft && doc.front.search != Some(false)
+}
+
+/// The documents of the index, in the order of their ids: pages in library order, then sections
+/// with a page of their own and text in their body.
+fn documents(lib: &Library, section_bodies: &[Rendered]) -> Vec<Indexed> {
+    let pages = lib
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| wanted(&p.doc))
+        .map(|(pid, _)| Indexed::Page(pid));
+    let sections = lib
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(sid, s)| {
+            s.publishes_page()
+                && wanted(&s.doc)
+                && section_bodies.get(*sid).is_some_and(|b| !plain_text(&b.html).trim().is_empty())
+        })
+        .map(|(sid, _)| Indexed::Section(sid));
+    pages.chain(sections).collect()
+}
+
+/// What the index reads of one document.
+struct Source<'a> {
+    doc: &'a Document,
+    path: &'a str,
+    /// The title of the section it is in ("" at the top).
+    section: &'a str,
+    html: &'a str,
+}
+
+fn source<'a>(
+    lib: &'a Library,
+    pages: &'a [Rendered],
+    sections: &'a [Rendered],
+    d: Indexed,
+) -> Source<'a> {
+    let section_title = |sid: Option<SectionId>| match sid {
+        Some(s) if s != lib.root() => lib.sections[s].doc.front.title.as_str(),
+        _ => "",
+    };
+    match d {
+        Indexed::Page(pid) => {
+            let p = &lib.pages[pid];
+            Source {
+                doc: &p.doc,
+                path: &p.path,
+                section: section_title(Some(p.section)),
+                html: pages.get(pid).map(|b| &*b.html).unwrap_or_default(),
+            }
+        }
+        Indexed::Section(sid) => {
+            let s = &lib.sections[sid];
+            Source {
+                doc: &s.doc,
+                path: &s.path,
+                section: section_title(s.parent),
+                html: sections.get(sid).map(|b| &*b.html).unwrap_or_default(),
+            }
+        }
+    }
+}
+
+impl SearchIndex {
+    /// The index of every language of `lib` (empty when the site says `search: false`).
+    pub fn build(
+        lib: &Library,
+        pages: &[Rendered],
+        sections: &[Rendered],
+        config: &Config,
+    ) -> SearchIndex {
+        if !config.search {
+            return SearchIndex::default();
+        }
+        let mut by_lang: Vec<LanguageIndex> = Vec::new();
+        for d in documents(lib, sections) {
+            let lang = language_of(source(lib, pages, sections, d).doc, config);
+            match by_lang.iter_mut().find(|l| l.lang == lang) {
+                Some(l) => l.docs.push(d),
+                None => by_lang.push(LanguageIndex {
+                    lang: lang.to_string(),
+                    docs: vec![d],
+                    ..LanguageIndex::default()
+                }),
+            }
+        }
+        // The default language first, then the others in the order met.
+        by_lang.sort_by_key(|l| l.lang != config.language);
+        for l in &mut by_lang {
+            let read: Vec<(Vec<(String, u32)>, String)> = l
+                .docs
+                .par_iter()
+                .map(|&d| {
+                    let s = source(lib, pages, sections, d);
+                    let text = plain_text(s.html);
+                    (weighted_terms(&s.doc.front.title, &text), fragment(&s, &text, config))
+                })
+                .collect();
+            for (id, (terms, fragment)) in read.into_iter().enumerate() {
+                for (term, weight) in terms {
+                    l.postings.entry(term).or_default().push((id as u32, weight));
+                }
+                l.fragments.push(fragment);
+            }
+            l.serialize();
+        }
+        SearchIndex { languages: by_lang }
+    }
+
+    /// After a body edit of page `pid` (its front matter unchanged): takes `old_html`'s words out
+    /// of the index and the page's current body's in. Returns the language of the index that
+    /// changed, its number of term chunks before and after, and the page's doc id; `None` when
+    /// the page is not indexed.
+    pub fn update_page(
+        &mut self,
+        lib: &Library,
+        pages: &[Rendered],
+        sections: &[Rendered],
+        config: &Config,
+        pid: PageId,
+        old_html: &str,
+    ) -> Option<(String, usize, usize, usize)> {
+        let (l, id) = self.languages.iter_mut().find_map(|l| {
+            l.docs.iter().position(|&d| d == Indexed::Page(pid)).map(|id| (l, id as u32))
+        })?;
+        let s = source(lib, pages, sections, Indexed::Page(pid));
+        for (term, _) in weighted_terms(&s.doc.front.title, &plain_text(old_html)) {
+            if let Some(list) = l.postings.get_mut(&term) {
+                list.retain(|&(d, _)| d != id);
+                if list.is_empty() {
+                    l.postings.remove(&term);
+                }
+            }
+        }
+        let text = plain_text(s.html);
+        for (term, weight) in weighted_terms(&s.doc.front.title, &text) {
+            let list = l.postings.entry(term).or_default();
+            let at = list.partition_point(|&(d, _)| d < id);
+            list.insert(at, (id, weight));
+        }
+        l.fragments[id as usize] = fragment(&s, &text, config);
+        let chunks_before = l.chunks.len();
+        l.serialize();
+        Some((l.lang.clone(), chunks_before, l.chunks.len(), id as usize))
+    }
+
+    pub fn language(&self, lang: &str) -> Option<&LanguageIndex> {
+        self.languages.iter().find(|l| l.lang == lang)
+    }
+}
+
+impl LanguageIndex {
+    /// Writes the chunks and the manifest from the postings.
+    fn serialize(&mut self) {
+        let mut chunks: Vec<String> = Vec::new();
+        let mut firsts: Vec<&str> = Vec::new();
+        let mut current = String::new();
+        for (term, list) in &self.postings {
+            if current.is_empty() {
+                current.push('{');
+                firsts.push(term);
+            } else {
+                current.push(',');
+            }
+            current.push_str(&serde_json::Value::from(term.as_str()).to_string());
+            current.push_str(":[");
+            let mut previous = 0;
+            for (i, &(doc, weight)) in list.iter().enumerate() {
+                if i > 0 {
+                    current.push(',');
+                }
+                let gap = if i == 0 { doc } else { doc - previous };
+                previous = doc;
+                current.push_str(&gap.to_string());
+                current.push(',');
+                current.push_str(&weight.to_string());
+            }
+            current.push(']');
+            if current.len() >= CHUNK_BYTES {
+                current.push('}');
+                chunks.push(std::mem::take(&mut current));
+            }
+        }
+        if !current.is_empty() {
+            current.push('}');
+            chunks.push(current);
+        }
+        self.manifest = serde_json::json!({
+            "version": 1,
+            "lang": self.lang,
+            "docs": self.docs.len(),
+            "prefix_chunks": PREFIX_CHUNKS,
+            "max_word": MAX_WORD_CHARS,
+            "chunks": firsts,
+        })
+        .to_string();
+        self.chunks = chunks;
+    }
+}
+
+/// A document's fragment: `{"t": title, "u": URL, "s": section, "x": text}`.
+fn fragment(s: &Source, text: &str, config: &Config) -> String {
+    let text: String = match text.char_indices().nth(SNIPPET_TEXT_CHARS) {
+        Some((cut, _)) => text[..cut].to_string(),
+        None => text.to_string(),
+    };
+    serde_json::json!({
+        "t": s.doc.front.title,
+        "u": format!("{}{}", config.base_path(), crate::text::encode_path(s.path)),
+        "s": s.section,
+        "x": text,
+    })
+    .to_string()
+}
+
+/// Every word of a title and a text with its weight: occurrences in the text, plus
+/// [`TITLE_WEIGHT`] for each in the title.
+fn weighted_terms(title: &str, text: &str) -> Vec<(String, u32)> {
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    for w in words(title) {
+        *counts.entry(w).or_default() += TITLE_WEIGHT;
+    }
+    for w in words(text) {
+        *counts.entry(w).or_default() += 1;
+    }
+    counts.into_iter().map(|(w, c)| (w, c.min(MAX_WEIGHT))).collect()
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
+}
+
+/// The words of `text` as the index holds them: lowercased runs of letters and digits, an
+/// apostrophe between two of them kept (as `'`). search.js splits a query the same way.
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut chars = text.chars().peekable();
+    let mut finish = |word: &mut String| {
+        if !word.is_empty() && word.chars().count() <= MAX_WORD_CHARS {
+            if word.contains('\'') {
+                // `o'hanlon` is found by `hanlon` too, `з'єднання` by `єднання`.
+                out.extend(word.split('\'').filter(|p| p.chars().count() > 1).map(String::from));
+            }
+            out.push(std::mem::take(word));
+        }
+        word.clear();
+    };
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+        } else if is_apostrophe(c)
+            && !word.is_empty()
+            && chars.peek().is_some_and(|n| n.is_alphanumeric())
+        {
+            word.push('\'');
+        } else {
+            finish(&mut word);
+        }
+    }
+    finish(&mut word);
+    out
+}
+
+/// The text a reader sees in rendered HTML: tags dropped (a block's end as a space), `script`
+/// and `style` contents dropped, entities decoded, whitespace collapsed, `¶` and `↩` links left
+/// out.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    while let Some(lt) = rest.find(['<', '&']) {
+        push_text(&mut out, &rest[..lt]);
+        rest = &rest[lt..];
+        if rest.starts_with('&') {
+            let end = rest.find(';').filter(|&e| e <= 12);
+            match end.and_then(|e| decode_entity(&rest[1..e]).map(|c| (c, e))) {
+                Some((c, e)) => {
+                    push_text(&mut out, c.encode_utf8(&mut [0; 4]));
+                    rest = &rest[e + 1..];
+                }
+                None => {
+                    push_text(&mut out, "&");
+                    rest = &rest[1..];
+                }
+            }
+            continue;
+        }
+        let Some(gt) = rest.find('>') else { break };
+        let closing = rest[1..gt].starts_with('/');
+        let tag = rest[1..gt].trim_start_matches('/').to_ascii_lowercase();
+        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        rest = &rest[gt + 1..];
+        if (name == "script" || name == "style") && !closing {
+            let close = format!("</{name}");
+            let lower = rest.to_ascii_lowercase();
+            rest = match lower.find(&close) {
+                Some(i) => &rest[i..],
+                None => "",
+            };
+            continue;
+        }
+        if !INLINE_TAGS.contains(&name.as_str()) {
+            push_text(&mut out, " ");
+        }
+    }
+    if !rest.starts_with('<') {
+        push_text(&mut out, rest);
+    }
+    out.trim_end().to_string()
+}
+
+/// Tags that do not separate words (`sup` does: a footnote's number is not part of a word).
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "time", "u", "var",
+];
+
+fn push_text(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if c == '¶' || c == '↩' {
+            continue; // paragraph permalinks, footnote back-links
+        }
+        if c.is_whitespace() {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+fn decode_entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(code);
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        "mdash" => '—',
+        "ndash" => '–',
+        "hellip" => '…',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "laquo" => '«',
+        "raquo" => '»',
+        "shy" => '\u{00AD}',
+        _ => return None,
+    })
+}
+
+/// The output path of a language's manifest, chunk or fragment.
+pub fn manifest_path(lang: &str) -> String {
+    format!("{INDEX_DIR}/{lang}/index.json")
+}
+pub fn chunk_path(lang: &str, chunk: usize) -> String {
+    format!("{INDEX_DIR}/{lang}/t/{chunk}.json")
+}
+pub fn fragment_path(lang: &str, doc: usize) -> String {
+    format!("{INDEX_DIR}/{lang}/d/{doc}.json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_lowercased_and_keep_inner_apostrophes() {
+        assert_eq!(
+            words("The AASC's mandate, 2023!"),
+            ["the", "aasc", "aasc's", "mandate", "2023"]
+        );
+        assert_eq!(
+            words("З'єднання та з’єднання"),
+            ["єднання", "з'єднання", "та", "єднання", "з'єднання"]
+        );
+        assert_eq!(words("'quoted' — УКРАЇНА"), ["quoted", "україна"]);
+        assert_eq!(words(&"x".repeat(MAX_WORD_CHARS + 1)), Vec::<String>::new());
+    }
+
+    #[test]
+    fn plain_text_drops_tags_scripts_and_anchors() {
+        let html = "<h2 id=\"a\"><a class=\"heading-anchor\" href=\"#a\">Who <em>commands</em></a></h2>\n<p>Force&nbsp;&amp; law&#39;s <code>x</code><a href=\"#p\">¶</a></p><script>var a=1;</script><p>end</p>";
+        assert_eq!(plain_text(html), "Who commands Force & law's x end");
+    }
+}
