@@ -34,6 +34,9 @@ cargo run --release --quiet -- build --base-url "http://127.0.0.1:${PORT}" --out
 echo "== loading every page"
 node tests/browser/pages.mjs --root "$OUT" --port "$PORT"
 
+echo "== searching, in English and in Ukrainian"
+node tests/browser/search.mjs --root "$OUT" --port "$PORT" --cases tests/browser/search-cases.json
+
 # The microsite's lists are too short to paginate, so a copy of it with two pages per pager (the
 # proposal section and the topic pages) puts the theme's pager navigation under the same checks.
 PAGED_SRC="target/browser-paginated-src"
