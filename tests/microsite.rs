@@ -1995,3 +1995,56 @@ fn ukrainian_quotations_show_the_english_original_in_the_page() {
     assert_eq!(boxes.len(), 1);
     assert_eq!(boxes[0].attr("aria-label"), Some("Головне"), "the component speaks Ukrainian");
 }
+
+/// The theme's English interface strings (`themes/institute/i18n/en.yaml`), flattened; those with
+/// placeholders left out.
+fn english_interface_strings() -> Vec<(String, String)> {
+    fn flatten(prefix: &str, value: &serde_yaml::Value, out: &mut Vec<(String, String)>) {
+        match value {
+            serde_yaml::Value::Mapping(map) => {
+                for (k, v) in map {
+                    let k = k.as_str().map(str::to_string).unwrap_or_else(|| format!("{k:?}"));
+                    let key = if prefix.is_empty() { k } else { format!("{prefix}.{k}") };
+                    flatten(&key, v, out);
+                }
+            }
+            serde_yaml::Value::String(s) if !s.contains('{') => {
+                out.push((prefix.to_string(), s.clone()))
+            }
+            _ => {}
+        }
+    }
+    let path = repo_root().join("themes/institute/i18n/en.yaml");
+    let text = std::fs::read_to_string(&path).expect("read the theme's en.yaml");
+    let value: serde_yaml::Value = serde_yaml::from_str(&text).expect("en.yaml parses");
+    let mut out = Vec::new();
+    flatten("", &value, &mut out);
+    out
+}
+
+#[test]
+fn ukrainian_pages_show_no_english_interface_string() {
+    let site = site();
+    let strings = english_interface_strings();
+    assert!(strings.len() >= 40, "only {} strings read from en.yaml", strings.len());
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (url, _) in site.content_pages().filter(|(u, _)| u.starts_with("/uk/")) {
+        let file = site.file_for(url).expect("a built page");
+        let html = std::fs::read_to_string(&file).expect("read a built page");
+        checked += 1;
+        // Counted nouns ("page") and the plural rule's name are parts of phrases, never shown alone
+        // ("page" is also the value of aria-current).
+        for (key, text) in
+            strings.iter().filter(|(k, _)| !k.starts_with("count.") && !k.starts_with("plural."))
+        {
+            // As an element's whole text or an attribute's whole value.
+            let shown = [format!(">{text}<"), format!("\"{text}\"")];
+            if shown.iter().any(|s| html.contains(s.as_str())) {
+                problems.push(format!("{url}: `{key}` is in English ({text:?})"));
+            }
+        }
+    }
+    assert!(checked >= 7, "only {checked} Ukrainian pages");
+    report(&problems, "English interface strings on Ukrainian pages");
+}
