@@ -3,7 +3,7 @@
 //! has nothing to do and says so. Anything else builds in full.
 //!
 //! The inputs are summed up by a digest of every file's path, size and modification time under
-//! `site.yaml`, `content/`, `templates/`, `static/`, `data/` and `themes/`, listed by the same
+//! `site.yaml`, `content/`, `templates/`, `static/`, `data/`, `i18n/` and `themes/`, listed by the same
 //! walker as the build ([`crate::site_files`]; no file is read but the templates). A symlink that
 //! leaves the site, is broken or loops makes the build run (and fail, naming it), never skip; the build options, the `charter` program itself, the `CHARTER_GIT` switch and
 //! the commit git is at (page dates and contributors come from it). A site whose templates ask

@@ -480,7 +480,9 @@ impl Site {
         let mut sections = Vec::with_capacity(self.library.sections.len() * 2);
         for (sid, s) in self.library.sections.iter().enumerate() {
             sections.push((s.doc.relative_path.clone(), self.values.sections[sid].clone()));
-            sections.push((s.dir.clone(), self.values.sections[sid].clone()));
+            if let Some(dir) = s.dir_key() {
+                sections.push((dir.to_string(), self.values.sections[sid].clone()));
+            }
         }
         self.templates.update_lookups([page], sections);
     }
@@ -609,49 +611,49 @@ fn check_anchors_touching(
     diagnostics: &mut Diagnostics,
 ) {
     let target_rel = &lib.pages[pid].doc.relative_path;
-    let check =
-        |file: &Path, body: &Rendered, diagnostics: &mut Diagnostics, only_target: Option<&str>| {
-            for link in &body.internal_links {
-                let Some(anchor) = &link.anchor else { continue };
-                if let Some(t) = only_target {
-                    if link.target != t {
-                        continue;
-                    }
-                }
-                let target_body: Option<&Rendered> =
-                    if let Some(&p) = lib.page_by_path.get(&link.target) {
-                        Some(pages[p])
-                    } else {
-                        lib.section_by_path
-                            .get(link.target.trim_start_matches('/'))
-                            .map(|&s| &sections[s])
-                    };
-                if let Some(tb) = target_body {
-                    if !tb.ids.contains(anchor) {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                "link",
-                                format!(
-                                    "the anchor `#{anchor}` does not exist in content/{}",
-                                    link.target
-                                ),
-                            )
-                            .in_file(file)
-                            .at(Some(link.line), None)
-                            .hint("fix the anchor, or the heading it points to"),
-                        );
-                    }
+    let check = |doc: &Document,
+                 body: &Rendered,
+                 diagnostics: &mut Diagnostics,
+                 only_target: Option<&str>| {
+        let file = &doc.file;
+        for link in &body.internal_links {
+            let Some(anchor) = &link.anchor else { continue };
+            // The page the link goes to: in the linking page's language when translated.
+            let target = lib.link_target(&link.target, &doc.lang);
+            if let Some(t) = only_target {
+                if target != t {
+                    continue;
                 }
             }
-        };
-    check(&lib.pages[pid].doc.file, pages[pid], diagnostics, None);
+            let target_body: Option<&Rendered> =
+                if let Some(&p) = lib.page_by_path.get(target.as_ref()) {
+                    Some(pages[p])
+                } else {
+                    lib.section_by_path.get(target.trim_start_matches('/')).map(|&s| &sections[s])
+                };
+            if let Some(tb) = target_body {
+                if !tb.ids.contains(anchor) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "link",
+                            format!("the anchor `#{anchor}` does not exist in content/{target}"),
+                        )
+                        .in_file(file)
+                        .at(Some(link.line), None)
+                        .hint("fix the anchor, or the heading it points to"),
+                    );
+                }
+            }
+        }
+    };
+    check(&lib.pages[pid].doc, pages[pid], diagnostics, None);
     for (i, p) in lib.pages.iter().enumerate() {
         if i != pid {
-            check(&p.doc.file, pages[i], diagnostics, Some(target_rel));
+            check(&p.doc, pages[i], diagnostics, Some(target_rel));
         }
     }
     for (s, body) in lib.sections.iter().zip(sections) {
-        check(&s.doc.file, body, diagnostics, Some(target_rel));
+        check(&s.doc, body, diagnostics, Some(target_rel));
     }
 }
 

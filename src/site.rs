@@ -296,10 +296,8 @@ impl Site {
         }
         for (sid, s) in self.library.sections.iter().enumerate() {
             lookups.sections.insert(s.doc.relative_path.clone(), self.values.sections[sid].clone());
-            // The folder names the default language's section; a translation is found by its
-            // file (`_index.uk.md`), so it does not take the folder's key from the original.
-            if s.doc.lang == self.config.language {
-                lookups.sections.insert(s.dir.clone(), self.values.sections[sid].clone());
+            if let Some(dir) = s.dir_key() {
+                lookups.sections.insert(dir.to_string(), self.values.sections[sid].clone());
             }
             lookups.urls.insert(s.doc.relative_path.clone(), urls.path(&s.path));
         }

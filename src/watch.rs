@@ -2,8 +2,8 @@
 //! `notify-debouncer-full`) become batches of changed paths under the site root.
 //!
 //! What counts as a change is decided by one small pure function, [`changed_paths`], with its own
-//! tests: only `site.yaml` and files under `content/`, `themes/`, `templates/`, `static/` and
-//! `data/` count; the output folder, `.git`, `target`, hidden files and editors' swap, backup and
+//! tests: only `site.yaml` and files under `content/`, `themes/`, `templates/`, `static/`,
+//! `data/` and `i18n/` ([`WATCHED_DIRS`]) count; the output folder, `.git`, `target`, hidden files and editors' swap, backup and
 //! probe files (`.swp`, `~`, `.#x`, `#x#`, `4913`, `.tmp`) never do. Renames report both names;
 //! creates, modifies and deletes report the path (the rebuild looks at the disk to tell them apart).
 //!

@@ -104,6 +104,15 @@ fn basic_fixture_output_is_the_same_with_one_thread_and_many() {
 }
 
 #[test]
+fn multilingual_fixture_output_is_the_same_with_one_thread_and_many() {
+    let dir = temp_dir("languages-src");
+    let site = dir.join("languages");
+    copy_tree(&repo_root().join("tests/fixtures/languages"), &site);
+    assert_same_output(&site, "languages");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn generated_corpus_output_is_the_same_with_one_thread_and_many() {
     let dir = temp_dir("corpus-src");
     let site = dir.join("corpus");

@@ -63,6 +63,13 @@ impl Section {
         self.parent.is_none() || !self.implicit
     }
 
+    /// The folder name `get_section` also finds the section by (`proposal`, "" for the home):
+    /// only the default language's sections have one (another language's is found by its file,
+    /// `proposal/_index.uk.md`).
+    pub fn dir_key(&self) -> Option<&str> {
+        self.doc.original.is_none().then_some(self.dir.as_str())
+    }
+
     /// Whether the section is a home page: the site's, or a language's (`/uk/`).
     pub fn is_home(&self) -> bool {
         self.parent.is_none()
