@@ -25,6 +25,13 @@
 //!   pages). `--components-only` runs this comparison alone:
 //!   `cargo bench --bench build -- --components-only --pages 10000`.
 //!
+//! - `search index`: the cold build of the corpus against the same corpus with `search: false`,
+//!   in [`SEARCH_PAIRS`] interleaved pairs (the medians give the index's share of the cold
+//!   build: issue 18 wants at most 25%), and the bytes a first query downloads (the manifest,
+//!   the term chunks its words need, the fragments of the first page of results), computed from
+//!   the written files the way the theme's search.js fetches them (issue 18: at most 300 KB).
+//!   `--search-only` runs this alone: `cargo bench --bench build -- --search-only --pages 10000`.
+//!
 //! Then the microsite (the repository's own site, built cold by the real `charter` binary) and a
 //! determinism check (the 1,000-page corpus built with `RAYON_NUM_THREADS=1` and with every core,
 //! byte for byte). It prints one table with wall time, pages per second, peak memory, their
@@ -47,6 +54,12 @@ const DEFAULT_EDITS: usize = 20;
 /// Cold builds with and without component calls, interleaved, for the cost of components.
 const COMPONENT_PAIRS: usize = 3;
 
+/// Cold builds with and without the search index, interleaved, for the index's share.
+const SEARCH_PAIRS: usize = 3;
+
+/// Results search.js shows at first (its `PAGE`): their fragments are part of a first query.
+const RESULTS_SHOWN: usize = 10;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(i) = args.iter().position(|a| a == "--stage") {
@@ -60,6 +73,7 @@ fn main() {
     let mut sizes = vec![1000usize, 10000];
     let mut edits = DEFAULT_EDITS;
     let mut components_only = false;
+    let mut search_only = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -74,8 +88,30 @@ fn main() {
                 }
             }
             "--components-only" => components_only = true,
+            "--search-only" => search_only = true,
             _ => {} // `cargo bench` passes `--bench`; filters are not used.
         }
+    }
+    if search_only {
+        let work = work_dir();
+        let mut ok = true;
+        for &n in &sizes {
+            match search_cost(&work, n) {
+                Ok((lines, pass)) => {
+                    println!("{lines}");
+                    ok &= pass;
+                }
+                Err(e) => {
+                    eprintln!("benchmark failed: {e}");
+                    std::process::exit(1);
+                }
+            }
+        }
+        println!(
+            "search targets (index <= 25% of the cold build, first query <= 300 KB): {}",
+            pass(ok)
+        );
+        return;
     }
     if components_only {
         let work = work_dir();
@@ -261,6 +297,11 @@ fn run(sizes: &[usize], edits: usize) -> Res<()> {
         println!("{cost}");
         if big {
             checks.push((format!("{n}: {cost} (<= +10%)"), ok));
+        }
+        let (search, ok) = search_cost(&work, n)?;
+        println!("{search}");
+        if big {
+            checks.push((format!("{n}: search index within its targets"), ok));
         }
     }
 
@@ -460,6 +501,194 @@ fn component_cost(work: &Path, n: usize) -> Res<(String, bool)> {
         without * 1000.0
     );
     Ok((line, cost <= 10.0))
+}
+
+/// The search index on the `n`-page corpus: its share of the cold build ([`SEARCH_PAIRS`]
+/// interleaved cold builds with the index and with `search: false`), its size, and the bytes
+/// a first query downloads for typical and worst queries. Returns the lines to print and
+/// whether both targets hold (share <= 25%, every first query <= 300 KB).
+fn search_cost(work: &Path, n: usize) -> Res<(String, bool)> {
+    let with = work.join(format!("corpus-{n}-search"));
+    let without = work.join(format!("corpus-{n}-nosearch"));
+    eprintln!("[{n}] generating the corpus, with and without its search index");
+    for dir in [&with, &without] {
+        remove(dir)?;
+        corpus::generate(dir, n, corpus::Flavor::Charter, 7)
+            .map_err(|e| format!("write the corpus into {}: {e}", dir.display()))?;
+    }
+    let config = without.join("site.yaml");
+    let text = std::fs::read_to_string(&config).map_err(|e| format!("read site.yaml: {e}"))?;
+    std::fs::write(&config, format!("{text}search: false\n"))
+        .map_err(|e| format!("write site.yaml: {e}"))?;
+    let out = work.join(format!("public-{n}-search"));
+    let mut walls = [Vec::new(), Vec::new()];
+    for round in 0..SEARCH_PAIRS {
+        for (i, corpus) in [&without, &with].into_iter().enumerate() {
+            remove(&out)?;
+            eprintln!("[{n}] search pair {}/{SEARCH_PAIRS}: {}", round + 1, corpus.display());
+            let m = stage(&["build", path_str(corpus)?, path_str(&out)?], &[])?;
+            walls[i].push(m.wall.as_secs_f64());
+        }
+    }
+    // `out` holds the last build: the one with the index.
+    let index = out.join("search-index/en");
+    let (files, bytes) = folder_size(&index)?;
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (plain, indexed) = (median(&mut walls[0]), median(&mut walls[1]));
+    let share = (indexed - plain) / indexed * 100.0;
+    let mut lines = vec![format!(
+        "{n} pages: cold build {:.0} ms with the search index, {:.0} ms without: the index is {share:.1}% of the build (median of {SEARCH_PAIRS} interleaved pairs); {files} files, {:.1} MB",
+        indexed * 1000.0,
+        plain * 1000.0,
+        bytes as f64 / 1e6
+    )];
+    let queries = typical_and_worst_queries(&index)?;
+    let mut largest = 0u64;
+    for query in &queries {
+        let (bytes, hits, fetched) = first_query(&index, query)?;
+        largest = largest.max(bytes);
+        lines.push(format!(
+            "{n} pages: first query \"{}\": {:.1} KB in {fetched} files, {hits} results",
+            query.join(" "),
+            bytes as f64 / 1000.0
+        ));
+    }
+    lines.push(format!(
+        "{n} pages: largest first query {:.1} KB (<= 300 KB {})",
+        largest as f64 / 1000.0,
+        pass(largest <= 300_000)
+    ));
+    remove(&with)?;
+    remove(&without)?;
+    remove(&out)?;
+    Ok((lines.join("\n"), share <= 25.0 && largest <= 300_000))
+}
+
+/// Files and bytes under `dir`.
+fn folder_size(dir: &Path) -> Res<(usize, u64)> {
+    let mut files = 0;
+    let mut bytes = 0;
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("read {}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| format!("read {}: {e}", dir.display()))?.path();
+        if path.is_dir() {
+            let (f, b) = folder_size(&path)?;
+            files += f;
+            bytes += b;
+        } else {
+            files += 1;
+            bytes += std::fs::metadata(&path).map_err(|e| format!("{e}"))?.len();
+        }
+    }
+    Ok((files, bytes))
+}
+
+fn read_json(path: &Path) -> Res<(serde_json::Value, u64)> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("read {}: {e}", path.display()))?;
+    let value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((value, text.len() as u64))
+}
+
+/// Queries to measure: the corpus's own words (one, two, a two-letter prefix), and the worst
+/// case, the two terms with the longest postings.
+fn typical_and_worst_queries(index: &Path) -> Res<Vec<Vec<String>>> {
+    let (manifest, _) = read_json(&index.join("index.json"))?;
+    let chunks = manifest["chunks"].as_array().map_or(0, Vec::len);
+    let mut longest: Vec<(usize, String)> = Vec::new();
+    for c in 0..chunks {
+        let (chunk, _) = read_json(&index.join(format!("t/{c}.json")))?;
+        for (term, list) in chunk.as_object().into_iter().flatten() {
+            longest.push((list.as_array().map_or(0, Vec::len), term.clone()));
+        }
+    }
+    longest.sort_by(|a, b| b.cmp(a));
+    let worst: Vec<String> = longest.iter().take(2).map(|(_, t)| t.clone()).collect();
+    let words = |q: &str| q.split(' ').map(String::from).collect::<Vec<_>>();
+    let mut queries = vec![words("security"), words("security guarantee"), words("se")];
+    if let Some(first) = worst.first() {
+        queries.push(vec![first.clone()]);
+    }
+    queries.push(worst);
+    Ok(queries)
+}
+
+/// The bytes a first query for `words` downloads, as search.js fetches them: the manifest, the
+/// chunk of each word but the last, the chunks the last word's prefix spans (at most the
+/// manifest's `prefix_chunks`), and the fragments of the first [`RESULTS_SHOWN`] results. Also
+/// the number of results and of files fetched.
+fn first_query(index: &Path, words: &[String]) -> Res<(u64, usize, usize)> {
+    let (manifest, mut bytes) = read_json(&index.join("index.json"))?;
+    let firsts: Vec<&str> = manifest["chunks"]
+        .as_array()
+        .ok_or("the manifest has no chunks")?
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    let prefix_chunks = manifest["prefix_chunks"].as_u64().unwrap_or(3) as usize;
+    let chunk_of = |t: &str| firsts.iter().rposition(|f| *f <= t).unwrap_or(0);
+    let Some((last, exact)) = words.split_last() else { return Ok((bytes, 0, 1)) };
+    let mut needed: Vec<usize> = exact.iter().map(|w| chunk_of(w)).collect();
+    let start = chunk_of(last);
+    needed.push(start);
+    needed.extend(
+        (start + 1..firsts.len())
+            .take_while(|&i| firsts[i].starts_with(last.as_str()))
+            .take(prefix_chunks - 1),
+    );
+    needed.sort_unstable();
+    needed.dedup();
+    let mut chunks = Vec::new();
+    for &c in &needed {
+        let (chunk, size) = read_json(&index.join(format!("t/{c}.json")))?;
+        bytes += size;
+        chunks.push(chunk);
+    }
+    // doc -> weight for each word, as search.js scores them.
+    let postings = |list: &serde_json::Value, into: &mut BTreeMap<u64, u64>, bonus: u64| {
+        let list = list.as_array().map(Vec::as_slice).unwrap_or_default();
+        let mut doc = 0;
+        for (i, pair) in list.chunks(2).enumerate() {
+            let gap = pair[0].as_u64().unwrap_or(0);
+            doc = if i == 0 { gap } else { doc + gap };
+            let w = pair.get(1).and_then(|w| w.as_u64()).unwrap_or(0) + bonus;
+            let e = into.entry(doc).or_insert(w);
+            *e = (*e).max(w);
+        }
+    };
+    let mut found: Vec<BTreeMap<u64, u64>> = Vec::new();
+    for word in exact {
+        let mut scores = BTreeMap::new();
+        for chunk in &chunks {
+            if let Some(list) = chunk.get(word.as_str()) {
+                postings(list, &mut scores, 0);
+            }
+        }
+        found.push(scores);
+    }
+    let mut scores = BTreeMap::new();
+    for chunk in &chunks {
+        for (term, list) in chunk.as_object().into_iter().flatten() {
+            if term.starts_with(last.as_str()) {
+                postings(list, &mut scores, u64::from(term == last));
+            }
+        }
+    }
+    found.push(scores);
+    let mut hits: Vec<(f64, u64)> = found[0]
+        .keys()
+        .filter(|d| found.iter().all(|s| s.contains_key(d)))
+        .map(|&d| (found.iter().map(|s| (1.0 + s[&d] as f64).ln()).sum::<f64>(), d))
+        .collect();
+    hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    for &(_, doc) in hits.iter().take(RESULTS_SHOWN) {
+        bytes += std::fs::metadata(index.join(format!("d/{doc}.json")))
+            .map_err(|e| format!("fragment {doc}: {e}"))?
+            .len();
+    }
+    Ok((bytes, hits.len(), 1 + needed.len() + hits.len().min(RESULTS_SHOWN)))
 }
 
 /// Runs this binary with `--stage args...`, and returns what it reported and its peak memory.

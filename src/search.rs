@@ -13,7 +13,7 @@
 //! (Ukrainian `з'єднання`, English `don't`), written `'` whatever the apostrophe typed.
 //! docs/search.md describes it for users.
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 
@@ -50,7 +50,7 @@ pub struct LanguageIndex {
     /// Doc id -> the document.
     pub docs: Vec<Indexed>,
     /// Term -> (doc id, weight), by doc id.
-    postings: BTreeMap<String, Vec<(u32, u32)>>,
+    postings: FxHashMap<String, Vec<(u32, u32)>>,
     /// The bytes of `index.json`.
     pub manifest: String,
     /// The bytes of each `t/<n>.json`.
@@ -175,7 +175,12 @@ impl SearchIndex {
                 .collect();
             for (id, (terms, fragment)) in read.into_iter().enumerate() {
                 for (term, weight) in terms {
-                    l.postings.entry(term).or_default().push((id as u32, weight));
+                    match l.postings.get_mut(&term) {
+                        Some(list) => list.push((id as u32, weight)),
+                        None => {
+                            l.postings.insert(term, vec![(id as u32, weight)]);
+                        }
+                    }
                 }
                 l.fragments.push(fragment);
             }
@@ -232,7 +237,9 @@ impl LanguageIndex {
         let mut chunks: Vec<String> = Vec::new();
         let mut firsts: Vec<&str> = Vec::new();
         let mut current = String::new();
-        for (term, list) in &self.postings {
+        let mut terms: Vec<(&String, &Vec<(u32, u32)>)> = self.postings.iter().collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (term, list) in terms {
             if current.is_empty() {
                 current.push('{');
                 firsts.push(term);
@@ -277,29 +284,39 @@ impl LanguageIndex {
 
 /// A document's fragment: `{"t": title, "u": URL, "s": section, "x": text}`.
 fn fragment(s: &Source, text: &str, config: &Config) -> String {
-    let text: String = match text.char_indices().nth(SNIPPET_TEXT_CHARS) {
-        Some((cut, _)) => text[..cut].to_string(),
-        None => text.to_string(),
+    let text = match text.char_indices().nth(SNIPPET_TEXT_CHARS) {
+        Some((cut, _)) => &text[..cut],
+        None => text,
     };
-    serde_json::json!({
-        "t": s.doc.front.title,
-        "u": format!("{}{}", config.base_path(), crate::text::encode_path(s.path)),
-        "s": s.section,
-        "x": text,
-    })
-    .to_string()
+    let url = format!("{}{}", config.base_path(), crate::text::encode_path(s.path));
+    let mut out = String::with_capacity(text.len() + 200);
+    for (i, (key, value)) in
+        [("t", s.doc.front.title.as_str()), ("u", &url), ("s", s.section), ("x", text)]
+            .into_iter()
+            .enumerate()
+    {
+        out.push_str(if i == 0 { "{\"" } else { ",\"" });
+        out.push_str(key);
+        out.push_str("\":");
+        // Writing a string into a String cannot fail.
+        out.push_str(&serde_json::to_string(value).unwrap_or_default());
+    }
+    out.push('}');
+    out
 }
 
 /// Every word of a title and a text with its weight: occurrences in the text, plus
 /// [`TITLE_WEIGHT`] for each in the title.
 fn weighted_terms(title: &str, text: &str) -> Vec<(String, u32)> {
-    let mut counts: HashMap<String, u32> = HashMap::new();
-    for w in words(title) {
-        *counts.entry(w).or_default() += TITLE_WEIGHT;
-    }
-    for w in words(text) {
-        *counts.entry(w).or_default() += 1;
-    }
+    let mut counts: FxHashMap<String, u32> = FxHashMap::default();
+    let mut count = |w: &str, by: u32| match counts.get_mut(w) {
+        Some(c) => *c += by,
+        None => {
+            counts.insert(w.to_string(), by);
+        }
+    };
+    for_each_word(title, |w| count(w, TITLE_WEIGHT));
+    for_each_word(text, |w| count(w, 1));
     counts.into_iter().map(|(w, c)| (w, c.min(MAX_WEIGHT))).collect()
 }
 
@@ -308,23 +325,37 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 /// The words of `text` as the index holds them: lowercased runs of letters and digits, an
-/// apostrophe between two of them kept (as `'`). search.js splits a query the same way.
+/// apostrophe between two of them kept (as `'`), and then also each part of such a word.
+/// search.js splits a query the same way.
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    for_each_word(text, |w| out.push(w.to_string()));
+    out
+}
+
+/// Calls `f` with each word of `text` ([`words`]), without allocating one string per word.
+fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let mut word = String::new();
     let mut chars = text.chars().peekable();
     let mut finish = |word: &mut String| {
-        if !word.is_empty() && word.chars().count() <= MAX_WORD_CHARS {
+        // Bytes first: only a word of more bytes than the limit in characters is counted.
+        if !word.is_empty()
+            && (word.len() <= MAX_WORD_CHARS || word.chars().count() <= MAX_WORD_CHARS)
+        {
             if word.contains('\'') {
                 // `o'hanlon` is found by `hanlon` too, `з'єднання` by `єднання`.
-                out.extend(word.split('\'').filter(|p| p.chars().count() > 1).map(String::from));
+                word.split('\'').filter(|p| p.chars().count() > 1).for_each(&mut f);
             }
-            out.push(std::mem::take(word));
+            f(word);
         }
         word.clear();
     };
     while let Some(c) = chars.next() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        } else if c.is_ascii() && !matches!(c, '\'') {
+            finish(&mut word);
+        } else if c.is_alphanumeric() {
             word.extend(c.to_lowercase());
         } else if is_apostrophe(c)
             && !word.is_empty()
@@ -336,7 +367,6 @@ pub fn words(text: &str) -> Vec<String> {
         }
     }
     finish(&mut word);
-    out
 }
 
 /// The text a reader sees in rendered HTML: tags dropped (a block's end as a space), `script`
@@ -345,11 +375,12 @@ pub fn words(text: &str) -> Vec<String> {
 pub fn plain_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
-    while let Some(lt) = rest.find(['<', '&']) {
-        push_text(&mut out, &rest[..lt]);
-        rest = &rest[lt..];
+    while let Some(at) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
+        push_text(&mut out, &rest[..at]);
+        rest = &rest[at..];
         if rest.starts_with('&') {
-            let end = rest.find(';').filter(|&e| e <= 12);
+            let head = &rest.as_bytes()[..rest.len().min(12)];
+            let end = head.iter().position(|&b| b == b';');
             match end.and_then(|e| decode_entity(&rest[1..e]).map(|c| (c, e))) {
                 Some((c, e)) => {
                     push_text(&mut out, c.encode_utf8(&mut [0; 4]));
@@ -362,21 +393,24 @@ pub fn plain_text(html: &str) -> String {
             }
             continue;
         }
-        let Some(gt) = rest.find('>') else { break };
-        let closing = rest[1..gt].starts_with('/');
-        let tag = rest[1..gt].trim_start_matches('/').to_ascii_lowercase();
-        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let Some(gt) = memchr::memchr(b'>', rest.as_bytes()) else { break };
+        let tag = &rest[1..gt];
+        let closing = tag.starts_with('/');
+        let tag = tag.trim_start_matches('/');
+        let name = &tag[..tag.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(tag.len())];
         rest = &rest[gt + 1..];
-        if (name == "script" || name == "style") && !closing {
-            let close = format!("</{name}");
-            let lower = rest.to_ascii_lowercase();
-            rest = match lower.find(&close) {
-                Some(i) => &rest[i..],
-                None => "",
-            };
+        let skipped = ["script", "style"].into_iter().find(|s| name.eq_ignore_ascii_case(s));
+        if let (Some(skipped), false) = (skipped, closing) {
+            // To the closing tag (`</script`, any case), which the next turn reads.
+            let close = format!("</{skipped}");
+            let found = rest
+                .as_bytes()
+                .windows(close.len())
+                .position(|w| w.eq_ignore_ascii_case(close.as_bytes()));
+            rest = found.map_or("", |i| &rest[i..]);
             continue;
         }
-        if !INLINE_TAGS.contains(&name.as_str()) {
+        if !INLINE_TAGS.iter().any(|t| name.eq_ignore_ascii_case(t)) {
             push_text(&mut out, " ");
         }
     }
@@ -392,19 +426,39 @@ const INLINE_TAGS: &[&str] = &[
     "mark", "q", "s", "samp", "small", "span", "strong", "sub", "time", "u", "var",
 ];
 
+/// Appends `text` with every run of whitespace as one space (none at the start of `out`), and
+/// without the `¶` and `↩` of permalinks and footnote back-links.
 fn push_text(out: &mut String, text: &str) {
-    for c in text.chars() {
-        if c == '¶' || c == '↩' {
-            continue; // paragraph permalinks, footnote back-links
+    let space = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
         }
-        if c.is_whitespace() {
-            if !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
+    };
+    let bytes = text.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if b.is_ascii_whitespace() {
+                out.push_str(&text[start..i]);
+                space(out);
+                start = i + 1;
             }
-        } else {
-            out.push(c);
+            i += 1;
+            continue;
         }
+        let Some(c) = text[i..].chars().next() else { break };
+        let next = i + c.len_utf8();
+        if c.is_whitespace() || c == '¶' || c == '↩' {
+            out.push_str(&text[start..i]);
+            if c.is_whitespace() {
+                space(out);
+            }
+            start = next;
+        }
+        i = next;
     }
+    out.push_str(&text[start..]);
 }
 
 fn decode_entity(name: &str) -> Option<char> {

@@ -6,6 +6,7 @@
 #   bash tests/browser/run.sh            # everything
 #   PORT=9000 bash tests/browser/run.sh  # a given local port (default: a free one)
 #   SKIP_LIGHTHOUSE=1 bash tests/browser/run.sh
+#   SEARCH_CASES=cases.json bash tests/browser/run.sh  # other search cases (tests/browser/search.mjs)
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -34,8 +35,8 @@ cargo run --release --quiet -- build --base-url "http://127.0.0.1:${PORT}" --out
 echo "== loading every page"
 node tests/browser/pages.mjs --root "$OUT" --port "$PORT"
 
-echo "== searching, in English and in Ukrainian"
-node tests/browser/search.mjs --root "$OUT" --port "$PORT" --cases tests/browser/search-cases.json
+echo "== searching, in English and in Ukrainian (typed queries, results, keyboard, without JavaScript)"
+node tests/browser/search.mjs --root "$OUT" --port "$PORT" --cases "${SEARCH_CASES:-tests/browser/search-cases.json}"
 
 # The microsite's lists are too short to paginate, so a copy of it with two pages per pager (the
 # proposal section and the topic pages) puts the theme's pager navigation under the same checks.
