@@ -66,9 +66,8 @@ pub struct SearchIndex {
 }
 
 /// The language of a document. The one place that decides which index holds a document.
-fn language_of<'a>(_doc: &'a Document, config: &'a Config) -> &'a str {
-    // Until documents carry their language (issue 18's `lang` field), every one is the site's.
-    &config.language
+fn language_of<'a>(doc: &'a Document, _config: &'a Config) -> &'a str {
+    &doc.lang
 }
 
 /// Whether a document goes into the index: published, not a draft, not `search: false`.

@@ -1218,8 +1218,9 @@ fn essay_paragraphs(dir: &Path) -> Vec<String> {
     panic!("no body-only capture of the essay in {}", dir.display());
 }
 
-/// A `pullquote` component call's quotation and the pinpoint that ends its attribution
-/// (`attribution="… (¶ 4)"`), as a quotation in prose is followed by its pinpoint. A call
+/// A `pullquote` component call's quotation (its `original` when it gives one) and the pinpoint
+/// that ends its attribution (`attribution="… (¶ 4)"`), as a quotation in prose is followed by
+/// its pinpoint. A call
 /// without a readable `quote` or pinpoint yields what it has, so the checks below report it.
 fn pullquote(block: &str) -> Option<(String, String)> {
     let call = block.strip_prefix("{{ pullquote(")?;
@@ -1230,7 +1231,9 @@ fn pullquote(block: &str) -> Option<(String, String)> {
     };
     let attribution = argument("attribution").unwrap_or_default();
     let pinpoint = attribution.rfind(" (¶ ").map(|at| attribution[at..].to_string());
-    Some((argument("quote").unwrap_or_else(|| block.to_string()), pinpoint.unwrap_or_default()))
+    // A quotation in translation (a Ukrainian page) is checked by its `original`.
+    let quoted = argument("original").or_else(|| argument("quote"));
+    Some((quoted.unwrap_or_else(|| block.to_string()), pinpoint.unwrap_or_default()))
 }
 
 /// Every "…" quotation in the Markdown prose, with the text right after it (pull quotes
@@ -1732,7 +1735,11 @@ fn the_theme_paginates_sections_and_terms_with_accessible_navigation() {
     assert!(second.contains(
         "<a class=\"pagination__number\" href=\"/proposal/page/2/\" aria-current=\"page\"><span class=\"visually-hidden\">Page </span>2</a>"
     ));
-    assert_eq!(second.matches("aria-current=\"page\"").count(), 2, "the pager and the breadcrumb");
+    assert_eq!(
+        second.matches("aria-current=\"page\"").count(),
+        3,
+        "the pager, the breadcrumb and the language switcher's current language"
+    );
     assert!(second.contains("<title>Page 2 of 3: The proposal | AASC</title>"), "{second}");
     assert!(second
         .contains("<link rel=\"canonical\" href=\"https://aasc.example.org/proposal/page/2/\">"));
@@ -1772,4 +1779,272 @@ fn the_essay_guide_opens_with_key_takeaways_and_sets_apart_two_quotations() {
     for (quote, pinpoint) in &calls {
         assert!(pinpoint.starts_with(" (¶ "), "the pull quote {quote:?} names its paragraph");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Ukrainian edition (issue 18)
+// ---------------------------------------------------------------------------------------------
+
+/// The pages the Ukrainian edition promises (issue 18): home, essay guide, proposal overview,
+/// the AASC page and the glossary they link to, with the Ukrainian topic index.
+const UKRAINIAN_PAGES: &[&str] =
+    &["/uk/", "/uk/essay/", "/uk/proposal/", "/uk/proposal/aasc/", "/uk/glossary/", "/uk/topics/"];
+
+/// The value of `<html lang>`.
+fn html_lang(page: &Page) -> Option<&str> {
+    page.elements("html").next().and_then(|t| t.attr("lang"))
+}
+
+/// `<link rel="alternate" hreflang>` of a page as (hreflang, root-relative path).
+fn alternates(url: &str, page: &Page) -> Vec<(String, String)> {
+    let site = site();
+    page.elements("link")
+        .filter(|l| l.rel_has("alternate"))
+        .filter_map(|l| {
+            let lang = l.attr("hreflang")?;
+            let path = site.internal_path(url, l.attr("href")?)?;
+            Some((lang.to_string(), path))
+        })
+        .collect()
+}
+
+#[test]
+fn the_ukrainian_edition_is_built_and_marked_ukrainian() {
+    let site = site();
+    let missing: Vec<String> = UKRAINIAN_PAGES
+        .iter()
+        .filter(|u| !site.pages.contains_key(**u))
+        .map(|u| u.to_string())
+        .collect();
+    report(&missing, "Ukrainian pages are missing");
+    assert!(site.out.join("uk/atom.xml").is_file(), "no Ukrainian feed at /uk/atom.xml");
+    let mut problems = Vec::new();
+    for (url, page) in site.content_pages() {
+        let expected = if url.starts_with("/uk/") { "uk" } else { "en" };
+        if html_lang(page) != Some(expected) {
+            problems
+                .push(format!("{url}: <html lang={:?}>, expected {expected:?}", html_lang(page)));
+        }
+    }
+    report(&problems, "pages in the wrong language");
+    let home = &site.pages["/uk/"];
+    assert_eq!(home.title().as_deref(), Some("Атлантично-Азійська спільнота безпеки"));
+    assert_eq!(home.meta("property", "og:locale"), Some("uk_UA"));
+}
+
+#[test]
+fn translations_name_each_other_both_ways() {
+    let site = site();
+    let mut problems = Vec::new();
+    let mut pairs = 0;
+    for (url, page) in site.content_pages() {
+        let alts = alternates(url, page);
+        if alts.is_empty() {
+            continue;
+        }
+        let own = if url.starts_with("/uk/") { "uk" } else { "en" };
+        if !alts.iter().any(|(l, p)| l == own && p == url) {
+            problems.push(format!("{url}: its alternates {alts:?} do not include itself"));
+        }
+        match alts.iter().find(|(l, _)| l == "x-default") {
+            Some((_, p)) if !p.starts_with("/uk/") => {}
+            other => problems.push(format!("{url}: x-default is {other:?}, not the English page")),
+        }
+        for (lang, path) in alts.iter().filter(|(l, p)| l != "x-default" && p != url) {
+            pairs += 1;
+            let Some(target) = site.pages.get(path) else {
+                problems.push(format!("{url}: the {lang} alternate {path} does not exist"));
+                continue;
+            };
+            if !alternates(path, target).iter().any(|(l, p)| l == own && p == url) {
+                problems.push(format!("{url}: {path} does not name it back as its {own} version"));
+            }
+        }
+    }
+    for (en, uk) in
+        [("/", "/uk/"), ("/essay/", "/uk/essay/"), ("/proposal/aasc/", "/uk/proposal/aasc/")]
+    {
+        if !alternates(en, &site.pages[en]).contains(&("uk".to_string(), uk.to_string())) {
+            problems.push(format!("{en} does not name {uk} as its Ukrainian version"));
+        }
+    }
+    assert!(pairs >= 10, "only {pairs} translation links found");
+    report(&problems, "hreflang alternates that do not pair up");
+}
+
+#[test]
+fn the_language_switcher_goes_to_the_translation_or_to_the_home() {
+    let site = site();
+    let mut problems = Vec::new();
+    for (url, page) in site.content_pages() {
+        if url == "/404.html" {
+            continue;
+        }
+        let own = if url.starts_with("/uk/") { "uk" } else { "en" };
+        let links: Vec<&Tag> = page.elements("a").filter(|a| a.has_attr("hreflang")).collect();
+        let langs: Vec<&str> = links.iter().filter_map(|a| a.attr("hreflang")).collect();
+        if langs != ["en", "uk"] {
+            problems.push(format!("{url}: switcher links {langs:?}, expected [\"en\", \"uk\"]"));
+            continue;
+        }
+        let alts = alternates(url, page);
+        for a in links {
+            let lang = a.attr("hreflang").unwrap_or_default();
+            let href = site.internal_path(url, a.attr("href").unwrap_or_default());
+            if a.attr("lang") != Some(lang) {
+                problems.push(format!("{url}: the {lang} link has lang={:?}", a.attr("lang")));
+            }
+            let expected = if lang == own {
+                url.clone()
+            } else if let Some((_, p)) = alts.iter().find(|(l, _)| l == lang) {
+                p.clone()
+            } else if lang == "uk" {
+                "/uk/".to_string()
+            } else {
+                "/".to_string()
+            };
+            if href.as_deref() != Some(expected.as_str()) {
+                problems
+                    .push(format!("{url}: the {lang} link goes to {href:?}, expected {expected}"));
+            }
+            if (lang == own) != a.has_attr("aria-current") {
+                problems.push(format!("{url}: aria-current is on the wrong language link"));
+            }
+        }
+    }
+    report(&problems, "language switcher links");
+}
+
+/// `«…»` spans of a line, with what follows each.
+fn guillemet_quotes(line: &str) -> Vec<(&str, &str, &str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = line[from..].find('«').map(|i| from + i) {
+        let inner = open + '«'.len_utf8();
+        let Some(close) = line[inner..].find('»').map(|i| inner + i) else { break };
+        out.push((&line[..open], &line[inner..close], &line[close + '»'.len_utf8()..]));
+        from = close;
+    }
+    out
+}
+
+#[test]
+fn every_quotation_in_a_ukrainian_page_is_our_translation_with_the_original_beside_it() {
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (rel, body, _) in sources().into_iter().filter(|(r, _, _)| r.ends_with(".uk.md")) {
+        // Footnote definitions: name -> text.
+        let notes: BTreeMap<&str, &str> =
+            body.lines().filter_map(|l| l.strip_prefix("[^")?.split_once("]: ")).collect();
+        let mut passed = BTreeSet::new();
+        let mut headings = Vec::new();
+        for line in body.lines().filter(|l| !l.starts_with("[^")) {
+            for (before, quote, after) in guillemet_quotes(line) {
+                if line.starts_with('#') {
+                    headings.push(quote.to_string());
+                    continue;
+                }
+                checked += 1;
+                // Either a footnote with our translation's mark and the English original …
+                let note = after
+                    .strip_prefix("[^")
+                    .and_then(|a| a.split_once(']'))
+                    .and_then(|(name, _)| notes.get(name));
+                let noted = note.is_some_and(|n| {
+                    n.starts_with("Переклад наш. Оригінал: <span lang=en>\"")
+                        && n.contains("\" (¶ ")
+                        && n.ends_with("</span>.")
+                });
+                // … or a translated name right after its English original.
+                let beside = before.ends_with("</span> (");
+                if noted || beside {
+                    passed.insert(quote.to_string());
+                } else {
+                    problems.push(format!(
+                        "{rel}: «{quote}» has no footnote with the English original"
+                    ));
+                }
+            }
+        }
+        for h in headings {
+            if !passed.contains(&h) {
+                problems.push(format!(
+                    "{rel}: the heading «{h}» is not given with its original on the page"
+                ));
+            }
+        }
+        for b in blocks(&body).iter().filter(|b| b.starts_with("{{ pullquote(")) {
+            if !b.contains(" original=\"") || !b.contains("переклад наш") {
+                problems.push(format!("{rel}: a pull quote without its original: {b}"));
+            }
+        }
+    }
+    assert!(checked >= 40, "only {checked} quotations in Ukrainian pages were checked");
+    report(&problems, "quotations in Ukrainian pages not marked as our translation");
+}
+
+#[test]
+fn ukrainian_quotations_show_the_english_original_in_the_page() {
+    let page = site().pages.get("/uk/essay/").expect("the Ukrainian essay guide is built");
+    let originals = page.elements("span").filter(|t| t.attr("lang") == Some("en")).count();
+    assert!(originals >= 20, "only {originals} English originals on /uk/essay/");
+    let pulls: Vec<&Tag> = page.elements("q").filter(|t| t.attr("lang") == Some("en")).collect();
+    assert_eq!(pulls.len(), 2, "both pull quotes give their English original");
+    let boxes: Vec<&Tag> =
+        page.elements("section").filter(|t| t.attr("class") == Some("takeaways")).collect();
+    assert_eq!(boxes.len(), 1);
+    assert_eq!(boxes[0].attr("aria-label"), Some("Головне"), "the component speaks Ukrainian");
+}
+
+/// The theme's English interface strings (`themes/institute/i18n/en.yaml`), flattened; those with
+/// placeholders left out.
+fn english_interface_strings() -> Vec<(String, String)> {
+    fn flatten(prefix: &str, value: &serde_yaml::Value, out: &mut Vec<(String, String)>) {
+        match value {
+            serde_yaml::Value::Mapping(map) => {
+                for (k, v) in map {
+                    let k = k.as_str().map(str::to_string).unwrap_or_else(|| format!("{k:?}"));
+                    let key = if prefix.is_empty() { k } else { format!("{prefix}.{k}") };
+                    flatten(&key, v, out);
+                }
+            }
+            serde_yaml::Value::String(s) if !s.contains('{') => {
+                out.push((prefix.to_string(), s.clone()))
+            }
+            _ => {}
+        }
+    }
+    let path = repo_root().join("themes/institute/i18n/en.yaml");
+    let text = std::fs::read_to_string(&path).expect("read the theme's en.yaml");
+    let value: serde_yaml::Value = serde_yaml::from_str(&text).expect("en.yaml parses");
+    let mut out = Vec::new();
+    flatten("", &value, &mut out);
+    out
+}
+
+#[test]
+fn ukrainian_pages_show_no_english_interface_string() {
+    let site = site();
+    let strings = english_interface_strings();
+    assert!(strings.len() >= 40, "only {} strings read from en.yaml", strings.len());
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (url, _) in site.content_pages().filter(|(u, _)| u.starts_with("/uk/")) {
+        let file = site.file_for(url).expect("a built page");
+        let html = std::fs::read_to_string(&file).expect("read a built page");
+        checked += 1;
+        // Counted nouns ("page") and the plural rule's name are parts of phrases, never shown alone
+        // ("page" is also the value of aria-current).
+        for (key, text) in
+            strings.iter().filter(|(k, _)| !k.starts_with("count.") && !k.starts_with("plural."))
+        {
+            // As an element's whole text or an attribute's whole value.
+            let shown = [format!(">{text}<"), format!("\"{text}\"")];
+            if shown.iter().any(|s| html.contains(s.as_str())) {
+                problems.push(format!("{url}: `{key}` is in English ({text:?})"));
+            }
+        }
+    }
+    assert!(checked >= 7, "only {checked} Ukrainian pages");
+    report(&problems, "English interface strings on Ukrainian pages");
 }

@@ -290,7 +290,9 @@ fn the_microsite_loads_search_js_on_its_search_page_only() {
         let html = fs::read_to_string(path).unwrap();
         let rel = path.strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/");
         let loads = html.contains("/js/search.js");
-        assert_eq!(loads, rel == "search/index.html", "{rel} and search.js");
+        // The search page of each edition, English and Ukrainian.
+        let search_page = rel == "search/index.html" || rel == "uk/search/index.html";
+        assert_eq!(loads, search_page, "{rel} and search.js");
         assert!(
             !html.contains("wasm-unsafe-eval") && !html.contains("'unsafe-inline'"),
             "{rel}: the CSP stays strict"
@@ -319,4 +321,16 @@ fn the_microsite_loads_search_js_on_its_search_page_only() {
         index.fragments.iter().all(|f| f["u"] != "/search/"),
         "the search page itself is not a result"
     );
+    // The Ukrainian edition: its own index, holding its pages only, and its page's message links
+    // its own topic index.
+    let uk = written(&out, "uk");
+    let uk_urls = uk.urls("азербайджаном");
+    assert_eq!(uk_urls, ["/uk/proposal/aasc/"], "a Ukrainian word finds the Ukrainian page");
+    assert!(uk.fragments.iter().all(|f| f["u"].as_str().is_some_and(|u| u.starts_with("/uk/"))));
+    assert!(index
+        .fragments
+        .iter()
+        .all(|f| f["u"].as_str().is_some_and(|u| !u.starts_with("/uk/"))));
+    let uk_search = read(&out, "uk/search/index.html");
+    assert!(uk_search.contains("href=\"/uk/topics/\""), "{uk_search}");
 }

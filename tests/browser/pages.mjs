@@ -2,7 +2,8 @@
 // and fails on: console errors, uncaught exceptions, failed requests, HTTP errors, requests to any
 // other host, Content-Security-Policy violations, horizontal scrolling at 320 px, and pages that
 // lose their heading or main landmark without JavaScript, and any axe-core accessibility
-// violation (WCAG 2.x A and AA rules and best practices) in the views with JavaScript.
+// violation (WCAG 2.x A and AA rules and best practices) in the views with JavaScript. Prints how
+// many pages each language (<html lang>) has, so a missing edition shows.
 //
 // Usage: node tests/browser/pages.mjs --root DIR [--port N]
 import fs from "node:fs";
@@ -74,11 +75,13 @@ async function main() {
   const problems = [];
   let loads = 0;
   let failedLoads = 0;
+  const languages = new Map(); // <html lang> -> pages loaded in it (first view)
   try {
     for (const view of VIEWS) {
       for (const urlPath of paths) {
         const before = problems.length;
-        await checkPage(browser, origin, urlPath, view, 200, problems);
+        const lang = await checkPage(browser, origin, urlPath, view, 200, problems);
+        if (view === VIEWS[0]) languages.set(lang, (languages.get(lang) || 0) + 1);
         loads += 1;
         if (problems.length > before) failedLoads += 1;
       }
@@ -94,6 +97,7 @@ async function main() {
     fs.rmSync(profile, { recursive: true, force: true });
   }
   console.log(`browser: ${paths.length} pages, ${loads} loads in ${VIEWS.length} views`);
+  console.log(`browser: pages by <html lang>: ${[...languages].map(([l, n]) => `${l || "(none)"} ${n}`).join(", ")}`);
   if (problems.length) {
     console.error(`\n${problems.length} problem(s):\n  ` + problems.join("\n  "));
   }
@@ -105,6 +109,7 @@ async function checkPage(browser, origin, urlPath, view, expectStatus, problems)
   const page = await browser.newPage();
   const where = `${urlPath} [${view.name}]`;
   const note = (msg) => problems.push(`${where}: ${msg}`);
+  let lang = "";
   try {
     await page.setJavaScriptEnabled(view.js);
     await page.setViewport({ width: view.width, height: view.height, isMobile: !!view.mobile, hasTouch: !!view.mobile });
@@ -156,9 +161,11 @@ async function checkPage(browser, origin, urlPath, view, expectStatus, problems)
         proseHeadings: document.querySelectorAll(".prose h2[id], .prose h3[id]").length,
         headingAnchors: document.querySelectorAll(".prose .heading-anchor").length,
         refresh: !!document.querySelector('meta[http-equiv="refresh" i]'),
+        lang: document.documentElement.lang,
       };
     });
-    if (facts.refresh) return; // an alias redirect stub: nothing more to check
+    lang = facts.lang;
+    if (facts.refresh) return lang; // an alias redirect stub: nothing more to check
     for (const v of facts.csp) note(`CSP violation: ${v}`);
     if (!facts.css) note("the stylesheet did not load");
     if (facts.h1 !== 1 || !facts.h1Visible) note(`${facts.h1} <h1>, visible: ${facts.h1Visible}`);
@@ -188,6 +195,7 @@ async function checkPage(browser, origin, urlPath, view, expectStatus, problems)
   } finally {
     await page.close();
   }
+  return lang;
 }
 
 main().catch((err) => {

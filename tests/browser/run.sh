@@ -35,8 +35,8 @@ cargo run --release --quiet -- build --base-url "http://127.0.0.1:${PORT}" --out
 echo "== loading every page"
 node tests/browser/pages.mjs --root "$OUT" --port "$PORT"
 
-echo "== searching (typed queries, results, keyboard, without JavaScript)"
-node tests/browser/search.mjs --root "$OUT" --port "$PORT" ${SEARCH_CASES:+--cases "$SEARCH_CASES"}
+echo "== searching, in English and in Ukrainian (typed queries, results, keyboard, without JavaScript)"
+node tests/browser/search.mjs --root "$OUT" --port "$PORT" --cases "${SEARCH_CASES:-tests/browser/search-cases.json}"
 
 # The microsite's lists are too short to paginate, so a copy of it with two pages per pager (the
 # proposal section and the topic pages) puts the theme's pager navigation under the same checks.
