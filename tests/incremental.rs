@@ -9,29 +9,17 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Output tree as path -> bytes, without Charter's manifest.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    snapshot(dir)
-        .into_iter()
-        .filter(|(p, _)| {
-            !p.to_string_lossy().contains(".charter-manifest")
-                && !p.to_string_lossy().contains(charter::freshness::RECORD)
-        })
-        .map(|(p, (bytes, _))| (p, bytes))
-        .collect()
-}
-
 fn fresh_build(site: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("fresh");
     let mut options = BuildOptions::new(site);
     options.output = Some(dir.clone());
     charter::build(options).unwrap_or_else(|e| panic!("fresh build failed: {e}"));
-    tree(&dir)
+    output_tree(&dir)
 }
 
 fn assert_same_as_fresh(site: &Path, step: &str) {
-    let served = tree(&site.join("public"));
+    let served = output_tree(&site.join("public"));
     let fresh = fresh_build(site);
     let served_keys: Vec<_> = served.keys().collect();
     let fresh_keys: Vec<_> = fresh.keys().collect();

@@ -198,25 +198,13 @@ fn a_search_setting_that_is_not_true_or_false_is_an_error() {
     assert!(!site.join("public/search-index").exists(), "nothing written");
 }
 
-/// Output tree as path -> bytes, without Charter's own records.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    snapshot(dir)
-        .into_iter()
-        .filter(|(p, _)| {
-            !p.to_string_lossy().contains(".charter-manifest")
-                && !p.to_string_lossy().contains(charter::freshness::RECORD)
-        })
-        .map(|(p, (bytes, _))| (p, bytes))
-        .collect()
-}
-
 fn assert_same_as_fresh(site: &Path, step: &str) {
-    let served = tree(&site.join("public"));
+    let served = output_tree(&site.join("public"));
     let folder = tempfile::tempdir().unwrap();
     let mut options = BuildOptions::new(site);
     options.output = Some(folder.path().join("fresh"));
     charter::build(options).unwrap_or_else(|e| panic!("fresh build failed: {e}"));
-    let fresh = tree(&folder.path().join("fresh"));
+    let fresh = output_tree(&folder.path().join("fresh"));
     assert_eq!(
         served.keys().collect::<Vec<_>>(),
         fresh.keys().collect::<Vec<_>>(),

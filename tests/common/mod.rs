@@ -102,6 +102,19 @@ pub fn append(site: &Path, rel: &str, text: &str) {
     std::fs::write(&path, current).expect("write");
 }
 
+/// An output tree as path -> bytes, without Charter's own records (the manifest, the skip
+/// record): what a reader is served.
+pub fn output_tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    snapshot(dir)
+        .into_iter()
+        .filter(|(p, _)| {
+            !p.to_string_lossy().contains(".charter-manifest")
+                && !p.to_string_lossy().contains(charter::freshness::RECORD)
+        })
+        .map(|(p, (bytes, _))| (p, bytes))
+        .collect()
+}
+
 /// Every file under `dir` with its bytes and modification time.
 pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
     let mut map = BTreeMap::new();
