@@ -41,6 +41,8 @@ fn config_becomes_site_yaml_with_params_in_extra() {
         ])
     );
     assert_eq!(front("content/posts/_index.md")["paginate_by"], 3);
+    // The imported templates have no search page: no index is written for them.
+    assert_eq!(site["search"], false);
     assert_eq!(site["extra"]["subtitle"], "Independent analysis");
     assert!(site["extra"]["menus"]["main"].is_array());
     let keys: Vec<&String> = site.as_object().unwrap().keys().collect();
@@ -55,6 +57,7 @@ fn config_becomes_site_yaml_with_params_in_extra() {
                 "taxonomies",
                 "feed",
                 "highlight",
+                "search",
                 "extra"
             ]
             .contains(&k.as_str()),

@@ -301,6 +301,9 @@ fn site_yaml(config: &SiteConfig) -> Result<String, Diagnostic> {
         None => Value::String(name.clone()),
     };
     m.insert("taxonomies".into(), Value::Array(config.taxonomies.iter().map(taxonomy).collect()));
+    // The importer's templates have no search page, so an index would be written for no reader
+    // (and cost a build a third of its time): `search: true` turns it on with a theme that has one.
+    m.insert("search".into(), Value::Bool(false));
     if !config.extra.is_empty() {
         m.insert("extra".into(), Value::Object(config.extra.clone()));
     }
