@@ -461,15 +461,28 @@ impl Site {
             pid,
             old_html,
         );
-        let Some((lang, chunks_before, chunks_after, doc)) = updated else {
+        let Some(update) = updated else {
             return SearchUpdate::default();
         };
-        let mut outputs = vec![Output::SearchManifest(lang.clone())];
+        let lang = update.lang;
+        // Only the chunks whose terms changed, and the manifest if chunk boundaries moved.
+        let mut outputs = Vec::new();
+        if update.manifest_changed {
+            outputs.push(Output::SearchManifest(lang.clone()));
+        }
         outputs.extend(
-            (0..chunks_after).map(|chunk| Output::SearchChunk { lang: lang.clone(), chunk }),
+            update
+                .changed_chunks
+                .iter()
+                .map(|&chunk| Output::SearchChunk { lang: lang.clone(), chunk }),
         );
-        outputs.push(Output::SearchFragment { lang: lang.clone(), doc });
-        SearchUpdate { lang, chunks_before, chunks_after, outputs }
+        outputs.push(Output::SearchFragment { lang: lang.clone(), doc: update.doc });
+        SearchUpdate {
+            lang,
+            chunks_before: update.chunks_before,
+            chunks_after: update.chunks_after,
+            outputs,
+        }
     }
 
     /// Gives `get_page`/`get_section` the new values of page `pid` and of every section (section

@@ -26,6 +26,11 @@ use crate::markdown::Rendered;
 pub const INDEX_DIR: &str = "search-index";
 /// A term chunk is closed once it holds this many bytes (one term's postings may exceed it).
 pub const CHUNK_BYTES: usize = 24 * 1024;
+/// Past this many bytes, a chunk also closes after a term whose hash is a multiple of
+/// [`CHUNK_HASH_EVERY`]: boundaries then depend on the terms, not on the bytes before them, so an
+/// edit that adds or removes a few terms moves the boundaries of its own chunks only.
+const CHUNK_MIN_BYTES: usize = CHUNK_BYTES / 2;
+const CHUNK_HASH_EVERY: u32 = 32;
 /// At most this many chunks are fetched for the prefix of the last word typed (search.js).
 pub const PREFIX_CHUNKS: usize = 3;
 /// The plain text kept for snippets, in characters (words beyond it are indexed all the same).
@@ -51,6 +56,11 @@ pub struct LanguageIndex {
     pub docs: Vec<Indexed>,
     /// Term -> (doc id, weight), by doc id.
     postings: FxHashMap<String, Vec<(u32, u32)>>,
+    /// Every term in order with its entry in a chunk (`"term":[doc, weight, ...]`), kept so that
+    /// an edit writes the entries of its changed terms only.
+    entries: Vec<(String, String)>,
+    /// The first and the last term of each chunk.
+    chunk_terms: Vec<(String, String)>,
     /// The bytes of `index.json`.
     pub manifest: String,
     /// The bytes of each `t/<n>.json`.
@@ -196,19 +206,27 @@ impl SearchIndex {
                         (a, fa)
                     },
                 );
-            l.postings = postings;
-            l.postings.par_iter_mut().for_each(|(_, list)| list.sort_unstable());
+            let mut terms: Vec<(String, Vec<(u32, u32)>)> = postings.into_iter().collect();
+            terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            l.entries = terms
+                .par_iter_mut()
+                .map(|(term, list)| {
+                    list.sort_unstable();
+                    (term.clone(), entry(term, list))
+                })
+                .collect();
+            l.postings = terms.into_iter().collect();
             fragments.sort_unstable_by_key(|(id, _)| *id);
             l.fragments = fragments.into_iter().map(|(_, f)| f).collect();
-            l.serialize();
+            l.chunk(&[]);
         }
         SearchIndex { languages: by_lang }
     }
 
     /// After a body edit of page `pid` (its front matter unchanged): takes `old_html`'s words out
-    /// of the index and the page's current body's in. Returns the language of the index that
-    /// changed, its number of term chunks before and after, and the page's doc id; `None` when
-    /// the page is not indexed.
+    /// of the index and the page's current body's in, and serialises again only the entries of
+    /// the terms whose postings changed and the chunks holding them. `None` when the page is not
+    /// indexed.
     pub fn update_page(
         &mut self,
         lib: &Library,
@@ -217,29 +235,57 @@ impl SearchIndex {
         config: &Config,
         pid: PageId,
         old_html: &str,
-    ) -> Option<(String, usize, usize, usize)> {
+    ) -> Option<PageUpdate> {
         let (l, id) = self.languages.iter_mut().find_map(|l| {
             l.docs.iter().position(|&d| d == Indexed::Page(pid)).map(|id| (l, id as u32))
         })?;
         let s = source(lib, pages, sections, Indexed::Page(pid));
-        for (term, _) in weighted_terms(&s.doc.front.title, &plain_text(old_html)) {
-            if let Some(list) = l.postings.get_mut(&term) {
-                list.retain(|&(d, _)| d != id);
-                if list.is_empty() {
-                    l.postings.remove(&term);
+        let text = plain_text(s.html);
+        let old: FxHashMap<String, u32> =
+            weighted_terms(&s.doc.front.title, &plain_text(old_html)).into_iter().collect();
+        let new: FxHashMap<String, u32> =
+            weighted_terms(&s.doc.front.title, &text).into_iter().collect();
+        // The terms whose postings change: gone, new, or of another weight.
+        let mut changed: Vec<&String> = old
+            .iter()
+            .filter(|(term, w)| new.get(*term) != Some(*w))
+            .map(|(term, _)| term)
+            .chain(new.keys().filter(|term| !old.contains_key(*term)))
+            .collect();
+        changed.sort_unstable();
+        for &term in &changed {
+            let list = l.postings.entry(term.clone()).or_default();
+            list.retain(|&(d, _)| d != id);
+            if let Some(&weight) = new.get(term) {
+                let at = list.partition_point(|&(d, _)| d < id);
+                list.insert(at, (id, weight));
+            }
+            let at = l.entries.binary_search_by(|(t, _)| t.as_str().cmp(term));
+            match (list.is_empty(), at) {
+                (true, Ok(at)) => {
+                    l.entries.remove(at);
                 }
+                (true, Err(_)) => {}
+                (false, Ok(at)) => l.entries[at].1 = entry(term, list),
+                (false, Err(at)) => l.entries.insert(at, (term.clone(), entry(term, list))),
+            }
+            if list.is_empty() {
+                l.postings.remove(term);
             }
         }
-        let text = plain_text(s.html);
-        for (term, weight) in weighted_terms(&s.doc.front.title, &text) {
-            let list = l.postings.entry(term).or_default();
-            let at = list.partition_point(|&(d, _)| d < id);
-            list.insert(at, (id, weight));
-        }
         l.fragments[id as usize] = fragment(&s, &text, config);
+        let changed: Vec<&str> = changed.iter().map(|t| t.as_str()).collect();
         let chunks_before = l.chunks.len();
-        l.serialize();
-        Some((l.lang.clone(), chunks_before, l.chunks.len(), id as usize))
+        let manifest_before = std::mem::take(&mut l.manifest);
+        let changed_chunks = l.chunk(&changed);
+        Some(PageUpdate {
+            lang: l.lang.clone(),
+            chunks_before,
+            chunks_after: l.chunks.len(),
+            manifest_changed: l.manifest != manifest_before,
+            changed_chunks,
+            doc: id as usize,
+        })
     }
 
     pub fn language(&self, lang: &str) -> Option<&LanguageIndex> {
@@ -247,44 +293,74 @@ impl SearchIndex {
     }
 }
 
+/// What a body edit changed in a language's index ([`SearchIndex::update_page`]).
+#[derive(Debug, Clone)]
+pub struct PageUpdate {
+    pub lang: String,
+    /// The number of term chunks before and after (the chunks past the new number are gone).
+    pub chunks_before: usize,
+    pub chunks_after: usize,
+    /// The chunks whose bytes changed (or are new), ascending.
+    pub changed_chunks: Vec<usize>,
+    /// Whether `index.json` changed (chunk boundaries moved).
+    pub manifest_changed: bool,
+    /// The page's doc id (its fragment changed).
+    pub doc: usize,
+}
+
 impl LanguageIndex {
-    /// Writes the chunks and the manifest from the postings.
-    fn serialize(&mut self) {
-        let mut chunks: Vec<String> = Vec::new();
-        let mut firsts: Vec<&str> = Vec::new();
-        let mut current = String::new();
-        let mut terms: Vec<(&String, &Vec<(u32, u32)>)> = self.postings.iter().collect();
-        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        for (term, list) in terms {
-            if current.is_empty() {
-                current.push('{');
-                firsts.push(term);
-            } else {
-                current.push(',');
+    /// Cuts the entries into chunks (see [`CHUNK_MIN_BYTES`]) and writes the
+    /// manifest. A chunk with the same first and last term as before and none of the `changed`
+    /// terms (sorted) between them keeps its bytes; returns the chunks written again or new.
+    fn chunk(&mut self, changed: &[&str]) -> Vec<usize> {
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut start = 0;
+        let mut bytes = 0;
+        for (i, (term, entry)) in self.entries.iter().enumerate() {
+            // `{` or `,` before each entry.
+            bytes += 1 + entry.len();
+            if bytes >= CHUNK_BYTES
+                || (bytes >= CHUNK_MIN_BYTES && term_hash(term).is_multiple_of(CHUNK_HASH_EVERY))
+            {
+                spans.push((start, i + 1));
+                start = i + 1;
+                bytes = 0;
             }
-            current.push_str(&serde_json::Value::from(term.as_str()).to_string());
-            current.push_str(":[");
-            let mut previous = 0;
-            for (i, &(doc, weight)) in list.iter().enumerate() {
-                if i > 0 {
-                    current.push(',');
+        }
+        if start < self.entries.len() {
+            spans.push((start, self.entries.len()));
+        }
+        let mut chunks = Vec::with_capacity(spans.len());
+        let mut chunk_terms = Vec::with_capacity(spans.len());
+        let mut written = Vec::new();
+        let mut old_chunks = std::mem::take(&mut self.chunks).into_iter();
+        for (n, &(start, end)) in spans.iter().enumerate() {
+            let first = &self.entries[start].0;
+            let last = &self.entries[end - 1].0;
+            let old = old_chunks.next();
+            let unchanged = self.chunk_terms.get(n).is_some_and(|(f, l)| f == first && l == last)
+                && {
+                    let at = changed.partition_point(|t| *t < first.as_str());
+                    changed.get(at).is_none_or(|t| *t > last.as_str())
+                };
+            match old {
+                Some(old) if unchanged => chunks.push(old),
+                _ => {
+                    let size: usize =
+                        self.entries[start..end].iter().map(|(_, e)| e.len() + 1).sum();
+                    let mut chunk = String::with_capacity(size + 1);
+                    for (i, (_, entry)) in self.entries[start..end].iter().enumerate() {
+                        chunk.push(if i == 0 { '{' } else { ',' });
+                        chunk.push_str(entry);
+                    }
+                    chunk.push('}');
+                    chunks.push(chunk);
+                    written.push(n);
                 }
-                let gap = if i == 0 { doc } else { doc - previous };
-                previous = doc;
-                current.push_str(&gap.to_string());
-                current.push(',');
-                current.push_str(&weight.to_string());
             }
-            current.push(']');
-            if current.len() >= CHUNK_BYTES {
-                current.push('}');
-                chunks.push(std::mem::take(&mut current));
-            }
+            chunk_terms.push((first.clone(), last.clone()));
         }
-        if !current.is_empty() {
-            current.push('}');
-            chunks.push(current);
-        }
+        let firsts: Vec<&str> = chunk_terms.iter().map(|(f, _)| f.as_str()).collect();
         self.manifest = serde_json::json!({
             "version": 1,
             "lang": self.lang,
@@ -295,7 +371,62 @@ impl LanguageIndex {
         })
         .to_string();
         self.chunks = chunks;
+        self.chunk_terms = chunk_terms;
+        written
     }
+}
+
+/// FNV-1a of a term's bytes: the same on every machine and in every version.
+fn term_hash(term: &str) -> u32 {
+    term.bytes().fold(0x811c_9dc5, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+}
+
+/// A term's entry in a chunk: `"term":[doc, weight, doc gap, weight, ...]`.
+fn entry(term: &str, list: &[(u32, u32)]) -> String {
+    let mut out = String::with_capacity(term.len() + 4 + list.len() * 6);
+    push_json_string(&mut out, term);
+    out.push_str(":[");
+    let mut numbers = itoa::Buffer::new();
+    let mut previous = 0;
+    for (i, &(doc, weight)) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(numbers.format(if i == 0 { doc } else { doc - previous }));
+        previous = doc;
+        out.push(',');
+        out.push_str(numbers.format(weight));
+    }
+    out.push(']');
+    out
+}
+
+/// Appends `text` as a JSON string, escaped as serde_json escapes it.
+fn push_json_string(out: &mut String, text: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let escaped = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        if escaped.is_empty() {
+            out.push_str(&format!("\\u{b:04x}"));
+        } else {
+            out.push_str(escaped);
+        }
+        start = i + 1;
+    }
+    out.push_str(&text[start..]);
+    out.push('"');
 }
 
 /// A document's fragment: `{"t": title, "u": URL, "s": section, "x": text}`.
@@ -314,8 +445,7 @@ fn fragment(s: &Source, text: &str, config: &Config) -> String {
         out.push_str(if i == 0 { "{\"" } else { ",\"" });
         out.push_str(key);
         out.push_str("\":");
-        // Writing a string into a String cannot fail.
-        out.push_str(&serde_json::to_string(value).unwrap_or_default());
+        push_json_string(&mut out, value);
     }
     out.push('}');
     out

@@ -256,6 +256,41 @@ fn a_body_edit_is_searchable_after_its_incremental_rebuild() {
 }
 
 #[test]
+fn a_body_edit_writes_only_the_chunks_whose_terms_changed() {
+    let site = fixture("search");
+    fs::write(site.join("content/vocabulary.md"), vocabulary(6000)).unwrap();
+    let mut loaded = Site::load(BuildOptions::new(&*site)).unwrap_or_else(|e| panic!("{e}"));
+    charter::build::write_all(&loaded).unwrap_or_else(|e| panic!("{e}"));
+    let out = site.join("public");
+    let before = written(&out, "en");
+    assert!(before.chunks.len() > 5, "several chunks: {}", before.chunks.len());
+    let page = site.join("content/force/commander.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, text.replace("every month", "every hippopotamus season")).unwrap();
+    let report = loaded.rebuild(std::slice::from_ref(&page)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.change.contains("page body"), "{}", report.change);
+    let mut search: Vec<&String> =
+        report.changed_outputs.iter().filter(|p| p.starts_with("search-index/")).collect();
+    search.sort();
+    // The words that changed (`month` out; `hippopotamus`, `season` in) and their chunks, found
+    // as search.js finds them, in the index before and after.
+    let after = written(&out, "en");
+    let mut expected: Vec<String> = ["hippopotamus", "month", "season"]
+        .iter()
+        .flat_map(|w| [before.chunk_of(w), after.chunk_of(w)])
+        .map(|n| format!("search-index/en/t/{n}.json"))
+        .collect();
+    expected.push("search-index/en/d/".to_string());
+    let ok = search.iter().all(|p| {
+        expected.iter().any(|e| if e.ends_with('/') { p.starts_with(e.as_str()) } else { *p == e })
+    });
+    assert!(ok, "only the changed words' chunks and the page's fragment: {search:?}");
+    assert!(search.iter().any(|p| p.contains("/d/")), "{search:?}");
+    assert!(search.len() < before.chunks.len() / 2, "{search:?}");
+    assert_same_as_fresh(&site, "a body edit among 6,000 words");
+}
+
+#[test]
 fn the_microsite_loads_search_js_on_its_search_page_only() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let folder = tempfile::tempdir().unwrap();
