@@ -412,6 +412,7 @@ mod tests {
         let text = site_yaml(&config).unwrap();
         let v: Map<String, Value> = crate::yaml::from_str(&text).unwrap();
         let keys: Vec<&str> = v.keys().map(String::as_str).collect();
-        assert_eq!(keys, vec!["title", "base_url", "language", "taxonomies"]);
+        assert_eq!(keys, vec!["title", "base_url", "language", "taxonomies", "search"]);
+        assert_eq!(v["search"], Value::Bool(false), "the importer's templates have no search page");
     }
 }
