@@ -402,7 +402,7 @@ impl Site {
 
         let mut outputs = outputs_depending_on_page(self, pid);
         outputs.extend(search.outputs);
-        if search.chunks_before != search.chunks_after {
+        if search.chunks_before != search.chunks_after || search.groups_regrouped {
             // The index has another number of term chunks: other output paths.
             *self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()) = None;
         }
@@ -424,6 +424,9 @@ impl Site {
                 }
                 for chunk in search.chunks_after..search.chunks_before {
                     writer.remove(&crate::search::chunk_path(&search.lang, chunk));
+                }
+                for &first in &search.groups_removed {
+                    writer.remove(&crate::search::fragment_path(&search.lang, first));
                 }
                 let changed = writer.written();
                 crate::build::commit(writer, &self.options.output_dir())
@@ -476,8 +479,16 @@ impl Site {
                 .iter()
                 .map(|&chunk| Output::SearchChunk { lang: lang.clone(), chunk }),
         );
-        outputs.push(Output::SearchFragment { lang: lang.clone(), doc: update.doc });
+        outputs.extend(
+            update
+                .groups_written
+                .iter()
+                .map(|&first| Output::SearchFragments { lang: lang.clone(), first }),
+        );
         SearchUpdate {
+            // Another set of fragment groups: other output paths.
+            groups_regrouped: update.regrouped,
+            groups_removed: update.groups_removed,
             lang,
             chunks_before: update.chunks_before,
             chunks_after: update.chunks_after,
@@ -612,6 +623,10 @@ struct SearchUpdate {
     lang: String,
     chunks_before: usize,
     chunks_after: usize,
+    /// Whether the fragment groups are cut otherwise (a group new or gone).
+    groups_regrouped: bool,
+    /// The fragment groups gone, by first doc.
+    groups_removed: Vec<usize>,
     outputs: Vec<Output>,
 }
 

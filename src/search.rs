@@ -5,10 +5,20 @@
 //! - `index.json`, the manifest: the number of documents and the first term of each term chunk;
 //! - `t/<n>.json`: chunk `n` of the sorted terms, `{"term": [doc, weight, doc gap, weight, ...]}`
 //!   (doc ids ascending, each after the first as the gap from the previous one);
-//! - `d/<doc>.json`: one document's title, URL, section and plain text (for the snippet).
+//! - `d/<first>.json`: a fragment group, the fragments (title, URL, section and plain text, for
+//!   the snippet) of a few neighbouring documents as a list, named by the id of its first. The
+//!   manifest's `groups` gives the number of documents of each group, a digit each.
 //!
 //! A query fetches the manifest, the chunk of each word (the chunks a prefix spans for the last
-//! word, at most [`PREFIX_CHUNKS`]) and the fragments of the first results only. Words are
+//! word, at most [`PREFIX_CHUNKS`]) and the fragment groups of the first results only.
+//!
+//! Groups ([`fragment_groups`]) make a file per two or three documents of an ordinary site
+//! instead of one each: on a disk, creating files is the largest cost of writing the index. A
+//! group closes before a document that would take it past [`GROUP_BYTES`] (so a result costs at
+//! most about that to show, or its own fragment if larger), at [`GROUP_MAX_DOCS`], and after a
+//! document whose path hashes to a multiple of [`GROUP_HASH_EVERY`]: so a body edit that changes
+//! a fragment's size regroups the documents up to the next such one only, and names no other
+//! group anew. Words are
 //! lowercased runs of letters and digits; an apostrophe between two letters stays in the word
 //! (Ukrainian `з'єднання`, English `don't`), written `'` whatever the apostrophe typed.
 //! docs/search.md describes it for users.
@@ -33,6 +43,12 @@ const CHUNK_MIN_BYTES: usize = CHUNK_BYTES / 2;
 const CHUNK_HASH_EVERY: u32 = 32;
 /// At most this many chunks are fetched for the prefix of the last word typed (search.js).
 pub const PREFIX_CHUNKS: usize = 3;
+/// A fragment group closes before a document that would take it past this many bytes.
+pub const GROUP_BYTES: usize = 12 * 1024;
+/// A fragment group holds at most this many documents (the manifest writes each count as a digit).
+pub const GROUP_MAX_DOCS: usize = 8;
+/// A fragment group also closes after a document whose path's FNV-1a hash is a multiple of this.
+const GROUP_HASH_EVERY: u32 = 4;
 /// The plain text kept for snippets, in characters (words beyond it are indexed all the same).
 pub const SNIPPET_TEXT_CHARS: usize = 30_000;
 /// Words longer than this (in characters) are not indexed: hashes, long URLs.
@@ -65,8 +81,12 @@ pub struct LanguageIndex {
     pub manifest: String,
     /// The bytes of each `t/<n>.json`.
     pub chunks: Vec<String>,
-    /// The bytes of each `d/<doc>.json`.
+    /// Each document's fragment, by doc id (`d/<first>.json` lists those of a group).
     pub fragments: Vec<String>,
+    /// Whether a fragment group closes after each document ([`GROUP_HASH_EVERY`]).
+    closes_group: Vec<bool>,
+    /// The doc ids of each fragment group.
+    groups: Vec<std::ops::Range<usize>>,
 }
 
 /// Every language's index (none when `search: false`).
@@ -199,6 +219,14 @@ impl SearchIndex {
                 );
             fragments.sort_unstable_by_key(|(id, _)| *id);
             l.fragments = fragments.into_iter().map(|(_, f)| f).collect();
+            l.closes_group = l
+                .docs
+                .iter()
+                .map(|&d| {
+                    term_hash(source(lib, pages, sections, d).path).is_multiple_of(GROUP_HASH_EVERY)
+                })
+                .collect();
+            l.groups = fragment_groups(&l.fragments, &l.closes_group);
             let mut terms = postings.into_terms();
             terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
             l.entries = terms
@@ -265,6 +293,25 @@ impl SearchIndex {
             }
         }
         l.fragments[id as usize] = fragment(&s, &text, config);
+        let groups = fragment_groups(&l.fragments, &l.closes_group);
+        let regrouped = l.groups.len() != groups.len()
+            || l.groups.iter().zip(&groups).any(|(a, b)| a.start != b.start);
+        let (groups_written, groups_removed) = {
+            let before: FxHashMap<usize, usize> =
+                l.groups.iter().map(|g| (g.start, g.end)).collect();
+            let after: FxHashMap<usize, usize> = groups.iter().map(|g| (g.start, g.end)).collect();
+            let mut written: Vec<usize> = groups
+                .iter()
+                .filter(|g| g.contains(&(id as usize)) || before.get(&g.start) != Some(&g.end))
+                .map(|g| g.start)
+                .collect();
+            written.sort_unstable();
+            let mut removed: Vec<usize> =
+                l.groups.iter().map(|g| g.start).filter(|s| !after.contains_key(s)).collect();
+            removed.sort_unstable();
+            (written, removed)
+        };
+        l.groups = groups;
         let changed: Vec<&str> = changed.iter().map(|t| t.as_str()).collect();
         let chunks_before = l.chunks.len();
         let manifest_before = std::mem::take(&mut l.manifest);
@@ -275,12 +322,59 @@ impl SearchIndex {
             chunks_after: l.chunks.len(),
             manifest_changed: l.manifest != manifest_before,
             changed_chunks,
-            doc: id as usize,
+            groups_written,
+            groups_removed,
+            regrouped,
         })
     }
 
     pub fn language(&self, lang: &str) -> Option<&LanguageIndex> {
         self.languages.iter().find(|l| l.lang == lang)
+    }
+}
+
+/// Cuts the fragments (by doc id) into groups of neighbours: each closes before a fragment that
+/// would take it past [`GROUP_BYTES`], at [`GROUP_MAX_DOCS`], and after a document that
+/// `closes_group` (see the module's documentation).
+fn fragment_groups(fragments: &[String], closes_group: &[bool]) -> Vec<std::ops::Range<usize>> {
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut bytes = 0;
+    let mut closed = true;
+    for (id, f) in fragments.iter().enumerate() {
+        let full = |g: &std::ops::Range<usize>| {
+            g.len() >= GROUP_MAX_DOCS || bytes + 1 + f.len() > GROUP_BYTES
+        };
+        match groups.last_mut() {
+            Some(g) if !closed && !full(g) => g.end = id + 1,
+            _ => {
+                groups.push(id..id + 1);
+                bytes = 1;
+            }
+        }
+        bytes += 1 + f.len();
+        closed = closes_group.get(id).copied().unwrap_or(true);
+    }
+    groups
+}
+
+impl LanguageIndex {
+    /// The first doc id of each fragment group (`d/<first>.json`).
+    pub fn group_starts(&self) -> impl Iterator<Item = usize> + '_ {
+        self.groups.iter().map(|g| g.start)
+    }
+
+    /// The bytes of the fragment group that starts at doc `first`: its fragments as a list.
+    pub fn group_file(&self, first: usize) -> Option<String> {
+        let at = self.groups.binary_search_by_key(&first, |g| g.start).ok()?;
+        let fragments = &self.fragments[self.groups[at].clone()];
+        let mut out =
+            String::with_capacity(fragments.iter().map(|f| f.len() + 1).sum::<usize>() + 1);
+        for (i, f) in fragments.iter().enumerate() {
+            out.push(if i == 0 { '[' } else { ',' });
+            out.push_str(f);
+        }
+        out.push(']');
+        Some(out)
     }
 }
 
@@ -295,8 +389,12 @@ pub struct PageUpdate {
     pub changed_chunks: Vec<usize>,
     /// Whether `index.json` changed (chunk boundaries moved).
     pub manifest_changed: bool,
-    /// The page's doc id (its fragment changed).
-    pub doc: usize,
+    /// The fragment groups written again or new (the page's, and any regrouped), by first doc.
+    pub groups_written: Vec<usize>,
+    /// The fragment groups gone (their documents are in other groups now), by first doc.
+    pub groups_removed: Vec<usize>,
+    /// Whether the groups are cut otherwise (a group new or gone: other output paths).
+    pub regrouped: bool,
 }
 
 impl LanguageIndex {
@@ -358,6 +456,7 @@ impl LanguageIndex {
             "docs": self.docs.len(),
             "prefix_chunks": PREFIX_CHUNKS,
             "max_word": MAX_WORD_CHARS,
+            "groups": self.groups.iter().map(|g| char::from(b'0' + g.len() as u8)).collect::<String>(),
             "chunks": firsts,
         })
         .to_string();
@@ -755,10 +854,16 @@ struct BlockMasks {
 
 impl BlockMasks {
     fn at(bytes: &[u8], pos: usize) -> BlockMasks {
-        let mut block = [b' '; 64];
         let rest = &bytes[pos..];
-        let len = rest.len().min(64);
-        block[..len].copy_from_slice(&rest[..len]);
+        let mut padded = [b' '; 64];
+        // The text itself while 64 bytes are left, a copy padded with spaces at its end.
+        let block = match rest.get(..64) {
+            Some(block) => block,
+            None => {
+                padded[..rest.len()].copy_from_slice(rest);
+                &padded[..]
+            }
+        };
         let mut masks = BlockMasks { alnum: 0, upper: 0, other: 0 };
         for (i, eight) in block.chunks_exact(8).enumerate() {
             let mut word = [0u8; 8];
@@ -783,8 +888,12 @@ fn classify_eight(x: u64) -> (u8, u8, u8) {
     // The high bit of each byte of `low` (at most 0x7f) that lies in `lo..=hi`: adding
     // `0x80 - lo` sets it from `lo` up, adding `0x7f - hi` sets it above `hi`, never carrying.
     let within = |lo: u64, hi: u64| (low + (0x80 - lo) * ONES) & !(low + (0x7f - hi) * ONES) & HIGH;
-    let upper = within(0x41, 0x5a) & !high;
-    let alnum = (within(0x30, 0x39) | upper | within(0x61, 0x7a)) & !high;
+    // A letter either way once bit 5 (lowercase) is set; a capital is a letter without it.
+    let folded = low | 0x2020_2020_2020_2020;
+    let letter = (folded + (0x80 - 0x61) * ONES) & !(folded + (0x7f - 0x7a) * ONES) & HIGH;
+    let upper = letter & !(low << 2);
+    let alnum = (within(0x30, 0x39) | letter) & !high;
+    let upper = upper & !high;
     let other = high | (within(0x27, 0x27) & !high);
     (gather(alnum), gather(upper), gather(other))
 }
@@ -1038,8 +1147,8 @@ pub fn manifest_path(lang: &str) -> String {
 pub fn chunk_path(lang: &str, chunk: usize) -> String {
     format!("{INDEX_DIR}/{lang}/t/{chunk}.json")
 }
-pub fn fragment_path(lang: &str, doc: usize) -> String {
-    format!("{INDEX_DIR}/{lang}/d/{doc}.json")
+pub fn fragment_path(lang: &str, first: usize) -> String {
+    format!("{INDEX_DIR}/{lang}/d/{first}.json")
 }
 
 #[cfg(test)]
@@ -1227,6 +1336,35 @@ mod tests {
                 assert_eq!(fast, slow, "text: {text:?}");
             }
         }
+    }
+
+    #[test]
+    fn fragment_groups_keep_to_their_bytes_and_regroup_only_up_to_the_next_boundary() {
+        let sized = |n: usize| "x".repeat(n);
+        // 40 documents of 3 KB, a boundary after every fifth.
+        let mut fragments: Vec<String> = (0..40).map(|_| sized(3000)).collect();
+        let closes: Vec<bool> = (0..40).map(|i| i % 5 == 4).collect();
+        let groups = fragment_groups(&fragments, &closes);
+        assert_eq!(groups.iter().map(|g| g.len()).sum::<usize>(), 40);
+        for g in &groups {
+            let bytes: usize = fragments[g.clone()].iter().map(|f| f.len() + 1).sum::<usize>() + 1;
+            assert!(bytes <= GROUP_BYTES && g.len() <= GROUP_MAX_DOCS, "{g:?}: {bytes} bytes");
+            // A group never runs past a boundary.
+            assert!(g.clone().take(g.len() - 1).all(|d| !closes[d]), "{g:?}");
+        }
+        // Document 11 grows past the limit: it stands alone, and the groups of documents 10 to
+        // 14 (up to the boundary after 14) are cut otherwise; every other group stays.
+        fragments[11] = sized(GROUP_BYTES + 10);
+        let after = fragment_groups(&fragments, &closes);
+        assert!(after.contains(&(11..12)), "{after:?}");
+        let outside = |g: &std::ops::Range<usize>| g.end <= 10 || g.start >= 15;
+        let kept: Vec<_> = groups.iter().filter(|g| outside(g)).collect();
+        let kept_after: Vec<_> = after.iter().filter(|g| outside(g)).collect();
+        assert_eq!(kept, kept_after);
+        // Many small documents: at most GROUP_MAX_DOCS a group.
+        let small: Vec<String> = (0..30).map(|_| sized(10)).collect();
+        let groups = fragment_groups(&small, &[false; 30]);
+        assert_eq!(groups.iter().map(|g| g.len()).collect::<Vec<_>>(), [8, 8, 8, 6]);
     }
 
     #[test]

@@ -232,15 +232,21 @@ impl Site {
         }
         let Some(mut tpl) = templates.take() else { return Err(diagnostics) };
         crate::templates::register_absolute_url(&mut tpl, config.origin(), config.base_path());
-        let values = values::build(
-            &library,
-            &Bodies { pages: &page_bodies, sections: &section_bodies },
-            &config,
-            data::data_value(&data),
-            &crate::render::values::build_time(),
-            &facts,
+        // The values and the search index read the same bodies: built side by side, the index's
+        // workers fill the time the values spend on one thread (sections, taxonomies).
+        let (values, search) = rayon::join(
+            || {
+                values::build(
+                    &library,
+                    &Bodies { pages: &page_bodies, sections: &section_bodies },
+                    &config,
+                    data::data_value(&data),
+                    &crate::render::values::build_time(),
+                    &facts,
+                )
+            },
+            || SearchIndex::build(&library, &page_bodies, &section_bodies, &config),
         );
-        let search = SearchIndex::build(&library, &page_bodies, &section_bodies, &config);
         if retain == render::Retain::ForOneBuild {
             // The values hold all a template reads of the front matter and the tables of contents.
             for body in page_bodies.iter_mut().chain(section_bodies.iter_mut()) {

@@ -13,12 +13,16 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// A language's index as written: the manifest, every term chunk, every fragment.
+/// A language's index as written: the manifest, every term chunk, every fragment by doc id.
 struct Written {
     manifest: Value,
     chunks: Vec<serde_json::Map<String, Value>>,
     fragments: Vec<Value>,
 }
+
+/// The most bytes a fragment group holds (src/search.rs `GROUP_BYTES`), unless it is one
+/// document alone.
+const GROUP_BYTES: u64 = 12 * 1024;
 
 fn read_json(path: &Path) -> Value {
     let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -36,9 +40,22 @@ fn written(out: &Path, lang: &str) -> Written {
         })
         .collect();
     let docs = manifest["docs"].as_u64().expect("docs") as usize;
-    let fragments = (0..docs).map(|d| read_json(&dir.join(format!("d/{d}.json")))).collect();
+    // The groups, a digit each (its number of documents), in doc order: d/<first doc>.json.
+    let sizes = manifest["groups"].as_str().expect("groups").to_string();
+    let mut fragments = Vec::new();
+    for size in sizes.chars().map(|c| c.to_digit(10).expect("a digit") as usize) {
+        let path = dir.join(format!("d/{}.json", fragments.len()));
+        let Value::Array(list) = read_json(&path) else {
+            panic!("{} is not a list", path.display())
+        };
+        assert_eq!(list.len(), size, "{}: the manifest's size", path.display());
+        let bytes = fs::metadata(&path).expect("group").len();
+        assert!(size == 1 || bytes <= GROUP_BYTES, "{}: {bytes} bytes", path.display());
+        fragments.extend(list);
+    }
+    assert_eq!(fragments.len(), docs, "every document's fragment, once");
     let files = fs::read_dir(dir.join("d")).expect("d/").count();
-    assert_eq!(files, docs, "one fragment per document, no more");
+    assert_eq!(files, sizes.len(), "one file per group, no more");
     let files = fs::read_dir(dir.join("t")).expect("t/").count();
     assert_eq!(files, count, "one file per chunk the manifest lists, no more");
     Written { manifest, chunks, fragments }

@@ -289,10 +289,11 @@ pub enum Output {
         lang: String,
         chunk: usize,
     },
-    /// The fragment (title, URL, section, text) of document `doc` of a language's search index.
-    SearchFragment {
+    /// The fragment group of a language's search index that starts at doc `first`: the title,
+    /// URL, section and text of a few neighbouring documents.
+    SearchFragments {
         lang: String,
-        doc: usize,
+        first: usize,
     },
 }
 
@@ -330,7 +331,7 @@ pub fn search_outputs(search: &SearchIndex) -> Vec<Output> {
             (0..l.chunks.len()).map(|chunk| Output::SearchChunk { lang: l.lang.clone(), chunk }),
         );
         list.extend(
-            (0..l.fragments.len()).map(|doc| Output::SearchFragment { lang: l.lang.clone(), doc }),
+            l.group_starts().map(|first| Output::SearchFragments { lang: l.lang.clone(), first }),
         );
     }
     list
@@ -406,7 +407,7 @@ pub fn output_path(output: &Output, lib: &Library, config: &Config) -> String {
         Output::SyntaxCss => "syntax.css".into(),
         Output::SearchManifest(lang) => search::manifest_path(lang),
         Output::SearchChunk { lang, chunk } => search::chunk_path(lang, *chunk),
-        Output::SearchFragment { lang, doc } => search::fragment_path(lang, *doc),
+        Output::SearchFragments { lang, first } => search::fragment_path(lang, *first),
     }
 }
 
@@ -506,7 +507,7 @@ impl RenderInput<'_> {
     }
 
     /// Renders one output to bytes, borrowed when they are built already (the search index's
-    /// files: on the 10,000-page corpus, 51 MB not copied).
+    /// manifests and term chunks).
     pub fn render_bytes(&self, output: &Output) -> Result<Cow<'_, [u8]>, Diagnostic> {
         let lib = self.lib;
         let html = match output {
@@ -556,8 +557,11 @@ impl RenderInput<'_> {
             .map_err(|e| Diagnostic::error("highlight", e).in_file(crate::config::CONFIG_FILE))?,
             Output::SearchManifest(_)
             | Output::SearchChunk { .. }
-            | Output::SearchFragment { .. } => {
-                return self.search_file(output).map(|file| Cow::Borrowed(file.as_bytes()));
+            | Output::SearchFragments { .. } => {
+                return self.search_file(output).map(|file| match file {
+                    Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
+                    Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+                });
             }
         };
         Ok(Cow::Owned(html.into_bytes()))
@@ -566,18 +570,25 @@ impl RenderInput<'_> {
 
 impl RenderInput<'_> {
     /// The bytes of one file of the search index, built in [`crate::site::Site::finish`].
-    fn search_file(&self, output: &Output) -> Result<&str, Diagnostic> {
+    fn search_file(&self, output: &Output) -> Result<Cow<'_, str>, Diagnostic> {
         let (lang, file) = match output {
-            Output::SearchManifest(lang) => (lang, self.search.language(lang).map(|l| &l.manifest)),
-            Output::SearchChunk { lang, chunk } => {
-                (lang, self.search.language(lang).and_then(|l| l.chunks.get(*chunk)))
+            Output::SearchManifest(lang) => {
+                (lang, self.search.language(lang).map(|l| Cow::Borrowed(l.manifest.as_str())))
             }
-            Output::SearchFragment { lang, doc } => {
-                (lang, self.search.language(lang).and_then(|l| l.fragments.get(*doc)))
-            }
+            Output::SearchChunk { lang, chunk } => (
+                lang,
+                self.search
+                    .language(lang)
+                    .and_then(|l| l.chunks.get(*chunk))
+                    .map(|c| Cow::Borrowed(c.as_str())),
+            ),
+            Output::SearchFragments { lang, first } => (
+                lang,
+                self.search.language(lang).and_then(|l| l.group_file(*first)).map(Cow::Owned),
+            ),
             _ => return Err(Diagnostic::error("search", "not a file of the search index")),
         };
-        file.map(String::as_str).ok_or_else(|| {
+        file.ok_or_else(|| {
             Diagnostic::error(
                 "search",
                 format!(
@@ -697,7 +708,7 @@ pub fn producer(o: &Output, lib: &Library) -> Producer {
         Output::Sitemap => Producer::new("the generated sitemap (Charter always writes sitemap.xml)", site_yaml(), ""),
         Output::Robots => Producer::new("the generated robots.txt", site_yaml(), ""),
         Output::SyntaxCss => Producer::new("the generated highlighting stylesheet (Charter always writes syntax.css)", site_yaml(), ""),
-        Output::SearchManifest(_) | Output::SearchChunk { .. } | Output::SearchFragment { .. } => Producer::new(
+        Output::SearchManifest(_) | Output::SearchChunk { .. } | Output::SearchFragments { .. } => Producer::new(
             format!("the site's search index (everything under /{}/)", search::INDEX_DIR),
             site_yaml(),
             "move the other file, or switch search off with `search: false` in site.yaml",

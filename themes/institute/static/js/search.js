@@ -1,7 +1,7 @@
 /* Institute: the search page. Loaded by search.html only.
    Answers the page's GET form (?q=) from the index Charter writes at build time,
    /search-index/<lang>/ (see docs/search.md): the manifest index.json, the term chunks t/<n>.json
-   a query needs, and d/<doc>.json for the results shown. The language is the page's
+   a query needs, and the fragment groups d/<first>.json of the results shown. The language is the page's
    (<html lang>). Every text from the index is put in the page as text (textContent), never
    as HTML. Without this script the form still submits and the page's message links the topics. */
 (function () {
@@ -29,6 +29,36 @@
   var WORD = /[\p{Alphabetic}\p{N}]+(?:['\u2019\u02BC][\p{Alphabetic}\p{N}]+)*/gu;
   var APOSTROPHES = /['\u2019\u02BC]/g;
   var maxWord = 40;
+  // The first doc id of each fragment group, from the manifest's `groups` (a digit per group:
+  // its number of documents).
+  var groupStarts = null;
+
+  function readGroups(manifest) {
+    if (groupStarts) {
+      return;
+    }
+    groupStarts = [];
+    var first = 0;
+    Array.from(manifest.groups || "").forEach(function (digit) {
+      groupStarts.push(first);
+      first += Number(digit);
+    });
+  }
+
+  // The first doc of the group holding `doc`: the last start at or before it.
+  function groupOf(doc) {
+    var lo = 0;
+    var hi = groupStarts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (groupStarts[mid] <= doc) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return groupStarts.length ? groupStarts[lo] : doc;
+  }
 
   function message(name, values) {
     var text = form.getAttribute("data-msg-" + name) || "";
@@ -261,7 +291,10 @@
   function show(run, hits, from, terms) {
     var page = hits.slice(from, from + PAGE);
     return Promise.all(page.map(function (hit) {
-      return load("d/" + hit.doc + ".json");
+      var first = groupOf(hit.doc);
+      return load("d/" + first + ".json").then(function (fragments) {
+        return fragments[hit.doc - first];
+      });
     })).then(function (fragments) {
       if (run !== current) {
         return;
@@ -303,6 +336,7 @@
     status.textContent = message("loading");
     load("index.json").then(function (manifest) {
       maxWord = manifest.max_word || maxWord;
+      readGroups(manifest);
       return query(manifest, terms);
     }).then(function (hits) {
       if (run !== current) {
