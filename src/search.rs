@@ -792,16 +792,7 @@ fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
                     pos = word_at(text, start, &mut word, &mut f);
                     continue 'blocks;
                 }
-                if end - start <= MAX_WORD_CHARS {
-                    if upper_in_open {
-                        word.clear();
-                        word.push_str(&text[start..end]);
-                        word.make_ascii_lowercase();
-                        f(&word);
-                    } else {
-                        f(&text[start..end]);
-                    }
-                }
+                ascii_word(&text[start..end], upper_in_open, &mut word, &mut f);
             }
             let starts = (masks.alnum | masks.other) >> bit;
             if starts == 0 {
@@ -818,17 +809,23 @@ fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
         pos += 64;
     }
     if let Some(start) = open {
-        let end = bytes.len();
-        if end - start <= MAX_WORD_CHARS {
-            if upper_in_open {
-                word.clear();
-                word.push_str(&text[start..end]);
-                word.make_ascii_lowercase();
-                f(&word);
-            } else {
-                f(&text[start..end]);
-            }
-        }
+        ascii_word(&text[start..], upper_in_open, &mut word, &mut f);
+    }
+}
+
+/// Passes a word of ASCII letters and digits to `f` unless it is too long: as it is, or
+/// lowercased in `buffer` when it has a capital.
+fn ascii_word(w: &str, has_capital: bool, buffer: &mut String, f: &mut impl FnMut(&str)) {
+    if w.len() > MAX_WORD_CHARS {
+        return;
+    }
+    if has_capital {
+        buffer.clear();
+        buffer.push_str(w);
+        buffer.make_ascii_lowercase();
+        f(buffer);
+    } else {
+        f(w);
     }
 }
 
@@ -1169,6 +1166,17 @@ mod tests {
         assert_eq!(words(&"x".repeat(MAX_WORD_CHARS + 1)), Vec::<String>::new());
     }
 
+    /// A fixed pseudo-random sequence (xorshift) of numbers below `n`: the same texts on every
+    /// run.
+    fn pseudo_random(mut state: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        }
+    }
+
     /// The rule of [`words`] read letter by letter, as search.js applies it: the fast path must
     /// split every text the same way.
     fn words_letter_by_letter(text: &str) -> Vec<String> {
@@ -1243,14 +1251,7 @@ mod tests {
             &"Ж".repeat(MAX_WORD_CHARS),
             &"ж".repeat(MAX_WORD_CHARS + 1),
         ];
-        // A fixed pseudo-random sequence (xorshift): the same texts on every run.
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = pseudo_random(0x2545_f491_4f6c_dd1d);
         for _ in 0..3000 {
             let mut text = String::new();
             for _ in 0..next(60) {
@@ -1320,13 +1321,7 @@ mod tests {
             "Ж ж",
             "\u{85}",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = pseudo_random(0x9e37_79b9_7f4a_7c15);
         for _ in 0..3000 {
             let (mut fast, mut slow) = (String::new(), String::new());
             for _ in 0..next(4) {
