@@ -557,12 +557,7 @@ impl RenderInput<'_> {
             .map_err(|e| Diagnostic::error("highlight", e).in_file(crate::config::CONFIG_FILE))?,
             Output::SearchManifest(_)
             | Output::SearchChunk { .. }
-            | Output::SearchFragments { .. } => {
-                return self.search_file(output).map(|file| match file {
-                    Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
-                    Cow::Owned(text) => Cow::Owned(text.into_bytes()),
-                });
-            }
+            | Output::SearchFragments { .. } => return self.search_file(output),
         };
         Ok(Cow::Owned(html.into_bytes()))
     }
@@ -570,21 +565,24 @@ impl RenderInput<'_> {
 
 impl RenderInput<'_> {
     /// The bytes of one file of the search index, built in [`crate::site::Site::finish`].
-    fn search_file(&self, output: &Output) -> Result<Cow<'_, str>, Diagnostic> {
+    fn search_file(&self, output: &Output) -> Result<Cow<'_, [u8]>, Diagnostic> {
         let (lang, file) = match output {
             Output::SearchManifest(lang) => {
-                (lang, self.search.language(lang).map(|l| Cow::Borrowed(l.manifest.as_str())))
+                (lang, self.search.language(lang).map(|l| Cow::Borrowed(l.manifest.as_bytes())))
             }
             Output::SearchChunk { lang, chunk } => (
                 lang,
                 self.search
                     .language(lang)
                     .and_then(|l| l.chunks.get(*chunk))
-                    .map(|c| Cow::Borrowed(c.as_str())),
+                    .map(|c| Cow::Borrowed(c.as_bytes())),
             ),
             Output::SearchFragments { lang, first } => (
                 lang,
-                self.search.language(lang).and_then(|l| l.group_file(*first)).map(Cow::Owned),
+                self.search
+                    .language(lang)
+                    .and_then(|l| l.group_file(*first))
+                    .map(|g| Cow::Owned(g.into_bytes())),
             ),
             _ => return Err(Diagnostic::error("search", "not a file of the search index")),
         };

@@ -308,15 +308,14 @@ impl SearchIndex {
             let before: FxHashMap<usize, usize> =
                 l.groups.iter().map(|g| (g.start, g.end)).collect();
             let after: FxHashMap<usize, usize> = groups.iter().map(|g| (g.start, g.end)).collect();
-            let mut written: Vec<usize> = groups
+            let written: Vec<usize> = groups
                 .iter()
                 .filter(|g| g.contains(&(id as usize)) || before.get(&g.start) != Some(&g.end))
                 .map(|g| g.start)
                 .collect();
-            written.sort_unstable();
-            let mut removed: Vec<usize> =
+            // Both in order already: groups are kept by first document.
+            let removed: Vec<usize> =
                 l.groups.iter().map(|g| g.start).filter(|s| !after.contains_key(s)).collect();
-            removed.sort_unstable();
             (written, removed)
         };
         l.groups = groups;
