@@ -311,7 +311,8 @@ impl Site {
         // The whole site's plan: a static file that would replace a page (or need a page's path as
         // a folder) is refused here exactly as `charter build` refuses it.
         let plan = self.plan(&self.outputs())?;
-        let writer = Writer::update(&self.options.output_dir(), plan).map_err(Diagnostics::from)?;
+        let writer = Writer::update(&self.options.output_dir(), std::sync::Arc::new(plan))
+            .map_err(Diagnostics::from)?;
         let sources: HashMap<String, PathBuf> = self.files_to_copy().into_iter().collect();
         let mut diagnostics = Diagnostics::new();
         for rel in statics {
@@ -410,7 +411,7 @@ impl Site {
         let cached = self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let plan = match cached {
             Some(plan) => Ok(plan),
-            None => self.plan(&self.outputs()).inspect(|plan| {
+            None => self.plan(&self.outputs()).map(std::sync::Arc::new).inspect(|plan| {
                 *self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()) = Some(plan.clone())
             }),
         };
@@ -711,6 +712,9 @@ fn outputs_depending_on_page(site: &Site, pid: PageId) -> Vec<Output> {
     let lib = &site.library;
     let page = &lib.pages[pid];
     let mut set: HashSet<Output> = HashSet::new();
+    // The feeds above the page; each shows its body only if the page is among its entries (a
+    // body edit changes no date, so no feed's entries).
+    let mut feeds: Vec<Option<crate::content::SectionId>> = Vec::new();
     set.insert(Output::Page(pid));
     if let Some(p) = page.previous {
         set.insert(Output::Page(p));
@@ -731,7 +735,7 @@ fn outputs_depending_on_page(site: &Site, pid: PageId) -> Vec<Output> {
             set.extend(pagers_of(site, listing));
         }
         if site.config.feed.enabled && lib.sections[sid].doc.front.feed && sid != lib.root() {
-            set.insert(Output::Feed(Some(sid)));
+            feeds.push(Some(sid));
         }
     }
     for (t, tax) in lib.taxonomies.iter().enumerate() {
@@ -747,7 +751,12 @@ fn outputs_depending_on_page(site: &Site, pid: PageId) -> Vec<Output> {
         }
     }
     if site.config.feed.enabled {
-        set.insert(Output::Feed(None));
+        feeds.push(None);
+    }
+    for feed in feeds {
+        if render::feed_entries(lib, &site.config, feed).contains(&pid) {
+            set.insert(Output::Feed(feed));
+        }
     }
     if let Ok(deps) = site.lookup_deps.lock() {
         let mut keys = vec![page.doc.relative_path.clone()];

@@ -26,7 +26,7 @@ pub mod plan;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::error::{io_error, Diagnostic, Diagnostics};
@@ -114,8 +114,9 @@ pub struct WriteStats {
 pub struct Writer {
     output: PathBuf,
     staging: PathBuf,
-    /// Every path this run may write, and who produces it.
-    plan: RwLock<Plan>,
+    /// Every path this run may write, and who produces it: shared with the caller (serve keeps
+    /// the plan of the last body edit for the next one), copied only if a name is fingerprinted.
+    plan: RwLock<Arc<Plan>>,
     /// Every file this run produces, relative and `/`-separated.
     produced: Mutex<Vec<String>>,
     staged: Mutex<Vec<String>>,
@@ -138,16 +139,16 @@ pub struct Writer {
 impl Writer {
     /// Starts a full build into `output`: every path it writes must be in `plan`.
     pub fn begin(output: &Path, plan: Plan) -> Result<Writer, Diagnostic> {
-        Self::new(output, plan, true)
+        Self::new(output, Arc::new(plan), true)
     }
 
     /// Starts an update of some files of `output` (`serve`): `plan` is still the whole site's, so
     /// that a path is refused exactly when a full build would refuse it.
-    pub fn update(output: &Path, plan: Plan) -> Result<Writer, Diagnostic> {
+    pub fn update(output: &Path, plan: Arc<Plan>) -> Result<Writer, Diagnostic> {
         Self::new(output, plan, false)
     }
 
-    fn new(output: &Path, plan: Plan, full: bool) -> Result<Writer, Diagnostic> {
+    fn new(output: &Path, plan: Arc<Plan>, full: bool) -> Result<Writer, Diagnostic> {
         let created_output = !output.exists();
         std::fs::create_dir_all(output)
             .map_err(|e| io_error(output, "create the output folder", &e))?;
@@ -183,7 +184,8 @@ impl Writer {
 
     /// Moves the claim of `from` to `to` before either is written (a fingerprinted name).
     pub fn rename_planned(&self, from: &str, to: &str) -> Result<(), Diagnostic> {
-        self.plan.write().unwrap_or_else(|p| p.into_inner()).rename(from, to)
+        let mut plan = self.plan.write().unwrap_or_else(|p| p.into_inner());
+        Arc::make_mut(&mut plan).rename(from, to)
     }
 
     /// Writes `bytes` to `relative` unless the output already holds exactly these bytes.
@@ -299,9 +301,10 @@ impl Writer {
         }
         let manifest_path = self.output.join(MANIFEST);
         let previous_text = std::fs::read_to_string(&manifest_path).unwrap_or_default();
-        let previous: HashSet<&str> = previous_text.lines().filter(|l| !l.is_empty()).collect();
+        let previous = Listed::of(&previous_text);
         let removals: Vec<String> = if self.full {
             let mut stale: Vec<String> = previous
+                .paths
                 .iter()
                 .filter(|p| !produced.contains(**p))
                 .map(|p| p.to_string())
@@ -310,7 +313,7 @@ impl Writer {
             stale
         } else {
             let mut asked = std::mem::take(&mut *Self::lock(&self.removed));
-            asked.retain(|r| previous.contains(r.as_str()) && !produced.contains(r));
+            asked.retain(|r| previous.contains(r) && !produced.contains(r));
             asked.sort();
             asked.dedup();
             asked
@@ -319,21 +322,33 @@ impl Writer {
             .into_iter()
             .filter(|p| path_problem(p).is_none() && symlink_on_the_way(&self.output, p).is_none())
             .collect();
-        let mut listed: Vec<&str> = if self.full {
-            produced.iter().map(String::as_str).collect()
+        // An update that removes nothing and writes only listed paths (a body edit under serve)
+        // leaves the manifest as it is: no need to list the site again.
+        let text = if !self.full
+            && removals.is_empty()
+            && previous.is_exact
+            && produced.iter().all(|p| previous.contains(p))
+        {
+            previous_text.clone()
         } else {
-            let gone: HashSet<&str> = removals.iter().map(String::as_str).collect();
-            previous
-                .iter()
-                .copied()
-                .filter(|p| !gone.contains(p))
-                .chain(produced.iter().map(String::as_str))
-                .collect()
+            let mut listed: Vec<&str> = if self.full {
+                produced.iter().map(String::as_str).collect()
+            } else {
+                let gone: HashSet<&str> = removals.iter().map(String::as_str).collect();
+                previous
+                    .paths
+                    .iter()
+                    .copied()
+                    .filter(|p| !gone.contains(p))
+                    .chain(produced.iter().map(String::as_str))
+                    .collect()
+            };
+            listed.sort_unstable();
+            listed.dedup();
+            let mut text = listed.join("\n");
+            text.push('\n');
+            text
         };
-        listed.sort_unstable();
-        listed.dedup();
-        let mut text = listed.join("\n");
-        text.push('\n');
         let manifest_changed = previous_text != text;
         if staged.is_empty() && removals.is_empty() && !manifest_changed {
             let _ = std::fs::remove_dir_all(&self.staging);
@@ -379,7 +394,7 @@ impl Writer {
         &self,
         staged: &[String],
         removals: &[String],
-        previous: &HashSet<&str>,
+        previous: &Listed<'_>,
     ) -> Result<(), Diagnostic> {
         if self.cold {
             return Ok(()); // nothing but Charter's own files is in the way
@@ -419,6 +434,33 @@ impl Drop for Writer {
         if self.staging.exists() && !self.output.join(JOURNAL).exists() {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
+    }
+}
+
+/// The paths a manifest lists, sorted, for lookups by binary search (a manifest is written
+/// sorted, so this sorts nothing in the common case).
+struct Listed<'a> {
+    paths: Vec<&'a str>,
+    /// The text is exactly what [`Writer::commit`] would write for these paths: sorted, each
+    /// once, one per line, nothing else.
+    is_exact: bool,
+}
+
+impl<'a> Listed<'a> {
+    fn of(text: &'a str) -> Listed<'a> {
+        let mut paths: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+        let is_exact = paths.windows(2).all(|w| w[0] < w[1])
+            && text.len() == paths.iter().map(|p| p.len() + 1).sum::<usize>().max(1)
+            && !text.contains('\r');
+        if !is_exact {
+            paths.sort_unstable();
+            paths.dedup();
+        }
+        Listed { paths, is_exact }
+    }
+
+    fn contains(&self, path: &str) -> bool {
+        self.paths.binary_search(&path).is_ok()
     }
 }
 

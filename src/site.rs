@@ -58,7 +58,7 @@ pub struct Site {
     pub progress: Arc<Progress>,
     /// The output plan of the last page-body rebuild: a body edit changes no output path, so
     /// the next one reuses it (see `incremental`); any other change clears it.
-    pub(crate) body_edit_plan: std::sync::Mutex<Option<Plan>>,
+    pub(crate) body_edit_plan: std::sync::Mutex<Option<Arc<Plan>>>,
 }
 
 /// What a load reads from disk besides the content: the inputs of [`Site::finish`].

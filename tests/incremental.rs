@@ -272,3 +272,38 @@ fn adding_and_removing_a_page_rewrites_the_sections_pagers() {
     assert!(!read(&out, "sitemap.xml").contains("/news/page/3/"));
     assert_same_as_fresh(&root, "two pages removed from a paginated section");
 }
+
+#[test]
+fn a_body_edit_renders_a_feed_again_only_if_the_page_is_among_its_entries() {
+    // The same edits on the paginated fixture with the default feed limit (every item is an
+    // entry) and with a limit of 2 (only the two newest, items 5 and 4, are).
+    let renders = |limit: Option<usize>, item: usize| {
+        let root = fixture("paginated");
+        if let Some(limit) = limit {
+            let config = fs::read_to_string(root.join("site.yaml")).unwrap();
+            fs::write(root.join("site.yaml"), format!("{config}feed:\n  limit: {limit}\n"))
+                .unwrap();
+        }
+        let mut site = load(&root);
+        let rel = format!("content/news/item-{item}.md");
+        let body = format!("Body of item {item}.");
+        let p = edit(&root, &rel, |t| t.replace(&body, "Edited body."));
+        let report = site.rebuild(&[p]).unwrap();
+        assert!(report.change.contains("page body"), "{}", report.change);
+        assert_same_as_fresh(&root, &format!("a body edit of item {item} (feed limit {limit:?})"));
+        let atom = read(&root.join("public"), "atom.xml");
+        assert_eq!(
+            atom.contains("Edited body."),
+            limit.is_none() || item >= 4,
+            "item {item}, limit {limit:?}"
+        );
+        (report.rendered, report.changed_outputs.contains(&"atom.xml".to_string()))
+    };
+    let (all_entries, feed_written) = renders(None, 1);
+    assert!(feed_written, "item 1 is an entry of the unlimited feed");
+    let (newest_two, feed_written) = renders(Some(2), 1);
+    assert!(!feed_written);
+    assert_eq!(newest_two, all_entries - 1, "the feed is not rendered for item 1");
+    let (_, feed_written) = renders(Some(2), 5);
+    assert!(feed_written, "item 5 is an entry of the feed of the two newest");
+}

@@ -45,7 +45,7 @@ fn page_date(lib: &Library, pid: PageId) -> Option<String> {
 /// this picks the newest `limit` in linear time (each key computed once) and sorts only those,
 /// rather than sorting the whole site. Keys are unique (paths are), so the order is the same as
 /// a full stable sort's.
-fn newest(lib: &Library, pages: &[PageId], limit: usize) -> Vec<PageId> {
+pub(crate) fn newest(lib: &Library, pages: &[PageId], limit: usize) -> Vec<PageId> {
     let keyed: Vec<(std::cmp::Reverse<i64>, &str, PageId)> = pages
         .iter()
         .filter_map(|&p| {

@@ -322,6 +322,21 @@ impl AliasTarget {
     }
 }
 
+/// The pages a feed chooses its entries from: a section's feed, the pages under it; the site's
+/// feed, every page (or, on a multilingual site, the default language's).
+fn feed_candidates(lib: &Library, section: Option<SectionId>) -> Vec<PageId> {
+    match section {
+        None if lib.languages.len() > 1 => pages_under(lib, lib.root()),
+        None => (0..lib.pages.len()).collect(),
+        Some(sid) => pages_under(lib, sid),
+    }
+}
+
+/// The pages whose bodies a feed shows: its newest `config.feed.limit` dated candidates.
+pub fn feed_entries(lib: &Library, config: &Config, section: Option<SectionId>) -> Vec<PageId> {
+    feeds::newest(lib, &feed_candidates(lib, section), config.feed.limit)
+}
+
 /// The files of the search index: per language, its manifest, term chunks and fragments.
 pub fn search_outputs(search: &SearchIndex) -> Vec<Output> {
     let mut list = Vec::new();
@@ -540,14 +555,13 @@ impl RenderInput<'_> {
             Output::Alias { target, .. } => {
                 feeds::redirect(&Urls { config: self.config }.permalink(target.path(lib)))
             }
-            Output::Feed(section) => {
-                let pages: Vec<PageId> = match section {
-                    None if lib.languages.len() > 1 => pages_under(lib, lib.root()),
-                    None => (0..lib.pages.len()).collect(),
-                    Some(sid) => pages_under(lib, *sid),
-                };
-                feeds::atom(lib, self.values, self.config, *section, &pages)
-            }
+            Output::Feed(section) => feeds::atom(
+                lib,
+                self.values,
+                self.config,
+                *section,
+                &feed_candidates(lib, *section),
+            ),
             Output::Sitemap => feeds::sitemap(lib, self.config),
             Output::Robots => feeds::robots(self.config),
             Output::SyntaxCss => crate::highlight::stylesheet(
