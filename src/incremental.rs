@@ -754,7 +754,7 @@ fn outputs_depending_on_page(site: &Site, pid: PageId) -> Vec<Output> {
         feeds.push(None);
     }
     for feed in feeds {
-        if render::feed_entries(lib, &site.config, feed).contains(&pid) {
+        if render::feed_shows(lib, &site.config, feed, pid) {
             set.insert(Output::Feed(feed));
         }
     }

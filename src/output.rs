@@ -448,10 +448,15 @@ struct Listed<'a> {
 
 impl<'a> Listed<'a> {
     fn of(text: &'a str) -> Listed<'a> {
-        let mut paths: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+        // As `str::lines` reads them (a `\r` before the `\n` is not part of the path), but
+        // finding each line break with memchr.
+        let mut paths: Vec<&str> = text
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .filter(|l| !l.is_empty())
+            .collect();
         let is_exact = paths.windows(2).all(|w| w[0] < w[1])
-            && text.len() == paths.iter().map(|p| p.len() + 1).sum::<usize>().max(1)
-            && !text.contains('\r');
+            && text.len() == paths.iter().map(|p| p.len() + 1).sum::<usize>().max(1);
         if !is_exact {
             paths.sort_unstable();
             paths.dedup();
@@ -834,5 +839,24 @@ fn collect_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
             Ok(t) if t.is_dir() => collect_files(&path, &rel, out),
             _ => out.push((rel, path)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Listed;
+
+    #[test]
+    fn a_manifest_is_exact_only_as_a_commit_writes_it() {
+        let written = Listed::of("a.html\nb/index.html\nc.css\n");
+        assert!(written.is_exact);
+        assert!(written.contains("b/index.html") && !written.contains("b"));
+        assert!(Listed::of("\n").is_exact, "an empty site's manifest");
+        for edited in ["", "b\na\n", "a\na\n", "a\n\nb\n", "a\r\nb\r\n", "a\nb"] {
+            let listed = Listed::of(edited);
+            assert!(!listed.is_exact, "{edited:?}");
+            assert!(listed.paths.windows(2).all(|w| w[0] < w[1]), "{edited:?}: sorted, once");
+        }
+        assert_eq!(Listed::of("b\r\na\r\n").paths, ["a", "b"], "read as lines are");
     }
 }

@@ -10,13 +10,15 @@
 //! The watcher also keeps, through the same function, the set of changes it has seen but not yet
 //! reported ([`Watcher::still_coming`]): the debouncer holds each path back for [`DEBOUNCE`], so
 //! when a batch arrives while other paths are held, a burst is under way. The caller uses that to
-//! rebuild a lone save at once and to wait for the end of a burst (see [`crate::serve`]).
+//! rebuild a lone save at once and to wait for the end of a burst (see [`crate::serve`]). A file
+//! closed after writing (inotify reports it) is complete: it is handed over at once rather than
+//! after [`DEBOUNCE`], and the debouncer's later report of it is dropped ([`InFlight`]).
 //!
 //! This module does not decide what to rebuild (that is `Site::rebuild`, in [`crate::incremental`])
 //! nor when (the caller coalesces batches).
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
@@ -102,46 +104,92 @@ pub fn changed_paths<'a>(
 }
 
 /// The changes the file system has reported that the debouncer has not handed over yet: each
-/// relevant path with the time of its last raw event.
+/// relevant path with the time of its last raw event. A file closed after writing is complete,
+/// so it is handed over at once ([`InFlight::closed`]) and the debouncer's later report of the
+/// same events is dropped, unless the file changed again since.
 #[derive(Debug, Default)]
 pub struct InFlight {
-    seen: Mutex<HashMap<PathBuf, Instant>>,
+    state: Mutex<InFlightState>,
+}
+
+#[derive(Debug, Default)]
+struct InFlightState {
+    seen: HashMap<PathBuf, Instant>,
+    /// Paths handed over when closed, whose events the debouncer has not reported yet.
+    handed_over: HashSet<PathBuf>,
 }
 
 impl InFlight {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Instant>> {
-        self.seen.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, InFlightState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Raw events for `paths` (already filtered by [`changed_paths`]) arrived at `at`.
     pub fn saw(&self, paths: Vec<PathBuf>, at: Instant) {
-        let mut seen = self.lock();
+        let mut state = self.lock();
         for path in paths {
-            seen.insert(path, at);
+            state.seen.insert(path, at);
         }
     }
 
-    /// The debouncer reported `paths` at `now`: they are no longer on the way, except those
-    /// touched again within [`DEBOUNCE`] (their newer events are still held). `hand_over` runs
-    /// under the same lock, so a caller of [`InFlight::any`] sees either the paths still on the way
-    /// or their batch already sent.
-    pub fn reported<R>(&self, paths: &[PathBuf], now: Instant, hand_over: impl FnOnce() -> R) -> R {
-        let mut seen = self.lock();
-        for path in paths {
-            if seen.get(path).is_some_and(|&at| now.saturating_duration_since(at) >= DEBOUNCE) {
-                seen.remove(path);
-            }
+    /// A relevant file was closed after writing: if changes to it are on the way, its content is
+    /// now complete, so `hand_over` gets it at once (under the lock, as in
+    /// [`InFlight::reported`]) and it is no longer on the way. Returns whether it was handed over.
+    pub fn closed(&self, path: &Path, hand_over: impl FnOnce(Vec<PathBuf>)) -> bool {
+        let mut state = self.lock();
+        if state.seen.remove(path).is_none() {
+            return false;
         }
-        hand_over()
+        state.handed_over.insert(path.to_path_buf());
+        hand_over(vec![path.to_path_buf()]);
+        true
+    }
+
+    /// The debouncer reported `paths` at `now`: they are no longer on the way, except those
+    /// touched again within [`DEBOUNCE`] (their newer events are still held). `hand_over` gets
+    /// the paths not already handed over when closed (those touched since are handed over
+    /// again) and runs under the same lock, so a caller of [`InFlight::any`] sees either the
+    /// paths still on the way or their batch already sent. It does not run for an empty batch.
+    pub fn reported(
+        &self,
+        paths: Vec<PathBuf>,
+        now: Instant,
+        hand_over: impl FnOnce(Vec<PathBuf>),
+    ) {
+        let mut state = self.lock();
+        let mut batch = Vec::with_capacity(paths.len());
+        for path in paths {
+            let early = state.handed_over.remove(&path);
+            match state.seen.get(&path) {
+                None if early => continue, // handed over when closed, untouched since
+                Some(&at) if now.saturating_duration_since(at) >= DEBOUNCE => {
+                    state.seen.remove(&path);
+                }
+                _ => {}
+            }
+            batch.push(path);
+        }
+        if !batch.is_empty() {
+            hand_over(batch);
+        }
     }
 
     /// Whether any change is still on the way at `now` (forgetting those older than
     /// [`IN_FLIGHT_LIMIT`]).
     pub fn any(&self, now: Instant) -> bool {
-        let mut seen = self.lock();
-        seen.retain(|_, at| now.saturating_duration_since(*at) < IN_FLIGHT_LIMIT);
-        !seen.is_empty()
+        let mut state = self.lock();
+        state.seen.retain(|_, at| now.saturating_duration_since(*at) < IN_FLIGHT_LIMIT);
+        !state.seen.is_empty()
     }
+}
+
+/// Whether a raw event says a file was closed after writing (inotify's `IN_CLOSE_WRITE`; other
+/// platforms' watchers do not report it, and their saves wait for the debouncer).
+fn is_closed_after_writing(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Access(notify::event::AccessKind::Close(notify::event::AccessMode::Write))
+    )
 }
 
 type RawHook = Box<dyn Fn(&Event) + Send + 'static>;
@@ -215,7 +263,18 @@ impl Watcher {
         let in_flight = Arc::new(InFlight::default());
         let (hook_root, hook_output, hook_in_flight) =
             (root.clone(), output.clone(), in_flight.clone());
+        let early_batches = batches.clone();
         let hook: RawHook = Box::new(move |event: &Event| {
+            if is_closed_after_writing(&event.kind) {
+                for path in &event.paths {
+                    if is_relevant(&hook_root, &hook_output, path) {
+                        hook_in_flight.closed(path, |batch| {
+                            let _ = early_batches.send(batch);
+                        });
+                    }
+                }
+                return;
+            }
             let paths = changed_paths(
                 &hook_root,
                 &hook_output,
@@ -236,9 +295,8 @@ impl Watcher {
                     .map(|e| (&e.event.kind, e.event.paths.as_slice(), e.event.need_rescan())),
             );
             if !paths.is_empty() {
-                let reported = paths.clone();
-                handler_in_flight.reported(&reported, Instant::now(), || {
-                    let _ = batches.send(paths);
+                handler_in_flight.reported(paths, Instant::now(), |batch| {
+                    let _ = batches.send(batch);
                 });
             }
         };
@@ -422,6 +480,13 @@ mod tests {
         assert_eq!(paths.len(), WATCHED_DIRS.len() + 1);
     }
 
+    /// What `reported` hands over (nothing when it does not call `hand_over`).
+    fn report(in_flight: &InFlight, paths: &[&str], at: Instant) -> Vec<PathBuf> {
+        let mut sent = Vec::new();
+        in_flight.reported(paths.iter().map(|p| root().join(p)).collect(), at, |b| sent = b);
+        sent
+    }
+
     #[test]
     fn changes_are_on_the_way_until_reported() {
         let t0 = Instant::now();
@@ -431,14 +496,10 @@ mod tests {
         // A burst: three pages touched; the debouncer reports two of them first.
         in_flight.saw(vec![root().join("content/a.md"), root().join("content/b.md")], t0);
         in_flight.saw(vec![root().join("content/c.md")], after(3));
-        let sent = in_flight.reported(
-            &[root().join("content/a.md"), root().join("content/b.md")],
-            after(6),
-            || "sent",
-        );
-        assert_eq!(sent, "sent");
+        let sent = report(&in_flight, &["content/a.md", "content/b.md"], after(6));
+        assert_eq!(sent, [root().join("content/a.md"), root().join("content/b.md")]);
         assert!(in_flight.any(after(6)), "c.md is still held by the debouncer");
-        in_flight.reported(&[root().join("content/c.md")], after(9), || ());
+        report(&in_flight, &["content/c.md"], after(9));
         assert!(!in_flight.any(after(9)), "everything seen was reported");
     }
 
@@ -449,10 +510,45 @@ mod tests {
         in_flight.saw(vec![root().join("content/a.md")], t0);
         // Its first events are reported while a newer one (at 4 ms) is still held back.
         in_flight.saw(vec![root().join("content/a.md")], t0 + Duration::from_millis(4));
-        in_flight.reported(&[root().join("content/a.md")], t0 + Duration::from_millis(6), || ());
+        report(&in_flight, &["content/a.md"], t0 + Duration::from_millis(6));
         assert!(in_flight.any(t0 + Duration::from_millis(6)));
-        in_flight.reported(&[root().join("content/a.md")], t0 + Duration::from_millis(10), || ());
+        report(&in_flight, &["content/a.md"], t0 + Duration::from_millis(10));
         assert!(!in_flight.any(t0 + Duration::from_millis(10)));
+    }
+
+    #[test]
+    fn a_file_closed_after_writing_is_handed_over_at_once_and_only_once() {
+        let t0 = Instant::now();
+        let after = |ms: u64| t0 + Duration::from_millis(ms);
+        let in_flight = InFlight::default();
+        let a = root().join("content/a.md");
+        // Closed without a change on the way (opened for writing, nothing written): nothing.
+        assert!(!in_flight.closed(&a, |_| panic!("nothing changed")));
+        in_flight.saw(vec![a.clone()], t0);
+        let mut sent = Vec::new();
+        assert!(in_flight.closed(&a, |b| sent = b));
+        assert_eq!(sent, [a.clone()]);
+        assert!(!in_flight.any(t0), "a closed file is not on the way any more");
+        // The debouncer's report of the same events is dropped; another path in it is not.
+        in_flight.saw(vec![root().join("content/b.md")], t0);
+        assert_eq!(
+            report(&in_flight, &["content/a.md", "content/b.md"], after(6)),
+            [root().join("content/b.md")]
+        );
+        // Written again after the early hand-over: the next report hands it over again.
+        in_flight.saw(vec![a.clone()], after(7));
+        assert!(in_flight.closed(&a, |_| ()));
+        in_flight.saw(vec![a.clone()], after(8));
+        assert_eq!(report(&in_flight, &["content/a.md"], after(14)), [a.clone()]);
+        assert!(!in_flight.any(after(14)));
+    }
+
+    #[test]
+    fn only_a_close_after_writing_settles_a_file() {
+        use notify_debouncer_full::notify::event::AccessMode;
+        assert!(is_closed_after_writing(&EventKind::Access(AccessKind::Close(AccessMode::Write))));
+        assert!(!is_closed_after_writing(&EventKind::Access(AccessKind::Close(AccessMode::Read))));
+        assert!(!is_closed_after_writing(&EventKind::Modify(ModifyKind::Any)));
     }
 
     #[test]

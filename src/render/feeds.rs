@@ -46,16 +46,39 @@ fn page_date(lib: &Library, pid: PageId) -> Option<String> {
 /// rather than sorting the whole site. Keys are unique (paths are), so the order is the same as
 /// a full stable sort's.
 pub(crate) fn newest(lib: &Library, pages: &[PageId], limit: usize) -> Vec<PageId> {
-    let keyed: Vec<(std::cmp::Reverse<i64>, &str, PageId)> = pages
-        .iter()
-        .filter_map(|&p| {
-            let doc = &lib.pages[p].doc;
-            doc.front
-                .date
-                .map(|d| (std::cmp::Reverse(d.timestamp()), doc.relative_path.as_str(), p))
-        })
-        .collect();
-    smallest_sorted(keyed, limit).into_iter().map(|(_, _, p)| p).collect()
+    let keyed: Vec<(FeedKey<'_>, PageId)> =
+        pages.iter().filter_map(|&p| feed_key(lib, p).map(|k| (k, p))).collect();
+    smallest_sorted(keyed, limit).into_iter().map(|(_, p)| p).collect()
+}
+
+/// Whether [`newest`] would pick page `pid` from `pages`, without listing what it picks (`serve`
+/// asks this of every feed above an edited page).
+pub(crate) fn is_among_newest(lib: &Library, pages: &[PageId], limit: usize, pid: PageId) -> bool {
+    let Some(own) = feed_key(lib, pid) else { return false };
+    pages.contains(&pid)
+        && ranks_within(pages.iter().filter_map(|&p| feed_key(lib, p)), &own, limit)
+}
+
+/// A dated page's place in a feed: newest first, then by path.
+type FeedKey<'a> = (std::cmp::Reverse<i64>, &'a str);
+
+fn feed_key(lib: &Library, pid: PageId) -> Option<FeedKey<'_>> {
+    let doc = &lib.pages[pid].doc;
+    doc.front.date.map(|d| (std::cmp::Reverse(d.timestamp()), doc.relative_path.as_str()))
+}
+
+/// Whether `own`, one of `items` (distinct), is among the `limit` smallest of them.
+fn ranks_within<T: Ord>(items: impl Iterator<Item = T>, own: &T, limit: usize) -> bool {
+    let mut smaller = 0;
+    for item in items {
+        if item < *own {
+            smaller += 1;
+            if smaller >= limit {
+                return false;
+            }
+        }
+    }
+    limit > 0
 }
 
 /// The `limit` smallest of `items`, in order: the same as sorting and truncating when the items
@@ -261,7 +284,7 @@ pub fn redirect(target_permalink: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::smallest_sorted;
+    use super::{ranks_within, smallest_sorted};
 
     #[test]
     fn the_smallest_kept_are_those_a_full_sort_keeps() {
@@ -282,6 +305,13 @@ mod tests {
                     expected,
                     "len {len}, limit {limit}"
                 );
+                for own in &items {
+                    assert_eq!(
+                        ranks_within(items.iter(), &own, limit),
+                        expected.contains(own),
+                        "len {len}, limit {limit}, {own:?}"
+                    );
+                }
             }
         }
     }

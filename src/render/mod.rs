@@ -332,9 +332,10 @@ fn feed_candidates(lib: &Library, section: Option<SectionId>) -> Vec<PageId> {
     }
 }
 
-/// The pages whose bodies a feed shows: its newest `config.feed.limit` dated candidates.
-pub fn feed_entries(lib: &Library, config: &Config, section: Option<SectionId>) -> Vec<PageId> {
-    feeds::newest(lib, &feed_candidates(lib, section), config.feed.limit)
+/// Whether a feed shows the body of page `pid`: whether it is among the feed's newest
+/// `config.feed.limit` dated candidates.
+pub fn feed_shows(lib: &Library, config: &Config, section: Option<SectionId>, pid: PageId) -> bool {
+    feeds::is_among_newest(lib, &feed_candidates(lib, section), config.feed.limit, pid)
 }
 
 /// The files of the search index: per language, its manifest, term chunks and fragments.
