@@ -527,7 +527,7 @@ mod tests {
         in_flight.saw(vec![a.clone()], t0);
         let mut sent = Vec::new();
         assert!(in_flight.closed(&a, |b| sent = b));
-        assert_eq!(sent, [a.clone()]);
+        assert_eq!(sent, vec![a.clone()]);
         assert!(!in_flight.any(t0), "a closed file is not on the way any more");
         // The debouncer's report of the same events is dropped; another path in it is not.
         in_flight.saw(vec![root().join("content/b.md")], t0);
@@ -539,7 +539,7 @@ mod tests {
         in_flight.saw(vec![a.clone()], after(7));
         assert!(in_flight.closed(&a, |_| ()));
         in_flight.saw(vec![a.clone()], after(8));
-        assert_eq!(report(&in_flight, &["content/a.md"], after(14)), [a.clone()]);
+        assert_eq!(report(&in_flight, &["content/a.md"], after(14)), vec![a.clone()]);
         assert!(!in_flight.any(after(14)));
     }
 
