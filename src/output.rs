@@ -301,36 +301,18 @@ impl Writer {
         }
         let manifest_path = self.output.join(MANIFEST);
         let previous_text = std::fs::read_to_string(&manifest_path).unwrap_or_default();
-        let previous = Listed::of(&previous_text);
-        let removals: Vec<String> = if self.full {
-            let mut stale: Vec<String> = previous
-                .paths
-                .iter()
-                .filter(|p| !produced.contains(**p))
-                .map(|p| p.to_string())
-                .collect();
-            stale.sort();
-            stale
-        } else {
-            let mut asked = std::mem::take(&mut *Self::lock(&self.removed));
-            asked.retain(|r| previous.contains(r) && !produced.contains(r));
-            asked.sort();
-            asked.dedup();
-            asked
-        };
-        let removals: Vec<String> = removals
-            .into_iter()
-            .filter(|p| path_problem(p).is_none() && symlink_on_the_way(&self.output, p).is_none())
-            .collect();
+        let asked = std::mem::take(&mut *Self::lock(&self.removed));
         // An update that removes nothing and writes only listed paths (a body edit under serve)
-        // leaves the manifest as it is: no need to list the site again.
-        let text = if !self.full
-            && removals.is_empty()
-            && previous.is_exact
-            && produced.iter().all(|p| previous.contains(p))
-        {
-            previous_text.clone()
+        // leaves the manifest as it is: each path is looked up in the sorted text, and the site is
+        // not listed again. (A manifest not in order only makes a lookup miss: then it is read.)
+        let listing_unchanged = !self.full
+            && asked.is_empty()
+            && produced.iter().all(|p| sorted_lines_contain(&previous_text, p));
+        let (previous, removals, text) = if listing_unchanged {
+            (None, Vec::new(), previous_text.clone())
         } else {
+            let previous = Listed::of(&previous_text);
+            let removals = self.removals(&previous, &produced, asked);
             let mut listed: Vec<&str> = if self.full {
                 produced.iter().map(String::as_str).collect()
             } else {
@@ -347,14 +329,14 @@ impl Writer {
             listed.dedup();
             let mut text = listed.join("\n");
             text.push('\n');
-            text
+            (Some(previous), removals, text)
         };
         let manifest_changed = previous_text != text;
         if staged.is_empty() && removals.is_empty() && !manifest_changed {
             let _ = std::fs::remove_dir_all(&self.staging);
             return Ok(stats);
         }
-        if let Err(d) = self.check_obstacles(&staged, &removals, &previous) {
+        if let Err(d) = self.check_obstacles(&staged, &removals, previous.as_ref()) {
             self.discard();
             return Err(d.into());
         }
@@ -388,19 +370,48 @@ impl Writer {
         Ok(stats)
     }
 
+    /// The files of the previous build this commit removes: in a full build, every listed file it
+    /// did not produce; in an update, those `asked` to be removed that are listed and not
+    /// produced. Never a path with a problem, nor one behind a symlink.
+    fn removals(
+        &self,
+        previous: &Listed<'_>,
+        produced: &HashSet<String>,
+        mut asked: Vec<String>,
+    ) -> Vec<String> {
+        let mut removals: Vec<String> = if self.full {
+            previous
+                .paths
+                .iter()
+                .filter(|p| !produced.contains(**p))
+                .map(|p| p.to_string())
+                .collect()
+        } else {
+            asked.retain(|r| previous.contains(r) && !produced.contains(r));
+            asked
+        };
+        removals.sort();
+        removals.dedup();
+        removals
+            .retain(|p| path_problem(p).is_none() && symlink_on_the_way(&self.output, p).is_none());
+        removals
+    }
+
     /// Before the journal: refuses a commit that would have to delete files Charter did not
     /// write: a file where a new path needs a folder, or a folder where a new file goes.
     fn check_obstacles(
         &self,
         staged: &[String],
         removals: &[String],
-        previous: &Listed<'_>,
+        previous: Option<&Listed<'_>>,
     ) -> Result<(), Diagnostic> {
         if self.cold {
             return Ok(()); // nothing but Charter's own files is in the way
         }
         let removed: HashSet<&str> = removals.iter().map(String::as_str).collect();
-        let goes = |rel: &str| removed.contains(rel) || (self.full && previous.contains(rel));
+        let goes = |rel: &str| {
+            removed.contains(rel) || (self.full && previous.is_some_and(|p| p.contains(rel)))
+        };
         let refuse = |path: &Path, what: &str| {
             Err(Diagnostic::error("output", format!("{} is {what} that Charter did not write, where this build writes", path.display()))
                 .in_file(path)
@@ -441,9 +452,6 @@ impl Drop for Writer {
 /// sorted, so this sorts nothing in the common case).
 struct Listed<'a> {
     paths: Vec<&'a str>,
-    /// The text is exactly what [`Writer::commit`] would write for these paths: sorted, each
-    /// once, one per line, nothing else.
-    is_exact: bool,
 }
 
 impl<'a> Listed<'a> {
@@ -455,18 +463,36 @@ impl<'a> Listed<'a> {
             .map(|l| l.strip_suffix('\r').unwrap_or(l))
             .filter(|l| !l.is_empty())
             .collect();
-        let is_exact = paths.windows(2).all(|w| w[0] < w[1])
-            && text.len() == paths.iter().map(|p| p.len() + 1).sum::<usize>().max(1);
-        if !is_exact {
+        if !paths.windows(2).all(|w| w[0] < w[1]) {
             paths.sort_unstable();
             paths.dedup();
         }
-        Listed { paths, is_exact }
+        Listed { paths }
     }
 
     fn contains(&self, path: &str) -> bool {
         self.paths.binary_search(&path).is_ok()
     }
+}
+
+/// Whether `path` is a line of `text`, a manifest as [`Writer::commit`] writes it (sorted, one
+/// path per line), by binary search over the text's bytes. Lines out of order can only make it
+/// miss a path that is there, never find one that is not.
+fn sorted_lines_contain(text: &str, path: &str) -> bool {
+    let bytes = text.as_bytes();
+    // `lo` and `hi` are always at the start of a line (or the end of the text).
+    let (mut lo, mut hi) = (0, bytes.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = bytes[lo..mid].iter().rposition(|&b| b == b'\n').map_or(lo, |i| lo + i + 1);
+        let end = bytes[mid..hi].iter().position(|&b| b == b'\n').map_or(hi, |i| mid + i);
+        match bytes[start..end].cmp(path.as_bytes()) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => lo = (end + 1).min(hi),
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    false
 }
 
 /// The first segments of `staged` paths, each once, in order: what a cold commit moves.
@@ -844,19 +870,38 @@ fn collect_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
 
 #[cfg(test)]
 mod tests {
-    use super::Listed;
+    use super::{sorted_lines_contain, Listed};
 
     #[test]
-    fn a_manifest_is_exact_only_as_a_commit_writes_it() {
-        let written = Listed::of("a.html\nb/index.html\nc.css\n");
-        assert!(written.is_exact);
-        assert!(written.contains("b/index.html") && !written.contains("b"));
-        assert!(Listed::of("\n").is_exact, "an empty site's manifest");
-        for edited in ["", "b\na\n", "a\na\n", "a\n\nb\n", "a\r\nb\r\n", "a\nb"] {
-            let listed = Listed::of(edited);
-            assert!(!listed.is_exact, "{edited:?}");
-            assert!(listed.paths.windows(2).all(|w| w[0] < w[1]), "{edited:?}: sorted, once");
+    fn a_manifest_is_read_sorted_and_each_path_once() {
+        for text in ["b\na\n", "a\na\nb\n", "a\n\nb\n", "a\r\nb\r\n", "a\nb", "b\r\na\r\n"] {
+            assert_eq!(Listed::of(text).paths, ["a", "b"], "{text:?}");
         }
-        assert_eq!(Listed::of("b\r\na\r\n").paths, ["a", "b"], "read as lines are");
+        assert!(Listed::of("").paths.is_empty());
+    }
+
+    #[test]
+    fn a_sorted_manifest_finds_exactly_its_lines() {
+        let lines: Vec<String> = (0..300).map(|i| format!("p{:03}/index.html", i * 3)).collect();
+        for text in [lines.join("\n") + "\n", lines.join("\n")] {
+            for i in 0..900 {
+                let path = format!("p{i:03}/index.html");
+                assert_eq!(sorted_lines_contain(&text, &path), i % 3 == 0, "{path}");
+            }
+            for absent in
+                ["", "p", "p000", "p000/index.htm", "q", "index.html", "p899/index.html\n"]
+            {
+                assert!(!sorted_lines_contain(&text, absent), "{absent:?}");
+            }
+        }
+        assert!(sorted_lines_contain("a\n", "a"));
+        assert!(!sorted_lines_contain("", "a"));
+        assert!(!sorted_lines_contain("\n", "a"));
+        // Out of order, a lookup may miss a line (then the commit reads the whole manifest); it
+        // never finds one that is not there.
+        let shuffled = "c\na\nd\nb\n";
+        for absent in ["aa", "bb", "e", "0"] {
+            assert!(!sorted_lines_contain(shuffled, absent));
+        }
     }
 }
