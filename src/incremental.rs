@@ -402,19 +402,19 @@ impl Site {
         let search = self.update_search_index(pid, &old_body.html);
 
         let mut outputs = outputs_depending_on_page(self, pid);
-        outputs.extend(search.outputs);
-        if search.chunks_before != search.chunks_after || search.groups_regrouped {
-            // The index has another number of term chunks: other output paths.
-            *self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        }
+        outputs.extend(search.outputs.iter().cloned());
         let output_dir = self.options.output_dir();
-        let cached = self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        let plan = match cached {
+        // The plan of the last body edit, with the paths of the search index's files that came
+        // or went since (another number of term chunks, fragments grouped otherwise); built
+        // again in full when there is none or a new path is refused (the full plan says why).
+        let cached = self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let plan = match cached.and_then(|plan| self.with_search_paths(plan, &search)) {
             Some(plan) => Ok(plan),
-            None => self.plan(&self.outputs()).map(std::sync::Arc::new).inspect(|plan| {
-                *self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()) = Some(plan.clone())
-            }),
-        };
+            None => self.plan(&self.outputs()).map(std::sync::Arc::new),
+        }
+        .inspect(|plan| {
+            *self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()) = Some(plan.clone())
+        });
         let result = plan
             .and_then(|plan| Writer::update(&output_dir, plan).map_err(Diagnostics::from))
             .and_then(|writer| {
@@ -443,7 +443,9 @@ impl Site {
                 changed_outputs,
             })),
             Err(errors) => {
-                // Roll back the in-memory site.
+                // Roll back the in-memory site; the plan may hold the paths of this edit's search
+                // files, so the next edit builds it again.
+                *self.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()) = None;
                 let new_body = std::mem::replace(&mut self.page_bodies[pid], old_body);
                 self.library.pages[pid].doc = old_doc;
                 self.values.pages[pid] = old_values_page;
@@ -453,6 +455,43 @@ impl Site {
                 Err(errors)
             }
         }
+    }
+
+    /// `plan` with the search index's file paths that `search` adds claimed and those it removes
+    /// given up, or `None` if a new path is refused or the plan holds deploy siblings.
+    fn with_search_paths(
+        &self,
+        mut plan: std::sync::Arc<crate::output::Plan>,
+        search: &SearchUpdate,
+    ) -> Option<std::sync::Arc<crate::output::Plan>> {
+        let lang = &search.lang;
+        let path = |o: &Output| render::output_path(o, &self.library, &self.config);
+        let gone: Vec<Output> = (search.chunks_after..search.chunks_before)
+            .map(|chunk| Output::SearchChunk { lang: lang.clone(), chunk })
+            .chain(
+                search
+                    .groups_removed
+                    .iter()
+                    .map(|&first| Output::SearchFragments { lang: lang.clone(), first }),
+            )
+            .collect();
+        let new: Vec<&Output> =
+            search.outputs.iter().filter(|o| !plan.contains(&path(o))).collect();
+        if gone.is_empty() && new.is_empty() {
+            return Some(plan);
+        }
+        if self.options.deploy.precompress {
+            return None; // each file has siblings (`.gz`, `.br`): the full plan claims them
+        }
+        // The only holder of the plan (the writer of the last edit is gone): changed in place.
+        let claims = std::sync::Arc::make_mut(&mut plan);
+        for o in &gone {
+            claims.release(&path(o));
+        }
+        for o in new {
+            claims.claim(path(o), render::producer(o, &self.library)).ok()?;
+        }
+        Some(plan)
     }
 
     /// Takes `old_html`'s words of page `pid` out of the search index and its current body's in.
@@ -487,8 +526,6 @@ impl Site {
                 .map(|&first| Output::SearchFragments { lang: lang.clone(), first }),
         );
         SearchUpdate {
-            // Another set of fragment groups: other output paths.
-            groups_regrouped: update.regrouped,
             groups_removed: update.groups_removed,
             lang,
             chunks_before: update.chunks_before,
@@ -624,8 +661,6 @@ struct SearchUpdate {
     lang: String,
     chunks_before: usize,
     chunks_after: usize,
-    /// Whether the fragment groups are cut otherwise (a group new or gone).
-    groups_regrouped: bool,
     /// The fragment groups gone, by first doc.
     groups_removed: Vec<usize>,
     outputs: Vec<Output>,

@@ -236,6 +236,31 @@ impl Plan {
         self.claims.is_empty()
     }
 
+    /// Claims `path` for `producer` in a finished plan (an output a rebuild adds), checked against
+    /// every claim as [`PlanBuilder`] checks it. A finished plan no longer knows the folders
+    /// reserved for pagers, so it refuses a folder's `index.html` here: such a path needs the
+    /// whole plan built again.
+    pub fn claim(&mut self, path: String, producer: Producer) -> Result<(), Diagnostic> {
+        if path == "index.html" || path.ends_with("/index.html") {
+            return Err(Diagnostic::error(
+                "output",
+                format!("{path} is an index page: the whole output plan must be built again"),
+            ));
+        }
+        if let Some(d) = refuse_claim(&self.claims, &path, &producer)
+            .or_else(|| self.shape_of_one(&path, &producer))
+        {
+            return Err(d);
+        }
+        self.claims.insert(path, producer);
+        Ok(())
+    }
+
+    /// Gives up the claim of `path` (an output a rebuild removes).
+    pub fn release(&mut self, path: &str) {
+        self.claims.remove(path);
+    }
+
     /// Moves the claim of `from` to `to` (a fingerprinted name), checking `to` as a new claim.
     pub fn rename(&mut self, from: &str, to: &str) -> Result<(), Diagnostic> {
         let Some(producer) = self.claims.remove(from) else {
@@ -369,6 +394,35 @@ mod tests {
             "{m}"
         );
         assert!(m.contains("rename static/a/index.html or rename content/a.md"), "{m}");
+    }
+
+    #[test]
+    fn a_finished_plan_checks_a_new_claim_as_the_builder_does() {
+        let mut p = plan(&[
+            ("search-index/en/d/0.json", "the index"),
+            ("search-index/en/c", "static/search-index/en/c"),
+            ("Notes.json", "static/Notes.json"),
+        ])
+        .unwrap();
+        let claim = |p: &mut Plan, path: &str| {
+            p.claim(path.to_string(), producer("the index")).map_err(|d| d.message)
+        };
+        assert!(claim(&mut p, "search-index/en/d/8.json").is_ok());
+        assert!(p.contains("search-index/en/d/8.json"));
+        let taken = claim(&mut p, "search-index/en/d/0.json").unwrap_err();
+        assert!(taken.contains("would both write"), "{taken}");
+        let under_a_file = claim(&mut p, "search-index/en/c/0.json").unwrap_err();
+        assert!(under_a_file.contains("needs search-index/en/c/ to be a folder"), "{under_a_file}");
+        let over_a_folder = claim(&mut p, "search-index/en/d").unwrap_err();
+        assert!(over_a_folder.contains("writes the file search-index/en/d"), "{over_a_folder}");
+        let case = claim(&mut p, "notes.json").unwrap_err();
+        assert!(case.contains("differ only in letter case"), "{case}");
+        assert!(claim(&mut p, ".charter-manifest").is_err());
+        assert!(claim(&mut p, "news/page/index.html").is_err(), "pager folders are not known");
+        assert!(!p.contains("notes.json") && !p.contains("search-index/en/d"));
+        p.release("search-index/en/d/0.json");
+        assert!(!p.contains("search-index/en/d/0.json"));
+        assert!(claim(&mut p, "search-index/en/d/0.json").is_ok(), "free again");
     }
 
     #[test]

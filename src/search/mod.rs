@@ -302,8 +302,6 @@ impl SearchIndex {
         }
         l.fragments[id as usize] = fragment(&s, &text, config);
         let groups = fragment_groups(&l.fragments, &l.closes_group);
-        let regrouped = l.groups.len() != groups.len()
-            || l.groups.iter().zip(&groups).any(|(a, b)| a.start != b.start);
         let (groups_written, groups_removed) = {
             let before: FxHashMap<usize, usize> =
                 l.groups.iter().map(|g| (g.start, g.end)).collect();
@@ -331,7 +329,6 @@ impl SearchIndex {
             changed_chunks,
             groups_written,
             groups_removed,
-            regrouped,
         })
     }
 
@@ -400,8 +397,6 @@ pub struct PageUpdate {
     pub groups_written: Vec<usize>,
     /// The fragment groups gone (their documents are in other groups now), by first doc.
     pub groups_removed: Vec<usize>,
-    /// Whether the groups are cut otherwise (a group new or gone: other output paths).
-    pub regrouped: bool,
 }
 
 impl LanguageIndex {
