@@ -275,7 +275,11 @@ impl SiteFiles {
                 }
                 continue;
             }
-            let meta = match std::fs::metadata(&path) {
+            // A plain entry is read through its folder's open handle (no walk of the whole path
+            // again, and never through a link); a link inside the site, through the link.
+            let meta =
+                if file_type.is_symlink() { std::fs::metadata(&path) } else { entry.metadata() };
+            let meta = match meta {
                 Ok(m) => m,
                 Err(err) => {
                     diagnostics.push(io_error(&self.relative(&path), "read the file's size", &err));
