@@ -29,11 +29,12 @@ pub use livereload::Hub;
 
 /// After a first batch of one path with nothing else on the way (no other change seen by the
 /// watcher and held by its debouncer, see [`Watcher::still_coming`]), how long to wait for one
-/// more before rebuilding: a lone save is rebuilt this soon. It can be short because a burst
-/// rarely looks like a lone save: by the time the debouncer reports its first file (after
-/// [`crate::watch::DEBOUNCE`]), the next files have been seen and are on the way, or came in the
-/// same batch, which puts the wait on [`SETTLE`] at once. This only covers a writer that stalls
-/// right after its first file. (A fixed 10 ms lull after every batch cost a lone save 10 ms.)
+/// more before rebuilding: a lone save is rebuilt this soon. A file closed after writing is handed
+/// over as soon as it is closed, before the next files of a burst (a `git checkout`) may have been
+/// seen; a tool writes them microseconds apart, so within this wait they are seen or come, which
+/// puts the wait on [`SETTLE`]. A batch the debouncer reports (after [`crate::watch::DEBOUNCE`])
+/// usually has them on the way already. (A fixed 10 ms lull after every batch cost a lone save
+/// 10 ms.)
 pub const QUICK: Duration = Duration::from_millis(3);
 /// In a burst (a second batch came, or changes were still on the way), how long the watch must
 /// stay quiet, with nothing on the way, before the one rebuild for the whole burst (a
