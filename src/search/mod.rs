@@ -301,22 +301,8 @@ impl SearchIndex {
             }
         }
         l.fragments[id as usize] = fragment(&s, &text, config);
-        let groups = fragment_groups(&l.fragments, &l.closes_group);
-        let (groups_written, groups_removed) = {
-            let before: FxHashMap<usize, usize> =
-                l.groups.iter().map(|g| (g.start, g.end)).collect();
-            let after: FxHashMap<usize, usize> = groups.iter().map(|g| (g.start, g.end)).collect();
-            let written: Vec<usize> = groups
-                .iter()
-                .filter(|g| g.contains(&(id as usize)) || before.get(&g.start) != Some(&g.end))
-                .map(|g| g.start)
-                .collect();
-            // Both in order already: groups are kept by first document.
-            let removed: Vec<usize> =
-                l.groups.iter().map(|g| g.start).filter(|s| !after.contains_key(s)).collect();
-            (written, removed)
-        };
-        l.groups = groups;
+        let (groups_written, groups_removed) =
+            regroup_around(&mut l.groups, &l.fragments, &l.closes_group, id as usize);
         let changed: Vec<&str> = changed.iter().map(|t| t.as_str()).collect();
         let chunks_before = l.chunks.len();
         let manifest_before = std::mem::take(&mut l.manifest);
@@ -335,6 +321,41 @@ impl SearchIndex {
     pub fn language(&self, lang: &str) -> Option<&LanguageIndex> {
         self.languages.iter().find(|l| l.lang == lang)
     }
+}
+
+/// Groups the fragments again after document `id`'s changed, in place: groups never cross a
+/// document that closes one by its hash, so only the run of documents between the boundaries
+/// around `id` can be grouped otherwise. Returns the groups to write (`id`'s and any new) and
+/// those gone, by first document, in order: the same as [`fragment_groups`] over every document
+/// would give, at the cost of one run.
+fn regroup_around(
+    groups: &mut Vec<std::ops::Range<usize>>,
+    fragments: &[String],
+    closes_group: &[bool],
+    id: usize,
+) -> (Vec<usize>, Vec<usize>) {
+    let start = closes_group[..id].iter().rposition(|&c| c).map_or(0, |i| i + 1);
+    let end = closes_group[id..].iter().position(|&c| c).map_or(fragments.len(), |i| id + i + 1);
+    let regrouped: Vec<std::ops::Range<usize>> =
+        fragment_groups(&fragments[start..end], &closes_group[start..end])
+            .into_iter()
+            .map(|g| g.start + start..g.end + start)
+            .collect();
+    let first = groups.partition_point(|g| g.start < start);
+    let last = groups.partition_point(|g| g.start < end);
+    let before: Vec<std::ops::Range<usize>> =
+        groups.splice(first..last, regrouped.iter().cloned()).collect();
+    let written = regrouped
+        .iter()
+        .filter(|g| g.contains(&id) || !before.contains(g))
+        .map(|g| g.start)
+        .collect();
+    let removed = before
+        .iter()
+        .map(|g| g.start)
+        .filter(|s| !regrouped.iter().any(|g| g.start == *s))
+        .collect();
+    (written, removed)
 }
 
 /// Cuts the fragments (by doc id) into groups of neighbours: each closes before a fragment that
@@ -576,6 +597,34 @@ pub fn fragment_path(lang: &str, first: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn regrouping_around_an_edit_gives_what_grouping_everything_gives() {
+        let mut next = super::text::tests::pseudo_random(0x9e37_79b9_7f4a_7c15);
+        for round in 0..300 {
+            let n = 1 + next(60);
+            let mut fragments: Vec<String> = (0..n).map(|_| "x".repeat(1 + next(5000))).collect();
+            let closes: Vec<bool> = (0..n).map(|_| next(4) == 0).collect();
+            let mut groups = fragment_groups(&fragments, &closes);
+            let id = next(n);
+            fragments[id] = "x".repeat(next(2) * next(GROUP_BYTES + 100));
+            let expected = fragment_groups(&fragments, &closes);
+            let before = groups.clone();
+            let (written, removed) = regroup_around(&mut groups, &fragments, &closes, id);
+            assert_eq!(groups, expected, "round {round}");
+            let expected_written: Vec<usize> = expected
+                .iter()
+                .filter(|g| g.contains(&id) || !before.contains(g))
+                .map(|g| g.start)
+                .collect();
+            let expected_removed: Vec<usize> = before
+                .iter()
+                .map(|g| g.start)
+                .filter(|s| !expected.iter().any(|g| g.start == *s))
+                .collect();
+            assert_eq!((written, removed), (expected_written, expected_removed), "round {round}");
+        }
+    }
+
     #[test]
     fn fragment_groups_keep_to_their_bytes_and_regroup_only_up_to_the_next_boundary() {
         let sized = |n: usize| "x".repeat(n);

@@ -393,7 +393,7 @@ fn decode_entity(name: &str) -> Option<char> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     #[test]
     fn words_are_lowercased_and_keep_inner_apostrophes() {
@@ -410,7 +410,7 @@ mod tests {
     }
     /// A fixed pseudo-random sequence (xorshift) of numbers below `n`: the same texts on every
     /// run.
-    fn pseudo_random(mut state: u64) -> impl FnMut(usize) -> usize {
+    pub(crate) fn pseudo_random(mut state: u64) -> impl FnMut(usize) -> usize {
         move |n| {
             state ^= state << 13;
             state ^= state >> 7;
