@@ -113,7 +113,12 @@ pub fn write_all(site: &Site) -> Result<WriteStats, Diagnostics> {
     let outputs = site.outputs();
     site.progress.done.store(0, Ordering::Relaxed);
     site.progress.total.store(outputs.len(), Ordering::Relaxed);
-    let plan = site.plan(&outputs)?;
+    let plan = Arc::new(site.plan(&outputs)?);
+    if !site.options.deploy.any() {
+        // A page-body edit changes no page's path: `serve`'s first edit starts from this plan
+        // instead of building it again (the deploy transforms may rename claims: not kept).
+        *site.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()) = Some(plan.clone());
+    }
     let writer = Writer::begin(&output_dir, plan).map_err(Diagnostics::from)?;
     let mut errors = if site.options.deploy.any() {
         crate::deploy::write_site(site, &outputs, &writer, site.options.deploy)

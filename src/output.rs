@@ -138,8 +138,8 @@ pub struct Writer {
 
 impl Writer {
     /// Starts a full build into `output`: every path it writes must be in `plan`.
-    pub fn begin(output: &Path, plan: Plan) -> Result<Writer, Diagnostic> {
-        Self::new(output, Arc::new(plan), true)
+    pub fn begin(output: &Path, plan: Arc<Plan>) -> Result<Writer, Diagnostic> {
+        Self::new(output, plan, true)
     }
 
     /// Starts an update of some files of `output` (`serve`): `plan` is still the whole site's, so
