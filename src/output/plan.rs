@@ -55,6 +55,9 @@ impl Producer {
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
     claims: HashMap<String, Producer>,
+    /// Folders (`news/page`) in which only their reserver writes, kept so that a claim added to
+    /// the finished plan ([`Plan::claim`]) is checked against them too.
+    reserved: Vec<(String, Producer)>,
 }
 
 /// Collects the claims of a run, then checks them all at once ([`PlanBuilder::finish`]).
@@ -130,20 +133,13 @@ impl PlanBuilder {
     /// plan or every error.
     pub fn finish(self) -> Result<Plan, Diagnostics> {
         let PlanBuilder { claims, reserved, mut errors } = self;
-        for (folder, reserver) in &reserved {
+        for (folder, _) in &reserved {
             let index = format!("{folder}/index.html");
             if let Some(other) = claims.get(&index) {
-                let d = Diagnostic::error(
-                    "collision",
-                    format!(
-                        "{} would write {index}, but {folder}/ is the folder of {}",
-                        other.describe, reserver.describe
-                    ),
-                );
-                errors.push(other.place(d).hint(join_hints(reserver, other)));
+                errors.extend(reserved_folder_clash(&reserved, &index, other));
             }
         }
-        let plan = Plan { claims };
+        let plan = Plan { claims, reserved };
         plan.check_shapes(&mut errors);
         if errors.has_errors() {
             errors.sort();
@@ -152,6 +148,24 @@ impl PlanBuilder {
             Ok(plan)
         }
     }
+}
+
+/// Why `producer` may not write `path`, if `path` is the index page of a folder in `reserved`.
+fn reserved_folder_clash(
+    reserved: &[(String, Producer)],
+    path: &str,
+    producer: &Producer,
+) -> Option<Diagnostic> {
+    let folder = path.strip_suffix("/index.html")?;
+    let (_, reserver) = reserved.iter().find(|(f, _)| f == folder)?;
+    let d = Diagnostic::error(
+        "collision",
+        format!(
+            "{} would write {path}, but {folder}/ is the folder of {}",
+            producer.describe, reserver.describe
+        ),
+    );
+    Some(producer.place(d).hint(join_hints(reserver, producer)))
 }
 
 /// Why `producer` may not claim `path` alone (its name, or a producer that has it already).
@@ -237,17 +251,10 @@ impl Plan {
     }
 
     /// Claims `path` for `producer` in a finished plan (an output a rebuild adds), checked against
-    /// every claim as [`PlanBuilder`] checks it. A finished plan no longer knows the folders
-    /// reserved for pagers, so it refuses a folder's `index.html` here: such a path needs the
-    /// whole plan built again.
+    /// every claim and reserved folder as [`PlanBuilder`] checks it.
     pub fn claim(&mut self, path: String, producer: Producer) -> Result<(), Diagnostic> {
-        if path == "index.html" || path.ends_with("/index.html") {
-            return Err(Diagnostic::error(
-                "output",
-                format!("{path} is an index page: the whole output plan must be built again"),
-            ));
-        }
         if let Some(d) = refuse_claim(&self.claims, &path, &producer)
+            .or_else(|| reserved_folder_clash(&self.reserved, &path, &producer))
             .or_else(|| self.shape_of_one(&path, &producer))
         {
             return Err(d);
@@ -286,8 +293,11 @@ impl Plan {
     ) -> Result<Plan, Diagnostics> {
         let mut paths: Vec<String> = self.claims.keys().filter(|p| wanted(p)).cloned().collect();
         paths.sort();
-        let mut builder =
-            PlanBuilder { claims: self.claims, reserved: Vec::new(), errors: Diagnostics::new() };
+        let mut builder = PlanBuilder {
+            claims: self.claims,
+            reserved: self.reserved,
+            errors: Diagnostics::new(),
+        };
         for path in paths {
             let Some(producer) = builder.claims.get(&path).cloned() else { continue };
             for suffix in suffixes {
@@ -398,12 +408,16 @@ mod tests {
 
     #[test]
     fn a_finished_plan_checks_a_new_claim_as_the_builder_does() {
-        let mut p = plan(&[
+        let mut b = PlanBuilder::new();
+        for (path, who) in [
             ("search-index/en/d/0.json", "the index"),
             ("search-index/en/c", "static/search-index/en/c"),
             ("Notes.json", "static/Notes.json"),
-        ])
-        .unwrap();
+        ] {
+            b.claim(path.to_string(), producer(who));
+        }
+        b.reserve_folder("news/page".into(), producer("the pagers of news"));
+        let mut p = b.finish().unwrap();
         let claim = |p: &mut Plan, path: &str| {
             p.claim(path.to_string(), producer("the index")).map_err(|d| d.message)
         };
@@ -418,7 +432,9 @@ mod tests {
         let case = claim(&mut p, "notes.json").unwrap_err();
         assert!(case.contains("differ only in letter case"), "{case}");
         assert!(claim(&mut p, ".charter-manifest").is_err());
-        assert!(claim(&mut p, "news/page/index.html").is_err(), "pager folders are not known");
+        let pagers = claim(&mut p, "news/page/index.html").unwrap_err();
+        assert!(pagers.contains("news/page/ is the folder of the pagers of news"), "{pagers}");
+        assert!(claim(&mut p, "news/page/2.json").is_ok(), "only the folder's index page is kept");
         assert!(!p.contains("notes.json") && !p.contains("search-index/en/d"));
         p.release("search-index/en/d/0.json");
         assert!(!p.contains("search-index/en/d/0.json"));

@@ -45,7 +45,7 @@ fn page_date(lib: &Library, pid: PageId) -> Option<String> {
 /// this picks the newest `limit` in linear time (each key computed once) and sorts only those,
 /// rather than sorting the whole site. Keys are unique (paths are), so the order is the same as
 /// a full stable sort's.
-pub(crate) fn newest(lib: &Library, pages: &[PageId], limit: usize) -> Vec<PageId> {
+fn newest(lib: &Library, pages: &[PageId], limit: usize) -> Vec<PageId> {
     let keyed: Vec<(FeedKey<'_>, PageId)> =
         pages.iter().filter_map(|&p| feed_key(lib, p).map(|k| (k, p))).collect();
     smallest_sorted(keyed, limit).into_iter().map(|(_, p)| p).collect()
