@@ -245,7 +245,7 @@ impl Site {
                     &facts,
                 )
             },
-            || SearchIndex::build(&library, &page_bodies, &section_bodies, &config),
+            || SearchIndex::build(&library, &page_bodies, &section_bodies, &config, retain),
         );
         if retain == render::Retain::ForOneBuild {
             // The values hold all a template reads of the front matter and the tables of contents.
