@@ -72,10 +72,8 @@ pub fn build_counting(
     // half done is finished before anything else (even when this build then fails).
     output::check_output_dir(&options.root, &output_dir).map_err(Diagnostics::from)?;
     let _lock = output::open_existing(&output_dir).map_err(Diagnostics::from)?;
-    let inputs = crate::freshness::inputs_digest(&options);
-    if let Some(done) =
-        inputs.as_deref().and_then(|digest| crate::freshness::up_to_date(&output_dir, digest))
-    {
+    let (inputs, up_to_date) = crate::freshness::inputs_and_up_to_date(&options, &output_dir);
+    if let Some(done) = up_to_date {
         return Ok(BuildSummary {
             pages: done.pages,
             sections: done.sections,

@@ -107,22 +107,38 @@ pub fn inputs_digest(options: &BuildOptions) -> Option<String> {
     Some(hasher.finalize().to_hex().to_string())
 }
 
+/// The digest of the inputs of a build with `options` (see [`inputs_digest`]), and whether
+/// `output` already holds the build of it, untouched since. The walk of the inputs and the
+/// check of the outputs read different files: they run side by side.
+pub fn inputs_and_up_to_date(
+    options: &BuildOptions,
+    output: &Path,
+) -> (Option<String>, Option<UpToDate>) {
+    let (digest, untouched) = rayon::join(|| inputs_digest(options), || untouched_build(output));
+    let done = match (&digest, untouched) {
+        (Some(digest), Some((inputs, done))) if inputs == *digest => Some(done),
+        _ => None,
+    };
+    (digest, done)
+}
+
 /// Whether the output folder holds the build of `digest`, untouched since: then the build can be
 /// skipped, and this is what it stands for.
 pub fn up_to_date(output: &Path, digest: &str) -> Option<UpToDate> {
+    untouched_build(output).and_then(|(inputs, done)| (inputs == digest).then_some(done))
+}
+
+/// The recorded build of the output folder, if nothing changed its files since: the digest of
+/// its inputs, and what it stands for.
+fn untouched_build(output: &Path) -> Option<(String, UpToDate)> {
     let record = std::fs::read_to_string(output.join(RECORD)).ok()?;
     let mut fields = record.split_whitespace();
     let (recorded_inputs, pages, sections, recorded_outputs) =
         (fields.next()?, fields.next()?, fields.next()?, fields.next()?);
-    if recorded_inputs != digest {
-        return None;
-    }
     let (outputs, files) = outputs_digest(output)?;
-    (outputs == recorded_outputs).then_some(UpToDate {
-        pages: pages.parse().ok()?,
-        sections: sections.parse().ok()?,
-        files,
-    })
+    let done =
+        UpToDate { pages: pages.parse().ok()?, sections: sections.parse().ok()?, files };
+    (outputs == recorded_outputs).then(|| (recorded_inputs.to_string(), done))
 }
 
 /// Records, after a full build that succeeded without warnings, what the next build compares.
