@@ -37,21 +37,23 @@ pub fn closest_match<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
-/// The 1-based line on which the top-level YAML key `key` is written, if it can be found.
+/// The 1-based line on which the top-level YAML key `key` is written (bare, or in double or
+/// single quotes), if it can be found. Called for every key of every page: it allocates nothing.
 pub fn line_of_key(yaml: &str, key: &str) -> Option<usize> {
-    for (i, line) in yaml.lines().enumerate() {
-        let trimmed = line.trim_start();
-        let rest = trimmed
-            .strip_prefix(key)
-            .or_else(|| trimmed.strip_prefix(&format!("\"{key}\"")))
-            .or_else(|| trimmed.strip_prefix(&format!("'{key}'")));
-        if let Some(rest) = rest {
-            if rest.trim_start().starts_with(':') {
-                return Some(i + 1);
-            }
-        }
-    }
-    None
+    let quoted = |line: &'_ str, quote: char| -> bool {
+        line.strip_prefix(quote)
+            .and_then(|l| l.strip_prefix(key))
+            .and_then(|l| l.strip_prefix(quote))
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    };
+    yaml.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))
+                || quoted(line, '"')
+                || quoted(line, '\'')
+        })
+        .map(|i| i + 1)
 }
 
 /// Whether `name` can be one segment of an output path: not empty, no separators, not `.`/`..`,
@@ -187,6 +189,10 @@ mod tests {
     fn key_lines_are_found() {
         assert_eq!(line_of_key("a: 1\n# c\ntitle: x\n", "title"), Some(3));
         assert_eq!(line_of_key("a: 1\n", "title"), None);
+        assert_eq!(line_of_key("a: 1\n\"title\": x\n", "title"), Some(2));
+        assert_eq!(line_of_key("a: 1\n  'title' : x\n", "title"), Some(2));
+        assert_eq!(line_of_key("titles: 1\ntitle:\n", "title"), Some(2));
+        assert_eq!(line_of_key("\"title: 1\n", "title"), None);
     }
 
     #[test]
