@@ -400,7 +400,7 @@ impl Site {
             config: &self.config,
             templates: &self.templates,
             values: &self.values,
-            page_bodies: &self.page_bodies,
+            bodies: Bodies { pages: &self.page_bodies, sections: &self.section_bodies },
             search: &self.search,
         }
     }

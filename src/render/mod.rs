@@ -22,7 +22,7 @@ use crate::page_components::{self, Call, ComponentProblem, ComponentRenderer};
 use crate::search::{self, SearchIndex};
 use crate::templates::Templates;
 use pagination::{pager_path, Listing};
-use values::{SiteValues, Urls};
+use values::{Bodies, SiteValues, Urls};
 
 struct LibraryLinks<'a> {
     lib: &'a Library,
@@ -433,7 +433,8 @@ pub struct RenderInput<'a> {
     pub config: &'a Config,
     pub templates: &'a Templates,
     pub values: &'a SiteValues,
-    pub page_bodies: &'a [Rendered],
+    /// The rendered bodies (the search index makes its fragments from them).
+    pub bodies: values::Bodies<'a>,
     pub search: &'a SearchIndex,
 }
 
@@ -596,7 +597,10 @@ impl RenderInput<'_> {
                 lang,
                 self.search
                     .language(lang)
-                    .and_then(|l| l.group_file(*first))
+                    .and_then(|l| {
+                        let Bodies { pages, sections } = self.bodies;
+                        l.group_file(*first, self.lib, pages, sections, self.config)
+                    })
                     .map(|g| Cow::Owned(g.into_bytes())),
             ),
             _ => return Err(Diagnostic::error("search", "not a file of the search index")),
