@@ -1123,6 +1123,19 @@ fn a_page_in_the_folder_of_the_pagers_names_both_producers() {
 }
 
 #[test]
+fn a_clash_found_by_the_output_plan_gives_the_line_of_the_slug() {
+    // `charter build` releases what only the load stages read before it plans the outputs: the
+    // lines of the keys the plan's messages name must stay.
+    let site = TestSite::new();
+    let run = fails_keeping_public_in(&site, |s| {
+        s.write("content/news/_index.md", "---\ntitle: News\npaginate_by: 1\n---\n");
+        s.write("content/news/first.md", "---\ntitle: First\n---\n");
+        s.write("content/news/x.md", "---\ntitle: X\ndate: 2020-01-01\nslug: page\n---\n");
+    });
+    run.assert_error(&["content/news/x.md:4", "news/page/ is the folder of the pagers"]);
+}
+
+#[test]
 fn a_pager_and_a_page_on_one_path_name_both_producers() {
     let site = TestSite::new();
     let run = fails_keeping_public_in(&site, |s| {
