@@ -136,8 +136,7 @@ fn untouched_build(output: &Path) -> Option<(String, UpToDate)> {
     let (recorded_inputs, pages, sections, recorded_outputs) =
         (fields.next()?, fields.next()?, fields.next()?, fields.next()?);
     let (outputs, files) = outputs_digest(output)?;
-    let done =
-        UpToDate { pages: pages.parse().ok()?, sections: sections.parse().ok()?, files };
+    let done = UpToDate { pages: pages.parse().ok()?, sections: sections.parse().ok()?, files };
     (outputs == recorded_outputs).then(|| (recorded_inputs.to_string(), done))
 }
 
