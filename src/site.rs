@@ -400,7 +400,7 @@ impl Site {
             config: &self.config,
             templates: &self.templates,
             values: &self.values,
-            bodies: Bodies { pages: &self.page_bodies, sections: &self.section_bodies },
+            page_bodies: &self.page_bodies,
             search: &self.search,
         }
     }

@@ -22,7 +22,7 @@ use crate::page_components::{self, Call, ComponentProblem, ComponentRenderer};
 use crate::search::{self, SearchIndex};
 use crate::templates::Templates;
 use pagination::{pager_path, Listing};
-use values::{Bodies, SiteValues, Urls};
+use values::{SiteValues, Urls};
 
 struct LibraryLinks<'a> {
     lib: &'a Library,
@@ -433,8 +433,7 @@ pub struct RenderInput<'a> {
     pub config: &'a Config,
     pub templates: &'a Templates,
     pub values: &'a SiteValues,
-    /// The rendered bodies (the search index makes its fragments from them).
-    pub bodies: values::Bodies<'a>,
+    pub page_bodies: &'a [Rendered],
     pub search: &'a SearchIndex,
 }
 
@@ -597,10 +596,7 @@ impl RenderInput<'_> {
                 lang,
                 self.search
                     .language(lang)
-                    .and_then(|l| {
-                        let Bodies { pages, sections } = self.bodies;
-                        l.group_file(*first, self.lib, pages, sections, self.config)
-                    })
+                    .and_then(|l| l.group_file(*first))
                     .map(|g| Cow::Owned(g.into_bytes())),
             ),
             _ => return Err(Diagnostic::error("search", "not a file of the search index")),

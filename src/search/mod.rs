@@ -90,10 +90,8 @@ pub struct LanguageIndex {
     pub manifest: String,
     /// The bytes of each `t/<n>.json`.
     pub chunks: Vec<String>,
-    /// The size in bytes of each document's fragment, by doc id, for the grouping. The
-    /// fragments themselves are made again from the bodies when a group is written
-    /// ([`LanguageIndex::group_file`]): held, they were a fifth of a build's peak memory.
-    fragment_sizes: Vec<usize>,
+    /// Each document's fragment, by doc id (`d/<first>.json` lists those of a group).
+    pub fragments: Vec<String>,
     /// Whether a fragment group closes after each document ([`GROUP_HASH_EVERY`]).
     closes_group: Vec<bool>,
     /// The doc ids of each fragment group.
@@ -213,18 +211,18 @@ impl SearchIndex {
         for l in &mut by_lang {
             // Each worker counts the words of a run of documents (in id order) straight into
             // postings of its own: one string per term and worker, not per word and document.
-            let (postings, mut sizes) = l
+            let (postings, mut fragments) = l
                 .docs
                 .par_iter()
                 .enumerate()
                 .fold(
                     || (Postings::default(), Vec::new()),
-                    |(mut postings, mut sizes), (id, &d)| {
+                    |(mut postings, mut fragments), (id, &d)| {
                         let s = source(lib, pages, sections, d);
                         let text = plain_text(s.html);
                         postings.add_words(id as u32, &s.doc.front.title, &text);
-                        sizes.push((id, fragment(&s, &text, config).len()));
-                        (postings, sizes)
+                        fragments.push((id, fragment(&s, &text, config)));
+                        (postings, fragments)
                     },
                 )
                 .reduce(
@@ -234,8 +232,8 @@ impl SearchIndex {
                         (a.merge(b), fa)
                     },
                 );
-            sizes.sort_unstable_by_key(|(id, _)| *id);
-            l.fragment_sizes = sizes.into_iter().map(|(_, size)| size).collect();
+            fragments.sort_unstable_by_key(|(id, _)| *id);
+            l.fragments = fragments.into_iter().map(|(_, f)| f).collect();
             l.closes_group = l
                 .docs
                 .iter()
@@ -243,7 +241,7 @@ impl SearchIndex {
                     term_hash(source(lib, pages, sections, d).path).is_multiple_of(GROUP_HASH_EVERY)
                 })
                 .collect();
-            l.groups = fragment_groups(&l.fragment_sizes, &l.closes_group);
+            l.groups = fragment_groups(&l.fragments, &l.closes_group);
             let mut terms = postings.into_terms();
             terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
             l.entries = terms
@@ -313,9 +311,9 @@ impl SearchIndex {
                 l.postings.remove(term);
             }
         }
-        l.fragment_sizes[id as usize] = fragment(&s, &text, config).len();
+        l.fragments[id as usize] = fragment(&s, &text, config);
         let (groups_written, groups_removed) =
-            regroup_around(&mut l.groups, &l.fragment_sizes, &l.closes_group, id as usize);
+            regroup_around(&mut l.groups, &l.fragments, &l.closes_group, id as usize);
         let changed: Vec<&str> = changed.iter().map(|t| t.as_str()).collect();
         let chunks_before = l.chunks.len();
         let manifest_before = std::mem::take(&mut l.manifest);
@@ -343,15 +341,14 @@ impl SearchIndex {
 /// would give, at the cost of one run.
 fn regroup_around(
     groups: &mut Vec<std::ops::Range<usize>>,
-    fragment_sizes: &[usize],
+    fragments: &[String],
     closes_group: &[bool],
     id: usize,
 ) -> (Vec<usize>, Vec<usize>) {
     let start = closes_group[..id].iter().rposition(|&c| c).map_or(0, |i| i + 1);
-    let end =
-        closes_group[id..].iter().position(|&c| c).map_or(fragment_sizes.len(), |i| id + i + 1);
+    let end = closes_group[id..].iter().position(|&c| c).map_or(fragments.len(), |i| id + i + 1);
     let regrouped: Vec<std::ops::Range<usize>> =
-        fragment_groups(&fragment_sizes[start..end], &closes_group[start..end])
+        fragment_groups(&fragments[start..end], &closes_group[start..end])
             .into_iter()
             .map(|g| g.start + start..g.end + start)
             .collect();
@@ -372,16 +369,16 @@ fn regroup_around(
     (written, removed)
 }
 
-/// Cuts the fragments (their sizes, by doc id) into groups of neighbours: each closes before a
-/// fragment that would take it past [`GROUP_BYTES`], at [`GROUP_MAX_DOCS`], and after a document
-/// that `closes_group` (see the module's documentation).
-fn fragment_groups(fragment_sizes: &[usize], closes_group: &[bool]) -> Vec<std::ops::Range<usize>> {
+/// Cuts the fragments (by doc id) into groups of neighbours: each closes before a fragment that
+/// would take it past [`GROUP_BYTES`], at [`GROUP_MAX_DOCS`], and after a document that
+/// `closes_group` (see the module's documentation).
+fn fragment_groups(fragments: &[String], closes_group: &[bool]) -> Vec<std::ops::Range<usize>> {
     let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
     let mut bytes = 0;
     let mut closed = true;
-    for (id, &size) in fragment_sizes.iter().enumerate() {
+    for (id, f) in fragments.iter().enumerate() {
         let full = |g: &std::ops::Range<usize>| {
-            g.len() >= GROUP_MAX_DOCS || bytes + 1 + size > GROUP_BYTES
+            g.len() >= GROUP_MAX_DOCS || bytes + 1 + f.len() > GROUP_BYTES
         };
         match groups.last_mut() {
             Some(g) if !closed && !full(g) => g.end = id + 1,
@@ -390,7 +387,7 @@ fn fragment_groups(fragment_sizes: &[usize], closes_group: &[bool]) -> Vec<std::
                 bytes = 1;
             }
         }
-        bytes += 1 + size;
+        bytes += 1 + f.len();
         closed = closes_group.get(id).copied().unwrap_or(true);
     }
     groups
@@ -402,24 +399,15 @@ impl LanguageIndex {
         self.groups.iter().map(|g| g.start)
     }
 
-    /// The bytes of the fragment group that starts at doc `first`: its fragments as a list,
-    /// made from the documents' current bodies (`pages` and `sections` of `lib`).
-    pub fn group_file(
-        &self,
-        first: usize,
-        lib: &Library,
-        pages: &[Rendered],
-        sections: &[Rendered],
-        config: &Config,
-    ) -> Option<String> {
+    /// The bytes of the fragment group that starts at doc `first`: its fragments as a list.
+    pub fn group_file(&self, first: usize) -> Option<String> {
         let at = self.groups.binary_search_by_key(&first, |g| g.start).ok()?;
-        let ids = self.groups[at].clone();
-        let size: usize = self.fragment_sizes.get(ids.clone())?.iter().map(|f| f + 1).sum();
-        let mut out = String::with_capacity(size + 1);
-        for (i, id) in ids.enumerate() {
-            let s = source(lib, pages, sections, *self.docs.get(id)?);
+        let fragments = &self.fragments[self.groups[at].clone()];
+        let mut out =
+            String::with_capacity(fragments.iter().map(|f| f.len() + 1).sum::<usize>() + 1);
+        for (i, f) in fragments.iter().enumerate() {
             out.push(if i == 0 { '[' } else { ',' });
-            out.push_str(&fragment(&s, &plain_text(s.html), config));
+            out.push_str(f);
         }
         out.push(']');
         Some(out)
@@ -625,11 +613,11 @@ mod tests {
         let mut next = super::text::tests::pseudo_random(0x9e37_79b9_7f4a_7c15);
         for round in 0..300 {
             let n = 1 + next(60);
-            let mut fragments: Vec<usize> = (0..n).map(|_| 1 + next(5000)).collect();
+            let mut fragments: Vec<String> = (0..n).map(|_| "x".repeat(1 + next(5000))).collect();
             let closes: Vec<bool> = (0..n).map(|_| next(4) == 0).collect();
             let mut groups = fragment_groups(&fragments, &closes);
             let id = next(n);
-            fragments[id] = next(2) * next(GROUP_BYTES + 100);
+            fragments[id] = "x".repeat(next(2) * next(GROUP_BYTES + 100));
             let expected = fragment_groups(&fragments, &closes);
             let before = groups.clone();
             let (written, removed) = regroup_around(&mut groups, &fragments, &closes, id);
@@ -650,14 +638,14 @@ mod tests {
 
     #[test]
     fn fragment_groups_keep_to_their_bytes_and_regroup_only_up_to_the_next_boundary() {
-        let sized = |n: usize| n;
+        let sized = |n: usize| "x".repeat(n);
         // 40 documents of 3 KB, a boundary after every fifth.
-        let mut fragments: Vec<usize> = (0..40).map(|_| sized(3000)).collect();
+        let mut fragments: Vec<String> = (0..40).map(|_| sized(3000)).collect();
         let closes: Vec<bool> = (0..40).map(|i| i % 5 == 4).collect();
         let groups = fragment_groups(&fragments, &closes);
         assert_eq!(groups.iter().map(|g| g.len()).sum::<usize>(), 40);
         for g in &groups {
-            let bytes: usize = fragments[g.clone()].iter().map(|f| f + 1).sum::<usize>() + 1;
+            let bytes: usize = fragments[g.clone()].iter().map(|f| f.len() + 1).sum::<usize>() + 1;
             assert!(bytes <= GROUP_BYTES && g.len() <= GROUP_MAX_DOCS, "{g:?}: {bytes} bytes");
             // A group never runs past a boundary.
             assert!(g.clone().take(g.len() - 1).all(|d| !closes[d]), "{g:?}");
@@ -672,7 +660,7 @@ mod tests {
         let kept_after: Vec<_> = after.iter().filter(|g| outside(g)).collect();
         assert_eq!(kept, kept_after);
         // Many small documents: at most GROUP_MAX_DOCS a group.
-        let small: Vec<usize> = (0..30).map(|_| sized(10)).collect();
+        let small: Vec<String> = (0..30).map(|_| sized(10)).collect();
         let groups = fragment_groups(&small, &[false; 30]);
         assert_eq!(groups.iter().map(|g| g.len()).collect::<Vec<_>>(), [8, 8, 8, 6]);
     }
