@@ -166,17 +166,7 @@ fn render_source(
     )
 }
 
-/// What a loaded site keeps once its bodies are rendered. Markdown sources are never kept
-/// (on the 10,000-page corpus they are 53 MB of the peak): each is dropped as soon as it is
-/// rendered and read again from its file on the rare rebuild or lint that needs it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Retain {
-    /// Everything rebuilds need (`serve`) and lints read (`check`): anchors, tables of
-    /// contents, front matter as written.
-    ForRebuilds,
-    /// Only what writing the outputs reads: a one-shot `charter build`.
-    ForOneBuild,
-}
+pub use crate::options::Retain;
 
 /// Renders every page and section body in parallel, releasing each source once rendered.
 pub fn render_bodies(

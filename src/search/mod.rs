@@ -39,7 +39,7 @@ use crate::config::Config;
 use crate::content::load::Document;
 use crate::content::{Library, PageId, SectionId};
 use crate::markdown::Rendered;
-use crate::render::Retain;
+use crate::options::Retain;
 
 /// The folder of the index in the output.
 pub const INDEX_DIR: &str = "search-index";
