@@ -115,17 +115,19 @@ pub fn inputs_and_up_to_date(
     output: &Path,
 ) -> (Option<String>, Option<UpToDate>) {
     let (digest, untouched) = rayon::join(|| inputs_digest(options), || untouched_build(output));
-    let done = match (&digest, untouched) {
-        (Some(digest), Some((inputs, done))) if inputs == *digest => Some(done),
-        _ => None,
-    };
+    let done = digest.as_deref().and_then(|digest| stands_for(untouched, digest));
     (digest, done)
 }
 
 /// Whether the output folder holds the build of `digest`, untouched since: then the build can be
 /// skipped, and this is what it stands for.
 pub fn up_to_date(output: &Path, digest: &str) -> Option<UpToDate> {
-    untouched_build(output).and_then(|(inputs, done)| (inputs == digest).then_some(done))
+    stands_for(untouched_build(output), digest)
+}
+
+/// What the recorded build `untouched` stands for, if it was built from the inputs of `digest`.
+fn stands_for(untouched: Option<(String, UpToDate)>, digest: &str) -> Option<UpToDate> {
+    untouched.and_then(|(inputs, done)| (inputs == digest).then_some(done))
 }
 
 /// The recorded build of the output folder, if nothing changed its files since: the digest of

@@ -40,18 +40,15 @@ pub fn closest_match<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
 /// The 1-based line on which the top-level YAML key `key` is written (bare, or in double or
 /// single quotes), if it can be found. Called for every key of every page: it allocates nothing.
 pub fn line_of_key(yaml: &str, key: &str) -> Option<usize> {
-    let quoted = |line: &'_ str, quote: char| -> bool {
-        line.strip_prefix(quote)
-            .and_then(|l| l.strip_prefix(key))
-            .and_then(|l| l.strip_prefix(quote))
-            .is_some_and(|rest| rest.trim_start().starts_with(':'))
-    };
     yaml.lines()
         .position(|line| {
             let line = line.trim_start();
-            line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))
-                || quoted(line, '"')
-                || quoted(line, '\'')
+            let after_key = line.strip_prefix(key).or_else(|| {
+                ['"', '\''].into_iter().find_map(|quote| {
+                    line.strip_prefix(quote)?.strip_prefix(key)?.strip_prefix(quote)
+                })
+            });
+            after_key.is_some_and(|rest| rest.trim_start().starts_with(':'))
         })
         .map(|i| i + 1)
 }

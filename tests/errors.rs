@@ -1124,8 +1124,8 @@ fn a_page_in_the_folder_of_the_pagers_names_both_producers() {
 
 #[test]
 fn a_clash_found_by_the_output_plan_gives_the_line_of_the_slug() {
-    // `charter build` releases what only the load stages read before it plans the outputs: the
-    // lines of the keys the plan's messages name must stay.
+    // `charter build` releases what only the values read before it plans the outputs: the
+    // lines of the front matter keys must stay for the plan's messages.
     let site = TestSite::new();
     let run = fails_keeping_public_in(&site, |s| {
         s.write("content/news/_index.md", "---\ntitle: News\npaginate_by: 1\n---\n");

@@ -215,17 +215,13 @@ pub struct FrontMatter {
     pub alias_lines: Vec<usize>,
 }
 
-/// The front matter keys whose line a message of the output plan gives (a clash of paths).
-const KEYS_NAMED_WHEN_WRITING: &[&str] = &["slug", "aliases", "paginate_by", "paginate_path"];
-
 impl FrontMatter {
-    /// Drops the copies the template values were made from (`params`, `extra`) and the lines
-    /// of the keys only the load stages' messages name, once a one-shot build has built its
-    /// values. The lines of [`KEYS_NAMED_WHEN_WRITING`] stay for the output plan's messages.
+    /// Drops the copies the template values were made from (`params`, `extra`), once a one-shot
+    /// build has built its values. The key lines stay: the output plan's messages, built after
+    /// the values, give them.
     pub fn release_converted(&mut self) {
         self.params = Map::new();
         self.extra = Value::Null;
-        self.key_lines.retain(|key, _| KEYS_NAMED_WHEN_WRITING.contains(&key.as_str()));
     }
 
     /// The file line on which `key` is written, if it is.
