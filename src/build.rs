@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::options::BuildOptions;
 use crate::output::{self, WriteStats, Writer};
+use crate::render::Output;
 use crate::site::{Progress, Site};
 
 /// The one line a build prints.
@@ -85,7 +86,7 @@ pub fn build_counting(
     }
     let mut site = Site::load_once(options)?;
     site.progress = progress;
-    let stats = write_all(&site)?;
+    let stats = write_once(&mut site)?;
     let summary = BuildSummary {
         pages: site.library.pages.len(),
         sections: site.published_sections(),
@@ -106,6 +107,31 @@ pub fn build_counting(
 /// Renders and writes the whole site into its output folder, atomically: plainly, or through the
 /// deploy transforms when any is asked for.
 pub fn write_all(site: &Site) -> Result<WriteStats, Diagnostics> {
+    let (outputs, writer) = begin_writing(site)?;
+    let errors = write_outputs(site, &outputs, &writer);
+    finish_writing(writer, errors, &site.options.output_dir())
+}
+
+/// [`write_all`] for a site from [`Site::load_once`], holding less at its peak: the search
+/// index's files are written first and the index dropped, then the template values are built
+/// ([`Site::build_values`]) and everything else is written. (With the deploy transforms, which
+/// render every output in one pass, the values are built first and the index is held to the end.)
+pub(crate) fn write_once(site: &mut Site) -> Result<WriteStats, Diagnostics> {
+    let (mut outputs, writer) = begin_writing(site)?;
+    let mut errors = Diagnostics::new();
+    if !site.options.deploy.any() {
+        let search_files;
+        (search_files, outputs) = outputs.into_iter().partition(Output::is_search_file);
+        errors = site.render_into(&search_files, &writer);
+        site.drop_search_index();
+    }
+    site.build_values();
+    errors.extend(write_outputs(site, &outputs, &writer));
+    finish_writing(writer, errors, &site.options.output_dir())
+}
+
+/// The outputs of `site` and the writer of their plan, into the output folder.
+fn begin_writing(site: &Site) -> Result<(Vec<Output>, Writer), Diagnostics> {
     let output_dir = site.options.output_dir();
     output::check_output_dir(&site.options.root, &output_dir).map_err(Diagnostics::from)?;
     let outputs = site.outputs();
@@ -118,24 +144,37 @@ pub fn write_all(site: &Site) -> Result<WriteStats, Diagnostics> {
         *site.body_edit_plan.lock().unwrap_or_else(|p| p.into_inner()) = Some(plan.clone());
     }
     let writer = Writer::begin(&output_dir, plan).map_err(Diagnostics::from)?;
-    let mut errors = if site.options.deploy.any() {
-        crate::deploy::write_site(site, &outputs, &writer, site.options.deploy)
-    } else {
-        let mut errors = site.render_into(&outputs, &writer);
-        let copy_errors: Vec<Diagnostic> = site
-            .files_to_copy()
-            .par_iter()
-            .filter_map(|(rel, path)| writer.copy(rel, path).err())
-            .collect();
-        errors.extend(copy_errors);
-        errors
-    };
+    Ok((outputs, writer))
+}
+
+/// Renders and writes `outputs`, then copies the static files and content assets: plainly, or
+/// through the deploy transforms when any is asked for. Returns every error.
+fn write_outputs(site: &Site, outputs: &[Output], writer: &Writer) -> Diagnostics {
+    if site.options.deploy.any() {
+        return crate::deploy::write_site(site, outputs, writer, site.options.deploy);
+    }
+    let mut errors = site.render_into(outputs, writer);
+    let copy_errors: Vec<Diagnostic> = site
+        .files_to_copy()
+        .par_iter()
+        .filter_map(|(rel, path)| writer.copy(rel, path).err())
+        .collect();
+    errors.extend(copy_errors);
+    errors
+}
+
+/// Commits what `writer` wrote, or, after any error, throws it away.
+fn finish_writing(
+    writer: Writer,
+    mut errors: Diagnostics,
+    output_dir: &std::path::Path,
+) -> Result<WriteStats, Diagnostics> {
     if errors.has_errors() {
         writer.abort();
         errors.sort();
         return Err(errors);
     }
-    commit(writer, &output_dir)
+    commit(writer, output_dir)
 }
 
 /// Commits `writer`'s output into `output_dir`. The record of the last full build describes the

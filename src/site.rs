@@ -43,7 +43,10 @@ pub struct Site {
     pub library: Library,
     pub page_bodies: Vec<Rendered>,
     pub section_bodies: Vec<Rendered>,
+    /// The template values: [`SiteValues::unbuilt`] until [`Site::build_values`] after
+    /// [`Site::load_once`].
     pub values: SiteValues,
+    values_built: bool,
     /// The search index, written as outputs (empty with `search: false`).
     pub search: SearchIndex,
     pub data: HashMap<String, tera::Value>,
@@ -159,6 +162,25 @@ impl Stages {
     }
 }
 
+/// Every template value of a site, from its library and rendered bodies.
+fn all_values(
+    library: &Library,
+    page_bodies: &[Rendered],
+    section_bodies: &[Rendered],
+    config: &Config,
+    data: &HashMap<String, tera::Value>,
+    facts: &HashMap<String, PageFacts>,
+) -> SiteValues {
+    values::build(
+        library,
+        &Bodies { pages: page_bodies, sections: section_bodies },
+        config,
+        data::data_value(data),
+        &crate::render::values::build_time(),
+        facts,
+    )
+}
+
 impl Site {
     /// Runs every stage up to the template values. Collects all content errors before failing.
     /// The site keeps what rebuilds (`serve`) and lints (`check`) read.
@@ -200,7 +222,7 @@ impl Site {
     /// `bodies` are the rendered bodies of `library`'s pages and sections, in order.
     pub(crate) fn finish(
         stages: Stages,
-        mut library: Library,
+        library: Library,
         bodies: (Vec<Rendered>, Vec<Rendered>),
     ) -> Result<Site, Diagnostics> {
         let Stages {
@@ -232,37 +254,23 @@ impl Site {
         }
         let Some(mut tpl) = templates.take() else { return Err(diagnostics) };
         crate::templates::register_absolute_url(&mut tpl, config.origin(), config.base_path());
-        // The values and the search index read the same bodies: built side by side, the index's
-        // workers fill the time the values spend on one thread (sections, taxonomies).
-        let (values, search) = rayon::join(
-            || {
-                values::build(
-                    &library,
-                    &Bodies { pages: &page_bodies, sections: &section_bodies },
-                    &config,
-                    data::data_value(&data),
-                    &crate::render::values::build_time(),
-                    &facts,
-                )
-            },
-            || SearchIndex::build(&library, &page_bodies, &section_bodies, &config, retain),
-        );
-        if retain == render::Retain::ForOneBuild {
-            // The values hold all a template reads of the front matter and the tables of contents.
-            for body in page_bodies.iter_mut().chain(section_bodies.iter_mut()) {
-                body.toc = Vec::new();
-            }
-            for doc in library
-                .pages
-                .iter_mut()
-                .map(|p| &mut p.doc)
-                .chain(library.sections.iter_mut().map(|s| &mut s.doc))
-            {
-                doc.front.release_converted();
-            }
-        }
+        let (values, search) = match retain {
+            // The values and the search index read the same bodies: built side by side, the
+            // index's workers fill the time the values spend on one thread (sections, taxonomies).
+            render::Retain::ForRebuilds => rayon::join(
+                || all_values(&library, &page_bodies, &section_bodies, &config, &data, &facts),
+                || SearchIndex::build(&library, &page_bodies, &section_bodies, &config, retain),
+            ),
+            // One build: the index alone, so that it and the values are never held together.
+            // Its files are written first, then it is dropped and the values are built
+            // ([`crate::build::write_once`], [`Site::build_values`]).
+            render::Retain::ForOneBuild => (
+                SiteValues::unbuilt(),
+                SearchIndex::build(&library, &page_bodies, &section_bodies, &config, retain),
+            ),
+        };
         diagnostics.sort();
-        let site = Site {
+        let mut site = Site {
             options,
             config,
             templates: tpl,
@@ -270,6 +278,7 @@ impl Site {
             page_bodies,
             section_bodies,
             values,
+            values_built: false,
             search,
             data,
             static_files,
@@ -279,8 +288,47 @@ impl Site {
             progress: Arc::default(),
             body_edit_plan: std::sync::Mutex::new(None),
         };
-        site.install_lookups();
+        match retain {
+            render::Retain::ForRebuilds => {
+                site.values_built = true;
+                site.install_lookups();
+            }
+            render::Retain::ForOneBuild => {}
+        }
         Ok(site)
+    }
+
+    /// Builds the template values that [`Site::load_once`] leaves for later, and drops what only
+    /// they read: every table of contents and the front matter converted for templates (the
+    /// values hold all a template reads of them). Does nothing once they are built.
+    pub fn build_values(&mut self) {
+        if self.values_built {
+            return;
+        }
+        self.values = all_values(
+            &self.library,
+            &self.page_bodies,
+            &self.section_bodies,
+            &self.config,
+            &self.data,
+            &self.facts,
+        );
+        self.values_built = true;
+        for body in self.page_bodies.iter_mut().chain(self.section_bodies.iter_mut()) {
+            body.toc = Vec::new();
+        }
+        let library = &mut self.library;
+        let docs = library.pages.iter_mut().map(|p| &mut p.doc);
+        for doc in docs.chain(library.sections.iter_mut().map(|s| &mut s.doc)) {
+            doc.front.release_converted();
+        }
+        self.install_lookups();
+    }
+
+    /// Drops the search index of a one-shot build once its files are written: from then on the
+    /// site lists no search file among its [`Site::outputs`].
+    pub fn drop_search_index(&mut self) {
+        self.search = SearchIndex::default();
     }
 
     /// Gives the template functions the current values.
@@ -393,7 +441,9 @@ impl Site {
         self.library.sections.iter().filter(|s| s.publishes_page()).count()
     }
 
-    /// What rendering an output of this site reads.
+    /// What rendering an output of this site reads. Every output but the search index's files
+    /// reads the values: after [`Site::load_once`], only those are rendered before
+    /// [`Site::build_values`].
     pub fn render_input(&self) -> RenderInput<'_> {
         RenderInput {
             lib: &self.library,

@@ -355,6 +355,40 @@ fn a_template_error_on_render_leaves_the_output_untouched_and_names_template_and
     assert_eq!(snapshot(&out), before);
 }
 
+/// A build writes its search index before the pages (then drops it and builds the template
+/// values): a page that fails to render after that still leaves the previous output whole, the
+/// index included.
+#[test]
+fn a_page_that_fails_after_the_search_index_is_written_leaves_the_previous_index() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    let before = snapshot(&out);
+    let index_holds = |word: &str| {
+        walkdir::WalkDir::new(out.join("search-index"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .any(|e| fs::read_to_string(e.path()).unwrap_or_default().contains(word))
+    };
+    assert!(index_holds("first"), "the good build wrote a search index");
+    let page = site.join("content/briefs/first.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, format!("{text}\nA zanzibarish word that only the failed build reads.\n"))
+        .unwrap();
+    // Fails on render, not on load: only a page's values have no `no_such_field`.
+    fs::write(
+        site.join("themes/plain/templates/page.html"),
+        "{{ page.title }}\n{{ page.no_such_field.deeper }}\n{{ page.content | safe }}\n",
+    )
+    .unwrap();
+    let (code, stderr) = build_err(&site, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("page.html:2"), "the error names the template and line: {stderr}");
+    assert_eq!(snapshot(&out), before, "public/ changed after a failed build");
+    assert!(!index_holds("zanzibarish"), "the failed build's index reached public/");
+    assert!(!out.join(".charter-staging").exists());
+}
+
 #[test]
 fn unchanged_files_keep_their_modification_time_and_stale_files_go() {
     let site = fixture("basic");

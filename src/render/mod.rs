@@ -657,6 +657,14 @@ pub fn pages_under(lib: &Library, sid: SectionId) -> Vec<PageId> {
 }
 
 impl Output {
+    /// Whether this is a file of the search index (its manifest, a term chunk, a fragment group).
+    pub fn is_search_file(&self) -> bool {
+        matches!(
+            self,
+            Output::SearchManifest(_) | Output::SearchChunk { .. } | Output::SearchFragments { .. }
+        )
+    }
+
     /// Whether a static file at the same path (site or theme `static/`) replaces this output
     /// instead of colliding with it, as in Hugo and Zola: a site's own `robots.txt`.
     pub fn replaceable_by_static(&self) -> bool {

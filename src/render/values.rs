@@ -59,6 +59,20 @@ impl Urls<'_> {
 }
 
 impl SiteValues {
+    /// The values of a site whose values are not built yet: no page, section or taxonomy has
+    /// one (see [`crate::site::Site::build_values`]).
+    pub fn unbuilt() -> SiteValues {
+        SiteValues {
+            site: Value::none(),
+            site_by_language: Vec::new(),
+            data: Value::none(),
+            pages: Vec::new(),
+            sections: Vec::new(),
+            taxonomies: Vec::new(),
+            terms: Vec::new(),
+        }
+    }
+
     /// The `site` value of the outputs of language `lang`.
     pub fn site_of(&self, lang: &str) -> &Value {
         self.site_by_language.iter().find(|(code, _)| code == lang).map_or(&self.site, |(_, v)| v)
