@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::error::{Diagnostic, Diagnostics};
+use crate::deploy::DeployWrite;
+use crate::error::Diagnostics;
 use crate::options::BuildOptions;
 use crate::output::{self, WriteStats, Writer};
 use crate::render::Output;
@@ -108,25 +109,35 @@ pub fn build_counting(
 /// deploy transforms when any is asked for.
 pub fn write_all(site: &Site) -> Result<WriteStats, Diagnostics> {
     let (outputs, writer) = begin_writing(site)?;
-    let errors = write_outputs(site, &outputs, &writer);
+    let errors = match OutputWrite::begin(site, &outputs, &writer) {
+        Ok((how, mut errors)) => {
+            errors.extend(how.render(site, &outputs, &writer));
+            errors.extend(how.copy_files(site, &writer));
+            errors
+        }
+        Err(errors) => errors,
+    };
     finish_writing(writer, errors, &site.options.output_dir())
 }
 
 /// [`write_all`] for a site from [`Site::load_once`], holding less at its peak: the search
 /// index's files are written first and the index dropped, then the template values are built
-/// ([`Site::build_values`]) and everything else is written. (With the deploy transforms, which
-/// render every output in one pass, the values are built first and the index is held to the end.)
+/// ([`Site::build_values`]) and everything else is written.
 pub(crate) fn write_once(site: &mut Site) -> Result<WriteStats, Diagnostics> {
-    let (mut outputs, writer) = begin_writing(site)?;
-    let mut errors = Diagnostics::new();
-    if !site.options.deploy.any() {
-        let search_files;
-        (search_files, outputs) = outputs.into_iter().partition(Output::is_search_file);
-        errors = site.render_into(&search_files, &writer);
-        site.drop_search_index();
-    }
-    site.build_values();
-    errors.extend(write_outputs(site, &outputs, &writer));
+    let (outputs, writer) = begin_writing(site)?;
+    let errors = match OutputWrite::begin(site, &outputs, &writer) {
+        Ok((how, mut errors)) => {
+            let (search_files, rest): (Vec<Output>, Vec<Output>) =
+                outputs.into_iter().partition(Output::is_search_file);
+            errors.extend(how.render(site, &search_files, &writer));
+            site.drop_search_index();
+            site.build_values();
+            errors.extend(how.render(site, &rest, &writer));
+            errors.extend(how.copy_files(site, &writer));
+            errors
+        }
+        Err(errors) => errors,
+    };
     finish_writing(writer, errors, &site.options.output_dir())
 }
 
@@ -147,20 +158,47 @@ fn begin_writing(site: &Site) -> Result<(Vec<Output>, Writer), Diagnostics> {
     Ok((outputs, writer))
 }
 
-/// Renders and writes `outputs`, then copies the static files and content assets: plainly, or
-/// through the deploy transforms when any is asked for. Returns every error.
-fn write_outputs(site: &Site, outputs: &[Output], writer: &Writer) -> Diagnostics {
-    if site.options.deploy.any() {
-        return crate::deploy::write_site(site, outputs, writer, site.options.deploy);
+/// How outputs reach the writer: as rendered, or through the deploy transforms.
+enum OutputWrite {
+    Plain,
+    Deploy(DeployWrite),
+}
+
+impl OutputWrite {
+    /// Starts a write of `outputs` (all the site's). The deploy transforms name their
+    /// fingerprinted files first: a failure there fails the write.
+    fn begin(
+        site: &Site,
+        outputs: &[Output],
+        writer: &Writer,
+    ) -> Result<(OutputWrite, Diagnostics), Diagnostics> {
+        if !site.options.deploy.any() {
+            return Ok((OutputWrite::Plain, Diagnostics::new()));
+        }
+        DeployWrite::begin(site, outputs, writer, site.options.deploy)
+            .map(|(deploy, errors)| (OutputWrite::Deploy(deploy), errors))
     }
-    let mut errors = site.render_into(outputs, writer);
-    let copy_errors: Vec<Diagnostic> = site
-        .files_to_copy()
-        .par_iter()
-        .filter_map(|(rel, path)| writer.copy(rel, path).err())
-        .collect();
-    errors.extend(copy_errors);
-    errors
+
+    /// Renders and writes `outputs`. Returns every error.
+    fn render(&self, site: &Site, outputs: &[Output], writer: &Writer) -> Diagnostics {
+        match self {
+            OutputWrite::Plain => site.render_into(outputs, writer),
+            OutputWrite::Deploy(deploy) => deploy.render(site, outputs, writer),
+        }
+    }
+
+    /// Copies the static files and content assets. Returns every error.
+    fn copy_files(&self, site: &Site, writer: &Writer) -> Diagnostics {
+        match self {
+            OutputWrite::Plain => Diagnostics(
+                site.files_to_copy()
+                    .par_iter()
+                    .filter_map(|(rel, path)| writer.copy(rel, path).err())
+                    .collect(),
+            ),
+            OutputWrite::Deploy(deploy) => deploy.copy_files(site, writer),
+        }
+    }
 }
 
 /// Commits what `writer` wrote, or, after any error, throws it away.

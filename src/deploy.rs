@@ -354,123 +354,151 @@ fn minify_by_type(relative: &str, bytes: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-/// Renders every output and copies every file through `writer`, applying the deploy transforms.
-/// Returns every error.
-pub fn write_site(
-    site: &Site,
-    outputs: &[Output],
-    writer: &Writer,
+/// A write of the site through the deploy transforms, in three steps: [`DeployWrite::begin`]
+/// names the fingerprinted files (the static CSS and JS, the highlighting stylesheet) in the
+/// output plan before any byte is written, and writes the stylesheet; [`DeployWrite::render`]
+/// renders and writes outputs, in as many calls as the caller likes (a one-shot build writes its
+/// search index first); [`DeployWrite::copy_files`] copies the static files and content assets.
+pub struct DeployWrite {
     options: DeployOptions,
-) -> Diagnostics {
-    let config = &site.config;
-    let base_path = config.base_path().trim_end_matches('/').to_string();
-    let origin = config.origin().to_string();
-    let input = site.render_input();
-    let files = site.files_to_copy();
-    let root = &site.options.root;
-    let mut static_dirs = vec![root.join("static")];
-    if let Some(theme) = &config.theme {
-        static_dirs.push(root.join("themes").join(theme).join("static"));
-    }
-    let mut plan = match plan_assets(&files, &static_dirs, options, &base_path) {
-        Ok(p) => p,
-        Err(errors) => return errors,
-    };
-    let mut errors = Diagnostics::new();
+    origin: String,
+    plan: AssetPlan,
+}
 
-    // Generated CSS (the highlighting stylesheet) is named before the pages that link to it.
-    let mut early = Vec::new();
-    for o in outputs.iter().filter(|o| matches!(o, Output::SyntaxCss)) {
-        let rel = render::output_path(o, &site.library, config);
-        match input.render(o) {
-            Ok(bytes) => {
-                let bytes = if options.minify {
-                    minify_by_type(&rel, &bytes).unwrap_or(bytes)
-                } else {
-                    bytes
-                };
-                let target =
-                    if options.fingerprint { hashed_name(&rel, &bytes) } else { rel.clone() };
-                if target != rel {
-                    plan.renames.push((
-                        format!("{base_path}/{}", crate::text::encode_path(&rel)),
-                        format!("{base_path}/{}", crate::text::encode_path(&target)),
-                    ));
-                }
-                early.push((target, bytes));
-            }
-            Err(d) => errors.push(d),
+impl DeployWrite {
+    /// Plans the fingerprinted names and writes the highlighting stylesheet, which `outputs`
+    /// (the site's, all of them) may hold. Fails when a name cannot be planned; the write
+    /// errors of the stylesheet come back with the writer to go on with.
+    pub fn begin(
+        site: &Site,
+        outputs: &[Output],
+        writer: &Writer,
+        options: DeployOptions,
+    ) -> Result<(DeployWrite, Diagnostics), Diagnostics> {
+        let config = &site.config;
+        let base_path = config.base_path().trim_end_matches('/').to_string();
+        let input = site.render_input();
+        let files = site.files_to_copy();
+        let root = &site.options.root;
+        let mut static_dirs = vec![root.join("static")];
+        if let Some(theme) = &config.theme {
+            static_dirs.push(root.join("themes").join(theme).join("static"));
         }
-    }
-    plan.renames.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-    // Fingerprinted names go into the output plan before any byte is written, checked like
-    // every other path (a static file may already have that name).
-    let syntax_css = outputs
-        .iter()
-        .find(|o| matches!(o, Output::SyntaxCss))
-        .map(|o| render::output_path(o, &site.library, config));
-    let mut renamed: Vec<(&str, &str)> =
-        plan.prepared.iter().map(|(rel, (target, _))| (rel.as_str(), target.as_str())).collect();
-    renamed.extend(syntax_css.as_deref().zip(early.first().map(|(target, _)| target.as_str())));
-    renamed.sort();
-    for (from, to) in renamed.into_iter().filter(|(from, to)| from != to) {
-        let siblings: &[&str] =
-            if options.precompress && is_compressible(from) { &["", ".gz", ".br"] } else { &[""] };
-        for suffix in siblings {
-            if let Err(d) =
-                writer.rename_planned(&format!("{from}{suffix}"), &format!("{to}{suffix}"))
-            {
+        let mut plan = plan_assets(&files, &static_dirs, options, &base_path)?;
+        let mut errors = Diagnostics::new();
+
+        // Generated CSS (the highlighting stylesheet) is named before the pages that link to it.
+        let mut early = Vec::new();
+        for o in outputs.iter().filter(|o| matches!(o, Output::SyntaxCss)) {
+            let rel = render::output_path(o, &site.library, config);
+            match input.render(o) {
+                Ok(bytes) => {
+                    let bytes = if options.minify {
+                        minify_by_type(&rel, &bytes).unwrap_or(bytes)
+                    } else {
+                        bytes
+                    };
+                    let target =
+                        if options.fingerprint { hashed_name(&rel, &bytes) } else { rel.clone() };
+                    if target != rel {
+                        plan.renames.push((
+                            format!("{base_path}/{}", crate::text::encode_path(&rel)),
+                            format!("{base_path}/{}", crate::text::encode_path(&target)),
+                        ));
+                    }
+                    early.push((target, bytes));
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        plan.renames.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        // Fingerprinted names go into the output plan before any byte is written, checked like
+        // every other path (a static file may already have that name).
+        let syntax_css = outputs
+            .iter()
+            .find(|o| matches!(o, Output::SyntaxCss))
+            .map(|o| render::output_path(o, &site.library, config));
+        let mut renamed: Vec<(&str, &str)> = plan
+            .prepared
+            .iter()
+            .map(|(rel, (target, _))| (rel.as_str(), target.as_str()))
+            .collect();
+        renamed.extend(syntax_css.as_deref().zip(early.first().map(|(target, _)| target.as_str())));
+        renamed.sort();
+        for (from, to) in renamed.into_iter().filter(|(from, to)| from != to) {
+            let siblings: &[&str] = if options.precompress && is_compressible(from) {
+                &["", ".gz", ".br"]
+            } else {
+                &[""]
+            };
+            for suffix in siblings {
+                if let Err(d) =
+                    writer.rename_planned(&format!("{from}{suffix}"), &format!("{to}{suffix}"))
+                {
+                    errors.push(d);
+                }
+            }
+        }
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        for (target, bytes) in &early {
+            if let Err(d) = write_file(writer, target, bytes, options.precompress) {
                 errors.push(d);
             }
         }
-    }
-    if errors.has_errors() {
-        return errors;
-    }
-    for (target, bytes) in &early {
-        if let Err(d) = write_file(writer, target, bytes, options.precompress) {
-            errors.push(d);
-        }
+        let origin = config.origin().to_string();
+        Ok((DeployWrite { options, origin, plan }, errors))
     }
 
-    let rendered: Vec<Diagnostic> = outputs
-        .par_iter()
-        .filter(|o| !matches!(o, Output::SyntaxCss))
-        .filter_map(|o| {
-            let rel = render::output_path(o, &site.library, config);
-            let bytes = match input.render(o) {
-                Ok(b) => b,
-                Err(d) => return Some(d),
-            };
-            let bytes = transform(&rel, bytes, options, &plan.renames, &origin);
-            write_file(writer, &rel, &bytes, options.precompress).err()
-        })
-        .collect();
-    errors.extend(rendered);
+    /// Renders `outputs` (the stylesheet aside, written by [`DeployWrite::begin`]), transforms
+    /// them and writes them. Returns every error.
+    pub fn render(&self, site: &Site, outputs: &[Output], writer: &Writer) -> Diagnostics {
+        let input = site.render_input();
+        let errors: Vec<Diagnostic> = outputs
+            .par_iter()
+            .filter(|o| !matches!(o, Output::SyntaxCss))
+            .filter_map(|o| {
+                let rel = render::output_path(o, &site.library, &site.config);
+                let bytes = match input.render(o) {
+                    Ok(b) => b,
+                    Err(d) => return Some(d),
+                };
+                let bytes = transform(&rel, bytes, self.options, &self.plan.renames, &self.origin);
+                write_file(writer, &rel, &bytes, self.options.precompress).err()
+            })
+            .collect();
+        Diagnostics(errors)
+    }
 
-    let copied: Vec<Diagnostic> = files
-        .par_iter()
-        .filter_map(|(rel, path)| {
-            if let Some((target, bytes)) = plan.prepared.get(rel) {
-                return write_file(writer, target, bytes, options.precompress).err();
-            }
-            let needs_bytes = options.precompress && is_compressible(rel)
-                || options.minify && (is_html(rel) || is_fingerprintable(rel));
-            if !needs_bytes {
-                return writer.copy(rel, path).err();
-            }
-            match std::fs::read(path) {
-                Ok(bytes) => {
-                    let bytes = transform(rel, bytes, options, &plan.renames, &origin);
-                    write_file(writer, rel, &bytes, options.precompress).err()
+    /// Copies the static files and content assets: the fingerprinted ones as planned, the others
+    /// transformed when minifying or precompressing asks for their bytes. Returns every error.
+    pub fn copy_files(&self, site: &Site, writer: &Writer) -> Diagnostics {
+        let options = self.options;
+        let errors: Vec<Diagnostic> = site
+            .files_to_copy()
+            .par_iter()
+            .filter_map(|(rel, path)| {
+                if let Some((target, bytes)) = self.plan.prepared.get(rel) {
+                    return write_file(writer, target, bytes, options.precompress).err();
                 }
-                Err(e) => Some(io_error(path, "read the file to copy", &e)),
-            }
-        })
-        .collect();
-    errors.extend(copied);
-    errors.sort();
-    errors
+                let needs_bytes = options.precompress && is_compressible(rel)
+                    || options.minify && (is_html(rel) || is_fingerprintable(rel));
+                if !needs_bytes {
+                    return writer.copy(rel, path).err();
+                }
+                match std::fs::read(path) {
+                    Ok(bytes) => {
+                        let bytes =
+                            transform(rel, bytes, options, &self.plan.renames, &self.origin);
+                        write_file(writer, rel, &bytes, options.precompress).err()
+                    }
+                    Err(e) => Some(io_error(path, "read the file to copy", &e)),
+                }
+            })
+            .collect();
+        Diagnostics(errors)
+    }
 }
 
 /// Rewrites references and minifies one rendered output (HTML), or minifies generated CSS/JS.

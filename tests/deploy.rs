@@ -353,3 +353,35 @@ fn unquoted_attributes_and_style_urls_are_rewritten() {
     }
     assert!(!home.contains("/style.css"), "{home}");
 }
+
+/// A deploy build writes the search index before the pages, as a plain build does: the same
+/// files with the same bytes, each with `.gz` and `.br` siblings that decompress to them.
+#[test]
+fn the_search_index_of_a_deploy_build_is_the_plain_builds_precompressed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = new_site(dir.path());
+    let (plain, deploy) = (dir.path().join("plain"), dir.path().join("deploy"));
+    build(&root, &plain, &[]);
+    build(&root, &deploy, &["--deploy"]);
+    let index: Vec<String> =
+        files(&plain).into_iter().filter(|f| f.starts_with("search-index/")).collect();
+    assert!(index.iter().any(|f| f.ends_with("index.json")), "a plain build indexes: {index:?}");
+    let deployed = files(&deploy);
+    for file in &index {
+        let bytes = std::fs::read(plain.join(file)).expect("plain file");
+        let deployed_bytes = std::fs::read(deploy.join(file))
+            .unwrap_or_else(|e| panic!("{file} missing from the deploy build: {e}"));
+        assert_eq!(deployed_bytes, bytes, "{file}");
+        for (suffix, decode) in [(".gz", gunzip as fn(&[u8]) -> Vec<u8>), (".br", unbrotli)] {
+            let sibling = format!("{file}{suffix}");
+            assert!(deployed.contains(&sibling), "{sibling} missing");
+            let packed = std::fs::read(deploy.join(&sibling)).expect("sibling");
+            assert_eq!(decode(&packed), bytes, "{sibling}");
+        }
+    }
+    let deployed_index: Vec<&String> = deployed
+        .iter()
+        .filter(|f| f.starts_with("search-index/") && f.ends_with(".json"))
+        .collect();
+    assert_eq!(deployed_index.len(), index.len(), "the deploy build's index has other files");
+}
