@@ -189,7 +189,8 @@ impl Site {
     }
 
     /// [`Site::load`] for one build: what only rebuilds and lints read is dropped as soon as the
-    /// build is past needing it (see [`render::Retain`]).
+    /// build is past needing it (see [`render::Retain`]), and the template values are left for
+    /// [`Site::build_values`], once the search index is written ([`crate::build::write_once`]).
     pub fn load_once(options: BuildOptions) -> Result<Site, Diagnostics> {
         Site::load_with(options, render::Retain::ForOneBuild)
     }
@@ -218,7 +219,8 @@ impl Site {
         Site::finish(stages, library, bodies)
     }
 
-    /// The stages after placing: collect the bodies' messages, check anchors, build the values.
+    /// The stages after placing: collect the bodies' messages, check anchors, build the search
+    /// index and (unless the load is for one build) the values.
     /// `bodies` are the rendered bodies of `library`'s pages and sections, in order.
     pub(crate) fn finish(
         stages: Stages,
