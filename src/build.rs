@@ -123,7 +123,7 @@ pub fn write_all(site: &Site) -> Result<WriteStats, Diagnostics> {
 /// [`write_all`] for a site from [`Site::load_once`], holding less at its peak: the search
 /// index's files are written first and the index dropped, then the template values are built
 /// ([`Site::build_values`]) and everything else is written.
-pub(crate) fn write_once(site: &mut Site) -> Result<WriteStats, Diagnostics> {
+pub fn write_once(site: &mut Site) -> Result<WriteStats, Diagnostics> {
     let (outputs, writer) = begin_writing(site)?;
     let errors = match OutputWrite::begin(site, &outputs, &writer) {
         Ok((how, mut errors)) => {
