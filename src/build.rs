@@ -106,8 +106,10 @@ pub fn build_counting(
 }
 
 /// Renders and writes the whole site into its output folder, atomically: plainly, or through the
-/// deploy transforms when any is asked for.
+/// deploy transforms when any is asked for. The site's values must be built: a site from
+/// [`Site::load_once`] is written by [`write_once`].
 pub fn write_all(site: &Site) -> Result<WriteStats, Diagnostics> {
+    assert!(site.values_built(), "a site from Site::load_once is written with build::write_once");
     let (outputs, writer) = begin_writing(site)?;
     let errors = match OutputWrite::begin(site, &outputs, &writer) {
         Ok((how, mut errors)) => {

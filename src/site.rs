@@ -327,6 +327,12 @@ impl Site {
         self.install_lookups();
     }
 
+    /// Whether the template values are built ([`Site::load`] builds them, [`Site::load_once`]
+    /// leaves them for [`Site::build_values`]).
+    pub fn values_built(&self) -> bool {
+        self.values_built
+    }
+
     /// Drops the search index of a one-shot build once its files are written: from then on the
     /// site lists no search file among its [`Site::outputs`].
     pub fn drop_search_index(&mut self) {

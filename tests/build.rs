@@ -749,3 +749,14 @@ fn toc_false_empties_the_table_of_contents_and_section_terms_reach_templates() {
         "{briefs}"
     );
 }
+
+/// A site loaded for one build has no template values until `write_once` builds them: handing
+/// it to `write_all` is a mistake of the caller, refused before anything is written.
+#[test]
+#[should_panic(expected = "a site from Site::load_once is written with build::write_once")]
+fn a_site_loaded_for_one_build_is_not_written_by_write_all() {
+    let site = fixture("basic");
+    let loaded = charter::Site::load_once(charter::BuildOptions::new(&site))
+        .unwrap_or_else(|e| panic!("the fixture loads: {e}"));
+    let _ = charter::build::write_all(&loaded);
+}
