@@ -87,7 +87,7 @@ pub fn build_counting(
     }
     let mut site = Site::load_once(options)?;
     site.progress = progress;
-    let stats = write_once(&mut site)?;
+    let stats = write_all(&mut site)?;
     let summary = BuildSummary {
         pages: site.library.pages.len(),
         sections: site.published_sections(),
@@ -106,34 +106,23 @@ pub fn build_counting(
 }
 
 /// Renders and writes the whole site into its output folder, atomically: plainly, or through the
-/// deploy transforms when any is asked for. The site's values must be built: a site from
-/// [`Site::load_once`] is written by [`write_once`].
-pub fn write_all(site: &Site) -> Result<WriteStats, Diagnostics> {
-    assert!(site.values_built(), "a site from Site::load_once is written with build::write_once");
+/// deploy transforms when any is asked for. A site from [`Site::load_once`] holds less at its
+/// peak: its search index's files are written first and the index dropped, then its template
+/// values are built ([`Site::build_values`]) and everything else is written.
+pub fn write_all(site: &mut Site) -> Result<WriteStats, Diagnostics> {
     let (outputs, writer) = begin_writing(site)?;
     let errors = match OutputWrite::begin(site, &outputs, &writer) {
         Ok((how, mut errors)) => {
-            errors.extend(how.render(site, &outputs, &writer));
-            errors.extend(how.copy_files(site, &writer));
-            errors
-        }
-        Err(errors) => errors,
-    };
-    finish_writing(writer, errors, &site.options.output_dir())
-}
-
-/// [`write_all`] for a site from [`Site::load_once`], holding less at its peak: the search
-/// index's files are written first and the index dropped, then the template values are built
-/// ([`Site::build_values`]) and everything else is written.
-pub fn write_once(site: &mut Site) -> Result<WriteStats, Diagnostics> {
-    let (outputs, writer) = begin_writing(site)?;
-    let errors = match OutputWrite::begin(site, &outputs, &writer) {
-        Ok((how, mut errors)) => {
-            let (search_files, rest): (Vec<Output>, Vec<Output>) =
-                outputs.into_iter().partition(Output::is_search_file);
-            errors.extend(how.render(site, &search_files, &writer));
-            site.drop_search_index();
-            site.build_values();
+            let rest = if site.values_built() {
+                outputs
+            } else {
+                let (search_files, rest): (Vec<Output>, Vec<Output>) =
+                    outputs.into_iter().partition(Output::is_search_file);
+                errors.extend(how.render(site, &search_files, &writer));
+                site.drop_search_index();
+                site.build_values();
+                rest
+            };
             errors.extend(how.render(site, &rest, &writer));
             errors.extend(how.copy_files(site, &writer));
             errors

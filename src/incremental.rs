@@ -273,7 +273,7 @@ impl Site {
     }
 
     /// Renders and writes every output (as a full build does), reporting what changed.
-    fn write_everything(&self) -> Result<(WriteStats, Vec<String>), Diagnostics> {
+    fn write_everything(&mut self) -> Result<(WriteStats, Vec<String>), Diagnostics> {
         let before = std::time::SystemTime::now();
         let stats = crate::build::write_all(self)?;
         let output = self.options.output_dir();
@@ -635,7 +635,7 @@ impl Site {
     /// the site: the end of every rebuild that reloaded more than one page.
     fn replace_with(
         &mut self,
-        fresh: Site,
+        mut fresh: Site,
         label: String,
         started: Instant,
     ) -> Result<RebuildReport, Diagnostics> {

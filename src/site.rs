@@ -190,7 +190,7 @@ impl Site {
 
     /// [`Site::load`] for one build: what only rebuilds and lints read is dropped as soon as the
     /// build is past needing it (see [`render::Retain`]), and the template values are left for
-    /// [`Site::build_values`], once the search index is written ([`crate::build::write_once`]).
+    /// [`Site::build_values`], once the search index is written ([`crate::build::write_all`]).
     pub fn load_once(options: BuildOptions) -> Result<Site, Diagnostics> {
         Site::load_with(options, render::Retain::ForOneBuild)
     }
@@ -265,7 +265,7 @@ impl Site {
             ),
             // One build: the index alone, so that it and the values are never held together.
             // Its files are written first, then it is dropped and the values are built
-            // ([`crate::build::write_once`], [`Site::build_values`]).
+            // ([`crate::build::write_all`], [`Site::build_values`]).
             render::Retain::ForOneBuild => (
                 SiteValues::unbuilt(),
                 SearchIndex::build(&library, &page_bodies, &section_bodies, &config, retain),

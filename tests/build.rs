@@ -750,13 +750,23 @@ fn toc_false_empties_the_table_of_contents_and_section_terms_reach_templates() {
     );
 }
 
-/// A site loaded for one build has no template values until `write_once` builds them: handing
-/// it to `write_all` is a mistake of the caller, refused before anything is written.
+/// `write_all` writes a site loaded for one build (search index first, values built after it)
+/// exactly as it writes one loaded for `serve` (values and index built together).
 #[test]
-#[should_panic(expected = "a site from Site::load_once is written with build::write_once")]
-fn a_site_loaded_for_one_build_is_not_written_by_write_all() {
+fn a_site_loaded_for_one_build_is_written_as_a_site_loaded_for_serve() {
     let site = fixture("basic");
-    let loaded = charter::Site::load_once(charter::BuildOptions::new(&site))
-        .unwrap_or_else(|e| panic!("the fixture loads: {e}"));
-    let _ = charter::build::write_all(&loaded);
+    let write = |load: fn(charter::BuildOptions) -> Result<charter::Site, _>, folder: &str| {
+        let mut options = charter::BuildOptions::new(&site);
+        options.output = Some(site.join(folder));
+        let mut loaded = load(options).unwrap_or_else(|e| panic!("the fixture loads: {e}"));
+        charter::build::write_all(&mut loaded).unwrap_or_else(|e| panic!("{e}"));
+        output_tree(&site.join(folder))
+    };
+    let once = write(charter::Site::load_once, "once");
+    let kept = write(charter::Site::load, "kept");
+    assert!(once.keys().any(|p| p.starts_with("search-index")), "the index is written");
+    assert_eq!(once.keys().collect::<Vec<_>>(), kept.keys().collect::<Vec<_>>());
+    for (path, bytes) in &kept {
+        assert!(once.get(path) == Some(bytes), "{} differs", path.display());
+    }
 }

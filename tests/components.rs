@@ -114,7 +114,7 @@ fn an_error_inside_a_component_names_the_call_and_the_template() {
 fn serve_rerenders_the_pages_that_call_an_edited_or_added_component() {
     let root = fixture("components");
     let mut site = Site::load(BuildOptions::new(&root)).unwrap_or_else(|e| panic!("{e}"));
-    charter::build::write_all(&site).unwrap_or_else(|e| panic!("{e}"));
+    charter::build::write_all(&mut site).unwrap_or_else(|e| panic!("{e}"));
     let note = root.join("themes/t/templates/components/note.html");
     let text =
         fs::read_to_string(&note).unwrap().replace("<aside class=", "<aside data-edited class=");

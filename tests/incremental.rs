@@ -39,8 +39,8 @@ fn without_search_index(changed: &[String]) -> (Vec<String>, Vec<String>) {
 }
 
 fn load(site: &Path) -> Site {
-    let site = Site::load(BuildOptions::new(site)).unwrap_or_else(|e| panic!("{e}"));
-    charter::build::write_all(&site).unwrap_or_else(|e| panic!("{e}"));
+    let mut site = Site::load(BuildOptions::new(site)).unwrap_or_else(|e| panic!("{e}"));
+    charter::build::write_all(&mut site).unwrap_or_else(|e| panic!("{e}"));
     site
 }
 

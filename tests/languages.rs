@@ -324,8 +324,8 @@ fn check_lists_untranslated_pages_as_information_without_failing() {
 }
 
 fn load(root: &Path) -> Site {
-    let site = Site::load(BuildOptions::new(root)).unwrap_or_else(|e| panic!("{e}"));
-    charter::build::write_all(&site).unwrap_or_else(|e| panic!("{e}"));
+    let mut site = Site::load(BuildOptions::new(root)).unwrap_or_else(|e| panic!("{e}"));
+    charter::build::write_all(&mut site).unwrap_or_else(|e| panic!("{e}"));
     site
 }
 

@@ -236,7 +236,7 @@ fn assert_same_as_fresh(site: &Path, step: &str) {
 fn a_body_edit_is_searchable_after_its_incremental_rebuild() {
     let site = fixture("search");
     let mut loaded = Site::load(BuildOptions::new(&*site)).unwrap_or_else(|e| panic!("{e}"));
-    charter::build::write_all(&loaded).unwrap_or_else(|e| panic!("{e}"));
+    charter::build::write_all(&mut loaded).unwrap_or_else(|e| panic!("{e}"));
     let out = site.join("public");
     assert!(written(&out, "en").urls("hippopotamus").is_empty());
     let page = site.join("content/force/commander.md");
@@ -277,7 +277,7 @@ fn a_body_edit_writes_only_the_chunks_whose_terms_changed() {
     let site = fixture("search");
     fs::write(site.join("content/vocabulary.md"), vocabulary(6000)).unwrap();
     let mut loaded = Site::load(BuildOptions::new(&*site)).unwrap_or_else(|e| panic!("{e}"));
-    charter::build::write_all(&loaded).unwrap_or_else(|e| panic!("{e}"));
+    charter::build::write_all(&mut loaded).unwrap_or_else(|e| panic!("{e}"));
     let out = site.join("public");
     let before = written(&out, "en");
     assert!(before.chunks.len() > 5, "several chunks: {}", before.chunks.len());

@@ -332,8 +332,8 @@ impl Builder {
         let started = Instant::now();
         let options = self.options.clone();
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            let site = Site::load(options)?;
-            let stats = crate::build::write_all(&site)?;
+            let mut site = Site::load(options)?;
+            let stats = crate::build::write_all(&mut site)?;
             Ok::<_, Diagnostics>((site, stats))
         }))
         .unwrap_or_else(|_| Err(panicked()));

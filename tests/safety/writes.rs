@@ -314,7 +314,7 @@ fn serve_refuses_a_static_file_that_would_replace_a_page() {
     site.build().assert_ok();
     let mut loaded =
         charter::Site::load(charter::BuildOptions::new(&site.root)).expect("the site loads");
-    charter::build::write_all(&loaded).expect("the first write");
+    charter::build::write_all(&mut loaded).expect("the first write");
     let before = snapshot(&site.public());
     let build_error = {
         site.write("static/good/index.html", "<p>a static file</p>");
