@@ -399,7 +399,7 @@ impl Site {
         let old_values_page = self.values.pages[pid].clone();
         self.refresh_values_for_page(pid);
         self.patch_lookups(pid);
-        let search = self.update_search_index(pid, &old_body.html);
+        let search = self.update_search_index(pid, &old_body.html.text());
 
         let mut outputs = outputs_depending_on_page(self, pid);
         outputs.extend(search.outputs.iter().cloned());
@@ -451,7 +451,7 @@ impl Site {
                 self.values.pages[pid] = old_values_page;
                 self.refresh_values_for_page(pid);
                 self.patch_lookups(pid);
-                self.update_search_index(pid, &new_body.html);
+                self.update_search_index(pid, &new_body.html.text());
                 Err(errors)
             }
         }
@@ -537,8 +537,10 @@ impl Site {
     /// Gives `get_page`/`get_section` the new values of page `pid` and of every section (section
     /// values were rebuilt around it); URLs and the rest are unchanged by a body edit.
     fn patch_lookups(&self, pid: PageId) {
-        let page =
-            (self.library.pages[pid].doc.relative_path.clone(), self.values.pages[pid].clone());
+        let page = (
+            self.library.pages[pid].doc.relative_path.clone(),
+            (self.values.pages[pid].clone(), self.page_bodies[pid].html.clone()),
+        );
         let mut sections = Vec::with_capacity(self.library.sections.len() * 2);
         for (sid, s) in self.library.sections.iter().enumerate() {
             sections.push((s.doc.relative_path.clone(), self.values.sections[sid].clone()));

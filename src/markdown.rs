@@ -30,21 +30,61 @@ pub struct InternalLink {
     pub line: usize,
 }
 
-/// Rendered HTML, held once: a reference-counted Tera safe string, so the body and the `content`
-/// (or `summary`) of its template value share one allocation (on the 10,000-page corpus the HTML
-/// is ~85 MB; held twice it was a third of the peak memory).
+/// Rendered HTML, held once. As rendered it is a reference-counted Tera safe string, so the body
+/// and the `content` (or `summary`) of its template value share one allocation (on the
+/// 10,000-page corpus the HTML is ~85 MB; held twice it was a third of the peak memory).
+///
+/// A one-shot build packs every page body ([`SharedHtml::pack`]): LZ4 makes it about a third of
+/// its size, and the few readers of a page's whole HTML (its own `page.html`, `get_page`, the
+/// feeds, the search index) unpack it when they need it. Listings never hold it (their page
+/// values carry no `content`), so no build keeps every page's HTML at once.
 #[derive(Clone)]
-pub struct SharedHtml(tera::Value);
+pub struct SharedHtml(HtmlStore);
+
+#[derive(Clone)]
+enum HtmlStore {
+    Plain(tera::Value),
+    /// LZ4 block, its length first (`lz4_flex::compress_prepend_size`).
+    Packed(std::sync::Arc<[u8]>),
+}
 
 impl SharedHtml {
     pub fn new(html: &str) -> Self {
-        SharedHtml(tera::Value::safe_string(html))
+        SharedHtml(HtmlStore::Plain(tera::Value::safe_string(html)))
     }
 
-    /// The value for templates (a pointer copy).
+    /// The value for templates: a pointer copy, or the unpacked HTML of a packed body.
     pub fn value(&self) -> tera::Value {
-        self.0.clone()
+        match &self.0 {
+            HtmlStore::Plain(v) => v.clone(),
+            HtmlStore::Packed(_) => tera::Value::safe_string(&self.text()),
+        }
     }
+
+    /// The HTML.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.0 {
+            HtmlStore::Plain(v) => std::borrow::Cow::Borrowed(v.as_str().unwrap_or_default()),
+            HtmlStore::Packed(bytes) => std::borrow::Cow::Owned(unpack(bytes)),
+        }
+    }
+
+    /// Keeps the HTML compressed from now on (see the type's docs).
+    pub fn pack(&mut self) {
+        if let HtmlStore::Plain(v) = &self.0 {
+            let html = v.as_str().unwrap_or_default();
+            self.0 = HtmlStore::Packed(lz4_flex::compress_prepend_size(html.as_bytes()).into());
+        }
+    }
+}
+
+/// The HTML of a packed body. The bytes are the compressor's own output, held in memory since: a
+/// failure is a bug in Charter, never a property of a site.
+fn unpack(bytes: &[u8]) -> String {
+    let raw = lz4_flex::decompress_size_prepended(bytes)
+        .unwrap_or_else(|e| panic!("a packed page body does not unpack ({e}): a bug in Charter"));
+    String::from_utf8(raw)
+        .unwrap_or_else(|e| panic!("a packed page body is not UTF-8 ({e}): a bug in Charter"))
 }
 
 impl Default for SharedHtml {
@@ -53,22 +93,15 @@ impl Default for SharedHtml {
     }
 }
 
-impl std::ops::Deref for SharedHtml {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.0.as_str().unwrap_or_default()
-    }
-}
-
 impl std::fmt::Display for SharedHtml {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self)
+        f.write_str(&self.text())
     }
 }
 
 impl std::fmt::Debug for SharedHtml {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&**self, f)
+        std::fmt::Debug::fmt(&*self.text(), f)
     }
 }
 
@@ -1133,9 +1166,9 @@ mod tests {
     #[test]
     fn headings_get_unique_ids_and_a_toc() {
         let r = md("## One\n\n### Two\n\n## One\n\n## Custom {#mine}\n");
-        assert!(r.html.contains("<h2 id=\"one\">One</h2>"), "{}", r.html);
-        assert!(r.html.contains("<h2 id=\"one-1\">"), "{}", r.html);
-        assert!(r.html.contains("<h2 id=\"mine\">"), "{}", r.html);
+        assert!(r.html.text().contains("<h2 id=\"one\">One</h2>"), "{}", r.html);
+        assert!(r.html.text().contains("<h2 id=\"one-1\">"), "{}", r.html);
+        assert!(r.html.text().contains("<h2 id=\"mine\">"), "{}", r.html);
         assert_eq!(r.toc.len(), 3);
         assert_eq!(r.toc[0].children[0].id, "two");
     }
@@ -1143,7 +1176,7 @@ mod tests {
     #[test]
     fn internal_links_resolve_or_fail_with_a_line() {
         let r = md("text\n\n[ok](@/a.md#x) and [bad](@/missing.md)\n");
-        assert!(r.html.contains("href=\"/a/#x\""), "{}", r.html);
+        assert!(r.html.text().contains("href=\"/a/#x\""), "{}", r.html);
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!(r.diagnostics[0].line, Some(3));
         assert_eq!(r.internal_links[0].anchor.as_deref(), Some("x"));
@@ -1152,10 +1185,10 @@ mod tests {
     #[test]
     fn footnotes_move_to_the_end_with_backlinks() {
         let r = md("Claim[^1] again[^1].\n\n[^1]: The source.\n\nAfter.\n");
-        let notes = r.html.find("class=\"footnotes\"").unwrap();
-        assert!(r.html.find("After.").unwrap() < notes);
-        assert!(r.html.contains("href=\"#fr-1-2\""), "{}", r.html);
-        assert!(r.html.contains("id=\"fn-1\""));
+        let notes = r.html.text().find("class=\"footnotes\"").unwrap();
+        assert!(r.html.text().find("After.").unwrap() < notes);
+        assert!(r.html.text().contains("href=\"#fr-1-2\""), "{}", r.html);
+        assert!(r.html.text().contains("id=\"fn-1\""));
     }
 
     #[test]
@@ -1171,8 +1204,8 @@ mod tests {
             },
             &Links,
         );
-        assert!(r.html.contains("<p id=\"p1\">Intro.<a class=\"para-anchor\" href=\"#p1\" tabindex=\"-1\" aria-hidden=\"true\">"), "{}", r.html);
-        assert!(r.html.contains("<h2 id=\"part-one\"><a class=\"heading-anchor\" href=\"#part-one\">Part one</a></h2>"), "{}", r.html);
+        assert!(r.html.text().contains("<p id=\"p1\">Intro.<a class=\"para-anchor\" href=\"#p1\" tabindex=\"-1\" aria-hidden=\"true\">"), "{}", r.html);
+        assert!(r.html.text().contains("<h2 id=\"part-one\"><a class=\"heading-anchor\" href=\"#part-one\">Part one</a></h2>"), "{}", r.html);
         let linked = render(
             &Input {
                 body: "## See [x](https://e.org)\n",
@@ -1183,9 +1216,13 @@ mod tests {
             },
             &Links,
         );
-        assert!(!linked.html.contains("heading-anchor"), "no link inside a link: {}", linked.html);
-        assert!(r.html.contains("<p id=\"part-one-p2\">Second."), "{}", r.html);
-        assert!(r.html.contains("<li>item</li>"), "list items get no anchors: {}", r.html);
+        assert!(
+            !linked.html.text().contains("heading-anchor"),
+            "no link inside a link: {}",
+            linked.html
+        );
+        assert!(r.html.text().contains("<p id=\"part-one-p2\">Second."), "{}", r.html);
+        assert!(r.html.text().contains("<li>item</li>"), "list items get no anchors: {}", r.html);
         assert_eq!(r.toc[0].title, "Part one");
         assert_eq!(r.word_count, 6, "anchors add no words");
     }
@@ -1193,8 +1230,22 @@ mod tests {
     #[test]
     fn summary_and_words() {
         let r = md("One two.\n\n<!-- more -->\n\nThree.\n");
-        assert_eq!(r.summary.as_deref(), Some("<p>One two.</p>\n"));
+        assert_eq!(r.summary.map(|s| s.to_string()).as_deref(), Some("<p>One two.</p>\n"));
         assert_eq!(r.word_count, 3);
+    }
+
+    #[test]
+    fn a_packed_body_gives_back_the_html_it_was_given() {
+        let r = md("# Заголовок\n\nA *body* with `code` and a [link](https://example.org).\n");
+        let mut packed = r.html.clone();
+        packed.pack();
+        packed.pack(); // packing twice changes nothing
+        assert_eq!(packed.text(), r.html.text());
+        assert_eq!(packed.value().as_str(), r.html.value().as_str());
+        assert_eq!(format!("{packed}"), format!("{}", r.html));
+        let mut empty = super::SharedHtml::default();
+        empty.pack();
+        assert_eq!(empty.text(), "");
     }
 
     /// Renders a call as `<x-NAME a=1>BODY</x-NAME>`; `nope` is unknown.
@@ -1260,9 +1311,9 @@ mod tests {
         let r = with_calls(
             "```text\n{{ f() }}\n```\n\n    {% g() %}\n\nWrite {{/* f(a=\"x\") */}} so.\n",
         );
-        assert!(r.html.contains("{{ f() }}"), "{}", r.html);
-        assert!(r.html.contains("{% g() %}"), "{}", r.html);
-        assert!(r.html.contains("<p>Write {{ f(a=\"x\") }} so.</p>"), "{}", r.html);
+        assert!(r.html.text().contains("{{ f() }}"), "{}", r.html);
+        assert!(r.html.text().contains("{% g() %}"), "{}", r.html);
+        assert!(r.html.text().contains("<p>Write {{ f(a=\"x\") }} so.</p>"), "{}", r.html);
         assert!(r.components_used.is_empty());
     }
 
@@ -1293,7 +1344,7 @@ mod tests {
         ];
         for body in samples {
             let r = with_calls(body);
-            assert!(!r.html.contains("{{ f() }}{{"), "{body:?}: {}", r.html);
+            assert!(!r.html.text().contains("{{ f() }}{{"), "{body:?}: {}", r.html);
         }
         let r = with_calls(&deep);
         assert!(r.diagnostics.iter().any(|d| d.message.contains("nest more than 32 deep")));
@@ -1320,8 +1371,8 @@ mod tests {
     #[test]
     fn code_is_highlighted_and_unknown_languages_warn() {
         let r = md("```rust\nfn x() {}\n```\n\n```klingon\n<x>\n```\n");
-        assert!(r.html.contains("hl-"), "{}", r.html);
-        assert!(r.html.contains("&lt;x&gt;"));
+        assert!(r.html.text().contains("hl-"), "{}", r.html);
+        assert!(r.html.text().contains("&lt;x&gt;"));
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!(r.diagnostics[0].line, Some(5));
     }

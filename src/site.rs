@@ -215,7 +215,8 @@ impl Site {
         let mut stages =
             Stages { options, config, templates, data, static_files, facts, diagnostics, retain };
         let mut library = stages.place(content)?;
-        let bodies = render::render_bodies(&mut library, &stages.config, stages.templates.as_ref());
+        let bodies =
+            render::render_bodies(&mut library, &stages.config, stages.templates.as_ref(), retain);
         Site::finish(stages, library, bodies)
     }
 
@@ -353,7 +354,10 @@ impl Site {
             ..Lookups::default()
         };
         for (pid, p) in self.library.pages.iter().enumerate() {
-            lookups.pages.insert(p.doc.relative_path.clone(), self.values.pages[pid].clone());
+            lookups.pages.insert(
+                p.doc.relative_path.clone(),
+                (self.values.pages[pid].clone(), self.page_bodies[pid].html.clone()),
+            );
             lookups.urls.insert(p.doc.relative_path.clone(), urls.path(&p.path));
         }
         for (sid, s) in self.library.sections.iter().enumerate() {

@@ -13,6 +13,7 @@ use std::sync::{Arc, RwLock};
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::error::{Diagnostic, Diagnostics};
+use crate::markdown::SharedHtml;
 use crate::page_components::ComponentSpec;
 use crate::site_files::SiteFiles;
 
@@ -26,8 +27,9 @@ const FALLBACKS: &[(&str, &str)] = &[
 /// What the template functions can look up: set before each render pass.
 #[derive(Default, Clone)]
 pub struct Lookups {
-    /// `proposal/aasc.md` -> page value.
-    pub pages: HashMap<String, Value>,
+    /// `proposal/aasc.md` -> the page's listing value and its rendered body: `get_page` gives
+    /// the whole page, its `content` included ([`page_with_content`]).
+    pub pages: HashMap<String, (Value, SharedHtml)>,
     /// `proposal/_index.md` and `proposal` -> section value.
     pub sections: HashMap<String, Value>,
     /// `proposal/aasc.md` -> root-relative URL (with base path).
@@ -360,7 +362,7 @@ impl Templates {
     /// are patched in place.
     pub fn update_lookups(
         &self,
-        pages: impl IntoIterator<Item = (String, Value)>,
+        pages: impl IntoIterator<Item = (String, (Value, SharedHtml))>,
         sections: impl IntoIterator<Item = (String, Value)>,
     ) {
         let mut guard = match self.lookups.write() {
@@ -661,7 +663,11 @@ fn template_error(
                     .at_line_of(&source, line.max(1), Some(col))
                     .hint(format!("add `{add}"));
             }
-            let hint = if report.message().contains("not found")
+            let hint = if report.message().contains("Field `content` is not defined")
+                || report.message().contains(UNDEFINED_SAFE)
+            {
+                LISTED_PAGE_CONTENT
+            } else if report.message().contains("not found")
                 && report.message().to_lowercase().contains("filter")
             {
                 "check the filter's name; Charter adds date, slugify, urlencode, json_encode, striptags, absolute_url to Tera's own"
@@ -711,7 +717,27 @@ fn template_error(
     d
 }
 
+/// The start of the error of `safe` given an undefined value.
+const UNDEFINED_SAFE: &str = "`safe` was given a value that is not defined";
+
+/// The hint of a template that reads `content` where it is not: a page in a list.
+const LISTED_PAGE_CONTENT: &str = "a page in a list (`section.pages`, `term.pages`, `paginator.pages`, `page.previous`, `page.next`) has no `content`, so that no build holds every page's HTML at once: show its `summary`, or take the whole page, `{% set whole = get_page(path=p.relative_path) %}`, and show `whole.content`";
+
 fn register_filters(tera: &mut Tera) {
+    // Tera's own `safe` prints an undefined value as nothing: `{{ p.contnet | safe }}`, or the
+    // `content` of a page in a list (which lists do not carry), would vanish from the page
+    // without a word. Charter's refuses it; any other value is printed as Tera's is.
+    tera.register_filter("safe", |value: Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        if value.is_undefined() {
+            return Err(tera::Error::message(format!(
+                "{UNDEFINED_SAFE}: check the name before `| safe`"
+            )));
+        }
+        Ok(match value.as_str() {
+            Some(s) => Value::safe_string(s),
+            None => Value::safe_string(&value.to_string()),
+        })
+    });
     tera.register_filter(
         "date",
         |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
@@ -753,6 +779,16 @@ fn register_filters(tera: &mut Tera) {
     );
 }
 
+/// A page's whole value: its listing value (`values.pages`, which lists, neighbours and
+/// `get_section` show) with its `content`, the rendered body. Only the page's own `page.html`
+/// and `get_page` see a page's `content`, so no build holds every page's HTML in its values.
+pub fn page_with_content(listing: &Value, html: &SharedHtml) -> Value {
+    let Some(map) = listing.as_map() else { return listing.clone() };
+    let mut map = map.clone();
+    map.insert(tera::value::Key::Str("content"), html.value());
+    Value::from(map)
+}
+
 fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
     let current = move |l: &Arc<RwLock<Arc<Lookups>>>| -> Arc<Lookups> {
         l.read().map(|g| g.clone()).unwrap_or_else(|p| p.into_inner().clone())
@@ -763,7 +799,7 @@ fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
             let path: String = kwargs.must_get("path")?;
             let path = path.trim_start_matches("@/").trim_start_matches('/').to_string();
             LookupRecording::note(&path);
-            current(&l).pages.get(&path).cloned().ok_or_else(|| {
+            current(&l).pages.get(&path).map(|(listing, html)| page_with_content(listing, html)).ok_or_else(|| {
                 tera::Error::message(format!("get_page: there is no page content/{path} (give the path under content/, e.g. \"proposal/aasc.md\")"))
             })
         });

@@ -390,6 +390,46 @@ fn a_page_that_fails_after_the_search_index_is_written_leaves_the_previous_index
 }
 
 #[test]
+fn a_page_in_a_list_has_no_content_and_reading_it_fails_with_the_way_to_get_it() {
+    let site = fixture("basic");
+    let out = build_ok(&site, &[]);
+    let before = snapshot(&out);
+    let section = site.join("themes/plain/templates/section.html");
+    let listing = fs::read_to_string(&section).unwrap();
+    let with = |expression: &str| {
+        listing.replace(
+            "<a href=\"{{ p.path }}\">{{ p.title }}</a>",
+            &format!("<a href=\"{{{{ p.path }}}}\">{{{{ p.title }}}}</a>{expression}"),
+        )
+    };
+    // Printed as it is, or through `safe` (Tera's own `safe` prints an undefined value as
+    // nothing: the page would lose it without a word).
+    for expression in ["{{ p.content }}", "{{ p.content | safe }}"] {
+        fs::write(&section, with(expression)).unwrap();
+        let (code, stderr) = build_err(&site, &[]);
+        assert_eq!(code, 1, "{expression}: {stderr}");
+        assert!(stderr.contains("section.html:2"), "{expression}: names the line: {stderr}");
+        assert!(stderr.contains("get_page(path=p.relative_path)"), "{expression}: {stderr}");
+        assert_eq!(snapshot(&out), before, "{expression}: public/ changed after a failed build");
+    }
+    // The way the hint gives: the whole page from `get_page`, in a one-shot build (whose
+    // bodies are packed) as in the page's own `page.html`.
+    fs::write(
+        &section,
+        with("<div class=\"whole\">{% set whole = get_page(path=p.relative_path) %}{{ whole.content | safe }}</div>"),
+    )
+    .unwrap();
+    let out = build_ok(&site, &[]);
+    let list = read(&out, "briefs/index.html");
+    assert!(list.contains("<div class=\"whole\"><p>Second body.</p>"), "{list}");
+    assert!(read(&out, "briefs/brief-two/index.html").contains("<p>Second body.</p>"));
+    assert!(
+        read(&out, "atom.xml").contains("&lt;p&gt;Second body.&lt;/p&gt;"),
+        "the feed keeps its entries' content"
+    );
+}
+
+#[test]
 fn unchanged_files_keep_their_modification_time_and_stale_files_go() {
     let site = fixture("basic");
     let out = build_ok(&site, &[]);

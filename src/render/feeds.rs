@@ -3,7 +3,8 @@
 
 use crate::config::Config;
 use crate::content::{Library, PageId, SectionId};
-use crate::render::values::{SiteValues, Urls};
+use crate::markdown::Rendered;
+use crate::render::values::Urls;
 use crate::text::escape_xml;
 
 /// Rewrites root-relative URLs in `href` and `src` attributes (and `data-src`, `xlink:href`, …)
@@ -96,11 +97,11 @@ fn smallest_sorted<T: Ord>(mut items: Vec<T>, limit: usize) -> Vec<T> {
 }
 
 /// An Atom feed of the dated pages among `pages` (newest first, at most `config.feed.limit`).
-/// Each entry's content is the page value's `content` (the rendered body, shared with the
-/// templates), so the feeds need no other copy of the bodies.
+/// Each entry's content is the page's rendered body (`bodies`, by page id): a feed reads the
+/// bodies of its newest `limit` pages only.
 pub fn atom(
     lib: &Library,
-    values: &SiteValues,
+    bodies: &[Rendered],
     config: &Config,
     section: Option<SectionId>,
     pages: &[PageId],
@@ -181,14 +182,10 @@ pub fn atom(
         if let Some(d) = &f.description {
             out.push_str(&format!("    <summary>{}</summary>\n", escape_xml(d)));
         }
-        let html = values.pages[pid]
-            .as_map()
-            .and_then(|m| m.get(&tera::value::Key::Str("content")))
-            .and_then(|v| v.as_str())
-            .unwrap_or("");
+        let html = bodies.get(pid).map(|b| b.html.text()).unwrap_or_default();
         out.push_str(&format!(
             "    <content type=\"html\">{}</content>\n",
-            escape_xml(&absolutise(html, config))
+            escape_xml(&absolutise(&html, config))
         ));
         out.push_str("  </entry>\n");
     }

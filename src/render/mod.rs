@@ -168,11 +168,14 @@ fn render_source(
 
 pub use crate::options::Retain;
 
-/// Renders every page and section body in parallel, releasing each source once rendered.
+/// Renders every page and section body in parallel, releasing each source once rendered. For
+/// one build ([`Retain::ForOneBuild`]) each page body is packed as soon as it is rendered
+/// ([`crate::markdown::SharedHtml::pack`]), so the site's HTML is never held whole.
 pub fn render_bodies(
     lib: &mut Library,
     config: &Config,
     templates: Option<&Templates>,
+    retain: Retain,
 ) -> (Vec<Rendered>, Vec<Rendered>) {
     let take = |doc: &mut crate::content::load::Document| {
         if doc.file.as_os_str().is_empty() {
@@ -188,7 +191,13 @@ pub fn render_bodies(
     let pages = page_sources
         .into_par_iter()
         .zip(lib.pages.par_iter())
-        .map(|(source, p)| render_source(lib, config, &p.doc, &source, templates))
+        .map(|(source, p)| {
+            let mut body = render_source(lib, config, &p.doc, &source, templates);
+            if retain == Retain::ForOneBuild {
+                body.html.pack();
+            }
+            body
+        })
         .collect();
     let sections = section_sources
         .into_par_iter()
@@ -525,7 +534,11 @@ impl RenderInput<'_> {
                     &page.doc.file,
                 )?;
                 let mut ctx = self.context(&page.path, &page.doc.lang);
-                ctx.insert_value("page", values::page_with_neighbours(self.values, lib, *pid));
+                let html = &self.page_bodies[*pid].html;
+                ctx.insert_value(
+                    "page",
+                    values::page_with_neighbours(self.values, lib, *pid, html),
+                );
                 self.templates.render(&template, &ctx, Some(&page.doc.file))?
             }
             Output::Section(sid) => self.render_listing(Listing::Section(*sid), 1)?,
@@ -548,7 +561,7 @@ impl RenderInput<'_> {
             }
             Output::Feed(section) => feeds::atom(
                 lib,
-                self.values,
+                self.page_bodies,
                 self.config,
                 *section,
                 &feed_candidates(lib, *section),

@@ -1,7 +1,9 @@
 //! Template values: every page, section and taxonomy serialised once per build into Tera's
 //! reference-counted `Value`s. A section's `pages`, a term's `pages` and the home page's
 //! `subsections` share those values (a pointer copy each), so no template context clones the
-//! site.
+//! site. A page's value here is its *listing* value, without `content`: only its own `page.html`
+//! ([`page_with_neighbours`]) and `get_page` ([`crate::templates::page_with_content`]) add it,
+//! so no build holds every page's HTML in its values.
 
 use std::collections::HashMap;
 
@@ -10,7 +12,7 @@ use tera::{Map, Value};
 use crate::config::Config;
 use crate::content::data::from_json;
 use crate::content::{Library, PageId, SectionId};
-use crate::markdown::{Rendered, TocEntry};
+use crate::markdown::{Rendered, SharedHtml, TocEntry};
 
 /// What one build knows of its pages' rendered Markdown.
 pub struct Bodies<'a> {
@@ -265,7 +267,6 @@ fn common(
     );
     map.insert(key("draft"), Value::from(fm.draft));
     map.insert(key("weight"), fm.weight.map(Value::from).unwrap_or_else(Value::none));
-    map.insert(key("content"), body.html.value());
     map.insert(
         key("summary"),
         body.summary.as_ref().map(|s| s.value()).unwrap_or_else(Value::none),
@@ -463,11 +464,17 @@ fn page_value_with(
     Value::from(m)
 }
 
-/// A page value with its neighbours, for `page.html`.
-pub fn page_with_neighbours(values: &SiteValues, lib: &Library, pid: PageId) -> Value {
+/// A page value with its content and its neighbours, for `page.html`.
+pub fn page_with_neighbours(
+    values: &SiteValues,
+    lib: &Library,
+    pid: PageId,
+    html: &SharedHtml,
+) -> Value {
     let page = &lib.pages[pid];
     let Some(map) = values.pages[pid].as_map() else { return values.pages[pid].clone() };
     let mut map = map.clone();
+    map.insert(key("content"), html.value());
     map.insert(
         key("previous"),
         page.previous.map(|p| values.pages[p].clone()).unwrap_or_else(Value::none),
@@ -555,6 +562,8 @@ fn section_value(
     let s = &lib.sections[sid];
     let mut m = Map::with_capacity(30);
     common(&mut m, &s.doc, &s.path, &bodies.sections[sid], urls, config);
+    // A section's own value holds its body (sections are few); its pages' do not.
+    m.insert(key("content"), bodies.sections[sid].html.value());
     m.insert(
         key("pages"),
         Value::from(s.pages.iter().map(|&p| pages[p].clone()).collect::<Vec<_>>()),

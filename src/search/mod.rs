@@ -132,7 +132,9 @@ fn documents(lib: &Library, section_bodies: &[Rendered]) -> Vec<Indexed> {
         .filter(|(sid, s)| {
             s.publishes_page()
                 && wanted(&s.doc)
-                && section_bodies.get(*sid).is_some_and(|b| !plain_text(&b.html).trim().is_empty())
+                && section_bodies
+                    .get(*sid)
+                    .is_some_and(|b| !plain_text(&b.html.text()).trim().is_empty())
         })
         .map(|(sid, _)| Indexed::Section(sid));
     pages.chain(sections).collect()
@@ -144,7 +146,14 @@ struct Source<'a> {
     path: &'a str,
     /// The title of the section it is in ("" at the top).
     section: &'a str,
-    html: &'a str,
+    body: Option<&'a crate::markdown::SharedHtml>,
+}
+
+impl Source<'_> {
+    /// The document's HTML (unpacked if its body is packed: only this reads it).
+    fn html(&self) -> std::borrow::Cow<'_, str> {
+        self.body.map(|b| b.text()).unwrap_or_default()
+    }
 }
 
 fn source<'a>(
@@ -164,7 +173,7 @@ fn source<'a>(
                 doc: &p.doc,
                 path: &p.path,
                 section: section_title(Some(p.section)),
-                html: pages.get(pid).map(|b| &*b.html).unwrap_or_default(),
+                body: pages.get(pid).map(|b| &b.html),
             }
         }
         Indexed::Section(sid) => {
@@ -173,7 +182,7 @@ fn source<'a>(
                 doc: &s.doc,
                 path: &s.path,
                 section: section_title(s.parent),
-                html: sections.get(sid).map(|b| &*b.html).unwrap_or_default(),
+                body: sections.get(sid).map(|b| &b.html),
             }
         }
     }
@@ -219,7 +228,7 @@ impl SearchIndex {
                     || (Postings::default(), Vec::new()),
                     |(mut postings, mut fragments), (id, &d)| {
                         let s = source(lib, pages, sections, d);
-                        let text = plain_text(s.html);
+                        let text = plain_text(&s.html());
                         postings.add_words(id as u32, &s.doc.front.title, &text);
                         fragments.push((id, fragment(&s, &text, config)));
                         (postings, fragments)
@@ -278,7 +287,7 @@ impl SearchIndex {
         })?;
         assert!(self.updatable, "the search index of a one-shot build cannot be updated");
         let s = source(lib, pages, sections, Indexed::Page(pid));
-        let text = plain_text(s.html);
+        let text = plain_text(&s.html());
         let old: FxHashMap<String, u32> =
             weighted_terms(&s.doc.front.title, &plain_text(old_html)).into_iter().collect();
         let new: FxHashMap<String, u32> =
