@@ -170,6 +170,7 @@ fn all_values(
     config: &Config,
     data: &HashMap<String, tera::Value>,
     facts: &HashMap<String, PageFacts>,
+    moved: Option<Vec<values::FrontToConvert>>,
 ) -> SiteValues {
     values::build(
         library,
@@ -178,6 +179,7 @@ fn all_values(
         data::data_value(data),
         &crate::render::values::build_time(),
         facts,
+        moved,
     )
 }
 
@@ -261,7 +263,17 @@ impl Site {
             // The values and the search index read the same bodies: built side by side, the
             // index's workers fill the time the values spend on one thread (sections, taxonomies).
             render::Retain::ForRebuilds => rayon::join(
-                || all_values(&library, &page_bodies, &section_bodies, &config, &data, &facts),
+                || {
+                    all_values(
+                        &library,
+                        &page_bodies,
+                        &section_bodies,
+                        &config,
+                        &data,
+                        &facts,
+                        None,
+                    )
+                },
                 || SearchIndex::build(&library, &page_bodies, &section_bodies, &config, retain),
             ),
             // One build: the index alone, so that it and the values are never held together.
@@ -308,6 +320,12 @@ impl Site {
         if self.values_built {
             return;
         }
+        // Each page's front matter to convert is moved into the values' build, which frees it
+        // as soon as the page's value is made (the sections' are read in place and released
+        // below).
+        let moved =
+            self.library.pages.iter_mut().map(|p| values::FrontToConvert::take(&mut p.doc.front));
+        let moved = Some(moved.collect());
         self.values = all_values(
             &self.library,
             &self.page_bodies,
@@ -315,6 +333,7 @@ impl Site {
             &self.config,
             &self.data,
             &self.facts,
+            moved,
         );
         self.values_built = true;
         for body in self.page_bodies.iter_mut().chain(self.section_bodies.iter_mut()) {
