@@ -537,10 +537,7 @@ impl Site {
     /// Gives `get_page`/`get_section` the new values of page `pid` and of every section (section
     /// values were rebuilt around it); URLs and the rest are unchanged by a body edit.
     fn patch_lookups(&self, pid: PageId) {
-        let page = (
-            self.library.pages[pid].doc.relative_path.clone(),
-            (self.values.pages[pid].clone(), self.page_bodies[pid].html.clone()),
-        );
+        let page = (self.library.pages[pid].doc.relative_path.clone(), self.page_lookup(pid));
         let mut sections = Vec::with_capacity(self.library.sections.len() * 2);
         for (sid, s) in self.library.sections.iter().enumerate() {
             sections.push((s.doc.relative_path.clone(), self.values.sections[sid].clone()));

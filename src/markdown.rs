@@ -21,6 +21,25 @@ pub struct TocEntry {
     pub children: Vec<TocEntry>,
 }
 
+/// A table of contents as templates see it: per heading `{level, id, title, permalink,
+/// children}`, `permalink` being `page_path#id` (`page_path` the page's root-relative URL).
+pub fn toc_value(entries: &[TocEntry], page_path: &str) -> tera::Value {
+    let key = tera::value::Key::Str;
+    let list: Vec<tera::Value> = entries
+        .iter()
+        .map(|e| {
+            let mut m = tera::Map::with_capacity(5);
+            m.insert(key("level"), tera::Value::from(e.level));
+            m.insert(key("id"), tera::Value::from(e.id.as_str()));
+            m.insert(key("title"), tera::Value::from(e.title.as_str()));
+            m.insert(key("permalink"), tera::Value::from(format!("{page_path}#{}", e.id)));
+            m.insert(key("children"), toc_value(&e.children, page_path));
+            tera::Value::from(m)
+        })
+        .collect();
+    tera::Value::from(list)
+}
+
 /// An `@/` link found in the body, kept so anchors can be checked once every page is rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InternalLink {
@@ -44,8 +63,7 @@ pub struct SharedHtml(HtmlStore);
 #[derive(Clone)]
 enum HtmlStore {
     Plain(tera::Value),
-    /// LZ4 block, its length first (`lz4_flex::compress_prepend_size`).
-    Packed(std::sync::Arc<[u8]>),
+    Packed(crate::text::PackedText),
 }
 
 impl SharedHtml {
@@ -65,7 +83,7 @@ impl SharedHtml {
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         match &self.0 {
             HtmlStore::Plain(v) => std::borrow::Cow::Borrowed(v.as_str().unwrap_or_default()),
-            HtmlStore::Packed(bytes) => std::borrow::Cow::Owned(unpack(bytes)),
+            HtmlStore::Packed(packed) => std::borrow::Cow::Owned(packed.unpack()),
         }
     }
 
@@ -73,18 +91,9 @@ impl SharedHtml {
     pub fn pack(&mut self) {
         if let HtmlStore::Plain(v) = &self.0 {
             let html = v.as_str().unwrap_or_default();
-            self.0 = HtmlStore::Packed(lz4_flex::compress_prepend_size(html.as_bytes()).into());
+            self.0 = HtmlStore::Packed(crate::text::PackedText::pack(html));
         }
     }
-}
-
-/// The HTML of a packed body. The bytes are the compressor's own output, held in memory since: a
-/// failure is a bug in Charter, never a property of a site.
-fn unpack(bytes: &[u8]) -> String {
-    let raw = lz4_flex::decompress_size_prepended(bytes)
-        .unwrap_or_else(|e| panic!("a packed page body does not unpack ({e}): a bug in Charter"));
-    String::from_utf8(raw)
-        .unwrap_or_else(|e| panic!("a packed page body is not UTF-8 ({e}): a bug in Charter"))
 }
 
 impl Default for SharedHtml {
@@ -110,7 +119,8 @@ impl std::fmt::Debug for SharedHtml {
 pub struct Rendered {
     pub html: SharedHtml,
     pub summary: Option<SharedHtml>,
-    pub toc: Vec<TocEntry>,
+    /// Shared: a page's own `page.html` and `get_page` build its `toc` value from it.
+    pub toc: std::sync::Arc<[TocEntry]>,
     /// Every id in the body (headings and footnotes), for anchor checks.
     pub ids: HashSet<String>,
     pub word_count: usize,
@@ -912,7 +922,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
         }
         rendered.html = SharedHtml::new(&body_html);
         rendered.summary = summary_html.map(|s| SharedHtml::new(&s));
-        rendered.toc = build_toc(self.flat_toc);
+        rendered.toc = build_toc(self.flat_toc).into();
         rendered.components_used.sort();
         rendered.components_used.dedup();
         rendered

@@ -336,8 +336,9 @@ impl Site {
             moved,
         );
         self.values_built = true;
-        for body in self.page_bodies.iter_mut().chain(self.section_bodies.iter_mut()) {
-            body.toc = Vec::new();
+        // A section's value holds its table of contents; a page's is built when it is rendered.
+        for body in self.section_bodies.iter_mut() {
+            body.toc = Vec::new().into();
         }
         let library = &mut self.library;
         let docs = library.pages.iter_mut().map(|p| &mut p.doc);
@@ -359,6 +360,19 @@ impl Site {
         self.search = SearchIndex::default();
     }
 
+    /// What `get_page` makes page `pid`'s whole value from.
+    pub(crate) fn page_lookup(&self, pid: crate::content::PageId) -> crate::templates::PageLookup {
+        let page = &self.library.pages[pid];
+        let body = &self.page_bodies[pid];
+        let shown = page.doc.front.toc != Some(false);
+        crate::templates::PageLookup {
+            listing: self.values.pages[pid].clone(),
+            html: body.html.clone(),
+            toc: if shown { body.toc.clone() } else { Vec::new().into() },
+            path: values::Urls { config: &self.config }.path(&page.path),
+        }
+    }
+
     /// Gives the template functions the current values.
     pub fn install_lookups(&self) {
         let urls = values::Urls { config: &self.config };
@@ -373,10 +387,7 @@ impl Site {
             ..Lookups::default()
         };
         for (pid, p) in self.library.pages.iter().enumerate() {
-            lookups.pages.insert(
-                p.doc.relative_path.clone(),
-                (self.values.pages[pid].clone(), self.page_bodies[pid].html.clone()),
-            );
+            lookups.pages.insert(p.doc.relative_path.clone(), self.page_lookup(pid));
             lookups.urls.insert(p.doc.relative_path.clone(), urls.path(&p.path));
         }
         for (sid, s) in self.library.sections.iter().enumerate() {

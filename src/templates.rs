@@ -27,9 +27,9 @@ const FALLBACKS: &[(&str, &str)] = &[
 /// What the template functions can look up: set before each render pass.
 #[derive(Default, Clone)]
 pub struct Lookups {
-    /// `proposal/aasc.md` -> the page's listing value and its rendered body: `get_page` gives
-    /// the whole page, its `content` included ([`page_with_content`]).
-    pub pages: HashMap<String, (Value, SharedHtml)>,
+    /// `proposal/aasc.md` -> what `get_page` makes the whole page from, its `content` and
+    /// `toc` included.
+    pub pages: HashMap<String, PageLookup>,
     /// `proposal/_index.md` and `proposal` -> section value.
     pub sections: HashMap<String, Value>,
     /// `proposal/aasc.md` -> root-relative URL (with base path).
@@ -362,7 +362,7 @@ impl Templates {
     /// are patched in place.
     pub fn update_lookups(
         &self,
-        pages: impl IntoIterator<Item = (String, (Value, SharedHtml))>,
+        pages: impl IntoIterator<Item = (String, PageLookup)>,
         sections: impl IntoIterator<Item = (String, Value)>,
     ) {
         let mut guard = match self.lookups.write() {
@@ -664,9 +664,12 @@ fn template_error(
                     .hint(format!("add `{add}"));
             }
             let hint = if report.message().contains("Field `content` is not defined")
+                || report.message().contains("Field `toc` is not defined")
                 || report.message().contains(UNDEFINED_SAFE)
             {
                 LISTED_PAGE_CONTENT
+            } else if report.message().contains("Iteration not possible on type `undefined`") {
+                LISTED_PAGE_TOC
             } else if report.message().contains("not found")
                 && report.message().to_lowercase().contains("filter")
             {
@@ -721,7 +724,10 @@ fn template_error(
 const UNDEFINED_SAFE: &str = "`safe` was given a value that is not defined";
 
 /// The hint of a template that reads `content` where it is not: a page in a list.
-const LISTED_PAGE_CONTENT: &str = "a page in a list (`section.pages`, `term.pages`, `paginator.pages`, `page.previous`, `page.next`) has no `content`, so that no build holds every page's HTML at once: show its `summary`, or take the whole page, `{% set whole = get_page(path=p.relative_path) %}`, and show `whole.content`";
+const LISTED_PAGE_CONTENT: &str = "a page in a list (`section.pages`, `term.pages`, `paginator.pages`, `page.previous`, `page.next`) has no `content` or `toc`, so that no build holds every page's HTML at once: show its `summary`, or take the whole page, `{% set whole = get_page(path=p.relative_path) %}`, and show `whole.content`";
+
+/// The hint of a loop over a value that is not defined (the `toc` of a page in a list, often).
+const LISTED_PAGE_TOC: &str = "check the name after `in`. If it is the `toc` of a page in a list (`section.pages`, `term.pages`, `paginator.pages`, `page.previous`, `page.next`): such a page has no `toc` or `content`; take the whole page, `{% set whole = get_page(path=p.relative_path) %}`, and loop over `whole.toc`";
 
 fn register_filters(tera: &mut Tera) {
     // Tera's own `safe` prints an undefined value as nothing: `{{ p.contnet | safe }}`, or the
@@ -780,13 +786,25 @@ fn register_filters(tera: &mut Tera) {
 }
 
 /// A page's whole value: its listing value (`values.pages`, which lists, neighbours and
-/// `get_section` show) with its `content`, the rendered body. Only the page's own `page.html`
-/// and `get_page` see a page's `content`, so no build holds every page's HTML in its values.
-pub fn page_with_content(listing: &Value, html: &SharedHtml) -> Value {
-    let Some(map) = listing.as_map() else { return listing.clone() };
-    let mut map = map.clone();
+/// `get_section` show) with its `content`, the rendered body, and its `toc`. Only the page's own
+/// `page.html` and `get_page` see those, so no build holds every page's HTML in its values.
+pub fn whole_page(listing: &Value, html: &SharedHtml, toc: Value) -> tera::Map {
+    let mut map = listing.as_map().cloned().unwrap_or_default();
     map.insert(tera::value::Key::Str("content"), html.value());
-    Value::from(map)
+    map.insert(tera::value::Key::Str("toc"), toc);
+    map
+}
+
+/// What `get_page` makes a page's whole value from ([`whole_page`]).
+#[derive(Clone)]
+pub struct PageLookup {
+    /// The page's listing value.
+    pub listing: Value,
+    pub html: SharedHtml,
+    /// Its table of contents (empty when its front matter says `toc: false`).
+    pub toc: Arc<[crate::markdown::TocEntry]>,
+    /// Its root-relative URL, for the entries' permalinks.
+    pub path: String,
 }
 
 fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
@@ -799,7 +817,7 @@ fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
             let path: String = kwargs.must_get("path")?;
             let path = path.trim_start_matches("@/").trim_start_matches('/').to_string();
             LookupRecording::note(&path);
-            current(&l).pages.get(&path).map(|(listing, html)| page_with_content(listing, html)).ok_or_else(|| {
+            current(&l).pages.get(&path).map(|p| Value::from(whole_page(&p.listing, &p.html, crate::markdown::toc_value(&p.toc, &p.path)))).ok_or_else(|| {
                 tera::Error::message(format!("get_page: there is no page content/{path} (give the path under content/, e.g. \"proposal/aasc.md\")"))
             })
         });

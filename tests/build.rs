@@ -390,7 +390,7 @@ fn a_page_that_fails_after_the_search_index_is_written_leaves_the_previous_index
 }
 
 #[test]
-fn a_page_in_a_list_has_no_content_and_reading_it_fails_with_the_way_to_get_it() {
+fn a_page_in_a_list_has_no_content_or_toc_and_reading_them_fails_with_the_way_to_get_them() {
     let site = fixture("basic");
     let out = build_ok(&site, &[]);
     let before = snapshot(&out);
@@ -404,7 +404,13 @@ fn a_page_in_a_list_has_no_content_and_reading_it_fails_with_the_way_to_get_it()
     };
     // Printed as it is, or through `safe` (Tera's own `safe` prints an undefined value as
     // nothing: the page would lose it without a word).
-    for expression in ["{{ p.content }}", "{{ p.content | safe }}"] {
+    // Nor a `toc`.
+    for expression in [
+        "{{ p.content }}",
+        "{{ p.content | safe }}",
+        "{{ p.toc }}",
+        "{% for h in p.toc %}{{ h.id }}{% endfor %}",
+    ] {
         fs::write(&section, with(expression)).unwrap();
         let (code, stderr) = build_err(&site, &[]);
         assert_eq!(code, 1, "{expression}: {stderr}");
@@ -416,12 +422,13 @@ fn a_page_in_a_list_has_no_content_and_reading_it_fails_with_the_way_to_get_it()
     // bodies are packed) as in the page's own `page.html`.
     fs::write(
         &section,
-        with("<div class=\"whole\">{% set whole = get_page(path=p.relative_path) %}{{ whole.content | safe }}</div>"),
+        with("<div class=\"whole\">{% set whole = get_page(path=p.relative_path) %}{{ whole.content | safe }}{% for h in whole.toc %}<i>{{ h.permalink }}</i>{% endfor %}</div>"),
     )
     .unwrap();
     let out = build_ok(&site, &[]);
     let list = read(&out, "briefs/index.html");
     assert!(list.contains("<div class=\"whole\"><p>Second body.</p>"), "{list}");
+    assert!(list.contains("<i>/briefs/first/#background</i>"), "the whole page's toc: {list}");
     assert!(read(&out, "briefs/brief-two/index.html").contains("<p>Second body.</p>"));
     assert!(
         read(&out, "atom.xml").contains("&lt;p&gt;Second body.&lt;/p&gt;"),

@@ -534,11 +534,10 @@ impl RenderInput<'_> {
                     &page.doc.file,
                 )?;
                 let mut ctx = self.context(&page.path, &page.doc.lang);
-                let html = &self.page_bodies[*pid].html;
-                ctx.insert_value(
-                    "page",
-                    values::page_with_neighbours(self.values, lib, *pid, html),
-                );
+                let body = &self.page_bodies[*pid];
+                let page_value =
+                    values::page_with_neighbours(self.values, lib, *pid, body, self.config);
+                ctx.insert_value("page", page_value);
                 self.templates.render(&template, &ctx, Some(&page.doc.file))?
             }
             Output::Section(sid) => self.render_listing(Listing::Section(*sid), 1)?,

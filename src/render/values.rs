@@ -1,9 +1,9 @@
 //! Template values: every page, section and taxonomy serialised once per build into Tera's
 //! reference-counted `Value`s. A section's `pages`, a term's `pages` and the home page's
 //! `subsections` share those values (a pointer copy each), so no template context clones the
-//! site. A page's value here is its *listing* value, without `content`: only its own `page.html`
-//! ([`page_with_neighbours`]) and `get_page` ([`crate::templates::page_with_content`]) add it,
-//! so no build holds every page's HTML in its values.
+//! site. A page's value here is its *listing* value, without `content` and `toc`: only its own
+//! `page.html` ([`page_with_neighbours`]) and `get_page` ([`crate::templates::whole_page`]) add
+//! them, so no build holds every page's HTML or heading tree in its values.
 
 use std::collections::HashMap;
 
@@ -12,7 +12,7 @@ use tera::{Map, Value};
 use crate::config::Config;
 use crate::content::data::from_json;
 use crate::content::{Library, PageId, SectionId};
-use crate::markdown::{Rendered, SharedHtml, TocEntry};
+use crate::markdown::{Rendered, TocEntry};
 
 /// What one build knows of its pages' rendered Markdown.
 pub struct Bodies<'a> {
@@ -166,25 +166,6 @@ fn empty_list() -> Value {
     EMPTY.get_or_init(|| Value::from(Vec::<Value>::new())).clone()
 }
 
-fn toc_value(entries: &[TocEntry], page_path: &str) -> Value {
-    if entries.is_empty() {
-        return empty_list();
-    }
-    let list: Vec<Value> = entries
-        .iter()
-        .map(|e| {
-            let mut m = Map::with_capacity(5);
-            m.insert(key("level"), Value::from(e.level));
-            m.insert(key("id"), Value::from(e.id.as_str()));
-            m.insert(key("title"), Value::from(e.title.as_str()));
-            m.insert(key("permalink"), Value::from(format!("{page_path}#{}", e.id)));
-            m.insert(key("children"), toc_value(&e.children, page_path));
-            Value::from(m)
-        })
-        .collect();
-    Value::from(list)
-}
-
 /// A term's reference value: `{name, slug, permalink, path}`.
 fn term_ref(term: &crate::content::Term, urls: &Urls<'_>) -> Value {
     let mut m = Map::new();
@@ -297,8 +278,6 @@ fn common(
         key("summary"),
         body.summary.as_ref().map(|s| s.value()).unwrap_or_else(Value::none),
     );
-    let toc = if fm.toc == Some(false) { empty_list() } else { toc_value(&body.toc, &url_path) };
-    map.insert(key("toc"), toc);
     map.insert(key("word_count"), Value::from(body.word_count));
     map.insert(key("reading_time"), Value::from(body.word_count.div_ceil(200).max(1)));
     map.insert(key("authors"), Value::from(fm.authors.clone()));
@@ -491,17 +470,26 @@ fn page_value_with(
     Value::from(m)
 }
 
-/// A page value with its content and its neighbours, for `page.html`.
+/// The `toc` value of a document: its table of contents, or an empty list when its front
+/// matter says `toc: false`.
+pub fn toc_of(doc: &crate::content::load::Document, toc: &[TocEntry], page_path: &str) -> Value {
+    if doc.front.toc == Some(false) {
+        return empty_list();
+    }
+    crate::markdown::toc_value(toc, page_path)
+}
+
+/// A page value with its content, its table of contents and its neighbours, for `page.html`.
 pub fn page_with_neighbours(
     values: &SiteValues,
     lib: &Library,
     pid: PageId,
-    html: &SharedHtml,
+    body: &Rendered,
+    config: &Config,
 ) -> Value {
     let page = &lib.pages[pid];
-    let Some(map) = values.pages[pid].as_map() else { return values.pages[pid].clone() };
-    let mut map = map.clone();
-    map.insert(key("content"), html.value());
+    let toc = toc_of(&page.doc, &body.toc, &Urls { config }.path(&page.path));
+    let mut map = crate::templates::whole_page(&values.pages[pid], &body.html, toc);
     map.insert(
         key("previous"),
         page.previous.map(|p| values.pages[p].clone()).unwrap_or_else(Value::none),
@@ -601,8 +589,10 @@ fn section_value(
     let s = &lib.sections[sid];
     let mut m = Map::with_capacity(30);
     common(&mut m, &s.doc, None, &s.path, &bodies.sections[sid], urls, config);
-    // A section's own value holds its body (sections are few); its pages' do not.
+    // A section's own value holds its body and table of contents (sections are few); its
+    // pages' do not.
     m.insert(key("content"), bodies.sections[sid].html.value());
+    m.insert(key("toc"), toc_of(&s.doc, &bodies.sections[sid].toc, &urls.path(&s.path)));
     m.insert(
         key("pages"),
         Value::from(s.pages.iter().map(|&p| pages[p].clone()).collect::<Vec<_>>()),

@@ -91,11 +91,58 @@ pub struct LanguageIndex {
     /// The bytes of each `t/<n>.json`.
     pub chunks: Vec<String>,
     /// Each document's fragment, by doc id (`d/<first>.json` lists those of a group).
-    pub fragments: Vec<String>,
+    fragments: Vec<Fragment>,
     /// Whether a fragment group closes after each document ([`GROUP_HASH_EVERY`]).
     closes_group: Vec<bool>,
     /// The doc ids of each fragment group.
     groups: Vec<std::ops::Range<usize>>,
+}
+
+/// One document's fragment, its JSON. A one-shot build's index keeps it packed from the moment
+/// it is made (about half its size: the fragments hold every page's text, the largest part of
+/// the index), and unpacks it once, to write its group.
+#[derive(Debug, Clone)]
+enum Fragment {
+    Plain(String),
+    Packed { bytes: usize, text: crate::text::PackedText },
+}
+
+impl Fragment {
+    fn new(json: String, retain: Retain) -> Fragment {
+        match retain {
+            Retain::ForRebuilds => Fragment::Plain(json),
+            Retain::ForOneBuild => {
+                Fragment::Packed { bytes: json.len(), text: crate::text::PackedText::pack(&json) }
+            }
+        }
+    }
+
+    fn json(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Fragment::Plain(json) => std::borrow::Cow::Borrowed(json),
+            Fragment::Packed { text, .. } => std::borrow::Cow::Owned(text.unpack()),
+        }
+    }
+}
+
+/// What grouping reads of a fragment: its length in bytes.
+trait FragmentBytes {
+    fn bytes(&self) -> usize;
+}
+
+impl FragmentBytes for Fragment {
+    fn bytes(&self) -> usize {
+        match self {
+            Fragment::Plain(json) => json.len(),
+            Fragment::Packed { bytes, .. } => *bytes,
+        }
+    }
+}
+
+impl FragmentBytes for String {
+    fn bytes(&self) -> usize {
+        self.len()
+    }
 }
 
 /// Every language's index (none when `search: false`).
@@ -230,7 +277,7 @@ impl SearchIndex {
                         let s = source(lib, pages, sections, d);
                         let text = plain_text(&s.html());
                         postings.add_words(id as u32, &s.doc.front.title, &text);
-                        fragments.push((id, fragment(&s, &text, config)));
+                        fragments.push((id, Fragment::new(fragment(&s, &text, config), retain)));
                         (postings, fragments)
                     },
                 )
@@ -320,7 +367,7 @@ impl SearchIndex {
                 l.postings.remove(term);
             }
         }
-        l.fragments[id as usize] = fragment(&s, &text, config);
+        l.fragments[id as usize] = Fragment::Plain(fragment(&s, &text, config));
         let (groups_written, groups_removed) =
             regroup_around(&mut l.groups, &l.fragments, &l.closes_group, id as usize);
         let changed: Vec<&str> = changed.iter().map(|t| t.as_str()).collect();
@@ -348,9 +395,9 @@ impl SearchIndex {
 /// around `id` can be grouped otherwise. Returns the groups to write (`id`'s and any new) and
 /// those gone, by first document, in order: the same as [`fragment_groups`] over every document
 /// would give, at the cost of one run.
-fn regroup_around(
+fn regroup_around<F: FragmentBytes>(
     groups: &mut Vec<std::ops::Range<usize>>,
-    fragments: &[String],
+    fragments: &[F],
     closes_group: &[bool],
     id: usize,
 ) -> (Vec<usize>, Vec<usize>) {
@@ -381,13 +428,16 @@ fn regroup_around(
 /// Cuts the fragments (by doc id) into groups of neighbours: each closes before a fragment that
 /// would take it past [`GROUP_BYTES`], at [`GROUP_MAX_DOCS`], and after a document that
 /// `closes_group` (see the module's documentation).
-fn fragment_groups(fragments: &[String], closes_group: &[bool]) -> Vec<std::ops::Range<usize>> {
+fn fragment_groups<F: FragmentBytes>(
+    fragments: &[F],
+    closes_group: &[bool],
+) -> Vec<std::ops::Range<usize>> {
     let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
     let mut bytes = 0;
     let mut closed = true;
     for (id, f) in fragments.iter().enumerate() {
         let full = |g: &std::ops::Range<usize>| {
-            g.len() >= GROUP_MAX_DOCS || bytes + 1 + f.len() > GROUP_BYTES
+            g.len() >= GROUP_MAX_DOCS || bytes + 1 + f.bytes() > GROUP_BYTES
         };
         match groups.last_mut() {
             Some(g) if !closed && !full(g) => g.end = id + 1,
@@ -396,7 +446,7 @@ fn fragment_groups(fragments: &[String], closes_group: &[bool]) -> Vec<std::ops:
                 bytes = 1;
             }
         }
-        bytes += 1 + f.len();
+        bytes += 1 + f.bytes();
         closed = closes_group.get(id).copied().unwrap_or(true);
     }
     groups
@@ -413,10 +463,10 @@ impl LanguageIndex {
         let at = self.groups.binary_search_by_key(&first, |g| g.start).ok()?;
         let fragments = &self.fragments[self.groups[at].clone()];
         let mut out =
-            String::with_capacity(fragments.iter().map(|f| f.len() + 1).sum::<usize>() + 1);
+            String::with_capacity(fragments.iter().map(|f| f.bytes() + 1).sum::<usize>() + 1);
         for (i, f) in fragments.iter().enumerate() {
             out.push(if i == 0 { '[' } else { ',' });
-            out.push_str(f);
+            out.push_str(&f.json());
         }
         out.push(']');
         Some(out)
