@@ -364,11 +364,10 @@ impl Site {
     pub(crate) fn page_lookup(&self, pid: crate::content::PageId) -> crate::templates::PageLookup {
         let page = &self.library.pages[pid];
         let body = &self.page_bodies[pid];
-        let shown = page.doc.front.toc != Some(false);
         crate::templates::PageLookup {
             listing: self.values.pages[pid].clone(),
             html: body.html.clone(),
-            toc: if shown { body.toc.clone() } else { Vec::new().into() },
+            toc: values::shown_toc(&page.doc, &body.toc),
             path: values::Urls { config: &self.config }.path(&page.path),
         }
     }

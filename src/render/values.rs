@@ -166,6 +166,15 @@ fn empty_list() -> Value {
     EMPTY.get_or_init(|| Value::from(Vec::<Value>::new())).clone()
 }
 
+/// A list value, the shared empty one when `items` is empty (most pages have no assets, authors
+/// or contributors, and every page's value lives to the end of the build).
+fn list<T: Into<Value>>(items: Vec<T>) -> Value {
+    if items.is_empty() {
+        return empty_list();
+    }
+    Value::from(items.into_iter().map(Into::into).collect::<Vec<Value>>())
+}
+
 /// A term's reference value: `{name, slug, permalink, path}`.
 fn term_ref(term: &crate::content::Term, urls: &Urls<'_>) -> Value {
     let mut m = Map::new();
@@ -280,7 +289,7 @@ fn common(
     );
     map.insert(key("word_count"), Value::from(body.word_count));
     map.insert(key("reading_time"), Value::from(body.word_count.div_ceil(200).max(1)));
-    map.insert(key("authors"), Value::from(fm.authors.clone()));
+    map.insert(key("authors"), list(fm.authors.clone()));
     map.insert(key("extra"), from_json(fm_extra));
     map.insert(key("lang"), Value::from(doc.lang.as_str()));
     // Each front-matter value converted once: `params.x` and a top-level `x` share it.
@@ -439,7 +448,7 @@ fn page_value_with(
             Value::from(urls.path(&format!("{}{}", page.path, name)))
         })
         .collect();
-    m.insert(key("assets"), Value::from(assets));
+    m.insert(key("assets"), list(assets));
     m.insert(key("ancestors"), ancestors);
     m.insert(key("section"), Value::from(urls.path(&lib.sections[page.section].path)));
     let facts = facts.cloned().unwrap_or_default();
@@ -448,7 +457,7 @@ fn page_value_with(
             m.insert(key("updated"), Value::from(date.as_str()));
         }
     }
-    m.insert(key("contributors"), Value::from(facts.contributors.clone()));
+    m.insert(key("contributors"), list(facts.contributors.clone()));
     match &config.repository {
         Some(repo) => {
             m.insert(
@@ -467,16 +476,30 @@ fn page_value_with(
     }
     m.insert(key("previous"), Value::none());
     m.insert(key("next"), Value::none());
+    // Every page's value lives to the end of the build: no spare room (10,000 pages: ~5 MB).
+    m.shrink_to_fit();
     Value::from(m)
 }
 
-/// The `toc` value of a document: its table of contents, or an empty list when its front
-/// matter says `toc: false`.
-pub fn toc_of(doc: &crate::content::load::Document, toc: &[TocEntry], page_path: &str) -> Value {
+/// The table of contents a document shows: its headings, or none when its front matter says
+/// `toc: false` (the one place that reads that key for templates).
+pub fn shown_toc(
+    doc: &crate::content::load::Document,
+    toc: &std::sync::Arc<[TocEntry]>,
+) -> std::sync::Arc<[TocEntry]> {
     if doc.front.toc == Some(false) {
-        return empty_list();
+        return std::sync::Arc::from([]);
     }
-    crate::markdown::toc_value(toc, page_path)
+    toc.clone()
+}
+
+/// The `toc` value of a document ([`shown_toc`]) whose root-relative URL is `page_path`.
+pub fn toc_of(
+    doc: &crate::content::load::Document,
+    toc: &std::sync::Arc<[TocEntry]>,
+    page_path: &str,
+) -> Value {
+    crate::markdown::toc_value(&shown_toc(doc, toc), page_path)
 }
 
 /// A page value with its content, its table of contents and its neighbours, for `page.html`.
@@ -633,7 +656,7 @@ fn section_value(
         tax.insert(tera::value::Key::String(t.name.as_str().into()), Value::from(refs));
     }
     m.insert(key("taxonomies"), Value::from(tax));
-    m.insert(key("assets"), Value::from(Vec::<Value>::new()));
+    m.insert(key("assets"), empty_list());
     Value::from(m)
 }
 
