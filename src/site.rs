@@ -368,7 +368,6 @@ impl Site {
             listing: self.values.pages[pid].clone(),
             html: body.html.clone(),
             toc: values::shown_toc(&page.doc, &body.toc),
-            path: values::Urls { config: &self.config }.path(&page.path),
         }
     }
 

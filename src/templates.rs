@@ -801,10 +801,9 @@ pub struct PageLookup {
     /// The page's listing value.
     pub listing: Value,
     pub html: SharedHtml,
-    /// Its table of contents (empty when its front matter says `toc: false`).
+    /// Its table of contents (empty when its front matter says `toc: false`); the entries'
+    /// permalinks start with the page's URL in [`Lookups::urls`].
     pub toc: Arc<[crate::markdown::TocEntry]>,
-    /// Its root-relative URL, for the entries' permalinks.
-    pub path: String,
 }
 
 fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
@@ -817,7 +816,9 @@ fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
             let path: String = kwargs.must_get("path")?;
             let path = path.trim_start_matches("@/").trim_start_matches('/').to_string();
             LookupRecording::note(&path);
-            current(&l).pages.get(&path).map(|p| Value::from(whole_page(&p.listing, &p.html, crate::markdown::toc_value(&p.toc, &p.path)))).ok_or_else(|| {
+            let lookups = current(&l);
+            let url = lookups.urls.get(&path).map_or("", String::as_str);
+            lookups.pages.get(&path).map(|p| Value::from(whole_page(&p.listing, &p.html, crate::markdown::toc_value(&p.toc, url)))).ok_or_else(|| {
                 tera::Error::message(format!("get_page: there is no page content/{path} (give the path under content/, e.g. \"proposal/aasc.md\")"))
             })
         });

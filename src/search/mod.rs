@@ -117,31 +117,19 @@ impl Fragment {
         }
     }
 
-    fn json(&self) -> std::borrow::Cow<'_, str> {
-        match self {
-            Fragment::Plain(json) => std::borrow::Cow::Borrowed(json),
-            Fragment::Packed { text, .. } => std::borrow::Cow::Owned(text.unpack()),
-        }
-    }
-}
-
-/// What grouping reads of a fragment: its length in bytes.
-trait FragmentBytes {
-    fn bytes(&self) -> usize;
-}
-
-impl FragmentBytes for Fragment {
+    /// Its length in bytes, what grouping reads.
     fn bytes(&self) -> usize {
         match self {
             Fragment::Plain(json) => json.len(),
             Fragment::Packed { bytes, .. } => *bytes,
         }
     }
-}
 
-impl FragmentBytes for String {
-    fn bytes(&self) -> usize {
-        self.len()
+    fn json(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Fragment::Plain(json) => std::borrow::Cow::Borrowed(json),
+            Fragment::Packed { text, .. } => std::borrow::Cow::Owned(text.unpack()),
+        }
     }
 }
 
@@ -395,9 +383,9 @@ impl SearchIndex {
 /// around `id` can be grouped otherwise. Returns the groups to write (`id`'s and any new) and
 /// those gone, by first document, in order: the same as [`fragment_groups`] over every document
 /// would give, at the cost of one run.
-fn regroup_around<F: FragmentBytes>(
+fn regroup_around(
     groups: &mut Vec<std::ops::Range<usize>>,
-    fragments: &[F],
+    fragments: &[Fragment],
     closes_group: &[bool],
     id: usize,
 ) -> (Vec<usize>, Vec<usize>) {
@@ -428,10 +416,7 @@ fn regroup_around<F: FragmentBytes>(
 /// Cuts the fragments (by doc id) into groups of neighbours: each closes before a fragment that
 /// would take it past [`GROUP_BYTES`], at [`GROUP_MAX_DOCS`], and after a document that
 /// `closes_group` (see the module's documentation).
-fn fragment_groups<F: FragmentBytes>(
-    fragments: &[F],
-    closes_group: &[bool],
-) -> Vec<std::ops::Range<usize>> {
+fn fragment_groups(fragments: &[Fragment], closes_group: &[bool]) -> Vec<std::ops::Range<usize>> {
     let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
     let mut bytes = 0;
     let mut closed = true;
@@ -672,11 +657,12 @@ mod tests {
         let mut next = super::text::tests::pseudo_random(0x9e37_79b9_7f4a_7c15);
         for round in 0..300 {
             let n = 1 + next(60);
-            let mut fragments: Vec<String> = (0..n).map(|_| "x".repeat(1 + next(5000))).collect();
+            let mut fragments: Vec<Fragment> =
+                (0..n).map(|_| Fragment::Plain("x".repeat(1 + next(5000)))).collect();
             let closes: Vec<bool> = (0..n).map(|_| next(4) == 0).collect();
             let mut groups = fragment_groups(&fragments, &closes);
             let id = next(n);
-            fragments[id] = "x".repeat(next(2) * next(GROUP_BYTES + 100));
+            fragments[id] = Fragment::Plain("x".repeat(next(2) * next(GROUP_BYTES + 100)));
             let expected = fragment_groups(&fragments, &closes);
             let before = groups.clone();
             let (written, removed) = regroup_around(&mut groups, &fragments, &closes, id);
@@ -697,14 +683,15 @@ mod tests {
 
     #[test]
     fn fragment_groups_keep_to_their_bytes_and_regroup_only_up_to_the_next_boundary() {
-        let sized = |n: usize| "x".repeat(n);
+        let sized = |n: usize| Fragment::Plain("x".repeat(n));
         // 40 documents of 3 KB, a boundary after every fifth.
-        let mut fragments: Vec<String> = (0..40).map(|_| sized(3000)).collect();
+        let mut fragments: Vec<Fragment> = (0..40).map(|_| sized(3000)).collect();
         let closes: Vec<bool> = (0..40).map(|i| i % 5 == 4).collect();
         let groups = fragment_groups(&fragments, &closes);
         assert_eq!(groups.iter().map(|g| g.len()).sum::<usize>(), 40);
         for g in &groups {
-            let bytes: usize = fragments[g.clone()].iter().map(|f| f.len() + 1).sum::<usize>() + 1;
+            let bytes: usize =
+                fragments[g.clone()].iter().map(|f| f.bytes() + 1).sum::<usize>() + 1;
             assert!(bytes <= GROUP_BYTES && g.len() <= GROUP_MAX_DOCS, "{g:?}: {bytes} bytes");
             // A group never runs past a boundary.
             assert!(g.clone().take(g.len() - 1).all(|d| !closes[d]), "{g:?}");
@@ -719,7 +706,7 @@ mod tests {
         let kept_after: Vec<_> = after.iter().filter(|g| outside(g)).collect();
         assert_eq!(kept, kept_after);
         // Many small documents: at most GROUP_MAX_DOCS a group.
-        let small: Vec<String> = (0..30).map(|_| sized(10)).collect();
+        let small: Vec<Fragment> = (0..30).map(|_| sized(10)).collect();
         let groups = fragment_groups(&small, &[false; 30]);
         assert_eq!(groups.iter().map(|g| g.len()).collect::<Vec<_>>(), [8, 8, 8, 6]);
     }
