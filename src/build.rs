@@ -68,6 +68,9 @@ pub fn build_counting(
     options: BuildOptions,
     progress: Arc<Progress>,
 ) -> Result<BuildSummary, Diagnostics> {
+    // Before anything is freed: a build's stages free what the next does not read, and that
+    // memory goes back to the system within the build (see [`crate::allocator`]).
+    crate::allocator::return_freed_memory_soon();
     let started = Instant::now();
     let output_dir = options.output_dir();
     // Held to the end: one run writes an output folder at a time, and a commit a killed run left

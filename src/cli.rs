@@ -238,6 +238,7 @@ fn with_progress<T>(
 }
 
 pub fn run() -> i32 {
+    charter::allocator::return_freed_memory_soon();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -20,6 +20,7 @@
 //!
 //! The modules import downwards only (`scripts/module-cycles.py` checks there is no circle).
 
+pub mod allocator;
 pub mod build;
 pub mod check;
 pub mod config;
@@ -46,15 +47,6 @@ pub mod text;
 pub mod validate;
 pub mod watch;
 pub mod yaml;
-
-/// The allocator of every program built on this library: the `charter` command, its tests and
-/// its benchmarks (so a benchmark measures the allocator the command uses, and its floor too).
-/// A build makes millions of short-lived strings and maps across threads: at 10,000 pages
-/// mimalloc took about 15% less CPU than the system allocator, for about 5% more peak memory
-/// (interleaved runs of both binaries). It is built without transparent huge pages, which
-/// would add a further 15%.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub use build::{build, BuildSummary};
 pub use error::{Diagnostic, Diagnostics};
