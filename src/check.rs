@@ -179,8 +179,10 @@ pub fn lint(site: &Site, links: &[(String, Vec<String>)]) -> Diagnostics {
         .map(|p| &p.doc)
         .chain(lib.sections.iter().filter(|s| !s.implicit).map(|s| &s.doc))
         .collect();
-    let found: Vec<Diagnostic> =
-        docs.par_iter().flat_map_iter(|doc| lint_document(site, doc)).collect();
+    let found: Vec<Diagnostic> = {
+        let files = site.files();
+        docs.par_iter().flat_map_iter(|doc| lint_document(site, &files, doc)).collect()
+    };
     let mut diagnostics = Diagnostics(found);
     diagnostics.extend(orphans(site, links));
     diagnostics.extend(untranslated(site));
@@ -248,7 +250,11 @@ fn title_line(site: &Site, doc: &Document) -> usize {
         .unwrap_or(1)
 }
 
-fn lint_document(site: &Site, doc: &Document) -> Vec<Diagnostic> {
+fn lint_document(
+    site: &Site,
+    files: &crate::site_files::SiteFiles,
+    doc: &Document,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if doc.front.description.as_deref().is_none_or(|d| d.trim().is_empty()) {
         out.push(
@@ -258,7 +264,7 @@ fn lint_document(site: &Site, doc: &Document) -> Vec<Diagnostic> {
                 .hint("add `description: \"One or two sentences on what this page says.\"` to the front matter"),
         );
     }
-    match crate::content::load::body_of(&site.options.root, doc) {
+    match crate::content::load::body_of(files, doc) {
         Ok(body) => lint_body(&body, doc.body_first_line, &mut |line, d: Diagnostic| {
             out.push(d.in_file(&doc.file).at(Some(line), None))
         }),

@@ -161,6 +161,7 @@ pub fn render_bodies_reusing(
     previous: &Site,
     templates: Option<&Templates>,
 ) -> (Vec<Rendered>, Vec<Rendered>) {
+    let files = config.site_files(&lib.root);
     let prev_pages: HashMap<&str, (u64, &Rendered)> = previous
         .library
         .pages
@@ -198,7 +199,7 @@ pub fn render_bodies_reusing(
         .par_iter()
         .map(|p| {
             reuse(&p.doc, &prev_pages)
-                .unwrap_or_else(|| render::render_body(lib, config, &p.doc, templates))
+                .unwrap_or_else(|| render::render_body(lib, config, &files, &p.doc, templates))
         })
         .collect();
     let sections = lib
@@ -206,7 +207,7 @@ pub fn render_bodies_reusing(
         .par_iter()
         .map(|s| {
             reuse(&s.doc, &prev_sections)
-                .unwrap_or_else(|| render::render_body(lib, config, &s.doc, templates))
+                .unwrap_or_else(|| render::render_body(lib, config, &files, &s.doc, templates))
         })
         .collect();
     (pages, sections)
@@ -378,7 +379,9 @@ impl Site {
         }
         // Validate before touching `self`: the body renders against the current library (the
         // page's own URL and every link target are unchanged by a body edit).
-        let body = render::render_body(&self.library, &self.config, &doc, Some(&self.templates));
+        let files = self.files();
+        let body =
+            render::render_body(&self.library, &self.config, &files, &doc, Some(&self.templates));
         let mut diagnostics = warnings;
         diagnostics.extend(body.diagnostics.iter().cloned());
         let mut page_bodies_view: Vec<&Rendered> = self.page_bodies.iter().collect();
@@ -608,6 +611,7 @@ impl Site {
         let content = read_content(
             &files,
             &self.config,
+            crate::content::load::Bodies::Keep,
             |rel| known.get(rel).filter(|_| !touched(rel)).cloned(),
             &mut diagnostics,
         );
@@ -622,6 +626,7 @@ impl Site {
             facts: self.facts.clone(),
             diagnostics,
             retain: crate::render::Retain::ForRebuilds,
+            pages_read: None,
         };
         let library = stages.place(content)?;
         let bodies =

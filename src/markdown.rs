@@ -54,9 +54,10 @@ pub struct InternalLink {
 /// 10,000-page corpus the HTML is ~85 MB; held twice it was a third of the peak memory).
 ///
 /// A one-shot build packs every page body ([`SharedHtml::pack`]): LZ4 makes it about a third of
-/// its size, and the few readers of a page's whole HTML (its own `page.html`, `get_page`, the
-/// feeds, the search index) unpack it when they need it. Listings never hold it (their page
-/// values carry no `content`), so no build keeps every page's HTML at once.
+/// its size. The search index reads it once and then releases it ([`SharedHtml::release`]):
+/// the page's own `page.html` and the feeds render the body again from its file
+/// (`RenderInput::page_html`), so a build never holds every page's HTML while it renders pages.
+/// Only a site whose templates call `get_page` keeps every body (packed) to the end.
 #[derive(Clone)]
 pub struct SharedHtml(HtmlStore);
 
@@ -64,6 +65,8 @@ pub struct SharedHtml(HtmlStore);
 enum HtmlStore {
     Plain(tera::Value),
     Packed(crate::text::PackedText),
+    /// Dropped after the search index read it: the body is rendered again when needed.
+    Released,
 }
 
 impl SharedHtml {
@@ -71,20 +74,32 @@ impl SharedHtml {
         SharedHtml(HtmlStore::Plain(tera::Value::safe_string(html)))
     }
 
-    /// The value for templates: a pointer copy, or the unpacked HTML of a packed body.
+    /// The value for templates: a pointer copy, or the unpacked HTML of a packed body. Empty once
+    /// released: its readers check [`SharedHtml::is_released`] first.
     pub fn value(&self) -> tera::Value {
         match &self.0 {
             HtmlStore::Plain(v) => v.clone(),
-            HtmlStore::Packed(_) => tera::Value::safe_string(&self.text()),
+            HtmlStore::Packed(_) | HtmlStore::Released => tera::Value::safe_string(&self.text()),
         }
     }
 
-    /// The HTML.
+    /// The HTML. Empty once released: its readers check [`SharedHtml::is_released`] first.
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         match &self.0 {
             HtmlStore::Plain(v) => std::borrow::Cow::Borrowed(v.as_str().unwrap_or_default()),
             HtmlStore::Packed(packed) => std::borrow::Cow::Owned(packed.unpack()),
+            HtmlStore::Released => std::borrow::Cow::Borrowed(""),
         }
+    }
+
+    /// Drops the HTML, and returns it (see the type's docs).
+    pub fn release(&mut self) -> SharedHtml {
+        SharedHtml(std::mem::replace(&mut self.0, HtmlStore::Released))
+    }
+
+    /// Whether the HTML was dropped: it must be rendered again from the body's file.
+    pub fn is_released(&self) -> bool {
+        matches!(self.0, HtmlStore::Released)
     }
 
     /// Keeps the HTML compressed from now on (see the type's docs).

@@ -75,6 +75,8 @@ pub(crate) struct Stages {
     pub facts: HashMap<String, PageFacts>,
     pub diagnostics: Diagnostics,
     pub retain: render::Retain,
+    /// What a one-shot build's body pass read of the pages for the search index.
+    pub pages_read: Option<crate::search::PagesRead>,
 }
 
 /// The content folder as read: the documents, the assets, and the files that could not be read.
@@ -112,16 +114,18 @@ pub(crate) fn read_templates(
     }
 }
 
-/// Walks `content/` and reads its documents; `reuse` gives an already-read document for a path
-/// (relative to `content/`) instead of reading the file again (incremental rebuilds).
+/// Walks `content/` and reads its documents, keeping or releasing their bodies as `bodies`
+/// says; `reuse` gives an already-read document for a path (relative to `content/`) instead of
+/// reading the file again (incremental rebuilds).
 pub(crate) fn read_content(
     files: &SiteFiles,
     config: &Config,
+    bodies: load::Bodies,
     reuse: impl Fn(&str) -> Option<Document> + Sync,
     diagnostics: &mut Diagnostics,
 ) -> ContentRead {
     let found = load::walk(files, &files.root().join("content"), diagnostics);
-    let docs = load::read_all_reusing(files, &found, config, diagnostics, reuse);
+    let docs = load::read_all_reusing(files, &found, config, diagnostics, bodies, reuse);
     let broken = load::unreadable(&found, &docs);
     ContentRead { docs, assets: found.assets, broken }
 }
@@ -207,19 +211,34 @@ impl Site {
             },
             || {
                 let mut diagnostics = Diagnostics::new();
-                (read_content(&files, &config, |_| None, &mut diagnostics), diagnostics)
+                // A one-shot build reads each body again when it renders it.
+                let bodies = match retain {
+                    render::Retain::ForOneBuild => load::Bodies::Release,
+                    render::Retain::ForRebuilds => load::Bodies::Keep,
+                };
+                (read_content(&files, &config, bodies, |_| None, &mut diagnostics), diagnostics)
             },
         );
         diagnostics.extend(template_errors.0);
         let data = read_data(&files, &mut diagnostics);
         let static_files = output::static_files(&files, config.theme.as_deref(), &mut diagnostics);
         let facts = crate::git::page_facts(&options.root);
-        let mut stages =
-            Stages { options, config, templates, data, static_files, facts, diagnostics, retain };
+        let mut stages = Stages {
+            options,
+            config,
+            templates,
+            data,
+            static_files,
+            facts,
+            diagnostics,
+            retain,
+            pages_read: None,
+        };
         let mut library = stages.place(content)?;
-        let bodies =
+        let (pages, sections, pages_read) =
             render::render_bodies(&mut library, &stages.config, stages.templates.as_ref(), retain);
-        Site::finish(stages, library, bodies)
+        stages.pages_read = pages_read;
+        Site::finish(stages, library, (pages, sections))
     }
 
     /// The stages after placing: collect the bodies' messages, check anchors, build the search
@@ -239,6 +258,7 @@ impl Site {
             facts,
             mut diagnostics,
             retain,
+            pages_read,
         } = stages;
         let (page_bodies, section_bodies) = bodies;
         for body in page_bodies.iter().chain(section_bodies.iter()) {
@@ -274,14 +294,33 @@ impl Site {
                         None,
                     )
                 },
-                || SearchIndex::build(&library, &page_bodies, &section_bodies, &config, retain),
+                || {
+                    SearchIndex::build(
+                        &library,
+                        &page_bodies,
+                        &section_bodies,
+                        &config,
+                        retain,
+                        None,
+                    )
+                },
             ),
+            // One build: the index alone, so that it and the values are never held together.
+            // Its files are written first, then it is dropped and the values are built
+            // ([`crate::build::write_all`], [`Site::build_values`]).
             // One build: the index alone, so that it and the values are never held together.
             // Its files are written first, then it is dropped and the values are built
             // ([`crate::build::write_all`], [`Site::build_values`]).
             render::Retain::ForOneBuild => (
                 SiteValues::unbuilt(),
-                SearchIndex::build(&library, &page_bodies, &section_bodies, &config, retain),
+                SearchIndex::build(
+                    &library,
+                    &page_bodies,
+                    &section_bodies,
+                    &config,
+                    retain,
+                    pages_read,
+                ),
             ),
         };
         diagnostics.sort();
@@ -492,6 +531,7 @@ impl Site {
             values: &self.values,
             page_bodies: &self.page_bodies,
             search: &self.search,
+            files: self.files(),
         }
     }
 

@@ -117,6 +117,9 @@ pub struct Templates {
     components: Arc<HashMap<String, ComponentSpec>>,
     /// The interface strings `trans` gives.
     strings: Arc<InterfaceStrings>,
+    /// Whether any template names `get_page`: then a one-shot build keeps every page's body
+    /// (see [`Templates::may_look_up_pages`]).
+    names_get_page: bool,
 }
 
 /// The interface strings of a site and its theme: `i18n/<lang>.yaml` files, flat `key: "text"`
@@ -310,10 +313,11 @@ impl Templates {
         let batch: Vec<(&str, &str)> =
             names.iter().map(|n| (n.as_str(), sources[*n].0.as_str())).collect();
         let components = Arc::new(crate::page_components::specs(batch.iter().copied()));
+        let names_get_page = batch.iter().any(|(_, text)| text.contains("get_page"));
         if let Err(err) = tera.add_raw_templates(batch) {
             return Err(load_errors(&err, &files));
         }
-        Ok(Templates { tera, files, lookups, components, strings })
+        Ok(Templates { tera, files, lookups, components, strings, names_get_page })
     }
 
     /// The same parsed templates with lookups of their own (a rebuild's site gets its values
@@ -331,7 +335,14 @@ impl Templates {
             lookups,
             components: self.components.clone(),
             strings,
+            names_get_page: self.names_get_page,
         }
+    }
+
+    /// Whether a template may call `get_page`, which gives any page's whole body: true when any
+    /// template's text names it (a comment too: a false alarm only keeps the bodies).
+    pub fn may_look_up_pages(&self) -> bool {
+        self.names_get_page
     }
 
     /// The page components, by name.
@@ -818,6 +829,10 @@ fn register_functions(tera: &mut Tera, lookups: Arc<RwLock<Arc<Lookups>>>) {
             LookupRecording::note(&path);
             let lookups = current(&l);
             let url = lookups.urls.get(&path).map_or("", String::as_str);
+            if lookups.pages.get(&path).is_some_and(|p| p.html.is_released()) {
+                // Templates that name `get_page` keep every body (`may_look_up_pages`).
+                return Err(tera::Error::message(format!("get_page: the body of content/{path} was released before the pages were written: this is a bug in Charter, please report it")));
+            }
             lookups.pages.get(&path).map(|p| Value::from(whole_page(&p.listing, &p.html, crate::markdown::toc_value(&p.toc, url)))).ok_or_else(|| {
                 tera::Error::message(format!("get_page: there is no page content/{path} (give the path under content/, e.g. \"proposal/aasc.md\")"))
             })

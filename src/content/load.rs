@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::frontmatter::{self, FrontMatter, Origin};
-use crate::error::{io_error, Diagnostic, Diagnostics};
+use crate::error::{Diagnostic, Diagnostics};
 pub use crate::site_files::decode_utf8;
 use crate::site_files::{line_and_column, SiteFiles};
 
@@ -33,11 +33,12 @@ pub struct Document {
     /// Path for messages, relative to the site root: `content/proposal/aasc.md`.
     pub file: PathBuf,
     pub front: FrontMatter,
-    /// The Markdown body; empty once rendered by a site build (see `body_released`).
+    /// The Markdown body; empty once released (see `body_released`).
     pub body: String,
     pub body_first_line: usize,
-    /// The body was dropped after rendering (10,000 pages hold ~50 MB of Markdown); [`body_of`]
-    /// reads it again from the file when a rebuild or a lint needs it.
+    /// The body was dropped (10,000 pages hold ~50 MB of Markdown): after rendering, or, in a
+    /// one-shot build, as soon as the file was read ([`Bodies::Release`]); [`body_of`] reads it
+    /// again from the file when the render, a rebuild or a lint needs it.
     pub body_released: bool,
     /// Hash of the whole file, to tell edits apart from saves without change.
     pub hash: u64,
@@ -223,19 +224,39 @@ pub fn parse_document(
 }
 
 /// The Markdown body of `doc`: the text in memory, or, once a build released it, the body read
-/// again from the file under `site_root`.
+/// again from its file through `files`. The file must be the one the build read (the same
+/// [`Document::hash`]): a file edited or replaced since is an error naming it, so no page is ever
+/// made of two versions of its file (its values from one, its body from another).
 pub fn body_of<'a>(
-    site_root: &Path,
+    files: &SiteFiles,
     doc: &'a Document,
 ) -> Result<std::borrow::Cow<'a, str>, Diagnostic> {
     if !doc.body_released {
         return Ok(std::borrow::Cow::Borrowed(&doc.body));
     }
-    let bytes = std::fs::read(site_root.join(&doc.file))
-        .map_err(|e| io_error(&doc.file, "read the file again", &e))?;
+    let bytes = files.read(&files.root().join(&doc.file)).map_err(|d| d.in_file(&doc.file))?;
+    if crate::text::hash64(&bytes) != doc.hash {
+        return Err(Diagnostic::error(
+            "content",
+            "the file changed while the site was being built (Charter reads a page's body again to write it)",
+        )
+        .in_file(&doc.file)
+        .hint("build again once the file is saved"));
+    }
     let text = decode_utf8(bytes, &doc.file)?;
     let split = frontmatter::split(&text).map_err(|d| d.in_file(&doc.file))?;
     Ok(std::borrow::Cow::Owned(split.body.to_string()))
+}
+
+/// What a read of the content keeps of each document's Markdown body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bodies {
+    /// Kept in memory until the body is rendered (`serve`, `check`).
+    Keep,
+    /// Dropped as soon as the file is read and its front matter parsed: a one-shot build reads
+    /// each body again when it renders it ([`body_of`]), so it never holds every page's
+    /// Markdown at once (10,000 pages: about 50 MB).
+    Release,
 }
 
 /// Reads every Markdown file in parallel. Returns the documents (in path order) and all
@@ -246,16 +267,18 @@ pub fn read_all(
     config: &Config,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Document> {
-    read_all_reusing(files, found, config, diagnostics, |_| None)
+    read_all_reusing(files, found, config, diagnostics, Bodies::Keep, |_| None)
 }
 
 /// Like [`read_all`], but takes a document from `reuse` instead of reading the file when it
-/// gives one (incremental rebuilds reuse every untouched document).
+/// gives one (incremental rebuilds reuse every untouched document), and keeps or releases the
+/// bodies it reads as `bodies` says.
 pub fn read_all_reusing(
     files: &SiteFiles,
     found: &Found,
     config: &Config,
     diagnostics: &mut Diagnostics,
+    bodies: Bodies,
     reuse: impl Fn(&str) -> Option<Document> + Sync,
 ) -> Vec<Document> {
     let results: Vec<_> = found
@@ -263,7 +286,13 @@ pub fn read_all_reusing(
         .par_iter()
         .map(|(rel, abs)| match reuse(rel) {
             Some(doc) => Ok((doc, Diagnostics::new())),
-            None => read_document(files, rel, abs, config),
+            None => read_document(files, rel, abs, config).map(|(mut doc, warnings)| {
+                if bodies == Bodies::Release {
+                    doc.body = String::new();
+                    doc.body_released = true;
+                }
+                (doc, warnings)
+            }),
         })
         .collect();
     let mut docs = Vec::with_capacity(results.len());

@@ -3,7 +3,8 @@
 
 use crate::config::Config;
 use crate::content::{Library, PageId, SectionId};
-use crate::markdown::Rendered;
+use crate::error::Diagnostic;
+use crate::markdown::SharedHtml;
 use crate::render::values::Urls;
 use crate::text::escape_xml;
 
@@ -96,16 +97,19 @@ fn smallest_sorted<T: Ord>(mut items: Vec<T>, limit: usize) -> Vec<T> {
     items
 }
 
+/// The HTML of a page's body, by page id (as held, or rendered again: `RenderInput::page_html`).
+pub type PageHtml<'a> = dyn Fn(PageId) -> Result<std::borrow::Cow<'a, SharedHtml>, Diagnostic> + 'a;
+
 /// An Atom feed of the dated pages among `pages` (newest first, at most `config.feed.limit`).
-/// Each entry's content is the page's rendered body (`bodies`, by page id): a feed reads the
-/// bodies of its newest `limit` pages only.
-pub fn atom(
+/// Each entry's content is the page's rendered body (`page_html`): a feed reads the bodies of
+/// its newest `limit` pages only.
+pub fn atom<'a>(
     lib: &Library,
-    bodies: &[Rendered],
+    page_html: &PageHtml<'a>,
     config: &Config,
     section: Option<SectionId>,
     pages: &[PageId],
-) -> String {
+) -> Result<String, Diagnostic> {
     let urls = Urls { config };
     let dated = newest(lib, pages, config.feed.limit);
     let lang = section.map_or(config.language.as_str(), |sid| &lib.sections[sid].doc.lang);
@@ -182,7 +186,8 @@ pub fn atom(
         if let Some(d) = &f.description {
             out.push_str(&format!("    <summary>{}</summary>\n", escape_xml(d)));
         }
-        let html = bodies.get(pid).map(|b| b.html.text()).unwrap_or_default();
+        let html = page_html(pid)?;
+        let html = html.text();
         out.push_str(&format!(
             "    <content type=\"html\">{}</content>\n",
             escape_xml(&absolutise(&html, config))
@@ -190,7 +195,7 @@ pub fn atom(
         out.push_str("  </entry>\n");
     }
     out.push_str("</feed>\n");
-    out
+    Ok(out)
 }
 
 /// One URL of the sitemap: its path, last date, and the (language, path) of each of its

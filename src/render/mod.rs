@@ -16,10 +16,11 @@ use crate::config::Config;
 use crate::content::paths::{normalise_alias, output_file_for};
 use crate::content::{Library, PageId, SectionId};
 use crate::error::{Diagnostic, Diagnostics};
-use crate::markdown::{self, LinkResolver, Rendered};
+use crate::markdown::{self, LinkResolver, Rendered, SharedHtml};
 use crate::output::Producer;
 use crate::page_components::{self, Call, ComponentProblem, ComponentRenderer};
 use crate::search::{self, SearchIndex};
+use crate::site_files::SiteFiles;
 use crate::templates::Templates;
 use pagination::{pager_path, Listing};
 use values::{SiteValues, Urls};
@@ -47,10 +48,11 @@ impl LinkResolver for LibraryLinks<'_> {
 pub fn render_body(
     lib: &Library,
     config: &Config,
+    files: &SiteFiles,
     doc: &crate::content::load::Document,
     templates: Option<&Templates>,
 ) -> Rendered {
-    match crate::content::load::body_of(&lib.root, doc) {
+    match crate::content::load::body_of(files, doc) {
         Ok(source) => render_source(lib, config, doc, &source, templates),
         Err(d) => Rendered { diagnostics: vec![d], ..Rendered::default() },
     }
@@ -168,43 +170,81 @@ fn render_source(
 
 pub use crate::options::Retain;
 
-/// Renders every page and section body in parallel, releasing each source once rendered. For
-/// one build ([`Retain::ForOneBuild`]) each page body is packed as soon as it is rendered
-/// ([`crate::markdown::SharedHtml::pack`]), so the site's HTML is never held whole.
+/// Renders every page and section body in parallel, releasing each source once rendered.
+///
+/// A one-shot build ([`Retain::ForOneBuild`]) keeps no page's HTML: the search index reads each
+/// page's words and fragment as soon as it is rendered ([`search::PagesIndexer`], returned with
+/// what it read), then the HTML is dropped ([`crate::markdown::SharedHtml::release`]) and the
+/// page is written later from its file again ([`RenderInput::page_html`]). Only when a template
+/// may ask for any page's body (`get_page`: [`Templates::may_look_up_pages`]) is each kept,
+/// packed ([`crate::markdown::SharedHtml::pack`]), for the index to read after this pass.
 pub fn render_bodies(
     lib: &mut Library,
     config: &Config,
     templates: Option<&Templates>,
     retain: Retain,
-) -> (Vec<Rendered>, Vec<Rendered>) {
+) -> (Vec<Rendered>, Vec<Rendered>, Option<search::PagesRead>) {
+    // Each body in memory is taken (and freed once rendered); one released as its file was read
+    // (a one-shot build: `load::Bodies::Release`) is read again.
     let take = |doc: &mut crate::content::load::Document| {
         if doc.file.as_os_str().is_empty() {
-            return String::new(); // an implicit section: no file, no body
+            return Some(String::new()); // an implicit section: no file, no body
+        }
+        if doc.body_released {
+            return None;
         }
         doc.body_released = true;
-        std::mem::take(&mut doc.body)
+        Some(std::mem::take(&mut doc.body))
     };
-    let page_sources: Vec<String> = lib.pages.iter_mut().map(|p| take(&mut p.doc)).collect();
-    let section_sources: Vec<String> = lib.sections.iter_mut().map(|s| take(&mut s.doc)).collect();
+    let page_sources: Vec<Option<String>> =
+        lib.pages.iter_mut().map(|p| take(&mut p.doc)).collect();
+    let section_sources: Vec<Option<String>> =
+        lib.sections.iter_mut().map(|s| take(&mut s.doc)).collect();
     let lib = &*lib;
+    let files = config.site_files(&lib.root);
+    let render = |doc: &crate::content::load::Document, source: Option<String>| match source {
+        Some(source) => render_source(lib, config, doc, &source, templates),
+        None => render_body(lib, config, &files, doc, templates),
+    };
+    let release =
+        retain == Retain::ForOneBuild && templates.is_some_and(|t| !t.may_look_up_pages());
+    let indexer = if release { search::PagesIndexer::new(lib, config) } else { None };
     // Each source is moved into its task and freed as soon as its body is rendered.
-    let pages = page_sources
+    let (mut pages, read): (Vec<(PageId, Rendered)>, search::IndexedPages) = page_sources
         .into_par_iter()
         .zip(lib.pages.par_iter())
-        .map(|(source, p)| {
-            let mut body = render_source(lib, config, &p.doc, &source, templates);
-            if retain == Retain::ForOneBuild {
-                body.html.pack();
-            }
-            body
-        })
-        .collect();
+        .enumerate()
+        .fold(
+            || (Vec::new(), search::IndexedPages::default()),
+            |(mut done, mut read), (pid, (source, p))| {
+                let mut body = render(&p.doc, source);
+                if release {
+                    let html = body.html.release();
+                    if let Some(indexer) = &indexer {
+                        indexer.read(&mut read, lib, pid, &html.text(), config);
+                    }
+                } else if retain == Retain::ForOneBuild {
+                    body.html.pack();
+                }
+                done.push((pid, body));
+                (done, read)
+            },
+        )
+        .reduce(
+            || (Vec::new(), search::IndexedPages::default()),
+            |(mut a, read_a), (b, read_b)| {
+                a.extend(b);
+                (a, read_a.merge(read_b))
+            },
+        );
+    pages.sort_unstable_by_key(|(pid, _)| *pid);
+    let pages = pages.into_iter().map(|(_, body)| body).collect();
     let sections = section_sources
         .into_par_iter()
         .zip(lib.sections.par_iter())
-        .map(|(source, s)| render_source(lib, config, &s.doc, &source, templates))
+        .map(|(source, s)| render(&s.doc, source))
         .collect();
-    (pages, sections)
+    (pages, sections, indexer.map(|indexer| search::PagesRead { indexer, read }))
 }
 
 /// Checks every `@/link#anchor` against the ids of its target.
@@ -434,9 +474,25 @@ pub struct RenderInput<'a> {
     pub values: &'a SiteValues,
     pub page_bodies: &'a [Rendered],
     pub search: &'a SearchIndex,
+    /// The site's files: a released page body is read again through them.
+    pub files: SiteFiles,
 }
 
 impl RenderInput<'_> {
+    /// Page `pid`'s body HTML: as held, or, when a one-shot build released it once the search
+    /// index had read it (see [`crate::markdown::SharedHtml`]), its body rendered again from its
+    /// file (which must be unchanged: [`crate::content::load::body_of`]).
+    pub fn page_html(&self, pid: PageId) -> Result<Cow<'_, SharedHtml>, Diagnostic> {
+        let held = &self.page_bodies[pid].html;
+        if !held.is_released() {
+            return Ok(Cow::Borrowed(held));
+        }
+        let doc = &self.lib.pages[pid].doc;
+        let source = crate::content::load::body_of(&self.files, doc)?;
+        let again = render_source(self.lib, self.config, doc, &source, Some(self.templates));
+        Ok(Cow::Owned(again.html))
+    }
+
     /// The values every template sees: `site` (that of the output's language `lang`), `data`,
     /// `current_path` and `lang`.
     fn context(&self, current_path: &str, lang: &str) -> Context {
@@ -535,8 +591,15 @@ impl RenderInput<'_> {
                 )?;
                 let mut ctx = self.context(&page.path, &page.doc.lang);
                 let body = &self.page_bodies[*pid];
-                let page_value =
-                    values::page_with_neighbours(self.values, lib, *pid, body, self.config);
+                let html = self.page_html(*pid)?;
+                let page_value = values::page_with_neighbours(
+                    self.values,
+                    lib,
+                    *pid,
+                    &html,
+                    &body.toc,
+                    self.config,
+                );
                 ctx.insert_value("page", page_value);
                 self.templates.render(&template, &ctx, Some(&page.doc.file))?
             }
@@ -560,11 +623,11 @@ impl RenderInput<'_> {
             }
             Output::Feed(section) => feeds::atom(
                 lib,
-                self.page_bodies,
+                &|pid| self.page_html(pid),
                 self.config,
                 *section,
                 &feed_candidates(lib, *section),
-            ),
+            )?,
             Output::Sitemap => feeds::sitemap(lib, self.config),
             Output::Robots => feeds::robots(self.config),
             Output::SyntaxCss => crate::highlight::stylesheet(

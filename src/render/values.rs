@@ -558,12 +558,13 @@ pub fn page_with_neighbours(
     values: &SiteValues,
     lib: &Library,
     pid: PageId,
-    body: &Rendered,
+    html: &crate::markdown::SharedHtml,
+    toc: &std::sync::Arc<[TocEntry]>,
     config: &Config,
 ) -> Value {
     let page = &lib.pages[pid];
-    let toc = toc_of(&page.doc, &body.toc, &Urls { config }.path(&page.path));
-    let mut map = crate::templates::whole_page(&values.pages[pid], &body.html, toc);
+    let toc = toc_of(&page.doc, toc, &Urls { config }.path(&page.path));
+    let mut map = crate::templates::whole_page(&values.pages[pid], html, toc);
     map.insert(
         key("previous"),
         page.previous.map(|p| values.pages[p].clone()).unwrap_or_else(Value::none),

@@ -133,6 +133,96 @@ impl Fragment {
     }
 }
 
+/// The index's share of a one-shot build's body pass: each page's words and fragment are read
+/// while its HTML is at hand, right after it is rendered, so that the build keeps no page's
+/// HTML for the index (`crate::render::render_bodies`). It knows each page's document id
+/// beforehand: pages come first in an index, in library order ([`documents`]).
+pub struct PagesIndexer {
+    /// Page id -> (language slot, doc id), for the pages the index holds.
+    slots: Vec<Option<(usize, u32)>>,
+    /// The languages of the pages, by slot.
+    langs: Vec<String>,
+}
+
+/// What the body pass read of the pages (one worker's, then all of them merged): by language
+/// slot, the postings and the (doc id, fragment) of each page read.
+#[derive(Default)]
+pub struct IndexedPages {
+    by_lang: Vec<(Postings, Vec<(u32, Fragment)>)>,
+}
+
+/// What [`SearchIndex::build`] takes from a body pass that read the pages for it.
+pub struct PagesRead {
+    pub indexer: PagesIndexer,
+    pub read: IndexedPages,
+}
+
+impl PagesIndexer {
+    /// The indexer of `lib`'s pages, or `None` when the site has no search index.
+    pub fn new(lib: &Library, config: &Config) -> Option<PagesIndexer> {
+        if !config.search {
+            return None;
+        }
+        let mut langs: Vec<String> = Vec::new();
+        let mut counts: Vec<u32> = Vec::new();
+        let slots = lib
+            .pages
+            .iter()
+            .map(|p| {
+                if !wanted(&p.doc) {
+                    return None;
+                }
+                let lang = language_of(&p.doc, config);
+                let slot = langs.iter().position(|l| l == lang).unwrap_or_else(|| {
+                    langs.push(lang.to_string());
+                    counts.push(0);
+                    langs.len() - 1
+                });
+                let id = counts[slot];
+                counts[slot] += 1;
+                Some((slot, id))
+            })
+            .collect();
+        Some(PagesIndexer { slots, langs })
+    }
+
+    /// Reads page `pid`'s words and fragment from its `html` into `into`.
+    pub fn read(
+        &self,
+        into: &mut IndexedPages,
+        lib: &Library,
+        pid: PageId,
+        html: &str,
+        config: &Config,
+    ) {
+        let Some(&Some((slot, id))) = self.slots.get(pid) else { return };
+        if into.by_lang.len() <= slot {
+            into.by_lang.resize_with(slot + 1, Default::default);
+        }
+        let s = source(lib, &[], &[], Indexed::Page(pid));
+        let text = plain_text(html);
+        let (postings, fragments) = &mut into.by_lang[slot];
+        postings.add_words(id, &s.doc.front.title, &text);
+        fragments.push((id, Fragment::new(fragment(&s, &text, config), Retain::ForOneBuild)));
+    }
+}
+
+impl IndexedPages {
+    /// What two workers read.
+    pub fn merge(mut self, other: IndexedPages) -> IndexedPages {
+        if self.by_lang.len() < other.by_lang.len() {
+            self.by_lang.resize_with(other.by_lang.len(), Default::default);
+        }
+        for (slot, (postings, fragments)) in other.by_lang.into_iter().enumerate() {
+            let (into_postings, into_fragments) = std::mem::take(&mut self.by_lang[slot]);
+            let mut into_fragments = into_fragments;
+            into_fragments.extend(fragments);
+            self.by_lang[slot] = (into_postings.merge(postings), into_fragments);
+        }
+        self
+    }
+}
+
 /// Every language's index (none when `search: false`).
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
@@ -228,16 +318,25 @@ impl SearchIndex {
     /// [`Retain::ForOneBuild`] it keeps only the bytes it writes: the postings and the serialised
     /// entries [`SearchIndex::update_page`] edits (on the 10,000-page corpus about 14 MB) are
     /// dropped as soon as the chunks are made.
+    ///
+    /// `pages_read`, when given, holds what a one-shot build's body pass already read of every
+    /// page ([`PagesIndexer`]): the pages' HTML is gone by now, and only the sections are read
+    /// here.
     pub fn build(
         lib: &Library,
         pages: &[Rendered],
         sections: &[Rendered],
         config: &Config,
         retain: Retain,
+        pages_read: Option<PagesRead>,
     ) -> SearchIndex {
         if !config.search {
             return SearchIndex::default();
         }
+        let (indexer, mut read) = match pages_read {
+            Some(PagesRead { indexer, read }) => (Some(indexer), read),
+            None => (None, IndexedPages::default()),
+        };
         let mut by_lang: Vec<LanguageIndex> = Vec::new();
         for d in documents(lib, sections) {
             let lang = language_of(source(lib, pages, sections, d).doc, config);
@@ -253,19 +352,29 @@ impl SearchIndex {
         // The default language first, then the others in the order met.
         by_lang.sort_by_key(|l| l.lang != config.language);
         for l in &mut by_lang {
+            // What the body pass read of this language's pages, if it did.
+            let (read_postings, read_fragments) = indexer
+                .as_ref()
+                .and_then(|indexer| indexer.langs.iter().position(|lang| *lang == l.lang))
+                .and_then(|slot| read.by_lang.get_mut(slot))
+                .map(std::mem::take)
+                .unwrap_or_default();
+            let unread = |d: &Indexed| indexer.is_none() || matches!(d, Indexed::Section(_));
             // Each worker counts the words of a run of documents (in id order) straight into
             // postings of its own: one string per term and worker, not per word and document.
             let (postings, mut fragments) = l
                 .docs
                 .par_iter()
                 .enumerate()
+                .filter(|(_, d)| unread(d))
                 .fold(
                     || (Postings::default(), Vec::new()),
                     |(mut postings, mut fragments), (id, &d)| {
                         let s = source(lib, pages, sections, d);
                         let text = plain_text(&s.html());
                         postings.add_words(id as u32, &s.doc.front.title, &text);
-                        fragments.push((id, Fragment::new(fragment(&s, &text, config), retain)));
+                        fragments
+                            .push((id as u32, Fragment::new(fragment(&s, &text, config), retain)));
                         (postings, fragments)
                     },
                 )
@@ -276,6 +385,9 @@ impl SearchIndex {
                         (a.merge(b), fa)
                     },
                 );
+            let postings = postings.merge(read_postings);
+            fragments.extend(read_fragments);
+            assert_eq!(fragments.len(), l.docs.len(), "one fragment per document of the index");
             fragments.sort_unstable_by_key(|(id, _)| *id);
             l.fragments = fragments.into_iter().map(|(_, f)| f).collect();
             l.closes_group = l
