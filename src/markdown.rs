@@ -53,11 +53,11 @@ pub struct InternalLink {
 /// and the `content` (or `summary`) of its template value share one allocation (on the
 /// 10,000-page corpus the HTML is ~85 MB; held twice it was a third of the peak memory).
 ///
-/// A one-shot build packs every page body ([`SharedHtml::pack`]): LZ4 makes it about a third of
-/// its size. The search index reads it once and then releases it ([`SharedHtml::release`]):
-/// the page's own `page.html` and the feeds render the body again from its file
-/// (`RenderInput::page_html`), so a build never holds every page's HTML while it renders pages.
-/// Only a site whose templates call `get_page` keeps every body (packed) to the end.
+/// A one-shot build keeps no page's HTML: the search index reads it as soon as it is rendered,
+/// then it is released ([`SharedHtml::release`]), and the page's own `page.html` and the feeds
+/// render the body again from its file (`RenderInput::page_html`). Only a site whose templates
+/// name `get_page` keeps every body, packed ([`SharedHtml::pack`]: LZ4 makes it about a third
+/// of its size), since any page may then ask for any body.
 #[derive(Clone)]
 pub struct SharedHtml(HtmlStore);
 

@@ -155,11 +155,12 @@ pub fn strip_tags(html: &str) -> String {
     out
 }
 
-/// A fast, stable 64-bit content hash (for caches and change detection).
+/// A fast, stable 64-bit content hash (for caches and change detection: a page file's hash is
+/// taken at every read of it, three a one-shot build). XXH3: about ten times blake3's speed on
+/// page-sized inputs, and a change detector needs no cryptographic strength (whoever can edit
+/// the site's files can change its pages anyway).
 pub fn hash64(bytes: &[u8]) -> u64 {
-    let h = blake3::hash(bytes);
-    let b = h.as_bytes();
-    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+    twox_hash::XxHash3_64::oneshot(bytes)
 }
 
 /// Text kept LZ4-compressed in memory: about a third of HTML's size, half of prose's. For what a
