@@ -400,17 +400,32 @@ impl SearchIndex {
             l.groups = fragment_groups(&l.fragments, &l.closes_group);
             let mut terms = postings.into_terms();
             terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            l.entries = terms
-                .par_iter_mut()
-                .map(|(term, list)| {
-                    list.sort_unstable();
-                    (term.clone(), entry(term, list))
-                })
-                .collect();
-            l.chunk(&[]);
             match retain {
-                Retain::ForRebuilds => l.postings = terms.into_iter().collect(),
-                Retain::ForOneBuild => l.entries = Vec::new(),
+                Retain::ForRebuilds => {
+                    l.entries = terms
+                        .par_iter_mut()
+                        .map(|(term, list)| {
+                            list.sort_unstable();
+                            (term.clone(), entry(term, list))
+                        })
+                        .collect();
+                    l.chunk(&[]);
+                    l.postings = terms.into_iter().collect();
+                }
+                // Each term's postings are dropped as soon as its entry is made, and the entries
+                // once the chunks are: the three are never held whole together.
+                Retain::ForOneBuild => {
+                    l.entries = terms
+                        .into_par_iter()
+                        .map(|(term, mut list)| {
+                            list.sort_unstable();
+                            let entry = entry(&term, &list);
+                            (term, entry)
+                        })
+                        .collect();
+                    l.chunk(&[]);
+                    l.entries = Vec::new();
+                }
             }
         }
         SearchIndex { languages: by_lang, updatable: retain == Retain::ForRebuilds }
