@@ -63,9 +63,11 @@ pub fn is_compressible(relative: &str) -> bool {
         .is_some_and(|(_, ext)| COMPRESSIBLE.contains(&ext.to_ascii_lowercase().as_str()))
 }
 
-/// What a loaded site keeps once its bodies are rendered. Markdown sources are never kept
-/// (on the 10,000-page corpus they are 53 MB of the peak): each is dropped as soon as it is
-/// rendered and read again from its file on the rare rebuild or lint that needs it.
+/// What a loaded site keeps of its content. Markdown sources are never kept once rendered (on
+/// the 10,000-page corpus they are 53 MB): each is dropped as soon as it is rendered and read
+/// again from its file on the rare rebuild or lint that needs it. A one-shot build keeps even
+/// less: no source past the reading of its file, no page's HTML past the body pass (see
+/// `docs/architecture.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Retain {
     /// Everything rebuilds need (`serve`) and lints read (`check`): anchors, tables of

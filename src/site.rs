@@ -279,6 +279,9 @@ impl Site {
         }
         let Some(mut tpl) = templates.take() else { return Err(diagnostics) };
         crate::templates::register_absolute_url(&mut tpl, config.origin(), config.base_path());
+        let index = |pages_read| {
+            SearchIndex::build(&library, &page_bodies, &section_bodies, &config, retain, pages_read)
+        };
         let (values, search) = match retain {
             // The values and the search index read the same bodies: built side by side, the
             // index's workers fill the time the values spend on one thread (sections, taxonomies).
@@ -294,34 +297,12 @@ impl Site {
                         None,
                     )
                 },
-                || {
-                    SearchIndex::build(
-                        &library,
-                        &page_bodies,
-                        &section_bodies,
-                        &config,
-                        retain,
-                        None,
-                    )
-                },
+                || index(None),
             ),
             // One build: the index alone, so that it and the values are never held together.
             // Its files are written first, then it is dropped and the values are built
             // ([`crate::build::write_all`], [`Site::build_values`]).
-            // One build: the index alone, so that it and the values are never held together.
-            // Its files are written first, then it is dropped and the values are built
-            // ([`crate::build::write_all`], [`Site::build_values`]).
-            render::Retain::ForOneBuild => (
-                SiteValues::unbuilt(),
-                SearchIndex::build(
-                    &library,
-                    &page_bodies,
-                    &section_bodies,
-                    &config,
-                    retain,
-                    pages_read,
-                ),
-            ),
+            render::Retain::ForOneBuild => (SiteValues::unbuilt(), index(pages_read)),
         };
         diagnostics.sort();
         let mut site = Site {

@@ -172,12 +172,13 @@ pub use crate::options::Retain;
 
 /// Renders every page and section body in parallel, releasing each source once rendered.
 ///
-/// A one-shot build ([`Retain::ForOneBuild`]) keeps no page's HTML: the search index reads each
-/// page's words and fragment as soon as it is rendered ([`search::PagesIndexer`], returned with
-/// what it read), then the HTML is dropped ([`crate::markdown::SharedHtml::release`]) and the
-/// page is written later from its file again ([`RenderInput::page_html`]). Only when a template
-/// may ask for any page's body (`get_page`: [`Templates::may_look_up_pages`]) is each kept,
-/// packed ([`crate::markdown::SharedHtml::pack`]), for the index to read after this pass.
+/// In a one-shot build ([`Retain::ForOneBuild`]) the search index reads each page's words and
+/// fragment as soon as it is rendered ([`search::PagesIndexer`], returned with what it read),
+/// and then the page's HTML is dropped ([`crate::markdown::SharedHtml::release`]): the page is
+/// written later from its file again ([`RenderInput::page_html`]). Two kinds of body are kept
+/// instead, packed ([`crate::markdown::SharedHtml::pack`]): one that calls page components
+/// (rendering them twice would cost more than keeping the HTML), and every body when a template
+/// may ask for any page's (`get_page`: [`Templates::may_look_up_pages`]).
 pub fn render_bodies(
     lib: &mut Library,
     config: &Config,
@@ -206,9 +207,9 @@ pub fn render_bodies(
         Some(source) => render_source(lib, config, doc, &source, templates),
         None => render_body(lib, config, &files, doc, templates),
     };
-    let release =
-        retain == Retain::ForOneBuild && templates.is_some_and(|t| !t.may_look_up_pages());
-    let indexer = if release { search::PagesIndexer::new(lib, config) } else { None };
+    let one_shot = retain == Retain::ForOneBuild;
+    let keep_every_body = templates.is_none_or(Templates::may_look_up_pages);
+    let indexer = if one_shot { search::PagesIndexer::new(lib, config) } else { None };
     // Each source is moved into its task and freed as soon as its body is rendered.
     let (mut pages, read): (Vec<(PageId, Rendered)>, search::IndexedPages) = page_sources
         .into_par_iter()
@@ -218,13 +219,18 @@ pub fn render_bodies(
             || (Vec::new(), search::IndexedPages::default()),
             |(mut done, mut read), (pid, (source, p))| {
                 let mut body = render(&p.doc, source);
-                if release {
-                    let html = body.html.release();
+                if one_shot {
                     if let Some(indexer) = &indexer {
-                        indexer.read(&mut read, lib, pid, &html.text(), config);
+                        indexer.read(&mut read, lib, pid, &body.html.text(), config);
                     }
-                } else if retain == Retain::ForOneBuild {
-                    body.html.pack();
+                    // Rendering a body again is cheap, unless it calls page components (each a
+                    // template render): such a body is kept, packed, as every body is when any
+                    // page may ask for any with `get_page`.
+                    if keep_every_body || !body.components_used.is_empty() {
+                        body.html.pack();
+                    } else {
+                        body.html.release();
+                    }
                 }
                 done.push((pid, body));
                 (done, read)
