@@ -278,12 +278,8 @@ pub fn check_anchors(
                 continue;
             };
             if !target_body.ids.contains(anchor) {
-                let mut known: Vec<&str> = target_body
-                    .ids
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|i| !i.starts_with("fr-"))
-                    .collect();
+                let mut known: Vec<&str> =
+                    target_body.ids.iter().filter(|i| !i.starts_with("fr-")).collect();
                 known.sort();
                 let hint = match crate::text::closest_match(anchor, &known) {
                     Some(best) => format!("did you mean `#{best}`?"),
