@@ -11,7 +11,8 @@
 //! values are built, each page's front matter as its value is made), and a build takes about a
 //! second: so none of it went back, and the peak was that of every stage's memory at once.
 //! [`return_freed_memory_soon`] sets that delay to 10 ms, mimalloc 2's default: the peak of a
-//! 10,000-page build falls from about 190 to about 160 MB, for no measurable CPU.
+//! 10,000-page build falls from about 190 to about 160 MB, for a little more system time (the
+//! returns; within the noise of user + system time in interleaved runs).
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
