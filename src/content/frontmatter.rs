@@ -208,7 +208,7 @@ pub struct FrontMatter {
     pub taxonomies: Vec<(String, Vec<String>)>,
     pub extra: Value,
     /// Every key as written, including ones Charter does not know.
-    pub params: Map<String, Value>,
+    pub params: Params,
     /// File line of each top-level key, for messages about values found wrong in later stages.
     pub key_lines: KeyLines,
     /// File line of each alias (parallel to `aliases`).
@@ -220,13 +220,43 @@ impl FrontMatter {
     /// build has built its values. The key lines stay: the output plan's messages, built after
     /// the values, give them.
     pub fn release_converted(&mut self) {
-        self.params = Map::new();
+        self.params = Params::default();
         self.extra = Value::Null;
     }
 
     /// The file line on which `key` is written, if it is.
     pub fn line_of(&self, key: &str) -> Option<usize> {
         self.key_lines.get(key)
+    }
+}
+
+/// Every top-level key of a front matter as written, Charter's own and any other, in the order
+/// written: what templates see as `params` (`page.params.x`). It is held as its JSON text from
+/// the read to the build of the template value: as a map of small strings it cost each page
+/// about a kilobyte, as text about a third of that (50,000 pages: ~50 MB of a build's peak).
+/// The text is Charter's own making, so reading it back cannot fail but for a bug.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Params(Box<str>);
+
+impl Params {
+    fn of(map: &Map<String, Value>) -> Params {
+        if map.is_empty() {
+            return Params::default();
+        }
+        let text = serde_json::to_string(map).unwrap_or_else(|e| {
+            panic!("front matter values do not write as JSON ({e}): a bug in Charter")
+        });
+        Params(text.into())
+    }
+
+    /// The keys and their values, in the order written.
+    pub fn map(&self) -> Map<String, Value> {
+        if self.0.is_empty() {
+            return Map::new();
+        }
+        serde_json::from_str(&self.0).unwrap_or_else(|e| {
+            panic!("front matter values do not read back ({e}): a bug in Charter")
+        })
     }
 }
 
@@ -244,6 +274,11 @@ impl KeyLines {
     pub fn get(&self, key: &str) -> Option<usize> {
         let at = self.0.binary_search_by(|(k, _)| (**k).cmp(key)).ok()?;
         Some(self.0[at].1 as usize)
+    }
+
+    /// The keys whose line was found (every key written plainly, on a line of its own).
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| &**k)
     }
 }
 
@@ -677,7 +712,7 @@ impl Reader<'_, '_> {
             })
             .collect();
         fm.key_lines = KeyLines::new(lines);
-        fm.params = map;
+        fm.params = Params::of(&map);
         fm
     }
 
@@ -826,6 +861,30 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn params_read_back_every_key_as_written_in_order() {
+        let yaml = "zeta: 1\ntitle: T\nratio: 0.1\nbig: 18446744073709551615\nneg: -7\n\
+                    third: 0.30000000000000004\nnested: { b: [1, 'two', null, true], a: {} }\n\
+                    empty: ''\nuni: \"Україна \\\"quoted\\\" \\u0007\"\n";
+        let (fm, diagnostics) = read_header(yaml, false);
+        let fm = fm.unwrap_or_else(|| panic!("{diagnostics}"));
+        let expected: Value = yaml::from_str(yaml).unwrap();
+        let map = fm.params.map();
+        assert_eq!(Value::Object(map.clone()), expected);
+        let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["zeta", "title", "ratio", "big", "neg", "third", "nested", "empty", "uni"]
+        );
+        assert_eq!(map["third"].as_f64(), Some(0.1 + 0.2), "a float reads back to the same bits");
+        let nested: Vec<&str> =
+            map["nested"].as_object().unwrap().keys().map(|k| k.as_str()).collect();
+        assert_eq!(nested, ["b", "a"], "nested maps keep their order too");
+        let (empty, _) = read_header("title: T\n", false);
+        assert_eq!(empty.unwrap().params.map().len(), 1);
+        assert!(Params::default().map().is_empty());
     }
 
     #[test]

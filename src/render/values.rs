@@ -178,13 +178,18 @@ fn empty_map() -> Value {
 pub struct KeyNames(HashMap<String, std::sync::Arc<str>>);
 
 impl KeyNames {
-    /// The names of every key of `params`, and of every taxonomy of `lib`.
-    fn of<'a>(lib: &'a Library, params: impl Iterator<Item = &'a String>) -> KeyNames {
+    /// The names of every key of the front matters `fronts` (as their key lines name them: a
+    /// key without one is named by a string of its own), and of every taxonomy of `lib`.
+    fn of<'a>(
+        lib: &'a Library,
+        fronts: impl Iterator<Item = &'a crate::content::frontmatter::FrontMatter>,
+    ) -> KeyNames {
         let mut names = HashMap::new();
-        let taxonomies = lib.taxonomies.iter().map(|t| &t.name);
-        for name in params.chain(taxonomies) {
-            if !names.contains_key(name.as_str()) {
-                names.insert(name.clone(), std::sync::Arc::from(name.as_str()));
+        let keys = fronts.flat_map(|front| front.key_lines.keys());
+        let taxonomies = lib.taxonomies.iter().map(|t| t.name.as_str());
+        for name in keys.chain(taxonomies) {
+            if !names.contains_key(name) {
+                names.insert(name.to_string(), std::sync::Arc::from(name));
             }
         }
         KeyNames(names)
@@ -270,7 +275,7 @@ const PAGE_FIELDS: &[&str] = &[
 /// soon as its value is built rather than all of them after every value (10,000 pages: ~11 MB
 /// of the peak).
 pub struct FrontToConvert {
-    params: serde_json::Map<String, serde_json::Value>,
+    params: crate::content::frontmatter::Params,
     extra: serde_json::Value,
 }
 
@@ -306,6 +311,7 @@ fn common(
     let url_path = urls.path(path);
     // Each front-matter value converted once: `params.x` and a top-level `x` share it, and so
     // do `title` and `description` when the front matter wrote them as they are.
+    let fm_params = fm_params.map();
     let params: Vec<(&String, Value)> = fm_params.iter().map(|(k, v)| (k, from_json(v))).collect();
     let as_written = |name: &str, typed: &str| {
         params
@@ -413,8 +419,9 @@ pub fn page_value_before_body(
     m.insert(key("authors"), Value::from(fm.authors.clone()));
     m.insert(key("extra"), from_json(&fm.extra));
     m.insert(key("lang"), Value::from(doc.lang.as_str()));
-    let mut params = Map::with_capacity(fm.params.len());
-    for (k, v) in &fm.params {
+    let fm_params = fm.params.map();
+    let mut params = Map::with_capacity(fm_params.len());
+    for (k, v) in &fm_params {
         params.insert(tera::value::Key::String(k.as_str().into()), from_json(v));
     }
     m.insert(key("params"), Value::from(params));
@@ -432,7 +439,7 @@ pub fn page_value(
     facts: Option<&PageFacts>,
 ) -> Value {
     let ancestors = ancestors_value(lib, lib.pages[pid].section, urls, true);
-    let names = KeyNames::of(lib, lib.pages[pid].doc.front.params.keys());
+    let names = KeyNames::of(lib, std::iter::once(&lib.pages[pid].doc.front));
     page_value_with(lib, pid, None, body, urls, config, terms, facts, ancestors, &names)
 }
 
@@ -597,13 +604,7 @@ pub fn build(
         }
         None => (0..lib.pages.len()).map(|_| None).collect(),
     };
-    let names = KeyNames::of(
-        lib,
-        moved_per_page.iter().zip(&lib.pages).flat_map(|(moved, page)| match moved {
-            Some(moved) => moved.params.keys(),
-            None => page.doc.front.params.keys(),
-        }),
-    );
+    let names = KeyNames::of(lib, lib.pages.iter().map(|page| &page.doc.front));
     let pages: Vec<Value> = moved_per_page
         .into_par_iter()
         .enumerate()
