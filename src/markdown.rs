@@ -55,7 +55,7 @@ pub struct InternalLink {
 ///
 /// A one-shot build keeps no page's HTML: the search index reads it as soon as it is rendered,
 /// then it is released ([`SharedHtml::release`]), and the page's own `page.html` and the feeds
-/// render the body again from its file (`RenderInput::page_html`). Only a site whose templates
+/// render the body again from its file (`RenderInput::page_body`). Only a site whose templates
 /// name `get_page` keeps every body, packed ([`SharedHtml::pack`]: LZ4 makes it about a third
 /// of its size), since any page may then ask for any body.
 #[derive(Clone)]

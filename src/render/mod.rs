@@ -44,7 +44,8 @@ impl LinkResolver for LibraryLinks<'_> {
 }
 
 /// Renders one Markdown document of the library (reading its body again if it was released),
-/// its component calls with `templates` (none when the templates failed to load).
+/// its component calls with `templates` (none when the templates failed to load). A body that
+/// cannot be read again gives a rendering without HTML whose diagnostics say why.
 pub fn render_body(
     lib: &Library,
     config: &Config,
@@ -52,10 +53,22 @@ pub fn render_body(
     doc: &crate::content::load::Document,
     templates: Option<&Templates>,
 ) -> Rendered {
-    match crate::content::load::body_of(files, doc) {
-        Ok(source) => render_source(lib, config, doc, &source, templates),
-        Err(d) => Rendered { diagnostics: vec![d], ..Rendered::default() },
-    }
+    render_again(lib, config, files, doc, templates)
+        .unwrap_or_else(|d| Rendered { diagnostics: vec![d], ..Rendered::default() })
+}
+
+/// Renders one document's body again from its file, which must be the file the build read
+/// ([`crate::content::load::body_of`]): every second rendering of a released body goes through
+/// here.
+fn render_again(
+    lib: &Library,
+    config: &Config,
+    files: &SiteFiles,
+    doc: &crate::content::load::Document,
+    templates: Option<&Templates>,
+) -> Result<Rendered, Diagnostic> {
+    let source = crate::content::load::body_of(files, doc)?;
+    Ok(render_source(lib, config, doc, &source, templates))
 }
 
 /// Renders a page's component calls with the site's templates (`templates/components/NAME.html`).
@@ -174,8 +187,9 @@ pub use crate::options::Retain;
 ///
 /// In a one-shot build ([`Retain::ForOneBuild`]) the search index reads each page's words and
 /// fragment as soon as it is rendered ([`search::PagesIndexer`], returned with what it read),
-/// and then the page's HTML is dropped ([`crate::markdown::SharedHtml::release`]): the page is
-/// written later from its file again ([`RenderInput::page_html`]). Two kinds of body are kept
+/// and then the page's HTML and table of contents are dropped
+/// ([`crate::markdown::SharedHtml::release`]): the page is written later from its file again
+/// (`RenderInput::page_body`). Two kinds of body are kept
 /// instead, packed ([`crate::markdown::SharedHtml::pack`]): one that calls page components
 /// (rendering them twice would cost more than keeping the HTML), and every body when a template
 /// may ask for any page's (`get_page`: [`Templates::may_look_up_pages`]).
@@ -229,7 +243,9 @@ pub fn render_bodies(
                     if keep_every_body || !body.components_used.is_empty() {
                         body.html.pack();
                     } else {
+                        // Its table of contents comes back with the HTML (`page_body`).
                         body.html.release();
+                        body.toc = std::sync::Arc::from([]);
                     }
                 }
                 done.push((pid, body));
@@ -485,14 +501,21 @@ impl RenderInput<'_> {
     /// index had read it (see [`crate::markdown::SharedHtml`]), its body rendered again from its
     /// file (which must be unchanged: [`crate::content::load::body_of`]).
     pub fn page_html(&self, pid: PageId) -> Result<Cow<'_, SharedHtml>, Diagnostic> {
-        let held = &self.page_bodies[pid].html;
-        if !held.is_released() {
+        Ok(match self.page_body(pid)? {
+            Cow::Borrowed(body) => Cow::Borrowed(&body.html),
+            Cow::Owned(body) => Cow::Owned(body.html),
+        })
+    }
+
+    /// Page `pid`'s rendered body, its HTML and its table of contents: as held, or rendered
+    /// again when the body was released (which releases its table of contents too).
+    fn page_body(&self, pid: PageId) -> Result<Cow<'_, Rendered>, Diagnostic> {
+        let held = &self.page_bodies[pid];
+        if !held.html.is_released() {
             return Ok(Cow::Borrowed(held));
         }
         let doc = &self.lib.pages[pid].doc;
-        let source = crate::content::load::body_of(&self.files, doc)?;
-        let again = render_source(self.lib, self.config, doc, &source, Some(self.templates));
-        Ok(Cow::Owned(again.html))
+        render_again(self.lib, self.config, &self.files, doc, Some(self.templates)).map(Cow::Owned)
     }
 
     /// The values every template sees: `site` (that of the output's language `lang`), `data`,
@@ -592,13 +615,12 @@ impl RenderInput<'_> {
                     &page.doc.file,
                 )?;
                 let mut ctx = self.context(&page.path, &page.doc.lang);
-                let body = &self.page_bodies[*pid];
-                let html = self.page_html(*pid)?;
+                let body = self.page_body(*pid)?;
                 let page_value = values::page_with_neighbours(
                     self.values,
                     lib,
                     *pid,
-                    &html,
+                    &body.html,
                     &body.toc,
                     self.config,
                 );
