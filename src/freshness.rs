@@ -15,7 +15,7 @@
 //! time of every file of the manifest; a later edit of the output (by `serve`, by hand, a file
 //! deleted) changes that and the next build is a full one again.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
@@ -45,47 +45,54 @@ pub fn inputs_digest(options: &BuildOptions) -> Option<String> {
         return None;
     }
     let root = &options.root;
+    // Git starts while the inputs are walked (dropped unread if the walk says not to skip).
+    let head = (!crate::git::disabled_by_env()).then(|| crate::git::start_head(root));
     // No size limit here: a file that grew changes its stamp, and the build then refuses it.
     let site_files = SiteFiles::new(root, u64::MAX);
     let mut problems = Diagnostics::new();
-    let mut files: Vec<(PathBuf, u64, u128)> = Vec::new();
+    // Every input's path, size and time, in the walk's order (each folder's entries sorted by
+    // name), hashed at once.
+    let mut stamps: Vec<u8> = Vec::new();
+    let mut add = |relative: &str, len: u64, mtime: u128| {
+        stamps.extend_from_slice(relative.as_bytes());
+        stamps.push(0);
+        stamps.extend_from_slice(&len.to_le_bytes());
+        stamps.extend_from_slice(&mtime.to_le_bytes());
+    };
     for input in std::iter::once(&CONFIG_FILE).chain(crate::config::INPUT_DIRS) {
-        let path = root.join(input);
         if *input == CONFIG_FILE {
             let confined = site_files.confine(Path::new(CONFIG_FILE)).map_err(|d| problems.push(d));
             if let Some((len, mtime)) = confined.ok().and_then(|p| stamp(&p)) {
-                files.push((PathBuf::from(CONFIG_FILE), len, mtime));
+                add(CONFIG_FILE, len, mtime);
             }
             continue;
         }
-        for file in site_files.walk(&path, &mut problems) {
+        let is_templates = *input == "templates" || *input == "themes";
+        let mut relative = format!("{input}/");
+        for file in site_files.walk(&root.join(input), &mut problems) {
             let mtime = file
                 .modified
                 .and_then(|m| m.duration_since(UNIX_EPOCH).ok())
                 .map(|d| d.as_nanos())
                 .unwrap_or(0);
-            files.push((Path::new(input).join(&file.relative), file.len, mtime));
+            relative.truncate(input.len() + 1);
+            relative.push_str(&file.relative);
+            add(&relative, file.len, mtime);
+            let is_template = is_templates && relative.split('/').any(|c| c == "templates");
+            // A template too large to read here is left to the build, which refuses or reads it.
+            if is_template
+                && (file.len > crate::site_files::DEFAULT_MAX_FILE_SIZE
+                    || asks_for_the_time(&site_files, &file.path))
+            {
+                return None;
+            }
         }
     }
     if problems.has_errors() {
         return None;
     }
-    files.sort();
     let mut hasher = blake3::Hasher::new();
-    for (relative, len, mtime) in &files {
-        hasher.update(relative.to_string_lossy().as_bytes());
-        hasher.update(b"\0");
-        hasher.update(&len.to_le_bytes());
-        hasher.update(&mtime.to_le_bytes());
-        let is_template = relative.components().any(|c| c.as_os_str() == "templates");
-        // A template too large to read here is left to the build, which refuses or reads it.
-        if is_template
-            && (*len > crate::site_files::DEFAULT_MAX_FILE_SIZE
-                || asks_for_the_time(&site_files, &root.join(relative)))
-        {
-            return None;
-        }
-    }
+    hasher.update(&stamps);
     let options_text = format!(
         "drafts={} base_url={:?} output={:?} deploy={:?} git_off={} version={}",
         options.drafts,
@@ -101,8 +108,8 @@ pub fn inputs_digest(options: &BuildOptions) -> Option<String> {
         hasher.update(&len.to_le_bytes());
         hasher.update(&mtime.to_le_bytes());
     }
-    if !crate::git::disabled_by_env() {
-        hasher.update(crate::git::head(root).as_bytes());
+    if let Some(head) = head {
+        hasher.update(head.wait().as_bytes());
     }
     Some(hasher.finalize().to_hex().to_string())
 }
@@ -166,17 +173,33 @@ pub fn forget(output: &Path) {
 fn outputs_digest(output: &Path) -> Option<(String, usize)> {
     let manifest = std::fs::read_to_string(output.join(MANIFEST)).ok()?;
     let listed: Vec<&str> = manifest.lines().filter(|l| !l.is_empty()).collect();
-    let stamps: Vec<Option<(u64, u128)>> =
-        listed.par_iter().map(|rel| stamp(&output.join(rel))).collect();
-    let mut hasher = blake3::Hasher::new();
+    // Each worker joins the listed paths in a buffer of its own (a listed path only names a
+    // file to look at: one that leads elsewhere stamps something else, so is not as recorded).
+    let stamps: Vec<Option<(u64, u128)>> = match output.to_str() {
+        Some(base) => listed
+            .par_iter()
+            .map_init(
+                || format!("{base}/"),
+                |path, rel| {
+                    let folder = path.len();
+                    path.push_str(rel);
+                    let stamp = stamp(Path::new(path.as_str()));
+                    path.truncate(folder);
+                    stamp
+                },
+            )
+            .collect(),
+        None => listed.par_iter().map(|rel| stamp(&output.join(rel))).collect(),
+    };
+    let mut bytes = Vec::with_capacity(manifest.len() + listed.len() * 25);
     for (rel, stamp) in listed.iter().zip(stamps) {
         let (len, mtime) = stamp?; // a listed file is gone: not up to date
-        hasher.update(rel.as_bytes());
-        hasher.update(b"\0");
-        hasher.update(&len.to_le_bytes());
-        hasher.update(&mtime.to_le_bytes());
+        bytes.extend_from_slice(rel.as_bytes());
+        bytes.push(0);
+        bytes.extend_from_slice(&len.to_le_bytes());
+        bytes.extend_from_slice(&mtime.to_le_bytes());
     }
-    Some((hasher.finalize().to_hex().to_string(), listed.len()))
+    Some((blake3::hash(&bytes).to_hex().to_string(), listed.len()))
 }
 
 /// Size and modification time (nanoseconds) of a file.

@@ -254,12 +254,12 @@ impl SiteFiles {
                         continue;
                     }
                 }
-            } else {
+            } else if file_type.is_dir() {
                 let child = canonical.join(name);
-                if file_type.is_dir() {
-                    visited.insert(child.clone());
-                }
-                (file_type.is_dir(), child)
+                visited.insert(child.clone());
+                (true, child)
+            } else {
+                (false, PathBuf::new()) // a file: its canonical path is never read
             };
             if is_dir {
                 if !options.top_level_only {
