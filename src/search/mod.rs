@@ -200,11 +200,26 @@ impl PagesIndexer {
             into.by_lang.resize_with(slot + 1, Default::default);
         }
         let s = source(lib, &[], &[], Indexed::Page(pid));
-        let text = plain_text(html);
         let (postings, fragments) = &mut into.by_lang[slot];
-        postings.add_words(id, &s.doc.front.title, &text);
-        fragments.push((id, Fragment::new(fragment(&s, &text, config), Retain::ForOneBuild)));
+        read_document(postings, fragments, id, &s, html, config, Retain::ForOneBuild);
     }
+}
+
+/// Reads document `id`, `s` with its body's `html`, into a worker's postings (its words) and
+/// fragments (its fragment): the one reading of a document, in a one-shot build's body pass
+/// ([`PagesIndexer`]) as in [`SearchIndex::build`].
+fn read_document(
+    postings: &mut Postings,
+    fragments: &mut Vec<(u32, Fragment)>,
+    id: u32,
+    s: &Source<'_>,
+    html: &str,
+    config: &Config,
+    retain: Retain,
+) {
+    let text = plain_text(html);
+    postings.add_words(id, &s.doc.front.title, &text);
+    fragments.push((id, Fragment::new(fragment(s, &text, config), retain)));
 }
 
 impl IndexedPages {
@@ -371,10 +386,16 @@ impl SearchIndex {
                     || (Postings::default(), Vec::new()),
                     |(mut postings, mut fragments), (id, &d)| {
                         let s = source(lib, pages, sections, d);
-                        let text = plain_text(&s.html());
-                        postings.add_words(id as u32, &s.doc.front.title, &text);
-                        fragments
-                            .push((id as u32, Fragment::new(fragment(&s, &text, config), retain)));
+                        let html = s.html();
+                        read_document(
+                            &mut postings,
+                            &mut fragments,
+                            id as u32,
+                            &s,
+                            &html,
+                            config,
+                            retain,
+                        );
                         (postings, fragments)
                     },
                 )
