@@ -65,24 +65,21 @@ fn git_in(root: &Path) -> Command {
     command
 }
 
-/// The commit the site's repository is at (empty outside a repository or without git): page
-/// facts change only when it does.
-pub fn head(root: &Path) -> String {
-    start_head(root).wait()
-}
-
-/// `git rev-parse HEAD` started in the background, so that a caller works while git starts
-/// (a build that may be skipped walks its inputs meanwhile: git takes a few milliseconds to
-/// start, a tenth of such a build). Dropped unread, the process is stopped and reaped.
+/// The question "which commit is the site's repository at?" (page facts change only when the
+/// answer does), asked of `git rev-parse HEAD` in the background so that the caller works while
+/// git starts: a build that may be skipped walks its inputs meanwhile (git takes a few
+/// milliseconds to start, a tenth of such a build). Dropped unread, the process is stopped and
+/// reaped.
 pub struct PendingHead(Option<std::process::Child>);
 
-/// Starts [`head`]'s question; [`PendingHead::wait`] gives the answer.
+/// Starts the question; [`PendingHead::wait`] gives the answer.
 pub fn start_head(root: &Path) -> PendingHead {
     PendingHead(git_in(root).args(["rev-parse", "HEAD"]).stdout(Stdio::piped()).spawn().ok())
 }
 
 impl PendingHead {
-    /// The commit hash, empty when git is absent or the site is not in a repository.
+    /// The commit hash, empty when git is absent, the site is not in a repository or it has
+    /// no commit.
     pub fn wait(mut self) -> String {
         match self.0.take().and_then(|child| child.wait_with_output().ok()) {
             Some(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),

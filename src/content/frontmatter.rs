@@ -249,12 +249,17 @@ impl Params {
         Params(text.into())
     }
 
-    /// The keys and their values, in the order written.
+    /// The keys and their values, in the order written. The text is read back without JSON's own
+    /// nesting limit: how deep a front matter nests is bounded once, where it is read
+    /// ([`crate::yaml`]), and anything that reader accepts must come back.
     pub fn map(&self) -> Map<String, Value> {
+        use serde::Deserialize;
         if self.0.is_empty() {
             return Map::new();
         }
-        serde_json::from_str(&self.0).unwrap_or_else(|e| {
+        let mut text = serde_json::Deserializer::from_str(&self.0);
+        text.disable_recursion_limit();
+        Map::deserialize(&mut text).unwrap_or_else(|e| {
             panic!("front matter values do not read back ({e}): a bug in Charter")
         })
     }
@@ -885,6 +890,22 @@ mod tests {
         let (empty, _) = read_header("title: T\n", false);
         assert_eq!(empty.unwrap().params.map().len(), 1);
         assert!(Params::default().map().is_empty());
+    }
+
+    /// Whatever depth the YAML reader accepts, the held text gives back (JSON's reader has a
+    /// nesting limit of its own, one level short of the YAML reader's, that once panicked here).
+    #[test]
+    fn params_read_back_at_every_depth_the_header_may_nest() {
+        let mut deepest = 0;
+        for depth in 1..=200 {
+            let yaml = format!("title: T\nx: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+            let (fm, _) = read_header(&yaml, false);
+            let Some(fm) = fm else { break };
+            let expected: Value = yaml::from_str(&yaml).unwrap();
+            assert_eq!(Value::Object(fm.params.map()), expected, "depth {depth}");
+            deepest = depth;
+        }
+        assert!(deepest >= 120, "the reader refused a header nested {} deep", deepest + 1);
     }
 
     #[test]

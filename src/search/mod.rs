@@ -425,10 +425,7 @@ impl SearchIndex {
                 Retain::ForRebuilds => {
                     l.entries = terms
                         .par_iter_mut()
-                        .map(|(term, list)| {
-                            list.sort_unstable();
-                            (term.clone(), entry(term, list))
-                        })
+                        .map(|(term, list)| (term.clone(), counted_entry(term, list)))
                         .collect();
                     l.chunk(&[]);
                     l.postings = terms.into_iter().collect();
@@ -439,8 +436,7 @@ impl SearchIndex {
                     l.entries = terms
                         .into_par_iter()
                         .map(|(term, mut list)| {
-                            list.sort_unstable();
-                            let entry = entry(&term, &list);
+                            let entry = counted_entry(&term, &mut list);
                             (term, entry)
                         })
                         .collect();
@@ -695,6 +691,12 @@ impl LanguageIndex {
 /// FNV-1a of a term's bytes: the same on every machine and in every version.
 fn term_hash(term: &str) -> u32 {
     term.bytes().fold(0x811c_9dc5, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+}
+
+/// A term's entry made from its postings as the workers counted them (in no order).
+fn counted_entry(term: &str, list: &mut [(u32, u32)]) -> String {
+    list.sort_unstable();
+    entry(term, list)
 }
 
 /// A term's entry in a chunk: `"term":[doc, weight, doc gap, weight, ...]`.
