@@ -14,8 +14,11 @@ pub fn new_page(root: &Path, path: &str, title: Option<&str>) -> Result<PathBuf,
         return Err(Diagnostic::error("new", format!("no site.yaml in {}", root.display()))
             .hint("run from the site's root or pass --root DIR"));
     }
-    let file = root.join("content").join(&rel);
-    if file.exists() {
+    // The file goes where the site's own files are read from: a folder on the way that is a
+    // symbolic link out of the site (or broken) is refused, as a build would refuse to read it.
+    let file = crate::site_files::SiteFiles::new(root, u64::MAX)
+        .confine(&Path::new("content").join(&rel))?;
+    if file.symlink_metadata().is_ok() {
         return Err(Diagnostic::error("new", format!("{} already exists", file.display()))
             .hint("choose another name or edit the existing file"));
     }

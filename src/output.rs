@@ -44,9 +44,8 @@ pub const LOCK_SUFFIX: &str = ".charter-lock";
 /// Checks that `output` is a folder Charter may write: not the site, not its content, not `/` or
 /// the home folder, and either empty, absent, or a previous Charter output.
 pub fn check_output_dir(site_root: &Path, output: &Path) -> Result<(), Diagnostic> {
-    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| absolute(p));
-    let out = canonical(output);
-    let root = canonical(site_root);
+    let out = resolve_folder(output);
+    let root = resolve_folder(site_root);
     let refuse = |why: String| {
         Err(Diagnostic::error(
             "output",
@@ -58,7 +57,7 @@ pub fn check_output_dir(site_root: &Path, output: &Path) -> Result<(), Diagnosti
         return refuse("it is the file system root".into());
     }
     if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
-        if canonical(&home) == out {
+        if resolve_folder(&home) == out {
             return refuse("it is your home folder".into());
         }
     }
@@ -91,6 +90,35 @@ pub fn check_output_dir(site_root: &Path, output: &Path) -> Result<(), Diagnosti
         }
     }
     Ok(())
+}
+
+/// The folder `p` names once it is made, as the system will find it: every part that exists
+/// resolved as the system resolves it (symbolic links followed), and a `..` after a part that
+/// does not exist yet taken back from the path. `public/../content` is `content/` even while
+/// `public/` is absent: making the output (`create_dir_all`) would make `public/` and then write
+/// into `content/`. A plain `canonicalize` fails on such a path, and the path as written would
+/// hide where it leads. Every folder Charter is asked to write (the output, the importer's DEST)
+/// is checked as this says it is.
+pub fn resolve_folder(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut resolved = PathBuf::new();
+    for part in absolute(p).components() {
+        match part {
+            Component::Prefix(_) | Component::RootDir | Component::Normal(_) => {
+                resolved.push(part);
+                // Only a part that exists can be a symbolic link; once one does not, no later
+                // part exists either (until a `..` comes back to one that does).
+                if let Ok(real) = resolved.canonicalize() {
+                    resolved = real;
+                }
+            }
+            Component::CurDir => {}
+            Component::ParentDir => {
+                resolved.pop();
+            }
+        }
+    }
+    resolved
 }
 
 fn absolute(p: &Path) -> PathBuf {

@@ -574,6 +574,35 @@ fn init_gives_a_site_that_builds_and_new_makes_a_page() {
     assert_eq!(again.status.code(), Some(1));
 }
 
+/// `charter new` writes only inside the site: not through a folder of content/ that links out of
+/// it, nor through a broken link, and it never replaces a file (nor a link) that is there.
+#[test]
+fn charter_new_writes_nothing_through_a_symbolic_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let init = charter(dir.path(), &["init", site.to_str().unwrap()]);
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    let outside = dir.path().join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    std::os::unix::fs::symlink(&outside, site.join("content/linked")).unwrap();
+    std::os::unix::fs::symlink(outside.join("absent.md"), site.join("content/notes/broken.md"))
+        .unwrap();
+    for (path, needle) in [
+        ("linked/page.md", "points outside the site"),
+        ("linked/deeper/page.md", "points outside the site"),
+        ("notes/broken.md", "broken"),
+    ] {
+        let made = charter(&site, &["new", path]);
+        let stderr = String::from_utf8_lossy(&made.stderr);
+        assert_eq!(made.status.code(), Some(1), "{path}: {stderr}");
+        assert!(stderr.contains(needle), "{path}: {stderr}");
+    }
+    assert_eq!(fs::read_dir(&outside).unwrap().count(), 0, "nothing was written outside");
+    let made = charter(&site, &["new", "notes/inside.md"]);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(site.join("content/notes/inside.md").is_file());
+}
+
 #[test]
 fn the_benchmark_corpus_builds_without_errors() {
     let dir = tempfile::tempdir().unwrap();

@@ -687,6 +687,24 @@ fn output_in_content_is_refused() {
     assert!(!nested.exists());
 }
 
+/// A path that reaches a protected folder through a folder that does not exist yet, or through a
+/// symbolic link, is refused as the folder it leads to: the system would make `public/` and then
+/// write into `content/`.
+#[test]
+fn output_that_leads_into_the_site_by_another_way_is_refused() {
+    let site = TestSite::new();
+    let root = &site.root;
+    assert_output_refused(&site, &root.join("not-yet/../content"), &[], "content/");
+    assert!(!root.join("not-yet").exists());
+    assert_output_refused(&site, &root.join("a/b/../../templates/x"), &[], "templates/");
+    assert_output_refused(&site, &root.join("not-yet/.."), &[], "the site's own folder");
+    assert_output_refused(&site, &root.join("content/../not-yet/../.."), &[], "contains the site");
+    let link = site.scratch("links").join("to-content");
+    std::os::unix::fs::symlink(root.join("content"), &link).expect("symlink");
+    assert_output_refused(&site, &link.join("generated"), &[], "content/");
+    assert_output_refused(&site, &link.join("new/../../static"), &[], "static/");
+}
+
 #[test]
 fn output_at_the_file_system_root_is_refused() {
     let site = TestSite::new();

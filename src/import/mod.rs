@@ -34,7 +34,7 @@ pub use report::{Collision, Counts, ImportReport, Leftover, Note, NoteKind};
 
 use crate::error::{Diagnostic, Diagnostics};
 use serde_json::{Map, Value};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Which generator wrote the source site.
@@ -365,9 +365,7 @@ fn check_paths(
             .hint("give the folder of the site as SOURCE")
             .into());
     }
-    let dst = absolute_lexical(dest).map_err(|e| {
-        Diagnostic::error("import", format!("cannot resolve the destination: {e}")).in_file(dest)
-    })?;
+    let dst = crate::output::resolve_folder(dest);
     if dst == src {
         return Err(Diagnostic::error("import", "SOURCE and DEST are the same folder")
             .in_file(dest)
@@ -403,40 +401,6 @@ fn check_paths(
         }
     }
     Ok((src, dst))
-}
-
-/// An absolute path with `.` and `..` resolved and symlinks of the existing part followed,
-/// for a path that need not exist yet.
-fn absolute_lexical(path: &Path) -> std::io::Result<PathBuf> {
-    let abs =
-        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) };
-    let mut out = PathBuf::new();
-    for comp in abs.components() {
-        match comp {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other.as_os_str()),
-        }
-    }
-    // Follow symlinks in the longest existing prefix.
-    let mut existing = out.clone();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match existing.file_name() {
-            Some(name) => rest.push(name.to_os_string()),
-            None => break,
-        }
-        if !existing.pop() {
-            break;
-        }
-    }
-    let mut resolved = std::fs::canonicalize(&existing).unwrap_or(existing);
-    for name in rest.into_iter().rev() {
-        resolved.push(name);
-    }
-    Ok(resolved)
 }
 
 /// Every file under `dir` (a folder of the source site `source`), sorted, as paths relative to
@@ -576,6 +540,25 @@ mod tests {
         let err = check_paths(&src, &src.join("x/../"), &opts).unwrap_err();
         assert!(err.to_string().contains("same folder"), "{err}");
         assert!(check_paths(&src, &tmp.path().join("new"), &opts).is_ok());
+    }
+
+    /// DEST is checked where the system would create it: a `..` after a symbolic link leaves the
+    /// link's target, not the folder the link is in.
+    #[test]
+    fn dest_that_reaches_source_through_a_link_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("site");
+        std::fs::create_dir_all(src.join("content")).unwrap();
+        let elsewhere = tmp.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(src.join("content"), elsewhere.join("link")).unwrap();
+        let opts = ImportOptions::default();
+        let err = check_paths(&src, &elsewhere.join("link/../new"), &opts).unwrap_err();
+        assert!(err.to_string().contains("DEST lies inside SOURCE"), "{err}");
+        let err = check_paths(&src, &elsewhere.join("not-yet/../link/new"), &opts).unwrap_err();
+        assert!(err.to_string().contains("DEST lies inside SOURCE"), "{err}");
+        let (_, dst) = check_paths(&src, &elsewhere.join("not-yet/../new"), &opts).unwrap();
+        assert_eq!(dst, elsewhere.canonicalize().unwrap().join("new"));
     }
 
     #[test]
