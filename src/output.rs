@@ -76,20 +76,28 @@ pub fn check_output_dir(site_root: &Path, output: &Path) -> Result<(), Diagnosti
     if out.is_file() {
         return refuse("it is a file".into());
     }
-    if out.is_dir() && !out.join(MANIFEST).is_file() {
-        // Charter's own files (a lock, the staging folder of a first build that was killed) are
-        // not someone else's.
-        let has_files = std::fs::read_dir(&out)
-            .map(|d| {
-                d.filter_map(Result::ok)
-                    .any(|e| !e.file_name().to_string_lossy().starts_with(plan::RESERVED_PREFIX))
-            })
-            .unwrap_or(false);
-        if has_files {
-            return refuse("it holds files Charter did not write (no .charter-manifest); empty it or choose another folder".into());
-        }
+    if holds_files_of_others(&out) {
+        return refuse(HOLDS_FILES_OF_OTHERS.into());
     }
     Ok(())
+}
+
+const HOLDS_FILES_OF_OTHERS: &str =
+    "it holds files Charter did not write (no .charter-manifest); empty it or choose another folder";
+
+/// Whether `output` is a folder without Charter's manifest that holds anything but Charter's own
+/// files (a lock, the staging folder of a first build that was killed): someone else's files,
+/// which no build may write among, let alone replace.
+fn holds_files_of_others(output: &Path) -> bool {
+    if !output.is_dir() || output.join(MANIFEST).is_file() {
+        return false;
+    }
+    std::fs::read_dir(output)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .any(|e| !e.file_name().to_string_lossy().starts_with(plan::RESERVED_PREFIX))
+        })
+        .unwrap_or(false)
 }
 
 /// The folder `p` names once it is made, as the system will find it: every part that exists
@@ -183,8 +191,19 @@ impl Writer {
         let lock = OutputLock::acquire(output)?;
         finish_interrupted_commit(output)?;
         let staging = output.join(STAGING);
-        // check_output_dir refuses a folder without a manifest that holds anything but Charter's
-        // own files, so no manifest here means no site to compare with or replace.
+        // A cold commit replaces what stands in its way unchecked: it may run only where nothing
+        // but Charter's own files is. `check_output_dir` says so too, but it is asked first and
+        // by each caller; this is where the files would go.
+        if holds_files_of_others(output) {
+            return Err(Diagnostic::error(
+                "output",
+                format!(
+                    "refusing to write the site into {}: {HOLDS_FILES_OF_OTHERS}",
+                    output.display()
+                ),
+            )
+            .hint("choose an empty folder (or the default `public/`) with --output"));
+        }
         let cold = full && !output.join(MANIFEST).exists();
         Ok(Writer {
             output: output.to_path_buf(),
@@ -898,7 +917,41 @@ fn collect_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{sorted_lines_contain, Listed};
+    use super::{sorted_lines_contain, Listed, PlanBuilder, Producer, Writer, MANIFEST};
+    use std::sync::Arc;
+
+    /// The writer itself refuses a folder of someone else's files, whoever called it and whatever
+    /// was checked before: a cold commit would replace a folder in its way with the site's.
+    #[test]
+    fn a_writer_never_starts_among_files_charter_did_not_write() {
+        let tmp = tempfile::tempdir().expect("temporary folder");
+        let output = tmp.path().join("theirs");
+        std::fs::create_dir_all(output.join("notes")).expect("folder");
+        std::fs::write(output.join("notes/first.md"), "years of work").expect("file");
+        let plan = || {
+            let mut builder = PlanBuilder::new();
+            let producer = Producer::new("page", None, "rename the page".to_string());
+            builder.claim("notes/index.html".to_string(), producer);
+            Arc::new(builder.finish().expect("a plan"))
+        };
+        for full in [true, false] {
+            let started =
+                if full { Writer::begin(&output, plan()) } else { Writer::update(&output, plan()) };
+            let err = started.err().expect("refused");
+            assert!(err.message.contains("did not write"), "{}", err.message);
+        }
+        assert_eq!(
+            std::fs::read_to_string(output.join("notes/first.md")).unwrap(),
+            "years of work"
+        );
+        // Charter's own output (with its manifest) is written as before.
+        let ours = tmp.path().join("ours");
+        std::fs::create_dir_all(&ours).expect("folder");
+        assert!(Writer::begin(&ours, plan()).is_ok());
+        std::fs::write(ours.join(MANIFEST), "").expect("manifest");
+        std::fs::write(ours.join("notes.txt"), "kept").expect("file");
+        assert!(Writer::begin(&ours, plan()).is_ok());
+    }
 
     #[test]
     fn a_manifest_is_read_sorted_and_each_path_once() {
