@@ -125,6 +125,21 @@ pub fn check_language_code(code: &str) -> Result<(), String> {
     }
 }
 
+/// Checks the `language:` of a site without `languages:`: a language tag of ASCII letters and
+/// digits in parts joined by `-` or `_` (`en`, `en-US`, `en_US`), at most 35 characters.
+pub fn check_language_tag(tag: &str) -> Result<(), String> {
+    let ok = tag.len() <= 35
+        && tag
+            .split(['-', '_'])
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()))
+        && tag.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("`{tag}` is not a language tag (letters and digits joined by `-`, e.g. `en` or `en-US`)"))
+    }
+}
+
 /// A site's validated configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -402,6 +417,16 @@ impl ConfigReader<'_> {
         }
         config.description = self.string(map, "description");
         if let Some(lang) = self.string(map, "language") {
+            // The language names a folder of the search index and the page's `lang`: a tag such
+            // as `en`, `en-US` or `en_US` (as Hugo and Jekyll sites write it). A site with
+            // `languages:` asks more of it (`check_language_code`), as of every code it lists.
+            if let Err(message) = check_language_tag(&lang) {
+                self.error(
+                    "language",
+                    format!("`language`: {message}"),
+                    "write the language of the site's pages as a tag such as `language: en` or `language: en-US`",
+                );
+            }
             config.language = lang;
         }
         config.theme = self.string(map, "theme");
@@ -569,7 +594,9 @@ impl ConfigReader<'_> {
     /// `languages:`: one entry per language code; the default language (`language:`) may appear
     /// for its name only. Fills `config.languages`, the default first.
     fn languages(&mut self, entries: &Map<String, Value>, config: &mut Config) {
-        if let Err(message) = check_language_code(&config.language) {
+        // A `language:` that is no tag at all was reported already.
+        let tag_ok = check_language_tag(&config.language).is_ok();
+        if let (true, Err(message)) = (tag_ok, check_language_code(&config.language)) {
             self.error(
                 "language",
                 format!("`language`: {message}"),
@@ -739,6 +766,26 @@ mod tests {
         let mut known: Vec<String> = KNOWN_KEYS.iter().map(|k| k.to_string()).collect();
         known.sort();
         assert_eq!(documented, known, "README's site.yaml table and config::KNOWN_KEYS differ");
+    }
+
+    /// `language:` names a folder of the output (the search index's): a value that is no
+    /// language tag is refused at its line, once, whether or not the site has `languages:`.
+    #[test]
+    fn language_is_a_language_tag() {
+        for good in ["en", "en-US", "en_US", "pt-br", "zh-Hant-TW"] {
+            let text = format!("base_url: https://a.org\nlanguage: {good}\n");
+            assert_eq!(Config::parse(&text).expect(good).language, good);
+        }
+        for bad in ["../en", "en/us", "\"\"", "-en", "en-", "e n", "en..", "1en", "é"] {
+            for languages in ["", "languages: { uk: { name: U } }\n"] {
+                let text = format!("base_url: https://a.org\nlanguage: {bad}\n{languages}");
+                let errors = Config::parse(&text).expect_err(bad);
+                let about: Vec<_> =
+                    errors.0.iter().filter(|d| d.message.starts_with("`language`")).collect();
+                assert_eq!(about.len(), 1, "{bad} {languages}: {errors:?}");
+                assert_eq!(about[0].line, Some(2), "{bad}");
+            }
+        }
     }
 
     #[test]

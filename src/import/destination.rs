@@ -278,6 +278,15 @@ fn charter_front(
     out
 }
 
+/// The language tag in a source site's language setting, as `site.yaml` takes it
+/// ([`crate::config::check_language_tag`]): a POSIX locale's (`en_US.UTF-8@euro`) without its
+/// encoding and variant; none when there is no tag in it (the site then says nothing, and
+/// Charter's default applies).
+fn language_tag(setting: &str) -> Option<&str> {
+    let tag = setting.trim().split(['.', '@']).next().unwrap_or_default();
+    crate::config::check_language_tag(tag).is_ok().then_some(tag)
+}
+
 fn site_yaml(config: &SiteConfig) -> Result<String, Diagnostic> {
     let mut m = Map::new();
     m.insert("title".into(), Value::String(config.title.clone()));
@@ -285,8 +294,8 @@ fn site_yaml(config: &SiteConfig) -> Result<String, Diagnostic> {
     if let Some(d) = &config.description {
         m.insert("description".into(), Value::String(d.clone()));
     }
-    if let Some(l) = &config.language {
-        m.insert("language".into(), Value::String(l.clone()));
+    if let Some(l) = config.language.as_deref().and_then(language_tag) {
+        m.insert("language".into(), Value::String(l.to_string()));
     }
     let taxonomy = |name: &String| match &config.pagination {
         Some((by, path)) => {
@@ -378,6 +387,17 @@ mod tests {
         let out = charter_front(&front, &place, &["tags".to_string()]);
         let keys: Vec<&str> = out.keys().map(String::as_str).collect();
         assert_eq!(keys, vec!["title", "date", "slug", "aliases", "tags", "extra"]);
+    }
+
+    #[test]
+    fn a_source_language_setting_becomes_a_tag_or_nothing() {
+        assert_eq!(language_tag("en"), Some("en"));
+        assert_eq!(language_tag("en-us"), Some("en-us"));
+        assert_eq!(language_tag("en_US.UTF-8"), Some("en_US"));
+        assert_eq!(language_tag("de_DE@euro"), Some("de_DE"));
+        assert_eq!(language_tag(" fr "), Some("fr"));
+        assert_eq!(language_tag("../en"), None);
+        assert_eq!(language_tag(""), None);
     }
 
     #[test]
