@@ -520,6 +520,20 @@ fn unsafe_slugs_are_refused() {
     ]);
 }
 
+/// A term whose URL would be `topics/./` or `topics/../` is refused at its page's line (its slug
+/// has nothing to be made of), not later as a path of the output.
+#[test]
+fn terms_of_dots_alone_are_refused_at_their_line() {
+    let run = fails_keeping_public("path_bad_terms");
+    run.assert_error(&[
+        "content/dots.md:3: the term \".\" of `topics` has no letter or digit",
+        "content/dots.md:3: the term \"..\" of `topics`",
+        "content/listed.md:3: the term \"..\" of `topics`",
+        "give the term a letter or digit",
+    ]);
+    assert!(run.stderr.contains("3 errors found"), "`...` is a name: {}", run.stderr);
+}
+
 #[test]
 fn unsafe_aliases_are_refused() {
     let run = fails_keeping_public("path_bad_aliases");

@@ -675,7 +675,16 @@ impl Reader<'_, '_> {
         };
         for name in taxonomies {
             let terms = self.strings(&map, name);
-            let terms = terms.into_iter().filter(|t| !t.trim().is_empty()).collect();
+            let terms: Vec<String> = terms.into_iter().filter(|t| !t.trim().is_empty()).collect();
+            for term in &terms {
+                if !crate::content::term_has_url(term) {
+                    self.error(
+                        name,
+                        format!("the term {term:?} of `{name}` has no letter or digit to make its URL from"),
+                        "give the term a letter or digit (e.g. `dotnet`), or remove it".into(),
+                    );
+                }
+            }
             fm.taxonomies.push((name.clone(), terms));
         }
         let mut known: Vec<&str> = FRONT_MATTER_KEYS.iter().map(|k| k.name).collect();

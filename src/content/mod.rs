@@ -651,6 +651,12 @@ impl Library {
     }
 }
 
+/// Whether a taxonomy term has a URL: its slug is a path segment, not `.` or `..` (a term of
+/// dots alone, which the front matter refuses at its line).
+pub fn term_has_url(name: &str) -> bool {
+    !matches!(term_slug(name).as_str(), "" | "." | "..")
+}
+
 /// The slug of a taxonomy term (falls back to the percent-encoded name when it has no ASCII).
 pub fn term_slug(name: &str) -> String {
     let s = slugify(name);
