@@ -88,7 +88,11 @@ pub fn build_counting(
             up_to_date: true,
         });
     }
-    let mut site = Site::load_once(options)?;
+    let (digest, content) = match inputs {
+        Some(inputs) => (Some(inputs.digest), Some(inputs.content)),
+        None => (None, None),
+    };
+    let mut site = Site::load_once_listed(options, content)?;
     site.progress = progress;
     let stats = write_all(&mut site)?;
     let summary = BuildSummary {
@@ -99,7 +103,7 @@ pub fn build_counting(
         warnings: std::mem::take(&mut site.warnings),
         up_to_date: false,
     };
-    if let (Some(digest), true) = (inputs, summary.warnings.is_empty()) {
+    if let (Some(digest), true) = (digest, summary.warnings.is_empty()) {
         crate::freshness::record(&output_dir, &digest, summary.pages, summary.sections);
     }
     // Freeing every page's values and bodies costs a twentieth of a build's CPU: a thread of its

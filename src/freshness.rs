@@ -37,9 +37,25 @@ pub struct UpToDate {
     pub files: usize,
 }
 
+/// What the walk of a build's inputs found: their digest, and the files of `content/` as the walk
+/// listed them, which the build reads instead of walking `content/` a second time
+/// ([`crate::site::Site::load_once_listed`]). A file made after this walk is not in the listing
+/// nor in the digest: the record then stands for the files the build read, and the next build
+/// sees the new file and builds.
+#[derive(Debug)]
+pub struct Inputs {
+    pub digest: String,
+    pub content: Vec<crate::site_files::SiteFile>,
+}
+
 /// The digest of a build's inputs, or `None` when the build must not be skipped whatever the
 /// record says (templates that ask for the time).
 pub fn inputs_digest(options: &BuildOptions) -> Option<String> {
+    walk_inputs(options).map(|inputs| inputs.digest)
+}
+
+/// [`inputs_digest`], with the listing of `content/` it walked.
+fn walk_inputs(options: &BuildOptions) -> Option<Inputs> {
     // A test binary that injects write failures: such a build must really write.
     if crate::output::injects_failures() {
         return None;
@@ -53,6 +69,7 @@ pub fn inputs_digest(options: &BuildOptions) -> Option<String> {
     // Every input's path, size and time, in the walk's order (each folder's entries sorted by
     // name), hashed at once.
     let mut stamps: Vec<u8> = Vec::new();
+    let mut content = Vec::new();
     let mut add = |relative: &str, len: u64, mtime: u128| {
         stamps.extend_from_slice(relative.as_bytes());
         stamps.push(0);
@@ -69,7 +86,8 @@ pub fn inputs_digest(options: &BuildOptions) -> Option<String> {
         }
         let is_templates = *input == "templates" || *input == "themes";
         let mut relative = format!("{input}/");
-        for file in site_files.walk(&root.join(input), &mut problems) {
+        let files = site_files.walk(&root.join(input), &mut problems);
+        for file in &files {
             let mtime = file
                 .modified
                 .and_then(|m| m.duration_since(UNIX_EPOCH).ok())
@@ -86,6 +104,9 @@ pub fn inputs_digest(options: &BuildOptions) -> Option<String> {
             {
                 return None;
             }
+        }
+        if *input == "content" {
+            content = files;
         }
     }
     if problems.has_errors() {
@@ -111,7 +132,7 @@ pub fn inputs_digest(options: &BuildOptions) -> Option<String> {
     if let Some(head) = head {
         hasher.update(head.wait().as_bytes());
     }
-    Some(hasher.finalize().to_hex().to_string())
+    Some(Inputs { digest: hasher.finalize().to_hex().to_string(), content })
 }
 
 /// The digest of the inputs of a build with `options` (see [`inputs_digest`]), and whether
@@ -120,10 +141,10 @@ pub fn inputs_digest(options: &BuildOptions) -> Option<String> {
 pub fn inputs_and_up_to_date(
     options: &BuildOptions,
     output: &Path,
-) -> (Option<String>, Option<UpToDate>) {
-    let (digest, untouched) = rayon::join(|| inputs_digest(options), || untouched_build(output));
-    let done = digest.as_deref().and_then(|digest| stands_for(untouched, digest));
-    (digest, done)
+) -> (Option<Inputs>, Option<UpToDate>) {
+    let (inputs, untouched) = rayon::join(|| walk_inputs(options), || untouched_build(output));
+    let done = inputs.as_ref().and_then(|inputs| stands_for(untouched, &inputs.digest));
+    (inputs, done)
 }
 
 /// Whether the output folder holds the build of `digest`, untouched since: then the build can be

@@ -613,6 +613,7 @@ impl Site {
             &self.config,
             crate::content::load::Bodies::Keep,
             |rel| known.get(rel).filter(|_| !touched(rel)).cloned(),
+            None,
             &mut diagnostics,
         );
         let static_files =

@@ -23,7 +23,7 @@ use crate::output::{self, Plan, PlanBuilder, Producer, Writer};
 use crate::render::values::{self, Bodies, PageFacts, SiteValues};
 use crate::render::{self, Output, RenderInput};
 use crate::search::SearchIndex;
-use crate::site_files::SiteFiles;
+use crate::site_files::{SiteFile, SiteFiles};
 use crate::templates::{Lookups, Templates};
 
 /// How far a write of the site has got: outputs rendered so far, and how many it has in all. A
@@ -114,17 +114,22 @@ pub(crate) fn read_templates(
     }
 }
 
-/// Walks `content/` and reads its documents, keeping or releasing their bodies as `bodies`
-/// says; `reuse` gives an already-read document for a path (relative to `content/`) instead of
-/// reading the file again (incremental rebuilds).
+/// Walks `content/` (or takes `listed`, what a walk of it found already) and reads its
+/// documents, keeping or releasing their bodies as `bodies` says; `reuse` gives an already-read
+/// document for a path (relative to `content/`) instead of reading the file again (incremental
+/// rebuilds).
 pub(crate) fn read_content(
     files: &SiteFiles,
     config: &Config,
     bodies: load::Bodies,
     reuse: impl Fn(&str) -> Option<Document> + Sync,
+    listed: Option<Vec<SiteFile>>,
     diagnostics: &mut Diagnostics,
 ) -> ContentRead {
-    let found = load::walk(files, &files.root().join("content"), diagnostics);
+    let found = match listed {
+        Some(listed) => load::found(files.within_size_limit(listed, diagnostics)),
+        None => load::walk(files, &files.root().join("content"), diagnostics),
+    };
     let docs = load::read_all_reusing(files, &found, config, diagnostics, bodies, reuse);
     let broken = load::unreadable(&found, &docs);
     ContentRead { docs, assets: found.assets, broken }
@@ -191,17 +196,30 @@ impl Site {
     /// Runs every stage up to the template values. Collects all content errors before failing.
     /// The site keeps what rebuilds (`serve`) and lints (`check`) read.
     pub fn load(options: BuildOptions) -> Result<Site, Diagnostics> {
-        Site::load_with(options, render::Retain::ForRebuilds)
+        Site::load_with(options, render::Retain::ForRebuilds, None)
     }
 
     /// [`Site::load`] for one build: what only rebuilds and lints read is dropped as soon as the
     /// build is past needing it (see [`render::Retain`]), and the template values are left for
     /// [`Site::build_values`], once the search index is written ([`crate::build::write_all`]).
     pub fn load_once(options: BuildOptions) -> Result<Site, Diagnostics> {
-        Site::load_with(options, render::Retain::ForOneBuild)
+        Site::load_once_listed(options, None)
     }
 
-    fn load_with(options: BuildOptions, retain: render::Retain) -> Result<Site, Diagnostics> {
+    /// [`Site::load_once`] of the files of `content/` that `listed` holds, when the build walked
+    /// them already ([`crate::freshness::Inputs`]): `content/` is walked once per build.
+    pub fn load_once_listed(
+        options: BuildOptions,
+        listed: Option<Vec<SiteFile>>,
+    ) -> Result<Site, Diagnostics> {
+        Site::load_with(options, render::Retain::ForOneBuild, listed)
+    }
+
+    fn load_with(
+        options: BuildOptions,
+        retain: render::Retain,
+        listed: Option<Vec<SiteFile>>,
+    ) -> Result<Site, Diagnostics> {
         let config = read_config(&options)?;
         let files = config.site_files(&options.root);
         let ((templates, template_errors), (content, mut diagnostics)) = rayon::join(
@@ -216,7 +234,9 @@ impl Site {
                     render::Retain::ForOneBuild => load::Bodies::Release,
                     render::Retain::ForRebuilds => load::Bodies::Keep,
                 };
-                (read_content(&files, &config, bodies, |_| None, &mut diagnostics), diagnostics)
+                let content =
+                    read_content(&files, &config, bodies, |_| None, listed, &mut diagnostics);
+                (content, diagnostics)
             },
         );
         diagnostics.extend(template_errors.0);

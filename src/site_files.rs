@@ -359,6 +359,23 @@ impl SiteFiles {
         .hint("make the file smaller, move it out of the site, or raise `max_file_size` in site.yaml (e.g. `max_file_size: 256 MiB`)")
     }
 
+    /// The files of `listed` (found by a walk of the same root with a larger size limit) that a
+    /// walk with this one's limit gives, each file over it reported as that walk reports it.
+    pub fn within_size_limit(
+        &self,
+        mut listed: Vec<SiteFile>,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<SiteFile> {
+        listed.retain(|file| {
+            let fits = file.len <= self.max_file_size;
+            if !fits {
+                diagnostics.push(self.too_large(&file.path, file.len));
+            }
+            fits
+        });
+        listed
+    }
+
     /// Reads a file a walk found, refusing (before reading) one that grew past the limit since.
     pub fn read(&self, path: &Path) -> Result<Vec<u8>, Diagnostic> {
         let file = self.relative(path);

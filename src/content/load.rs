@@ -123,8 +123,13 @@ pub use crate::site_files::is_ignored_name;
 /// Lists `content/` (sorted, so builds do not depend on directory order) through the one walker
 /// that keeps reads inside the site ([`SiteFiles`]).
 pub fn walk(files: &SiteFiles, content_dir: &Path, diagnostics: &mut Diagnostics) -> Found {
+    found(files.walk(content_dir, diagnostics))
+}
+
+/// The Markdown files and assets among `listed`, the files a walk of `content/` found.
+pub fn found(listed: Vec<crate::site_files::SiteFile>) -> Found {
     let mut found = Found::default();
-    for file in files.walk(content_dir, diagnostics) {
+    for file in listed {
         if file.relative.ends_with(".md") {
             found.markdown.push((file.relative, file.path));
         } else {

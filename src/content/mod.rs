@@ -654,7 +654,9 @@ impl Library {
 /// Whether a taxonomy term has a URL: its slug is a path segment, not `.` or `..` (a term of
 /// dots alone, which the front matter refuses at its line).
 pub fn term_has_url(name: &str) -> bool {
-    !matches!(term_slug(name).as_str(), "" | "." | "..")
+    // A letter or digit of ASCII is in the slug: the usual term needs no slug made to know.
+    name.bytes().any(|b| b.is_ascii_alphanumeric())
+        || !matches!(term_slug(name).as_str(), "" | "." | "..")
 }
 
 /// The slug of a taxonomy term (falls back to the percent-encoded name when it has no ASCII).
