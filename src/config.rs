@@ -125,7 +125,8 @@ pub fn check_language_code(code: &str) -> Result<(), String> {
     }
 }
 
-/// Checks the `language:` of a site without `languages:`: a language tag of ASCII letters and
+/// Checks the `language:` of a site without `languages:` (one with them takes
+/// [`check_language_code`]): a language tag of ASCII letters and
 /// digits in parts joined by `-` or `_` (`en`, `en-US`, `en_US`), at most 35 characters.
 pub fn check_language_tag(tag: &str) -> Result<(), String> {
     let ok = tag.len() <= 35
@@ -419,13 +420,14 @@ impl ConfigReader<'_> {
         if let Some(lang) = self.string(map, "language") {
             // The language names a folder of the search index and the page's `lang`: a tag such
             // as `en`, `en-US` or `en_US` (as Hugo and Jekyll sites write it). A site with
-            // `languages:` asks more of it (`check_language_code`), as of every code it lists.
-            if let Err(message) = check_language_tag(&lang) {
-                self.error(
-                    "language",
-                    format!("`language`: {message}"),
-                    "write the language of the site's pages as a tag such as `language: en` or `language: en-US`",
-                );
+            // `languages:` asks of it what it asks of every code it lists.
+            let (checked, hint) = if map.get("languages").is_some_and(|v| !v.is_null()) {
+                (check_language_code(&lang), "a site with `languages:` names its default language with a code such as `language: en`")
+            } else {
+                (check_language_tag(&lang), "write the language of the site's pages as a tag such as `language: en` or `language: en-US`")
+            };
+            if let Err(message) = checked {
+                self.error("language", format!("`language`: {message}"), hint);
             }
             config.language = lang;
         }
@@ -594,15 +596,6 @@ impl ConfigReader<'_> {
     /// `languages:`: one entry per language code; the default language (`language:`) may appear
     /// for its name only. Fills `config.languages`, the default first.
     fn languages(&mut self, entries: &Map<String, Value>, config: &mut Config) {
-        // A `language:` that is no tag at all was reported already.
-        let tag_ok = check_language_tag(&config.language).is_ok();
-        if let (true, Err(message)) = (tag_ok, check_language_code(&config.language)) {
-            self.error(
-                "language",
-                format!("`language`: {message}"),
-                "a site with `languages:` names its default language with a code such as `language: en`",
-            );
-        }
         let mut default = Language {
             code: config.language.clone(),
             name: config.language.clone(),

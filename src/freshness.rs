@@ -48,13 +48,8 @@ pub struct Inputs {
     pub content: Vec<crate::site_files::SiteFile>,
 }
 
-/// The digest of a build's inputs, or `None` when the build must not be skipped whatever the
-/// record says (templates that ask for the time).
-pub fn inputs_digest(options: &BuildOptions) -> Option<String> {
-    walk_inputs(options).map(|inputs| inputs.digest)
-}
-
-/// [`inputs_digest`], with the listing of `content/` it walked.
+/// The digest of a build's inputs, with the listing of `content/` walked for it; `None` when the
+/// build must not be skipped whatever the record says (templates that ask for the time).
 fn walk_inputs(options: &BuildOptions) -> Option<Inputs> {
     // A test binary that injects write failures: such a build must really write.
     if crate::output::injects_failures() {
@@ -135,7 +130,7 @@ fn walk_inputs(options: &BuildOptions) -> Option<Inputs> {
     Some(Inputs { digest: hasher.finalize().to_hex().to_string(), content })
 }
 
-/// The digest of the inputs of a build with `options` (see [`inputs_digest`]), and whether
+/// The digest of the inputs of a build with `options` (see [`walk_inputs`]), and whether
 /// `output` already holds the build of it, untouched since. The walk of the inputs and the
 /// check of the outputs read different files: they run side by side.
 pub fn inputs_and_up_to_date(

@@ -46,13 +46,7 @@ pub const LOCK_SUFFIX: &str = ".charter-lock";
 pub fn check_output_dir(site_root: &Path, output: &Path) -> Result<(), Diagnostic> {
     let out = resolve_folder(output);
     let root = resolve_folder(site_root);
-    let refuse = |why: String| {
-        Err(Diagnostic::error(
-            "output",
-            format!("refusing to write the site into {}: {why}", output.display()),
-        )
-        .hint("choose an empty folder (or the default `public/`) with --output"))
-    };
+    let refuse = |why: String| Err(refused(output, &why));
     if out.parent().is_none() {
         return refuse("it is the file system root".into());
     }
@@ -80,6 +74,15 @@ pub fn check_output_dir(site_root: &Path, output: &Path) -> Result<(), Diagnosti
         return refuse(HOLDS_FILES_OF_OTHERS.into());
     }
     Ok(())
+}
+
+/// Why a run may not write into `output`, and what to do.
+fn refused(output: &Path, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        "output",
+        format!("refusing to write the site into {}: {why}", output.display()),
+    )
+    .hint("choose an empty folder (or the default `public/`) with --output")
 }
 
 const HOLDS_FILES_OF_OTHERS: &str =
@@ -195,14 +198,7 @@ impl Writer {
         // but Charter's own files is. `check_output_dir` says so too, but it is asked first and
         // by each caller; this is where the files would go.
         if holds_files_of_others(output) {
-            return Err(Diagnostic::error(
-                "output",
-                format!(
-                    "refusing to write the site into {}: {HOLDS_FILES_OF_OTHERS}",
-                    output.display()
-                ),
-            )
-            .hint("choose an empty folder (or the default `public/`) with --output"));
+            return Err(refused(output, HOLDS_FILES_OF_OTHERS));
         }
         let cold = full && !output.join(MANIFEST).exists();
         Ok(Writer {
