@@ -42,6 +42,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod site_files;
+pub mod spill;
 pub mod templates;
 pub mod text;
 pub mod validate;

@@ -10,10 +10,11 @@ use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag, T
 use crate::error::Diagnostic;
 use crate::highlight::{self, Highlighted};
 use crate::page_components::{self, ComponentRenderer, Marker};
+use crate::spill::{Spill, SpilledText};
 use crate::text::{escape_xml, slugify};
 
 /// One entry of a page's table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
@@ -53,11 +54,11 @@ pub struct InternalLink {
 /// and the `content` (or `summary`) of its template value share one allocation (on the
 /// 10,000-page corpus the HTML is ~85 MB; held twice it was a third of the peak memory).
 ///
-/// A one-shot build keeps no page's HTML: the search index reads it as soon as it is rendered,
-/// then it is released ([`SharedHtml::release`]), and the page's own `page.html` and the feeds
-/// render the body again from its file (`RenderInput::page_body`). Only a site whose templates
-/// name `get_page` keeps every body, packed ([`SharedHtml::pack`]: LZ4 makes it about a third
-/// of its size), since any page may then ask for any body.
+/// A one-shot build keeps no page's HTML in memory: the search index reads it as soon as it is
+/// rendered, then it moves to the build's scratch file ([`Rendered::spill`]), and the page's own
+/// `page.html` and the feeds read it back from there (`RenderInput::page_body`). Only a site
+/// whose templates name `get_page` keeps every body, packed ([`SharedHtml::pack`]: LZ4 makes it
+/// about a third of its size), since any page's template may then ask for any body.
 #[derive(Clone)]
 pub struct SharedHtml(HtmlStore);
 
@@ -65,7 +66,8 @@ pub struct SharedHtml(HtmlStore);
 enum HtmlStore {
     Plain(tera::Value),
     Packed(crate::text::PackedText),
-    /// Dropped after the search index read it: the body is rendered again when needed.
+    /// Dropped after the search index read it: it is in the build's scratch file
+    /// ([`Rendered::spill`]).
     Released,
 }
 
@@ -97,7 +99,7 @@ impl SharedHtml {
         SharedHtml(std::mem::replace(&mut self.0, HtmlStore::Released))
     }
 
-    /// Whether the HTML was dropped: it must be rendered again from the body's file.
+    /// Whether the HTML was dropped (see [`Rendered::spill`]).
     pub fn is_released(&self) -> bool {
         matches!(self.0, HtmlStore::Released)
     }
@@ -144,9 +146,52 @@ pub struct Rendered {
     /// The page components the body calls, by name, sorted: a rebuild renders the body again
     /// when one of them changed.
     pub components_used: Vec<String>,
+    /// Where the HTML and the table of contents are once moved out of memory
+    /// ([`Rendered::spill`]).
+    pub spilled: Option<SpilledBody>,
+}
+
+/// A body's HTML and table of contents in a build's scratch file: the HTML, then the table of
+/// contents as JSON.
+#[derive(Debug, Clone)]
+pub struct SpilledBody {
+    record: SpilledText,
+    html_len: usize,
 }
 
 impl Rendered {
+    /// Moves the HTML and the table of contents into `spill`, out of memory: a one-shot build
+    /// writes the page from there ([`Rendered::unspilled`]) without rendering its body twice.
+    /// When the scratch file cannot take them, they stay in memory, packed.
+    pub fn spill(&mut self, spill: &std::sync::Arc<Spill>) {
+        let html = self.html.text();
+        let html_len = html.len();
+        let kept = serde_json::to_string(&*self.toc)
+            .map_err(std::io::Error::from)
+            .and_then(|toc| SpilledText::joined(spill, &[&html, &toc]));
+        drop(html);
+        match kept {
+            Ok(record) => {
+                self.spilled = Some(SpilledBody { record, html_len });
+                self.html.release();
+                self.toc = std::sync::Arc::from([]);
+            }
+            Err(_) => self.html.pack(),
+        }
+    }
+
+    /// The HTML and the table of contents of a body moved out by [`Rendered::spill`], read back;
+    /// `None` when they are in memory.
+    pub fn unspilled(&self) -> std::io::Result<Option<(SharedHtml, std::sync::Arc<[TocEntry]>)>> {
+        let Some(SpilledBody { record, html_len }) = &self.spilled else { return Ok(None) };
+        let record = record.read()?;
+        let (html, toc) = record.split_at_checked(*html_len).ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "a short record")
+        })?;
+        let toc: Vec<TocEntry> = serde_json::from_str(toc)?;
+        Ok(Some((SharedHtml::new(html), toc.into())))
+    }
+
     /// Drops what only the anchor checks and the messages need, once they have run.
     pub fn release_checked(&mut self) {
         self.ids = Ids::default();

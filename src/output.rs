@@ -162,7 +162,6 @@ pub struct Writer {
     /// Files of a previous build this run removes (incremental deletes).
     removed: Mutex<Vec<String>>,
     unchanged: Mutex<usize>,
-    created_output: bool,
     /// A full build (files of the previous build it does not produce are removed) or an update
     /// of a few files (`serve`).
     full: bool,
@@ -173,6 +172,30 @@ pub struct Writer {
     /// Folders made in the staging folder so far, so that each is made once.
     staged_folders: Mutex<HashSet<String>>,
     _lock: OutputLock,
+    /// The output folder and those above it that this run made: a failed run removes them again.
+    /// After the lock (fields drop in order), whose file is beside the output.
+    made_folders: MadeFolders,
+}
+
+/// Folders a run made, deepest first. Once [`MadeFolders::remove_when_done`] is called, those
+/// still empty are removed when the run ends.
+struct MadeFolders {
+    folders: Vec<PathBuf>,
+    remove: std::sync::atomic::AtomicBool,
+}
+
+impl MadeFolders {
+    fn remove_when_done(&self) {
+        self.remove.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Drop for MadeFolders {
+    fn drop(&mut self) {
+        if *self.remove.get_mut() {
+            remove_made_folders(&self.folders);
+        }
+    }
 }
 
 impl Writer {
@@ -188,9 +211,8 @@ impl Writer {
     }
 
     fn new(output: &Path, plan: Arc<Plan>, full: bool) -> Result<Writer, Diagnostic> {
-        let created_output = !output.exists();
-        std::fs::create_dir_all(output)
-            .map_err(|e| io_error(output, "create the output folder", &e))?;
+        let made_folders =
+            make_folder(output).map_err(|e| io_error(output, "create the output folder", &e))?;
         let lock = OutputLock::acquire(output)?;
         finish_interrupted_commit(output)?;
         let staging = output.join(STAGING);
@@ -209,7 +231,7 @@ impl Writer {
             staged: Mutex::new(Vec::new()),
             removed: Mutex::new(Vec::new()),
             unchanged: Mutex::new(0),
-            created_output,
+            made_folders: MadeFolders { folders: made_folders, remove: false.into() },
             full,
             cold,
             staged_folders: Mutex::new(HashSet::new()),
@@ -299,12 +321,14 @@ impl Writer {
         self.discard();
     }
 
-    /// Removes the staging folder (and an output folder this run created) after a failure.
+    /// Removes the staging folder (and the output folder and those above it, if this run made
+    /// them) after a failure.
     fn discard(&self) {
         let _ = std::fs::remove_dir_all(&self.staging);
-        if self.created_output {
-            let _ = std::fs::remove_dir_all(&self.output);
+        if let Some(output) = self.made_folders.folders.first() {
+            let _ = std::fs::remove_dir_all(output);
         }
+        self.made_folders.remove_when_done();
     }
 
     /// The run succeeded: moves staged files into place and removes stale files of the previous
@@ -673,6 +697,40 @@ pub fn open_existing(output: &Path) -> Result<Option<OutputLock>, Diagnostic> {
     let lock = OutputLock::acquire(output)?;
     finish_interrupted_commit(output)?;
     Ok(Some(lock))
+}
+
+/// An unnamed scratch file inside the output folder ([`crate::spill`]): it has no name at any
+/// moment (`O_TMPFILE` where the system has it; elsewhere a name removed as soon as the file is
+/// open), so nothing is left behind, even by a killed build, and nothing is written outside the
+/// output. An output folder that does not exist yet is made for the moment the file is opened and
+/// removed again, so that a build that then fails leaves no folder behind, as before.
+pub fn scratch_file(output: &Path) -> Result<std::fs::File, Diagnostic> {
+    let opened = make_folder(output).and_then(|made| {
+        let file = tempfile::tempfile_in(output);
+        // Only empty folders go: the scratch file has no name in them.
+        remove_made_folders(&made);
+        file
+    });
+    opened.map_err(|e| io_error(output, "make a scratch file in the output folder", &e))
+}
+
+/// Makes `folder` and any missing folder above it; returns those it made, deepest first.
+fn make_folder(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let missing: Vec<PathBuf> = folder
+        .ancestors()
+        .take_while(|f| !f.as_os_str().is_empty() && std::fs::symlink_metadata(f).is_err())
+        .map(Path::to_path_buf)
+        .collect();
+    std::fs::create_dir_all(folder)?;
+    Ok(missing)
+}
+
+/// Removes the folders [`make_folder`] made, deepest first, each only if it is empty (another
+/// run may have written into one since).
+fn remove_made_folders(made: &[PathBuf]) {
+    for folder in made {
+        let _ = std::fs::remove_dir(folder);
+    }
 }
 
 /// The lock of one output folder: `.<name>.charter-lock` beside it (so that a refused run leaves

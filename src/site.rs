@@ -255,8 +255,23 @@ impl Site {
             pages_read: None,
         };
         let mut library = stages.place(content)?;
-        let (pages, sections, pages_read) =
-            render::render_bodies(&mut library, &stages.config, stages.templates.as_ref(), retain);
+        // A one-shot build keeps its rendered page bodies in a scratch file in the output until
+        // it writes the pages (`crate::spill`).
+        let spill = match retain {
+            render::Retain::ForOneBuild => {
+                let file = output::scratch_file(&stages.options.output_dir())
+                    .map_err(Diagnostics::from)?;
+                Some(std::sync::Arc::new(crate::spill::Spill::new(file)))
+            }
+            render::Retain::ForRebuilds => None,
+        };
+        let (pages, sections, pages_read) = render::render_bodies(
+            &mut library,
+            &stages.config,
+            stages.templates.as_ref(),
+            retain,
+            spill.as_ref(),
+        );
         stages.pages_read = pages_read;
         Site::finish(stages, library, (pages, sections))
     }
@@ -532,7 +547,6 @@ impl Site {
             values: &self.values,
             page_bodies: &self.page_bodies,
             search: &self.search,
-            files: self.files(),
         }
     }
 

@@ -163,9 +163,9 @@ pub fn hash64(bytes: &[u8]) -> u64 {
     twox_hash::XxHash3_64::oneshot(bytes)
 }
 
-/// Text kept LZ4-compressed in memory: about a third of HTML's size, half of prose's. For what a
-/// one-shot build holds for every page but reads once or twice (page bodies, search fragments),
-/// so that the build's memory does not carry the whole site's text.
+/// Text kept LZ4-compressed in memory: about a third of HTML's size, half of prose's. For the
+/// page bodies a one-shot build must keep in memory (when templates may ask for any page's with
+/// `get_page`), so that the build's memory does not carry the whole site's text.
 #[derive(Clone)]
 pub struct PackedText(std::sync::Arc<[u8]>);
 

@@ -701,6 +701,42 @@ fn output_in_content_is_refused() {
     assert!(!nested.exists());
 }
 
+/// A build keeps its rendered bodies in a scratch file inside the output folder until it writes
+/// the pages. The file never has a name, so a build leaves nothing but its output; and an output
+/// folder that did not exist is made for the scratch file and removed again, so a build that
+/// then fails (after the bodies are rendered: a missing anchor; while pages are written: a
+/// template error) leaves no folder behind.
+#[test]
+fn the_scratch_file_of_the_rendered_bodies_leaves_nothing_behind() {
+    for case in ["links_missing_anchor", "tpl_runtime"] {
+        let site = TestSite::new();
+        site.overlay(case);
+        let scratch = site.scratch("elsewhere");
+        let out = scratch.join("new/deeper/public");
+        site.build_into(&out).assert_error(&[]);
+        assert!(!scratch.join("new").exists(), "{case}: a failed build leaves no folder behind");
+    }
+    let site = TestSite::new();
+    let out = site.scratch("elsewhere").join("new/public");
+    site.build_into(&out).assert_ok();
+    let manifest = std::fs::read_to_string(out.join(".charter-manifest")).expect("the manifest");
+    let mut listed: Vec<String> = manifest.lines().map(str::to_string).collect();
+    listed.retain(|l| !l.is_empty());
+    let mut present: Vec<String> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .map(|e| e.expect("a readable output"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(&out).expect("inside the output");
+            rel.to_string_lossy().replace('\\', "/")
+        })
+        .filter(|rel| !rel.starts_with(".charter-"))
+        .collect();
+    present.sort();
+    listed.sort();
+    assert_eq!(present, listed, "the output holds what the manifest lists, and nothing else");
+}
+
 /// A path that reaches a protected folder through a folder that does not exist yet, or through a
 /// symbolic link, is refused as the folder it leads to: the system would make `public/` and then
 /// write into `content/`.

@@ -243,7 +243,7 @@ pub fn body_of<'a>(
     if crate::text::hash64(&bytes) != doc.hash {
         return Err(Diagnostic::error(
             "content",
-            "the file changed while the site was being built (Charter reads a page's body again to write it)",
+            "the file changed while the site was being built (Charter reads a page's body again to render it)",
         )
         .in_file(&doc.file)
         .hint("build again once the file is saved"));
@@ -322,4 +322,34 @@ pub fn unreadable(found: &Found, docs: &[Document]) -> std::collections::HashSet
         .map(|(rel, _)| rel.clone())
         .filter(|rel| !read.contains(rel.as_str()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-shot build reads a body twice (to parse the file, then to render its body): an
+    /// edit between the two fails the build, naming the file, instead of making a page of both.
+    #[test]
+    fn a_body_read_again_must_be_the_file_the_build_read() {
+        let site = tempfile::tempdir().expect("a site folder");
+        let path = site.path().join("content/guarantee.md");
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("content/");
+        std::fs::write(&path, "---\ntitle: Guarantee\n---\nThe body.\n").expect("written");
+        let config = Config::default();
+        let files = config.site_files(site.path());
+        let (mut doc, _) =
+            read_document(&files, "guarantee.md", &path, &config).expect("the page reads");
+        doc.body = String::new();
+        doc.body_released = true;
+        let again = body_of(&files, &doc).expect("the unchanged file reads again");
+        assert_eq!(again, "The body.\n");
+
+        std::fs::write(&path, "---\ntitle: Guarantee\n---\nAn edited body.\n").expect("saved");
+        let error = body_of(&files, &doc).expect_err("an edited file is refused");
+        let shown = error.to_string();
+        assert!(shown.contains("content/guarantee.md"), "{shown}");
+        assert!(shown.contains("changed while the site was being built"), "{shown}");
+        assert!(shown.contains("build again"), "{shown}");
+    }
 }

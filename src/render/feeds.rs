@@ -97,7 +97,8 @@ fn smallest_sorted<T: Ord>(mut items: Vec<T>, limit: usize) -> Vec<T> {
     items
 }
 
-/// The HTML of a page's body, by page id (as held, or rendered again: `RenderInput::page_html`).
+/// The HTML of a page's body, by page id (as held, or read back from the build's scratch file:
+/// `RenderInput::page_html`).
 pub type PageHtml<'a> = dyn Fn(PageId) -> Result<std::borrow::Cow<'a, SharedHtml>, Diagnostic> + 'a;
 
 /// An Atom feed of the dated pages among `pages` (newest first, at most `config.feed.limit`).

@@ -8,6 +8,7 @@ pub mod values;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::Context;
@@ -21,6 +22,7 @@ use crate::output::Producer;
 use crate::page_components::{self, Call, ComponentProblem, ComponentRenderer};
 use crate::search::{self, SearchIndex};
 use crate::site_files::SiteFiles;
+use crate::spill::Spill;
 use crate::templates::Templates;
 use pagination::{pager_path, Listing};
 use values::{SiteValues, Urls};
@@ -58,8 +60,7 @@ pub fn render_body(
 }
 
 /// Renders one document's body again from its file, which must be the file the build read
-/// ([`crate::content::load::body_of`]): every second rendering of a released body goes through
-/// here.
+/// ([`crate::content::load::body_of`]): a one-shot build's body pass reads each body here.
 fn render_again(
     lib: &Library,
     config: &Config,
@@ -185,19 +186,19 @@ pub use crate::options::Retain;
 
 /// Renders every page and section body in parallel, releasing each source once rendered.
 ///
-/// In a one-shot build ([`Retain::ForOneBuild`]) the search index reads each page's words and
-/// fragment as soon as it is rendered ([`search::PagesIndexer`], returned with what it read),
-/// and then the page's HTML and table of contents are dropped
-/// ([`crate::markdown::SharedHtml::release`]): the page is written later from its file again
-/// (`RenderInput::page_body`). Two kinds of body are kept
-/// instead, packed ([`crate::markdown::SharedHtml::pack`]): one that calls page components
-/// (rendering them twice would cost more than keeping the HTML), and every body when a template
-/// may ask for any page's (`get_page`: [`Templates::may_look_up_pages`]).
+/// In a one-shot build ([`Retain::ForOneBuild`], given the build's scratch file `spill`) the
+/// search index reads each page's words and fragment as soon as it is rendered
+/// ([`search::PagesIndexer`], returned with what it read), and then the page's HTML and table of
+/// contents move to `spill` ([`Rendered::spill`]): the page is written later from there
+/// (`RenderInput::page_body`). Every body is kept in memory instead, packed
+/// ([`crate::markdown::SharedHtml::pack`]), when a template may ask for any page's (`get_page`:
+/// [`Templates::may_look_up_pages`]).
 pub fn render_bodies(
     lib: &mut Library,
     config: &Config,
     templates: Option<&Templates>,
     retain: Retain,
+    spill: Option<&Arc<Spill>>,
 ) -> (Vec<Rendered>, Vec<Rendered>, Option<search::PagesRead>) {
     // Each body in memory is taken (and freed once rendered); one released as its file was read
     // (a one-shot build: `load::Bodies::Release`) is read again.
@@ -223,7 +224,7 @@ pub fn render_bodies(
     };
     let one_shot = retain == Retain::ForOneBuild;
     let keep_every_body = templates.is_none_or(Templates::may_look_up_pages);
-    let indexer = if one_shot { search::PagesIndexer::new(lib, config) } else { None };
+    let indexer = if one_shot { search::PagesIndexer::new(lib, config, spill) } else { None };
     // Each source is moved into its task and freed as soon as its body is rendered.
     let (mut pages, read): (Vec<(PageId, Rendered)>, search::IndexedPages) = page_sources
         .into_par_iter()
@@ -237,15 +238,9 @@ pub fn render_bodies(
                     if let Some(indexer) = &indexer {
                         indexer.read(&mut read, lib, pid, &body.html.text(), config);
                     }
-                    // Rendering a body again is cheap, unless it calls page components (each a
-                    // template render): such a body is kept, packed, as every body is when any
-                    // page may ask for any with `get_page`.
-                    if keep_every_body || !body.components_used.is_empty() {
-                        body.html.pack();
-                    } else {
-                        // Its table of contents comes back with the HTML (`page_body`).
-                        body.html.release();
-                        body.toc = std::sync::Arc::from([]);
+                    match spill {
+                        Some(spill) if !keep_every_body => body.spill(spill),
+                        _ => body.html.pack(),
                     }
                 }
                 done.push((pid, body));
@@ -492,14 +487,11 @@ pub struct RenderInput<'a> {
     pub values: &'a SiteValues,
     pub page_bodies: &'a [Rendered],
     pub search: &'a SearchIndex,
-    /// The site's files: a released page body is read again through them.
-    pub files: SiteFiles,
 }
 
 impl RenderInput<'_> {
-    /// Page `pid`'s body HTML: as held, or, when a one-shot build released it once the search
-    /// index had read it (see [`crate::markdown::SharedHtml`]), its body rendered again from its
-    /// file (which must be unchanged: [`crate::content::load::body_of`]).
+    /// Page `pid`'s body HTML: as held, or, when a one-shot build moved it to its scratch file
+    /// once the search index had read it ([`Rendered::spill`]), read back from there.
     pub fn page_html(&self, pid: PageId) -> Result<Cow<'_, SharedHtml>, Diagnostic> {
         Ok(match self.page_body(pid)? {
             Cow::Borrowed(body) => Cow::Borrowed(&body.html),
@@ -507,15 +499,20 @@ impl RenderInput<'_> {
         })
     }
 
-    /// Page `pid`'s rendered body, its HTML and its table of contents: as held, or rendered
-    /// again when the body was released (which releases its table of contents too).
+    /// Page `pid`'s rendered body, its HTML and its table of contents: as held, or read back
+    /// from the build's scratch file ([`Rendered::unspilled`]).
     fn page_body(&self, pid: PageId) -> Result<Cow<'_, Rendered>, Diagnostic> {
         let held = &self.page_bodies[pid];
-        if !held.html.is_released() {
-            return Ok(Cow::Borrowed(held));
+        match held.unspilled() {
+            Ok(None) => Ok(Cow::Borrowed(held)),
+            Ok(Some((html, toc))) => Ok(Cow::Owned(Rendered { html, toc, ..Rendered::default() })),
+            Err(e) => Err(Diagnostic::error(
+                "output",
+                format!("could not read the rendered body back from the build's scratch file in the output folder: {e}"),
+            )
+            .in_file(&self.lib.pages[pid].doc.file)
+            .hint("check the output folder's disk, then build again")),
         }
-        let doc = &self.lib.pages[pid].doc;
-        render_again(self.lib, self.config, &self.files, doc, Some(self.templates)).map(Cow::Owned)
     }
 
     /// The values every template sees: `site` (that of the output's language `lang`), `data`,
@@ -686,7 +683,13 @@ impl RenderInput<'_> {
                 self.search
                     .language(lang)
                     .and_then(|l| l.group_file(*first))
-                    .map(|g| Cow::Owned(g.into_bytes())),
+                    .map(|g| {
+                        g.map(|g| Cow::Owned(g.into_bytes())).map_err(|e| {
+                            Diagnostic::error("search", format!("could not read a search fragment back from the build's scratch file in the output folder: {e}"))
+                                .hint("check the output folder's disk, then build again")
+                        })
+                    })
+                    .transpose()?,
             ),
             _ => return Err(Diagnostic::error("search", "not a file of the search index")),
         };

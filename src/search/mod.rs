@@ -40,6 +40,8 @@ use crate::content::load::Document;
 use crate::content::{Library, PageId, SectionId};
 use crate::markdown::Rendered;
 use crate::options::Retain;
+use crate::spill::{Spill, SpilledText};
+use std::sync::Arc;
 
 /// The folder of the index in the output.
 pub const INDEX_DIR: &str = "search-index";
@@ -98,22 +100,21 @@ pub struct LanguageIndex {
     groups: Vec<std::ops::Range<usize>>,
 }
 
-/// One document's fragment, its JSON. A one-shot build's index keeps it packed from the moment
-/// it is made (about half its size: the fragments hold every page's text, the largest part of
-/// the index), and unpacks it once, to write its group.
+/// One document's fragment, its JSON. A one-shot build's index moves it to the build's scratch
+/// file from the moment it is made (the fragments hold every page's text, the largest part of
+/// the index), and reads it back once, to write its group.
 #[derive(Debug, Clone)]
 enum Fragment {
     Plain(String),
-    Packed { bytes: usize, text: crate::text::PackedText },
+    Spilled(SpilledText),
 }
 
 impl Fragment {
-    fn new(json: String, retain: Retain) -> Fragment {
-        match retain {
-            Retain::ForRebuilds => Fragment::Plain(json),
-            Retain::ForOneBuild => {
-                Fragment::Packed { bytes: json.len(), text: crate::text::PackedText::pack(&json) }
-            }
+    /// The fragment `json`, in `spill` when there is one and it takes it.
+    fn new(json: String, spill: Option<&Arc<Spill>>) -> Fragment {
+        match spill.map(|spill| SpilledText::new(spill, &json)) {
+            Some(Ok(spilled)) => Fragment::Spilled(spilled),
+            None | Some(Err(_)) => Fragment::Plain(json),
         }
     }
 
@@ -121,14 +122,14 @@ impl Fragment {
     fn bytes(&self) -> usize {
         match self {
             Fragment::Plain(json) => json.len(),
-            Fragment::Packed { bytes, .. } => *bytes,
+            Fragment::Spilled(spilled) => spilled.len(),
         }
     }
 
-    fn json(&self) -> std::borrow::Cow<'_, str> {
+    fn json(&self) -> std::io::Result<std::borrow::Cow<'_, str>> {
         match self {
-            Fragment::Plain(json) => std::borrow::Cow::Borrowed(json),
-            Fragment::Packed { text, .. } => std::borrow::Cow::Owned(text.unpack()),
+            Fragment::Plain(json) => Ok(std::borrow::Cow::Borrowed(json)),
+            Fragment::Spilled(spilled) => spilled.read().map(std::borrow::Cow::Owned),
         }
     }
 }
@@ -142,6 +143,8 @@ pub struct PagesIndexer {
     slots: Vec<Option<(usize, u32)>>,
     /// The languages of the pages, by slot.
     langs: Vec<String>,
+    /// The build's scratch file, where the fragments go ([`Fragment`]).
+    spill: Option<Arc<Spill>>,
 }
 
 /// What the body pass read of the pages (one worker's, then all of them merged): by language
@@ -158,8 +161,9 @@ pub struct PagesRead {
 }
 
 impl PagesIndexer {
-    /// The indexer of `lib`'s pages, or `None` when the site has no search index.
-    pub fn new(lib: &Library, config: &Config) -> Option<PagesIndexer> {
+    /// The indexer of `lib`'s pages, or `None` when the site has no search index. The fragments
+    /// go to `spill` when given.
+    pub fn new(lib: &Library, config: &Config, spill: Option<&Arc<Spill>>) -> Option<PagesIndexer> {
         if !config.search {
             return None;
         }
@@ -183,7 +187,7 @@ impl PagesIndexer {
                 Some((slot, id))
             })
             .collect();
-        Some(PagesIndexer { slots, langs })
+        Some(PagesIndexer { slots, langs, spill: spill.cloned() })
     }
 
     /// Reads page `pid`'s words and fragment from its `html` into `into`.
@@ -201,7 +205,7 @@ impl PagesIndexer {
         }
         let s = source(lib, &[], &[], Indexed::Page(pid));
         let (postings, fragments) = &mut into.by_lang[slot];
-        read_document(postings, fragments, id, &s, html, config, Retain::ForOneBuild);
+        read_document(postings, fragments, id, &s, html, config, self.spill.as_ref());
     }
 }
 
@@ -215,11 +219,11 @@ fn read_document(
     s: &Source<'_>,
     html: &str,
     config: &Config,
-    retain: Retain,
+    spill: Option<&Arc<Spill>>,
 ) {
     let text = plain_text(html);
     postings.add_words(id, &s.doc.front.title, &text);
-    fragments.push((id, Fragment::new(fragment(s, &text, config), retain)));
+    fragments.push((id, Fragment::new(fragment(s, &text, config), spill)));
 }
 
 impl IndexedPages {
@@ -352,6 +356,7 @@ impl SearchIndex {
             Some(PagesRead { indexer, read }) => (Some(indexer), read),
             None => (None, IndexedPages::default()),
         };
+        let spill = indexer.as_ref().and_then(|indexer| indexer.spill.as_ref());
         let mut by_lang: Vec<LanguageIndex> = Vec::new();
         for d in documents(lib, sections) {
             let lang = language_of(source(lib, pages, sections, d).doc, config);
@@ -394,7 +399,7 @@ impl SearchIndex {
                             &s,
                             &html,
                             config,
-                            retain,
+                            spill,
                         );
                         (postings, fragments)
                     },
@@ -587,18 +592,23 @@ impl LanguageIndex {
         self.groups.iter().map(|g| g.start)
     }
 
-    /// The bytes of the fragment group that starts at doc `first`: its fragments as a list.
-    pub fn group_file(&self, first: usize) -> Option<String> {
+    /// The bytes of the fragment group that starts at doc `first`: its fragments as a list
+    /// (`None`: no group starts there; an error: a fragment could not be read back from the
+    /// build's scratch file).
+    pub fn group_file(&self, first: usize) -> Option<std::io::Result<String>> {
         let at = self.groups.binary_search_by_key(&first, |g| g.start).ok()?;
         let fragments = &self.fragments[self.groups[at].clone()];
         let mut out =
             String::with_capacity(fragments.iter().map(|f| f.bytes() + 1).sum::<usize>() + 1);
         for (i, f) in fragments.iter().enumerate() {
             out.push(if i == 0 { '[' } else { ',' });
-            out.push_str(&f.json());
+            match f.json() {
+                Ok(json) => out.push_str(&json),
+                Err(e) => return Some(Err(e)),
+            }
         }
         out.push(']');
-        Some(out)
+        Some(Ok(out))
     }
 }
 
