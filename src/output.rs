@@ -705,12 +705,10 @@ pub fn open_existing(output: &Path) -> Result<Option<OutputLock>, Diagnostic> {
 /// output. An output folder that does not exist yet is made for the moment the file is opened and
 /// removed again, so that a build that then fails leaves no folder behind, as before.
 pub fn scratch_file(output: &Path) -> Result<std::fs::File, Diagnostic> {
-    let opened = make_folder(output).and_then(|made| {
-        let file = tempfile::tempfile_in(output);
-        // Only empty folders go: the scratch file has no name in them.
-        remove_made_folders(&made);
-        file
-    });
+    let made = make_folder(output).map_err(|e| io_error(output, "create the output folder", &e))?;
+    let opened = tempfile::tempfile_in(output);
+    // Only empty folders go: the scratch file has no name in them.
+    remove_made_folders(&made);
     opened.map_err(|e| io_error(output, "make a scratch file in the output folder", &e))
 }
 

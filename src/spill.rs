@@ -89,6 +89,15 @@ impl SpilledText {
     }
 }
 
+/// The error of a build that could not read `what` back from its scratch file.
+pub fn read_back_failed(what: &str, error: &std::io::Error) -> crate::error::Diagnostic {
+    crate::error::Diagnostic::error(
+        "output",
+        format!("could not read {what} back from the build's scratch file in the output folder: {error}"),
+    )
+    .hint("check the output folder's disk, then build again")
+}
+
 #[cfg(unix)]
 fn write_all_at(file: &File, bytes: &[u8], offset: u64) -> std::io::Result<()> {
     std::os::unix::fs::FileExt::write_all_at(file, bytes, offset)

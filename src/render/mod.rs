@@ -506,12 +506,8 @@ impl RenderInput<'_> {
         match held.unspilled() {
             Ok(None) => Ok(Cow::Borrowed(held)),
             Ok(Some((html, toc))) => Ok(Cow::Owned(Rendered { html, toc, ..Rendered::default() })),
-            Err(e) => Err(Diagnostic::error(
-                "output",
-                format!("could not read the rendered body back from the build's scratch file in the output folder: {e}"),
-            )
-            .in_file(&self.lib.pages[pid].doc.file)
-            .hint("check the output folder's disk, then build again")),
+            Err(e) => Err(crate::spill::read_back_failed("the rendered body", &e)
+                .in_file(&self.lib.pages[pid].doc.file)),
         }
     }
 
@@ -684,10 +680,8 @@ impl RenderInput<'_> {
                     .language(lang)
                     .and_then(|l| l.group_file(*first))
                     .map(|g| {
-                        g.map(|g| Cow::Owned(g.into_bytes())).map_err(|e| {
-                            Diagnostic::error("search", format!("could not read a search fragment back from the build's scratch file in the output folder: {e}"))
-                                .hint("check the output folder's disk, then build again")
-                        })
+                        g.map(|g| Cow::Owned(g.into_bytes()))
+                            .map_err(|e| crate::spill::read_back_failed("a search fragment", &e))
                     })
                     .transpose()?,
             ),
