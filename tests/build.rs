@@ -827,13 +827,23 @@ fn toc_false_empties_the_table_of_contents_and_section_terms_reach_templates() {
 }
 
 /// `write_all` writes a site loaded for one build (search index first, values built after it,
-/// every page's body released once the index read it and rendered again from its file) exactly
-/// as it writes one loaded for `serve` (values and index built together, every body kept): on
-/// every fixture site that builds, with feeds, page components, languages and pagers.
+/// every page's body and table of contents moved to the build's scratch file once the index read
+/// them, and read back from there) exactly as it writes one loaded for `serve` (values and index
+/// built together, every body kept): on every fixture site that builds, with feeds, page
+/// components, languages and pagers, and headings that a table of contents must carry intact.
 #[test]
 fn a_site_loaded_for_one_build_is_written_as_a_site_loaded_for_serve() {
     for name in ["basic", "components", "languages", "paginated", "search"] {
         let site = fixture(name);
+        if name == "basic" {
+            std::fs::write(
+                site.join("content/briefs/marks.md"),
+                "---\ntitle: Marks\ntoc: true\n---\n\n## \"Quoted\" and back\\\\slash\n\nText.\n\n\
+                 ### Ukraine \u{1F1FA}\u{1F1E6} \u{2014} *a guarantee*\n\nText.\n\n\
+                 ## `<code>` &amp; entities, tab\there\n\nText.\n",
+            )
+            .expect("a page with marks in its headings");
+        }
         let write = |load: fn(charter::BuildOptions) -> Result<charter::Site, _>, folder: &str| {
             let mut options = charter::BuildOptions::new(&site);
             options.output = Some(site.join(folder));
@@ -847,6 +857,11 @@ fn a_site_loaded_for_one_build_is_written_as_a_site_loaded_for_serve() {
         assert_eq!(once.keys().collect::<Vec<_>>(), kept.keys().collect::<Vec<_>>(), "{name}");
         for (path, bytes) in &kept {
             assert!(once.get(path) == Some(bytes), "{name}: {} differs", path.display());
+        }
+        if name == "basic" {
+            let marks =
+                String::from_utf8_lossy(&once[std::path::Path::new("briefs/marks/index.html")]);
+            assert!(marks.contains("class=\"child\""), "the table of contents is kept: {marks}");
         }
     }
 }
