@@ -117,7 +117,10 @@ impl fmt::Display for Diagnostic {
             Severity::Info => "info",
         };
         let location = self.location();
+        // A message or hint that spans lines (a value from a file, an error of a library) goes on
+        // indented, so that no line of it can pass for a diagnostic of its own.
         let message = escape_control(&self.message);
+        let message = continued(&message);
         if location.is_empty() {
             write!(f, "{label}: {message}")?;
         } else {
@@ -133,13 +136,22 @@ impl fmt::Display for Diagnostic {
             }
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  help: {}", escape_control(hint))?;
+            write!(f, "\n  help: {}", continued(&escape_control(hint)))?;
         }
         Ok(())
     }
 }
 
 impl std::error::Error for Diagnostic {}
+
+/// `text` with each line after the first indented (see [`Diagnostic`]'s `Display`).
+fn continued(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\n') {
+        std::borrow::Cow::Owned(text.replace('\n', "\n    "))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
 
 /// The longest part of a source line a diagnostic shows (a minified or generated line can be
 /// megabytes long).

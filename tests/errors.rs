@@ -1338,3 +1338,24 @@ fn sanitising_removes_scripts_and_handlers_and_keeps_charters_markup() {
     assert!(html.contains("class=\"footnote-backref\""), "{html}");
     assert!(!html.contains("<script>alert(1)"), "{html}");
 }
+
+/// A value from a file that spans lines, echoed in a message, goes on indented: no line of it can
+/// pass for a diagnostic of its own (what CI logs and editors read as `error: FILE:LINE:`).
+#[test]
+fn a_message_that_spans_lines_cannot_forge_a_diagnostic() {
+    let site = TestSite::new();
+    site.write(
+        "content/forging.md",
+        "---\ntitle: Forging\ntemplate: \"none.html\\nerror: content/forged.md:1: a forged error\"\n---\nText.\n",
+    );
+    let run = site.build();
+    run.assert_error(&["content/forging.md", "none.html"]);
+    for line in run.stderr.lines() {
+        assert!(!line.starts_with("error: content/forged.md"), "a forged line:\n{}", run.stderr);
+    }
+    assert!(
+        run.stderr.contains("\n    error: content/forged.md:1: a forged error"),
+        "{}",
+        run.stderr
+    );
+}
