@@ -812,3 +812,40 @@ fn hugo_multilingual_fixture_keeps_every_translation_s_url() {
         "{home}"
     );
 }
+
+/// A term Charter cannot publish (`..`: no letter or digit to make its URL from) is left out of
+/// the imported page, with a note in the report, so the imported site builds; the page's other
+/// terms stay (`...` is a term Charter publishes, at `/tags/.../`).
+#[test]
+fn terms_without_a_url_are_left_out_and_the_site_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = tmp.path().join("hugo-src");
+    std::fs::create_dir_all(source.join("content/posts")).unwrap();
+    std::fs::write(
+        source.join("hugo.toml"),
+        "baseURL = \"https://dots.example.org/\"\ntitle = \"Dots\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        source.join("content/posts/dots.md"),
+        "---\ntitle: Dots\ntags: [\"..\", \"Peace\", \"...\"]\ncategories: \"..\"\n---\nText.\n",
+    )
+    .unwrap();
+    let dest = tmp.path().join("imported");
+    let out = charter(&["import", "hugo", source.to_str().unwrap(), dest.to_str().unwrap()]);
+    assert!(out.status.success(), "import failed: {}", text(&out));
+    let page = std::fs::read_to_string(dest.join("content/posts/dots.md")).unwrap();
+    assert!(page.contains("- Peace\n- '...'\n"), "{page}");
+    assert!(!page.contains("'..'") && !page.contains("- ..\n"), "{page}");
+    let report = std::fs::read_to_string(dest.join("import-report.md")).unwrap();
+    for left_out in
+        ["the term \"..\" of `tags` was left out", "the term \"..\" of `categories` was left out"]
+    {
+        assert!(report.contains(left_out), "{left_out}:\n{report}");
+    }
+    let built = tmp.path().join("out");
+    let build =
+        charter(&["build", "--root", dest.to_str().unwrap(), "--output", built.to_str().unwrap()]);
+    assert!(build.status.success(), "charter build failed: {}", text(&build));
+    assert!(built.join("tags/peace/index.html").is_file());
+}

@@ -128,6 +128,37 @@ impl Doc {
     }
 }
 
+/// Leaves out of each document's taxonomies the terms Charter cannot publish, which `charter
+/// build` would refuse (`..`: no letter or digit to make a URL from,
+/// [`crate::content::term_has_url`]), each with a note saying so: the imported site builds.
+fn leave_out_terms_without_a_url(docs: &mut [Doc], taxonomies: &[String]) {
+    for doc in docs {
+        for taxonomy in taxonomies {
+            let mut left_out = Vec::new();
+            let keep = |term: &Value, left_out: &mut Vec<String>| match term.as_str() {
+                Some(name) if !crate::content::term_has_url(name) => {
+                    left_out.push(name.to_string());
+                    false
+                }
+                _ => true,
+            };
+            match doc.front.get_mut(taxonomy) {
+                Some(Value::Array(terms)) => terms.retain(|term| keep(term, &mut left_out)),
+                Some(term) if !keep(term, &mut left_out) => {
+                    doc.front.remove(taxonomy);
+                }
+                _ => {}
+            }
+            for name in left_out {
+                let message = format!(
+                    "the term {name:?} of `{taxonomy}` was left out: it has no letter or digit to make its URL from"
+                );
+                doc.notes.push(Note::new(NoteKind::Other, &doc.source, None, message));
+            }
+        }
+    }
+}
+
 /// A file copied as it is (or converted) into DEST.
 #[derive(Debug, Clone)]
 pub(crate) struct CopyFile {
@@ -229,6 +260,7 @@ pub fn import_site(
         ImportSource::Hugo => place::keep_one_page_per_url(&mut imported.docs, "Hugo"),
         ImportSource::Jekyll => Vec::new(),
     };
+    leave_out_terms_without_a_url(&mut imported.docs, &imported.config.taxonomies);
     let placed = place::place(&imported.docs, &imported.config.taxonomies);
     if kind == ImportSource::Hugo {
         let extra_pagers = hugo::pager_redirects(&imported, &placed);
