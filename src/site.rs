@@ -265,13 +265,12 @@ impl Site {
             }
             render::Retain::ForRebuilds => None,
         };
-        let (pages, sections, pages_read) = render::render_bodies(
-            &mut library,
-            &stages.config,
-            stages.templates.as_ref(),
-            retain,
-            spill.as_ref(),
-        );
+        let kept = match &spill {
+            Some(spill) => render::BodiesKept::UntilWritten(spill),
+            None => render::BodiesKept::InMemory,
+        };
+        let (pages, sections, pages_read) =
+            render::render_bodies(&mut library, &stages.config, stages.templates.as_ref(), kept);
         stages.pages_read = pages_read;
         Site::finish(stages, library, (pages, sections))
     }

@@ -55,8 +55,7 @@ pub fn render_body(
     doc: &crate::content::load::Document,
     templates: Option<&Templates>,
 ) -> Rendered {
-    render_again(lib, config, files, doc, templates)
-        .unwrap_or_else(|d| Rendered { diagnostics: vec![d], ..Rendered::default() })
+    render_again(lib, config, files, doc, templates).unwrap_or_else(Rendered::failed)
 }
 
 /// Renders one document's body again from its file, which must be the file the build read
@@ -184,9 +183,19 @@ fn render_source(
 
 pub use crate::options::Retain;
 
+/// Where [`render_bodies`] leaves the bodies it renders.
+#[derive(Debug, Clone, Copy)]
+pub enum BodiesKept<'a> {
+    /// In memory, as rendered ([`Retain::ForRebuilds`]): `serve` and `check` rebuild from them.
+    InMemory,
+    /// A one-shot build's ([`Retain::ForOneBuild`]): in the build's scratch file until its pages
+    /// are written.
+    UntilWritten(&'a Arc<Spill>),
+}
+
 /// Renders every page and section body in parallel, releasing each source once rendered.
 ///
-/// In a one-shot build ([`Retain::ForOneBuild`], given the build's scratch file `spill`) the
+/// In a one-shot build ([`BodiesKept::UntilWritten`], the build's scratch file `spill`) the
 /// search index reads each page's words and fragment as soon as it is rendered
 /// ([`search::PagesIndexer`], returned with what it read), and then the page's HTML and table of
 /// contents move to `spill` ([`Rendered::spill`]): the page is written later from there
@@ -197,8 +206,7 @@ pub fn render_bodies(
     lib: &mut Library,
     config: &Config,
     templates: Option<&Templates>,
-    retain: Retain,
-    spill: Option<&Arc<Spill>>,
+    kept: BodiesKept<'_>,
 ) -> (Vec<Rendered>, Vec<Rendered>, Option<search::PagesRead>) {
     // Each body in memory is taken (and freed once rendered); one released as its file was read
     // (a one-shot build: `load::Bodies::Release`) is read again.
@@ -222,9 +230,12 @@ pub fn render_bodies(
         Some(source) => render_source(lib, config, doc, &source, templates),
         None => render_body(lib, config, &files, doc, templates),
     };
-    let one_shot = retain == Retain::ForOneBuild;
+    let spill = match kept {
+        BodiesKept::InMemory => None,
+        BodiesKept::UntilWritten(spill) => Some(spill),
+    };
     let keep_every_body = templates.is_none_or(Templates::may_look_up_pages);
-    let indexer = if one_shot { search::PagesIndexer::new(lib, config, spill) } else { None };
+    let indexer = spill.and_then(|spill| search::PagesIndexer::new(lib, config, spill));
     // Each source is moved into its task and freed as soon as its body is rendered.
     let (mut pages, read): (Vec<(PageId, Rendered)>, search::IndexedPages) = page_sources
         .into_par_iter()
@@ -234,13 +245,14 @@ pub fn render_bodies(
             || (Vec::new(), search::IndexedPages::default()),
             |(mut done, mut read), (pid, (source, p))| {
                 let mut body = render(&p.doc, source);
-                if one_shot {
+                if let Some(spill) = spill {
                     if let Some(indexer) = &indexer {
                         indexer.read(&mut read, lib, pid, &body.html.text(), config);
                     }
-                    match spill {
-                        Some(spill) if !keep_every_body => body.spill(spill),
-                        _ => body.html.pack(),
+                    if keep_every_body {
+                        body.html.pack();
+                    } else {
+                        body.spill(spill);
                     }
                 }
                 done.push((pid, body));
@@ -505,7 +517,7 @@ impl RenderInput<'_> {
         let held = &self.page_bodies[pid];
         match held.unspilled() {
             Ok(None) => Ok(Cow::Borrowed(held)),
-            Ok(Some((html, toc))) => Ok(Cow::Owned(Rendered { html, toc, ..Rendered::default() })),
+            Ok(Some(body)) => Ok(Cow::Owned(body)),
             Err(e) => Err(crate::spill::read_back_failed("the rendered body", &e)
                 .in_file(&self.lib.pages[pid].doc.file)),
         }

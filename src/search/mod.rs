@@ -144,7 +144,7 @@ pub struct PagesIndexer {
     /// The languages of the pages, by slot.
     langs: Vec<String>,
     /// The build's scratch file, where the fragments go ([`Fragment`]).
-    spill: Option<Arc<Spill>>,
+    spill: Arc<Spill>,
 }
 
 /// What the body pass read of the pages (one worker's, then all of them merged): by language
@@ -162,8 +162,8 @@ pub struct PagesRead {
 
 impl PagesIndexer {
     /// The indexer of `lib`'s pages, or `None` when the site has no search index. The fragments
-    /// go to `spill` when given.
-    pub fn new(lib: &Library, config: &Config, spill: Option<&Arc<Spill>>) -> Option<PagesIndexer> {
+    /// go to `spill`, the build's scratch file.
+    pub fn new(lib: &Library, config: &Config, spill: &Arc<Spill>) -> Option<PagesIndexer> {
         if !config.search {
             return None;
         }
@@ -187,7 +187,7 @@ impl PagesIndexer {
                 Some((slot, id))
             })
             .collect();
-        Some(PagesIndexer { slots, langs, spill: spill.cloned() })
+        Some(PagesIndexer { slots, langs, spill: spill.clone() })
     }
 
     /// Reads page `pid`'s words and fragment from its `html` into `into`.
@@ -205,7 +205,7 @@ impl PagesIndexer {
         }
         let s = source(lib, &[], &[], Indexed::Page(pid));
         let (postings, fragments) = &mut into.by_lang[slot];
-        read_document(postings, fragments, id, &s, html, config, self.spill.as_ref());
+        read_document(postings, fragments, id, &s, html, config, Some(&self.spill));
     }
 }
 
@@ -356,7 +356,7 @@ impl SearchIndex {
             Some(PagesRead { indexer, read }) => (Some(indexer), read),
             None => (None, IndexedPages::default()),
         };
-        let spill = indexer.as_ref().and_then(|indexer| indexer.spill.as_ref());
+        let spill = indexer.as_ref().map(|indexer| &indexer.spill);
         let mut by_lang: Vec<LanguageIndex> = Vec::new();
         for d in documents(lib, sections) {
             let lang = language_of(source(lib, pages, sections, d).doc, config);
