@@ -200,6 +200,21 @@ fn front_matter_not_closed() {
 }
 
 #[test]
+fn front_matter_in_toml_or_json_is_named_as_such() {
+    fails_keeping_public("fm_toml").assert_error(&[
+        "content/bad.md:1",
+        "the front matter is TOML (`+++`)",
+        "between `---` lines",
+        "charter import hugo",
+    ]);
+    fails_keeping_public("fm_json").assert_error(&[
+        "content/bad.md:1",
+        "the front matter is JSON (`{`)",
+        "between `---` lines",
+    ]);
+}
+
+#[test]
 fn front_matter_not_yaml() {
     fails_keeping_public("fm_not_yaml").assert_error(&[
         "content/bad.md:",

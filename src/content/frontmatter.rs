@@ -303,7 +303,19 @@ pub struct Split<'a> {
 pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_end = text.find('\n').unwrap_or(text.len());
-    if text[..first_end].trim_end() != "---" {
+    let first_line = text[..first_end].trim_end();
+    let json = first_line == "{" || first_line.starts_with("{\"");
+    if first_line == "+++" || json {
+        // Zola's and Hugo's TOML, or Hugo's JSON: said as such, not as a file without a header.
+        let format = if json { "JSON (`{`)" } else { "TOML (`+++`)" };
+        return Err(Diagnostic::error(
+            "front-matter",
+            format!("the front matter is {format}; Charter reads YAML front matter between `---` lines"),
+        )
+        .at(Some(1), None)
+        .hint("write the header as YAML between `---` lines (`title = \"x\"` becomes `title: \"x\"`); `charter import hugo SOURCE DEST` converts a whole Hugo site's pages"));
+    }
+    if first_line != "---" {
         let hint = if text.trim().is_empty() {
             "the file is empty: add a header such as\n---\ntitle: \"My page\"\n---"
         } else {
