@@ -532,6 +532,34 @@ fn a_front_matter_typo_is_a_warning_naming_the_line_and_the_key() {
 }
 
 #[test]
+fn tags_or_categories_that_are_not_taxonomies_of_the_site_get_a_warning() {
+    let site = fixture("basic");
+    fs::write(
+        site.join("content/briefs/tagged.md"),
+        "---\ntitle: Tagged\ntopics: [NATO]\ntags: [nato, guarantees]\n---\nx\n",
+    )
+    .unwrap();
+    // A warning, not an error: the build succeeds (`build_with_stderr` asserts it).
+    let (public, stderr) = build_with_stderr(&site, &[]);
+    assert!(
+        stderr.contains("warning: content/briefs/tagged.md:4: `tags` is not one of the site's taxonomies (the site's: topics), so its terms get no pages"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("add `tags` to `taxonomies:` in site.yaml"), "{stderr}");
+    assert!(!public.join("tags").exists(), "no term pages for a key that is not a taxonomy");
+    // Named in site.yaml, it is a taxonomy like any other: no warning, and its term pages.
+    let yaml = fs::read_to_string(site.join("site.yaml")).unwrap();
+    fs::write(
+        site.join("site.yaml"),
+        yaml.replace("taxonomies: [topics]", "taxonomies: [topics, tags]"),
+    )
+    .unwrap();
+    let (public, stderr) = build_with_stderr(&site, &[]);
+    assert!(!stderr.contains("is not one of the site's taxonomies"), "{stderr}");
+    assert!(public.join("tags/guarantees/index.html").is_file());
+}
+
+#[test]
 fn check_validates_and_writes_nothing() {
     let site = fixture("basic");
     let status = charter(&site, &["check"]);

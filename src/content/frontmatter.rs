@@ -77,6 +77,10 @@ pub const FRONT_MATTER_KEYS: &[KeyDescriptor] = &[
     key("extra", AppliesTo::Both, "map", Some("extra")),
 ];
 
+/// Taxonomies that Hugo and Jekyll have without being configured: a page key of one of these
+/// names that is not a taxonomy of the site gets a warning.
+const DEFAULT_TAXONOMIES_ELSEWHERE: &[&str] = &["tags", "categories"];
+
 /// The descriptor of `name`, if Charter knows the key.
 pub fn descriptor(name: &str) -> Option<&'static KeyDescriptor> {
     FRONT_MATTER_KEYS.iter().find(|k| k.name == name)
@@ -719,6 +723,21 @@ impl Reader<'_, '_> {
                 continue;
             }
             if known.contains(&key.as_str()) {
+                continue;
+            }
+            if DEFAULT_TAXONOMIES_ELSEWHERE.contains(&key.as_str()) {
+                // Hugo and Jekyll make pages for these without being told: here they are a
+                // theme's key unless site.yaml names them, which a newcomer may not know.
+                let site_has = if taxonomies.is_empty() {
+                    "the site has none".to_string()
+                } else {
+                    format!("the site's: {}", taxonomies.join(", "))
+                };
+                self.warn(
+                    key,
+                    format!("`{key}` is not one of the site's taxonomies ({site_has}), so its terms get no pages"),
+                    format!("add `{key}` to `taxonomies:` in site.yaml, or move it under `extra:` if only the theme reads it"),
+                );
                 continue;
             }
             if let Some(best) = closest_match(key, &known) {
