@@ -939,17 +939,6 @@ fn run_stage(args: &[String]) -> Res<()> {
 // The floor
 // ---------------------------------------------------------------------------------------------
 
-/// Markdown options as Charter renders them.
-fn cmark_options() -> pulldown_cmark::Options {
-    use pulldown_cmark::Options;
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
 /// Every `.md` file under `dir`, sorted.
 fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> Res<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -984,7 +973,7 @@ fn floor(root: &Path, out: &Path) -> Res<usize> {
         html.clear();
         pulldown_cmark::html::push_html(
             &mut html,
-            pulldown_cmark::Parser::new_ext(body, cmark_options()),
+            pulldown_cmark::Parser::new_ext(body, charter::markdown::options()),
         );
         let rel = file.strip_prefix(&content).map_err(|e| e.to_string())?.with_extension("html");
         let target = out.join(rel);

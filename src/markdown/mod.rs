@@ -47,7 +47,8 @@ pub struct Anchors {
     pub paragraphs: bool,
 }
 
-fn options() -> Options {
+/// The pulldown-cmark extensions Charter renders with (the build benchmark's floor uses them too).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
