@@ -535,6 +535,20 @@ fn unsafe_slugs_are_refused() {
     ]);
 }
 
+/// A name the file system would refuse (over 255 bytes) is refused before anything is written,
+/// at the line that makes it, instead of failing the write with the system's error.
+#[test]
+fn names_longer_than_file_systems_take_are_refused_at_their_line() {
+    let run = fails_keeping_public("path_name_too_long");
+    run.assert_error(&[
+        "content/long-slug.md:3",
+        "has a name of 300 bytes, and file systems take at most 255",
+        "content/long-alias.md:3",
+        "has a name of 270 bytes",
+    ]);
+    assert!(!run.stderr.contains("os error"), "the plan refuses it, not the write: {}", run.stderr);
+}
+
 /// A term whose URL would be `topics/./` or `topics/../` is refused at its page's line (its slug
 /// has nothing to be made of), not later as a path of the output.
 #[test]

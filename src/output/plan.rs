@@ -72,6 +72,10 @@ pub struct PlanBuilder {
 /// The segment prefix Charter keeps for its own files in the output folder.
 pub const RESERVED_PREFIX: &str = ".charter";
 
+/// The longest name of a file or folder that the common file systems take (ext4, XFS, APFS and
+/// tmpfs count bytes, NTFS UTF-16 units: 255 bytes fits them all).
+pub const MAX_NAME_BYTES: usize = 255;
+
 /// Why `path` cannot be written as it is, if it cannot.
 pub fn path_problem(path: &str) -> Option<String> {
     if path.is_empty() {
@@ -93,6 +97,9 @@ pub fn path_problem(path: &str) -> Option<String> {
             // Any letter case: on macOS and Windows `.Charter-Manifest` is the manifest.
             s if s.to_ascii_lowercase().starts_with(RESERVED_PREFIX) => {
                 return Some(format!("uses `{s}`, a name Charter keeps for its own files (its manifest, staging folder, commit journal and lock)"))
+            }
+            s if s.len() > MAX_NAME_BYTES => {
+                return Some(format!("has a name of {} bytes, and file systems take at most {MAX_NAME_BYTES}", s.len()))
             }
             _ => {}
         }
@@ -469,6 +476,10 @@ mod tests {
         ] {
             assert!(plan(&[(bad, "p")]).is_err(), "{bad:?}");
         }
+        let longest = "é".repeat(MAX_NAME_BYTES / 2) + "x";
+        assert!(plan(&[(format!("{longest}/index.html").as_str(), "p")]).is_ok());
+        let over = format!("{longest}x/index.html");
+        assert!(message(plan(&[(over.as_str(), "p")])).contains("a name of 256 bytes"));
         assert!(plan(&[("charter-notes/index.html", "p"), (".well-known/x", "q")]).is_ok());
     }
 
