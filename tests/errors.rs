@@ -545,6 +545,10 @@ fn names_longer_than_file_systems_take_are_refused_at_their_line() {
         "has a name of 300 bytes, and file systems take at most 255",
         "content/long-alias.md:3",
         "has a name of 270 bytes",
+        // A term's page is named at the first page that has the term, where a person renames it.
+        "content/long-term.md:3: the `topics` term page of \"security security",
+        "has a name of 269 bytes",
+        "rename the term on the pages that have it",
     ]);
     assert!(!run.stderr.contains("os error"), "the plan refuses it, not the write: {}", run.stderr);
 }

@@ -806,11 +806,16 @@ pub fn producer(o: &Output, lib: &Library) -> Producer {
                 .at_line(line)
         }
         Output::TaxonomyList(t) => Producer::new(format!("the `{}` taxonomy list page", lib.taxonomies[*t].name), site_yaml(), "rename the taxonomy in site.yaml"),
-        Output::Term(t, i) => Producer::new(
-            format!("the `{}` term page of \"{}\"", lib.taxonomies[*t].name, lib.taxonomies[*t].terms[*i].name),
-            site_yaml(),
-            "rename the term",
-        ),
+        Output::Term(t, i) => {
+            let (taxonomy, term) = (&lib.taxonomies[*t], &lib.taxonomies[*t].terms[*i]);
+            let describe = format!("the `{}` term page of \"{}\"", taxonomy.name, term.name);
+            // Named where a person writes the term: at the first page that has it.
+            match term.pages.first().map(|&pid| &lib.pages[pid].doc) {
+                Some(doc) => Producer::new(describe, Some(doc.file.clone()), "rename the term on the pages that have it")
+                    .at_line(doc.front.line_of(&taxonomy.name)),
+                None => Producer::new(describe, site_yaml(), "rename the term"),
+            }
+        }
         Output::Pager { list, number } => pager_producer(list, lib, &format!("pager {number} of")),
         Output::PagerRedirect(list) => pager_producer(list, lib, "the redirect from pager 1 to"),
         Output::NotFound => Producer::new("the generated 404 page", site_yaml(), "to change the 404 page, write templates/404.html instead"),
