@@ -192,7 +192,9 @@ pub fn render_bodies_reusing(
                     let before = previous.templates.components().get(name);
                     now.is_some() && now.map(|c| c.digest) == before.map(|c| c.digest)
                 }));
-        (links_same && components_same).then(|| (*body).clone())
+        let backlink_same = render::footnote_backlink(templates, &doc.lang)
+            == render::footnote_backlink(Some(&previous.templates), &doc.lang);
+        (links_same && components_same && backlink_same).then(|| (*body).clone())
     };
     let pages = lib
         .pages

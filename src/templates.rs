@@ -350,6 +350,11 @@ impl Templates {
         &self.components
     }
 
+    /// The interface string `key` in `lang`, when the site or its theme has one.
+    pub fn interface_string(&self, key: &str, lang: &str) -> Option<&str> {
+        self.strings.get(key, lang).ok()
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.files.contains_key(name)
     }

@@ -329,6 +329,43 @@ fn load(root: &Path) -> Site {
     site
 }
 
+/// A footnote's back-link is named in the page's language when the interface strings have
+/// `footnote.backlink`, in English otherwise; a rebuild follows an edit of the string, as a full
+/// build would write it.
+#[test]
+fn footnote_back_links_are_named_in_the_page_language() {
+    let root = fixture("languages");
+    let essay = root.join("content/essay.uk.md");
+    let text = fs::read_to_string(&essay).unwrap();
+    fs::write(&essay, format!("{text}\nПримітка[^a] і ще раз[^a].\n\n[^a]: Переклад наш.\n"))
+        .unwrap();
+    let english = root.join("content/essay.md");
+    let text = fs::read_to_string(&english).unwrap();
+    fs::write(&english, format!("{text}\nA note[^a].\n\n[^a]: Ours.\n")).unwrap();
+    let strings = root.join("i18n/uk.yaml");
+    let uk_strings = fs::read_to_string(&strings).unwrap();
+    fs::write(
+        &strings,
+        format!("{uk_strings}footnote:\n  backlink: \"Назад до посилання {{n}} <&>\"\n"),
+    )
+    .unwrap();
+    let mut site = load(&root);
+    let public = root.join("public");
+    let uk = read(&public, "uk/essay/index.html");
+    assert!(uk.contains(r#"aria-label="Назад до посилання 1 &lt;&amp;&gt;">↩</a>"#), "{uk}");
+    assert!(uk.contains(r#"aria-label="Назад до посилання 2 &lt;&amp;&gt;">↩</a>"#), "{uk}");
+    assert!(!uk.contains("Back to reference"), "{uk}");
+    // No `footnote.backlink` for English: Charter's own name.
+    let en = read(&public, "essay/index.html");
+    assert!(en.contains(r#"aria-label="Back to reference 1">↩</a>"#), "{en}");
+    // The string is an input of the bodies: an edit renders them again.
+    fs::write(&strings, format!("{uk_strings}footnote:\n  backlink: \"До посилання {{n}}\"\n"))
+        .unwrap();
+    site.rebuild(std::slice::from_ref(&strings)).unwrap_or_else(|e| panic!("{e}"));
+    let uk = read(&public, "uk/essay/index.html");
+    assert!(uk.contains(r#"aria-label="До посилання 1">↩</a>"#), "{uk}");
+}
+
 #[test]
 fn rebuilds_follow_edits_of_translations_and_interface_strings() {
     let root = fixture("languages");

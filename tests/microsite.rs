@@ -1828,7 +1828,10 @@ fn the_ukrainian_edition_is_built_and_marked_ukrainian() {
     }
     report(&problems, "pages in the wrong language");
     let home = &site.pages["/uk/"];
-    assert_eq!(home.title().as_deref(), Some("Атлантично-Азійська спільнота безпеки: путівник читача"));
+    assert_eq!(
+        home.title().as_deref(),
+        Some("Атлантично-Азійська спільнота безпеки: путівник читача")
+    );
     assert_eq!(home.meta("property", "og:locale"), Some("uk_UA"));
 }
 

@@ -329,6 +329,7 @@ fn check_document(text: &str) {
                             headings: sanitize_html,
                             paragraphs: sanitize_html,
                         },
+                        footnote_backlink: markdown::FOOTNOTE_BACKLINK,
                     },
                     &Links,
                 );
@@ -408,7 +409,7 @@ proptest! {
     ) {
         let body: String = parts.iter().map(|(m, c)| format!("{m}{c}")).collect();
         let file = Path::new("content/p.md");
-        let input = Input { body: &body, first_line, file, sanitize_html: false, anchors: markdown::Anchors { headings: true, paragraphs: true } };
+        let input = Input { body: &body, first_line, file, sanitize_html: false, anchors: markdown::Anchors { headings: true, paragraphs: true }, footnote_backlink: markdown::FOOTNOTE_BACKLINK };
         let r = markdown::render_with_components(&input, &Links, Some(&Echo));
         for d in &r.diagnostics {
             prop_assert!(d.line.is_some_and(|l| l >= first_line), "a diagnostic without its line: {}", d);
@@ -421,7 +422,7 @@ proptest! {
     #[test]
     fn markdown_never_panics(body in markdownish(), first_line in 1usize..1000, sanitize_html in any::<bool>()) {
         let file = Path::new("content/p.md");
-        let r = markdown::render(&Input { body: &body, first_line, file, sanitize_html, anchors: markdown::Anchors { headings: true, paragraphs: true } }, &Links);
+        let r = markdown::render(&Input { body: &body, first_line, file, sanitize_html, anchors: markdown::Anchors { headings: true, paragraphs: true }, footnote_backlink: markdown::FOOTNOTE_BACKLINK }, &Links);
         for d in &r.diagnostics {
             prop_assert!(d.line.is_some_and(|l| l >= first_line), "a Markdown diagnostic without its line: {}", d);
         }

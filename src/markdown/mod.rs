@@ -35,7 +35,14 @@ pub struct Input<'a> {
     pub file: &'a Path,
     pub sanitize_html: bool,
     pub anchors: Anchors,
+    /// The accessible name of a footnote's back-link, `{n}` standing for the reference's number
+    /// ([`FOOTNOTE_BACKLINK`] unless the page's language has its own).
+    pub footnote_backlink: &'a str,
 }
+
+/// The accessible name of a footnote's back-link when the site's interface strings give none
+/// for the page's language (`footnote.backlink` in `i18n/<lang>.yaml`).
+pub const FOOTNOTE_BACKLINK: &str = "Back to reference {n}";
 
 /// Permalink marks written into the HTML, so they work without JavaScript.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -826,8 +833,12 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 html::push_html(&mut note, events.into_iter());
             }
             let count = notes.reference_counts.get(name).copied().unwrap_or(1);
+            let label = escape_xml(self.input.footnote_backlink);
             let backlinks: String = (1..=count)
-                .map(|i| format!(" <a href=\"#fr-{slug}-{i}\" class=\"footnote-backref\" role=\"doc-backlink\" aria-label=\"Back to reference {i}\">↩</a>"))
+                .map(|i| {
+                    let label = label.replace("{n}", &i.to_string());
+                    format!(" <a href=\"#fr-{slug}-{i}\" class=\"footnote-backref\" role=\"doc-backlink\" aria-label=\"{label}\">↩</a>")
+                })
                 .collect();
             let note = note.trim_end();
             match note.strip_suffix("</p>") {
@@ -1050,6 +1061,7 @@ mod tests {
                 file: Path::new("t.md"),
                 sanitize_html: false,
                 anchors: Anchors::default(),
+                footnote_backlink: FOOTNOTE_BACKLINK,
             },
             &Links,
         )
@@ -1101,6 +1113,7 @@ mod tests {
                 file: Path::new("t.md"),
                 sanitize_html: false,
                 anchors,
+                footnote_backlink: FOOTNOTE_BACKLINK,
             },
             &Links,
         );
@@ -1113,6 +1126,7 @@ mod tests {
                 file: Path::new("t.md"),
                 sanitize_html: false,
                 anchors,
+                footnote_backlink: FOOTNOTE_BACKLINK,
             },
             &Links,
         );
@@ -1175,6 +1189,7 @@ mod tests {
                 file: Path::new("t.md"),
                 sanitize_html: false,
                 anchors: Anchors::default(),
+                footnote_backlink: FOOTNOTE_BACKLINK,
             },
             &Links,
             Some(&Tags),

@@ -149,6 +149,15 @@ impl ComponentRenderer for ComponentsOfPage<'_> {
     }
 }
 
+/// The accessible name of a footnote's back-link on a page in `lang`: the interface string
+/// `footnote.backlink` of that language when the site or its theme has one (a rebuild renders a
+/// body again when it changed: `incremental::render_bodies_reusing`).
+pub fn footnote_backlink<'t>(templates: Option<&'t Templates>, lang: &str) -> &'t str {
+    templates
+        .and_then(|t| t.interface_string("footnote.backlink", lang))
+        .unwrap_or(markdown::FOOTNOTE_BACKLINK)
+}
+
 /// Renders `source`, the body of `doc` (which may have been taken out of it).
 fn render_source(
     lib: &Library,
@@ -175,6 +184,7 @@ fn render_source(
                 headings: config.markdown.heading_anchors,
                 paragraphs: config.markdown.paragraph_anchors,
             },
+            footnote_backlink: footnote_backlink(templates, &doc.lang),
         },
         &links,
         components.as_ref().map(|c| c as &dyn ComponentRenderer),
