@@ -1808,6 +1808,59 @@ fn alternates(url: &str, page: &Page) -> Vec<(String, String)> {
         .collect()
 }
 
+/// What a screen reader announces and what a card or a search engine shows of a Ukrainian page
+/// is Ukrainian: every accessible name and every article tag has Cyrillic letters, or is the
+/// AASC's initials.
+#[test]
+fn the_ukrainian_edition_names_its_links_and_tags_in_ukrainian() {
+    let site = site();
+    let ukrainian =
+        |text: &str| text == "AASC" || text.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
+    let mut problems = Vec::new();
+    let mut footnote_links = 0;
+    for (url, page) in site.content_pages().filter(|(url, _)| url.starts_with("/uk/")) {
+        for tag in &page.tags {
+            if let Some(label) = tag.attr("aria-label") {
+                footnote_links += usize::from(tag.attr("role") == Some("doc-backlink"));
+                if !ukrainian(label) {
+                    problems.push(format!("{url}: <{} aria-label={label:?}>", tag.name));
+                }
+            }
+        }
+        for tag in page.elements("meta").filter(|m| m.attr("property") == Some("article:tag")) {
+            let name = tag.attr("content").unwrap_or_default();
+            if !ukrainian(name) {
+                problems.push(format!("{url}: article:tag {name:?}"));
+            }
+        }
+    }
+    report(&problems, "English names on Ukrainian pages");
+    assert!(footnote_links > 0, "the Ukrainian pages' footnotes have back-links to check");
+}
+
+/// A guide page's structured data dates the page, never with the essay's date, which is when the
+/// essay was filed (its `dateCreated`), not when anything was published.
+#[test]
+fn structured_data_never_dates_a_guide_page_with_the_essay() {
+    let site = site();
+    let mut problems = Vec::new();
+    for (url, page) in site.content_pages() {
+        for block in page.json_ld() {
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(block) else { continue };
+            for key in ["datePublished", "dateModified"] {
+                if value
+                    .get(key)
+                    .and_then(|d| d.as_str())
+                    .is_some_and(|d| d.starts_with("2023-03-21"))
+                {
+                    problems.push(format!("{url}: {key} is the essay's date"));
+                }
+            }
+        }
+    }
+    report(&problems, "guide pages dated with the essay's date");
+}
+
 #[test]
 fn the_ukrainian_edition_is_built_and_marked_ukrainian() {
     let site = site();
