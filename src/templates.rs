@@ -183,9 +183,14 @@ impl InterfaceStrings {
         InterfaceStrings { strings, folders }
     }
 
+    /// The text of `key` in `lang`, when there is one.
+    pub fn lookup(&self, key: &str, lang: &str) -> Option<&str> {
+        self.strings.get(lang).and_then(|s| s.get(key)).map(String::as_str)
+    }
+
     /// The text of `key` in `lang`, or the error naming the files to add it to.
     pub fn get(&self, key: &str, lang: &str) -> Result<&str, String> {
-        self.strings.get(lang).and_then(|s| s.get(key)).map(String::as_str).ok_or_else(|| {
+        self.lookup(key, lang).ok_or_else(|| {
             let files: Vec<String> =
                 self.folders.iter().map(|f| format!("{f}/{lang}.yaml")).collect();
             format!(
@@ -352,7 +357,7 @@ impl Templates {
 
     /// The interface string `key` in `lang`, when the site or its theme has one.
     pub fn interface_string(&self, key: &str, lang: &str) -> Option<&str> {
-        self.strings.get(key, lang).ok()
+        self.strings.lookup(key, lang)
     }
 
     pub fn has(&self, name: &str) -> bool {

@@ -1053,18 +1053,21 @@ mod tests {
         }
     }
 
+    /// A test body in `t.md` from line `first_line`, with Charter's default settings but
+    /// `anchors`.
+    fn input(body: &str, first_line: usize, anchors: Anchors) -> Input<'_> {
+        Input {
+            body,
+            first_line,
+            file: Path::new("t.md"),
+            sanitize_html: false,
+            anchors,
+            footnote_backlink: FOOTNOTE_BACKLINK,
+        }
+    }
+
     fn md(body: &str) -> Rendered {
-        render(
-            &Input {
-                body,
-                first_line: 1,
-                file: Path::new("t.md"),
-                sanitize_html: false,
-                anchors: Anchors::default(),
-                footnote_backlink: FOOTNOTE_BACKLINK,
-            },
-            &Links,
-        )
+        render(&input(body, 1, Anchors::default()), &Links)
     }
 
     #[test]
@@ -1107,29 +1110,12 @@ mod tests {
     fn anchors_for_headings_and_paragraphs_when_asked() {
         let anchors = Anchors { headings: true, paragraphs: true };
         let r = render(
-            &Input {
-                body: "Intro.\n\n## Part one\n\nFirst.\n\n- item\n\nSecond.\n",
-                first_line: 1,
-                file: Path::new("t.md"),
-                sanitize_html: false,
-                anchors,
-                footnote_backlink: FOOTNOTE_BACKLINK,
-            },
+            &input("Intro.\n\n## Part one\n\nFirst.\n\n- item\n\nSecond.\n", 1, anchors),
             &Links,
         );
         assert!(r.html.text().contains("<p id=\"p1\">Intro.<a class=\"para-anchor\" href=\"#p1\" tabindex=\"-1\" aria-hidden=\"true\">"), "{}", r.html);
         assert!(r.html.text().contains("<h2 id=\"part-one\"><a class=\"heading-anchor\" href=\"#part-one\">Part one</a></h2>"), "{}", r.html);
-        let linked = render(
-            &Input {
-                body: "## See [x](https://e.org)\n",
-                first_line: 1,
-                file: Path::new("t.md"),
-                sanitize_html: false,
-                anchors,
-                footnote_backlink: FOOTNOTE_BACKLINK,
-            },
-            &Links,
-        );
+        let linked = render(&input("## See [x](https://e.org)\n", 1, anchors), &Links);
         assert!(
             !linked.html.text().contains("heading-anchor"),
             "no link inside a link: {}",
@@ -1182,18 +1168,7 @@ mod tests {
     }
 
     fn with_calls(body: &str) -> Rendered {
-        render_with_components(
-            &Input {
-                body,
-                first_line: 3,
-                file: Path::new("t.md"),
-                sanitize_html: false,
-                anchors: Anchors::default(),
-                footnote_backlink: FOOTNOTE_BACKLINK,
-            },
-            &Links,
-            Some(&Tags),
-        )
+        render_with_components(&input(body, 3, Anchors::default()), &Links, Some(&Tags))
     }
 
     #[test]
