@@ -31,6 +31,9 @@ pub(super) struct HugoConfig {
     pub list_titles: ListTitles,
     /// The site's languages, when it declares them.
     pub languages: Option<Languages>,
+    /// The config's own `cascade`: what it sets on every page its target reaches, as a home
+    /// page's `cascade` does ([`super::front_matter::read_cascades`]).
+    pub cascade: Option<Value>,
     pub notes: Vec<Note>,
 }
 
@@ -255,6 +258,7 @@ pub(super) fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         "pagination",
         "paginate",
         "paginatepath",
+        "cascade",
     ];
     let dropped: Vec<&str> = cfg.keys().map(String::as_str).filter(|k| !used.contains(k)).collect();
     if !dropped.is_empty() {
@@ -285,6 +289,7 @@ pub(super) fn read_config(root: &Path) -> Result<HugoConfig, Diagnostics> {
         ugly_url_sections,
         list_titles,
         languages,
+        cascade: cfg.get("cascade").cloned(),
         notes,
     })
 }

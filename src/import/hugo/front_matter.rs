@@ -344,6 +344,27 @@ fn unpublished_reasons(
     reasons
 }
 
+/// Why values a `cascade` gives would keep a page from being published, if they would: what an
+/// invented section (one without a file) takes of them.
+pub(super) fn cascaded_unpublishing(cascade: &Map<String, Value>) -> Option<&'static str> {
+    let get = |key: &str| cascade.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v);
+    let is_true = |v: Option<&Value>| {
+        matches!(v, Some(Value::Bool(true))) || v.and_then(value_text).as_deref() == Some("true")
+    };
+    let render = get("build").or_else(|| get("_build")).and_then(|b| b.get("render"));
+    if matches!(render, Some(Value::Bool(false)))
+        || render.and_then(value_text).as_deref() == Some("never")
+    {
+        Some("`build.render` is never")
+    } else if is_true(get("draft")) {
+        Some("it is a draft")
+    } else if is_true(get("headless")) {
+        Some("it is headless")
+    } else {
+        None
+    }
+}
+
 /// The front matter keys the import maps to Charter's own; the others go under `extra`.
 const MAPPED_KEYS: [&str; 18] = [
     "title",
@@ -453,12 +474,33 @@ fn note_url_choices(
     }
 }
 
-/// `cascade` values of each section folder: (target path pattern, values).
-type Cascades = HashMap<String, Vec<(Option<String>, Map<String, Value>)>>;
+/// `cascade` values of each section folder (the config's under the root, `""`): what they
+/// target, and the values.
+type Cascades = HashMap<String, Vec<(CascadeTarget, Map<String, Value>)>>;
 
-/// Reads the `cascade` of every section file.
-pub(super) fn read_cascades(root: &Path, tree: &ContentTree, sections: &[PathBuf]) -> Cascades {
+/// Which pages a `cascade` entry reaches: Hugo's `target` (`_target` before Hugo 0.140).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct CascadeTarget {
+    /// A glob of the page's path (`/docs/**`, `{/a/**,/b/**}`).
+    path: Option<String>,
+    /// `page`, `section`, `home` (a glob too in Hugo; matched as written here).
+    kind: Option<String>,
+    /// A language code.
+    lang: Option<String>,
+}
+
+/// Reads the `cascade` of the site's config (`config_cascade`, which applies from the root as a
+/// home page's does) and of every section file.
+pub(super) fn read_cascades(
+    root: &Path,
+    tree: &ContentTree,
+    sections: &[PathBuf],
+    config_cascade: Option<&Value>,
+) -> Cascades {
     let mut out = Cascades::new();
+    if let Some(c) = config_cascade {
+        out.entry(String::new()).or_default().extend(cascade_entries(c));
+    }
     for f in sections {
         let Ok(text) = std::fs::read_to_string(root.join(tree.source(f))) else { continue };
         let Ok(split) = source_front_matter::split(&text) else { continue };
@@ -467,39 +509,59 @@ pub(super) fn read_cascades(root: &Path, tree: &ContentTree, sections: &[PathBuf
         else {
             continue;
         };
-        let entries: Vec<&Value> = match c {
-            Value::Array(a) => a.iter().collect(),
-            other => vec![other],
-        };
         let dir = f.parent().map(slash_path).unwrap_or_default();
-        for e in entries {
-            let Value::Object(m) = e else { continue };
-            let mut values = Map::new();
-            let mut target = None;
-            for (k, v) in m {
-                match k.as_str() {
-                    "_target" | "target" => target = v.get("path").and_then(value_text),
-                    // Cascaded params are the page's own params (kept under extra).
-                    "params" => {
-                        if let Value::Object(p) = v {
-                            for (pk, pv) in p {
-                                values.insert(pk.clone(), pv.clone());
-                            }
-                        }
-                    }
-                    _ => {
-                        values.insert(k.clone(), v.clone());
-                    }
-                }
-            }
-            out.entry(dir.clone()).or_default().push((target, values));
-        }
+        out.entry(dir).or_default().extend(cascade_entries(c));
     }
     out
 }
 
-/// The cascaded values for a content file: the nearest section's win.
-pub(super) fn cascade_for(cascades: &Cascades, rel: &Path) -> Map<String, Value> {
+/// The entries of one `cascade` value (a table or a list of them).
+fn cascade_entries(c: &Value) -> Vec<(CascadeTarget, Map<String, Value>)> {
+    let entries: Vec<&Value> = match c {
+        Value::Array(a) => a.iter().collect(),
+        other => vec![other],
+    };
+    let mut out = Vec::new();
+    for e in entries {
+        let Value::Object(m) = e else { continue };
+        let mut values = Map::new();
+        let mut target = CascadeTarget::default();
+        for (k, v) in m {
+            match k.to_ascii_lowercase().as_str() {
+                "_target" | "target" => {
+                    let field = |name: &str| {
+                        v.as_object()?
+                            .iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                            .and_then(|(_, v)| value_text(v))
+                    };
+                    target = CascadeTarget {
+                        path: field("path"),
+                        kind: field("kind"),
+                        lang: field("lang"),
+                    };
+                }
+                // Cascaded params are the page's own params (kept under extra).
+                "params" => {
+                    if let Value::Object(p) = v {
+                        for (pk, pv) in p {
+                            values.insert(pk.clone(), pv.clone());
+                        }
+                    }
+                }
+                _ => {
+                    values.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        out.push((target, values));
+    }
+    out
+}
+
+/// The cascaded values for content file `rel` of a tree in language `lang` (empty on a site
+/// without languages): the nearest section's win.
+pub(super) fn cascade_for(cascades: &Cascades, rel: &Path, lang: &str) -> Map<String, Value> {
     let mut out = Map::new();
     if cascades.is_empty() {
         return out;
@@ -514,14 +576,23 @@ pub(super) fn cascade_for(cascades: &Cascades, rel: &Path) -> Map<String, Value>
             .to_string();
         format!("/{}", s.to_lowercase())
     };
+    let is_list = rel.file_stem().is_some_and(|s| s.to_string_lossy().starts_with("_index"));
+    let kind = match (is_list, page_path.as_str()) {
+        (true, "/") => "home",
+        (true, _) => "section",
+        (false, _) => "page",
+    };
     let mut dirs: Vec<String> = rel.ancestors().skip(1).map(slash_path).collect();
     dirs.reverse();
     for dir in dirs {
         for (target, values) in cascades.get(&dir).into_iter().flatten() {
-            let applies = match target {
-                None => true,
-                Some(t) => path_glob(&t.to_lowercase(), &page_path),
-            };
+            let applies =
+                target.path.as_ref().is_none_or(|t| path_glob(&t.to_lowercase(), &page_path))
+                    && target.kind.as_ref().is_none_or(|k| k.eq_ignore_ascii_case(kind))
+                    && target
+                        .lang
+                        .as_ref()
+                        .is_none_or(|l| lang.is_empty() || l.eq_ignore_ascii_case(lang));
             if applies {
                 for (k, v) in values {
                     out.insert(k.clone(), v.clone());
@@ -532,10 +603,20 @@ pub(super) fn cascade_for(cascades: &Cascades, rel: &Path) -> Map<String, Value>
     out
 }
 
-/// Hugo's target paths: `*` within a segment, `**` across segments.
+/// Hugo's target paths: `*` within a segment, `**` across segments, `{a,b}` either.
 fn path_glob(pattern: &str, path: &str) -> bool {
+    if let (Some(open), Some(close)) = (pattern.find('{'), pattern.find('}')) {
+        if open < close {
+            let (head, tail) = (&pattern[..open], &pattern[close + 1..]);
+            return pattern[open + 1..close]
+                .split(',')
+                .any(|choice| path_glob(&format!("{head}{}{tail}", choice.trim()), path));
+        }
+    }
+    // As in Hugo's globs, `/docs/**` is what lies below `/docs`, not `/docs` itself (Hugo's
+    // documentation writes `{/docs,/docs/**}` for both).
     if let Some(prefix) = pattern.strip_suffix("/**") {
-        return path == prefix || path.starts_with(&format!("{prefix}/"));
+        return path.starts_with(&format!("{prefix}/"));
     }
     if pattern == "**" {
         return true;
@@ -602,16 +683,37 @@ mod tests {
         let mut c = Cascades::new();
         let mut never = Map::new();
         never.insert("build".into(), serde_json::json!({"render": "never"}));
-        c.insert("common".into(), vec![(None, never)]);
+        c.insert("common".into(), vec![(CascadeTarget::default(), never)]);
         let mut draft = Map::new();
         draft.insert("draft".into(), Value::Bool(true));
-        c.insert("other".into(), vec![(Some("/other/a".into()), draft)]);
-        assert!(cascade_for(&c, Path::new("common/x.md")).contains_key("build"));
-        assert!(cascade_for(&c, Path::new("common/_index.md")).contains_key("build"));
-        assert!(cascade_for(&c, Path::new("other/a.md")).contains_key("draft"));
-        assert!(!cascade_for(&c, Path::new("other/b.md")).contains_key("draft"));
+        let a_only = CascadeTarget { path: Some("/other/a".into()), ..CascadeTarget::default() };
+        c.insert("other".into(), vec![(a_only, draft)]);
+        assert!(cascade_for(&c, Path::new("common/x.md"), "").contains_key("build"));
+        assert!(cascade_for(&c, Path::new("common/_index.md"), "").contains_key("build"));
+        assert!(cascade_for(&c, Path::new("other/a.md"), "").contains_key("draft"));
+        assert!(!cascade_for(&c, Path::new("other/b.md"), "").contains_key("draft"));
         assert!(path_glob("/blog/**", "/blog/x/y"));
         assert!(path_glob("/blog/*", "/blog/x"));
         assert!(!path_glob("/blog/*", "/blog/x/y"));
+        assert!(path_glob("{/private/**}", "/private/plan"));
+        assert!(!path_glob("/private/**", "/private"));
+        assert!(path_glob("{/private,/private/**}", "/private"));
+        assert!(path_glob("{/a/**, /b}", "/b"));
+        assert!(!path_glob("{/a/**,/b}", "/c"));
+    }
+
+    #[test]
+    fn a_config_cascade_applies_from_the_root_by_path_kind_and_language() {
+        let config = serde_json::json!([
+            {"draft": true, "target": {"path": "{/private/**}"}},
+            {"params": {"banner": "x"}, "_target": {"kind": "section", "lang": "fr"}},
+        ]);
+        let mut c = Cascades::new();
+        c.insert(String::new(), cascade_entries(&config));
+        assert!(cascade_for(&c, Path::new("private/plan.md"), "").contains_key("draft"));
+        assert!(!cascade_for(&c, Path::new("pub/a.md"), "").contains_key("draft"));
+        assert!(cascade_for(&c, Path::new("blog/_index.md"), "fr").contains_key("banner"));
+        assert!(!cascade_for(&c, Path::new("blog/_index.md"), "en").contains_key("banner"));
+        assert!(!cascade_for(&c, Path::new("blog/post.md"), "fr").contains_key("banner"));
     }
 }

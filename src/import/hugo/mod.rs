@@ -198,8 +198,10 @@ fn read_tree(root: &Path, config: &HugoConfig, tree: &ContentTree, imported: &mu
         imported.files.push(CopyFile { from: root.join(source_of(f)), to, kind: CopyKind::Static });
     }
 
+    let cascades = read_cascades(root, tree, &sections, config.cascade.as_ref());
     // Top-level folders are sections in Hugo even without `_index.md` (a nested folder is one
-    // only with its `_index.md`, as in Charter): write the file, with the title Hugo shows.
+    // only with its `_index.md`, as in Charter): write the file, with the title Hugo shows,
+    // unpublished when a `cascade` above unpublishes it.
     let mut invented: Vec<Doc> = Vec::new();
     for dir in &top_dirs {
         if !branch_dirs.contains(Path::new(dir)) {
@@ -211,14 +213,25 @@ fn read_tree(root: &Path, config: &HugoConfig, tree: &ContentTree, imported: &mu
                 None,
                 format!("section without `_index.md`: wrote one titled \"{title}\" (Hugo's title: the folder name, pluralised and title-cased)"),
             );
-            invented.push(Doc::invented(
+            let mut doc = Doc::invented(
                 source,
                 format!("{}{dir}/_index.md", tree.link_prefix),
                 DocKind::Section,
                 tree.url(&format!("/{}/", hugo_path(dir)), false),
                 &title,
                 note,
-            ));
+            );
+            let cascade = cascade_for(&cascades, &Path::new(dir).join("_index.md"), &tree.lang);
+            if let Some(reason) = front_matter::cascaded_unpublishing(&cascade) {
+                doc.front.insert("draft".into(), Value::Bool(true));
+                doc.notes.push(Note::new(
+                    NoteKind::Unpublished,
+                    doc.source.clone(),
+                    None,
+                    format!("Hugo would not publish it ({reason}, from a `cascade`): imported as a draft"),
+                ));
+            }
+            invented.push(doc);
         }
     }
     if !branch_dirs.contains(Path::new("")) {
@@ -243,7 +256,6 @@ fn read_tree(root: &Path, config: &HugoConfig, tree: &ContentTree, imported: &mu
     }
 
     let now = chrono::Utc::now();
-    let cascades = read_cascades(root, tree, &sections);
     let parsed: Vec<Result<Doc, Note>> = sections
         .par_iter()
         .map(|f| (f, true))
@@ -254,7 +266,7 @@ fn read_tree(root: &Path, config: &HugoConfig, tree: &ContentTree, imported: &mu
                 .filter(|_| !is_section)
                 .cloned()
                 .unwrap_or_default();
-            let cascade = cascade_for(&cascades, f);
+            let cascade = cascade_for(&cascades, f, &tree.lang);
             read_doc(root, tree, config, f, is_section, res, &cascade, now)
         })
         .collect();
