@@ -62,7 +62,8 @@ pub fn check_output_dir(site_root: &Path, output: &Path) -> Result<(), Diagnosti
         return refuse("it contains the site".into());
     }
     for protected in crate::config::INPUT_DIRS {
-        let p = root.join(protected);
+        // Where the input folder really is (`content` may be a link to another folder).
+        let p = resolve_folder(&root.join(protected));
         if out == p || out.starts_with(&p) {
             return refuse(format!("it is inside the site's {protected}/ folder"));
         }

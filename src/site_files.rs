@@ -155,6 +155,16 @@ impl SiteFiles {
             return walk;
         }
         let Ok(canonical) = dir.canonicalize() else { return walk };
+        if let Some(why) = self.output_holding(&canonical) {
+            self.bad_link(
+                dir,
+                LinkTarget::Bad { why, hint: HINT_OUTPUT },
+                options,
+                &mut walk,
+                diagnostics,
+            );
+            return walk;
+        }
         if !canonical.starts_with(&self.root_canonical) {
             self.bad_link(
                 dir,
@@ -308,7 +318,12 @@ impl SiteFiles {
             .map(|t| t.display().to_string())
             .unwrap_or_else(|_| "?".into());
         match canonical {
-            Ok(target) if target.starts_with(&self.root_canonical) => LinkTarget::Inside(target),
+            Ok(target) if target.starts_with(&self.root_canonical) => {
+                match self.output_holding(&target) {
+                    Some(why) => LinkTarget::Bad { why, hint: HINT_OUTPUT },
+                    None => LinkTarget::Inside(target),
+                }
+            }
             Ok(target) => LinkTarget::Bad { why: outside(&target), hint: HINT_OUTSIDE },
             // ELOOP: the chain of links comes back to itself.
             Err(e) if e.raw_os_error() == Some(40) || e.raw_os_error() == Some(62) => {
@@ -324,6 +339,20 @@ impl SiteFiles {
                 hint: HINT_BROKEN,
             },
         }
+    }
+
+    /// Why `target` (resolved) may not be read: it lies in an output folder of Charter's (one
+    /// that holds a manifest), which a build reading it would copy into itself again at every
+    /// build.
+    fn output_holding(&self, target: &Path) -> Option<String> {
+        let output = target
+            .ancestors()
+            .take_while(|a| a.starts_with(&self.root_canonical))
+            .find(|a| a.join(crate::output::MANIFEST).is_file())?;
+        Some(format!(
+            "this leads into {}, a folder Charter writes its output to: a build would read its own output",
+            self.relative_target(output)
+        ))
     }
 
     fn relative_target(&self, target: &Path) -> String {
@@ -473,6 +502,7 @@ fn outside(target: &Path) -> String {
 }
 
 const HINT_OUTSIDE: &str = "copy the file into the site instead of linking to it (Charter reads nothing outside the site), or remove the link";
+const HINT_OUTPUT: &str = "remove the symlink: a site's inputs cannot include its output";
 const HINT_LOOP: &str =
     "remove the symlink or point it somewhere that does not lead back to itself";
 const HINT_BROKEN: &str =

@@ -367,3 +367,31 @@ fn links_that_stay_inside_the_site_are_followed() {
     assert!(site.read("shared/index.html").contains("Shared page"));
     assert!(site.read("good/index.html").contains("<footer>Ann</footer>"));
 }
+
+#[test]
+fn a_link_in_static_to_the_output_folder_is_refused() {
+    // After one build, `static/pub -> ../public` would make every later build copy the last
+    // output into the next, one level deeper each time.
+    let site = TestSite::new();
+    let run = site.refused_keeping_public(|s| s.symlink("static/pub", "../public"));
+    run.assert_error(&[
+        "static/pub",
+        "a folder Charter writes its output to",
+        "remove the symlink",
+    ]);
+    assert!(!site.public().join("pub").exists());
+}
+
+#[test]
+fn an_output_inside_a_linked_input_folder_is_refused() {
+    // `content` is a link to `real-content`: an output in `real-content/out` is inside the
+    // content folder all the same, whichever name the command line gives it.
+    let site = TestSite::new();
+    std::fs::rename(site.root.join("content"), site.root.join("real-content")).expect("move");
+    site.symlink("content", "real-content");
+    let out = site.root.join("real-content/out");
+    let run = site.build_with(&["--output", out.to_str().expect("utf-8 path")]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    run.assert_error(&["refusing to write the site into", "inside the site's content/ folder"]);
+    assert!(!out.exists(), "nothing written into the content folder");
+}
