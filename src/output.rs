@@ -465,8 +465,10 @@ impl Writer {
         removals
     }
 
-    /// Before the journal: refuses a commit that would have to delete files Charter did not
-    /// write: a file where a new path needs a folder, or a folder where a new file goes.
+    /// Before the journal: refuses a commit that would have to delete or replace files Charter
+    /// did not write: a file where a new path needs a folder, a folder where a new file goes, or
+    /// a file the manifest does not list where a new file goes. `previous` is the manifest;
+    /// `None` when every staged path is listed in it.
     fn check_obstacles(
         &self,
         staged: &[String],
@@ -495,12 +497,20 @@ impl Writer {
                 }
             }
             let target = self.output.join(rel);
-            if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
-                let mut inside = Vec::new();
-                collect_files(&target, rel, &mut inside);
-                if inside.iter().any(|(r, _)| !goes(r)) {
-                    return refuse(&target, "a folder holding files");
+            match std::fs::symlink_metadata(&target) {
+                Ok(m) if m.is_dir() => {
+                    let mut inside = Vec::new();
+                    collect_files(&target, rel, &mut inside);
+                    if inside.iter().any(|(r, _)| !goes(r)) {
+                        return refuse(&target, "a folder holding files");
+                    }
                 }
+                // A file (or link) the last build did not write: someone's own, which the new
+                // one would replace. (Without `previous`, every staged path is listed.)
+                Ok(_) if previous.is_some_and(|p| !p.contains(rel)) => {
+                    return refuse(&target, "a file");
+                }
+                _ => {}
             }
         }
         Ok(())

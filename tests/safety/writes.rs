@@ -346,3 +346,21 @@ fn serve_refuses_a_static_file_that_would_replace_a_page() {
         .expect("rebuild after the fix");
     assert!(site.read("good/index.html").contains("Edited."), "{}", site.read("good/index.html"));
 }
+
+#[test]
+fn a_file_of_someone_else_in_the_output_is_never_replaced() {
+    // public/ holds a build, and someone adds their own files to it; then the site gains static
+    // files at the same paths. The build must refuse, not replace theirs.
+    let site = TestSite::new();
+    site.build().assert_ok();
+    std::fs::write(site.public().join("notes.txt"), "MY NOTES").expect("write own file");
+    site.write("static/notes.txt", "from the site");
+    let run = site.build();
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    run.assert_error(&["public/notes.txt", "a file that Charter did not write", "move it out"]);
+    assert_eq!(site.read("notes.txt"), "MY NOTES");
+    // Once it is moved away, the build writes the site's file.
+    std::fs::remove_file(site.public().join("notes.txt")).expect("move it away");
+    site.build().assert_ok();
+    assert_eq!(site.read("notes.txt"), "from the site");
+}
