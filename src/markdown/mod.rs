@@ -160,6 +160,10 @@ struct Renderer<'a, 'r> {
     rendered: Rendered,
     /// Every id given so far (kept unique), for [`Rendered::ids`].
     ids: HashSet<String>,
+    /// For each heading id taken more than once, the suffix to try next (`x-3` after `x-2`): ids
+    /// are never given back, so the search goes on from there instead of from 1 again, and a
+    /// page of N equal headings costs N, not N² (`x-1` … `x-N`).
+    next_suffix: HashMap<String, usize>,
     /// Events borrow the body's text (no copy of a 50 MB file event by event).
     out: Vec<Event<'a>>,
     heading: Option<PendingHeading<'a>>,
@@ -187,6 +191,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             line_starts,
             rendered: Rendered::default(),
             ids: HashSet::new(),
+            next_suffix: HashMap::new(),
             out: Vec::new(),
             heading: None,
             code: None,
@@ -595,10 +600,16 @@ impl<'a, 'r> Renderer<'a, 'r> {
             }
         };
         let mut id = base.clone();
-        let mut n = 1;
-        while self.ids.contains(&id) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.ids.contains(&id) {
+            let mut n = self.next_suffix.get(&base).copied().unwrap_or(1);
+            loop {
+                id = format!("{base}-{n}");
+                n += 1;
+                if !self.ids.contains(&id) {
+                    break;
+                }
+            }
+            self.next_suffix.insert(base, n);
         }
         self.ids.insert(id.clone());
         self.flat_toc.push((h.level as u8, id.clone(), h.text.trim().to_string()));
@@ -1068,6 +1079,18 @@ mod tests {
 
     fn md(body: &str) -> Rendered {
         render(&input(body, 1, Anchors::default()), &Links)
+    }
+
+    #[test]
+    fn repeated_headings_take_the_next_free_suffix() {
+        // `x-2` is taken by an explicit id before the third `X`: it takes `x-3`, and the fourth
+        // goes on from there (a page of N equal headings is read once, not N² times).
+        let r = md("## X\n\n## X\n\n## Mine {#x-2}\n\n## X\n\n## X\n\n## X-1\n");
+        let ids: Vec<&str> = r.toc.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["x", "x-1", "x-2", "x-3", "x-4", "x-1-1"]);
+        let many = md(&"## Same\n\n".repeat(3000));
+        assert_eq!(many.toc.len(), 3000);
+        assert_eq!(many.toc[2999].id, "same-2999");
     }
 
     #[test]
