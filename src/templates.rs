@@ -112,6 +112,9 @@ pub struct Templates {
     tera: Tera,
     /// Template name -> file it came from (for messages).
     files: HashMap<String, PathBuf>,
+    /// Template name -> its text as read, for the excerpt of an error (never read again: the
+    /// file may have changed since, or its name may not lead where it did).
+    texts: Arc<HashMap<String, Arc<str>>>,
     lookups: Arc<RwLock<Arc<Lookups>>>,
     /// The page components (`templates/components/NAME.html`), by name: read once per load.
     components: Arc<HashMap<String, ComponentSpec>>,
@@ -302,6 +305,9 @@ impl Templates {
         }
         let files: HashMap<String, PathBuf> =
             sources.iter().map(|(n, (_, f))| (n.clone(), f.clone())).collect();
+        let texts: Arc<HashMap<String, Arc<str>>> = Arc::new(
+            sources.iter().map(|(n, (t, _))| (n.clone(), Arc::from(t.as_str()))).collect(),
+        );
         let strings = InterfaceStrings::load(site_files, theme, &mut diagnostics);
         if diagnostics.has_errors() {
             return Err(diagnostics);
@@ -320,9 +326,9 @@ impl Templates {
         let components = Arc::new(crate::page_components::specs(batch.iter().copied()));
         let names_get_page = batch.iter().any(|(_, text)| text.contains("get_page"));
         if let Err(err) = tera.add_raw_templates(batch) {
-            return Err(load_errors(&err, &files));
+            return Err(load_errors(&err, &files, &texts));
         }
-        Ok(Templates { tera, files, lookups, components, strings, names_get_page })
+        Ok(Templates { tera, files, texts, lookups, components, strings, names_get_page })
     }
 
     /// The same parsed templates with lookups of their own (a rebuild's site gets its values
@@ -337,6 +343,7 @@ impl Templates {
         Templates {
             tera,
             files: self.files.clone(),
+            texts: self.texts.clone(),
             lookups,
             components: self.components.clone(),
             strings,
@@ -416,7 +423,7 @@ impl Templates {
         if let Some(exceeded) = output.exceeded {
             return Err(render_limit::stopped(name, self.files.get(name), for_file, exceeded));
         }
-        result.map_err(|err| template_error(&err, &self.files, for_file))?;
+        result.map_err(|err| template_error(&err, &self.files, &self.texts, for_file))?;
         String::from_utf8(output.bytes).map_err(|_| {
             let mut d = Diagnostic::error(
                 "template",
@@ -612,9 +619,13 @@ pub mod render_limit {
 /// Errors found while loading templates. Tera 2 validates every filter, test, function and
 /// include when templates load and joins the reports into one message: split them apart so each
 /// names its template file and line.
-fn load_errors(err: &tera::Error, files: &HashMap<String, PathBuf>) -> Diagnostics {
+fn load_errors(
+    err: &tera::Error,
+    files: &HashMap<String, PathBuf>,
+    texts: &HashMap<String, Arc<str>>,
+) -> Diagnostics {
     let tera::ErrorKind::Msg(text) = err.kind() else {
-        return template_error(err, files, None).into();
+        return template_error(err, files, texts, None).into();
     };
     let mut diagnostics = Diagnostics::new();
     let mut message: Option<String> = None;
@@ -629,7 +640,7 @@ fn load_errors(err: &tera::Error, files: &HashMap<String, PathBuf>) -> Diagnosti
             let line_no = parts.next().and_then(|l| l.parse::<usize>().ok());
             let name = parts.next().unwrap_or(loc);
             let file = files.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
-            let source = std::fs::read_to_string(&file).unwrap_or_default();
+            let source = texts.get(name).map(|t| &**t).unwrap_or_default();
             let hint = if m.contains("filter") {
                 "check the filter's name; Charter adds date, slugify, urlencode, json_encode, striptags, absolute_url to Tera's own"
             } else if m.contains("function") {
@@ -647,7 +658,7 @@ fn load_errors(err: &tera::Error, files: &HashMap<String, PathBuf>) -> Diagnosti
         }
     }
     if diagnostics.is_empty() {
-        diagnostics.push(template_error(err, files, None));
+        diagnostics.push(template_error(err, files, texts, None));
     }
     diagnostics
 }
@@ -656,6 +667,7 @@ fn load_errors(err: &tera::Error, files: &HashMap<String, PathBuf>) -> Diagnosti
 fn template_error(
     err: &tera::Error,
     files: &HashMap<String, PathBuf>,
+    texts: &HashMap<String, Arc<str>>,
     for_file: Option<&Path>,
 ) -> Diagnostic {
     use tera::ErrorKind;
@@ -672,7 +684,7 @@ fn template_error(
             let file = file_of(report.filename());
             let line = report.span().start_line;
             let col = report.span().start_col + 1;
-            let source = std::fs::read_to_string(&file).unwrap_or_default();
+            let source = texts.get(report.filename()).map(|t| &**t).unwrap_or_default();
             // `trans`: the missing string's message, and where to add it as the hint.
             if let Some((message, add)) = report
                 .message()

@@ -1070,10 +1070,13 @@ fn template_syntax_error() {
 
 #[test]
 fn template_unknown_filter() {
+    // The excerpt is the site's template line, whatever folder the command runs in (the test's
+    // is the repository's, which has no `templates/page.html`).
     fails_keeping_public("tpl_unknown_filter").assert_error(&[
         "templates/page.html:2",
         "shout",
         "check the filter's name",
+        "2 | <h1>{{ page.title | shout }}</h1>",
     ]);
 }
 
@@ -1118,6 +1121,7 @@ fn template_runtime_error_names_each_page() {
         "content/broken-two.md",
         "nowhere.md",
         "also-missing.md",
+        "3 | {% if page.extra.related %}",
     ]);
     assert!(!run.stderr.contains("content/fine.md"), "{}", run.stderr);
     assert!(run.stderr.contains("2 errors found"), "{}", run.stderr);
