@@ -408,9 +408,23 @@ impl SiteFiles {
     /// Reads a file a walk found, refusing (before reading) one that grew past the limit since.
     pub fn read(&self, path: &Path) -> Result<Vec<u8>, Diagnostic> {
         let file = self.relative(path);
-        let mut handle =
-            std::fs::File::open(path).map_err(|e| io_error(&file, "read the file", &e))?;
-        let len = handle.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true);
+        // Opening a FIFO for reading waits for a writer, forever: opened without waiting, it is
+        // then refused as not a plain file (a plain file ignores the flag).
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+        let mut handle = options.open(path).map_err(|e| io_error(&file, "read the file", &e))?;
+        let meta = handle.metadata().map_err(|e| io_error(&file, "read the file", &e))?;
+        if !meta.is_file() {
+            return Err(Diagnostic::error(
+                "path",
+                "this is not a plain file (a FIFO, socket or device), and Charter reads only plain files",
+            )
+            .in_file(&file)
+            .hint("replace it with a plain file"));
+        }
+        let len = meta.len();
         if len > self.max_file_size {
             return Err(self.too_large(path, len));
         }

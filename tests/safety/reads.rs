@@ -395,3 +395,36 @@ fn an_output_inside_a_linked_input_folder_is_refused() {
     run.assert_error(&["refusing to write the site into", "inside the site's content/ folder"]);
     assert!(!out.exists(), "nothing written into the content folder");
 }
+
+#[test]
+fn a_site_yaml_that_is_a_fifo_is_refused_without_waiting() {
+    // Opening a FIFO for reading waits for a writer: `build` and `check` waited forever.
+    let site = TestSite::new();
+    site.remove("site.yaml");
+    let made = Command::new("mkfifo").arg(site.root.join("site.yaml")).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    for command in ["check", "build"] {
+        let mut child = site
+            .command(&[command])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start charter");
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait for charter") {
+                break Some(status);
+            }
+            if started.elapsed() > std::time::Duration::from_secs(60) {
+                let _ = child.kill();
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let out = child.wait_with_output().expect("charter's output");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(status.is_some(), "`charter {command}` still waited on the FIFO after 60 s");
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("site.yaml") && stderr.contains("not a plain file"), "{stderr}");
+    }
+}
