@@ -60,10 +60,13 @@ impl From<backend::Error> for YamlError {
 }
 
 /// Bytes of tree a text may expand to: generous for any text without aliases (a value costs
-/// [`VALUE_COST`] plus its string bytes, and every value takes at least two bytes of text), small
-/// enough that a bomb fails in milliseconds.
+/// [`VALUE_COST`] plus its string bytes, and every value takes at least two bytes of text, so
+/// such a text needs at most about 17 times its size), small enough that a bomb fails in
+/// milliseconds. The allowance beyond the text's own size is small, since the tree in memory is
+/// several times what is charged and a site may hold thousands of files: a few kilobytes that
+/// expanded to 64 MiB each took gigabytes over twenty pages.
 fn budget_for(text: &str) -> usize {
-    (64 << 20) + text.len().saturating_mul(64)
+    (256 << 10) + text.len().saturating_mul(32)
 }
 
 /// What one value costs against the budget, beyond its string bytes.
@@ -377,6 +380,23 @@ mod tests {
         // Brackets in quotes and comments do not count.
         let quoted = format!("a: \"{}\" # {}\nb: [[1]]\n", "[".repeat(500), "{".repeat(500));
         assert!(from_str::<Value>(&quoted).is_ok());
+    }
+
+    #[test]
+    fn small_texts_may_not_expand_to_much_more_than_their_size() {
+        // 8 KB that aliased a 1,000-item list 1,900 times (1.9 million values) was accepted,
+        // and held some 400 MB in memory: twenty such pages ran a build out of memory.
+        let text =
+            format!("a: &a [{}]\nb: [{}]\n", vec!["x"; 1000].join(","), vec!["*a"; 1900].join(","));
+        let e = from_str::<Value>(&text).unwrap_err();
+        assert!(e.message.contains("alias"), "{e:?}");
+        // Texts without aliases are accepted whatever their size and shape.
+        let list = "- 1\n".repeat(200_000);
+        assert_eq!(from_str::<Value>(&list).unwrap().as_array().map(Vec::len), Some(200_000));
+        let flow = format!("[{}]", vec!["0"; 300_000].join(","));
+        assert_eq!(from_str::<Value>(&flow).unwrap().as_array().map(Vec::len), Some(300_000));
+        let map: String = (0..50_000).map(|i| format!("k{i}: ''\n")).collect();
+        assert_eq!(from_str::<Value>(&map).unwrap().as_object().map(|m| m.len()), Some(50_000));
     }
 
     #[test]
