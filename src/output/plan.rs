@@ -226,17 +226,35 @@ fn case_clash(
     other: &str,
     other_producer: &Producer,
 ) -> Diagnostic {
+    let (differ, systems) = if path.to_lowercase() == other.to_lowercase() {
+        ("letter case", "case-insensitive file systems (macOS, Windows)")
+    } else {
+        (
+            "letter case or in how an accented letter is encoded (Unicode normalization, as `é` and `e` with a combining accent)",
+            "macOS, which treats such names as one",
+        )
+    };
     let d = Diagnostic::error(
         "collision",
         format!(
-            "{} writes {path} and {} writes {other}: the two differ only in letter case",
+            "{} writes {path} and {} writes {other}: the two differ only in {differ}",
             producer.describe, other_producer.describe
         ),
     );
     producer.place(d).hint(format!(
-        "{}: on case-insensitive file systems (macOS, Windows) one would overwrite the other",
+        "{}: on {systems} one would overwrite the other",
         join_hints(other_producer, producer)
     ))
+}
+
+/// The name two paths share where a file system ignores letter case and Unicode normalization
+/// (macOS; Windows for case): lowercased, in NFC.
+fn folded(path: &str) -> String {
+    let lower = path.to_lowercase();
+    if lower.is_ascii() {
+        return lower;
+    }
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(&lower).into_owned()
 }
 
 impl Plan {
@@ -326,12 +344,12 @@ impl Plan {
             }
         }
         let folder = format!("{path}/");
-        let lower = path.to_lowercase();
+        let lower = folded(path);
         for (other, other_producer) in &self.claims {
             if other.starts_with(&folder) {
                 return Some(file_folder_clash(path, producer, other, other_producer));
             }
-            if other != path && other.to_lowercase() == lower {
+            if other != path && folded(other) == lower {
                 return Some(case_clash(path, producer, other, other_producer));
             }
         }
@@ -342,17 +360,19 @@ impl Plan {
     fn check_shapes(&self, errors: &mut Diagnostics) {
         let mut all: Vec<&str> = self.claims.keys().map(String::as_str).collect();
         all.sort_unstable();
-        // Every folder some path needs -> the first path that needs it.
-        let mut folders: HashMap<&str, &str> = HashMap::new();
+        // Every folder some path needs (as a file system that ignores case and normalization
+        // names it, [`folded`]) -> the first path that needs it.
+        let mut folders: HashMap<String, &str> = HashMap::new();
         for path in &all {
             for (i, _) in path.match_indices('/') {
-                folders.entry(&path[..i]).or_insert(path);
+                folders.entry(folded(&path[..i])).or_insert(path);
             }
         }
-        // Every path folded to lower case -> its first spelling.
-        let mut folded: HashMap<String, &str> = HashMap::new();
+        // Every path folded -> its first spelling.
+        let mut spellings: HashMap<String, &str> = HashMap::new();
         for path in all {
-            if let Some(inner) = folders.get(path) {
+            let key = folded(path);
+            if let Some(inner) = folders.get(&key) {
                 errors.push(file_folder_clash(
                     path,
                     &self.claims[path],
@@ -360,12 +380,12 @@ impl Plan {
                     &self.claims[*inner],
                 ));
             }
-            match folded.get(&path.to_lowercase()) {
+            match spellings.get(&key) {
                 Some(other) => {
                     errors.push(case_clash(path, &self.claims[path], other, &self.claims[*other]))
                 }
                 None => {
-                    folded.insert(path.to_lowercase(), path);
+                    spellings.insert(key, path);
                 }
             }
         }

@@ -228,6 +228,39 @@ fn an_alias_differing_from_a_page_only_in_case() {
     );
 }
 
+#[test]
+fn pages_whose_names_differ_only_in_unicode_normalization() {
+    // `café` typed as one letter `é` (NFC) and as `e` + a combining accent (NFD): two files on
+    // Linux, one on macOS, where one page would overwrite the other.
+    refused_naming(
+        &TestSite::new(),
+        &[],
+        |s| {
+            s.write("content/caf\u{e9}.md", "---\ntitle: \"One\"\n---\nx\n");
+            s.write("content/cafe\u{301}.md", "---\ntitle: \"Two\"\n---\nx\n");
+        },
+        &["content/caf\u{e9}.md", "content/cafe\u{301}.md", "Unicode normalization", "macOS"],
+    );
+}
+
+#[test]
+fn a_static_file_where_an_alias_differing_in_normalization_and_case_needs_a_folder() {
+    // `Café.txt` (NFC, a capital) is a file; the alias `/café.txt` (NFD) writes
+    // `café.txt/index.html`: on macOS the two are one name, a file and a folder at once.
+    refused_naming(
+        &TestSite::new(),
+        &[],
+        |s| {
+            s.write("static/Caf\u{c9}.txt", "one");
+            s.write(
+                "content/other.md",
+                "---\ntitle: \"Other\"\naliases: ['/cafe\u{301}.txt']\n---\nx\n",
+            );
+        },
+        &["content/other.md", "static/Caf\u{c9}.txt", "a path cannot be both a file and a folder"],
+    );
+}
+
 // --- Charter's own names, and paths that leave the output --------------------------------
 
 #[test]
