@@ -449,6 +449,50 @@ fn a_broken_save_keeps_the_server_answering() {
     assert!(server.events().iter().skip(since).any(|e| e.name == "build-ok"));
 }
 
+/// An error stands until its own file is fixed: a save of another file is built together with
+/// the broken one (it was built alone, and the error called fixed while `charter check` still
+/// failed). The output folder emptied meanwhile comes back with the last good site.
+#[test]
+fn an_error_stands_until_its_own_file_is_fixed() {
+    let server = Server::start(SITE, &[]);
+    let broken = |status: &serde_json::Value| {
+        status["errors"].as_array().is_some_and(|e| {
+            e.iter().any(|e| e["file"].as_str().is_some_and(|f| f.contains("first.md")))
+        })
+    };
+    let since = server.events().len();
+    server.write("content/notes/first.md", "---\ntitle: [broken\n---\n\nBroken.\n");
+    server.wait_event(since, &["build-error"]);
+    assert!(broken(&server.status()), "{}", server.status());
+    let since = server.events().len();
+    server.write("content/about.md", "---\ntitle: About\n---\n\nAbout, edited.\n");
+    let event = server.wait_event(since, &["build-error", "build-ok"]);
+    assert_eq!(event.name, "build-error", "another file's save does not fix first.md");
+    assert!(broken(&server.status()), "{}", server.status());
+    assert!(!server.stdout().iter().any(|l| l.contains("fixed")), "{:?}", server.stdout());
+    // `rm -rf public/*` (Charter's hidden files stay): the last good site is written again.
+    for entry in std::fs::read_dir(server.output()).expect("read the output") {
+        let path = entry.expect("entry").path();
+        if !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+            if path.is_dir() {
+                std::fs::remove_dir_all(&path).expect("remove");
+            } else {
+                std::fs::remove_file(&path).expect("remove");
+            }
+        }
+    }
+    server.wait_page("/notes/first/", 200, "the last good page", |b| {
+        b.contains("The first note says hello.")
+    });
+    assert!(broken(&server.status()), "{}", server.status());
+    let since = server.events().len();
+    server.write("content/notes/first.md", "---\ntitle: First note\n---\n\nRepaired.\n");
+    server.wait_event(since, &["build-ok"]);
+    server.wait_page("/notes/first/", 200, "the repaired page", |b| b.contains("Repaired."));
+    server.wait_page("/about/", 200, "the edited page", |b| b.contains("About, edited."));
+    assert_eq!(server.status()["errors"].as_array().map(Vec::len), Some(0));
+}
+
 /// A burst of changes (a `git checkout` of 200 files) gives one rebuild. A save is handed over at
 /// once and waits 3 ms for a second file (for the latency of a single save): on a loaded machine
 /// the burst's first file may go alone, and then the other 199 come as one rebuild, never more.

@@ -154,6 +154,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), Diagnostics> {
         report: report.clone(),
         last_error: None,
         last_warnings: None,
+        unbuilt: Vec::new(),
     };
     std::thread::Builder::new()
         .name("charter-rebuild".into())
@@ -283,6 +284,10 @@ struct Builder {
     /// The text of the error last reported, so a repeated failure is not printed again.
     last_error: Option<String>,
     last_warnings: Option<String>,
+    /// The changed paths of rebuilds that failed since the last good one: the last good site
+    /// does not hold them, so every later rebuild takes them again until one succeeds (else a
+    /// save of another file would build without the broken one and call the error fixed).
+    unbuilt: Vec<PathBuf>,
 }
 
 impl Builder {
@@ -303,10 +308,7 @@ impl Builder {
                 }
                 Err(RecvTimeoutError::Timeout) => {
                     if self.output_was_removed() {
-                        // From scratch: the build record went with the folder. If this fails,
-                        // the next edit tries again (not every tick).
-                        self.site = None;
-                        self.full_build(false);
+                        self.write_again();
                     }
                 }
                 Err(RecvTimeoutError::Disconnected) => break,
@@ -314,16 +316,55 @@ impl Builder {
         }
     }
 
-    /// Whether the output folder went away (or was emptied) under a site that built: what is
-    /// served must come back without waiting for an edit.
+    /// Whether the output folder went away (or was emptied: `rm -rf public/*` leaves Charter's
+    /// hidden files) under a site that built: what is served must come back without waiting for
+    /// an edit.
     fn output_was_removed(&self) -> bool {
         if self.site.is_none() {
             return false;
         }
         let output = self.options.output_dir();
         match std::fs::read_dir(&output) {
-            Ok(mut entries) => entries.next().is_none(),
+            Ok(entries) => entries.filter_map(Result::ok).all(|e| {
+                e.file_name().to_string_lossy().starts_with(crate::output::plan::RESERVED_PREFIX)
+            }),
             Err(_) => true,
+        }
+    }
+
+    /// Writes the last good site again into an output folder that went away. With no change
+    /// waiting (`unbuilt`), it is the site as the files say, loaded afresh (the build record
+    /// went with the folder); with a change that fails, it is the last good site as held, so
+    /// that the preview keeps serving it while the error stands.
+    fn write_again(&mut self) {
+        if self.unbuilt.is_empty() {
+            // If this fails, the next edit tries again (not every tick).
+            self.site = None;
+            self.full_build(false);
+            return;
+        }
+        let Some(site) = self.site.as_mut() else { return };
+        let started = Instant::now();
+        let written = std::panic::catch_unwind(AssertUnwindSafe(|| crate::build::write_all(site)))
+            .unwrap_or_else(|_| Err(panicked()));
+        match written {
+            Ok(stats) => {
+                let line = crate::build::built_line(
+                    site.library.pages.len(),
+                    site.published_sections(),
+                    &stats,
+                    started.elapsed(),
+                );
+                // The pages show what they showed, and the error still stands: nothing to tell
+                // them.
+                (self.report)(&Notice::Rebuilt(format!(
+                    "{line} (the output folder was removed: the last good site, written again while the error stands)"
+                )));
+            }
+            Err(d) => {
+                self.site = None;
+                self.failed(d);
+            }
         }
     }
 
@@ -347,6 +388,7 @@ impl Builder {
                 );
                 self.warnings(&site.warnings);
                 self.site = Some(site);
+                self.unbuilt.clear();
                 self.succeeded(line, &[], first);
             }
             Err(d) => self.failed(d),
@@ -358,10 +400,16 @@ impl Builder {
             self.full_build(false);
             return;
         };
-        let result = std::panic::catch_unwind(AssertUnwindSafe(|| site.rebuild(changed)))
+        // The changes of failed rebuilds go again with this one.
+        let mut changed = changed.to_vec();
+        changed.extend(self.unbuilt.iter().cloned());
+        changed.sort();
+        changed.dedup();
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| site.rebuild(&changed)))
             .unwrap_or_else(|_| Err(panicked()));
         match result {
             Ok(report) => {
+                self.unbuilt.clear();
                 self.warnings(&report.warnings);
                 self.succeeded(report.to_string(), &report.changed_outputs, false);
             }
@@ -370,6 +418,7 @@ impl Builder {
                     // The site may be half-updated: start from a fresh load next time.
                     self.site = None;
                 }
+                self.unbuilt = changed;
                 self.failed(d);
             }
         }
