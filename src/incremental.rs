@@ -116,6 +116,9 @@ impl ChangeSet {
                 set.data = true;
             } else if let Some(rest) = rel_str.strip_prefix("static/") {
                 set.statics.push(rest.to_string());
+            } else if rel_str == "static" {
+                // The folder itself, made or removed: all of its files come or go.
+                set.statics.push(String::new());
             } else if let Some(theme_dir) = &theme_dir {
                 let theme_str = theme_dir.to_string_lossy().replace('\\', "/");
                 if let Some(rest) = rel_str.strip_prefix(&format!("{theme_str}/")) {
@@ -326,8 +329,16 @@ impl Site {
                     }
                 }
                 None => {
-                    // A folder, or a file that is gone.
-                    if self.options.root.join("static").join(rel).is_dir() {
+                    // A folder (made: its files are to copy; or removed: its files are in the
+                    // output as a folder, to remove), or a file that is gone.
+                    let theme_static =
+                        self.config.theme.as_ref().map(|t| {
+                            self.options.root.join("themes").join(t).join("static").join(rel)
+                        });
+                    let is_folder = self.options.root.join("static").join(rel).is_dir()
+                        || theme_static.is_some_and(|p| p.is_dir())
+                        || self.options.output_dir().join(rel).is_dir();
+                    if is_folder {
                         drop(writer);
                         return self.full_reload(label, started);
                     }

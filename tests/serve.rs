@@ -493,6 +493,25 @@ fn an_error_stands_until_its_own_file_is_fixed() {
     assert_eq!(server.status()["errors"].as_array().map(Vec::len), Some(0));
 }
 
+/// A folder of static files removed takes its files out of what is served, and a `static/`
+/// folder made with files already in it (`cp -r assets static`) serves them: both were left as
+/// they were ("static (nothing)").
+#[test]
+fn static_folders_made_and_removed_come_and_go() {
+    let server = Server::start(SITE, &[]);
+    server.write("static/img/a.txt", "picture");
+    server.wait_page("/img/a.txt", 200, "the new static file", |b| b == "picture");
+    std::fs::remove_dir_all(server.root.join("static/img")).expect("remove static/img");
+    server.wait_page("/img/a.txt", 404, "the removed folder's file gone", |_| true);
+    std::fs::remove_dir_all(server.root.join("static")).expect("remove static");
+    server.wait_page("/css/site.css", 404, "no static file left", |_| true);
+    let made = server.dir.path().join("made-static");
+    std::fs::create_dir_all(made.join("icons")).expect("make a folder");
+    std::fs::write(made.join("icons/favicon.txt"), "icon").expect("write");
+    std::fs::rename(&made, server.root.join("static")).expect("move it into the site");
+    server.wait_page("/icons/favicon.txt", 200, "the moved-in folder's file", |b| b == "icon");
+}
+
 /// A burst of changes (a `git checkout` of 200 files) gives one rebuild. A save is handed over at
 /// once and waits 3 ms for a second file (for the latency of a single save): on a loaded machine
 /// the burst's first file may go alone, and then the other 199 come as one rebuild, never more.
