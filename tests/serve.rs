@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use serve_support::{assert_same_as_fresh_build, raw_request, wait_for, Server, PATIENCE};
 
 const SITE: &str = "site";
-const TAG: &str = "<script src=\"/__charter/livereload.js\" defer></script>";
+/// The start of the live-reload tag (it ends with the build number the page was served at).
+const TAG: &str = "<script src=\"/__charter/livereload.js\" data-build=\"";
 
 /// One edit: run `change`, then wait for the page to show it and for a reload event.
 fn after(server: &Server, change: impl FnOnce(), check: impl FnOnce()) {
@@ -510,6 +511,28 @@ fn static_folders_made_and_removed_come_and_go() {
     std::fs::write(made.join("icons/favicon.txt"), "icon").expect("write");
     std::fs::rename(&made, server.root.join("static")).expect("move it into the site");
     server.wait_page("/icons/favicon.txt", 200, "the moved-in folder's file", |b| b == "icon");
+}
+
+/// A served page names the build it was read at, so that a page still loading when a save lands
+/// is reloaded once its script runs (it compared two numbers both read after the rebuild, and
+/// stayed stale). Its ETag changes with the build, so a cached copy never carries an old number.
+#[test]
+fn a_served_page_carries_the_build_it_was_read_at() {
+    let server = Server::start(SITE, &[]);
+    let served_at = |body: &str| -> Option<u64> {
+        let at = body.find(TAG)? + TAG.len();
+        body[at..].split('"').next()?.parse().ok()
+    };
+    let (_, body) = server.get("/notes/first/");
+    let before = served_at(&body).expect("the tag carries a build number");
+    assert_eq!(Some(before), server.status()["build"].as_u64());
+    let since = server.events().len();
+    server.edit("content/about.md", "edited by tests", "edited by tests, once more");
+    server.wait_event(since, &["reload", "build-ok"]);
+    let (_, body) = server.get("/notes/first/");
+    let after = served_at(&body).expect("the tag carries a build number");
+    assert!(after > before, "{before} -> {after}");
+    assert_eq!(Some(after), server.status()["build"].as_u64());
 }
 
 /// A burst of changes (a `git checkout` of 200 files) gives one rebuild. A save is handed over at

@@ -169,10 +169,12 @@ fn is_html(path: &Path) -> bool {
 
 /// A strong validator from the file's size and modification time (writes are atomic renames, so
 /// every change gives a new one); HTML gets its own suffix since its bytes change in flight.
-fn etag_for(path: &Path) -> Option<String> {
+/// The ETag of `path` as served: its size and time, and for HTML the build it was served at
+/// (the injected tag carries that number, so a page from the cache must not outlive a build).
+fn etag_for(path: &Path, build: u64) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
     let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
-    let suffix = if is_html(path) { "-lr" } else { "" };
+    let suffix = if is_html(path) { format!("-lr{build:x}") } else { String::new() };
     Some(format!("\"{:x}-{:x}{suffix}\"", meta.len(), modified.as_nanos()))
 }
 
@@ -241,7 +243,7 @@ async fn serve_output(State(state): State<Arc<AppState>>, request: Request) -> R
         return r;
     }
     match resolve(&state.root, request.uri().path()) {
-        Resolved::File(path) => send_file(path, request, StatusCode::OK).await,
+        Resolved::File(path) => send_file(path, request, StatusCode::OK, &state.hub).await,
         Resolved::Redirect(to) => {
             let to = match request.uri().query() {
                 Some(q) => format!("{to}?{q}"),
@@ -254,20 +256,25 @@ async fn serve_output(State(state): State<Arc<AppState>>, request: Request) -> R
                 Err(_) => plain(StatusCode::NOT_FOUND, "not found\n"),
             }
         }
-        Resolved::NotFound => not_found(&state.root, request).await,
+        Resolved::NotFound => not_found(&state.root, request, &state.hub).await,
     }
 }
 
-async fn not_found(root: &Path, request: Request) -> Response {
+async fn not_found(root: &Path, request: Request, hub: &Hub) -> Response {
     match resolve(root, "/404.html") {
-        Resolved::File(page) => send_file(page, request, StatusCode::NOT_FOUND).await,
+        Resolved::File(page) => send_file(page, request, StatusCode::NOT_FOUND, hub).await,
         _ => plain(StatusCode::NOT_FOUND, "not found\n"),
     }
 }
 
-/// Serves `path` through `ServeFile`, with the ETag, no-cache and (for HTML) the script.
-async fn send_file(path: PathBuf, mut request: Request, status: StatusCode) -> Response {
-    let etag = etag_for(&path);
+/// Serves `path` through `ServeFile`, with the ETag, no-cache and (for HTML) the script, which
+/// carries the number of the build the page was read at.
+async fn send_file(path: PathBuf, mut request: Request, status: StatusCode, hub: &Hub) -> Response {
+    // Read before the file: a rebuild in between makes the page newer than its number (the
+    // script then reloads once more), never older (a reload missed).
+    let build = hub.status().build;
+    let tag = livereload::script_tag(build);
+    let etag = etag_for(&path, build);
     if status == StatusCode::OK {
         if let Some(tag) = &etag {
             if if_none_match_hits(&request, tag) {
@@ -308,16 +315,13 @@ async fn send_file(path: PathBuf, mut request: Request, status: StatusCode) -> R
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.parse::<usize>().ok());
             if let Some(length) = length {
-                parts.headers.insert(
-                    header::CONTENT_LENGTH,
-                    HeaderValue::from(length + livereload::SCRIPT_TAG.len()),
-                );
+                parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length + tag.len()));
             }
             Response::from_parts(parts, Body::empty())
         } else {
             match axum::body::to_bytes(Body::new(body), MAX_INJECT).await {
                 Ok(bytes) => {
-                    let injected = livereload::inject(&bytes);
+                    let injected = livereload::inject(&bytes, &tag);
                     parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(injected.len()));
                     Response::from_parts(parts, Body::from(injected))
                 }

@@ -134,6 +134,9 @@
       });
   }
 
+  // The build this page was served at (the server writes it on the tag that loads this script).
+  var script = document.currentScript;
+  var servedAt = script && script.dataset.build !== undefined ? Number(script.dataset.build) : null;
   var loadedAt = checkStatus();
   var source = new EventSource("/__charter/events");
   source.addEventListener("hello", function (event) {
@@ -141,8 +144,11 @@
     var reconnect = state.build !== null && data.build !== state.build;
     state.connected = true;
     loadedAt.then(function (status) {
-      // A rebuild between loading this page and connecting would otherwise be missed.
-      if (reconnect || (status && typeof data.build === "number" && data.build !== status.build)) {
+      // A rebuild between serving this page and connecting would otherwise be missed.
+      var rebuiltSince =
+        typeof data.build === "number" &&
+        ((servedAt !== null && data.build !== servedAt) || (status && data.build !== status.build));
+      if (reconnect || rebuiltSince) {
         window.location.reload();
       }
       state.build = data.build;

@@ -28,7 +28,10 @@ pub const SCRIPT: &str = include_str!("livereload.js");
 /// The overlay's style.
 pub const OVERLAY_CSS: &str = include_str!("overlay.css");
 /// The tag inserted before `</body>`.
-pub const SCRIPT_TAG: &str = "<script src=\"/__charter/livereload.js\" defer></script>";
+/// The tag added to a page served at build `build` (the script compares it with the server's).
+pub fn script_tag(build: u64) -> String {
+    format!("<script src=\"/__charter/livereload.js\" data-build=\"{build}\" defer></script>")
+}
 
 /// What the site's current state is, as `/__charter/status` reports it.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -196,12 +199,12 @@ pub async fn overlay_css() -> Response {
 
 /// Inserts the live-reload tag before the last `</body>` (any case), or at the end when there is
 /// none (minified pages may leave it out).
-pub fn inject(html: &[u8]) -> Vec<u8> {
+pub fn inject(html: &[u8], tag: &str) -> Vec<u8> {
     let lower: Vec<u8> = html.iter().map(u8::to_ascii_lowercase).collect();
     let at = lower.windows(7).rposition(|w| w == b"</body>").unwrap_or(html.len());
-    let mut out = Vec::with_capacity(html.len() + SCRIPT_TAG.len());
+    let mut out = Vec::with_capacity(html.len() + tag.len());
     out.extend_from_slice(&html[..at]);
-    out.extend_from_slice(SCRIPT_TAG.as_bytes());
+    out.extend_from_slice(tag.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
 }
@@ -212,19 +215,22 @@ mod tests {
 
     #[test]
     fn injects_before_the_last_body_end() {
-        let out = inject(b"<html><body><p>a</p></BODY></html>");
+        let tag = script_tag(7);
+        assert!(tag.contains("data-build=\"7\""), "{tag}");
+        let out = inject(b"<html><body><p>a</p></BODY></html>", &tag);
         assert_eq!(
             String::from_utf8_lossy(&out),
-            format!("<html><body><p>a</p>{SCRIPT_TAG}</BODY></html>")
+            format!("<html><body><p>a</p>{tag}</BODY></html>")
         );
-        let out = inject(b"<p>a</body> text </body>");
-        assert_eq!(String::from_utf8_lossy(&out), format!("<p>a</body> text {SCRIPT_TAG}</body>"));
+        let out = inject(b"<p>a</body> text </body>", &tag);
+        assert_eq!(String::from_utf8_lossy(&out), format!("<p>a</body> text {tag}</body>"));
     }
 
     #[test]
     fn injects_at_the_end_without_body_end() {
-        assert_eq!(String::from_utf8_lossy(&inject(b"<p>min")), format!("<p>min{SCRIPT_TAG}"));
-        assert_eq!(inject(b"").len(), SCRIPT_TAG.len());
+        let tag = script_tag(0);
+        assert_eq!(String::from_utf8_lossy(&inject(b"<p>min", &tag)), format!("<p>min{tag}"));
+        assert_eq!(inject(b"", &tag).len(), tag.len());
     }
 
     #[test]
