@@ -499,6 +499,10 @@ fn jekyll_expected(root: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
                     }
                 }
             };
+            // (`/404.html` is Charter's own not-found page, left out below.)
+            if let Some(file) = url.strip_suffix(".html").filter(|f| *f != "/404") {
+                added.insert(format!("{file}/"));
+            }
             urls.insert(url);
         } else {
             urls.insert(format!("/{f}"));

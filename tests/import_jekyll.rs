@@ -283,3 +283,26 @@ fn posts_take_the_posts_collection_permalink_and_a_moved_404_page_is_not_a_page(
     // The list under a paragraph is a comment, not text on the page.
     assert!(history.contains("<p>Fixes.</p>\n<!-- kramdown: {: .note} -->"), "{history}");
 }
+
+#[test]
+fn redirect_to_pages_still_send_the_browser_on() {
+    // jekyll-redirect-from's `redirect_to`: the page is a redirect to the address, as it was.
+    let fm = front("content/press.md");
+    assert_eq!(fm["template"], "redirect.html", "{fm}");
+    assert_eq!(fm["search"], false, "{fm}");
+    assert_eq!(fm["extra"]["redirect_to"], "https://press.example.org/kit/", "{fm}");
+    let template = read("templates/redirect.html");
+    assert!(template.contains("http-equiv=\"refresh\""), "{template}");
+    assert!(report().contains("redirects to https://press.example.org/kit/"), "{}", report());
+    let out = tempfile::tempdir().expect("temp dir");
+    let built = std::process::Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(["--quiet", "build", "--output"])
+        .arg(out.path())
+        .arg("--root")
+        .arg(imported())
+        .output()
+        .expect("run charter");
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let page = std::fs::read_to_string(out.path().join("press/index.html")).expect("page");
+    assert!(page.contains("content=\"0; url=https://press.example.org/kit/\""), "{page}");
+}

@@ -356,7 +356,7 @@ fn copy_one(dest: &Dest, f: &super::CopyFile) -> Result<(), Diagnostic> {
 
 /// A plain theme so the imported site builds; a person replaces it with the real design. The
 /// files under `templates/` are written as they are.
-const TEMPLATES: [(&str, &str); 7] = [
+const TEMPLATES: [(&str, &str); 8] = [
     ("base.html", include_str!("templates/base.html")),
     ("_pagination.html", include_str!("templates/_pagination.html")),
     ("index.html", include_str!("templates/index.html")),
@@ -364,6 +364,7 @@ const TEMPLATES: [(&str, &str); 7] = [
     ("page.html", include_str!("templates/page.html")),
     ("taxonomy_list.html", include_str!("templates/taxonomy_list.html")),
     ("taxonomy_term.html", include_str!("templates/taxonomy_term.html")),
+    ("redirect.html", include_str!("templates/redirect.html")),
 ];
 
 #[cfg(test)]

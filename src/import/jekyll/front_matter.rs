@@ -88,7 +88,8 @@ pub(super) fn read_doc(
     let reasons = unpublished_reasons(config, kind, &m.fm, date, now);
     let published = m.note_publishing(kind, &reasons, &url);
 
-    let JekyllFields { mut front, extra, notes, .. } = m;
+    let JekyllFields { mut front, mut extra, mut notes, .. } = m;
+    redirect_elsewhere(&mut front, &mut extra, &mut notes, &source, &url);
     if !extra.is_empty() {
         front.insert("extra".into(), Value::Object(extra));
     }
@@ -107,6 +108,48 @@ pub(super) fn read_doc(
     doc.body_line = file.body_line;
     doc.notes = notes;
     Ok(doc)
+}
+
+/// A page with jekyll-redirect-from's `redirect_to` sent the browser on to that address instead
+/// of showing itself: it is rendered by the imported theme's `redirect.html`, which does the
+/// same, and kept out of search. An address that is not a web address (`http(s)://` or a path
+/// from `/`) stays under `extra`, with a note.
+fn redirect_elsewhere(
+    front: &mut Map<String, Value>,
+    extra: &mut Map<String, Value>,
+    notes: &mut Vec<Note>,
+    source: &Path,
+    url: &str,
+) {
+    let target = match extra.get("redirect_to") {
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(Value::Array(list)) => match list.first() {
+            Some(Value::String(s)) => s.trim().to_string(),
+            _ => return,
+        },
+        _ => return,
+    };
+    let is_web_address = target.starts_with("https://")
+        || target.starts_with("http://")
+        || (target.starts_with('/') && !target.starts_with("//"));
+    if !is_web_address {
+        notes.push(Note::new(
+            NoteKind::UrlNotKept,
+            source,
+            None,
+            format!("`redirect_to: {target}` is not a web address: kept as extra.redirect_to, and {url} shows the page instead of redirecting"),
+        ));
+        return;
+    }
+    extra.insert("redirect_to".into(), Value::String(target.clone()));
+    front.insert("template".into(), Value::String("redirect.html".into()));
+    front.insert("search".into(), Value::Bool(false));
+    notes.push(Note::new(
+        NoteKind::UrlKept,
+        source,
+        None,
+        format!("{url} redirects to {target}, as jekyll-redirect-from made it (templates/redirect.html)"),
+    ));
 }
 
 /// The front matter keys mapped to Charter's own; the others go under `extra`.
