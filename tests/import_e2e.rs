@@ -758,6 +758,13 @@ fn hugo_multilingual_fixture_keeps_every_translation_s_url() {
         "{}",
         page("fr/articles/premier-article.md")
     );
+    // `relref` with `lang="en"` finds the English page from a French one, as in Hugo.
+    assert!(premier.contains("href=\"/about/\""), "{premier}");
+    assert!(
+        page("fr/articles/premier-article.md").contains("[en anglais](@/about.md)"),
+        "{}",
+        page("fr/articles/premier-article.md")
+    );
     // An untranslated French stub without a title takes its English translation's.
     assert!(page("fr/contact.md").contains("title: Contact us\n"), "{}", page("fr/contact.md"));
 

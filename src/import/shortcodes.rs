@@ -21,8 +21,9 @@ const IN_PLACE: [&str; 5] = ["ref", "relref", "param", "highlight", "comment"];
 
 /// What the translation needs from the rest of the import.
 pub struct Context<'a> {
-    /// `ref`/`relref` argument (path, maybe with `#anchor`) -> `@/content/path.md#anchor`.
-    pub resolve_ref: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// `ref`/`relref` arguments (path, maybe with `#anchor`; the `lang` asked for, if any) ->
+    /// `@/content/path.md#anchor`.
+    pub resolve_ref: &'a (dyn Fn(&str, Option<&str>) -> Option<String> + Sync),
     /// `param` name -> its value as text, from the page or the site.
     pub param: &'a (dyn Fn(&str) -> Option<String> + Sync),
     /// The component each shortcode name becomes.
@@ -331,7 +332,8 @@ fn single(name: &str, args: &Args, ctx: &Context<'_>) -> Option<String> {
     match name {
         "ref" | "relref" => {
             let target = args.get("path", Some(0))?;
-            (ctx.resolve_ref)(target)
+            // `lang="fr"`: the page of that language, not of the linking page's.
+            (ctx.resolve_ref)(target, args.get("lang", None))
         }
         "param" => {
             let key = args.get("name", Some(0))?;
@@ -589,7 +591,7 @@ mod tests {
     use crate::import::components::Origin;
 
     fn run(body: &str) -> Converted {
-        let resolve = |t: &str| -> Option<String> {
+        let resolve = |t: &str, _lang: Option<&str>| -> Option<String> {
             let (path, anchor) =
                 t.split_once('#').map(|(p, a)| (p, format!("#{a}"))).unwrap_or((t, String::new()));
             match path.trim_start_matches('/') {

@@ -30,7 +30,7 @@ pub(crate) fn convert_body(
             None => String::new(),
         }
     };
-    let resolve = |target: &str| -> Option<String> {
+    let resolve = |target: &str, lang: Option<&str>| -> Option<String> {
         let (path, anchor) = match target.split_once('#') {
             Some((p, a)) => (p, format!("#{a}")),
             None => (target, String::new()),
@@ -38,12 +38,21 @@ pub(crate) fn convert_body(
         if path.is_empty() {
             return index.get(&doc.link_key).map(|l| format!("{l}{anchor}"));
         }
-        // A page of a language below the root (`fr/…`) finds its own language's pages first.
-        let language = imported
-            .link_prefixes
-            .iter()
-            .find(|p| doc.link_key.starts_with(p.as_str()))
-            .map_or("", String::as_str);
+        // A page of a language below the root (`fr/…`) finds its own language's pages first,
+        // or those of the language the link names (`lang="fr"`; the root language's have no
+        // prefix).
+        let language = match lang {
+            Some(code) => imported
+                .link_prefixes
+                .iter()
+                .find(|p| p.trim_end_matches('/').eq_ignore_ascii_case(code))
+                .map_or("", String::as_str),
+            None => imported
+                .link_prefixes
+                .iter()
+                .find(|p| doc.link_key.starts_with(p.as_str()))
+                .map_or("", String::as_str),
+        };
         let Some(link) =
             resolve_ref_from(index, (language, &imported.link_prefixes), &self_dir, path)
         else {
