@@ -560,6 +560,31 @@ fn tags_or_categories_that_are_not_taxonomies_of_the_site_get_a_warning() {
 }
 
 #[test]
+fn terms_that_only_share_a_url_get_a_warning_and_case_or_accents_do_not() {
+    let site = fixture("basic");
+    fs::write(site.join("content/briefs/plus.md"), "---\ntitle: Plus\ntopics: [C++]\n---\nx\n")
+        .unwrap();
+    fs::write(
+        site.join("content/briefs/sharp.md"),
+        "---\ntitle: Sharp\ntopics: [\"C#\", Caf\u{e9}]\n---\nx\n",
+    )
+    .unwrap();
+    fs::write(site.join("content/briefs/cafe.md"), "---\ntitle: Cafe\ntopics: [cafe]\n---\nx\n")
+        .unwrap();
+    let (public, stderr) = build_with_stderr(&site, &[]);
+    // `C#` and `C++` share /topics/c/: said where the second is written, with both names.
+    let warned: Vec<&str> = stderr.lines().filter(|l| l.contains("make the same URL")).collect();
+    assert_eq!(warned.len(), 1, "{stderr}");
+    assert!(warned[0].contains("content/briefs/"), "{stderr}");
+    assert!(warned[0].contains("`C#`") && warned[0].contains("`C++`"), "{stderr}");
+    assert!(warned[0].contains("/topics/c/"), "{stderr}");
+    assert!(stderr.contains("rename one of them"), "{stderr}");
+    // `Café` and `cafe` are one term, as meant: no warning about them.
+    assert!(!stderr.contains("`cafe`") && !stderr.contains("`Caf\u{e9}`"), "{stderr}");
+    assert!(public.join("topics/c/index.html").is_file());
+}
+
+#[test]
 fn check_validates_and_writes_nothing() {
     let site = fixture("basic");
     let status = charter(&site, &["check"]);

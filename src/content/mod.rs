@@ -250,7 +250,7 @@ impl Library {
         lib.link_translations();
 
         lib.sort_sections();
-        lib.build_taxonomies(config);
+        lib.build_taxonomies(config, &mut diagnostics);
         lib.check_section_terms(&mut diagnostics);
         lib.check_home_feed(&mut diagnostics);
         lib.check_collisions(&mut diagnostics);
@@ -463,14 +463,14 @@ impl Library {
         }
     }
 
-    fn build_taxonomies(&mut self, config: &Config) {
+    fn build_taxonomies(&mut self, config: &Config, diagnostics: &mut Diagnostics) {
         for code in self.languages.clone() {
-            self.build_taxonomies_of(config, &code);
+            self.build_taxonomies_of(config, &code, diagnostics);
         }
     }
 
     /// The taxonomies of one language, over its pages, under its prefix (`/uk/topics/`).
-    fn build_taxonomies_of(&mut self, config: &Config, code: &str) {
+    fn build_taxonomies_of(&mut self, config: &Config, code: &str, diagnostics: &mut Diagnostics) {
         let prefix = config.language_prefix(code);
         for name in config.taxonomies_of(code) {
             let slug = slugify(name);
@@ -494,6 +494,24 @@ impl Library {
                     });
                     if !term.pages.contains(&pid) {
                         term.pages.push(pid);
+                    }
+                    // Names that differ only in letter case or accents are meant as one term;
+                    // others that only share a URL (`C++` and `C#`, `十` and `石`) are merged
+                    // all the same, under the first name: say so, where the second is written.
+                    if *value != term.name && same_term_name(value) != same_term_name(&term.name) {
+                        let line = page.doc.front.line_of(name);
+                        diagnostics.push(
+                            Diagnostic::warning(
+                                "taxonomy",
+                                format!(
+                                    "the {name} `{value}` and `{}` make the same URL, {}: they are one term page, named `{}`",
+                                    term.name, term.path, term.name
+                                ),
+                            )
+                            .in_file(&page.doc.file)
+                            .at(line, None)
+                            .hint("rename one of them so that their letters and digits differ (a term's URL keeps only those)"),
+                        );
                     }
                 }
             }
@@ -649,6 +667,19 @@ impl Library {
             }
         }
     }
+}
+
+/// A term's name as one term: lowercased, accents taken off (`Café` and `cafe` are one term).
+fn same_term_name(name: &str) -> String {
+    let lower = name.to_lowercase();
+    if lower.is_ascii() {
+        return lower;
+    }
+    icu_normalizer::DecomposingNormalizerBorrowed::new_nfd()
+        .normalize(&lower)
+        .chars()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .collect()
 }
 
 /// Whether a taxonomy term has a URL: its slug is a path segment, not `.` or `..` (a term of
