@@ -652,7 +652,7 @@ fn load_errors(
                 .in_file(&file)
                 .hint(hint);
             if let Some(l) = line_no {
-                d = d.at_line_of(&source, l, col);
+                d = d.at_line_of(source, l, col);
             }
             diagnostics.push(d);
         }
@@ -693,7 +693,7 @@ fn template_error(
             {
                 return Diagnostic::error("i18n", format!("{message}{for_page}"))
                     .in_file(&file)
-                    .at_line_of(&source, line.max(1), Some(col))
+                    .at_line_of(source, line.max(1), Some(col))
                     .hint(format!("add `{add}"));
             }
             let hint = if report.message().contains("Field `content` is not defined")
@@ -717,7 +717,7 @@ fn template_error(
                 format!("template {kind}{for_page}: {}", report.message()),
             )
             .in_file(&file)
-            .at_line_of(&source, line.max(1), Some(col))
+            .at_line_of(source, line.max(1), Some(col))
             .hint(hint)
         }
         ErrorKind::TemplateNotFound(name) => {
