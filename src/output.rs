@@ -32,7 +32,9 @@ use std::time::{Duration, Instant};
 use crate::error::{io_error, Diagnostic, Diagnostics};
 pub use plan::{path_problem, Plan, PlanBuilder, Producer};
 
-pub const MANIFEST: &str = ".charter-manifest";
+/// The list of the files a build wrote, in the output folder; it marks the folder as an output
+/// of Charter's, which no walk of the site reads ([`crate::site_files::OUTPUT_MANIFEST`]).
+pub const MANIFEST: &str = crate::site_files::OUTPUT_MANIFEST;
 const STAGING: &str = ".charter-staging";
 /// The commit journal (see the module documentation).
 pub const JOURNAL: &str = ".charter-commit";

@@ -44,6 +44,10 @@ pub struct SiteFile {
     pub modified: Option<SystemTime>,
 }
 
+/// The name of the manifest an output folder of Charter's holds (`crate::output::MANIFEST`): a
+/// folder with one is an output, which the site's walks never read.
+pub const OUTPUT_MANIFEST: &str = ".charter-manifest";
+
 /// Which names a walk leaves out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Names {
@@ -348,7 +352,7 @@ impl SiteFiles {
         let output = target
             .ancestors()
             .take_while(|a| a.starts_with(&self.root_canonical))
-            .find(|a| a.join(crate::output::MANIFEST).is_file())?;
+            .find(|a| a.join(OUTPUT_MANIFEST).is_file())?;
         Some(format!(
             "this leads into {}, a folder Charter writes its output to: a build would read its own output",
             self.relative_target(output)
