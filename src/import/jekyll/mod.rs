@@ -281,13 +281,35 @@ fn stem(f: &Path) -> String {
 /// Jekyll treats a file as a page only when it starts with `---`.
 fn has_front_matter(path: &Path) -> bool {
     use std::io::Read;
-    let mut buf = [0u8; 5];
+    let mut buf = [0u8; 64];
     let Ok(mut f) = std::fs::File::open(path) else { return false };
     let n = f.read(&mut buf).unwrap_or(0);
-    let head = &buf[..n];
+    starts_with_front_matter(&buf[..n])
+}
+
+/// Whether a file's first bytes open front matter as Jekyll reads it: a first line of `---`
+/// alone (trailing spaces allowed), not `-----BEGIN PGP …` or a `------` rule.
+fn starts_with_front_matter(head: &[u8]) -> bool {
     let head = head.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(head);
-    head.starts_with(b"---")
+    let Some(rest) = head.strip_prefix(b"---") else { return false };
+    let line_end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+    rest[..line_end].iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
 }
 
 /// The report's note on Jekyll's not-found page, which is not imported as a page.
 const NOT_FOUND_PAGE: &str = "the not-found page: Charter writes /404.html from templates/404.html (a built-in one when absent); move its text there";
+
+#[cfg(test)]
+mod tests {
+    use super::starts_with_front_matter;
+
+    #[test]
+    fn front_matter_opens_with_a_line_of_three_dashes_alone() {
+        assert!(starts_with_front_matter(b"---\ntitle: x\n---\n"));
+        assert!(starts_with_front_matter(b"\xef\xbb\xbf---  \r\ntitle: x\n"));
+        assert!(starts_with_front_matter(b"---"));
+        assert!(!starts_with_front_matter(b"-----BEGIN PGP PUBLIC KEY BLOCK-----\n"));
+        assert!(!starts_with_front_matter(b"------\nA rule, then text.\n"));
+        assert!(!starts_with_front_matter(b"--- not alone\n"));
+    }
+}
