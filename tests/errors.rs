@@ -1127,6 +1127,21 @@ fn template_runtime_error_names_each_page() {
     assert!(run.stderr.contains("2 errors found"), "{}", run.stderr);
 }
 
+#[test]
+fn a_page_where_a_language_home_without_a_file_goes_names_that_home() {
+    // `content/uk.md` and the Ukrainian home page (no `_index.uk.md`) both write /uk/: the
+    // message named the home page's file, which it has none of, as an empty name.
+    let run = fails_keeping_public_in(&TestSite::new(), |s| {
+        s.write("site.yaml", format!("{SITE_YAML}languages:\n  uk:\n    title: \"Сайт\"\n"));
+        s.write("content/uk.md", "---\ntitle: \"UK\"\n---\nx\n");
+    });
+    run.assert_error(&[
+        "content/uk.md",
+        "would write /uk/, which the `uk` home page (made without a file) also writes",
+    ]);
+    assert!(!run.stderr.contains("which  also"), "{}", run.stderr);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Links
 // ---------------------------------------------------------------------------------------------

@@ -582,7 +582,9 @@ impl Library {
     /// Two sources that would write the same output file, names that differ only in case, aliases
     /// that shadow real pages.
     fn check_collisions(&self, diagnostics: &mut Diagnostics) {
-        let mut owners: HashMap<String, PathBuf> = HashMap::new();
+        // Output path -> who writes it, as messages name it (its file, or what it is when no file
+        // makes it: a language's home page without `_index.<code>.md`).
+        let mut owners: HashMap<String, String> = HashMap::new();
         let mut lower: HashMap<String, (String, PathBuf)> = HashMap::new();
         let mut claim = |path: &str,
                          file: &PathBuf,
@@ -593,10 +595,7 @@ impl Library {
                 diagnostics.push(
                     Diagnostic::error(
                         "collision",
-                        format!(
-                            "{what} would write {path}, which {} also writes",
-                            previous.display()
-                        ),
+                        format!("{what} would write {path}, which {previous} also writes"),
                     )
                     .in_file(file)
                     .at(line, None)
@@ -604,7 +603,12 @@ impl Library {
                 );
                 return;
             }
-            owners.insert(path.to_string(), file.clone());
+            let owner = if file.as_os_str().is_empty() {
+                format!("{what} (made without a file)")
+            } else {
+                file.display().to_string()
+            };
+            owners.insert(path.to_string(), owner);
             let folded = path.to_lowercase();
             if let Some((other_path, other_file)) = lower.get(&folded) {
                 if other_path != path {
@@ -620,7 +624,12 @@ impl Library {
             }
         };
         for s in self.sections.iter().filter(|s| s.publishes_page()) {
-            claim(&s.path, &s.doc.file, None, "this section", diagnostics);
+            let what = if s.dir.is_empty() {
+                format!("the `{}` home page", s.doc.lang)
+            } else {
+                "this section".to_string()
+            };
+            claim(&s.path, &s.doc.file, None, &what, diagnostics);
         }
         for p in &self.pages {
             claim(&p.path, &p.doc.file, p.doc.front.line_of("slug"), "this page", diagnostics);
@@ -646,7 +655,7 @@ impl Library {
                     diagnostics.push(
                         Diagnostic::error(
                             "collision",
-                            format!("the alias {alias} shadows {}, a real page", owner.display()),
+                            format!("the alias {alias} shadows {owner}, a real page"),
                         )
                         .in_file(&doc.file)
                         .at(line, None)
