@@ -331,12 +331,11 @@ impl Site {
                 None => {
                     // A folder (made: its files are to copy; or removed: its files are in the
                     // output as a folder, to remove), or a file that is gone.
-                    let theme_static =
-                        self.config.theme.as_ref().map(|t| {
-                            self.options.root.join("themes").join(t).join("static").join(rel)
-                        });
-                    let is_folder = self.options.root.join("static").join(rel).is_dir()
-                        || theme_static.is_some_and(|p| p.is_dir())
+                    let static_dirs = crate::output::static_dirs(
+                        &self.options.root,
+                        self.config.theme.as_deref(),
+                    );
+                    let is_folder = static_dirs.iter().any(|d| d.join(rel).is_dir())
                         || self.options.output_dir().join(rel).is_dir();
                     if is_folder {
                         drop(writer);

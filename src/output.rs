@@ -942,6 +942,13 @@ fn remove_empty_parents(root: &Path, file: &Path) {
     }
 }
 
+/// The folders static files come from, in the order they are copied: the theme's `static/`,
+/// then the site's, whose files win.
+pub fn static_dirs(root: &Path, theme: Option<&str>) -> Vec<PathBuf> {
+    let theme_dir = theme.map(|t| root.join("themes").join(t).join("static"));
+    theme_dir.into_iter().chain(std::iter::once(root.join("static"))).collect()
+}
+
 /// Static files to copy: the theme's `static/`, then the site's `static/` over it, listed
 /// through [`crate::site_files`] (which reports links out of the site and oversized files).
 pub fn static_files(
@@ -949,14 +956,8 @@ pub fn static_files(
     theme: Option<&str>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<(String, PathBuf)> {
-    let root = files.root();
     let mut map: std::collections::BTreeMap<String, PathBuf> = Default::default();
-    let mut dirs = Vec::new();
-    if let Some(t) = theme {
-        dirs.push(root.join("themes").join(t).join("static"));
-    }
-    dirs.push(root.join("static"));
-    for dir in dirs {
+    for dir in static_dirs(files.root(), theme) {
         for file in files.walk(&dir, diagnostics) {
             map.insert(file.relative, file.path);
         }

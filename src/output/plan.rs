@@ -248,13 +248,19 @@ fn case_clash(
 }
 
 /// The name two paths share where a file system ignores letter case and Unicode normalization
-/// (macOS; Windows for case): lowercased, in NFC.
-fn folded(path: &str) -> String {
+/// (macOS; Windows for case): lowercased, in NFC. Borrowed when the path is already so (ASCII
+/// without capitals, as most are): the plan folds every path and folder of a site.
+fn folded(path: &str) -> std::borrow::Cow<'_, str> {
+    if path.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        return std::borrow::Cow::Borrowed(path);
+    }
     let lower = path.to_lowercase();
     if lower.is_ascii() {
-        return lower;
+        return std::borrow::Cow::Owned(lower);
     }
-    icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(&lower).into_owned()
+    std::borrow::Cow::Owned(
+        icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(&lower).into_owned(),
+    )
 }
 
 impl Plan {
@@ -362,14 +368,14 @@ impl Plan {
         all.sort_unstable();
         // Every folder some path needs (as a file system that ignores case and normalization
         // names it, [`folded`]) -> the first path that needs it.
-        let mut folders: HashMap<String, &str> = HashMap::new();
+        let mut folders: HashMap<std::borrow::Cow<'_, str>, &str> = HashMap::new();
         for path in &all {
             for (i, _) in path.match_indices('/') {
                 folders.entry(folded(&path[..i])).or_insert(path);
             }
         }
         // Every path folded -> its first spelling.
-        let mut spellings: HashMap<String, &str> = HashMap::new();
+        let mut spellings: HashMap<std::borrow::Cow<'_, str>, &str> = HashMap::new();
         for path in all {
             let key = folded(path);
             if let Some(inner) = folders.get(&key) {
